@@ -1,0 +1,65 @@
+"""The `workbench` command through its real entry point: status, import errors, demo."""
+from __future__ import annotations
+
+import json
+
+
+def test_status_json_prints_exactly_the_counts(cli, ws_path):
+    r = cli("status", "--workspace", ws_path, "--json")
+    assert r.code == 0, r
+    assert json.loads(r.out) == {"sources": 0, "accounts": 0, "people": 0, "activities": 0, "import_runs": 0}
+
+
+def test_status_for_people(cli, ws_path):
+    r = cli("status", "--workspace", ws_path)
+    assert r.code == 0, r
+    assert "Activities:" in r.out and str(ws_path) in r.out
+
+
+def test_import_of_a_missing_path_exits_2_with_one_sentence_and_writes_nothing(cli, ws_path):
+    cli("status", "--workspace", ws_path)  # the workspace exists and is empty
+    r = cli("import", "--workspace", ws_path, "/nonexistent")
+    assert r.code == 2, r
+    lines = [line for line in r.err.splitlines() if line.strip()]
+    assert lines == ["workbench: /nonexistent: no such file or folder."]
+    assert cli("status", "--workspace", ws_path, "--json").json()["import_runs"] == 0
+
+
+def test_import_of_an_unknown_format_names_the_file(cli, ws_path, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping list: milk, eggs\n")
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    r = cli("import", "--workspace", ws_path, notes)
+    assert r.code == 2 and f"{notes}: not an export format the workbench knows." in r.err, r
+    r = cli("import", "--workspace", ws_path, empty)
+    assert r.code == 2 and f"{empty}: the file is empty." in r.err, r
+    r = cli("import", "--workspace", ws_path, notes, "/nonexistent")
+    assert r.code == 2 and "2 paths cannot be imported" in r.err and "/nonexistent" in r.err, r
+    assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
+
+
+def test_demo_builds_a_living_workspace(cli, tmp_path):
+    db = tmp_path / "d.db"
+    r = cli("demo", "--workspace", db)
+    assert r.code == 0, r
+    counts = cli("status", "--workspace", db, "--json").json()
+    assert counts["sources"] >= 2 and counts["accounts"] >= 250 and counts["activities"] >= 5000
+    assert counts["import_runs"] == 1
+    assert 0 < counts["people"] <= counts["accounts"]
+    again = cli("demo", "--workspace", db)
+    assert again.code == 2 and "already holds data" in again.err
+    assert cli("demo", "--workspace", db, "--if-missing").code == 0
+    assert cli("status", "--workspace", db, "--json").json() == counts
+    missing = cli("import", "--workspace", db, "/nonexistent")
+    assert missing.code == 2
+    assert cli("status", "--workspace", db, "--json").json() == counts
+
+
+def test_version_and_help(cli):
+    r = cli("--version")
+    assert r.code == 0 and "workbench" in r.out
+    r = cli("--help")
+    assert r.code == 0
+    for command in ("import", "status", "demo", "gui", "export-metrics"):
+        assert command in r.out

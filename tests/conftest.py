@@ -1,0 +1,132 @@
+"""Shared test fixtures: a real SQLite workspace per test, the real CLI, the real export samples."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+REAL = SHARED / "fixtures" / "real"
+MAKE_COMMUNITY = SHARED / "tools" / "make_community.py"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own user data folder, so nothing touches the real one."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    yield home
+
+
+@pytest.fixture
+def ws_path(tmp_path) -> Path:
+    return tmp_path / "workspace.db"
+
+
+@pytest.fixture
+def ws(ws_path):
+    from workbench.workspace import Workspace
+
+    w = Workspace.open(ws_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def real() -> Path:
+    """The real export samples; tests that need them are skipped where the folder is absent."""
+    if not REAL.is_dir():
+        pytest.skip(f"the real export samples are not here ({REAL}); CI provides them")
+    return REAL
+
+
+class CliResult:
+    def __init__(self, proc: subprocess.CompletedProcess):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout: {self.out[-2000:]}\nstderr: {self.err[-2000:]}>"
+
+
+@pytest.fixture
+def cli():
+    """Run the real ``workbench`` entry point in a subprocess."""
+    def run(*args: str, timeout: float = 600) -> CliResult:
+        proc = subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], capture_output=True,
+                              text=True, timeout=timeout, env=os.environ.copy())
+        return CliResult(proc)
+    return run
+
+
+_COMMUNITIES: dict[tuple, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def community(tmp_path_factory):
+    """``community(messages=20000, members=800)``: a synthetic community from the shared tool,
+    built once per session per size. Returns the folder (slack_export.zip, discord/, telegram/,
+    truth.json)."""
+    def make(messages: int = 20000, members: int = 800, days: int = 365, seed: int = 7) -> Path:
+        if not MAKE_COMMUNITY.is_file():
+            pytest.skip(f"the community generator is not here ({MAKE_COMMUNITY}); CI provides it")
+        key = (messages, members, days, seed)
+        if key not in _COMMUNITIES:
+            out = tmp_path_factory.mktemp(f"community-{messages}-{members}")
+            subprocess.run([sys.executable, str(MAKE_COMMUNITY), "--out", str(out), "--messages", str(messages),
+                            "--members", str(members), "--days", str(days), "--seed", str(seed)],
+                           check=True, capture_output=True)
+            _COMMUNITIES[key] = out
+        return _COMMUNITIES[key]
+    return make
+
+
+_IMPORTED: dict[tuple, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def community_db(community, tmp_path_factory):
+    """A workspace file with a synthetic community imported (Slack, Discord, Telegram), built once
+    per session per size. Tests must copy it (``copy_db``) before writing to it."""
+    def make(messages: int = 20000, members: int = 800) -> tuple[Path, dict]:
+        from workbench.workspace import Workspace
+
+        folder = community(messages=messages, members=members)
+        key = (messages, members)
+        if key not in _IMPORTED:
+            path = tmp_path_factory.mktemp("community-db") / "community.db"
+            w = Workspace.open(path)
+            w.import_paths([folder / "slack_export.zip", folder / "discord", folder / "telegram" / "result.json"])
+            w.close()
+            _IMPORTED[key] = path
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        return _IMPORTED[key], truth
+    return make
+
+
+@pytest.fixture
+def copy_db(tmp_path):
+    def copy(path: Path) -> Path:
+        import sqlite3
+
+        dest = tmp_path / f"copy-{path.name}"
+        src = sqlite3.connect(path)
+        dst = sqlite3.connect(dest)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        return dest
+    return copy

@@ -1,0 +1,138 @@
+"""The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from workbench.demo import build_demo
+from workbench.workspace import Workspace
+
+
+@pytest.fixture
+def window(qtbot, ws_path):
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    w = create_window(str(ws_path))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.ctx.pool.waitForDone(20000)
+    if w.ctx.ws is not None:
+        w.ctx.ws.close()
+
+
+@pytest.fixture(scope="module")
+def slack_zip(tmp_path_factory):
+    """A real Slack export zip of a small community, written by the demo generator."""
+    import datetime as dt
+    import random
+
+    from workbench.demo import _members, _messages, _write_slack
+
+    rng = random.Random(3)
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    members = _members(rng, 80, 120)
+    msgs = _messages(rng, members, 120, start)
+    path = tmp_path_factory.mktemp("slack") / "team-export.zip"
+    _write_slack(path, rng, members, msgs, start)
+    return path
+
+
+def test_window_opens_on_the_workspace_with_its_pages(window, ws_path):
+    assert ws_path.name in window.windowTitle()
+    titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
+    assert "Imports" in titles
+    assert window.counts_label.text().startswith("0 sources · 0 accounts · 0 people · 0 activities")
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus[:3] == ["&File", "&Edit", "&View"]
+    assert window.import_action.shortcut().toString() == "Ctrl+I"
+
+
+def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
+    page = window.imports_page()
+    fractions = []
+    window.import_paths([str(slack_zip)])
+    assert page.running.isVisible() and page.is_importing()
+    page.task.progress.connect(lambda f, m: fractions.append(f))
+    with qtbot.waitSignal(page.import_finished, timeout=60000) as blocker:
+        pass
+    result = blocker.args[0]
+    assert result.added > 0
+    assert fractions and fractions[-1] == pytest.approx(1.0)
+    assert not page.running.isVisible()
+    counts = window.ctx.ws.counts()
+    assert counts["import_runs"] == 1 and counts["activities"] > 0
+    qtbot.waitUntil(lambda: f"{counts['activities']:,} activities" in window.counts_label.text())
+    assert page.runs.rowCount() == 1
+    assert page.runs.item(0, 2).text() == slack_zip.name
+    assert "Imported" in page.banner.text()
+
+
+def test_cancel_leaves_nothing_behind(window, qtbot, slack_zip):
+    page = window.imports_page()
+    window.import_paths([str(slack_zip)])
+    page.cancel_import()
+    with qtbot.waitSignal(page.import_cancelled, timeout=60000):
+        pass
+    assert window.ctx.ws.counts() == {"sources": 0, "accounts": 0, "people": 0, "activities": 0, "import_runs": 0}
+    assert "cancelled" in page.banner.text()
+    assert page.cancel_button.isEnabled() and not page.is_importing()
+
+
+def test_a_dropped_file_is_imported(window, qtbot, slack_zip):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(slack_zip))])
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    page = window.imports_page()
+    window.dropEvent(event)
+    assert event.isAccepted()
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        pass
+    assert window.ctx.ws.counts()["activities"] > 0
+    assert window.current_page() is page
+
+
+def test_a_bad_file_shows_one_sentence_and_changes_nothing(window, qtbot, tmp_path):
+    bad = tmp_path / "holiday.txt"
+    bad.write_text("not an export")
+    page = window.imports_page()
+    window.import_paths([str(bad)])
+    with qtbot.waitSignal(page.import_failed, timeout=30000):
+        pass
+    assert page.banner.isVisible()
+    assert page.banner.text() == f"{bad}: not an export format the workbench knows."
+    assert window.ctx.ws.counts()["import_runs"] == 0
+
+
+def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path):
+    from workbench.ui.app import create_app, create_window
+
+    path = tmp_path / "demo.db"
+    ws = Workspace.open(path)
+    build_demo(ws, members=120)
+    counts = ws.counts()
+    ws.close()
+    create_app()
+    w = create_window(str(path))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    text = w.counts_label.text()
+    assert f"{counts['activities']:,} activities" in text and f"{counts['people']:,} people" in text
+    w.grab().save(str(tmp_path / "window.png"))
+    assert (tmp_path / "window.png").stat().st_size > 10000
+    w.ctx.ws.close()
+
+
+def test_recent_workspaces_are_remembered(window, tmp_path):
+    other = tmp_path / "other.db"
+    assert window.open_workspace(str(other))
+    recent = window.ctx.recent_workspaces()
+    assert recent[0] == str(other)
+    assert "other.db" in window.windowTitle()

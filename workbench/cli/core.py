@@ -1,0 +1,143 @@
+"""Core commands: gui, import, status, demo."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..store.db import demo_workspace_path
+from .common import add_workspace_arg, fmt_int, open_workspace, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the window (the default command)")
+    add_workspace_arg(p)
+    p.add_argument("--demo", action="store_true", help="open the demo workspace, building it first if needed")
+    p.set_defaults(func=run_gui)
+
+    p = sub.add_parser("import", help="import export files, folders or zips (the format is detected)")
+    add_workspace_arg(p)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=run_import)
+
+    p = sub.add_parser("status", help="what the workspace holds")
+    add_workspace_arg(p)
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(func=run_status)
+
+    p = sub.add_parser("demo", help="build a demo workspace from a synthetic community")
+    add_workspace_arg(p)
+    p.add_argument("--members", type=int, default=300, help="members in the demo community (default 300)")
+    p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the workspace already has data")
+    p.set_defaults(func=run_demo)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    location = args.workspace
+    if getattr(args, "demo", False):
+        location = location or str(demo_workspace_path())
+        _ensure_demo(location)
+    # The core never imports the GUI; the command line starts it by name only when asked, so every
+    # other command runs on a machine without Qt.
+    app = importlib.import_module("workbench.ui.app")
+    return app.main(workspace=location)
+
+
+def _ensure_demo(location: str, *, members: int = 300, seed: int = 11) -> None:
+    from ..demo import build_demo
+
+    ws = open_workspace(argparse.Namespace(workspace=location))
+    try:
+        if ws.counts()["activities"] == 0:
+            print(f"Building the demo workspace at {ws.location} ...", file=sys.stderr)
+            build_demo(ws, members=members, seed=seed)
+    finally:
+        ws.close()
+
+
+def _progress_printer(enabled: bool):
+    if not enabled:
+        return None
+    state = {"last": -1}
+
+    def report(fraction: float, message: str) -> None:
+        pct = int(fraction * 100)
+        if pct != state["last"]:
+            state["last"] = pct
+            sys.stderr.write(f"\r{pct:3d}% {message[:60]:<60}")
+            sys.stderr.flush()
+            if fraction >= 1.0:
+                sys.stderr.write("\n")
+    return report
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ..importing import plan
+
+    plan(args.paths)  # every path checked before the workspace is even opened: nothing written on error
+    ws = open_workspace(args)
+    try:
+        result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json))
+    finally:
+        ws.close()
+    if args.json:
+        print_json(result.as_dict())
+        return 0
+    for path, label in result.inputs:
+        print(f"{path}: {label}")
+    kinds = ", ".join(f"{fmt_int(v)} {k}" for k, v in sorted(result.by_kind.items()) if v)
+    print(f"Import run {result.run_id}: read {fmt_int(result.read)} records; added {fmt_int(result.added)}"
+          f" ({kinds or 'nothing new'}), updated {fmt_int(result.updated)}, unchanged {fmt_int(result.unchanged)},"
+          f" skipped {fmt_int(result.skipped)}.")
+    if result.first_at:
+        print(f"Activity from {result.first_at:%Y-%m-%d %H:%M} to {result.last_at:%Y-%m-%d %H:%M} UTC.")
+    if result.problem_count:
+        print(f"{fmt_int(result.problem_count)} problem(s):")
+        for p in result.problems[:20]:
+            print(f"  {p}")
+        if result.problem_count > 20:
+            print(f"  ... and {fmt_int(result.problem_count - 20)} more (see the Imports page or --json).")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    try:
+        counts = ws.counts()
+        if args.json:
+            print_json(counts)
+            return 0
+        print(f"Workspace: {ws.location}")
+        for key, label in [("sources", "Sources"), ("accounts", "Accounts"), ("people", "People"),
+                           ("activities", "Activities"), ("import_runs", "Import runs")]:
+            print(f"{label + ':':<14}{fmt_int(counts[key]):>12}")
+        last = ws.last_import_at()
+        if last:
+            print(f"Last import:  {last:%Y-%m-%d %H:%M} UTC")
+    finally:
+        ws.close()
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from ..demo import build_demo
+
+    location = args.workspace or str(demo_workspace_path())
+    ws = open_workspace(argparse.Namespace(workspace=location))
+    try:
+        if ws.counts()["activities"]:
+            if args.if_missing:
+                return 0
+            print(f"workbench: {ws.location} already holds data; the demo is built into a new workspace "
+                  "(choose another --workspace).", file=sys.stderr)
+            return 2
+        summary = build_demo(ws, members=args.members, seed=args.seed)
+        counts = ws.counts()
+    finally:
+        ws.close()
+    print(f"Demo workspace: {location}")
+    print(f"{fmt_int(counts['people'])} people, {fmt_int(counts['accounts'])} accounts, "
+          f"{fmt_int(counts['activities'])} activities from {summary['platforms']}.")
+    return 0

@@ -1,0 +1,45 @@
+"""One exception tree for everything a person may need to act on.
+
+Every error carries a one-sentence ``message`` for the window or the terminal, and optional
+``details`` (longer text for a Details box or ``--verbose``).
+"""
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """An error a person can act on: one sentence, plus optional details."""
+
+    def __init__(self, message: str, *, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ImportFailed(WorkbenchError):
+    """A file cannot be imported at all (wrong format, truncated, unsafe). Nothing was written."""
+
+
+class UnknownFormat(ImportFailed):
+    """No importer recognises the file."""
+
+
+class ImportCancelled(WorkbenchError):
+    """The user cancelled; the workspace is as it was before."""
+
+    def __init__(self, message: str = "The import was cancelled; nothing was changed.") -> None:
+        super().__init__(message)
+
+
+class WorkspaceError(WorkbenchError):
+    """The workspace file cannot be opened or upgraded."""
+
+
+class NotFound(WorkbenchError):
+    """A person, account or other record named by the user does not exist."""
+
+
+class KeyringUnavailable(WorkbenchError):
+    """No OS keyring backend is available to keep a secret."""

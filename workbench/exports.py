@@ -1,0 +1,28 @@
+"""The metric tables written by ``workbench export-metrics``.
+
+Each entry names a function ``fn(ws, out_dir: Path) -> Path`` that writes one CSV file; features
+add theirs here. Values that a spreadsheet could read as a formula are neutralised by
+``workbench.reports.safe`` when the file is meant for people; these tables are for checking
+numbers and keep ids exact.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .errors import WorkbenchError
+
+TABLES: list[str] = [
+]
+
+
+def write_metric_tables(ws, out_dir: Path) -> list[Path]:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"The folder {out_dir} cannot be created: {exc.strerror}.") from exc
+    written = []
+    for spec in TABLES:
+        module, func = spec.split(":")
+        written.append(getattr(importlib.import_module(module), func)(ws, out_dir))
+    return written

@@ -1,0 +1,58 @@
+"""How numbers, durations and dates read, for every front end (window, terminal, reports)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+
+def number(n: float | int | None, digits: int = 0) -> str:
+    """Thousands separators: 29358 -> '29,358'; None -> '—'."""
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return "—"
+    return f"{n:,.{digits}f}"
+
+
+def percent(x: float | None, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x * 100:.{digits}f}%"
+
+
+def duration(seconds: float | None) -> str:
+    """Durations in words: 7800 -> '2h 10m'; 45 -> '45s'; 200000 -> '2d 7h'."""
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "—"
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    m, s = divmod(s, 60)
+    if m < 60:
+        return f"{m}m" if not s or m >= 10 else f"{m}m {s}s"
+    h, m = divmod(m, 60)
+    if h < 24:
+        return f"{h}h {m}m" if m else f"{h}h"
+    d, h = divmod(h, 24)
+    return f"{d}d {h}h" if h else f"{d}d"
+
+
+def change(current: float | None, previous: float | None) -> tuple[str, int]:
+    """The change against the previous period: ('▲ 8%', +1), ('▼ 3%', -1), ('= 0%', 0), ('—', 0)."""
+    if current is None or previous is None or previous == 0 or any(
+            isinstance(v, float) and math.isnan(v) for v in (current, previous)):
+        return "—", 0
+    pct = (current - previous) / abs(previous) * 100
+    if abs(pct) < 0.5:
+        return "= 0%", 0
+    return (f"▲ {pct:.0f}%", 1) if pct > 0 else (f"▼ {-pct:.0f}%", -1)
+
+
+def when(t: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    """A timestamp in the reporting time zone, with the zone named: '2024-03-01 14:05 UTC'."""
+    if t is None:
+        return "—"
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    tz = tz or dt.timezone.utc
+    local = t.astimezone(tz)
+    name = local.tzname() or str(tz)
+    return f"{local:%Y-%m-%d %H:%M} {name}"

@@ -1,0 +1,67 @@
+"""The history of import runs, as the Imports page and ``workbench runs`` show it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .store.models import ImportProblem, ImportRun
+
+
+@dataclass
+class RunFile:
+    name: str
+    path: str
+    size: int
+    sha256: str
+    importer: str
+    importer_version: str
+
+
+@dataclass
+class RunSummary:
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    read: int
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int
+    counts: dict
+    problem_count: int
+    first_activity_at: dt.datetime | None
+    last_activity_at: dt.datetime | None
+    files: list[RunFile] = field(default_factory=list)
+
+    @property
+    def formats(self) -> str:
+        return ", ".join(sorted({f.importer for f in self.files}))
+
+    @property
+    def file_names(self) -> str:
+        names = [f.name for f in self.files]
+        return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more" if names else ""
+
+
+def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
+    """Every import run, newest first, with its files and the number of problems."""
+    with ws.session() as s:
+        problem_counts = dict(s.execute(select(ImportProblem.run_id, func.count()).group_by(ImportProblem.run_id)).all())
+        runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
+        return [RunSummary(
+            id=r.id, started_at=r.started_at, finished_at=r.finished_at, read=r.read, added=r.added,
+            updated=r.updated, unchanged=r.unchanged, skipped=r.skipped, counts=dict(r.counts or {}),
+            problem_count=problem_counts.get(r.id, 0), first_activity_at=r.first_activity_at,
+            last_activity_at=r.last_activity_at,
+            files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
+            for r in runs]
+
+
+def run_problems(ws, run_id: int, limit: int = 5000) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    with ws.session() as s:
+        rows = s.execute(select(ImportProblem.file, ImportProblem.position, ImportProblem.message)
+                         .where(ImportProblem.run_id == run_id).order_by(ImportProblem.id).limit(limit)).all()
+        return [tuple(r) for r in rows]

@@ -1,0 +1,1 @@
+"""Importers: one module per export format, listed in registry.MODULES."""

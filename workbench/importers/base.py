@@ -1,0 +1,151 @@
+"""What every importer is: ``sniff(path)`` and a streaming ``read(path, ctx)`` that yields records.
+
+An importer module defines one or more ``Importer`` subclasses and lists instances in a module
+level ``IMPORTERS`` list; ``workbench.importers.registry`` names every module explicitly.
+
+``read`` yields plain records from ``workbench.records`` and never touches the database. It
+reports per-record problems with ``ctx.problem(position, message)`` and skips only that record;
+it raises ``ImportFailed`` (one sentence naming the file and the place) when the whole file is
+not what it claims or is truncated. It reads through ``ctx.open_binary``/``ctx.track`` so that
+progress and cancel come for free, and it never holds a whole large file in memory.
+"""
+from __future__ import annotations
+
+import io
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO, ClassVar
+
+from ..errors import ImportCancelled, ImportFailed
+from ..records import Problem, Record
+
+ProgressFn = Callable[[float, str], None]
+CancelFn = Callable[[], bool]
+
+MAX_PROBLEMS_KEPT = 1000  # beyond this the run keeps a count, not every sentence
+
+
+class ReadContext:
+    """What an importer's ``read`` gets: problem collection, progress and cancel for one input."""
+
+    def __init__(self, display_name: str, *, progress: ProgressFn | None = None,
+                 cancel: CancelFn | None = None, options: dict | None = None) -> None:
+        self.file = display_name
+        self.options: dict = dict(options or {})  # importer-specific (a CSV column mapping, a time zone)
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.skipped = 0
+        self._progress = progress
+        self._cancel = cancel
+        self._last_report = 0.0
+
+    # -- problems -----------------------------------------------------------------------------
+    def problem(self, position: str, message: str, *, file: str | None = None, skipped: bool = True) -> None:
+        """Record a problem with one record (which the importer then skips)."""
+        self.problem_count += 1
+        if skipped:
+            self.skipped += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(Problem(file or self.file, position, message))
+
+    def fail(self, position: str, message: str, *, file: str | None = None) -> ImportFailed:
+        """An ``ImportFailed`` naming the file and the place; ``raise ctx.fail(...)``."""
+        where = f"{file or self.file}"
+        if position:
+            where += f", {position}"
+        return ImportFailed(f"{where}: {message}")
+
+    # -- progress and cancel ------------------------------------------------------------------
+    def progress(self, fraction: float, message: str = "") -> None:
+        """Report progress through this input (0..1); also the place where cancel is honoured."""
+        self.check_cancel()
+        if self._progress is None:
+            return
+        now = time.monotonic()
+        if now - self._last_report >= 0.05 or fraction >= 1.0:
+            self._last_report = now
+            self._progress(max(0.0, min(1.0, fraction)), message)
+
+    def check_cancel(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise ImportCancelled()
+
+    def track(self, fileobj: BinaryIO, total: int, message: str = "") -> BinaryIO:
+        """Wrap a binary file so reading it reports progress and honours cancel."""
+        return _TrackedReader(fileobj, total, self, message)
+
+    def open_binary(self, path: Path, message: str = "") -> BinaryIO:
+        """Open a file for streaming reads, with progress and cancel."""
+        size = path.stat().st_size
+        return self.track(open(path, "rb"), size, message or f"Reading {path.name}")
+
+
+class _TrackedReader(io.RawIOBase):
+    def __init__(self, raw: BinaryIO, total: int, ctx: ReadContext, message: str) -> None:
+        self._raw = raw
+        self._total = max(total, 1)
+        self._done = 0
+        self._ctx = ctx
+        self._message = message
+        self._since = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # noqa: ANN001
+        data = self._raw.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self._account(n)
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._account(len(data))
+        return data
+
+    def _account(self, n: int) -> None:
+        self._done += n
+        self._since += n
+        if self._since >= 1 << 18 or n == 0:
+            self._since = 0
+            self._ctx.progress(self._done / self._total, self._message)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+class Importer(ABC):
+    """One export format. Subclasses set the class attributes and implement sniff and read."""
+
+    name: ClassVar[str] = ""  # short id: "slack", "discord-json"
+    label: ClassVar[str] = ""  # for people: "Slack workspace export"
+    platform: ClassVar[str] = ""  # the platform its records belong to
+    version: ClassVar[str] = "1"
+    patterns: ClassVar[tuple[str, ...]] = ()  # file-dialog patterns: ("*.zip", "*.json")
+    folders: ClassVar[bool] = False  # accepts a folder as one input
+
+    @abstractmethod
+    def sniff(self, path: Path) -> bool:
+        """Whether this importer reads ``path`` (a file, folder or zip). Must be cheap."""
+
+    @abstractmethod
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
+        """Yield the records of ``path``; report problems on ``ctx``."""
+
+    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
+        """Options for ``read`` (``ctx.options``), completed from the workspace before reading.
+
+        The default passes ``options`` through; an importer that needs saved settings (a CSV
+        column mapping saved by header signature) looks them up here, and raises ``ImportFailed``
+        when it cannot go on without them. Runs inside the import's transaction.
+        """
+        return options
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"

@@ -1,0 +1,117 @@
+"""Reading untrusted exports safely: zips, JSON, text.
+
+- Zips: entries with absolute paths or ``..`` are refused, and so are archives whose declared
+  uncompressed size or compression ratio is past the caps (zip bombs). Entries are read through
+  ``zipfile``, which never reads past an entry's declared size, so a lying header cannot inflate
+  more than it declared.
+- JSON: Python's parser raises ``RecursionError`` on very deep nesting; ``load_json`` turns that
+  into a clear ``ImportFailed``.
+- Text is stored exactly as written (markup, bidi and zero-width characters included); nothing
+  is ever interpreted.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import ImportFailed
+
+MAX_UNCOMPRESSED = 16 * 1024**3  # 16 GiB for a whole archive
+MAX_RATIO = 250  # compressed:uncompressed for any entry over MIN_RATIO_CHECK
+MIN_RATIO_CHECK = 4 * 1024**2
+MAX_ENTRIES = 2_000_000
+
+
+def is_zip(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """Open a zip after checking every entry; raises ``ImportFailed`` naming the file and entry."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ImportFailed(f"{path.name}: not a readable zip archive ({exc}); it may be truncated.") from exc
+    try:
+        check_zip(zf, path.name)
+    except ImportFailed:
+        zf.close()
+        raise
+    return zf
+
+
+def check_zip(zf: zipfile.ZipFile, display: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ImportFailed(f"{display}: the archive holds {len(infos):,} entries, more than the "
+                           f"{MAX_ENTRIES:,} the workbench accepts.")
+    total = 0
+    for info in infos:
+        name = info.filename
+        pure = PurePosixPath(name.replace("\\", "/"))
+        if pure.is_absolute() or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") \
+                or ".." in pure.parts:
+            raise ImportFailed(f"{display}: the archive entry “{name}” points outside the archive "
+                               "(an absolute path or “..”); the archive was refused.")
+        total += info.file_size
+        if info.file_size > MIN_RATIO_CHECK and info.compress_size > 0 \
+                and info.file_size / info.compress_size > MAX_RATIO:
+            raise ImportFailed(f"{display}: the archive entry “{name}” would expand "
+                               f"{info.file_size / info.compress_size:,.0f} times (a zip bomb?); "
+                               "the archive was refused.")
+        if info.file_size > MIN_RATIO_CHECK and info.compress_size == 0:
+            raise ImportFailed(f"{display}: the archive entry “{name}” declares no compressed data "
+                               "but a large size; the archive was refused.")
+    if total > MAX_UNCOMPRESSED:
+        raise ImportFailed(f"{display}: the archive would expand to {total / 1024**3:,.1f} GiB, more than "
+                           f"the {MAX_UNCOMPRESSED // 1024**3} GiB the workbench accepts; it was refused.")
+
+
+def zip_names(path: Path) -> list[str]:
+    """Entry names of a zip, for sniffing (no safety check: nothing is extracted)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [posixpath.normpath(n.replace("\\", "/")) for n in zf.namelist()]
+    except (zipfile.BadZipFile, OSError):
+        return []
+
+
+def load_json(data: bytes | str, display: str, position: str = "") -> Any:
+    """Parse a JSON document that fits in memory; clear errors for bad or hostile input."""
+    where = f"{display}, {position}" if position else display
+    try:
+        return json.loads(data)
+    except RecursionError as exc:
+        raise ImportFailed(f"{where}: the JSON is nested too deeply to be an export; it was refused.") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{where}: the file is not UTF-8 text ({exc.reason} at byte {exc.start}).") from exc
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(exc.doc.rstrip()) - 1:
+            raise ImportFailed(f"{where}: the JSON ends early at line {exc.lineno}, column {exc.colno}; "
+                               "the file looks truncated.") from exc
+        raise ImportFailed(f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).") from exc
+
+
+def head(path: Path, n: int = 4096) -> bytes:
+    """The first bytes of a file, for sniffing."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+def head_text(path: Path, n: int = 4096) -> str:
+    data = head(path, n)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="replace")

@@ -1,0 +1,220 @@
+"""Running an import: plan the inputs, read them through their importers, write one run.
+
+An import of several paths is one transaction: every path is checked first (exists, readable,
+of a known format) and one sentence per bad path is raised before anything is written; a file
+that fails half-way, or a cancel, rolls the whole run back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, update
+from sqlalchemy.engine import Connection
+
+from . import __version__
+from .errors import ImportCancelled, ImportFailed, UnknownFormat
+from .importers import registry
+from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
+from .records import Problem
+from .store.models import ImportFile, ImportProblem, ImportRun
+from .store.writer import Writer
+
+# Steps run inside the import's transaction after the records are written, in order:
+# "module:function", each called as function(conn, run_id).
+POST_IMPORT: list[str] = [
+    "workbench.store.links:resolve_links_after_import",
+]
+
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class PlannedInput:
+    path: Path
+    importer: Importer
+    files: list[Path]
+
+
+@dataclass
+class ImportResult:
+    run_id: int
+    inputs: list[tuple[str, str]]  # (path, importer label)
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    first_at: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "inputs": [{"path": p, "format": f} for p, f in self.inputs],
+            "read": self.read, "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "skipped": self.skipped, "added_by_kind": self.by_kind,
+            "first_activity": self.first_at.isoformat() if self.first_at else None,
+            "last_activity": self.last_at.isoformat() if self.last_at else None,
+            "problems": [{"file": p.file, "position": p.position, "message": p.message} for p in self.problems],
+            "problem_count": self.problem_count,
+        }
+
+
+def _files_under(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    out = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(files):
+            if name not in SKIP_NAMES and not name.startswith("._"):
+                out.append(Path(root) / name)
+    return out
+
+
+def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Problem]]:
+    """Which importer reads which path. Raises ``ImportFailed`` with one sentence per bad path.
+
+    A folder that no importer claims as a whole is walked: each file in it that an importer
+    claims is an input, and the others are noted as problems (the import goes on).
+    """
+    planned: list[PlannedInput] = []
+    notes: list[Problem] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            errors.append(f"{raw}: no such file or folder.")
+            continue
+        if not os.access(path, os.R_OK) or (path.is_dir() and not os.access(path, os.X_OK)):
+            errors.append(f"{raw}: cannot be read (permission denied).")
+            continue
+        if path.is_file():
+            try:
+                with open(path, "rb") as f:
+                    f.read(1)
+            except OSError as exc:
+                errors.append(f"{raw}: cannot be read ({exc.strerror or exc}).")
+                continue
+        imp = registry.sniff(path)
+        if imp is not None:
+            planned.append(PlannedInput(path, imp, _files_under(path)))
+            continue
+        if path.is_dir():
+            found = 0
+            for child in _files_under(path):
+                child_imp = registry.sniff(child)
+                if child_imp is None:
+                    notes.append(Problem(str(child), "whole file", "not an export format the workbench knows; skipped"))
+                    continue
+                planned.append(PlannedInput(child, child_imp, [child]))
+                found += 1
+            if not found:
+                errors.append(f"{raw}: the folder holds no export file the workbench knows.")
+            continue
+        if path.is_file() and path.stat().st_size == 0:
+            errors.append(f"{raw}: the file is empty.")
+        else:
+            errors.append(f"{raw}: not an export format the workbench knows.")
+    if errors:
+        raise UnknownFormat(errors[0] if len(errors) == 1 else f"{len(errors)} paths cannot be imported.",
+                            details="\n".join(errors) if len(errors) > 1 else "")
+    return planned, notes
+
+
+def sha256_of(path: Path, cancel: CancelFn | None = None) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+    return h.hexdigest()
+
+
+def _post_import_steps() -> list[Callable[[Connection, int], None]]:
+    steps = []
+    for spec in POST_IMPORT:
+        module, func = spec.split(":")
+        steps.append(getattr(importlib.import_module(module), func))
+    return steps
+
+
+def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Problem] | None = None,
+               progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+               options: dict[str, dict] | None = None) -> ImportResult:
+    """Read every planned input into the workspace on ``conn`` (inside the caller's transaction).
+
+    ``options`` maps an importer name to its options (``{"csv": {"mapping": {...}}}``).
+    """
+    notes = list(notes or [])
+    started = dt.datetime.now(dt.timezone.utc)
+    run_id = conn.execute(insert(ImportRun.__table__).values(started_at=started, status="running",
+                                                             app_version=__version__, counts={})).inserted_primary_key[0]
+    writer = Writer(conn, run_id)
+    result = ImportResult(run_id=run_id, inputs=[(str(p.path), p.importer.label) for p in planned])
+    problems: list[Problem] = list(notes)
+    problem_count = len(notes)
+    n = max(len(planned), 1)
+    file_rows = []
+    for i, item in enumerate(planned):
+        def _progress(fraction: float, message: str, _i: int = i) -> None:
+            if progress is not None:
+                progress(min(0.98, (_i + fraction) / n * 0.95), message)
+
+        opts = item.importer.prepare(item.path, conn, dict((options or {}).get(item.importer.name, {})))
+        ctx = ReadContext(item.path.name, progress=_progress, cancel=cancel, options=opts)
+        ctx.progress(0.0, f"Checking {item.path.name}")
+        for f in item.files:
+            file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
+                              "sha256": sha256_of(f, cancel), "importer": item.importer.name,
+                              "importer_version": item.importer.version})
+        try:
+            for rec in item.importer.read(item.path, ctx):
+                writer.add(rec)
+        except RecursionError as exc:
+            raise ImportFailed(f"{item.path.name}: the data is nested too deeply to be an export; it was refused.") from exc
+        except MemoryError as exc:
+            raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
+        ctx.progress(1.0, f"Read {item.path.name}")
+        writer.flush()
+        problems.extend(ctx.problems)
+        problem_count += ctx.problem_count
+        writer.counts.skipped += ctx.skipped
+    writer.flush()
+    if cancel is not None and cancel():
+        raise ImportCancelled()
+    if progress is not None:
+        progress(0.96, "Linking replies and threads")
+    for step in _post_import_steps():
+        step(conn, run_id)
+        if cancel is not None and cancel():
+            raise ImportCancelled()
+    if file_rows:
+        conn.execute(insert(ImportFile.__table__), file_rows)
+    if problems:
+        conn.execute(insert(ImportProblem.__table__),
+                     [{"run_id": run_id, "file": p.file, "position": p.position, "message": p.message}
+                      for p in problems])
+    c = writer.counts
+    conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == run_id).values(
+        finished_at=dt.datetime.now(dt.timezone.utc), status="done", read=c.read, added=c.added, updated=c.updated,
+        unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind),
+        first_activity_at=writer.first_at, last_activity_at=writer.last_at))
+    result.read, result.added, result.updated = c.read, c.added, c.updated
+    result.unchanged, result.skipped, result.by_kind = c.unchanged, c.skipped, dict(c.by_kind)
+    result.problems, result.problem_count = problems, problem_count
+    result.first_at = writer.first_at.replace(tzinfo=dt.timezone.utc) if writer.first_at else None
+    result.last_at = writer.last_at.replace(tzinfo=dt.timezone.utc) if writer.last_at else None
+    if progress is not None:
+        progress(1.0, "Import finished")
+    return result

@@ -1,0 +1,129 @@
+"""Plain records that importers yield and the store writes.
+
+Importers know nothing of the database: they read an export and yield these records in any
+order, except that an account or channel should be yielded before (or together with) the first
+activity that names it when the importer knows it. The writer creates a placeholder account or
+channel for an id it has not seen, and fills it in when the full record arrives later.
+
+Identity of every record is ``(platform, external_id)``. Importers make ``external_id`` unique
+within the platform (Slack ``ts`` is unique only in a channel, so Slack uses ``"C123:1459154014.000018"``).
+All datetimes are timezone-aware UTC (``datetime.timezone.utc``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(slots=True)
+class SourceRec:
+    """One imported platform space: a Slack workspace, a Discord guild, a Telegram group..."""
+
+    platform: str
+    external_id: str
+    name: str = ""
+
+
+@dataclass(slots=True)
+class ChannelRec:
+    platform: str
+    external_id: str
+    name: str = ""
+    source_external_id: str | None = None
+    kind: str = "channel"  # channel, private, dm, group_dm, thread, category, topic, repository, list, site
+    parent_external_id: str | None = None  # a thread's channel
+
+
+@dataclass(slots=True)
+class AccountRec:
+    platform: str
+    external_id: str
+    handle: str = ""
+    display_name: str = ""
+    email: str | None = None
+    is_bot: bool = False
+    is_staff: bool = False
+    is_deleted: bool = False
+    source_external_id: str | None = None
+    joined_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class ActivityRec:
+    platform: str
+    external_id: str
+    account_external_id: str
+    created_at: dt.datetime
+    channel_external_id: str | None = None
+    source_external_id: str | None = None
+    parent_external_id: str | None = None  # the activity this one replies to, where the platform says so
+    kind: str = "message"  # message, post, reply, comment, answer, question, issue, pull_request, topic
+    text: str = ""
+    reaction_count: int = 0
+    edited_at: dt.datetime | None = None
+    is_question: bool | None = None  # the source says it is (True) or is not (False) a question; None: use the text rule
+    is_accepted: bool = False  # an accepted answer
+    title: str = ""
+
+
+@dataclass(slots=True)
+class ReactionRec:
+    """A reaction given by a named account to an activity."""
+
+    platform: str
+    activity_external_id: str
+    account_external_id: str
+    emoji: str
+    created_at: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class MembershipRec:
+    """A join or leave: a membership event, not an activity."""
+
+    platform: str
+    account_external_id: str
+    at: dt.datetime
+    kind: str = "join"  # join or leave
+    channel_external_id: str | None = None
+    source_external_id: str | None = None
+
+
+@dataclass(slots=True)
+class RecognitionRec:
+    """Recognition carried by an export (a Stack Exchange badge, a row of a recognitions CSV)."""
+
+    platform: str
+    account_external_id: str
+    kind: str
+    given_at: dt.datetime
+    note: str = ""
+    given_by: str = ""
+    external_id: str | None = None
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong with one record: the record was skipped, the import went on."""
+
+    file: str
+    position: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.position}: {self.message}"
+
+
+Record = Union[SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec]
+
+
+@dataclass(slots=True)
+class Counts:
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The workspace store: schema, engine, migrations and the batched writer."""

@@ -1,0 +1,91 @@
+"""Opening a workspace database: where it lives, the engine, and migrations on open."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+
+from ..errors import WorkspaceError
+from .dialect import install_sqlite_pragmas
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def data_dir() -> Path:
+    """The user data folder (``WORKBENCH_HOME`` overrides it, for tests and portable installs)."""
+    env = os.environ.get("WORKBENCH_HOME")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("community-workbench", appauthor=False))
+
+
+def default_workspace_path() -> Path:
+    return data_dir() / "workspace.db"
+
+
+def demo_workspace_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def to_url(location: str | os.PathLike | None, *, readonly: bool = False) -> str:
+    """A SQLAlchemy URL for a file path or an URL (``postgresql+psycopg://...``)."""
+    if location is None:
+        location = default_workspace_path()
+    text = os.fspath(location)
+    if "://" in text:
+        try:
+            make_url(text)
+        except ArgumentError as exc:
+            raise WorkspaceError(f"“{text}” is not a database address the workbench understands.") from exc
+        return text
+    path = Path(text).expanduser().resolve()
+    if readonly:
+        return f"sqlite:///file:{path}?mode=ro&uri=true"
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
+    kwargs: dict = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    engine = create_engine(url, **kwargs)
+    install_sqlite_pragmas(engine, readonly=readonly)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every migration not yet applied, inside one transaction."""
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except (OperationalError, DatabaseError) as exc:
+        raise WorkspaceError(f"The workspace at {engine.url.database or engine.url} cannot be opened: "
+                             f"{exc.orig if hasattr(exc, 'orig') else exc}.") from exc

@@ -1,0 +1,54 @@
+"""The one place that knows which database is underneath.
+
+Everything else in the workbench speaks portable SQLAlchemy. What differs between SQLite and
+PostgreSQL (connection pragmas, ``INSERT ... ON CONFLICT``) lives here.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection, Engine
+
+
+def is_sqlite(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
+    """WAL journal, foreign keys on, and a busy timeout, on every new SQLite connection."""
+    if not is_sqlite(engine):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
+        cur = dbapi_conn.cursor()
+        if not readonly:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.close()
+
+
+def insert_ignore(table: Table, bind: Engine | Connection, index_elements: list[str]):
+    """``INSERT ... ON CONFLICT (index_elements) DO NOTHING`` for the bind's dialect."""
+    if is_sqlite(bind):
+        from sqlalchemy.dialects.sqlite import insert
+    elif bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"Unsupported database: {bind.dialect.name}")
+    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def upsert(table: Table, bind: Engine | Connection, index_elements: list[str], update_columns: list[str]):
+    """``INSERT ... ON CONFLICT (index_elements) DO UPDATE SET col = excluded.col``."""
+    if is_sqlite(bind):
+        from sqlalchemy.dialects.sqlite import insert
+    elif bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover
+        raise RuntimeError(f"Unsupported database: {bind.dialect.name}")
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(index_elements=index_elements,
+                                      set_={c: stmt.excluded[c] for c in update_columns})

@@ -1,0 +1,89 @@
+"""What every page shares: the open workspace, the ``changed`` signal, background tasks, errors."""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..errors import WorkbenchError
+from ..workspace import Workspace
+from .tasks import Task, TaskFn, start
+
+
+class AppContext(QObject):
+    changed = Signal(str)  # after any committed write: "import", "merge", "recognition", ...
+    workspace_opened = Signal()
+    task_started = Signal(object)  # a Task
+    _notified = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws: Workspace | None = None
+        self.settings = QSettings()
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self.tasks: list[Task] = []
+        # Workspace listeners may be called on a worker thread: hop to the GUI thread by signal.
+        self._notified.connect(self.changed.emit)
+
+    # -- workspace ----------------------------------------------------------------------------
+    def open_workspace(self, location: str | None, *, readonly: bool = False) -> Workspace:
+        ws = Workspace.open(location, readonly=readonly)
+        self.set_workspace(ws)
+        return ws
+
+    def set_workspace(self, ws: Workspace) -> None:
+        old = self.ws
+        if old is not None:
+            old.unsubscribe(self._notified.emit)
+            old.close()
+        self.ws = ws
+        ws.subscribe(self._notified.emit)
+        if not ws.readonly and "://" not in ws.location:
+            self.remember_recent(ws.location)
+        self.workspace_opened.emit()
+        self.changed.emit("workspace")
+
+    def remember_recent(self, location: str) -> None:
+        recent = [r for r in self.recent_workspaces() if r != location]
+        recent.insert(0, location)
+        self.settings.setValue("recent_workspaces", recent[:8])
+        self.settings.setValue("last_workspace", location)
+
+    def recent_workspaces(self) -> list[str]:
+        value = self.settings.value("recent_workspaces", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    # -- background work ----------------------------------------------------------------------
+    def run_task(self, fn: TaskFn, title: str, *, on_done: Callable | None = None,
+                 on_error: Callable | None = None, parent: QWidget | None = None) -> Task:
+        """Run ``fn(progress, cancel)`` off the GUI thread. Errors go to ``on_error`` or a dialog."""
+        task = Task(fn, title, self)
+        if on_done is not None:
+            task.finished.connect(on_done)
+        task.failed.connect(on_error if on_error is not None else (lambda exc: self.show_error(parent, exc)))
+        task.ended.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
+        self.tasks.append(task)
+        self.task_started.emit(task)
+        return start(task, self.pool)
+
+    # -- errors -------------------------------------------------------------------------------
+    @staticmethod
+    def error_text(exc: BaseException) -> tuple[str, str]:
+        if isinstance(exc, WorkbenchError):
+            return exc.message, exc.details
+        return (f"Something went wrong: {exc.__class__.__name__}: {exc}",
+                "".join(traceback.format_exception(exc)))
+
+    def show_error(self, parent: QWidget | None, exc: BaseException) -> None:
+        """One sentence in a dialog, with the longer story under Details."""
+        message, details = self.error_text(exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Community Workbench", message, QMessageBox.StandardButton.Ok,
+                          parent)
+        if details:
+            box.setDetailedText(details)
+        box.open()

@@ -1,0 +1,230 @@
+"""The main window: sidebar of pages, menus, drag and drop of exports, status bar with counts."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from .. import APP_NAME, __version__, fmt
+from ..store.db import default_workspace_path
+from .context import AppContext
+from .pages import page_classes
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(960, 600))
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setStyleSheet("#sidebar { font-size: 14px; } #sidebar::item { padding: 8px 10px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for cls in page_classes():
+            page = cls(ctx)
+            self.pages[cls.__name__] = page
+            self.stack.addWidget(page)
+            QListWidgetItem(cls.title, self.sidebar)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_menus()
+        ctx.changed.connect(self._update_status)
+        ctx.workspace_opened.connect(self._update_title)
+        self._restore()
+
+    # -- menus --------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
+        self._action(file, "&Open workspace…", self.open_workspace_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        self.import_action = self._action(file, "&Import…", self.import_dialog, "Ctrl+I")
+        self.file_menu = file
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self._action(edit, "&Find…", self.find, QKeySequence.StandardKey.Find)
+
+        view = bar.addMenu("&View")
+        for i, page in enumerate(self.pages.values()):
+            self._action(view, page.title, lambda _=False, i=i: self.show_page(i), f"Ctrl+{i + 1}")
+        self.workspace_menu = bar.addMenu("&Workspace")
+        self._action(self.workspace_menu, "&Refresh", lambda: self.ctx.changed.emit("refresh"), QKeySequence.StandardKey.Refresh)
+
+        help_ = bar.addMenu("&Help")
+        self._action(help_, "&About", self.about)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.ctx.recent_workspaces()
+        if not recent:
+            act = self.recent_menu.addAction("No recent workspaces")
+            act.setEnabled(False)
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_workspace(p))
+
+    # -- pages --------------------------------------------------------------------------------
+    def page(self, name: str) -> QWidget:
+        return self.pages[name]
+
+    def show_page(self, index_or_name: int | str) -> None:
+        if isinstance(index_or_name, str):
+            index_or_name = list(self.pages).index(index_or_name)
+        self.sidebar.setCurrentRow(index_or_name)
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def undo(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "undo"):
+            page.undo()
+
+    def find(self) -> None:
+        page = self.current_page()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    # -- workspaces ---------------------------------------------------------------------------
+    def open_workspace(self, location: str, *, readonly: bool = False) -> bool:
+        try:
+            self.ctx.open_workspace(location, readonly=readonly)
+        except Exception as exc:  # noqa: BLE001 - shown as one sentence
+            self.ctx.show_error(self, exc)
+            return False
+        return True
+
+    def open_workspace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(Path(self.ctx.ws.location).parent)
+                                              if self.ctx.ws else "", "Workspaces (*.db *.sqlite);;All files (*)")
+        if path:
+            self.open_workspace(path)
+
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New workspace", str(default_workspace_path().parent / "community.db"),
+                                              "Workspaces (*.db)")
+        if path:
+            if not path.endswith((".db", ".sqlite")):
+                path += ".db"
+            if os.path.exists(path):
+                QMessageBox.warning(self, APP_NAME, f"{path} already exists; open it with File ▸ Open workspace.")
+                return
+            self.open_workspace(path)
+
+    def _update_title(self) -> None:
+        ws = self.ctx.ws
+        suffix = " (read-only)" if ws and ws.readonly else ""
+        self.setWindowTitle(f"{APP_NAME} — {ws.name}{suffix}" if ws else APP_NAME)
+        self.import_action.setEnabled(bool(ws and not ws.readonly))
+
+    def _update_status(self, *_args) -> None:
+        ws = self.ctx.ws
+        if ws is None:
+            self.counts_label.setText("")
+            return
+        c = ws.counts()
+        text = (f"{fmt.number(c['sources'])} sources · {fmt.number(c['accounts'])} accounts · "
+                f"{fmt.number(c['people'])} people · {fmt.number(c['activities'])} activities")
+        last = ws.last_import_at()
+        if last:
+            text += f" · last import {fmt.when(last)}"
+        self.counts_label.setText(text)
+
+    # -- importing ----------------------------------------------------------------------------
+    def imports_page(self):  # noqa: ANN201
+        return self.pages.get("ImportsPage")
+
+    def import_dialog(self) -> None:
+        self.show_page("ImportsPage")
+        self.imports_page().choose_files()
+
+    def import_paths(self, paths: list[str]) -> None:
+        if self.ctx.ws is None or self.ctx.ws.readonly:
+            QMessageBox.information(self, APP_NAME, "This workspace is open read-only; open a workspace to import into.")
+            return
+        self.show_page("ImportsPage")
+        self.imports_page().import_paths(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def about(self) -> None:
+        QMessageBox.about(self, APP_NAME, f"<b>{APP_NAME}</b> {__version__}<br>Community health, identities, "
+                                          "champions and recognition, from your communities' own export files, "
+                                          "on your own machine.")
+
+    def _restore(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        page = self.ctx.settings.value("window/page", 0)
+        try:
+            self.show_page(int(page))
+        except (TypeError, ValueError, IndexError):
+            self.show_page(0)
+        if self.sidebar.currentRow() < 0:
+            self.show_page(0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        running = [t for t in self.ctx.tasks if t.running]
+        if running:
+            answer = QMessageBox.question(self, APP_NAME, f"{running[0].title} is still running. Cancel it and quit? "
+                                                          "Nothing it did so far will be kept.")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            for t in running:
+                t.cancel()
+            self.ctx.pool.waitForDone(10000)
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/page", self.sidebar.currentRow())
+        super().closeEvent(event)

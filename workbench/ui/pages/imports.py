@@ -1,0 +1,232 @@
+"""Imports: drop or choose export files, watch the import run in the background, read the history."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import fmt
+from ...history import RunSummary, import_runs, run_problems
+from ...importers.registry import file_dialog_filter
+from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
+
+
+def _item(text: str, *, right: bool = False, data=None) -> QTableWidgetItem:  # noqa: ANN001
+    it = QTableWidgetItem(text)
+    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if right:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if data is not None:
+        it.setData(Qt.ItemDataRole.UserRole, data)
+    return it
+
+
+class DropZone(QFrame):
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropzone")
+        self.setStyleSheet("#dropzone { border: 2px dashed palette(mid); border-radius: 8px; }")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(16, 14, 16, 14)
+        self.label = QLabel("Drop export files, folders or zips anywhere on the window — Slack, Discord, "
+                            "Telegram, Discourse, GitHub, Stack Exchange, mailing lists, CSV — or choose them.")
+        self.label.setWordWrap(True)
+        self.button = QPushButton("Import…")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.clicked.emit)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.button)
+
+
+class ImportsPage(Page):
+    title = "Imports"
+    import_finished = Signal(object)  # ImportResult
+    import_cancelled = Signal()
+    import_failed = Signal(object)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = vbox(self)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.drop = DropZone()
+        self.drop.clicked.connect(self.choose_files)
+        lay.addWidget(self.drop)
+
+        # The running import.
+        self.running = QFrame()
+        rl = QHBoxLayout(self.running)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.progress_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_import)
+        rl.addWidget(self.progress_label, 2)
+        rl.addWidget(self.progress, 3)
+        rl.addWidget(self.cancel_button)
+        self.running.hide()
+        lay.addWidget(self.running)
+        self.task = None
+
+        # History of runs and the selected run's files and problems.
+        self.empty = EmptyState("No imports yet. Drop a Slack export zip here, or File ▸ Import… (Ctrl+I).")
+        self.runs = QTableWidget(0, 9)
+        self.runs.setHorizontalHeaderLabels(["Run", "When", "Files", "Format", "Read", "Added", "Updated",
+                                             "Skipped", "Problems"])
+        self.runs.verticalHeader().hide()
+        self.runs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.runs.setAlternatingRowColors(True)
+        make_copyable(self.runs)
+        self.runs.itemSelectionChanged.connect(self._show_selected)
+        self.detail = QTabWidget()
+        self.files = QTableWidget(0, 4)
+        self.files.setHorizontalHeaderLabels(["File", "Size", "Format", "SHA-256"])
+        self.files.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.files.verticalHeader().hide()
+        make_copyable(self.files)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels(["File", "Where", "What was wrong"])
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.problems.verticalHeader().hide()
+        make_copyable(self.problems)
+        self.detail.addTab(self.files, "Files")
+        self.detail.addTab(self.problems, "Problems")
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.empty)
+        tl.addWidget(self.runs)
+        split.addWidget(top)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay.addWidget(split, 1)
+        self._runs: list[RunSummary] = []
+
+    # -- history ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._runs = import_runs(self.ctx.ws)
+        has = bool(self._runs)
+        self.empty.setVisible(not has)
+        self.runs.setVisible(has)
+        self.detail.setVisible(has)
+        self.runs.setRowCount(len(self._runs))
+        for row, r in enumerate(self._runs):
+            cells = [_item(str(r.id), right=True, data=r.id), _item(fmt.when(r.started_at)), _item(r.file_names),
+                     _item(r.formats), _item(fmt.number(r.read), right=True), _item(fmt.number(r.added), right=True),
+                     _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
+                     _item(fmt.number(r.problem_count), right=True)]
+            for col, it in enumerate(cells):
+                self.runs.setItem(row, col, it)
+        self.runs.resizeColumnsToContents()
+        self.runs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        if has and not self.runs.selectedItems():
+            self.runs.selectRow(0)
+
+    def _show_selected(self) -> None:
+        rows = {i.row() for i in self.runs.selectedIndexes()}
+        if not rows:
+            return
+        run = self._runs[min(rows)]
+        self.files.setRowCount(len(run.files))
+        for i, f in enumerate(run.files):
+            self.files.setItem(i, 0, _item(f.name))
+            self.files.item(i, 0).setToolTip(f.path)
+            self.files.setItem(i, 1, _item(fmt.number(f.size), right=True))
+            self.files.setItem(i, 2, _item(f"{f.importer} {f.importer_version}"))
+            self.files.setItem(i, 3, _item(f.sha256))
+        probs = run_problems(self.ctx.ws, run.id)
+        self.problems.setRowCount(len(probs))
+        for i, (file, where, what) in enumerate(probs):
+            self.problems.setItem(i, 0, _item(file))
+            self.problems.setItem(i, 1, _item(where))
+            self.problems.setItem(i, 2, _item(what))
+        self.detail.setTabText(1, f"Problems ({fmt.number(run.problem_count)})")
+
+    # -- importing ----------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import export files", self.ctx.settings.value("last_import_dir", ""),
+                                                file_dialog_filter())
+        if paths:
+            import os
+
+            self.ctx.settings.setValue("last_import_dir", os.path.dirname(paths[0]))
+            self.import_paths(paths)
+
+    def is_importing(self) -> bool:
+        return self.task is not None
+
+    def import_paths(self, paths: list[str], options: dict | None = None) -> None:
+        """Import in the background with progress and Cancel; the result shows in the history."""
+        if self.task is not None:
+            self.banner.show_message("An import is already running; wait for it or cancel it first.", kind="info")
+            return
+        ws = self.ctx.ws
+        self.banner.hide()
+        self.progress.setValue(0)
+        self.progress_label.setText(f"Importing {len(paths)} item(s)…")
+        self.cancel_button.setEnabled(True)
+        self.running.show()
+        self.drop.button.setEnabled(False)
+
+        def work(progress, cancel):  # noqa: ANN001
+            return ws.import_paths(paths, progress=progress, cancel=cancel, options=options)
+
+        self.task = self.ctx.run_task(work, "Import", on_done=self._done, on_error=self._failed, parent=self)
+        self.task.progress.connect(self._progress)
+        self.task.cancelled.connect(self._cancelled)
+        self._paths = paths
+
+    def cancel_import(self) -> None:
+        if self.task is not None:
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText("Cancelling… (nothing will be kept)")
+            self.task.cancel()
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if message and self.cancel_button.isEnabled():
+            self.progress_label.setText(message)
+
+    def _finish(self) -> None:
+        self.task = None
+        self.running.hide()
+        self.cancel_button.setEnabled(True)
+        self.drop.button.setEnabled(True)
+
+    def _done(self, result) -> None:  # noqa: ANN001
+        self._finish()
+        kinds = ", ".join(f"{fmt.number(v)} {k}" for k, v in sorted(result.by_kind.items()) if v) or "nothing new"
+        text = f"Imported {fmt.number(result.read)} records: added {kinds}; {fmt.number(result.updated)} updated."
+        if result.problem_count:
+            text += f" {fmt.number(result.problem_count)} record(s) had problems and were skipped (see Problems)."
+        self.banner.show_message(text, kind="success")
+        self.refresh()
+        self.import_finished.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.banner.show_error(exc)
+        self.import_failed.emit(exc)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
+        self.import_cancelled.emit()

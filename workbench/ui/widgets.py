@@ -1,0 +1,263 @@
+"""Small widgets every page uses: a message banner, an empty state, a DataFrame table model, and
+copy/export of any table."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..errors import WorkbenchError
+
+
+class Banner(QFrame):
+    """A one-sentence message across the top of a page, with Details and a close button."""
+
+    STYLES = {
+        "error": "background:#fbe3e0; color:#5a1a12; border:1px solid #e0a49b;",
+        "info": "background:#e3f0fb; color:#123a5a; border:1px solid #9bc1e0;",
+        "success": "background:#e2f5ea; color:#14452a; border:1px solid #9bd0b3;",
+    }
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QPushButton("Details…")
+        self.details_button.setFlat(True)
+        self.details_button.clicked.connect(self._show_details)
+        close = QPushButton("✕")
+        close.setFlat(True)
+        close.setFixedWidth(28)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.details_button)
+        lay.addWidget(close)
+        self._details = ""
+        self.hide()
+
+    def show_message(self, text: str, *, kind: str = "info", details: str = "") -> None:
+        self.setStyleSheet(f"#banner {{{self.STYLES.get(kind, self.STYLES['info'])} border-radius:4px;}}")
+        self.label.setText(text)
+        self._details = details
+        self.details_button.setVisible(bool(details))
+        self.show()
+
+    def show_error(self, exc: BaseException) -> None:
+        if isinstance(exc, WorkbenchError):
+            self.show_message(exc.message, kind="error", details=exc.details)
+        else:
+            import traceback
+
+            self.show_message(f"Something went wrong: {exc.__class__.__name__}: {exc}", kind="error",
+                              details="".join(traceback.format_exception(exc)))
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def _show_details(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Details", self.label.text(), QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(self._details)
+        box.open()
+
+
+class EmptyState(QLabel):
+    """What to do next, where there is nothing to show yet."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: palette(mid); font-size: 15px; padding: 40px;")
+
+
+def _display(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+class DataFrameModel(QAbstractTableModel):
+    """A read-only table model over a (small, already aggregated) DataFrame."""
+
+    def __init__(self, df: pd.DataFrame | None = None, *, headers: dict[str, str] | None = None,
+                 formatters: dict[str, Any] | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self._df = df if df is not None else pd.DataFrame()
+        self._headers = headers or {}
+        self._formatters = formatters or {}
+
+    def set_frame(self, df: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self._df = df.reset_index(drop=True)
+        self.endResetModel()
+
+    def frame(self) -> pd.DataFrame:
+        return self._df
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._df)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._df.columns)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
+        if not index.isValid():
+            return None
+        col = self._df.columns[index.column()]
+        value = self._df.iat[index.row(), index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            fmt = self._formatters.get(col)
+            return fmt(value) if fmt else _display(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            col = str(self._df.columns[section])
+            return self._headers.get(col, col.replace("_", " ").capitalize())
+        return str(section + 1)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # noqa: ANN001
+        if self._df.empty:
+            return
+        col = self._df.columns[column]
+        self.layoutAboutToBeChanged.emit()
+        self._df = self._df.sort_values(col, ascending=order == Qt.SortOrder.AscendingOrder,
+                                        kind="stable").reset_index(drop=True)
+        self.layoutChanged.emit()
+
+
+def table_text(view: QTableView, *, selection_only: bool = True) -> str:
+    """The table (or its selected cells) as tab-separated text, headers first."""
+    model = view.model()
+    if model is None:
+        return ""
+    rows = sorted({i.row() for i in view.selectedIndexes()}) if selection_only else []
+    if not rows:
+        rows = list(range(model.rowCount()))
+    cols = [c for c in range(model.columnCount()) if not view.isColumnHidden(c)]
+    out = io.StringIO()
+    w = csv.writer(out, delimiter="\t", lineterminator="\n")
+    w.writerow([model.headerData(c, Qt.Orientation.Horizontal) for c in cols])
+    for r in rows:
+        w.writerow([model.index(r, c).data() or "" for c in cols])
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would read as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_table_csv(view: QTableView, path: str) -> None:
+    text = table_text(view, selection_only=False)
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        for row in rows:
+            w.writerow([_safe_cell(v) for v in row])
+
+
+def make_copyable(view: QTableView) -> None:
+    """Ctrl+C copies the selected rows; the context menu copies or exports the whole table."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    copy = QAction("Copy", view)
+    copy.setShortcut(QKeySequence.StandardKey.Copy)
+    copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(table_text(view)))
+    view.addAction(copy)
+
+    def menu(pos) -> None:  # noqa: ANN001
+        m = QMenu(view)
+        m.addAction("Copy selected rows", lambda: QGuiApplication.clipboard().setText(table_text(view)))
+        m.addAction("Copy whole table", lambda: QGuiApplication.clipboard().setText(table_text(view, selection_only=False)))
+        m.addSeparator()
+
+        def export() -> None:
+            path, _ = QFileDialog.getSaveFileName(view, "Export table", "table.csv", "CSV files (*.csv)")
+            if path:
+                export_table_csv(view, path)
+        m.addAction("Export as CSV…", export)
+        m.exec(view.viewport().mapToGlobal(pos))
+
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(menu)
+
+
+class Page(QWidget):
+    """Base of every page: a title, a lazy refresh when the workspace changes, optional hooks.
+
+    Subclasses implement ``reload()`` (read the workspace and fill the widgets; long reads go
+    through ``ctx.run_task``). ``undo()``, ``focus_search()`` and ``import_paths()`` are optional.
+    """
+
+    title = ""
+    status_message = Signal(str)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.changed.connect(self._on_changed)
+
+    def _on_changed(self, what: str) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        if self.ctx.ws is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the workspace and fill the page."""
+
+    def can_undo(self) -> bool:
+        return False
+
+
+def vbox(widget: QWidget, margins: int = 12, spacing: int = 8) -> QVBoxLayout:
+    lay = QVBoxLayout(widget)
+    lay.setContentsMargins(margins, margins, margins, margins)
+    lay.setSpacing(spacing)
+    return lay

@@ -1,0 +1,190 @@
+"""The ``Workspace``: the one object the command line, the GUI and the tests use for storage.
+
+- ``Workspace.open(location)`` opens (or creates) a workspace file or database URL and applies
+  migrations inside a transaction.
+- Reads: ``with ws.session() as s: ...`` (a fresh ORM session; sessions never cross threads) or
+  ``with ws.connect() as conn: ...`` for Core queries and pandas.
+- Writes go through one writer: ``with ws.write() as s:`` (ORM) or ``with ws.write_conn() as conn:``
+  (Core). Both hold the workspace's write lock and commit at the end, or roll back on error.
+- ``ws.import_paths(paths, progress=..., cancel=...)`` runs a whole import as one transaction.
+- ``ws.subscribe(fn)`` is told after every committed write (``fn(what)``), so views refresh
+  themselves; the GUI turns it into a Qt signal.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from .errors import WorkspaceError
+from .importers.base import CancelFn, ProgressFn
+from .store import db
+from .store.models import Account, Activity, ImportRun, Person, Setting, Source
+
+Listener = Callable[[str], None]
+
+
+class Workspace:
+    def __init__(self, engine: Engine, *, location: str, readonly: bool = False) -> None:
+        self.engine = engine
+        self.location = location
+        self.readonly = readonly
+        self._write_lock = threading.RLock()
+        self._listeners: list[Listener] = []
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, location: str | os.PathLike | None = None, *, readonly: bool = False,
+             create: bool = True) -> Workspace:
+        """Open the workspace at a path or SQLAlchemy URL (the default workspace when None)."""
+        url = db.to_url(location, readonly=readonly)
+        if url.startswith("sqlite"):
+            path = Path(url.split("sqlite:///", 1)[1].split("?", 1)[0].removeprefix("file:"))
+            if not path.exists() and (readonly or not create):
+                raise WorkspaceError(f"There is no workspace at {path}.")
+            if path.exists() and path.is_dir():
+                raise WorkspaceError(f"{path} is a folder, not a workspace file.")
+            if not readonly:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise WorkspaceError(f"The folder for the workspace {path} cannot be created: {exc.strerror}.") from exc
+                if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
+                    raise WorkspaceError(f"{path} is not a workspace file (it is not an SQLite database).")
+            display = str(path)
+        else:
+            display = db.make_engine(url).url.render_as_string(hide_password=True)
+        engine = db.make_engine(url, readonly=readonly)
+        if readonly:
+            current = db.current_revision(engine)
+            if current != db.head_revision():
+                raise WorkspaceError(f"The workspace {display} was written by another version of the workbench.")
+        else:
+            db.upgrade(engine)
+        return cls(engine, location=display, readonly=readonly)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        return Path(self.location).name if "://" not in self.location else self.location
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- reading ------------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- writing (one writer) -----------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise WorkspaceError(f"The workspace {self.name} is open read-only.")
+
+    @contextmanager
+    def write(self, what: str = "data") -> Iterator[Session]:
+        """An ORM session for one write transaction; listeners hear ``what`` after the commit."""
+        self._check_writable()
+        with self._write_lock:
+            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                yield s
+        self.notify(what)
+
+    @contextmanager
+    def write_conn(self, what: str = "data") -> Iterator[Connection]:
+        """A Core connection for one write transaction."""
+        self._check_writable()
+        with self._write_lock:
+            with self.engine.begin() as conn:
+                yield conn
+        self.notify(what)
+
+    # -- change broadcast ---------------------------------------------------------------------
+    def subscribe(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def unsubscribe(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def notify(self, what: str) -> None:
+        for fn in list(self._listeners):
+            fn(what)
+
+    # -- settings -----------------------------------------------------------------------------
+    def get_setting(self, key: str, default=None):
+        with self.session() as s:
+            row = s.get(Setting, key)
+            return default if row is None else row.value
+
+    def set_setting(self, key: str, value) -> None:
+        with self.write("settings") as s:
+            row = s.get(Setting, key)
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    # -- common queries -----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """The figures of ``workbench status``: sources, accounts, people, activities, import runs."""
+        with self.connect() as conn:
+            def n(q):
+                return int(conn.execute(q).scalar_one())
+            return {
+                "sources": n(select(func.count()).select_from(Source)),
+                "accounts": n(select(func.count()).select_from(Account)),
+                "people": n(select(func.count()).select_from(Person).where(Person.merged_into_id.is_(None))),
+                "activities": n(select(func.count()).select_from(Activity)),
+                "import_runs": n(select(func.count()).select_from(ImportRun)),
+            }
+
+    def last_import_at(self):
+        with self.connect() as conn:
+            return conn.execute(select(func.max(ImportRun.finished_at))).scalar_one()
+
+    # -- importing ----------------------------------------------------------------------------
+    def import_paths(self, paths: list[str | os.PathLike], *, progress: ProgressFn | None = None,
+                     cancel: CancelFn | None = None, options: dict[str, dict] | None = None):
+        """Import files, folders and zips as one run; all or nothing. Returns an ``ImportResult``.
+
+        ``options`` maps an importer name to its options (see ``Importer.prepare``).
+        """
+        from .importing import plan, run_import
+
+        self._check_writable()
+        planned, notes = plan(paths)
+        with self._write_lock:
+            with self.engine.begin() as conn:
+                result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+        self.notify("import")
+        return result
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
