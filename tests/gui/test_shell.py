@@ -136,3 +136,22 @@ def test_recent_workspaces_are_remembered(window, tmp_path):
     recent = window.ctx.recent_workspaces()
     assert recent[0] == str(other)
     assert "other.db" in window.windowTitle()
+
+
+def test_workspace_settings_are_saved_in_the_workspace(window, qtbot):
+    from workbench.ui.settings_dialog import SettingsDialog
+
+    heard = []
+    window.ctx.changed.connect(heard.append)
+    dlg = SettingsDialog(window.ctx, window)
+    dlg.timezone.setCurrentText("Mars/Olympus")
+    dlg.save()
+    assert "not a time zone" in dlg.error.text()
+    assert window.ctx.ws.get_setting("reporting.timezone") is None
+    dlg.timezone.setCurrentText("Asia/Bangkok")
+    dlg.marker.setText("¿")
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    assert window.ctx.ws.get_setting("reporting.timezone") == "Asia/Bangkok"
+    assert window.ctx.ws.get_setting("questions.marker") == "¿"
+    qtbot.waitUntil(lambda: "settings" in heard)

@@ -1,9 +1,12 @@
 """Starting the window: ``workbench gui`` and ``make run`` land here."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
@@ -17,6 +20,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationDisplayName(APP_NAME)
+    icon = Path(__file__).resolve().parents[2] / "resources" / "icon.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
@@ -30,7 +36,21 @@ def create_window(workspace: str | None = None) -> MainWindow:
     return window
 
 
+def _display_problem() -> str | None:
+    """A sentence when the window cannot appear (no display on Linux), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("No display was found, so the window cannot open. Run the workbench in a desktop session, "
+            "or use the command line (workbench --help); QT_QPA_PLATFORM=offscreen runs the window invisibly.")
+
+
 def main(workspace: str | None = None) -> int:
+    problem = _display_problem()
+    if problem:
+        print(f"workbench: {problem}", file=sys.stderr)
+        return 2
     app = create_app()
     window = create_window(workspace)
     window.show()

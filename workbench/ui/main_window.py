@@ -89,9 +89,16 @@ class MainWindow(QMainWindow):
             self._action(view, page.title, lambda _=False, i=i: self.show_page(i), f"Ctrl+{i + 1}")
         self.workspace_menu = bar.addMenu("&Workspace")
         self._action(self.workspace_menu, "&Refresh", lambda: self.ctx.changed.emit("refresh"), QKeySequence.StandardKey.Refresh)
+        self._action(self.workspace_menu, "&Settings…", self.workspace_settings, "Ctrl+,")
 
         help_ = bar.addMenu("&Help")
         self._action(help_, "&About", self.about)
+
+    def workspace_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        if self.ctx.ws is not None:
+            SettingsDialog(self.ctx, self).open()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
