@@ -29,6 +29,8 @@ from .store.writer import Writer
 # "module:function", each called as function(conn, run_id).
 POST_IMPORT: list[str] = [
     "workbench.store.links:resolve_links_after_import",
+    "workbench.metrics.rollup:refresh_after_import",
+    "workbench.people.merge:auto_merge_after_import",
 ]
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -178,6 +180,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
                               "sha256": sha256_of(f, cancel), "importer": item.importer.name,
                               "importer_version": item.importer.version})
+        orphans_before = writer.orphan_reactions
         try:
             for rec in item.importer.read(item.path, ctx):
                 writer.add(rec)
@@ -187,6 +190,11 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
         ctx.progress(1.0, f"Read {item.path.name}")
         writer.flush()
+        orphans = writer.orphan_reactions - orphans_before
+        if orphans:
+            ctx.problem("reactions", (
+                f"{orphans:,} reaction{'s' if orphans != 1 else ''} point at messages that are neither in this "
+                "export nor in the workspace; they were skipped"), skipped=False)
         problems.extend(ctx.problems)
         problem_count += ctx.problem_count
         writer.counts.skipped += ctx.skipped

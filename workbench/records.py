@@ -42,8 +42,8 @@ class AccountRec:
     handle: str = ""
     display_name: str = ""
     email: str | None = None
-    is_bot: bool = False
-    is_staff: bool = False
+    is_bot: bool | None = None  # None: the export does not say; an import never clears a known flag
+    is_staff: bool | None = None
     is_deleted: bool = False
     source_external_id: str | None = None
     joined_at: dt.datetime | None = None

@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace_arg(p)
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="a JSON column mapping for a CSV file (saved in the workspace and reused for the same columns)")
+    p.add_argument("--timezone", metavar="TZ",
+                   help="time zone of CSV dates written without one (Europe/Berlin, UTC, +02:00)")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("status", help="what the workspace holds")
@@ -73,13 +77,36 @@ def _progress_printer(enabled: bool):
     return report
 
 
+def _csv_options(args: argparse.Namespace) -> dict[str, dict] | None:
+    """``--mapping FILE`` and ``--timezone TZ`` as the CSV importer's options."""
+    import json
+    from pathlib import Path
+
+    from ..errors import ImportFailed
+
+    csv_opts: dict = {}
+    if getattr(args, "mapping", None):
+        path = Path(args.mapping).expanduser()
+        try:
+            csv_opts["mapping"] = json.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise ImportFailed(f"{args.mapping}: the mapping file cannot be read ({exc.strerror or exc}).") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ImportFailed(f"{args.mapping}: the mapping file is not valid JSON ({exc}).") from exc
+    if getattr(args, "timezone", None):
+        csv_opts["timezone"] = args.timezone
+    return {"csv": csv_opts} if csv_opts else None
+
+
 def run_import(args: argparse.Namespace) -> int:
     from ..importing import plan
 
     plan(args.paths)  # every path checked before the workspace is even opened: nothing written on error
+    options = _csv_options(args)
     ws = open_workspace(args)
     try:
-        result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json))
+        result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
+                                 options=options)
     finally:
         ws.close()
     if args.json:

@@ -1,12 +1,19 @@
 """The one place that knows which database is underneath.
 
 Everything else in the workbench speaks portable SQLAlchemy. What differs between SQLite and
-PostgreSQL (connection pragmas, ``INSERT ... ON CONFLICT``) lives here.
+PostgreSQL (connection pragmas, ``INSERT ... ON CONFLICT``, epoch seconds and calendar days of a
+stored time) lives here.
 """
 from __future__ import annotations
 
-from sqlalchemy import Table, event
+import sqlite3
+
+from sqlalchemy import BigInteger, Date, Table, cast, event, func
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+# unixepoch() arrived in SQLite 3.38; strftime('%s') is the same number on older libraries.
+_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
 
 
 def is_sqlite(bind: Engine | Connection) -> bool:
@@ -52,3 +59,17 @@ def upsert(table: Table, bind: Engine | Connection, index_elements: list[str], u
     stmt = insert(table)
     return stmt.on_conflict_do_update(index_elements=index_elements,
                                       set_={c: stmt.excluded[c] for c in update_columns})
+
+
+def epoch_seconds(bind: Engine | Connection, col) -> ColumnElement:  # noqa: ANN001 - a column
+    """UTC seconds since 1970 of a stored (naive UTC) time, as an integer."""
+    if is_sqlite(bind):
+        return func.unixepoch(col) if _HAS_UNIXEPOCH else cast(func.strftime("%s", col), BigInteger)
+    return cast(func.extract("epoch", col), BigInteger)
+
+
+def utc_day(bind: Engine | Connection, col) -> ColumnElement:  # noqa: ANN001 - a column
+    """The UTC calendar day of a stored time (SQLite: 'YYYY-MM-DD' text; PostgreSQL: a date)."""
+    if is_sqlite(bind):
+        return func.date(col)
+    return cast(col, Date)

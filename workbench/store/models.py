@@ -307,6 +307,25 @@ class MergeRejection(Base):
     by: Mapped[str] = mapped_column(Text, default="")
 
 
+class PersonSummary(Base):
+    """A cache of what the People directory shows per person (``workbench.people.directory`` keeps
+    it in step), so that 100,000 people page, sort and filter in SQL."""
+
+    __tablename__ = "person_summary"
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    sort_name: Mapped[str] = mapped_column(Text, default="", index=True)
+    search: Mapped[str] = mapped_column(Text, default="")  # names, handles, e-mails: normalized
+    platforms: Mapped[str] = mapped_column(Text, default="")  # ",discord,slack,"
+    accounts: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[dt.datetime | None] = mapped_column(index=True)
+    last_seen: Mapped[dt.datetime | None] = mapped_column(index=True)
+    activities: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    level_rank: Mapped[int] = mapped_column(Integer, default=0, index=True)  # 0 Inactive .. 4 Leading
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Setting(Base):
     """Workspace settings that travel with the data (reporting time zone, metric weights...)."""
 

@@ -11,6 +11,7 @@ record fills in.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -32,6 +33,7 @@ from .dialect import insert_ignore
 from .models import Account, Activity, Channel, MembershipEvent, Person, Reaction, Recognition, Source
 
 BATCH = 2000
+UTC = dt.timezone.utc
 LOOKUP_CHUNK = 500
 
 A = Activity.__table__
@@ -44,6 +46,8 @@ PER = Person.__table__
 def _naive(t: dt.datetime | None) -> dt.datetime | None:
     if t is None:
         return None
+    if t.tzinfo is UTC:
+        return t.replace(tzinfo=None)
     if t.tzinfo is not None:
         t = t.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return t
@@ -56,9 +60,80 @@ def normalize_email(email: str | None) -> str | None:
     return e if "@" in e else None
 
 
+def storable(text: str) -> str:
+    """The text as it can be stored: a lone surrogate (JSON allows ``"\\ud800"``) becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    t: tuple(f.name for f in dataclasses.fields(t) if f.type in ("str", "str | None") and f.name not in ("platform", "kind"))
+    for t in (SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec)
+}
+
+
+def _make_storable(rec: Record) -> None:
+    for name in _TEXT_FIELDS[type(rec)]:
+        value = getattr(rec, name)
+        if value.__class__ is str and not value.isascii():
+            setattr(rec, name, storable(value))
+
+
 def _chunks(items: list, n: int = LOOKUP_CHUNK) -> Iterable[list]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+ACTIVITY_COLUMNS = ["platform", "external_id", "source_id", "channel_id", "account_id", "created_at", "edited_at",
+                    "kind", "parent_external_id", "is_question", "is_accepted", "title", "text", "size",
+                    "reaction_count", "import_run_id"]
+
+
+def _bind_processor(type_, dialect):  # noqa: ANN001, ANN202 - SQLAlchemy types
+    """What Core applies to a bound value of this type on this dialect (None: nothing)."""
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+REACTION_COLUMNS = ["activity_id", "account_id", "emoji", "created_at", "import_run_id"]
+MEMBERSHIP_COLUMNS = ["account_id", "channel_id", "channel_key", "kind", "at", "import_run_id"]
+
+
+class _Bulk:
+    """One INSERT compiled once and run as the driver's executemany over plain rows.
+
+    Each value still goes through its column type's bind processor, so the stored values are
+    exactly what a Core ``execute(insert(...), dicts)`` stores; what is saved is the per-row
+    parameter machinery, which dominates a large import.
+    """
+
+    def __init__(self, conn: Connection, stmt, columns: list[str]) -> None:  # noqa: ANN001 - an Insert
+        compiled = stmt.compile(dialect=conn.dialect, column_keys=columns)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positional)
+        names = list(compiled.positiontup or []) if self.positional else list(columns)
+        if sorted(names) != sorted(columns):
+            raise ValueError(f"unexpected parameters {names} for {columns}")
+        index = {c: i for i, c in enumerate(columns)}
+        self.order = [index[n] for n in names]
+        self.columns = columns
+        self.procs = [(i, proc) for i, c in enumerate(columns)
+                      if (proc := _bind_processor(stmt.table.c[c].type, conn.dialect)) is not None]
+
+    def run(self, conn: Connection, rows: list[list]) -> int:
+        procs, order = self.procs, self.order
+        for row in rows:
+            for i, proc in procs:
+                if row[i] is not None:
+                    row[i] = proc(row[i])
+        if self.positional:
+            params = [tuple([row[i] for i in order]) for row in rows]
+        else:
+            params = [dict(zip(self.columns, row)) for row in rows]
+        res = conn.exec_driver_sql(self.sql, params)
+        return max(res.rowcount or 0, 0)
 
 
 class Writer:
@@ -69,6 +144,7 @@ class Writer:
         self.counts = Counts()
         self.first_at: dt.datetime | None = None
         self.last_at: dt.datetime | None = None
+        self.orphan_reactions = 0  # reactions whose message is neither in the file nor in the workspace
         self._sources: dict[tuple[str, str], int] = {}
         self._channels: dict[tuple[str, str], int] = {}
         self._accounts: dict[tuple[str, str], int] = {}
@@ -77,12 +153,15 @@ class Writer:
         self._reactions: list[ReactionRec] = []
         self._memberships: list[MembershipRec] = []
         self._recognitions: list[RecognitionRec] = []
+        self._bulk: dict[str, _Bulk] = {}
 
     # -- intake -------------------------------------------------------------------------------
     def add(self, rec: Record) -> None:
         self.counts.read += 1
         t = type(rec)
         if t is ActivityRec:
+            if not (rec.text.isascii() and rec.external_id.isascii() and rec.account_external_id.isascii()):
+                _make_storable(rec)
             key = (rec.platform, rec.external_id)
             if key in self._activities:  # a duplicate id within one batch: the last one wins
                 self.counts.unchanged += 1
@@ -90,18 +169,22 @@ class Writer:
             if len(self._activities) >= self.batch_size:
                 self.flush()
         elif t in self._pending:
+            _make_storable(rec)
             self._pending[t][(rec.platform, rec.external_id)] = rec
             if len(self._pending[t]) >= self.batch_size:
                 self._flush_meta()
         elif t is ReactionRec:
+            _make_storable(rec)
             self._reactions.append(rec)
             if len(self._reactions) >= self.batch_size:
                 self.flush()
         elif t is MembershipRec:
+            _make_storable(rec)
             self._memberships.append(rec)
             if len(self._memberships) >= self.batch_size:
                 self.flush()
         elif t is RecognitionRec:
+            _make_storable(rec)
             self._recognitions.append(rec)
             if len(self._recognitions) >= self.batch_size:
                 self.flush()
@@ -122,6 +205,12 @@ class Writer:
             self._flush_memberships()
         if self._recognitions:
             self._flush_recognitions()
+
+    def _bulk_insert(self, name: str, stmt, columns: list[str], rows: list[list]) -> int:  # noqa: ANN001
+        bulk = self._bulk.get(name)
+        if bulk is None:
+            bulk = self._bulk[name] = _Bulk(self.conn, stmt, columns)
+        return bulk.run(self.conn, rows)
 
     def _bump(self, kind: str, n: int = 1) -> None:
         self.counts.by_kind[kind] = self.counts.by_kind.get(kind, 0) + n
@@ -202,7 +291,15 @@ class Writer:
         cid = self._channels.get(key)
         if cid is None:
             pending = self._pending[ChannelRec].pop(key, None)
-            self._write_channels([pending or ChannelRec(platform, ext, name=ext)])
+            if pending is None:
+                # A record names a channel this file does not describe: use the stored one as it is,
+                # and only make a placeholder (named by its id) when there is none.
+                found = self._existing(CH, [key], [CH.c.id])
+                if key in found:
+                    self._channels[key] = found[key][0]
+                    return found[key][0]
+                pending = ChannelRec(platform, ext, name=ext)
+            self._write_channels([pending])
             cid = self._channels[key]
         return cid
 
@@ -228,7 +325,9 @@ class Writer:
             if user_flags:
                 row.update(is_bot=is_bot, is_staff=is_staff)
             else:
-                row.update(is_bot=r.is_bot or (is_bot and was_placeholder), is_staff=r.is_staff)
+                # None: this record does not know the flag; keep what the workspace has.
+                row.update(is_bot=is_bot if r.is_bot is None else bool(r.is_bot or (is_bot and was_placeholder)),
+                           is_staff=is_staff if r.is_staff is None else bool(r.is_staff))
             row["is_deleted"] = r.is_deleted
             before = {"handle": handle, "display_name": name, "email": email, "placeholder": was_placeholder,
                       "joined_at": _naive(joined) if joined else None, "is_bot": is_bot, "is_staff": is_staff,
@@ -249,7 +348,8 @@ class Writer:
             acc_rows = [{"platform": r.platform, "external_id": r.external_id, "person_id": pid,
                          "original_person_id": pid, "source_id": self._source_id(r.platform, r.source_external_id),
                          "handle": r.handle, "display_name": r.display_name, "email": r.email,
-                         "email_norm": normalize_email(r.email), "is_bot": r.is_bot, "is_staff": r.is_staff,
+                         "email_norm": normalize_email(r.email), "is_bot": bool(r.is_bot),
+                         "is_staff": bool(r.is_staff),
                          "is_deleted": r.is_deleted, "joined_at": _naive(r.joined_at), "placeholder": placeholder,
                          "flags_set_by_user": False, "import_run_id": self.run_id}
                         for r, pid in zip(new, ids)]
@@ -315,18 +415,14 @@ class Writer:
                 else:
                     self.counts.unchanged += 1
                 continue
-            new_rows.append({
-                "platform": r.platform, "external_id": r.external_id,
-                "source_id": self._source_id(r.platform, r.source_external_id),
-                "channel_id": self._channel_id(r.platform, r.channel_external_id),
-                "account_id": self._accounts[(r.platform, r.account_external_id)],
-                "created_at": created, "edited_at": _naive(r.edited_at), "kind": r.kind,
-                "parent_external_id": r.parent_external_id, "is_question": r.is_question,
-                "is_accepted": r.is_accepted, "title": r.title, "text": text, "size": len(text),
-                "reaction_count": r.reaction_count, "import_run_id": self.run_id,
-            })
+            new_rows.append([
+                r.platform, r.external_id, self._source_id(r.platform, r.source_external_id),
+                self._channel_id(r.platform, r.channel_external_id), self._accounts[(r.platform, r.account_external_id)],
+                created, _naive(r.edited_at), r.kind, r.parent_external_id, r.is_question, r.is_accepted, r.title,
+                text, len(text), r.reaction_count, self.run_id,
+            ])
         if new_rows:
-            self.conn.execute(insert(A), new_rows)
+            self._bulk_insert("activity", insert(A), ACTIVITY_COLUMNS, new_rows)
             self.counts.added += len(new_rows)
             self._bump("activities", len(new_rows))
         for aid, changed in upd_rows:  # edits are rare; one statement each keeps columns exact
@@ -346,17 +442,17 @@ class Writer:
             act = acts.get((r.platform, r.activity_external_id))
             if act is None:
                 self.counts.skipped += 1
+                self.orphan_reactions += 1
                 continue
             row = (act, self._accounts[(r.platform, r.account_external_id)], r.emoji)
             if row in seen:
                 continue
             seen.add(row)
-            rows.append({"activity_id": row[0], "account_id": row[1], "emoji": row[2],
-                         "created_at": _naive(r.created_at), "import_run_id": self.run_id})
+            rows.append([row[0], row[1], row[2], _naive(r.created_at), self.run_id])
         if rows:
-            res = self.conn.execute(insert_ignore(Reaction.__table__, self.conn,
-                                                  ["activity_id", "account_id", "emoji"]), rows)
-            self._bump("reactions", max(res.rowcount, 0) if res.rowcount is not None else 0)
+            stmt = insert_ignore(Reaction.__table__, self.conn, ["activity_id", "account_id", "emoji"])
+            added = self._bulk_insert("reaction", stmt, REACTION_COLUMNS, rows)
+            self._bump("reactions", added)
 
     def _flush_memberships(self) -> None:
         recs, self._memberships = self._memberships, []
@@ -368,12 +464,11 @@ class Writer:
             if row in seen:
                 continue
             seen.add(row)
-            rows.append({"account_id": row[0], "channel_id": cid, "channel_key": row[1], "kind": r.kind,
-                         "at": row[3], "import_run_id": self.run_id})
+            rows.append([row[0], cid, row[1], r.kind, row[3], self.run_id])
         if rows:
-            res = self.conn.execute(insert_ignore(MembershipEvent.__table__, self.conn,
-                                                  ["account_id", "channel_key", "kind", "at"]), rows)
-            self._bump("memberships", max(res.rowcount, 0) if res.rowcount is not None else 0)
+            stmt = insert_ignore(MembershipEvent.__table__, self.conn, ["account_id", "channel_key", "kind", "at"])
+            added = self._bulk_insert("membership", stmt, MEMBERSHIP_COLUMNS, rows)
+            self._bump("memberships", added)
 
     def _flush_recognitions(self) -> None:
         recs, self._recognitions = self._recognitions, []
@@ -402,3 +497,4 @@ class Writer:
                 self.conn.execute(insert(Recognition.__table__), fresh)
                 added += len(fresh)
         self._bump("recognitions", added)
+

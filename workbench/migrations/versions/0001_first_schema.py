@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:35:21.385867
+Create Date: 2026-11-23 19:58:59.225370
 """
 from __future__ import annotations
 
@@ -138,6 +138,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_note_person_id'), ['person_id'], unique=False)
+
+    op.create_table('person_summary',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('sort_name', sa.Text(), nullable=False),
+    sa.Column('search', sa.Text(), nullable=False),
+    sa.Column('platforms', sa.Text(), nullable=False),
+    sa.Column('accounts', sa.Integer(), nullable=False),
+    sa.Column('first_seen', workbench.store.models.UTCDateTime(), nullable=True),
+    sa.Column('last_seen', workbench.store.models.UTCDateTime(), nullable=True),
+    sa.Column('activities', sa.Integer(), nullable=False),
+    sa.Column('level_rank', sa.Integer(), nullable=False),
+    sa.Column('is_bot', sa.Boolean(), nullable=False),
+    sa.Column('is_staff', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('person_id')
+    )
+    with op.batch_alter_table('person_summary', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_summary_activities'), ['activities'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_summary_first_seen'), ['first_seen'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_summary_last_seen'), ['last_seen'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_summary_level_rank'), ['level_rank'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_summary_sort_name'), ['sort_name'], unique=False)
 
     op.create_table('person_tag',
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -352,6 +375,14 @@ def downgrade() -> None:
     op.drop_table('account')
     op.drop_table('source')
     op.drop_table('person_tag')
+    with op.batch_alter_table('person_summary', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_summary_sort_name'))
+        batch_op.drop_index(batch_op.f('ix_person_summary_level_rank'))
+        batch_op.drop_index(batch_op.f('ix_person_summary_last_seen'))
+        batch_op.drop_index(batch_op.f('ix_person_summary_first_seen'))
+        batch_op.drop_index(batch_op.f('ix_person_summary_activities'))
+
+    op.drop_table('person_summary')
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_note_person_id'))
 

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 
 from ... import fmt
 from ...history import RunSummary, import_runs, run_problems
+from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.registry import file_dialog_filter
+from ..csv_mapping import ask_csv_mapping
 from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
 
 
@@ -193,6 +195,7 @@ class ImportsPage(Page):
         self.task.progress.connect(self._progress)
         self.task.cancelled.connect(self._cancelled)
         self._paths = paths
+        self._options = options
 
     def cancel_import(self) -> None:
         if self.task is not None:
@@ -223,6 +226,15 @@ class ImportsPage(Page):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        if isinstance(exc, NeedsCsvMapping):  # a CSV whose columns are new: ask once, then import again
+            mapping = ask_csv_mapping(self, exc.path)
+            if mapping is not None:
+                options = dict(getattr(self, "_options", None) or {})
+                csv_options = dict(options.get("csv", {}))
+                csv_options["mappings"] = {**csv_options.get("mappings", {}), header_signature(exc.headers): mapping}
+                options["csv"] = csv_options
+                self.import_paths(self._paths, options)
+                return
         self.banner.show_error(exc)
         self.import_failed.emit(exc)
 

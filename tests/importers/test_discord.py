@@ -1,0 +1,224 @@
+"""DiscordChatExporter JSON and CSV, on the hand-written exports in tests/data/discord."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+
+import pytest
+from sqlalchemy import text
+
+from workbench.errors import ImportFailed
+from workbench.importers import registry
+
+DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "discord"
+GUILD = DATA / "guild"
+GENERAL = GUILD / "Makers - Chat - general [900000000000000100].json"
+CSV = DATA / "Makers - Chat - general [900000000000000100].csv"
+UTC = dt.timezone.utc
+
+
+def rows(ws, sql: str, **params) -> list[tuple]:
+    with ws.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def one(ws, sql: str, **params):
+    got = rows(ws, sql, **params)
+    assert len(got) == 1, got
+    return got[0]
+
+
+def when(ws, ext: str) -> dt.datetime:
+    value = one(ws, "SELECT created_at FROM activity WHERE platform='discord' AND external_id=:e", e=ext)[0]
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
+def test_a_folder_of_channel_and_thread_files_is_one_input(ws):
+    assert registry.sniff(GUILD).name == "discord-json"
+    result = ws.import_paths([GUILD])
+    assert result.problem_count == 0, result.problems  # the media file beside the exports is not a problem
+    assert result.skipped == 2  # ThreadCreated and ChannelPinnedMessage are not activities
+    assert rows(ws, "SELECT external_id, name, kind, parent_external_id FROM channel ORDER BY external_id") == [
+        ("900000000000000100", "general", "channel", None),
+        ("900000000000000200", "flashing help", "thread", "900000000000000100")]
+    assert rows(ws, "SELECT s.external_id, s.name FROM source s") == [("900000000000000001", "Makers")]
+    assert ws.counts()["activities"] == 5  # 6 messages with one id written twice
+
+
+def test_local_offsets_become_utc_and_the_snowflake_is_the_fallback(ws):
+    ws.import_paths([GUILD])
+    assert when(ws, "1215000000000000002") == dt.datetime(2024, 3, 1, 1, 5, 0, 123456, tzinfo=UTC)
+    assert when(ws, "1215000000000000101") == dt.datetime(2024, 3, 1, 2, 30, tzinfo=UTC)
+    # no timestamp at all: (id >> 22) + the Discord epoch
+    expected = dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(milliseconds=(1215000000000000005 >> 22) + 1420070400000)
+    assert abs(when(ws, "1215000000000000005") - expected) < dt.timedelta(milliseconds=1)
+    edited = one(ws, "SELECT edited_at FROM activity WHERE external_id='1215000000000000002'")[0]
+    assert str(edited).startswith("2024-03-01 01:06:00")
+
+
+def test_replies_link_to_parents_and_keep_parents_outside_the_file(ws):
+    ws.import_paths([GUILD])
+    reply = one(ws, """SELECT a.kind, p.external_id FROM activity a JOIN activity p ON p.id = a.parent_id
+                       WHERE a.external_id = '1215000000000000003'""")
+    assert reply == ("reply", "1215000000000000002")
+    assert one(ws, "SELECT parent_external_id, parent_id FROM activity WHERE external_id='1215000000000000004'") == \
+        ("1100000000000000999", None)
+
+
+def test_accounts_flags_and_names_stored_exactly(ws):
+    ws.import_paths([GUILD])
+    got = {r[0]: r[1:] for r in rows(ws, "SELECT external_id, handle, display_name, is_bot, is_staff, is_deleted FROM account")}
+    assert got["700000000000000001"] == ("ana", "Ana \u202eevil\u202c\u200b <b>x</b>", 0, 0, 0)
+    assert got["700000000000000002"] == ("ben", "Ben", 0, 1, 0)  # role "Moderators"
+    assert got["700000000000000003"][1:] == ("Deleted User", 0, 0, 1)
+    assert got["700000000000000009"] == ("ci-bot#1234", "ci-bot", 1, 0, 0)
+
+
+def test_reactions_count_wins_over_the_users_listed(ws):
+    ws.import_paths([GUILD])
+    assert one(ws, "SELECT reaction_count FROM activity WHERE external_id='1215000000000000002'") == (5,)
+    assert rows(ws, """SELECT acc.external_id, r.emoji FROM reaction r JOIN account acc ON acc.id = r.account_id""") == [
+        ("700000000000000002", "\U0001F44D")]
+
+
+def test_member_join_is_a_membership_event_not_an_activity(ws):
+    ws.import_paths([GUILD])
+    assert rows(ws, """SELECT acc.external_id, m.kind, m.at, m.channel_id FROM membership_event m
+                       JOIN account acc ON acc.id = m.account_id""") == [
+        ("700000000000000001", "join", "2024-03-01 01:00:00.500000", None)]
+    assert rows(ws, "SELECT 1 FROM activity WHERE external_id='1215000000000000001'") == []
+
+
+def test_group_dm_recipient_add_and_calls(ws):
+    result = ws.import_paths([DATA / "dm.json"])
+    assert result.skipped == 1  # the call
+    assert rows(ws, "SELECT external_id, name FROM source") == [("0", "Direct Messages")]
+    assert rows(ws, "SELECT kind FROM channel") == [("group_dm",)]
+    assert rows(ws, """SELECT acc.display_name, m.kind, c.external_id FROM membership_event m
+                       JOIN account acc ON acc.id = m.account_id JOIN channel c ON c.id = m.channel_id""") == [
+        ("Cleo", "join", "800000000000000001")]
+    assert when(ws, "1215000000000000203") == dt.datetime(2024, 3, 2, 14, 2, tzinfo=UTC)  # -04:00
+
+
+def test_importing_again_adds_nothing_and_a_later_export_adds_only_news_and_edits(ws, tmp_path):
+    ws.import_paths([GUILD])
+    before = ws.counts()
+    again = ws.import_paths([GUILD])
+    assert (again.added, again.updated) == (0, 0)
+    assert {k: v for k, v in ws.counts().items() if k != "import_runs"} == \
+        {k: v for k, v in before.items() if k != "import_runs"}
+    doc = json.loads(GENERAL.read_text(encoding="utf-8"))
+    doc["messages"][1]["content"] = "How do I flash the board? (edited)"
+    doc["messages"][1]["timestampEdited"] = "2024-03-02T08:00:00+07:00"
+    new = dict(doc["messages"][2], id="1215000000000000099", content="a new message")
+    doc["messages"].append(new)
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(doc), encoding="utf-8")
+    result = ws.import_paths([later])
+    assert result.by_kind.get("activities") == 1
+    assert ws.counts()["activities"] == before["activities"] + 1
+    assert one(ws, "SELECT text FROM activity WHERE external_id='1215000000000000002'") == \
+        ("How do I flash the board? (edited)",)
+
+
+def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in GUILD.rglob("*"):
+            if f.is_file():
+                zf.write(f, f.relative_to(GUILD).as_posix())
+    assert registry.sniff(archive).name == "discord-json"
+    ws.import_paths([archive])
+    assert ws.counts()["activities"] == 5
+
+
+def test_a_truncated_export_fails_in_one_sentence_and_writes_nothing(ws, tmp_path):
+    data = GENERAL.read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(data[: int(len(data) * 0.7)])
+    with pytest.raises(ImportFailed) as err:
+        ws.import_paths([cut])
+    assert "cut.json" in str(err.value) and "truncated" in str(err.value)
+    assert "\n" not in str(err.value)
+    assert ws.counts()["activities"] == 0 and ws.counts()["import_runs"] == 0
+
+
+def test_deeply_nested_content_is_refused_without_exhausting_memory(ws, tmp_path):
+    doc = GENERAL.read_text(encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text(doc.replace('"content": "Joined the server."', '"content": ' + "[" * 100_000 + "]" * 100_000, 1),
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed, match="nested too deeply"):
+        ws.import_paths([deep])
+
+
+def test_dce_csv_rows_are_hashed_deduplicated_and_dated(ws):
+    assert registry.sniff(CSV).name == "discord-csv"
+    result = ws.import_paths([CSV])
+    assert result.problem_count == 1 and "line 8" in str(result.problems[0])
+    got = rows(ws, "SELECT a.text, a.created_at, a.reaction_count, c.external_id FROM activity a "
+                   "JOIN channel c ON c.id = a.channel_id ORDER BY a.created_at")
+    assert got == [
+        ("How do I flash the board?", "2024-03-01 01:05:00.000000", 5, "900000000000000100"),
+        ('line one\nline two, with "quotes"', "2024-03-01 01:10:00.000000", 0, "900000000000000100"),
+        ("old style date", "2024-03-01 09:00:00.000000", 0, "900000000000000100")]
+    assert one(ws, "SELECT is_deleted FROM account WHERE external_id='700000000000000003'") == (1,)
+    again = ws.import_paths([CSV])
+    assert again.added == 0 and ws.counts()["activities"] == 3
+
+
+def test_a_thread_file_alone_still_names_its_parent_channel(ws, tmp_path):
+    thread = tmp_path / "thread.json"
+    shutil.copy(GUILD / "Makers - general - flashing help [900000000000000200].json", thread)
+    ws.import_paths([thread])
+    assert rows(ws, "SELECT kind, parent_external_id FROM channel") == [("thread", "900000000000000100")]
+
+
+def _long_export(tmp_path, n: int = 6000):
+    doc = json.loads(GENERAL.read_text(encoding="utf-8"))
+    base = doc["messages"][1]
+    doc["messages"] = [dict(base, id=str(1215000000000100000 + i)) for i in range(n)]
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return path
+
+
+def test_reading_reports_progress_through_the_file_and_honours_cancel(ws, tmp_path):
+    from workbench.errors import ImportCancelled
+
+    path = _long_export(tmp_path)
+    seen: list[float] = []
+    ws.import_paths([path], progress=lambda f, m: seen.append(f))
+    reading = [f for f in seen if 0 < f < 0.9]
+    assert len(reading) >= 3 and reading == sorted(reading)
+    assert ws.counts()["activities"] == 6000
+    other = tmp_path / "other.db"
+    from workbench.workspace import Workspace
+
+    w2 = Workspace.open(other)
+    try:
+        messages: list[str] = []
+        with pytest.raises(ImportCancelled):  # cancelled once the reading itself has begun
+            w2.import_paths([path], progress=lambda f, m: messages.append(m),
+                            cancel=lambda: any(m.startswith("Reading long.json") for m in messages))
+        assert any(m.startswith("Reading long.json") for m in messages)
+        assert w2.counts()["activities"] == 0 and w2.counts()["import_runs"] == 0
+    finally:
+        w2.close()
+
+
+def test_a_later_export_that_cannot_know_the_flags_keeps_them(ws, tmp_path):
+    ws.import_paths([GUILD])
+    staff = "SELECT is_staff FROM account WHERE external_id = '700000000000000002'"
+    assert rows(ws, staff) == [(1,)]
+    ws.import_paths([CSV])  # a CSV knows no roles
+    assert rows(ws, staff) == [(1,)]
+    doc = json.loads(GENERAL.read_text(encoding="utf-8"))
+    doc["messages"] = [doc["messages"][1]]  # ben only reacts here, and reaction users carry no roles
+    only_reacts = tmp_path / "reactions.json"
+    only_reacts.write_text(json.dumps(doc), encoding="utf-8")
+    ws.import_paths([only_reacts])
+    assert rows(ws, staff) == [(1,)]
+    assert rows(ws, "SELECT is_bot FROM account WHERE external_id = '700000000000000009'") == [(1,)]

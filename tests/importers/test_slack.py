@@ -1,0 +1,191 @@
+"""The Slack workspace export importer, on a small hand-written export (tests/data/slack/export)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from workbench.errors import ImportFailed
+from workbench.importers import registry
+from workbench.store.models import Account, Activity, Channel, MembershipEvent, Reaction, Source
+
+EXPORT = Path(__file__).resolve().parent.parent / "data" / "slack" / "export"
+UTC = dt.timezone.utc
+
+
+def zip_folder(folder: Path, dest: Path, *, extra: dict[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.rglob("*.json")):
+            z.write(p, p.relative_to(folder).as_posix())
+        for name, text in (extra or {}).items():
+            z.writestr(name, text)
+    return dest
+
+
+def activity(ws, ext: str) -> Activity:
+    with ws.session() as s:
+        return s.scalars(select(Activity).where(Activity.platform == "slack", Activity.external_id == ext)).one()
+
+
+def account(ws, ext: str) -> Account:
+    with ws.session() as s:
+        return s.scalars(select(Account).where(Account.platform == "slack", Account.external_id == ext)).one()
+
+
+def test_the_zip_and_the_folder_are_both_recognised(tmp_path):
+    z = zip_folder(EXPORT, tmp_path / "acme.zip")
+    assert registry.sniff(z).name == "slack"
+    assert registry.sniff(EXPORT).name == "slack"
+
+
+def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):
+    result = ws.import_paths([zip_folder(EXPORT, tmp_path / "acme.zip")])
+    assert result.by_kind["activities"] == 9
+    assert result.by_kind["accounts"] == 6  # five members and the B0HOOK integration
+    assert result.by_kind["memberships"] == 1
+    assert result.by_kind["reactions"] == 2
+    assert [p.position for p in result.problems] == ["general/2024-01-02.json, message 4"]
+    with ws.session() as s:
+        assert s.scalars(select(Source.external_id)).all() == ["T0TEST"]
+        assert sorted(s.scalars(select(Channel.name))) == ["general", "help"]
+        join = s.scalars(select(MembershipEvent)).one()
+        assert join.kind == "join" and join.at == dt.datetime(2024, 1, 1, 9, 6, 40, 100, tzinfo=UTC)
+        assert s.scalars(select(Account.external_id).join(MembershipEvent, MembershipEvent.account_id == Account.id)).one() == "U03HOST"
+
+
+def test_a_reply_in_a_later_day_file_is_linked_to_its_thread(ws):
+    ws.import_paths([EXPORT])
+    parent = activity(ws, "C0GENERAL:1704110400.000200")
+    reply = activity(ws, "C0GENERAL:1704200000.000300")
+    assert reply.parent_id == parent.id and reply.root_id == parent.id and reply.kind == "reply"
+    assert parent.parent_id is None and parent.is_question is None  # the text rule decides
+    assert parent.created_at == dt.datetime(2024, 1, 1, 12, 0, 0, 200, tzinfo=UTC)
+    assert parent.reaction_count == 3
+    # The same ts in another channel is another message.
+    assert activity(ws, "C0HELP:1704200000.000300").text == "same ts as in general, other channel"
+
+
+def test_a_reply_to_a_deleted_parent_keeps_its_link_unresolved(ws):
+    ws.import_paths([EXPORT])
+    orphan = activity(ws, "C0GENERAL:1704201000.000400")
+    assert orphan.parent_external_id == "C0GENERAL:1704114000.000004" and orphan.parent_id is None
+    with ws.session() as s:
+        assert s.scalars(select(Activity).where(Activity.external_id == "C0GENERAL:1704114000.000004")).first() is None
+
+
+def test_member_flags_bots_staff_and_deleted(ws):
+    ws.import_paths([EXPORT])
+    assert account(ws, "U02GONE").is_deleted and not account(ws, "U02GONE").is_bot
+    assert account(ws, "U02GONE").display_name == "Gone Person"
+    assert account(ws, "U01ADMIN").is_staff and account(ws, "U01ADMIN").email == "Ada@Example.org"
+    assert account(ws, "W04BOT").is_bot
+    assert account(ws, "USLACKBOT").is_bot  # users.json says is_bot: false; Slackbot is a bot all the same
+    hook = account(ws, "B0HOOK")
+    assert hook.is_bot and hook.handle == "CI hook"
+    assert activity(ws, "C0GENERAL:1704111000.000001").text == "build 42 passed"
+    assert activity(ws, "C0HELP:1704204000.000700").account_id == account(ws, "U01ADMIN").id
+
+
+def test_names_and_text_with_markup_bidi_and_zero_width_are_stored_exactly(ws):
+    ws.import_paths([EXPORT])
+    assert account(ws, "U03HOST").display_name == "<b>Bold</b>\u202eevil\u200b"
+    edited = activity(ws, "C0GENERAL:1704115000.000005")
+    assert edited.text == '=HYPERLINK("http://evil.example")'
+    assert edited.edited_at == dt.datetime(2024, 1, 1, 13, 18, 20, tzinfo=UTC)
+
+
+def test_reactions_name_who_reacted(ws):
+    ws.import_paths([EXPORT])
+    with ws.session() as s:
+        rows = s.execute(select(Account.external_id, Reaction.emoji).join(Account, Reaction.account_id == Account.id)
+                         .order_by(Account.external_id)).all()
+    assert [tuple(r) for r in rows] == [("U02GONE", "+1"), ("U03HOST", "+1")]
+
+
+def test_the_same_export_twice_adds_nothing_even_when_read_again(ws, tmp_path):
+    z = zip_folder(EXPORT, tmp_path / "acme.zip")
+    ws.import_paths([z])
+    before = ws.counts()
+    again = ws.import_paths([z])
+    assert again.added == 0 and "identical to the file imported in run 1" in again.problems[0].message
+    reread = ws.import_paths([z], options={"slack": {"reread": True}})
+    assert reread.added == 0 and reread.updated == 0 and reread.unchanged == 9
+    after = ws.counts()
+    assert {k: v for k, v in after.items() if k != "import_runs"} == {k: v for k, v in before.items() if k != "import_runs"}
+
+
+def test_a_later_overlapping_export_adds_what_is_new_and_applies_edits(ws, tmp_path):
+    ws.import_paths([EXPORT])
+    later = tmp_path / "later"
+    shutil.copytree(EXPORT, later)
+    day = later / "general" / "2024-01-02.json"
+    msgs = json.loads(day.read_text(encoding="utf-8"))
+    msgs[0]["text"] = "Use the deploy script, then restart."
+    msgs[0]["edited"] = {"user": "U02GONE", "ts": "1704300000.000000"}
+    msgs.append({"type": "message", "user": "U01ADMIN", "text": "thanks!", "ts": "1704300001.000001",
+                 "thread_ts": "1704110400.000200"})
+    day.write_text(json.dumps(msgs), encoding="utf-8")
+    result = ws.import_paths([later])
+    assert result.by_kind.get("activities") == 1 and result.updated == 1
+    assert activity(ws, "C0GENERAL:1704200000.000300").text == "Use the deploy script, then restart."
+    assert activity(ws, "C0GENERAL:1704300001.000001").parent_id == activity(ws, "C0GENERAL:1704110400.000200").id
+
+
+def test_a_parent_imported_later_resolves_the_reply(ws, tmp_path):
+    lone = tmp_path / "general"
+    lone.mkdir()
+    shutil.copy(EXPORT / "general" / "2024-01-02.json", lone / "2024-01-02.json")
+    ws.import_paths([lone / "2024-01-02.json"])
+    reply = activity(ws, "general:1704200000.000300")
+    assert reply.parent_id is None and reply.parent_external_id == "general:1704110400.000200"
+    shutil.copy(EXPORT / "general" / "2024-01-01.json", lone / "2024-01-01.json")
+    ws.import_paths([lone / "2024-01-01.json"])
+    assert activity(ws, "general:1704200000.000300").parent_id == activity(ws, "general:1704110400.000200").id
+
+
+def test_a_zip_entry_outside_the_archive_is_refused(ws, tmp_path):
+    z = zip_folder(EXPORT, tmp_path / "evil.zip", extra={"../escape.json": "[]"})
+    with pytest.raises(ImportFailed, match="points outside the archive"):
+        ws.import_paths([z])
+    assert ws.counts()["activities"] == 0
+
+
+def test_a_truncated_day_file_fails_naming_the_file_and_place(ws, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(EXPORT, broken)
+    day = broken / "general" / "2024-01-02.json"
+    day.write_bytes(day.read_bytes()[:150])
+    with pytest.raises(ImportFailed) as err:
+        ws.import_paths([broken])
+    assert "general/2024-01-02.json" in str(err.value) and "line 3" in str(err.value)
+    assert ws.counts()["activities"] == 0  # all or nothing
+
+
+def test_deeply_nested_json_is_one_clear_error(ws, tmp_path):
+    broken = tmp_path / "deep"
+    shutil.copytree(EXPORT, broken)
+    (broken / "help" / "2024-01-02.json").write_text("[" * 100000 + "]" * 100000)
+    with pytest.raises(ImportFailed, match="nested too deeply"):
+        ws.import_paths([broken])
+
+
+def test_a_users_file_that_is_not_a_list_is_one_clear_error(ws, tmp_path):
+    broken = tmp_path / "notlist"
+    shutil.copytree(EXPORT, broken)
+    (broken / "users.json").write_text('{"members": "nope"}')
+    with pytest.raises(ImportFailed, match=r"users\.json.*JSON array"):
+        ws.import_paths([broken])
+
+
+def test_a_lone_users_file_brings_members_without_messages(ws, tmp_path):
+    users = tmp_path / "users.json"
+    shutil.copy(EXPORT / "users.json", users)
+    assert registry.sniff(users).name == "slack-list"
+    result = ws.import_paths([users])
+    assert result.by_kind == {"sources": 1, "accounts": 5}
+    assert account(ws, "U02GONE").is_deleted and ws.counts()["activities"] == 0

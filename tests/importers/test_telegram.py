@@ -1,0 +1,140 @@
+"""Telegram Desktop exports and saved Bot API pages (tests/data/telegram)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from workbench.errors import ImportFailed
+from workbench.importers import registry
+from workbench.importers.telegram import LenientJson
+from workbench.store.models import Account, Activity, Channel, MembershipEvent, Reaction, Source
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "telegram"
+UTC = dt.timezone.utc
+
+
+def act(ws, ext: str) -> Activity:
+    with ws.session() as s:
+        return s.scalars(select(Activity).where(Activity.platform == "telegram", Activity.external_id == ext)).one()
+
+
+def acc(ws, ext: str) -> Account:
+    with ws.session() as s:
+        return s.scalars(select(Account).where(Account.platform == "telegram", Account.external_id == ext)).one()
+
+
+def test_a_single_chat_export(ws):
+    assert registry.sniff(DATA / "result.json").name == "telegram"
+    result = ws.import_paths([DATA / "result.json"])
+    assert result.by_kind["activities"] == 4 and result.by_kind["memberships"] == 1
+    assert [p.position for p in result.problems] == ["chat Builders \u202eChat, message id 16"]
+    with ws.session() as s:
+        assert s.scalars(select(Source.name)).one() == "Builders \u202eChat"
+        assert s.scalars(select(Channel.external_id)).one() == "1700000042"
+        join = s.scalars(select(MembershipEvent)).one()
+        assert join.at == dt.datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
+
+
+def test_date_unixtime_is_the_utc_instant(ws):
+    ws.import_paths([DATA / "result.json"])
+    # "date" says 2024-03-02T01:30:00 (the exporter's wall clock); the instant is the day before in UTC.
+    assert act(ws, "1700000042:11").created_at == dt.datetime(2024, 3, 1, 23, 30, tzinfo=UTC)
+    assert act(ws, "1700000042:12").edited_at == dt.datetime(2024, 3, 2, 0, 12, tzinfo=UTC)
+
+
+def test_text_lists_invalid_escapes_replies_and_reactions(ws):
+    ws.import_paths([DATA / "result.json"])
+    reply = act(ws, "1700000042:12")
+    assert reply.text == "yes, see https://example.org/docs \x01 ok"
+    assert reply.parent_id == act(ws, "1700000042:11").id
+    assert act(ws, "1700000042:14").text == "forwarded \\x41 stays literal"
+    assert act(ws, "1700000042:11").reaction_count == 2
+    with ws.session() as s:
+        who = s.scalars(select(Account.external_id).join(Reaction, Reaction.account_id == Account.id)).one()
+    assert who == "user500000002"
+
+
+def test_from_null_is_a_deleted_account_kept_with_its_messages(ws):
+    ws.import_paths([DATA / "result.json"])
+    gone = acc(ws, "user500000003")
+    assert gone.is_deleted and not gone.placeholder
+    orphan = act(ws, "1700000042:13")
+    assert orphan.account_id == gone.id
+    assert orphan.parent_external_id == "1700000042:9" and orphan.parent_id is None
+
+
+def test_the_same_file_twice_adds_nothing(ws):
+    ws.import_paths([DATA / "result.json"])
+    before = ws.counts()
+    assert ws.import_paths([DATA / "result.json"]).added == 0
+    again = ws.import_paths([DATA / "result.json"], options={"telegram": {"reread": True}})
+    assert again.added == 0 and again.updated == 0
+    assert {k: v for k, v in ws.counts().items() if k != "import_runs"} == \
+        {k: v for k, v in before.items() if k != "import_runs"}
+
+
+def test_a_full_account_export_brings_every_chat(ws):
+    assert registry.sniff(DATA / "account_export.json").name == "telegram"
+    result = ws.import_paths([DATA / "account_export.json"])
+    assert result.by_kind["activities"] == 4 and result.by_kind["sources"] == 3
+    assert act(ws, "500000002:2").parent_id == act(ws, "500000002:1").id
+    assert acc(ws, "user600000001").is_bot  # the other side of a bot chat
+    assert not acc(ws, "user500000001").is_bot
+    assert act(ws, "42:7").created_at == dt.datetime(2023, 5, 1, 10, 0, tzinfo=UTC)
+
+
+def test_bot_api_updates_map_onto_desktop_identities(ws):
+    assert registry.sniff(DATA / "getupdates.json").name == "telegram-botapi"
+    ws.import_paths([DATA / "result.json"])
+    result = ws.import_paths([DATA / "getupdates.json"])
+    assert result.by_kind["activities"] == 2 and result.by_kind["memberships"] == 1
+    assert [p.position for p in result.problems] == ["update 4"]
+    assert act(ws, "1700000042:31").account_id == acc(ws, "user500000001").id  # the same member as the export's
+    assert act(ws, "1700000042:32").parent_id == act(ws, "1700000042:31").id
+    assert acc(ws, "user777").is_bot and acc(ws, "user777").handle == "helper_bot"
+    assert act(ws, "1700000042:31").created_at == dt.datetime(2016, 6, 30, 12, 22, 5, tzinfo=UTC)
+
+
+def test_a_truncated_export_is_one_clear_error(ws, tmp_path):
+    cut = tmp_path / "result.json"
+    cut.write_bytes((DATA / "result.json").read_bytes()[:1500])
+    with pytest.raises(ImportFailed) as err:
+        ws.import_paths([cut])
+    assert str(err.value).startswith("result.json") and "truncated" in str(err.value)
+    assert ws.counts()["activities"] == 0
+
+
+def test_deep_nesting_is_refused_before_the_parser_sees_it(ws, tmp_path):
+    deep = tmp_path / "result.json"
+    deep.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [{"id": 1, "type": "message", '
+                    '"date_unixtime": "1", "from_id": "user1", "text": ' + "[" * 200000 + "]" * 200000 + "}]}")
+    with pytest.raises(ImportFailed, match=r"^result\.json: the JSON is nested more than 256 levels deep"):
+        ws.import_paths([deep])
+
+
+def test_brackets_and_quotes_inside_text_are_not_nesting(ws, tmp_path):
+    text = '[{\\"' * 3000 + '\\\\' + "]" * 10
+    path = tmp_path / "result.json"
+    path.write_text('{"name": "x", "type": "private_group", "id": 1, "messages": [{"id": 1, "type": "message", '
+                    f'"date_unixtime": "1700000000", "from_id": "user1", "text": "{text}"}}]}}')
+    ws.import_paths([path])
+    assert act(ws, "1:1").text == '[{"' * 3000 + "\\" + "]" * 10
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7])
+def test_escapes_split_across_reads_are_rewritten_once(chunk):
+    raw = b'"a\\x01b\\\\x41c\\\\\\x7f"'
+
+    class Trickle(io.BytesIO):
+        def read(self, size=-1):
+            return super().read(chunk)
+
+    out = b""
+    reader = LenientJson(Trickle(raw))
+    while data := reader.read(64):
+        out += data
+    assert out == b'"a\\u0001b\\\\x41c\\\\\\u007f"'

@@ -1,0 +1,235 @@
+"""DiscordChatExporter JSON: one file per channel or thread, a folder of them, or a zip of them.
+
+Also the streaming helpers the chat importers share: a multi-GB file is read with ijson one
+record at a time, through ``ctx.track`` (progress, cancel) and ``JsonGuard``, which refuses
+nesting deeper than ``MAX_DEPTH`` before the parser sees it (ijson's memory grows with its square).
+
+Mapping: source = guild (DMs: guild "0", "Direct Messages"), channel = channel (threads have
+their parent channel in ``categoryId``), account = ``author.id``, activity = message ``id``.
+Times are normalised from the exporter's local offset to UTC (the snowflake is the fallback).
+``GuildMemberJoin`` and ``RecipientAdd``/``RecipientRemove`` are membership events; the other
+system kinds (calls, renames, pins, thread notices) are not activities and are counted as skipped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
+from . import safety
+from .base import Importer, ReadContext
+from .jsonstream import (
+    JsonGuard,
+    Member,
+    RecentIds,
+    walk_folder,
+    clean,
+    from_ms,
+    ident,
+    members,
+    parse_time,
+    read_head,
+    skip_quietly,
+    stream_items,
+    text_of,
+    zip_heads,
+)
+
+# -- DiscordChatExporter JSON -----------------------------------------------------------------
+
+PLATFORM = "discord"
+DISCORD_EPOCH_MS = 1420070400000
+ACTIVITY_TYPES = {"Default", "Reply", "0", "19", "20", "23"}  # 20/23: slash and context-menu commands
+JOIN_TYPES = {"GuildMemberJoin", "7"}
+RECIPIENT_TYPES = {"RecipientAdd": "join", "1": "join", "RecipientRemove": "leave", "2": "leave"}
+CHANNEL_KINDS = {"DirectTextChat": "dm", "DirectGroupTextChat": "group_dm", "GuildPublicThread": "thread",
+                 "GuildPrivateThread": "thread", "GuildNewsThread": "thread"}
+STAFF_WORDS = re.compile(r"admin|moderator|staff|\bmods?\b", re.IGNORECASE)
+DATA_EXTS = {".json", ".csv", ".zip", ".jsonl", ".xml", ".mbox"}  # media (images, .txt attachments) are not data
+
+
+def looks_like_dce(head: str) -> bool:
+    h = head.lstrip()
+    return h.startswith("{") and '"guild"' in h and '"channel"' in h and ('"messages"' in h or len(head) >= 4000)
+
+
+def snowflake_time(value: Any) -> dt.datetime | None:
+    s = ident(value)
+    if not s or not s.isdigit() or len(s) > 20:
+        return None
+    ms = (int(s) >> 22) + DISCORD_EPOCH_MS
+    return from_ms(ms) if ms > DISCORD_EPOCH_MS else None
+
+
+def known_flags(conn, options: dict) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
+    """``options`` plus the Discord accounts already flagged staff or bot in the workspace, so that
+    a record that cannot know (a reaction user, a CSV row) does not clear those flags."""
+    from sqlalchemy import or_, select
+
+    from ..store.models import Account
+
+    q = select(Account.external_id, Account.is_staff, Account.is_bot).where(
+        Account.platform == PLATFORM, or_(Account.is_staff.is_(True), Account.is_bot.is_(True)))
+    found = conn.execute(q).all()
+    return {**options, "staff": {e for e, staff, _ in found if staff}, "bots": {e for e, _, bot in found if bot}}
+
+
+@dataclass
+class _State:
+    guild: str = ""
+    channel: str = ""
+    accounts: dict[str, tuple] = field(default_factory=dict)
+    recent: RecentIds = field(default_factory=RecentIds)
+    staff: set[str] = field(default_factory=set)
+    bots: set[str] = field(default_factory=set)
+
+
+class DiscordJsonImporter(Importer):
+    name = "discord-json"
+    label = "DiscordChatExporter JSON"
+    platform = PLATFORM
+    version = "1"
+    patterns = ("*.json", "*.zip")
+    folders = True
+
+    def sniff(self, path: Path) -> bool:
+        if path.is_dir():
+            return self._sniff_folder(path)
+        if safety.is_zip(path):
+            return any(looks_like_dce(text_of(h)) for _, h in zip_heads(path, ".json"))
+        return looks_like_dce(safety.head_text(path))
+
+    @staticmethod
+    def _sniff_folder(path: Path) -> bool:
+        """A folder of DCE JSON files (and their media): every data file in it is DCE JSON."""
+        found = False
+        for n, f in enumerate(walk_folder(path)):
+            if n > 500:
+                break
+            if f.suffix.lower() in DATA_EXTS:
+                if f.suffix.lower() != ".json" or not looks_like_dce(safety.head_text(f)):
+                    return False
+                found = True
+        return found
+
+    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
+        return known_flags(conn, options)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
+        state = _State(staff=set(ctx.options.get("staff", ())), bots=set(ctx.options.get("bots", ())))
+        for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head))):
+            yield from self._read_member(m, ctx, state)
+
+    def _read_member(self, m: Member, ctx: ReadContext, state: _State) -> Iterator[Record]:
+        with JsonGuard(m.open()) as stream:
+            head = read_head(stream, ctx, "messages", file=m.name)
+        if head.get("messages") is not True:
+            raise ctx.fail("whole file", "this is not a DiscordChatExporter export (no “messages” list).", file=m.name)
+        guild = head.get("guild") if isinstance(head.get("guild"), dict) else {}
+        channel = head.get("channel") if isinstance(head.get("channel"), dict) else {}
+        state.guild = ident(guild.get("id")) or "0"
+        state.channel = ident(channel.get("id")) or ""
+        if not state.channel:
+            raise ctx.fail("channel", "the export names no channel id.", file=m.name)
+        yield SourceRec(PLATFORM, state.guild, clean(guild.get("name")) or ("Direct Messages" if state.guild == "0" else ""))
+        kind = CHANNEL_KINDS.get(clean(channel.get("type")), "channel")
+        yield ChannelRec(PLATFORM, state.channel, clean(channel.get("name")), source_external_id=state.guild, kind=kind,
+                         parent_external_id=ident(channel.get("categoryId")) if kind == "thread" else None)
+        with JsonGuard(ctx.track(m.open(), m.size, f"Reading {m.name}")) as stream:
+            for n, msg in stream_items(stream, "messages.item", ctx, file=m.name, label="message"):
+                yield from self._message(msg, n, m.name, ctx, state)
+
+    def _message(self, msg: Any, n: int, file: str, ctx: ReadContext, state: _State) -> Iterator[Record]:
+        if not isinstance(msg, dict):
+            ctx.problem(f"message {n}", "not a message object; skipped.", file=file)
+            return
+        mid = ident(msg.get("id"))
+        author = msg.get("author")
+        where = f"message {n}" + (f" (id {mid})" if mid else "")
+        if mid is None or not isinstance(author, dict) or ident(author.get("id")) is None:
+            ctx.problem(where, "the message has no id or no author id; skipped.", file=file)
+            return
+        if state.recent.seen(mid):
+            return  # the same message written twice: counted once
+        at = parse_time(msg.get("timestamp")) or snowflake_time(mid)
+        if at is None:
+            ctx.problem(where, "the message has no readable time; skipped.", file=file)
+            return
+        kind = clean(msg.get("type")) or "Default"
+        author_id = ident(author.get("id"))
+        yield from self._account(author, state, authoritative=True,
+                                 joined_at=at if kind in JOIN_TYPES else None)
+        if kind in JOIN_TYPES:
+            yield MembershipRec(PLATFORM, author_id, at, "join", source_external_id=state.guild)
+        elif kind in RECIPIENT_TYPES:
+            yield from self._recipients(msg, author_id, at, RECIPIENT_TYPES[kind], state)
+        elif kind not in ACTIVITY_TYPES:
+            skip_quietly(ctx)
+        else:
+            yield from self._activity(msg, mid, author_id, at, state)
+
+    def _recipients(self, msg: dict, author_id: str, at: dt.datetime, kind: str, state: _State) -> Iterator[Record]:
+        users = [u for u in (msg.get("mentions") or []) if isinstance(u, dict) and ident(u.get("id"))] \
+            if isinstance(msg.get("mentions"), list) else []
+        for u in users:
+            yield from self._account(u, state)
+        for uid in [ident(u.get("id")) for u in users] or [author_id]:
+            yield MembershipRec(PLATFORM, uid, at, kind, channel_external_id=state.channel,
+                                source_external_id=state.guild)
+
+    def _activity(self, msg: dict, mid: str, author_id: str, at: dt.datetime, state: _State) -> Iterator[Record]:
+        ref = msg.get("reference") if isinstance(msg.get("reference"), dict) else {}
+        parent = ident(ref.get("messageId")) if clean(ref.get("type")) != "Forward" else None
+        reactions = msg.get("reactions") if isinstance(msg.get("reactions"), list) else []
+        count, given = 0, []
+        for r in reactions:
+            if not isinstance(r, dict):
+                continue
+            users = [u for u in r.get("users") or [] if isinstance(u, dict) and ident(u.get("id"))] \
+                if isinstance(r.get("users"), list) else []
+            c = r.get("count")
+            count += c if isinstance(c, int) and not isinstance(c, bool) and 0 <= c < 1 << 31 else len(users)
+            emoji = r.get("emoji") if isinstance(r.get("emoji"), dict) else {}
+            name = clean(emoji.get("name")) or clean(emoji.get("code")) or "?"
+            given.extend((u, name) for u in users)
+        for u in msg.get("mentions") or [] if isinstance(msg.get("mentions"), list) else []:
+            if isinstance(u, dict) and ident(u.get("id")):
+                yield from self._account(u, state, authoritative="roles" in u)
+        yield ActivityRec(PLATFORM, mid, author_id, at, channel_external_id=state.channel,
+                          source_external_id=state.guild, parent_external_id=parent if parent != mid else None,
+                          kind="reply" if parent else "message", text=clean(msg.get("content")),
+                          reaction_count=count, edited_at=parse_time(msg.get("timestampEdited")))
+        for u, emoji in given:
+            yield from self._account(u, state)
+            yield ReactionRec(PLATFORM, mid, ident(u.get("id")), emoji)
+
+    def _account(self, user: dict, state: _State, *, authoritative: bool = False,
+                 joined_at: dt.datetime | None = None) -> Iterator[AccountRec]:
+        """The account of an author (authoritative: yielded when it changes) or of a reaction user or
+        mention (yielded only when not seen before). Without ``roles``/``isBot`` the flags the
+        workspace has are kept."""
+        uid = ident(user.get("id"))
+        name = clean(user.get("name"))
+        nickname = clean(user.get("nickname"))
+        roles = user.get("roles")
+        staff = any(isinstance(r, dict) and STAFF_WORDS.search(clean(r.get("name"))) for r in roles) \
+            if isinstance(roles, list) else uid in state.staff
+        bot = user["isBot"] if isinstance(user.get("isBot"), bool) else uid in state.bots
+        deleted = name == "Deleted User" or name.startswith("deleted_user_")
+        sig = (name, nickname, bot, staff, deleted)
+        prev = state.accounts.get(uid)
+        if prev == sig or (prev is not None and not authoritative):
+            return
+        state.accounts[uid] = sig
+        discriminator = clean(user.get("discriminator"))
+        handle = f"{name}#{discriminator}" if discriminator and discriminator not in ("0", "0000") else name
+        yield AccountRec(PLATFORM, uid, handle=handle, display_name=nickname or name, is_bot=sig[2],
+                         is_staff=staff, is_deleted=deleted, source_external_id=state.guild, joined_at=joined_at)
+
+
+IMPORTERS: list[Importer] = [DiscordJsonImporter()]

@@ -1,0 +1,116 @@
+"""DiscordChatExporter CSV: ``AuthorID,Author,Date,Content,Attachments,Reactions``, one file per
+channel.
+
+The CSV has no message id, no channel id inside, no reply links and no bot flag. The channel
+comes from the file name (``Guild - Category - channel [id].csv``); a message's external_id is a
+stable hash of (channel, AuthorID, Date, Content), so the same row imported again is the same
+activity. ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
+``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..records import AccountRec, ActivityRec, ChannelRec, Record
+from . import safety
+from .base import Importer, ReadContext
+from .discord import PLATFORM, known_flags
+from .jsonstream import UTC, RecentIds, clean, parse_time, stable_id
+
+HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
+_NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\](?: \[part \d+\])?$")
+_COUNT = re.compile(r"\((\d{1,9})\)\s*$")
+OLD_FORMATS = ("%d-%b-%y %I:%M %p", "%d-%b-%Y %I:%M %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M")
+
+
+def looks_like_dce_csv(head: str) -> bool:
+    first = head.lstrip("\ufeff").split("\n", 1)[0].strip().replace('"', "")
+    return [c.strip().lower() for c in first.split(",")] == [h.lower() for h in HEADER]
+
+
+def csv_time(text: str) -> dt.datetime | None:
+    t = parse_time(text)
+    if t is not None:
+        return t
+    for fmt in OLD_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def reaction_total(text: str) -> int:
+    return sum(int(m.group(1)) for part in text.split(",") if (m := _COUNT.search(part)))
+
+
+def channel_of(path: Path) -> tuple[str, str]:
+    """(external id, name) of the channel a DCE file name describes."""
+    m = _NAME.match(path.stem)
+    if m:
+        return m.group("id"), m.group("channel")
+    return f"csv:{path.stem}", path.stem
+
+
+class DiscordCsvImporter(Importer):
+    name = "discord-csv"
+    label = "DiscordChatExporter CSV"
+    platform = PLATFORM
+    version = "1"
+    patterns = ("*.csv",)
+
+    def sniff(self, path: Path) -> bool:
+        return path.is_file() and looks_like_dce_csv(safety.head_text(path, 512))
+
+    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
+        return known_flags(conn, options)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
+        channel, name = channel_of(path)
+        yield ChannelRec(PLATFORM, channel, name)
+        seen: set[str] = set()
+        recent = RecentIds()
+        with ctx.open_binary(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+            rows = csv.reader(text, strict=True)
+            try:
+                next(rows, None)  # the header
+                for row in rows:
+                    yield from self._row(row, rows.line_num, channel, ctx, seen, recent)
+            except csv.Error as exc:
+                raise ctx.fail(f"line {rows.line_num}",
+                               f"the CSV cannot be read on ({exc}); the file may be truncated.") from exc
+
+    @staticmethod
+    def _row(row: list[str], line: int, channel: str, ctx: ReadContext, seen: set[str],
+             recent: RecentIds) -> Iterator[Record]:
+        if not any(row):
+            return
+        if len(row) < 4:
+            ctx.problem(f"line {line}", f"the row has {len(row)} of the {len(HEADER)} columns; skipped.")
+            return
+        author_id, author, date, content = (clean(c) for c in row[:4])
+        at = csv_time(date)
+        if not author_id.strip() or at is None:
+            ctx.problem(f"line {line}", "the row has no author id or no readable date; skipped.")
+            return
+        ext = stable_id("dce-csv", channel, author_id, date, content)
+        if recent.seen(ext):
+            return
+        if author_id not in seen:
+            seen.add(author_id)
+            handle = author
+            display = author.rsplit("#", 1)[0] if re.search(r"#\d{4}$", author) else author
+            yield AccountRec(PLATFORM, author_id, handle=handle, display_name=display,
+                             is_bot=author_id in ctx.options.get("bots", ()),
+                             is_staff=author_id in ctx.options.get("staff", ()),
+                             is_deleted=display == "Deleted User" or display.startswith("deleted_user_"))
+        yield ActivityRec(PLATFORM, ext, author_id, at, channel_external_id=channel, text=content,
+                          reaction_count=reaction_total(row[5]) if len(row) > 5 else 0)
+
+
+IMPORTERS: list[Importer] = [DiscordCsvImporter()]

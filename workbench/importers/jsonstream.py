@@ -1,0 +1,304 @@
+"""Streaming helpers the JSON chat importers share (DiscordChatExporter, Mattermost, Rocket.Chat,
+Gitter, Telegram).
+
+A multi-GB file is read with ijson one record at a time, through ``ctx.track`` (progress, cancel)
+and ``JsonGuard``, which refuses nesting deeper than ``MAX_DEPTH`` before the parser sees it
+(ijson's memory grows with its square). Also: the members of a folder or zip input, tolerant text
+and time parsing, and a bounded memory of recently seen ids.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson
+import numpy as np
+from ijson.common import ObjectBuilder
+
+from ..errors import ImportFailed
+from . import safety
+from .base import ReadContext
+
+MAX_DEPTH = 256
+BOM = b"\xef\xbb\xbf"
+UTC = dt.timezone.utc
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class TooDeep(ValueError):
+    """The JSON nests deeper than any export does."""
+
+
+class JsonGuard(io.RawIOBase):
+    """A binary reader that drops a leading BOM and refuses nesting deeper than ``limit``.
+
+    It scans each chunk with numpy (brackets outside strings, escapes honoured) before the JSON
+    parser sees it, so the cost stays a small fraction of parsing.
+    """
+
+    def __init__(self, raw: BinaryIO, limit: int = MAX_DEPTH) -> None:
+        self._raw = raw
+        self._limit = limit
+        self._depth = 0
+        self._in_string = 0
+        self._backslashes = 0
+        self._first = True
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        if self._first and data:
+            self._first = False
+            if data.startswith(BOM):
+                data = data[3:]
+        if data:
+            self._scan(data)
+        return data
+
+    def readinto(self, b) -> int:  # noqa: ANN001
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+    def _scan(self, data: bytes) -> None:
+        a = np.frombuffer(data, dtype=np.uint8)
+        quotes = a == 34
+        if b"\\" in data or self._backslashes:
+            is_bs = a == 92
+            cs = np.cumsum(is_bs, dtype=np.int64)
+            run = cs - np.maximum.accumulate(np.where(is_bs, 0, cs))  # backslash run ending at each byte
+            first_plain = int(np.argmin(is_bs)) if not is_bs.all() else len(a)
+            run[:first_plain] += self._backslashes
+            before = np.empty_like(run)
+            before[0] = self._backslashes
+            before[1:] = run[:-1]
+            quotes &= before % 2 == 0
+            self._backslashes = int(run[-1])
+        qs = np.cumsum(quotes, dtype=np.int64)
+        inside = ((qs - quotes + self._in_string) & 1).astype(bool)
+        step = ((a == 91) | (a == 123)).view(np.int8) - ((a == 93) | (a == 125)).view(np.int8)
+        step[inside] = 0
+        depth = self._depth + np.cumsum(step, dtype=np.int64)
+        if int(depth.max()) > self._limit:
+            raise TooDeep(f"nested deeper than {self._limit} levels")
+        self._depth = int(depth[-1])
+        self._in_string = int((qs[-1] + self._in_string) & 1)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+JSON_ERRORS = (ijson.JSONError, UnicodeDecodeError, TooDeep)
+
+
+def json_failure(ctx: ReadContext, exc: Exception, position: str, file: str | None = None) -> ImportFailed:
+    """One sentence for a JSON stream that cannot be read on."""
+    text = str(exc)
+    if isinstance(exc, TooDeep):
+        message = "the JSON is nested too deeply to be an export; it was refused."
+    elif isinstance(exc, UnicodeDecodeError):
+        message = "the file holds text that is not valid UTF-8 (or a broken \\u escape)."
+    elif "premature EOF" in text:
+        message = "the file ends early; it looks truncated."
+    else:
+        first = text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
+        message = f"not valid JSON ({first})."
+    return ctx.fail(position, message, file=file)
+
+
+def stream_items(stream: BinaryIO, prefix: str, ctx: ReadContext, *, file: str | None = None,
+                 label: str = "item", multiple_values: bool = False, kv: bool = False) -> Iterator[tuple[int, Any]]:
+    """``(n, item)`` for every item under ``prefix`` (``kv``: ``(key, value)`` pairs)."""
+    n = 0
+    try:
+        if kv:
+            gen = ijson.kvitems(stream, prefix, use_float=True)
+        else:
+            gen = ijson.items(stream, prefix, use_float=True, multiple_values=multiple_values)
+        for item in gen:
+            n += 1
+            yield n, item
+    except JSON_ERRORS as exc:
+        raise json_failure(ctx, exc, f"after {label} {n}" if n else "at the start", file) from exc
+
+
+def read_head(stream: BinaryIO, ctx: ReadContext, stop: str, *, file: str | None = None) -> dict[str, Any]:
+    """Top-level keys of a JSON object read up to the array ``stop`` (which is not read).
+
+    Returns the values seen before ``stop``; ``stop`` maps to True when it was found as an array.
+    """
+    found: dict[str, Any] = {}
+    events = ijson.parse(stream, use_float=True)
+    try:
+        prefix, event, value = next(events)
+        if event != "start_map":
+            raise ctx.fail("at the start", "expected a JSON object.", file=file)
+        for prefix, event, value in events:
+            if prefix == "" and event == "map_key":
+                key = value
+                prefix, event, value = next(events)
+                if key == stop:
+                    found[stop] = event == "start_array"
+                    return found
+                found[key] = build_value(event, value, events)
+            elif prefix == "" and event == "end_map":
+                break
+    except StopIteration:
+        pass
+    except JSON_ERRORS as exc:
+        raise json_failure(ctx, exc, "in the header", file) from exc
+    return found
+
+
+def build_value(event: str, value: Any, events: Iterator[tuple[str, str, Any]]) -> Any:
+    """The whole value that starts with (event, value), built from the rest of an ijson event stream."""
+    if event not in ("start_map", "start_array"):
+        return value
+    builder = ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, ev, val in events:
+        builder.event(ev, val)
+        if ev in ("start_map", "start_array"):
+            depth += 1
+        elif ev in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                break
+    return builder.value
+
+
+@dataclass
+class Member:
+    """One file to read inside an input: the input itself, a file in a folder, or a zip entry."""
+
+    name: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+def walk_folder(folder: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+    return out
+
+
+def members(path: Path, accept: Callable[[str, bytes], bool]) -> Iterator[Member]:
+    """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first."""
+    if path.is_dir():
+        for f in walk_folder(path):
+            if accept(f.name, safety.head(f)):
+                yield Member(str(f.relative_to(path.parent)), f.stat().st_size, lambda f=f: open(f, "rb"))
+    elif safety.is_zip(path):
+        with safety.open_zip(path) as zf:
+            for info in zf.infolist():
+                if info.is_dir():
+                    continue
+                with zf.open(info) as e:
+                    head = e.read(4096)
+                if accept(info.filename, head):
+                    yield Member(f"{path.name}/{info.filename}", info.file_size, lambda i=info: zf.open(i))
+    else:
+        yield Member(path.name, path.stat().st_size, lambda: open(path, "rb"))
+
+
+def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, bytes]]:
+    """``(entry name, first bytes)`` of a zip's first entries named ``*suffix``, for sniffing."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(suffix)]
+            for info in infos[:limit]:
+                with zf.open(info) as e:
+                    yield info.filename, e.read(4096)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return
+
+
+def text_of(data: bytes) -> str:
+    return data.removeprefix(BOM).decode("utf-8", errors="replace")
+
+
+def clean(value: Any) -> str:
+    """A string as stored: exactly as written, except unpaired surrogates (not storable) -> U+FFFD."""
+    if not isinstance(value, str):
+        return "" if value is None or isinstance(value, (dict, list)) else str(value)
+    return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """An aware UTC datetime from ISO-8601 text (any offset; none = UTC), epoch ms, or ``{"$date": ms}``."""
+    try:
+        if isinstance(value, dict) and "$date" in value:
+            return parse_time(value["$date"])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return from_ms(value)
+        if isinstance(value, str) and value.strip():
+            t = dt.datetime.fromisoformat(value.strip())
+            return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
+    return None
+
+
+def from_ms(value: Any) -> dt.datetime | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def stable_id(*parts: Any) -> str:
+    """A stable id for a record that has none: 24 hex digits of a hash of its parts."""
+    h = hashlib.blake2b(digest_size=12)
+    for p in parts:
+        h.update(str(p).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class RecentIds:
+    """Ids seen lately (bounded), to count a duplicated record once without holding every id."""
+
+    def __init__(self, size: int = 200_000) -> None:
+        self._size = size
+        self._set: set = set()
+        self._order: deque = deque()
+
+    def seen(self, key: Any) -> bool:
+        if key in self._set:
+            return True
+        self._set.add(key)
+        self._order.append(key)
+        if len(self._order) > self._size:
+            self._set.discard(self._order.popleft())
+        return False
+
+
+def skip_quietly(ctx: ReadContext) -> None:
+    """A record that is not data for the workbench (a system notice): counted as skipped, no problem."""
+    ctx.skipped += 1
+
+
+def ident(value: Any) -> str | None:
+    """An id as text: strings and integers only."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return clean(value.strip()) if isinstance(value, str) and value.strip() and len(value) <= 200 else None

@@ -1,0 +1,66 @@
+"""Every importer the workbench has, in sniffing order (the most specific first).
+
+A module is listed here explicitly; ``tests/importers/test_registry.py`` checks that every module
+in ``workbench/importers`` with an ``IMPORTERS`` list is registered.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from .base import Importer
+
+# Module names under workbench.importers, in sniffing order.
+MODULES: list[str] = [
+    "stackexchange",
+    "github",
+    "discourse",
+    "mbox",
+    "slack",
+    "slack_api",
+    "telegram",
+    "telegram_bot",
+    "discord",
+    "discord_csv",
+    "mattermost",
+    "rocketchat",
+    "gitter",
+    "csvfile",  # last: it claims any .csv or .tsv the formats above do not
+]
+
+
+def all_importers() -> list[Importer]:
+    found: list[Importer] = []
+    for name in MODULES:
+        module = importlib.import_module(f"{__package__}.{name}")
+        found.extend(module.IMPORTERS)
+    return found
+
+
+def by_name(name: str) -> Importer:
+    for imp in all_importers():
+        if imp.name == name:
+            return imp
+    raise KeyError(name)
+
+
+def sniff(path: Path) -> Importer | None:
+    """The first importer that claims ``path``, or None."""
+    for imp in all_importers():
+        try:
+            if imp.sniff(path):
+                return imp
+        except (OSError, ValueError, UnicodeError):
+            continue
+    return None
+
+
+def file_dialog_filter() -> str:
+    """A Qt-style name filter string built from the registry (``Label (*.zip *.json);;...``)."""
+    parts = []
+    every: list[str] = []
+    for imp in all_importers():
+        if imp.patterns:
+            parts.append(f"{imp.label} ({' '.join(imp.patterns)})")
+            every.extend(p for p in imp.patterns if p not in every)
+    return ";;".join([f"All supported exports ({' '.join(every)})", *parts, "All files (*)"])

@@ -1,0 +1,264 @@
+"""What every Slack reader shares: timestamps, members, channels and the mapping of one message.
+
+Slack's message object is the same in a workspace export, a saved Web API page and a slackdump
+dump, so one ``SlackMapper`` turns messages into records for all of them.
+
+Identity: an account is its ``U``/``W`` id (a bot message without a user is its ``B`` id), an
+activity is ``"<channel id>:<ts>"`` with ``ts`` kept exactly as written, a reply's parent is
+``"<channel id>:<thread_ts>"``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
+from .base import ReadContext
+from .safety import head_text
+
+PLATFORM = "slack"
+UTC = dt.timezone.utc
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
+TS_RE = re.compile(r"^\d{1,12}(\.\d{1,9})?$")
+DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+TEAM_RE = re.compile(r'"(?:team_id|team)"\s*:\s*"(T[A-Z0-9]+)"')
+SLACKBOT = "USLACKBOT"
+MEMBER_EVENTS = {"channel_join": "join", "group_join": "join", "channel_leave": "leave", "group_leave": "leave"}
+# Messages the platform writes about a channel, not something a member wrote.
+SYSTEM_SUBTYPES = {
+    "channel_topic", "channel_purpose", "channel_name", "channel_archive", "channel_unarchive",
+    "group_topic", "group_purpose", "group_name", "group_archive", "group_unarchive",
+    "channel_convert_to_private", "channel_convert_to_public", "bot_add", "bot_remove",
+    "bot_enable", "bot_disable", "pinned_item", "unpinned_item", "reminder_add", "reminder_delete",
+    "tombstone", "sh_room_created", "sh_room_shared", "channel_posting_permissions",
+    "app_conversation_join", "joiner_notification", "joiner_notification_for_inviter",
+}
+LIST_FILES = {"users.json": "users", "channels.json": "channel", "groups.json": "private",
+              "dms.json": "dm", "mpims.json": "group_dm"}
+MAX_TEXT_DEPTH = 12
+
+
+def norm_ts(value: Any) -> str | None:
+    """A Slack ts as the string identity it is; numbers (older tools) become the same string form."""
+    if isinstance(value, str):
+        v = value.strip()
+        return v if TS_RE.match(v) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and 0 <= value <= MAX_SECONDS:
+        return f"{value}.000000"
+    if isinstance(value, float) and math.isfinite(value) and 0 <= value <= MAX_SECONDS:
+        return f"{value:.6f}"
+    return None
+
+
+def ts_time(ts: str) -> dt.datetime | None:
+    """The UTC instant of a normalised ts (None when it is past the calendar)."""
+    sec, _, frac = ts.partition(".")
+    seconds = int(sec)
+    if seconds > MAX_SECONDS:
+        return None
+    return EPOCH + dt.timedelta(seconds=seconds, microseconds=int((frac + "000000")[:6]))
+
+
+def epoch_time(value: Any) -> dt.datetime | None:
+    """An epoch given as int or string ("1452837318"), as Slack writes ``created``."""
+    ts = norm_ts(value)
+    return ts_time(ts) if ts else None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def message_text(m: dict) -> str:
+    """The readable text: ``text``, else the attachments' fallback, else the rich-text blocks."""
+    text = _str(m.get("text"))
+    if text:
+        return text
+    parts = []
+    for att in m.get("attachments") or []:
+        att = _dict(att)
+        piece = _str(att.get("fallback")) or _str(att.get("text")) or _str(att.get("pretext"))
+        if piece:
+            parts.append(piece)
+    if not parts:
+        parts = _block_texts(m.get("blocks"))
+    return "\n".join(parts)
+
+
+def _block_texts(blocks: Any) -> list[str]:
+    out: list[str] = []
+    stack = [(blocks, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TEXT_DEPTH:
+            continue
+        if isinstance(node, list):
+            stack.extend((n, depth + 1) for n in reversed(node))
+        elif isinstance(node, dict):
+            if node.get("type") == "text" and isinstance(node.get("text"), str):
+                out.append(node["text"])
+            elif isinstance(node.get("text"), dict):
+                stack.append((node["text"], depth + 1))
+            for key in ("elements", "fields"):
+                if key in node:
+                    stack.append((node[key], depth + 1))
+    return ["".join(out)] if out else []
+
+
+def user_account(u: Any, source: str | None) -> AccountRec | None:
+    """An account from a users.json entry (or a users.info ``user``); None when it has no id."""
+    if not isinstance(u, dict) or not isinstance(u.get("id"), str) or not u["id"]:
+        return None
+    profile = _dict(u.get("profile"))
+    uid = u["id"]
+    name = _str(u.get("real_name")) or _str(profile.get("real_name")) or _str(profile.get("display_name"))
+    return AccountRec(
+        PLATFORM, uid, handle=_str(u.get("name")), display_name=name or _str(u.get("name")),
+        email=_str(profile.get("email")) or None,
+        is_bot=u.get("is_bot") is True or u.get("is_app_user") is True or uid == SLACKBOT,
+        is_staff=any(u.get(k) is True for k in ("is_admin", "is_owner", "is_primary_owner")),
+        is_deleted=u.get("deleted") is True, source_external_id=source)
+
+
+def channel_record(c: Any, kind: str, source: str | None) -> ChannelRec | None:
+    if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not c["id"]:
+        return None
+    if c.get("is_mpim") is True:
+        kind = "group_dm"
+    elif c.get("is_im") is True:
+        kind = "dm"
+    elif kind == "channel" and (c.get("is_private") is True or c.get("is_group") is True):
+        kind = "private"
+    name = _str(c.get("name")) or c["id"]
+    return ChannelRec(PLATFORM, c["id"], name=name, source_external_id=source, kind=kind)
+
+
+def team_near(path: Path) -> str | None:
+    """The team id written in a users.json or channels.json beside (or above) ``path``."""
+    for folder in (path.parent, path.parent.parent):
+        for name in ("users.json", "channels.json"):
+            found = TEAM_RE.search(head_text(folder / name, 65536))
+            if found:
+                return found.group(1)
+    return None
+
+
+class SlackMapper:
+    """Turns Slack objects into records; remembers which accounts it has already given."""
+
+    def __init__(self, ctx: ReadContext, source: str | None) -> None:
+        self.ctx = ctx
+        self.source = source
+        self.full: set[str] = set()  # accounts given from a member list (never overwritten by a message)
+        self.given: set[str] = set()  # accounts given from a message (bots)
+
+    def users(self, users: Any, where: str) -> Iterator[AccountRec]:
+        if not isinstance(users, list):
+            raise self.ctx.fail(where, "a member list should be a JSON array.")
+        for i, u in enumerate(users):
+            rec = user_account(u, self.source)
+            if rec is None:
+                self.ctx.problem(f"{where}, member {i + 1}", "a member without an id; skipped")
+                continue
+            self.full.add(rec.external_id)
+            yield rec
+
+    def channels(self, chans: Any, kind: str, where: str) -> Iterator[ChannelRec]:
+        if not isinstance(chans, list):
+            raise self.ctx.fail(where, "a channel list should be a JSON array.")
+        for i, c in enumerate(chans):
+            rec = channel_record(c, kind, self.source)
+            if rec is None:
+                self.ctx.problem(f"{where}, channel {i + 1}", "a channel without an id; skipped")
+                continue
+            yield rec
+
+    def messages(self, msgs: Any, channel: str, where: str) -> Iterator[Record]:
+        if not isinstance(msgs, list):
+            raise self.ctx.fail(where, "a day of messages should be a JSON array.")
+        for i, m in enumerate(msgs):
+            yield from self.message(m, channel, f"{where}, message {i + 1}")
+
+    def message(self, m: Any, channel: str, where: str) -> Iterator[Record]:
+        if not isinstance(m, dict):
+            self.ctx.problem(where, "not a message object; skipped")
+            return
+        ts = norm_ts(m.get("ts"))
+        when = ts_time(ts) if ts else None
+        if ts is None or when is None:
+            self.ctx.problem(where, "a message without a valid ts; skipped")
+            return
+        subtype = m.get("subtype")
+        subtype = subtype if isinstance(subtype, str) else ""
+        if subtype in MEMBER_EVENTS:
+            user = _str(m.get("user"))
+            if user:
+                yield MembershipRec(PLATFORM, user, when, MEMBER_EVENTS[subtype], channel, self.source)
+            else:
+                self.ctx.problem(where, "a join or leave without a user; skipped")
+            return
+        if subtype in SYSTEM_SUBTYPES or m.get("hidden") is True:
+            return
+        author = self._author(m, subtype)
+        if author is None:
+            self.ctx.problem(where, "a message with no author (no user, bot_id or username); skipped")
+            return
+        account_id, account = author
+        if account is not None:
+            yield account
+        thread_ts = norm_ts(m.get("thread_ts"))
+        parent = f"{channel}:{thread_ts}" if thread_ts and thread_ts != ts else None
+        edited_ts = norm_ts(_dict(m.get("edited")).get("ts"))
+        count, reactions = self._reactions(m.get("reactions"), f"{channel}:{ts}")
+        yield ActivityRec(PLATFORM, f"{channel}:{ts}", account_id, when, channel_external_id=channel,
+                          source_external_id=self.source, parent_external_id=parent,
+                          kind="reply" if parent else "message", text=message_text(m), reaction_count=count,
+                          edited_at=ts_time(edited_ts) if edited_ts else None)
+        yield from reactions
+
+    def _author(self, m: dict, subtype: str) -> tuple[str, AccountRec | None] | None:
+        user = _str(m.get("user"))
+        bot_id = _str(m.get("bot_id"))
+        profile = _dict(m.get("bot_profile"))
+        if subtype == "bot_message" or (bot_id and (profile or not user)):
+            handle = _str(m.get("username")) or _str(profile.get("name"))
+            ext = user or bot_id or (f"bot:{handle}" if handle else "")
+            return (ext, self._bot(ext, handle)) if ext else None
+        if not user and subtype == "file_comment":
+            user = _str(_dict(m.get("comment")).get("user"))
+        if not user:
+            return None
+        return user, (self._bot(user, "slackbot") if user == SLACKBOT else None)
+
+    def _bot(self, ext: str, handle: str) -> AccountRec | None:
+        if ext in self.full or ext in self.given:
+            return None
+        self.given.add(ext)
+        return AccountRec(PLATFORM, ext, handle=handle or ext, display_name=handle, is_bot=True,
+                          source_external_id=self.source)
+
+    def _reactions(self, reactions: Any, activity: str) -> tuple[int, list[ReactionRec]]:
+        total, out = 0, []
+        if not isinstance(reactions, list):
+            return 0, out
+        for r in reactions:
+            r = _dict(r)
+            name = _str(r.get("name"))
+            users = [u for u in r.get("users") or [] if isinstance(u, str) and u] \
+                if isinstance(r.get("users"), list) else []
+            count = r.get("count")
+            total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else len(users)
+            if name:
+                out.extend(ReactionRec(PLATFORM, activity, u, name) for u in users)
+        return total, out

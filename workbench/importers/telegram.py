@@ -1,0 +1,391 @@
+"""Telegram Desktop exports (``result.json``): one chat, or a whole account's chats.
+
+The file may be gigabytes, so it is streamed: the chat's ``name``/``type``/``id`` come from a
+short first pass over the head of the file, the messages from ``ijson`` (its C backend builds each
+message object natively). A full-account export (``chats.list[]``) is streamed event by event.
+
+Quirks handled: ``text`` as a string or a list of strings and entities; ``from: null`` (a deleted
+account, kept as one); ``date`` is local wall time without a zone, so ``date_unixtime`` is used
+whenever it is there; service messages are joins (``MembershipRec``) or nothing, never
+activities; control characters written as ``\\xNN`` (invalid JSON) are read as ``\\u00NN``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson
+
+from ..errors import ImportFailed
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
+from . import safety
+from .base import Importer, ReadContext
+from .jsonstream import build_value
+from .unchanged import SkipIdentical, already_imported
+from .telegram_bot import PLATFORM, chat_kind, epoch
+
+BAD_ESCAPE = re.compile(rb"(\\\\)|\\x([0-9A-Fa-f]{2})")
+CHUNK = 1 << 16
+MAX_DEPTH = 256
+ESCAPED = re.compile(rb"\\.", re.S)
+BRACKETS = bytes.maketrans(b"{}", b"[]")
+NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+JOIN_ACTIONS = {"join_group_by_link", "join_group_by_request"}
+CHAT_PREFIXES = ("chats.list.item", "left_chats.list.item")
+SNIFF_RE = re.compile(r'"(?:messages|chats)"\s*:')
+DESKTOP_HINT_RE = re.compile(r'"(?:date_unixtime|from_id|personal_information|text_entities)"|'
+                             r'"type"\s*:\s*"(?:personal_chat|bot_chat|private_group|private_supergroup|'
+                             r'public_supergroup|private_channel|public_channel|saved_messages)"')
+
+
+class LenientJson(io.RawIOBase):
+    """A binary JSON stream made safe for ijson.
+
+    It rewrites tdesktop's invalid ``\\xNN`` escapes as ``\\u00NN``, and refuses nesting deeper
+    than ``MAX_DEPTH`` before the parser sees it (a parser's cost grows with the square of the
+    depth). The depth is tracked chunk by chunk at C speed: escapes removed, strings cut out, the
+    brackets left are paired off.
+    """
+
+    def __init__(self, raw: BinaryIO, *, display: str = "the file") -> None:
+        self._raw = raw
+        self._held = b""
+        self._out = b""
+        self._display = display
+        self._in_string = False
+        self._depth = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._out:
+            chunk = self._raw.read(CHUNK)
+            data, self._held = self._held + chunk, b""
+            if chunk:
+                cut = _safe_cut(data)
+                data, self._held = data[:cut], data[cut:]
+            self._out = _fix(data)
+            self._check_depth(self._out)
+            if not chunk:
+                break
+        if size is None or size < 0:
+            size = len(self._out)
+        out, self._out = self._out[:size], self._out[size:]
+        return out
+
+    def _check_depth(self, data: bytes) -> None:
+        parts = ESCAPED.sub(b"", data).split(b'"')
+        outside = b"".join(parts[1 if self._in_string else 0::2])
+        if (len(parts) - 1) % 2:
+            self._in_string = not self._in_string
+        brackets = outside.translate(BRACKETS, NOT_BRACKETS)
+        passes = 0
+        while b"[]" in brackets:
+            brackets = brackets.replace(b"[]", b"")
+            passes += 1
+            if passes > MAX_DEPTH:
+                break
+        closers = len(brackets) - len(brackets.lstrip(b"]"))
+        openers = len(brackets) - closers
+        if self._depth + passes + openers > MAX_DEPTH:
+            raise ImportFailed(f"{self._display}: the JSON is nested more than {MAX_DEPTH} levels deep, "
+                               "which no export is; it was refused.")
+        self._depth = max(self._depth - closers, 0) + openers
+
+    def readinto(self, b) -> int:  # noqa: ANN001
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def _safe_cut(data: bytes) -> int:
+    """Where to end a chunk so that no escape is split (a trailing escape waits for the next one)."""
+    tail = data.rfind(b"\\", max(len(data) - 4, 0))
+    if tail < 0:
+        return len(data)
+    start = tail
+    while start > 0 and data[start - 1] == 0x5C:
+        start -= 1
+    return tail if (tail - start) % 2 == 0 else len(data)
+
+
+def _fix(data: bytes) -> bytes:
+    return BAD_ESCAPE.sub(_fix_escape, data) if b"\\x" in data else data
+
+
+def _fix_escape(found: re.Match) -> bytes:
+    return found.group(1) or b"\\u00" + found.group(2)
+
+
+class TelegramDesktop(SkipIdentical, Importer):
+    name = "telegram"
+    label = "Telegram Desktop export (result.json)"
+    platform = PLATFORM
+    patterns = ("result.json", "*.json")
+
+    def sniff(self, path: Path) -> bool:
+        if not path.is_file():
+            return False
+        text = safety.head_text(path, 16384).lstrip()
+        if not text.startswith("{") or '"update_id"' in text or '"ok"' in text:
+            return False
+        return SNIFF_RE.search(text) is not None and (
+            DESKTOP_HINT_RE.search(text) is not None or re.search(r'"chats"\s*:\s*\{', text) is not None)
+
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
+        if already_imported(ctx):
+            return
+        head = _head_fields(path, ctx)
+        reader = _Reader(ctx, path)
+        try:
+            if "messages" in head:
+                yield from reader.single(head)
+            else:
+                yield from reader.account()
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise _json_failure(ctx, exc) from exc
+        reader.finish()
+
+
+def _json_failure(ctx: ReadContext, exc: Exception) -> ImportFailed:
+    if isinstance(exc, UnicodeDecodeError):
+        return ctx.fail("", f"the file is not UTF-8 text ({exc.reason} at byte {exc.start} of a block).")
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "incomplete" in text.lower() or "premature" in text.lower():
+        return ctx.fail("", f"the JSON ends early ({text[:120]}); the file looks truncated.")
+    return ctx.fail("", f"not valid JSON ({text[:160]}).")
+
+
+def _head_fields(path: Path, ctx: ReadContext) -> dict[str, Any]:
+    """The top-level scalars before ``messages`` (name, type, id), and which shape the file has."""
+    found: dict[str, Any] = {}
+    with open(path, "rb") as raw:
+        try:
+            for prefix, event, value in ijson.parse(LenientJson(raw, display=ctx.file), use_float=True):
+                if prefix in ("name", "type", "id") and event in ("string", "number"):
+                    found[prefix] = value
+                elif event == "map_key" and prefix == "" and value in ("messages", "chats", "left_chats"):
+                    found[value] = True
+                    break
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise _json_failure(ctx, exc) from exc
+    return found
+
+
+class _Reader:
+    def __init__(self, ctx: ReadContext, path: Path) -> None:
+        self.ctx = ctx
+        self.path = path
+        self.accounts: set[str] = set()
+        self.local_times = 0
+        self.tz = _zone(ctx.options.get("timezone"))
+
+    def _open(self) -> LenientJson:
+        return LenientJson(self.ctx.open_binary(self.path), display=self.ctx.file)
+
+    def single(self, head: dict[str, Any]) -> Iterator[Record]:
+        chat = Chat.of(head, self.path.stem)
+        yield from chat.records()
+        with self._open() as f:
+            for i, m in enumerate(ijson.items(f, "messages.item", use_float=True)):
+                yield from self.message(m, chat, i)
+
+    def account(self) -> Iterator[Record]:
+        """A full-account export: every chat under chats.list and left_chats.list."""
+        with self._open() as f:
+            events = ijson.parse(f, use_float=True)
+            chat_fields: dict[str, Any] = {}
+            chat: Chat | None = None
+            n = 0
+            for prefix, event, value in events:
+                base, _, key = prefix.rpartition(".")
+                if base in CHAT_PREFIXES and key in ("name", "type", "id") and event in ("string", "number"):
+                    chat_fields[key] = value
+                elif prefix in CHAT_PREFIXES and event == "start_map":
+                    chat_fields, chat = {}, None
+                elif event == "start_map" and base.endswith(".messages") and base[:-9] in CHAT_PREFIXES \
+                        and key == "item":
+                    if chat is None:
+                        chat = Chat.of(chat_fields, f"{self.path.stem}-chat")
+                        yield from chat.records()
+                    yield from self.message(build_value(event, value, events), chat, n)
+                    n += 1
+
+    def message(self, m: Any, chat: Chat, i: int) -> Iterator[Record]:
+        where = f"{chat.label}, message {i + 1}"
+        if not isinstance(m, dict):
+            self.ctx.problem(where, "not a message object; skipped")
+            return
+        mid = m.get("id")
+        if isinstance(mid, (int, str)) and not isinstance(mid, bool) and str(mid).strip():
+            where = f"{chat.label}, message id {mid}"
+        kind = m.get("type")
+        if kind == "service":
+            yield from self._service(m, chat, where)
+            return
+        if kind not in ("message", None):
+            return  # "unsupported" and future kinds carry nothing a member wrote
+        if not (isinstance(mid, int) and not isinstance(mid, bool)) and not (isinstance(mid, str) and mid.isdigit()):
+            self.ctx.problem(where, "a message without an id; skipped")
+            return
+        author = _peer(m.get("from_id"))
+        when = self._time(m.get("date_unixtime"), m.get("date"))
+        if author is None or when is None:
+            what = "no sender id (from_id)" if author is None else "no readable date"
+            self.ctx.problem(where, f"a message with {what}; skipped")
+            return
+        yield from self._account(author, m, chat)
+        ext = f"{chat.id}:{mid}"
+        count, reactions = _reactions(m.get("reactions"), ext)
+        yield ActivityRec(PLATFORM, ext, author, when, channel_external_id=chat.id, source_external_id=chat.id,
+                          parent_external_id=_parent(m, chat.id), kind="reply" if _parent(m, chat.id) else "message",
+                          text=text_of(m.get("text")), reaction_count=count,
+                          edited_at=self._time(m.get("edited_unixtime"), m.get("edited")))
+        yield from reactions
+
+    def _account(self, author: str, m: dict, chat: Chat) -> Iterator[AccountRec]:
+        if author in self.accounts:
+            return
+        self.accounts.add(author)
+        name = m.get("from")
+        deleted = "from" in m and name is None
+        yield AccountRec(PLATFORM, author, display_name=name if isinstance(name, str) else "",
+                         is_deleted=deleted, is_bot=chat.kind_raw == "bot_chat" and author == f"user{chat.id}",
+                         source_external_id=chat.id)
+
+    def _service(self, m: dict, chat: Chat, where: str) -> Iterator[Record]:
+        action = m.get("action")
+        if not isinstance(action, str) or action not in JOIN_ACTIONS:
+            return
+        actor = _peer(m.get("actor_id"))
+        when = self._time(m.get("date_unixtime"), m.get("date"))
+        if actor is None or when is None:
+            self.ctx.problem(where, "a join without an actor or a date; skipped")
+            return
+        if actor not in self.accounts:
+            self.accounts.add(actor)
+            name = m.get("actor")
+            yield AccountRec(PLATFORM, actor, display_name=name if isinstance(name, str) else "",
+                             is_deleted="actor" in m and name is None, source_external_id=chat.id)
+        yield MembershipRec(PLATFORM, actor, when, "join", chat.id, chat.id)
+
+    def _time(self, unix: Any, local: Any) -> dt.datetime | None:
+        when = epoch(unix)
+        if when is not None or not isinstance(local, str):
+            return when
+        try:
+            naive = dt.datetime.fromisoformat(local.strip())
+        except ValueError:
+            return None
+        self.local_times += 1
+        if naive.tzinfo is not None:
+            return naive.astimezone(dt.timezone.utc)
+        return naive.replace(tzinfo=self.tz).astimezone(dt.timezone.utc)
+
+    def finish(self) -> None:
+        if self.local_times:
+            zone = getattr(self.tz, "key", "UTC")
+            self.ctx.problem("dates", f"{self.local_times:,} times had only the exporter's local wall-clock time "
+                             f"(no date_unixtime); they were read as {zone}", skipped=False)
+
+
+class Chat:
+    def __init__(self, chat_id: str, name: str, kind_raw: str) -> None:
+        self.id = chat_id
+        self.name = name
+        self.kind_raw = kind_raw
+        self.label = f"chat {name or chat_id}"
+
+    @classmethod
+    def of(cls, fields: dict[str, Any], fallback: str) -> Chat:
+        raw = fields.get("id")
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+            chat_id = str(int(raw))
+        else:
+            chat_id = raw if isinstance(raw, str) and raw.strip() else fallback
+        name = fields.get("name") if isinstance(fields.get("name"), str) else ""
+        kind = fields.get("type") if isinstance(fields.get("type"), str) else ""
+        return cls(chat_id, name, kind)
+
+    def records(self) -> list[Record]:
+        return [SourceRec(PLATFORM, self.id, self.name),
+                ChannelRec(PLATFORM, self.id, name=self.name or self.id, source_external_id=self.id,
+                           kind=chat_kind(self.kind_raw))]
+
+
+def _peer(value: Any) -> str | None:
+    """A Desktop export's from_id as written ("user123", "channel456"); a bare number is a user."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"user{value}"
+    return None
+
+
+def _parent(m: dict, chat_id: str) -> str | None:
+    reply = m.get("reply_to_message_id")
+    if not (isinstance(reply, int) and not isinstance(reply, bool)) and not (isinstance(reply, str) and reply.isdigit()):
+        return None
+    peer = m.get("reply_to_peer_id")
+    if isinstance(peer, str) and peer:
+        digits = re.sub(r"^\D+", "", peer)
+        return f"{digits or peer}:{reply}"
+    return f"{chat_id}:{reply}"
+
+
+def text_of(text: Any) -> str:
+    if isinstance(text, str):
+        return text
+    if not isinstance(text, list):
+        return ""
+    parts = []
+    for piece in text:
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif isinstance(piece, dict) and isinstance(piece.get("text"), str):
+            parts.append(piece["text"])
+    return "".join(parts)
+
+
+def _reactions(reactions: Any, activity: str) -> tuple[int, list[ReactionRec]]:
+    total, out = 0, []
+    for r in reactions if isinstance(reactions, list) else []:
+        if not isinstance(r, dict):
+            continue
+        count = r.get("count")
+        recent = r.get("recent") if isinstance(r.get("recent"), list) else []
+        total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else len(recent)
+        emoji = r.get("emoji") or r.get("document_id") or r.get("type")
+        if not isinstance(emoji, str) or not emoji:
+            continue
+        for who in recent:
+            peer = _peer(who.get("from_id")) if isinstance(who, dict) else None
+            if peer:
+                out.append(ReactionRec(PLATFORM, activity, peer, emoji, epoch(who.get("date_unixtime"))))
+    return total, out
+
+
+def _zone(name: Any) -> dt.tzinfo:
+    if isinstance(name, str) and name:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(name)
+        except Exception:  # noqa: BLE001 - an unknown zone name falls back to UTC
+            return dt.timezone.utc
+    return dt.timezone.utc
+
+
+IMPORTERS = [TelegramDesktop()]

@@ -1,0 +1,68 @@
+"""Skipping a file that was already imported byte for byte (re-importing the same export).
+
+An importer that mixes in ``SkipIdentical`` looks, before reading, for an earlier run that
+imported the identical file with the same importer version and whose rows are all still there;
+then reading it again could add or change nothing, and ``read`` notes that and reads nothing.
+The option ``{"reread": True}`` reads it anyway.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from ..store.models import Activity, ImportFile, ImportRun
+from .base import ReadContext
+
+
+class SkipIdentical:
+    name: str
+    version: str
+
+    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
+        options = dict(options)
+        if not options.get("reread"):
+            run = identical_import(conn, path, self.name, self.version)
+            if run is not None:
+                options["identical_to_run"] = run
+        return options
+
+
+def already_imported(ctx: ReadContext) -> bool:
+    """True (after noting it) when ``prepare`` found the file already imported."""
+    run = ctx.options.get("identical_to_run")
+    if run is None:
+        return False
+    ctx.problem("whole file", f"identical to the file imported in run {run}; nothing new to read", skipped=False)
+    ctx.progress(1.0, "Already imported")
+    return True
+
+
+def identical_import(conn: Connection, path: Path, importer: str, version: str) -> int | None:
+    """The run that already imported a byte-identical ``path`` with this importer and version.
+
+    Only when everything that run added is still in the workspace (nothing was deleted since), so
+    reading the file again could not add or change a row; None otherwise. Folders are never
+    identical (their files may have changed one by one).
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    F, R, A = ImportFile.__table__, ImportRun.__table__, Activity.__table__
+    runs = conn.execute(select(F.c.run_id).where(F.c.sha256 == digest.hexdigest(), F.c.importer == importer,
+                                                 F.c.importer_version == version)
+                        .order_by(F.c.run_id.desc())).scalars().all()
+    for run_id in runs:
+        counts = conn.execute(select(R.c.counts).where(R.c.id == run_id, R.c.status == "done")).scalar_one_or_none()
+        if counts is None:
+            continue
+        present = conn.execute(select(func.count()).select_from(A).where(A.c.import_run_id == run_id)).scalar_one()
+        if present == int((counts or {}).get("activities", 0)):
+            return run_id
+    return None
