@@ -1,0 +1,81 @@
+"""``workbench people`` and people.csv through the real entry point."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def community_path(community_db):
+    path, truth = community_db(messages=20000, members=800)
+    return path, truth
+
+
+@pytest.fixture
+def wsfile(community_path, copy_db):
+    return copy_db(community_path[0])
+
+
+def test_suggestions_json_merge_unmerge_and_people_csv(cli, wsfile, tmp_path, community_path):
+    _, truth = community_path
+    r = cli("people", "suggestions", "--workspace", wsfile, "--json")
+    assert r.code == 0, r
+    found = r.json()
+    assert found and set(found[0]) == {"a", "b", "confidence", "reasons"}
+    assert all(0.65 <= s["confidence"] <= 1 and s["reasons"] for s in found)
+    loose = cli("people", "suggestions", "--workspace", wsfile, "--json", "--min-confidence", "0.4").json()
+    assert len(loose) > len(found)
+    top = found[0]
+
+    r = cli("export-metrics", "--workspace", wsfile, "--out", tmp_path / "before")
+    assert r.code == 0, r
+    with open(tmp_path / "before" / "people.csv", encoding="utf-8") as f:
+        before = {int(row["person_id"]): row for row in csv.DictReader(f)}
+    assert list(next(iter(before.values()))) == ["person_id", "name", "accounts"]
+    real = {f"{plat}:{ext}" for p in truth["people"] for plat, ext in p["accounts"].items()}
+    a_accounts, b_accounts = before[top["a"]]["accounts"].split(";"), before[top["b"]]["accounts"].split(";")
+    assert set(a_accounts) <= real and set(b_accounts) <= real
+
+    r = cli("people", "merge", top["a"], top["b"], "--reason", "checked by hand", "--workspace", wsfile)
+    assert r.code == 0 and f"Merged person {top['b']} into person {top['a']}" in r.out, r
+    cli("export-metrics", "--workspace", wsfile, "--out", tmp_path / "merged")
+    with open(tmp_path / "merged" / "people.csv", encoding="utf-8") as f:
+        merged = {int(row["person_id"]): row for row in csv.DictReader(f)}
+    assert top["b"] not in merged and len(merged) == len(before) - 1
+    assert sorted(merged[top["a"]]["accounts"].split(";")) == sorted(a_accounts + b_accounts)
+    again = cli("people", "suggestions", "--workspace", wsfile, "--json").json()
+    assert not any({s["a"], s["b"]} == {top["a"], top["b"]} for s in again)
+
+    r = cli("people", "unmerge", top["a"], "--workspace", wsfile)
+    assert r.code == 0, r
+    cli("export-metrics", "--workspace", wsfile, "--out", tmp_path / "after")
+    with open(tmp_path / "after" / "people.csv", encoding="utf-8") as f:
+        after = {int(row["person_id"]): row for row in csv.DictReader(f)}
+    assert after == before
+
+
+def test_list_search_and_flags(cli, wsfile, community_path):
+    r = cli("people", "list", "--workspace", wsfile, "--json", "--search", "MULLER", "--limit", "0")
+    assert r.code == 0, r
+    rows = r.json()
+    # Found by name, or by a Slack handle or address when the name is something else entirely.
+    renamed = {p["name"] for p in community_path[1]["people"] if p["hostile_name"] and "müller" in p["email"]}
+    assert rows and all("müller" in row["name"].lower() or row["name"] in renamed for row in rows)
+    assert sum("müller" in row["name"].lower() for row in rows) > 10
+    pid = rows[0]["person_id"]
+    assert cli("people", "flag", pid, "--staff", "--workspace", wsfile).code == 0
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--search", "müller", "--limit", "0").json()
+    assert next(row for row in listed if row["person_id"] == pid)["staff"] is True
+    assert cli("people", "flag", pid, "--bot", "--workspace", wsfile).code == 0
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--search", "müller", "--limit", "0").json()
+    assert pid not in {row["person_id"] for row in listed}  # bots are left out of the list by default
+
+
+def test_errors_are_one_sentence(cli, wsfile):
+    r = cli("people", "merge", "999999", "1", "--workspace", wsfile)
+    assert r.code == 2 and r.err.strip() == "workbench: There is no person 999999 in this workspace."
+    r = cli("people", "unmerge", "1", "--workspace", wsfile)
+    assert r.code == 2 and "has no merge to undo" in r.err
+    r = cli("people", "flag", "1", "--workspace", wsfile)
+    assert r.code == 2 and "--bot" in r.err

@@ -1,0 +1,93 @@
+"""The member directory: search, filters in SQL, flags, tags and notes, kept in step with merges."""
+from __future__ import annotations
+
+from people_helpers import member, write_records
+from sqlalchemy import select
+
+from workbench.people import directory as d
+from workbench.people import flags, profile
+from workbench.people.merge import merge, unmerge
+from workbench.store.models import Account
+
+
+def names(ws, **kw) -> list[str]:  # noqa: ANN003
+    d.ensure_summary(ws)
+    with ws.connect() as conn:
+        return sorted(r["name"] for r in d.page(conn, d.DirectoryFilter(**kw), sort="name", descending=False))
+
+
+def pid(ws, ext: str) -> int:
+    with ws.connect() as conn:
+        return conn.execute(select(Account.person_id).where(Account.external_id == ext)).scalar_one()
+
+
+def test_search_by_name_handle_or_email_in_any_case_or_accent(ws, small):
+    assert names(ws, search="ana") == ["Ana Silva", "Ana Silva", "Ana\u200b Silva"]
+    assert names(ws, search="ANA17") == ["Ana Silva"]
+    assert names(ws, search="cara@example") == ["Cara Nguyen"]
+    assert names(ws, search="okafor ben") == ["Ben Okafor"]  # words in any order
+    assert names(ws, search="%") == []  # wildcards are plain characters
+
+
+def test_filters_platform_tag_flags_and_levels(ws, small):
+    assert names(ws, platforms=("telegram",)) == ["Ana\u200b Silva"]
+    assert names(ws, platforms=("mbox",)) == ["Ben Okafor"]  # Ben's two accounts are one person
+    profile.add_tag(ws, pid(ws, "U3"), "speaker")
+    assert names(ws, tags=("speaker",)) == ["Cara Nguyen"]
+    flags.set_person_flags(ws, pid(ws, "U3"), bot=True)
+    assert "Cara Nguyen" not in names(ws)
+    assert names(ws, bots="only") == ["Cara Nguyen"]
+    flags.set_person_flags(ws, pid(ws, "U1"), staff=True)
+    assert names(ws, staff="only") == ["Ana Silva"]
+    with ws.connect() as conn:
+        levels = {r["name"]: r["level"] for r in d.page(conn, d.DirectoryFilter(bots="include"))}
+    assert set(levels.values()) <= set(d.LEVELS) | {""}
+    assert levels["Cara Nguyen"] == ""  # bots have no engagement level
+    ben = levels["Ben Okafor"]
+    assert "Ben Okafor" in names(ws, levels=(ben,))
+    assert "Ben Okafor" not in names(ws, levels=tuple(lv for lv in d.LEVELS if lv != ben))
+
+
+def test_directory_follows_merges_without_a_rebuild(ws, small):
+    d.ensure_summary(ws)
+    a, t = pid(ws, "U1"), pid(ws, "user1")
+    merge(ws, a, t)
+    with ws.connect() as conn:
+        assert d.is_fresh(conn)  # refreshed in the merge's own transaction
+        row = d.page(conn, d.DirectoryFilter(search="ana.silva17"))[0]
+    assert row["platforms"] == ["slack", "telegram"] and row["activities"] == 6 + 2
+    unmerge(ws, a)
+    assert len(names(ws, search="ana")) == 3
+
+
+def test_flags_set_by_hand_survive_a_reimport(ws, small):
+    with ws.connect() as conn:
+        ben = conn.execute(select(Account.id).where(Account.external_id == "U2")).scalar_one()
+    flags.set_account_flags(ws, ben, staff=True)
+    result = flags.mark_staff_by_list(ws, ["@ana17", "CARA@example.org", "nobody"])
+    assert sorted(result.unknown) == ["nobody"] and len(result.marked) == 2
+    write_records(ws, small)  # the export says none of them is staff
+    with ws.connect() as conn:
+        staff = set(conn.execute(select(Account.external_id).where(Account.is_staff)).scalars())
+    assert staff == {"U2", "D1", "U3"}
+
+
+def test_profile_has_accounts_timeline_notes_and_tags(ws, small):
+    a = pid(ws, "U1")
+    merge(ws, a, pid(ws, "D1"))
+    profile.add_note(ws, a, "Runs the Lisbon meetup", author="me")
+    profile.add_tag(ws, a, "meetup host")
+    with ws.connect() as conn:
+        p = profile.profile(conn, pid(ws, "D1"))
+    assert p.person_id == a
+    assert [x["platform"] for x in p.accounts] == ["discord", "slack"]
+    assert len(p.timeline) == 10 and {t["platform"] for t in p.timeline} == {"slack", "discord"}
+    assert sum(n for _, n in p.weekly) == 10
+    assert p.notes[0]["text"] == "Runs the Lisbon meetup" and p.tags == ["meetup host"]
+    assert p.history[0]["action"] == "merge"
+
+
+def test_new_people_are_found_after_an_import(ws, small):
+    assert names(ws, search="zoë") == []
+    write_records(ws, member("slack", "U44", handle="zoe.ang", name="Zoë Ångström", email="zoe@example.org"))
+    assert names(ws, search="zoe angstrom") == ["Zoë Ångström"]

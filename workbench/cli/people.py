@@ -1,0 +1,196 @@
+"""``workbench people``: merge suggestions, merges and unmerges, the member list, bot and staff flags."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from ..people.merge import who
+from .common import add_workspace_arg, fmt_int, open_workspace, print_json, print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("people", help="people across platforms: merge suggestions, merges, flags, the member list")
+    psub = p.add_subparsers(dest="people_command", metavar="ACTION", required=True)
+
+    s = psub.add_parser("suggestions", help="people who are probably the same human, with the reasons")
+    add_workspace_arg(s)
+    s.add_argument("--json", action="store_true", help="print a JSON list of {a, b, confidence, reasons}")
+    s.add_argument("--min-confidence", type=float, default=None, metavar="X",
+                   help="show suggestions at or above this confidence, 0..1 (default: the workbench's default)")
+    s.set_defaults(func=run_suggestions)
+
+    s = psub.add_parser("merge", help="merge person B into person A (undo with `people unmerge`)")
+    add_workspace_arg(s)
+    s.add_argument("a", type=int, metavar="A", help="the person that stays")
+    s.add_argument("b", type=int, metavar="B", help="the person merged into A")
+    s.add_argument("--reason", default="", metavar="R", help="why (kept in the merge history)")
+    s.set_defaults(func=run_merge)
+
+    s = psub.add_parser("unmerge", help="split a person back into the people merged into it")
+    add_workspace_arg(s)
+    s.add_argument("person", type=int, metavar="PERSON")
+    s.set_defaults(func=run_unmerge)
+
+    s = psub.add_parser("reject", help="say two people are not the same human (never suggested again)")
+    add_workspace_arg(s)
+    s.add_argument("a", type=int, metavar="A")
+    s.add_argument("b", type=int, metavar="B")
+    s.set_defaults(func=run_reject)
+
+    s = psub.add_parser("list", help="the member directory")
+    add_workspace_arg(s)
+    s.add_argument("--search", "-s", default="", metavar="S", help="name, handle or e-mail (parts of words match)")
+    s.add_argument("--platform", action="append", default=[], metavar="P", help="only people on this platform")
+    s.add_argument("--bots", action="store_true", help="include bots")
+    s.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100; 0: all)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=run_list)
+
+    s = psub.add_parser("flag", help="mark a person as bot or staff (or not)")
+    add_workspace_arg(s)
+    s.add_argument("person", type=int, metavar="PERSON")
+    s.add_argument("--bot", dest="bot", action="store_true", default=None)
+    s.add_argument("--no-bot", dest="bot", action="store_false")
+    s.add_argument("--staff", dest="staff", action="store_true", default=None)
+    s.add_argument("--no-staff", dest="staff", action="store_false")
+    s.set_defaults(func=run_flag)
+
+    s = psub.add_parser("staff", help="mark accounts as staff by handle or e-mail (arguments or a file, one a line)")
+    add_workspace_arg(s)
+    s.add_argument("names", nargs="*", metavar="HANDLE_OR_EMAIL")
+    s.add_argument("--file", metavar="FILE", help="a text file of handles or e-mails, one a line")
+    s.add_argument("--remove", action="store_true", help="mark them as not staff")
+    s.set_defaults(func=run_staff)
+
+
+def run_suggestions(args: argparse.Namespace) -> int:
+    from ..people.identity import DEFAULT_MIN_CONFIDENCE, suggestions_for
+
+    threshold = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    if not 0 <= threshold <= 1:
+        raise WorkbenchError("--min-confidence is a number from 0 to 1.")
+    ws = open_workspace(args, create=False)
+    try:
+        found = suggestions_for(ws, min_confidence=threshold)
+    finally:
+        ws.close()
+    if args.json:
+        print_json([{"a": s.a, "b": s.b, "confidence": round(s.confidence, 3), "reasons": s.reasons} for s in found])
+        return 0
+    if not found:
+        print(f"No merge suggestions at or above {threshold:.2f}.")
+        return 0
+    rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "names": f"{s.a_name} / {s.b_name}"[:60],
+             "why": "; ".join(s.reasons)} for s in found]
+    print_table(rows, ["a", "b", "conf", "names", "why"], headers={"a": "A", "b": "B", "conf": "Confidence",
+                                                                    "names": "Names", "why": "Reasons"})
+    print(f"{fmt_int(len(found))} suggestion(s). Merge with `workbench people merge A B`, "
+          "or `workbench people reject A B`.")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from ..people.merge import merge
+
+    ws = open_workspace(args, create=False)
+    try:
+        ev = merge(ws, args.a, args.b, reason=args.reason, by=who("command line"))
+    finally:
+        ws.close()
+    print(f"Merged person {args.b} into person {args.a} (merge {ev}); undo with `workbench people unmerge {args.a}`.")
+    return 0
+
+
+def run_unmerge(args: argparse.Namespace) -> int:
+    from ..people.merge import unmerge
+
+    ws = open_workspace(args, create=False)
+    try:
+        events = unmerge(ws, args.person, by=who("command line"))
+    finally:
+        ws.close()
+    print(f"Undid {len(events)} merge(s) of person {args.person}.")
+    return 0
+
+
+def run_reject(args: argparse.Namespace) -> int:
+    from ..people.merge import reject
+
+    ws = open_workspace(args, create=False)
+    try:
+        reject(ws, args.a, args.b, by=who("command line"))
+    finally:
+        ws.close()
+    print(f"Person {args.a} and person {args.b} will not be suggested as one person again.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from ..people.directory import DirectoryFilter, count, ensure_summary, page
+
+    ws = open_workspace(args, create=False)
+    try:
+        ensure_summary(ws)
+        f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), bots="include" if args.bots else "hide")
+        with ws.connect() as conn:
+            total = count(conn, f)
+            rows = page(conn, f, sort="activities", descending=True, limit=args.limit or total or 1)
+    finally:
+        ws.close()
+    if args.json:
+        print_json([{"person_id": r["person_id"], "name": r["name"], "platforms": r["platforms"],
+                     "first_seen": r["first_seen"].isoformat() if r["first_seen"] else None,
+                     "last_seen": r["last_seen"].isoformat() if r["last_seen"] else None,
+                     "activities": r["activities"], "level": r["level"], "tags": r["tags"],
+                     "bot": r["is_bot"], "staff": r["is_staff"]} for r in rows])
+        return 0
+    table = [{"id": r["person_id"], "name": (r["name"] or "")[:40], "platforms": ", ".join(r["platforms"]),
+              "last": f"{r['last_seen']:%Y-%m-%d}" if r["last_seen"] else "", "n": fmt_int(r["activities"]),
+              "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}
+             for r in rows]
+    print_table(table, ["id", "name", "platforms", "last", "n", "level", "flags"],
+                headers={"id": "Person", "name": "Name", "platforms": "Platforms", "last": "Last seen",
+                         "n": "Activities", "level": "Level", "flags": "Flags"})
+    if total > len(rows):
+        print(f"... {fmt_int(total - len(rows))} more of {fmt_int(total)} (use --limit 0 for all).")
+    return 0
+
+
+def run_flag(args: argparse.Namespace) -> int:
+    from ..people.flags import set_person_flags
+
+    if args.bot is None and args.staff is None:
+        raise WorkbenchError("Say which flag to set: --bot, --no-bot, --staff or --no-staff.")
+    changes = {k: v for k, v in (("bot", args.bot), ("staff", args.staff)) if v is not None}
+    ws = open_workspace(args, create=False)
+    try:
+        pid = set_person_flags(ws, args.person, **changes)
+    finally:
+        ws.close()
+    said = ", ".join(("" if v else "not ") + k for k, v in changes.items())
+    print(f"Person {pid} is now marked: {said}.")
+    return 0
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    from ..people.flags import mark_staff_by_list
+
+    names = list(args.names)
+    if args.file:
+        try:
+            names += Path(args.file).expanduser().read_text(encoding="utf-8-sig").splitlines()
+        except OSError as exc:
+            raise WorkbenchError(f"{args.file} cannot be read ({exc.strerror or exc}).") from exc
+    if not any(n.strip() for n in names):
+        raise WorkbenchError("Give handles or e-mail addresses, or --file with one a line.")
+    ws = open_workspace(args, create=False)
+    try:
+        result = mark_staff_by_list(ws, names, staff=not args.remove)
+    finally:
+        ws.close()
+    print(f"{fmt_int(len(result.marked))} account(s) marked as {'not ' if args.remove else ''}staff.")
+    for item in result.unknown:
+        print(f"  not found: {item}", file=sys.stderr)
+    return 1 if result.unknown and not result.marked else 0

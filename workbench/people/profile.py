@@ -1,0 +1,135 @@
+"""A person's profile (accounts, timeline, weekly activity, champion stage, recognitions, notes,
+tags, merge history), and the tag and note edits made from it."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection
+
+from ..errors import WorkbenchError
+from ..store.models import (
+    Account,
+    Activity,
+    ChampionStatus,
+    Channel,
+    Note,
+    Person,
+    PersonTag,
+    Recognition,
+    Tag,
+)
+from ..store.views import person_flags_query
+from .merge import live_person, merge_history
+
+ACC = Account.__table__
+A = Activity.__table__
+CH = Channel.__table__
+PT = PersonTag.__table__
+TAG = Tag.__table__
+NOTE = Note.__table__
+REC = Recognition.__table__
+CS = ChampionStatus.__table__
+PER = Person.__table__
+WEEKS = 52
+
+
+@dataclass
+class Profile:
+    person_id: int
+    name: str
+    is_bot: bool
+    is_staff: bool
+    bot_override: bool | None
+    staff_override: bool | None
+    accounts: list[dict]
+    timeline: list[dict]  # latest activities across platforms: at, platform, channel, kind, text
+    weekly: list[tuple[dt.date, int]]  # activities per week (Monday), the last WEEKS weeks of data
+    champion_stage: str | None
+    recognitions: list[dict]
+    notes: list[dict]
+    tags: list[str]
+    history: list[dict] = field(default_factory=list)
+
+
+def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> Profile:
+    pid = live_person(conn, person_id)
+    person = conn.execute(select(PER).where(PER.c.id == pid)).mappings().one()
+    fq = person_flags_query().subquery()
+    flags = conn.execute(select(fq.c.is_bot, fq.c.is_staff).where(fq.c.person_id == pid)).first() or (0, 0)
+    counts = (select(A.c.account_id, func.count().label("n"), func.min(A.c.created_at).label("first"),
+                     func.max(A.c.created_at).label("last")).group_by(A.c.account_id).subquery())
+    accounts = [dict(r) for r in conn.execute(
+        select(ACC.c.id, ACC.c.platform, ACC.c.external_id, ACC.c.handle, ACC.c.display_name, ACC.c.email,
+               ACC.c.is_bot, ACC.c.is_staff, ACC.c.is_deleted, ACC.c.flags_set_by_user,
+               func.coalesce(counts.c.n, 0).label("activities"), counts.c.first, counts.c.last)
+        .select_from(ACC.outerjoin(counts, counts.c.account_id == ACC.c.id))
+        .where(ACC.c.person_id == pid).order_by(ACC.c.platform, ACC.c.id)).mappings()]
+    acc_ids = [a["id"] for a in accounts]
+    timeline = [dict(r) for r in conn.execute(
+        select(A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"), A.c.kind, A.c.text)
+        .select_from(A.outerjoin(CH, CH.c.id == A.c.channel_id))
+        .where(A.c.account_id.in_(acc_ids)).order_by(A.c.created_at.desc()).limit(timeline_limit)).mappings()]
+    stage = conn.execute(select(CS.c.stage).where(CS.c.person_id == pid)
+                         .order_by(CS.c.changed_at.desc(), CS.c.id.desc()).limit(1)).scalar()
+    recognitions = [dict(r) for r in conn.execute(
+        select(REC.c.id, REC.c.kind, REC.c.given_at, REC.c.note, REC.c.given_by, REC.c.account_id)
+        .where(REC.c.person_id == pid).order_by(REC.c.given_at.desc())).mappings()]
+    notes = [dict(r) for r in conn.execute(select(NOTE.c.id, NOTE.c.text, NOTE.c.created_at, NOTE.c.author)
+                                           .where(NOTE.c.person_id == pid).order_by(NOTE.c.created_at.desc()))
+             .mappings()]
+    tags = sorted(conn.execute(select(TAG.c.name).join(PT, PT.c.tag_id == TAG.c.id).where(PT.c.person_id == pid))
+                  .scalars())
+    return Profile(pid, person["display_name"], bool(flags[0]), bool(flags[1]), person["is_bot"], person["is_staff"],
+                   accounts, timeline, _weekly(conn, acc_ids), stage if stage and stage != "(none)" else None,
+                   recognitions, notes, tags, merge_history(conn, pid))
+
+
+def _weekly(conn: Connection, acc_ids: list[int]) -> list[tuple[dt.date, int]]:
+    if not acc_ids:
+        return []
+    last = conn.execute(select(func.max(A.c.created_at))).scalar_one()
+    if last is None:
+        return []
+    end = last.date() - dt.timedelta(days=last.weekday())
+    start = end - dt.timedelta(weeks=WEEKS - 1)
+    since = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc)
+    counts = [0] * WEEKS
+    for (at,) in conn.execute(select(A.c.created_at).where(A.c.account_id.in_(acc_ids), A.c.created_at >= since)):
+        i = (at.date() - start).days // 7
+        if 0 <= i < WEEKS:
+            counts[i] += 1
+    return [(start + dt.timedelta(weeks=i), n) for i, n in enumerate(counts)]
+
+
+# -- tags and notes --------------------------------------------------------------------------------
+def add_tag(ws, person_id: int, name: str) -> None:  # noqa: ANN001 - a Workspace
+    name = " ".join(name.split())
+    if not name:
+        raise WorkbenchError("A tag needs a name.")
+    with ws.write_conn("people") as conn:
+        pid = live_person(conn, person_id)
+        tid = conn.execute(select(TAG.c.id).where(TAG.c.name == name)).scalar()
+        if tid is None:
+            tid = conn.execute(insert(TAG).values(name=name)).inserted_primary_key[0]
+        if conn.execute(select(PT.c.tag_id).where(PT.c.person_id == pid, PT.c.tag_id == tid)).first() is None:
+            conn.execute(insert(PT).values(person_id=pid, tag_id=tid))
+
+
+def remove_tag(ws, person_id: int, name: str) -> None:  # noqa: ANN001
+    with ws.write_conn("people") as conn:
+        pid = live_person(conn, person_id)
+        tid = conn.execute(select(TAG.c.id).where(TAG.c.name == name)).scalar()
+        if tid is not None:
+            conn.execute(delete(PT).where(PT.c.person_id == pid, PT.c.tag_id == tid))
+
+
+def add_note(ws, person_id: int, text: str, *, author: str = "") -> int:  # noqa: ANN001
+    if not text.strip():
+        raise WorkbenchError("The note is empty.")
+    with ws.write_conn("people") as conn:
+        pid = live_person(conn, person_id)
+        return int(conn.execute(insert(NOTE).values(person_id=pid, text=text.strip(), author=author,
+                                                    created_at=dt.datetime.now(dt.timezone.utc))).inserted_primary_key[0])
+

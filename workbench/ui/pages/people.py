@@ -1,0 +1,363 @@
+"""People: the member directory (search, filter chips, a paged sortable table, a profile beside it)
+and merge suggestions with their reasons, Accept and Reject. Ctrl+Z undoes the last merge."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import fmt
+from ...people import flags
+from ...people import merge as merging
+from ...people.merge import who
+from ...people.directory import LEVELS, DirectoryFilter, platforms, tag_names
+from ...people.identity import DEFAULT_MIN_CONFIDENCE, Suggestion, suggestions_for
+from ..people_model import COLUMNS, PeopleModel, PersonIdRole
+from ..people_profile import ProfilePanel
+from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
+
+FLAG_MODES = [("People (no bots)", "hide", "include"), ("Everyone", "include", "include"),
+              ("Bots only", "only", "include"), ("Staff only", "hide", "only"), ("Without staff", "hide", "hide")]
+
+
+def _chip(text: str) -> QPushButton:
+    b = QPushButton(text)
+    b.setCheckable(True)
+    b.setFlat(False)
+    b.setStyleSheet("QPushButton { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 10px; }"
+                    "QPushButton:checked { background: #0072B2; color: white; border-color: #0072B2; }")
+    return b
+
+
+class PeoplePage(Page):
+    title = "People"
+    shortcut_key = "P"
+    suggestions_loaded = Signal(int)
+    staff_marked = Signal(int)
+    merged = Signal(object)  # merge event id, or None after an undo
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
+        super().__init__(ctx, parent)
+        lay = vbox(self)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._build_directory(), "Directory")
+        self.tabs.addTab(self._build_suggestions(), "Merge suggestions")
+        self.tabs.currentChanged.connect(lambda _: self._load_suggestions() if self.tabs.currentIndex() == 1 else None)
+        self._suggestions: list[Suggestion] = []
+        self._chip_platforms: list[str] = []
+
+    # -- directory ----------------------------------------------------------------------------
+    def _build_directory(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(0, 6, 0, 0)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, handle or e-mail (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.flag_mode = QComboBox()
+        for label, _, _ in FLAG_MODES:
+            self.flag_mode.addItem(label)
+        self.flag_mode.currentIndexChanged.connect(self._apply_filter)
+        self.tag_filter = QComboBox()
+        self.tag_filter.addItem("Any tag")
+        self.tag_filter.currentIndexChanged.connect(self._apply_filter)
+        self.tag_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.tag_filter.setMinimumContentsLength(10)
+        self.count_label = QLabel()
+        self.staff_button = QPushButton("Mark staff…")
+        self.staff_button.setToolTip("Mark accounts as staff from a list of handles or e-mail addresses")
+        self.staff_button.clicked.connect(self.mark_staff_dialog)
+        top.addWidget(self.search, 2)
+        top.addWidget(self.tag_filter)
+        top.addWidget(self.flag_mode)
+        top.addWidget(self.staff_button)
+        top.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignRight)
+        lay.addLayout(top)
+        chips = QHBoxLayout()
+        chips.setSpacing(4)
+        self.platform_box = QHBoxLayout()
+        self.platform_box.setSpacing(4)
+        chips.addLayout(self.platform_box)
+        chips.addSpacing(16)
+        self.level_chips: dict[str, QPushButton] = {}
+        for level in reversed(LEVELS):
+            chip = _chip(level)
+            chip.toggled.connect(self._apply_filter)
+            self.level_chips[level] = chip
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        lay.addLayout(chips)
+        self.platform_chips: dict[str, QPushButton] = {}
+
+        self.model = PeopleModel(self.ctx, self)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self.banner.show_error)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 110), (2, 86), (3, 86), (4, 72), (5, 100), (6, 90)):
+            self.table.setColumnWidth(col, width)
+        header.setSortIndicator([k for k, _ in COLUMNS].index("last_seen"), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        make_copyable(self.table)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.empty = EmptyState("No people yet. Import an export on the Imports page (Ctrl+I): every member "
+                                "who wrote or joined appears here.")
+        self.profile = ProfilePanel(self.ctx)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.empty)
+        ll.addWidget(self.table)
+        split.addWidget(left)
+        split.addWidget(self.profile)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([760, 480])
+        lay.addWidget(split, 1)
+        self.empty.hide()
+        return w
+
+    def reload(self) -> None:
+        ws = self.ctx.ws
+
+        def choices(progress, cancel):  # noqa: ANN001, ARG001 - the chips' choices
+            with ws.connect() as conn:
+                return platforms(conn), tag_names(conn)
+
+        self.ctx.run_task(choices, "Reading platforms and tags", on_done=lambda pt: self._fill_chips(*pt),
+                          on_error=self.banner.show_error, reads_only=True)
+        self.model.filter = self._filter()
+        self.model.reload()
+        if self.tabs.currentIndex() == 1:
+            self._load_suggestions()
+        if self.profile.person_id is not None:
+            self.profile.show_person(self.profile.person_id)
+
+    def _on_changed(self, what: str) -> None:
+        if what == "people-directory":  # our own cache was brought in step: nothing new to show
+            return
+        super()._on_changed(what)
+
+    def _fill_chips(self, plats: list[str], tags: list[str]) -> None:
+        if plats != self._chip_platforms:
+            for chip in self.platform_chips.values():
+                chip.setParent(None)
+            self.platform_chips = {}
+            for p in plats:
+                chip = _chip(p.capitalize())
+                chip.toggled.connect(self._apply_filter)
+                self.platform_chips[p] = chip
+                self.platform_box.addWidget(chip)
+            self._chip_platforms = plats
+        current = self.tag_filter.currentText()
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("Any tag")
+        self.tag_filter.addItems(tags)
+        if current in tags:
+            self.tag_filter.setCurrentText(current)
+        self.tag_filter.blockSignals(False)
+
+    def _filter(self) -> DirectoryFilter:
+        _, bots, staff = FLAG_MODES[max(0, self.flag_mode.currentIndex())]
+        tag = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else ""
+        return DirectoryFilter(search=self.search.text().strip(),
+                               platforms=tuple(p for p, c in self.platform_chips.items() if c.isChecked()),
+                               levels=tuple(lv for lv, c in self.level_chips.items() if c.isChecked()),
+                               tags=(tag,) if tag else (), bots=bots, staff=staff)
+
+    def _apply_filter(self) -> None:
+        if self.ctx.ws is not None:
+            self.model.set_filter(self._filter())
+
+    def _loaded(self, total: int) -> None:
+        filtered = self.model.filter != DirectoryFilter()
+        noun = "person" if total == 1 else "people"
+        verb = (" matches" if total == 1 else " match") if filtered else ""
+        self.count_label.setText(f"{fmt.number(total)} {noun}{verb}")
+        nobody = total == 0 and not filtered
+        self.empty.setVisible(nobody)
+        self.table.setVisible(not nobody)
+
+    def _selected(self, current, _previous=None) -> None:  # noqa: ANN001
+        pid = self.model.data(current, PersonIdRole) if current.isValid() else None
+        if pid is not None and pid != self.profile.person_id:
+            self.profile.show_person(pid)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0),
+                                                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                    | QItemSelectionModel.SelectionFlag.Rows)
+
+    def mark_staff_dialog(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, "Mark staff", "Handles or e-mail addresses of staff, one a line "
+                                                 "(their accounts keep the flag across imports):")
+        if ok and text.strip():
+            self.mark_staff(text.splitlines())
+
+    def mark_staff(self, items: list[str]) -> None:
+        ws = self.ctx.ws
+
+        def done(result) -> None:  # noqa: ANN001 - a StaffListResult
+            text = f"Marked {fmt.number(len(result.marked))} account(s) as staff."
+            if result.unknown:
+                text += f" Not found: {', '.join(result.unknown[:10])}" + ("…" if len(result.unknown) > 10 else ".")
+            self.banner.show_message(text, kind="info" if result.unknown else "success",
+                                     details="\n".join(result.unknown))
+            self.staff_marked.emit(len(result.marked))
+
+        self.ctx.run_task(lambda p, c: flags.mark_staff_by_list(ws, items), "Marking staff", on_done=done,
+                          on_error=self.banner.show_error)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # -- suggestions ---------------------------------------------------------------------------
+    def _build_suggestions(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(0, 6, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show suggestions at or above"))
+        self.min_conf = QDoubleSpinBox()
+        self.min_conf.setRange(0.3, 0.99)
+        self.min_conf.setSingleStep(0.05)
+        self.min_conf.setValue(DEFAULT_MIN_CONFIDENCE)
+        self.min_conf.valueChanged.connect(lambda _: self._load_suggestions())
+        top.addWidget(self.min_conf)
+        self.sugg_label = QLabel()
+        top.addWidget(self.sugg_label, 1)
+        self.accept_button = QPushButton("Accept (merge)")
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.clicked.connect(self.reject_selected)
+        top.addWidget(self.accept_button)
+        top.addWidget(self.reject_button)
+        lay.addLayout(top)
+        lay.addWidget(QLabel("Accounts with the same e-mail address are merged automatically. Ctrl+Z undoes the "
+                             "last merge; a rejected pair is never suggested again."))
+        self.sugg_table = QTableWidget(0, 4)
+        self.sugg_table.setHorizontalHeaderLabels(["Confidence", "Person A", "Person B", "Why"])
+        self.sugg_table.verticalHeader().hide()
+        self.sugg_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.sugg_table.setWordWrap(True)
+        make_copyable(self.sugg_table)
+        self.sugg_table.doubleClicked.connect(lambda _: self.accept_selected())
+        lay.addWidget(self.sugg_table, 1)
+        return w
+
+    def _load_suggestions(self) -> None:
+        ws = self.ctx.ws
+        if ws is None:
+            return
+        threshold = self.min_conf.value()
+        self.sugg_label.setText("Looking for people who are the same human…")
+
+        def work(progress, cancel):  # noqa: ANN001, ARG001
+            return suggestions_for(ws, min_confidence=threshold, cancel=cancel)
+
+        self.ctx.run_task(work, "Finding merge suggestions", on_done=self._fill_suggestions,
+                          on_error=self.banner.show_error, reads_only=True)
+
+    def _fill_suggestions(self, found: list[Suggestion]) -> None:
+        self._suggestions = found
+        self.sugg_table.setRowCount(len(found))
+        for i, s in enumerate(found):
+            cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {', '.join(s.a_platforms)})",
+                     f"{s.b_name} (#{s.b}, {', '.join(s.b_platforms)})", "; ".join(s.reasons)]
+            for c, text in enumerate(cells):
+                it = QTableWidgetItem(text)
+                it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.sugg_table.setItem(i, c, it)
+        self.sugg_table.resizeColumnsToContents()
+        self.sugg_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.sugg_label.setText(f"{fmt.number(len(found))} suggestion(s)" if found else "No suggestions: nobody "
+                                "else looks like the same human at this confidence.")
+        self.accept_button.setEnabled(bool(found))
+        self.reject_button.setEnabled(bool(found))
+        if found and not self.sugg_table.selectedItems():
+            self.sugg_table.selectRow(0)
+        self.suggestions_loaded.emit(len(found))
+
+    def _chosen(self) -> Suggestion | None:
+        rows = sorted({i.row() for i in self.sugg_table.selectedIndexes()})
+        return self._suggestions[rows[0]] if rows and rows[0] < len(self._suggestions) else None
+
+    def accept_selected(self) -> None:
+        s = self._chosen()
+        if s is None or self.ctx.ws is None:
+            return
+        ws = self.ctx.ws
+        reason = "accepted suggestion: " + "; ".join(s.reasons)
+        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging",
+                          on_done=lambda ev: self._merged(ev, f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a})."),
+                          on_error=self.banner.show_error)
+
+    def reject_selected(self) -> None:
+        s = self._chosen()
+        if s is None or self.ctx.ws is None:
+            return
+        ws = self.ctx.ws
+        self.ctx.run_task(lambda p, c: merging.reject(ws, s.a, s.b, by=who("window")), "Rejecting",
+                          on_done=lambda _: self.banner.show_message(
+                              f"{s.a_name} (#{s.a}) and {s.b_name} (#{s.b}) will not be suggested again.", kind="info"),
+                          on_error=self.banner.show_error)
+
+    def _merged(self, event_id, text: str) -> None:  # noqa: ANN001
+        self.banner.show_message(text + " Ctrl+Z undoes it.", kind="success")
+        self.merged.emit(event_id)
+
+    # -- undo ---------------------------------------------------------------------------------
+    def can_undo(self) -> bool:
+        return self.ctx.ws is not None and not self.ctx.ws.readonly
+
+    def undo(self) -> None:
+        """Undo the last merge (Edit ▸ Undo, Ctrl+Z)."""
+        if not self.can_undo():
+            return
+        ws = self.ctx.ws
+
+        def done(ev) -> None:  # noqa: ANN001
+            if ev is None:
+                self.banner.show_message("There is no merge to undo.", kind="info")
+            else:
+                self.banner.show_message(f"Undid merge {ev}: the people are apart again, as before.", kind="success")
+            self.merged.emit(None)
+
+        self.ctx.run_task(lambda p, c: merging.undo_last_merge(ws, by=who("window")), "Undoing the last merge",
+                          on_done=done, on_error=self.banner.show_error)

@@ -1,0 +1,320 @@
+"""A person's profile beside the directory: accounts, weekly activity sparkline, champion stage,
+recognitions, tags, notes, the timeline across platforms, and the bot/staff flags and unmerge."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import fmt
+from ..people import flags, merge, profile
+from ..people.merge import who
+from ..people.profile import Profile
+from .palette import platform_colour
+from .widgets import Banner, make_copyable
+
+
+def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if right:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return it
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    make_copyable(t)
+    return t
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class ProfilePanel(QScrollArea):
+    """Shows one person; edits go through the core and the workspace's ``changed`` signal."""
+
+    loaded = Signal(int)  # person id
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
+        super().__init__(parent)
+        self.ctx = ctx
+        self.person_id: int | None = None
+        self.current: Profile | None = None
+        self.setWidgetResizable(True)
+        outer = QWidget()
+        outer_lay = QVBoxLayout(outer)
+        outer_lay.setContentsMargins(0, 0, 0, 0)
+        self.banner = Banner()
+        outer_lay.addWidget(self.banner)
+        self.hint = QLabel("Choose a person in the table to see their accounts, activity, recognitions and notes.")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: palette(mid); padding: 30px;")
+        outer_lay.addWidget(self.hint)
+        body = QWidget()
+        body.hide()  # shown with the first person: nothing to lay out or paint before
+        self.body = body
+        outer_lay.addWidget(body, 1)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(10, 8, 10, 8)
+        self.name = QLabel()
+        self.name.setWordWrap(True)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
+        self.name.setStyleSheet("font-size: 17px; font-weight: 600;")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.name)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        row = QHBoxLayout()
+        self.bot = QCheckBox("Bot")
+        self.staff = QCheckBox("Staff")
+        self.bot.clicked.connect(lambda on: self._set_flag(bot=on))
+        self.staff.clicked.connect(lambda on: self._set_flag(staff=on))
+        self.unmerge_button = QPushButton("Unmerge")
+        self.unmerge_button.setToolTip("Split this person back into the people merged into it")
+        self.unmerge_button.clicked.connect(self._unmerge)
+        row.addWidget(self.bot)
+        row.addWidget(self.staff)
+        row.addStretch(1)
+        row.addWidget(self.unmerge_button)
+        lay.addLayout(row)
+
+        self.spark = pg.PlotWidget(background=None)
+        self.spark.setFixedHeight(70)
+        self.spark.hideAxis("left")
+        self.spark.hideAxis("bottom")
+        self.spark.setMouseEnabled(False, False)
+        self.spark.hideButtons()
+        self.spark_curve = self.spark.plot([], [], pen=pg.mkPen("#0072B2", width=2), fillLevel=0,
+                                           brush=pg.mkBrush(0, 114, 178, 50))
+        lay.addWidget(_heading("Activity per week (last 52 weeks)"))
+        lay.addWidget(self.spark)
+
+        lay.addWidget(_heading("Accounts"))
+        self.accounts = _table(["Platform", "Handle", "Name", "E-mail", "Activities", "First", "Last", "Flags"], 2)
+        self.accounts.setMaximumHeight(150)
+        self.accounts.itemSelectionChanged.connect(self._account_chosen)
+        lay.addWidget(self.accounts)
+        arow = QHBoxLayout()
+        arow.addWidget(QLabel("Selected account:"))
+        self.account_bot = QCheckBox("Bot")
+        self.account_staff = QCheckBox("Staff")
+        self.account_bot.clicked.connect(lambda on: self._set_account_flag(bot=on))
+        self.account_staff.clicked.connect(lambda on: self._set_account_flag(staff=on))
+        arow.addWidget(self.account_bot)
+        arow.addWidget(self.account_staff)
+        arow.addStretch(1)
+        lay.addLayout(arow)
+
+        self.champion = QLabel()
+        lay.addWidget(self.champion)
+        lay.addWidget(_heading("Recognitions"))
+        self.recognitions = QLabel()
+        self.recognitions.setWordWrap(True)
+        self.recognitions.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.recognitions)
+
+        lay.addWidget(_heading("Tags"))
+        trow = QHBoxLayout()
+        self.tags = QLabel()
+        self.tags.setWordWrap(True)
+        self.tags.setTextFormat(Qt.TextFormat.PlainText)
+        self.tag_edit = QLineEdit()
+        self.tag_edit.setPlaceholderText("Add a tag (Enter); prefix with - to remove")
+        self.tag_edit.returnPressed.connect(self._tag)
+        trow.addWidget(self.tags, 1)
+        trow.addWidget(self.tag_edit, 1)
+        lay.addLayout(trow)
+
+        lay.addWidget(_heading("Notes"))
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.notes)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText("Write a note about this person…")
+        self.note_edit.setMaximumHeight(60)
+        self.add_note_button = QPushButton("Add note")
+        self.add_note_button.clicked.connect(self._note)
+        lay.addWidget(self.note_edit)
+        lay.addWidget(self.add_note_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        lay.addWidget(_heading("Merge history"))
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        self.history.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.history)
+
+        lay.addWidget(_heading("Timeline across platforms (latest first)"))
+        self.timeline = _table(["When (UTC)", "Platform", "Channel", "What"], 3)
+        self.timeline.setMinimumHeight(200)
+        lay.addWidget(self.timeline, 1)
+        self.setWidget(outer)
+        self._set_enabled(False)
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.bot, self.staff, self.unmerge_button, self.tag_edit, self.note_edit, self.account_bot,
+                  self.account_staff):
+            w.setEnabled(on and self.ctx.ws is not None and not self.ctx.ws.readonly)
+
+    # -- loading ------------------------------------------------------------------------------
+    def show_person(self, person_id: int | None) -> None:
+        self.person_id = person_id
+        if person_id is None or self.ctx.ws is None:
+            self.current = None
+            self._set_enabled(False)
+            return
+        ws = self.ctx.ws
+
+        def work(progress, cancel):  # noqa: ANN001, ARG001
+            with ws.connect() as conn:
+                return profile.profile(conn, person_id)
+
+        self.ctx.run_task(work, "Reading a profile", on_done=lambda p: self._fill(person_id, p),
+                          on_error=self.banner.show_error, reads_only=True)
+
+    def _fill(self, asked: int, p: Profile) -> None:
+        if asked != self.person_id:
+            return
+        self.current = p
+        self.person_id = p.person_id
+        self.hint.hide()
+        self.body.show()
+        self.banner.hide()
+        self._set_enabled(True)
+        self.name.setText(p.name or f"Person {p.person_id}")
+        total = sum(a["activities"] for a in p.accounts)
+        platforms = sorted({a["platform"] for a in p.accounts})
+        self.summary.setText(f"Person {p.person_id} · {len(p.accounts)} account(s) on {', '.join(platforms)} · "
+                             f"{fmt.number(total)} activities")
+        self.bot.setChecked(p.is_bot)
+        self.staff.setChecked(p.is_staff)
+        self.unmerge_button.setVisible(any(h["action"] == "merge" and h["undone_by_id"] is None for h in p.history))
+        x = np.arange(len(p.weekly), dtype=float)
+        self.spark_curve.setData(x, np.array([n for _, n in p.weekly], dtype=float))
+        self.accounts.setRowCount(len(p.accounts))
+        for i, a in enumerate(p.accounts):
+            plat = _item(a["platform"])
+            plat.setForeground(platform_colour(a["platform"]))
+            marks = ", ".join(w for w, on in (("bot", a["is_bot"]), ("staff", a["is_staff"]),
+                                              ("deleted", a["is_deleted"]), ("set by hand", a["flags_set_by_user"])) if on)
+            for c, it in enumerate([plat, _item(a["handle"] or ""), _item(a["display_name"] or ""),
+                                    _item(a["email"] or ""), _item(fmt.number(a["activities"]), right=True),
+                                    _item(_day(a["first"])), _item(_day(a["last"])), _item(marks)]):
+                self.accounts.setItem(i, c, it)
+        self.accounts.resizeColumnsToContents()
+        if p.accounts:
+            self.accounts.selectRow(0)
+        self.champion.setText(f"Champion programme: {p.champion_stage}" if p.champion_stage
+                              else "Champion programme: not in the programme")
+        self.recognitions.setText("\n".join(
+            f"{_day(r['given_at'])} · {r['kind']}" + (f" — {r['note']}" if r["note"] else "")
+            + (f" (by {r['given_by']})" if r["given_by"] else "") for r in p.recognitions) or "None yet.")
+        self.tags.setText(", ".join(p.tags) or "No tags.")
+        self.notes.setText("\n\n".join(f"{_day(n['created_at'])}{' · ' + n['author'] if n['author'] else ''}: {n['text']}"
+                                       for n in p.notes) or "No notes.")
+        self.history.setText("\n".join(_history_line(h, p.person_id) for h in p.history[:20]) or "Never merged.")
+        self.timeline.setRowCount(len(p.timeline))
+        for i, t in enumerate(p.timeline):
+            text = (t["text"] or "").replace("\n", " ")
+            plat = _item(t["platform"])
+            plat.setForeground(platform_colour(t["platform"]))
+            for c, it in enumerate([_item(t["at"].strftime("%Y-%m-%d %H:%M")), plat, _item(t["channel"] or ""),
+                                    _item(text[:200])]):
+                self.timeline.setItem(i, c, it)
+        self.timeline.resizeColumnsToContents()
+        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.loaded.emit(p.person_id)
+
+    # -- edits --------------------------------------------------------------------------------
+    def _run(self, fn, title: str) -> None:  # noqa: ANN001
+        if self.ctx.ws is None or self.person_id is None:
+            return
+        self.ctx.run_task(lambda progress, cancel: fn(), title, on_error=self.banner.show_error)
+
+    def _set_flag(self, **change: bool) -> None:
+        ws, pid = self.ctx.ws, self.person_id
+        self._run(lambda: flags.set_person_flags(ws, pid, **change), "Setting a flag")
+
+    def _account(self) -> dict | None:
+        rows = sorted({i.row() for i in self.accounts.selectedIndexes()})
+        if self.current is None or not rows or rows[0] >= len(self.current.accounts):
+            return None
+        return self.current.accounts[rows[0]]
+
+    def _account_chosen(self) -> None:
+        a = self._account()
+        if a is not None:
+            self.account_bot.setChecked(bool(a["is_bot"]))
+            self.account_staff.setChecked(bool(a["is_staff"]))
+            self.account_bot.setToolTip(f"{a['platform']} account {a['handle'] or a['external_id']}: a bot "
+                                        "(imports will not change flags set here)")
+
+    def _set_account_flag(self, **change: bool) -> None:
+        a = self._account()
+        if a is None:
+            return
+        ws, aid = self.ctx.ws, a["id"]
+        self._run(lambda: flags.set_account_flags(ws, aid, **change), "Setting an account flag")
+
+    def _tag(self) -> None:
+        text = self.tag_edit.text().strip()
+        self.tag_edit.clear()
+        if not text:
+            return
+        ws, pid = self.ctx.ws, self.person_id
+        if text.startswith("-"):
+            self._run(lambda: profile.remove_tag(ws, pid, text[1:].strip()), "Removing a tag")
+        else:
+            self._run(lambda: profile.add_tag(ws, pid, text), "Adding a tag")
+
+    def _note(self) -> None:
+        text = self.note_edit.toPlainText().strip()
+        if not text:
+            return
+        self.note_edit.clear()
+        ws, pid = self.ctx.ws, self.person_id
+        self._run(lambda: profile.add_note(ws, pid, text), "Adding a note")
+
+    def _unmerge(self) -> None:
+        ws, pid = self.ctx.ws, self.person_id
+        self._run(lambda: merge.unmerge(ws, pid, by=who("window")), "Unmerging")
+
+
+def _history_line(h: dict, person_id: int) -> str:
+    other = h["other_person_id"] if h["target_person_id"] == person_id else h["target_person_id"]
+    what = {"merge": f"person {other} merged", "unmerge": f"person {other} split off"}.get(h["action"], h["action"])
+    how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
+    undone = " (undone)" if h["undone_by_id"] else ""
+    return f"{_day(h['at'])} · {what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
+
+
+def _day(t: dt.datetime | None) -> str:
+    return t.strftime("%Y-%m-%d") if t else ""
