@@ -13,6 +13,10 @@ from pathlib import Path
 from .errors import WorkbenchError
 
 TABLES: list[str] = [
+    "workbench.people.export:write_people_csv",
+    "workbench.metrics.tables:write_daily_active",
+    "workbench.metrics.tables:write_questions",
+    "workbench.champions.export:write_candidates_csv",
 ]
 
 

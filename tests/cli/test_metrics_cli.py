@@ -1,0 +1,117 @@
+"""`workbench metrics` and `workbench export-metrics` through the real entry point, on a small
+workspace worked out by hand and on a synthetic community whose truth is known."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import statistics
+
+import pytest
+from sqlalchemy import insert
+
+UTC = dt.timezone.utc
+
+
+def _small(ws_path):
+    from workbench.records import AccountRec, ActivityRec
+    from workbench.store.links import resolve_links
+    from workbench.store.models import ImportRun
+    from workbench.store.writer import Writer
+    from workbench.workspace import Workspace
+
+    def m(who, day, hour, text="hi", parent=None, ext=None, platform="slack"):
+        return ActivityRec(platform, ext or f"{who}-{day}-{hour}", who,
+                           dt.datetime.fromisoformat(f"2024-03-{day:02d}T{hour:02d}:00").replace(tzinfo=UTC),
+                           channel_external_id="general", parent_external_id=parent, text=text)
+
+    ws = Workspace.open(ws_path)
+    with ws.write_conn("import") as conn:
+        run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
+        w = Writer(conn, run)
+        w.add_all([AccountRec("slack", "bot", is_bot=True),
+                   m("ana", 10, 9, "how?", ext="q1"), m("ben", 10, 12, "like this", parent="q1"),
+                   m("ana", 11, 9, "and this?", ext="q2"), m("bot", 11, 10, "beep", parent="q2"),
+                   m("ben", 2, 9), m("dee", 10, 9, platform="discord"), m("bot", 12, 9)])
+        w.flush()
+        resolve_links(conn)
+    ws.close()
+
+
+def test_metrics_json_prints_the_period_figures_and_previous(cli, ws_path):
+    _small(ws_path)
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--json")
+    assert r.code == 0, r
+    doc = r.json()
+    assert doc["period"]["from"] == "2024-03-06" and doc["period"]["to"] == "2024-03-12"
+    fig, prev = doc["figures"], doc["previous"]
+    assert (fig["active_people"], fig["activities"], fig["questions"], fig["unanswered"]) == (3, 4, 2, 1)
+    assert fig["ttfr_median_s"] == 3 * 3600 and fig["response_rate_ever"] == 0.5
+    assert fig["new_people"] == 2  # ana and dee; ben came on 2 March
+    assert (prev["active_people"], prev["activities"], prev["questions"]) == (1, 1, 0)
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--platform", "discord",
+            "--json")
+    assert r.code == 0, r
+    assert (r.json()["figures"]["active_people"], r.json()["figures"]["questions"]) == (1, 0)
+
+
+def test_metrics_for_people_reads_as_a_table(cli, ws_path):
+    _small(ws_path)
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12")
+    assert r.code == 0, r
+    assert "2024-03-06 to 2024-03-12 (7 days, UTC), all platforms" in r.out
+    line = next(x for x in r.out.splitlines() if x.startswith("Median time to first response"))
+    assert line.split()[5:6] == ["3h"]
+    assert "Active people" in r.out and "▲ 200%" in r.out
+
+
+def test_metrics_refuses_a_backwards_period(cli, ws_path):
+    _small(ws_path)
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-12", "--to", "2024-03-06")
+    assert r.code == 2 and "starts (2024-03-12) after it ends (2024-03-06)" in r.err, r
+
+
+def _seconds(iso: str) -> int:
+    return int(dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
+
+
+@pytest.mark.slow
+def test_export_metrics_agrees_with_the_truth_of_a_synthetic_community(cli, community_db, copy_db, tmp_path):
+    db, truth = community_db(messages=20000, members=800)
+    path = copy_db(db)
+    out = tmp_path / "out"
+    r = cli("export-metrics", "--workspace", path, "--out", out)
+    assert r.code == 0, r
+
+    with open(out / "daily_active.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    got = {(row["platform"], row["date"]): int(row["people"]) for row in rows}
+    want = {(plat, day): n for plat, days in truth["daily_active_people"].items() for day, n in days.items()}
+    assert len(want) > 700
+    assert got == want
+
+    with open(out / "questions.csv", newline="", encoding="utf-8") as f:
+        questions = list(csv.DictReader(f))
+    exported: dict[tuple[str, int], list] = {}
+    for q in questions:
+        first = _seconds(q["first_response_utc"]) if q["first_response_utc"] else None
+        exported.setdefault((q["platform"], _seconds(q["asked_utc"])), []).append(first)
+    expected: dict[tuple[str, int], list] = {}
+    for q in truth["questions"]:
+        first = _seconds(q["first_answer"]) if q["first_answer"] else None
+        expected.setdefault((q["platform"], _seconds(q["asked"])), []).append(first)
+    assert len(truth["questions"]) > 500
+    missing = {k: v for k, v in expected.items() if sorted(exported.get(k, []), key=str) != sorted(v, key=str)}
+    assert not missing, f"{len(missing)} of {len(expected)} questions differ, e.g. {list(missing.items())[:3]}"
+    assert len(questions) == len(truth["questions"])
+
+    # Median TTFR and response rates over the whole history, worked out from the truth.
+    waits = [_seconds(q["first_answer"]) - _seconds(q["asked"]) for q in truth["questions"] if q["first_answer"]]
+    days = sorted({d for per in truth["daily_active_people"].values() for d in per})
+    r = cli("metrics", "--workspace", path, "--from", days[0], "--to", days[-1], "--json")
+    assert r.code == 0, r
+    fig = r.json()["figures"]
+    assert fig["questions"] == len(truth["questions"])
+    assert fig["ttfr_median_s"] == statistics.median(waits)
+    assert fig["response_rate_ever"] == len(waits) / len(truth["questions"])
+    assert fig["response_rate_24h"] == sum(w <= 86400 for w in waits) / len(truth["questions"])
+    assert fig["unanswered"] == len(truth["questions"]) - len(waits)

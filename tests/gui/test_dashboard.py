@@ -1,0 +1,119 @@
+"""The Dashboard on the demo workspace: figures computed in the background, one filter bar that
+changes every chart, filters restored next time, charts saved as PNG."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage
+
+from workbench import fmt
+from workbench.demo import build_demo
+from workbench.metrics import Filters, headline
+from workbench.metrics.activity import dau_wau_mau
+from workbench.workspace import Workspace
+
+KEYS = ("period", "from", "to", "platform", "channel")
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    ws = Workspace.open(path)
+    build_demo(ws)
+    ws.close()
+    return path
+
+
+@pytest.fixture
+def ctx(qtbot, demo_path):
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    create_app()
+    c = AppContext()
+    for key in KEYS:
+        c.settings.remove(f"dashboard/{key}")
+    c.open_workspace(str(demo_path))
+    yield c
+    c.pool.waitForDone(30000)
+    c.ws.close()
+
+
+def open_page(qtbot, ctx):
+    from workbench.ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1110, 760)
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.show()
+    return page
+
+
+def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path):
+    page = open_page(qtbot, ctx)
+    ws = ctx.ws
+    d = page.dashboard
+    f = d.filters
+    assert (f.end - f.start).days == 89 and f.tz == "UTC"
+    assert page.zone_label.text().endswith("days in UTC")
+    assert page.cards["active_people"].value.text() == fmt.number(headline(ws, f)["active_people"])
+    assert set(page.platform_chart.series) == {"slack", "discord"}
+    all_dau = page.active_chart.series["DAU"][1].copy()
+    assert np.array_equal(all_dau, dau_wau_mau(ws, f)["dau"].to_numpy())
+
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.platform.setCurrentIndex(page.platform.findData("discord"))
+    discord = dataclasses.replace(f, platforms=("discord",))
+    assert page.dashboard.filters.platforms == ("discord",)
+    assert set(page.platform_chart.series) == {"discord"}
+    dau = page.active_chart.series["DAU"][1]
+    assert np.array_equal(dau, dau_wau_mau(ws, discord)["dau"].to_numpy())
+    assert (dau <= all_dau).all() and (dau < all_dau).any()
+    assert page.cards["active_people"].value.text() == fmt.number(headline(ws, discord)["active_people"])
+    channels = [page.channel.itemText(i) for i in range(1, page.channel.count())]
+    assert channels and all(c.startswith("#") for c in channels)
+    assert all(name.startswith("discord") or name == "other channels" for name in page.channel_chart.series)
+    assert set(page.unanswered_model.frame()["where"].str.split(" ").str[0]) <= {"discord"}
+
+    # Pointing at a day shows that day's values in the chart's header.
+    chart = page.active_chart
+    x = chart.series["DAU"][0]
+    vb = chart.getPlotItem().vb
+    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(x[3], float(dau[3]))))
+    day = (f.start + dt.timedelta(days=3)).isoformat()
+    assert page.boxes["active"].hover.text().startswith(f"{day}: DAU {int(dau[3]):,} · WAU ")
+
+    png = tmp_path / "active.png"
+    assert page.boxes["active"].save_png(str(png))
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() > 300
+
+    # The next time the Dashboard opens, the last filters are back.
+    again = open_page(qtbot, ctx)
+    assert again.platform.currentData() == "discord"
+    assert again.dashboard.filters.platforms == ("discord",)
+
+
+def test_a_custom_period_and_a_channel(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    end = page.dashboard.filters.end
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.period.setCurrentIndex(page.period.findData(-1))
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.start.setDate(end.replace(day=1))
+    f = page.dashboard.filters
+    assert (f.start, f.end) == (end.replace(day=1), end)
+    assert len(page.active_chart.series["DAU"][0]) == (f.end - f.start).days + 1
+    help_id = next(page.channel.itemData(i) for i in range(page.channel.count())
+                   if page.channel.itemText(i).endswith("#help"))
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.channel.setCurrentIndex(page.channel.findData(help_id))
+    assert page.dashboard.filters.channels == (help_id,)
+    assert len(page.channel_chart.series) == 1
+    expected = headline(ctx.ws, Filters(start=f.start, end=f.end, channels=(help_id,)))
+    assert page.cards["active_people"].value.text() == fmt.number(expected["active_people"])

@@ -1,0 +1,95 @@
+"""The helper network: who replies to whom, and replies to newcomers.
+
+An edge goes from a replier to the author of the activity replied to (its direct parent), weighted
+by the number of replies; replies to oneself and anything involving a bot are left out. A
+newcomer is a person within 30 days of their first activity (anywhere, all time) when the reply is
+written.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .activity import period, resolve
+from .base import DAY, Base, base
+from .filters import Filters
+
+NEWCOMER_DAYS = 30
+
+
+def _first_seconds(b: Base) -> tuple[np.ndarray, np.ndarray]:
+    key = ("first_seconds",)
+    with b._lock:
+        cached = b._day_cache.get(key)
+    if cached is None:
+        s = pd.Series(b.ts).groupby(b.person).min()
+        cached = (s.index.to_numpy(dtype=np.int64), s.to_numpy(dtype=np.int64))
+        with b._lock:
+            b._day_cache[key] = cached
+    return cached
+
+
+def _replies(b: Base, f: Filters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(helper, helped, to_newcomer) of the period's replies."""
+    f = resolve(b, f)
+    lo, hi = period(f)
+    m = b.mask("r_", f, lo=lo, hi=hi)
+    helper, helped, ts = b.r_person[m], b.r_to_person[m], b.r_ts[m]
+    people, first = _first_seconds(b)
+    pos = np.clip(np.searchsorted(people, helped), 0, max(len(people) - 1, 0))
+    known = (people[pos] == helped) if len(people) else np.zeros(len(helped), dtype=bool)
+    since = ts - np.where(known, first[pos] if len(people) else 0, ts)
+    newcomer = known & (since >= 0) & (since < NEWCOMER_DAYS * DAY)
+    return helper, helped, newcomer
+
+
+def helper_edges_b(b: Base, f: Filters) -> pd.DataFrame:
+    helper, helped, newcomer = _replies(b, f)
+    frame = pd.DataFrame({"helper_person_id": helper, "helped_person_id": helped,
+                          "replies": 1, "to_newcomer_replies": newcomer.astype(np.int64)})
+    out = frame.groupby(["helper_person_id", "helped_person_id"], as_index=False)[
+        ["replies", "to_newcomer_replies"]].sum()
+    return out.sort_values(["replies", "helper_person_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def helper_edges(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
+    """Directed edges of the period: columns helper_person_id, helped_person_id, replies,
+    to_newcomer_replies."""
+    return helper_edges_b(base(ws), filters)
+
+
+def newcomer_replies_b(b: Base, f: Filters) -> pd.DataFrame:
+    helper, helped, newcomer = _replies(b, f)
+    frame = pd.DataFrame({"helper_person_id": helper[newcomer], "helped": helped[newcomer]})
+    g = frame.groupby("helper_person_id")["helped"]
+    out = pd.DataFrame({"newcomer_replies": g.size(), "newcomers_helped": g.nunique()}).reset_index()
+    return out.sort_values(["newcomer_replies", "helper_person_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def newcomer_replies(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
+    """Replies to newcomers per helper in the period: columns helper_person_id, newcomer_replies,
+    newcomers_helped."""
+    return newcomer_replies_b(base(ws), filters)
+
+
+def top_helpers_b(b: Base, f: Filters, n: int = 15) -> pd.DataFrame:
+    """The people who reply to the most others: columns person_id, name, replies, people_helped,
+    newcomer_replies, newcomers_helped."""
+    helper, helped, newcomer = _replies(b, f)
+    frame = pd.DataFrame({"person_id": helper, "helped": helped, "newcomer": newcomer})
+    g = frame.groupby("person_id")
+    out = pd.DataFrame({
+        "replies": g.size(),
+        "people_helped": g["helped"].nunique(),
+        "newcomer_replies": g["newcomer"].sum().astype(np.int64),
+        "newcomers_helped": frame[frame["newcomer"]].groupby("person_id")["helped"].nunique(),
+    }).fillna(0).reset_index()
+    out["newcomers_helped"] = out["newcomers_helped"].astype(np.int64)
+    out = out.sort_values(["people_helped", "replies", "person_id"], ascending=[False, False, True]).head(n)
+    names = b.person_names()
+    out.insert(1, "name", [names.get(int(p), "") for p in out["person_id"]])
+    return out.reset_index(drop=True)
+
+
+def top_helpers(ws, filters: Filters, n: int = 15) -> pd.DataFrame:  # noqa: ANN001
+    return top_helpers_b(base(ws), filters, n)

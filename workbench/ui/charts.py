@@ -1,0 +1,280 @@
+"""Chart widgets on pyqtgraph: time series with a date axis, stacked areas, heatmaps, bars.
+
+Every chart is given data that is already aggregated (a day, a week, a cell: never a message), plots
+with automatic peak downsampling and clipping to the view, shows the values under the pointer in
+its header, and can be saved as a PNG. ``series`` keeps what was last plotted, by name, so a view
+can be checked against its numbers.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from .palette import series_colour
+
+DAY_S = 86400
+
+# pyqtgraph's own clean-up at interpreter exit collects Qt objects after Qt has gone and crashes
+# the process on quit; the window deletes its widgets itself.
+pg.setConfigOptions(exitCleanup=False, antialias=True)
+
+
+def _pen(colour: QColor, width: float = 2.0, dashed: bool = False) -> pg.mkPen:
+    pen = pg.mkPen(colour, width=width)
+    if dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+class ChartBox(QFrame):
+    """A titled frame around one chart: the title, the values under the pointer, Save as PNG."""
+
+    saved = Signal(str)
+
+    def __init__(self, title: str, chart: QWidget, *, note: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chartbox")
+        self.setStyleSheet("#chartbox { border: 1px solid palette(midlight); border-radius: 6px; }")
+        self.chart = chart
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(2)
+        head = QHBoxLayout()
+        self.title = QLabel(title)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hover = QLabel(note)
+        self.hover.setStyleSheet("color: palette(placeholder-text);")
+        self.note = note
+        save = QToolButton()
+        save.setText("PNG")
+        save.setToolTip(f"Save “{title}” as a PNG image")
+        save.setAutoRaise(True)
+        save.clicked.connect(self.save_dialog)
+        self.save_button = save
+        head.addWidget(self.title)
+        head.addWidget(self.hover, 1)
+        head.addWidget(save)
+        lay.addLayout(head)
+        lay.addWidget(chart, 1)
+        if hasattr(chart, "hovered"):
+            chart.hovered.connect(lambda text: self.hover.setText(text or self.note))
+
+    def save_png(self, path: str) -> bool:
+        ok = self.grab().save(path, "PNG")
+        if ok:
+            self.saved.emit(path)
+        return ok
+
+    def save_dialog(self) -> None:
+        name = self.title.text().lower().replace(" ", "-").replace("/", "-") + ".png"
+        path, _ = QFileDialog.getSaveFileName(self, "Save chart", name, "PNG images (*.png)")
+        if path:
+            self.save_png(path)
+
+
+class _Plot(pg.PlotWidget):
+    hovered = Signal(str)
+
+    def __init__(self, *, date_axis: bool = False, parent: QWidget | None = None) -> None:
+        axes = {"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)} if date_axis else {}
+        super().__init__(parent=parent, axisItems=axes, background=None)
+        self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        item = self.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.showGrid(x=False, y=True, alpha=0.15)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        self.setMinimumHeight(190)
+        self.scene().sigMouseMoved.connect(self._moved)
+        self._fmt: Callable[[float], str] = lambda v: f"{v:,.0f}"
+
+    def _moved(self, pos: QPointF) -> None:
+        vb = self.getPlotItem().vb
+        if not self.sceneBoundingRect().contains(pos) or not self.series:
+            self.hovered.emit("")
+            return
+        self.hovered.emit(self.describe(vb.mapSceneToView(pos)))
+
+    def describe(self, point: QPointF) -> str:  # noqa: ARG002
+        return ""
+
+
+class TimeSeriesChart(_Plot):
+    """Lines over dates (x: UTC seconds of each day or week)."""
+
+    def __init__(self, *, value_format: Callable[[float], str] | None = None, stacked: bool = False,
+                 bars: bool = False, scale: float = 1.0, y_label: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(date_axis=True, parent=parent)
+        self.stacked = stacked
+        self.bars = bars
+        self.scale = scale  # plotted value = value / scale (hover shows the value)
+        if value_format is not None:
+            self._fmt = value_format
+        if y_label:
+            self.getPlotItem().setLabel("left", y_label)
+        self.legend = self.getPlotItem().addLegend(offset=(4, 2), labelTextSize="8pt", colCount=3)
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 170))
+
+    def set_series(self, x: np.ndarray, series: dict[str, np.ndarray], *, colours: dict[str, QColor] | None = None,
+                   dashed: Sequence[str] = ()) -> None:
+        item = self.getPlotItem()
+        item.clear()
+        self.legend.clear()
+        self.series = {}
+        x = np.asarray(x, dtype=np.float64)
+        below = np.zeros(len(x))
+        previous = None
+        for i, (name, y) in enumerate(series.items()):
+            y = np.asarray(y, dtype=np.float64)
+            colour = (colours or {}).get(name, series_colour(i))
+            self.series[name] = (x, y)
+            if self.bars:
+                width = (x[1] - x[0]) * 0.8 if len(x) > 1 else DAY_S * 0.8
+                item.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y) / self.scale, width=width, brush=colour,
+                                             pen=pg.mkPen(None)))
+            elif self.stacked:
+                top = below + np.nan_to_num(y) / self.scale
+                curve = pg.PlotDataItem(x, top, pen=_pen(colour, 1.2), name=name)
+                fill = QColor(colour)
+                fill.setAlpha(150)
+                base_curve = previous or pg.PlotCurveItem(x, below, pen=pg.mkPen(0, 0, 0, 0))
+                if previous is None:
+                    item.addItem(base_curve)
+                item.addItem(curve)
+                item.addItem(pg.FillBetweenItem(base_curve, curve, brush=fill))
+                previous, below = curve, top
+            else:
+                curve = pg.PlotDataItem(x, y / self.scale, pen=_pen(colour, 2.0, name in dashed), name=name,
+                                        connect="finite")
+                item.addItem(curve)
+        if len(x):
+            item.setXRange(x[0], x[-1], padding=0.02)
+        self.legend.setVisible(len(series) > 1)
+        # Head room for the legend above the data.
+        tops = [np.nanmax(v) / self.scale for _, v in self.series.values() if len(v) and np.isfinite(v).any()]
+        top = float(below.max()) if self.stacked and len(below) else max(tops, default=0.0)
+        rows = 0 if len(series) <= 1 else (len(series) + 2) // 3
+        item.setYRange(0, max(top, 1e-9) * (1.12 + 0.2 * rows) if top > 0 else 1, padding=0)
+
+    def describe(self, point: QPointF) -> str:
+        x0 = next(iter(self.series.values()))[0]
+        if not len(x0):
+            return ""
+        i = int(np.clip(np.searchsorted(x0, point.x() - (x0[1] - x0[0]) / 2 if len(x0) > 1 else point.x()),
+                        0, len(x0) - 1))
+        day = np.datetime64(int(x0[i]), "s").astype("datetime64[D]")
+        parts = []
+        for name, (_, y) in self.series.items():
+            v = y[i]
+            parts.append(f"{name} {'—' if np.isnan(v) else self._fmt(v)}")
+        return f"{day}: " + " · ".join(parts)
+
+
+class HeatmapChart(_Plot):
+    """A grid of values (rows top to bottom) with labelled rows and columns."""
+
+    def __init__(self, *, value_format: Callable[[float], str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        if value_format is not None:
+            self._fmt = value_format
+        self.image = pg.ImageItem()
+        self.getPlotItem().addItem(self.image)
+        self.getPlotItem().invertY(True)
+        self.getPlotItem().showGrid(x=False, y=False)
+        self.colour_map = pg.colormap.get("viridis")
+        self.values = np.zeros((0, 0))
+        self.rows: list[str] = []
+        self.columns: list[str] = []
+        self._labels: list[pg.TextItem] = []
+
+    def set_grid(self, values: np.ndarray, rows: Sequence[str], columns: Sequence[str], *,
+                 column_step: int = 1, cell_text: bool = False, text_format: Callable[[float], str] | None = None) -> None:
+        values = np.asarray(values, dtype=np.float64)
+        self.values, self.rows, self.columns = values, list(rows), list(columns)
+        self.series = {"values": (np.arange(values.size, dtype=np.float64), values.ravel())}
+        for t in self._labels:
+            self.getPlotItem().removeItem(t)
+        self._labels = []
+        if not values.size:
+            self.image.clear()
+            return
+        finite = values[np.isfinite(values)]
+        top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        self.image.setImage(values.T, levels=(0, top))  # NaN cells stay empty
+        self.image.setColorMap(self.colour_map)
+        self.image.setRect(0, 0, values.shape[1], values.shape[0])
+        item = self.getPlotItem()
+        item.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(self.rows)]])
+        item.getAxis("bottom").setTicks([[(j + 0.5, c) for j, c in enumerate(self.columns) if j % column_step == 0]])
+        item.setXRange(0, values.shape[1], padding=0)
+        item.setYRange(0, values.shape[0], padding=0)
+        if cell_text and values.shape[0] * values.shape[1] <= 400:
+            show = text_format or self._fmt
+            font = QFont()
+            font.setPointSize(7)
+            for i in range(values.shape[0]):
+                for j in range(values.shape[1]):
+                    if np.isfinite(values[i, j]):
+                        light = values[i, j] < top * 0.6
+                        t = pg.TextItem(show(values[i, j]), color="w" if light else "k", anchor=(0.5, 0.5))
+                        t.setFont(font)
+                        t.setPos(j + 0.5, i + 0.5)
+                        item.addItem(t)
+                        self._labels.append(t)
+
+    def describe(self, point: QPointF) -> str:
+        i, j = int(np.floor(point.y())), int(np.floor(point.x()))
+        if not (0 <= i < self.values.shape[0] and 0 <= j < self.values.shape[1]):
+            return ""
+        v = self.values[i, j]
+        return f"{self.rows[i]}, {self.columns[j]}: {'—' if np.isnan(v) else self._fmt(v)}"
+
+
+class BarChart(_Plot):
+    """Horizontal stacked bars: one row per category, one colour per part."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        self.getPlotItem().invertY(True)
+        self.legend = self.getPlotItem().addLegend(offset=(-8, 4), labelTextSize="8pt")
+        self.categories: list[str] = []
+        self.parts: dict[str, np.ndarray] = {}
+
+    def set_bars(self, categories: Sequence[str], parts: dict[str, np.ndarray],
+                 colours: dict[str, QColor] | None = None) -> None:
+        item = self.getPlotItem()
+        item.clear()
+        self.legend.clear()
+        self.categories = list(categories)
+        self.parts = {k: np.asarray(v, dtype=np.float64) for k, v in parts.items()}
+        self.series = {k: (np.arange(len(categories), dtype=np.float64), v) for k, v in self.parts.items()}
+        left = np.zeros(len(categories))
+        for i, (name, width) in enumerate(self.parts.items()):
+            colour = (colours or {}).get(name, series_colour(i))
+            bars = pg.BarGraphItem(x0=left, y=np.arange(len(categories)), height=0.6, width=width,
+                                   brush=colour, pen=pg.mkPen(None), name=name)
+            item.addItem(bars)  # named items join the legend by themselves
+            left = left + width
+        item.getAxis("left").setTicks([[(i, c) for i, c in enumerate(categories)]])
+        item.setYRange(-0.5, len(categories) - 0.5, padding=0.05)
+        item.setXRange(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.3, padding=0.02)
+
+    def describe(self, point: QPointF) -> str:
+        i = int(round(point.y()))
+        if not 0 <= i < len(self.categories):
+            return ""
+        return f"{self.categories[i]}: " + " · ".join(f"{k} {self._fmt(v[i])}" for k, v in self.parts.items())
+
+
+def day_seconds(dates) -> np.ndarray:  # noqa: ANN001 - a datetime-like Series or array
+    """Calendar dates as the UTC seconds of their midnight (the x of a date axis shown in UTC)."""
+    return np.asarray(np.asarray(dates, dtype="datetime64[D]").astype("datetime64[s]").astype(np.int64), dtype=np.float64)

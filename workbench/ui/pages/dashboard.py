@@ -1,0 +1,403 @@
+"""Dashboard: the community's health at a glance, for a period, platform and channel.
+
+One filter bar drives the whole page (restored from the last session). The figures are computed
+off the GUI thread by ``workbench.metrics.dashboard.compute_dashboard``; a newer request makes an
+older answer moot, so the page always shows the last filters chosen.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QWidget,
+)
+
+from ... import fmt
+from ...metrics.dashboard import Dashboard, compute_dashboard
+from ...metrics.filters import Filters, last_activity_day, reporting_tz
+from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
+from ..palette import PLATFORM_COLOURS, platform_colour
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+
+PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
+CARDS = [  # key, title, format, lower is better
+    ("active_people", "Active people", fmt.number, False),
+    ("new_people", "New people", fmt.number, False),
+    ("stickiness", "Stickiness", lambda v: "—" if v is None else f"{v:.2f}", False),
+    ("ttfr_median_s", "Median first response", fmt.duration, True),
+    ("response_rate_24h", "Answered in 24 h", fmt.percent, False),
+    ("absence_factor", "Absence factor", fmt.number, False),
+]
+TIPS = {
+    "active_people": "People (not bots) with at least one activity in the period.",
+    "new_people": "People whose first activity or join falls in the period.",
+    "stickiness": "Mean daily active people divided by mean monthly (28-day) active people.",
+    "ttfr_median_s": "Median time from a question to the first reply by someone else.",
+    "response_rate_24h": "Share of the period's questions answered within 24 hours.",
+    "absence_factor": "The fewest people who together wrote half of the period's activity.",
+}
+LEVEL_COLOURS = {"moved up": "#009E73", "held": "#999999", "moved down": "#D55E00"}
+
+
+class Card(QFrame):
+    def __init__(self, title: str, tip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setStyleSheet("#card { border: 1px solid palette(midlight); border-radius: 6px; }")
+        self.setToolTip(tip)
+        lay = vbox(self, 8, 2)
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: palette(placeholder-text);")
+        self.value = QLabel("—")
+        self.value.setStyleSheet("font-size: 22px; font-weight: 600;")
+        self.change = QLabel("")
+        for w in (self.title, self.value, self.change):
+            lay.addWidget(w)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_value(self, value: str, change: str, direction: int, lower_is_better: bool, previous: str) -> None:
+        self.value.setText(value)
+        good = direction * (-1 if lower_is_better else 1)
+        colour = {1: "#009E73", -1: "#D55E00"}.get(good, "palette(placeholder-text)")
+        self.change.setText(f"{change} vs {previous}" if change != "—" else "no earlier figure")
+        self.change.setStyleSheet(f"color: {colour};")
+
+
+class DashboardPage(Page):
+    title = "Dashboard"
+    shortcut_key = "1"
+    updated = Signal(object)  # the Dashboard shown
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = vbox(self, 10, 8)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        lay.addLayout(self._filter_bar())
+        self.empty = EmptyState("No activity to measure yet. Drop a Slack export zip on the window, "
+                                "or File ▸ Import… (Ctrl+I).")
+        lay.addWidget(self.empty)
+        self.body = QWidget()
+        body = vbox(self.body, 0, 8)
+        cards = QHBoxLayout()
+        cards.setSpacing(8)
+        self.cards: dict[str, Card] = {}
+        for key, title, _, _ in CARDS:
+            self.cards[key] = Card(title, TIPS[key])
+            cards.addWidget(self.cards[key])
+        body.addLayout(cards)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        grid_host = QWidget()
+        self.grid = QGridLayout(grid_host)
+        self.grid.setContentsMargins(0, 0, 4, 0)
+        self.grid.setSpacing(8)
+        self._build_charts()
+        scroll.setWidget(grid_host)
+        body.addWidget(scroll, 1)
+        lay.addWidget(self.body, 1)
+        self.dashboard: Dashboard | None = None
+        self._generation = 0
+        self._restoring = False
+        self._restore_filters()
+
+    # -- the filter bar -----------------------------------------------------------------------
+    def _filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.period = QComboBox()
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for d in (self.start, self.end):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.platform = QComboBox()
+        self.platform.addItem("All platforms", "")
+        self.channel = QComboBox()
+        self.channel.addItem("All channels", 0)
+        self.channel.setMinimumContentsLength(16)
+        self.zone_label = QLabel()
+        self.zone_label.setStyleSheet("color: palette(placeholder-text);")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Compute the figures again (F5)")
+        self.refresh_button.setShortcut("F5")
+        self.refresh_button.clicked.connect(self.reload)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.start.dateChanged.connect(self._custom_dates)
+        self.end.dateChanged.connect(self._custom_dates)
+        self.platform.currentIndexChanged.connect(self._platform_changed)
+        self.channel.currentIndexChanged.connect(self._filters_changed)
+        for w in (self.period, self.start, QLabel("to"), self.end, self.platform, self.channel):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.zone_label)
+        bar.addWidget(self.refresh_button)
+        return bar
+
+    def _restore_filters(self) -> None:
+        s = self.ctx.settings
+        self._restoring = True
+        self.period.setCurrentIndex(max(0, min(int(s.value("dashboard/period", 1)), len(PERIODS) - 1)))
+        for key, edit in (("dashboard/from", self.start), ("dashboard/to", self.end)):
+            text = s.value(key, "")
+            if text:
+                edit.setDate(QDate.fromString(str(text), "yyyy-MM-dd"))
+        self._saved_platform = str(s.value("dashboard/platform", "") or "")
+        self._saved_channel = int(s.value("dashboard/channel", 0) or 0)
+        self._restoring = False
+        self._sync_date_edits()
+
+    def _save_filters(self) -> None:
+        s = self.ctx.settings
+        s.setValue("dashboard/period", self.period.currentIndex())
+        s.setValue("dashboard/from", self.start.date().toString("yyyy-MM-dd"))
+        s.setValue("dashboard/to", self.end.date().toString("yyyy-MM-dd"))
+        s.setValue("dashboard/platform", self.platform.currentData() or "")
+        s.setValue("dashboard/channel", int(self.channel.currentData() or 0))
+
+    def _sync_date_edits(self) -> None:
+        custom = self.period.currentData() == -1
+        self.start.setEnabled(custom)
+        self.end.setEnabled(custom)
+
+    def _period_changed(self) -> None:
+        self._sync_date_edits()
+        self._filters_changed()
+
+    def _custom_dates(self) -> None:
+        if self.period.currentData() == -1:
+            self._filters_changed()
+
+    def _platform_changed(self) -> None:
+        self._fill_channels()
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        if self._restoring:
+            return
+        self._save_filters()
+        if self.ctx.ws is not None and self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def _fill_channels(self, channels=None) -> None:  # noqa: ANN001 - a DataFrame
+        if channels is None:
+            channels = self.dashboard.channels if self.dashboard is not None else None
+        if channels is None:
+            return
+        current = int(self.channel.currentData() or self._saved_channel or 0)
+        plat = self.platform.currentData() or ""
+        self._restoring, was = True, self._restoring
+        self.channel.clear()
+        self.channel.addItem("All channels", 0)
+        rows = channels if not plat else channels[channels["platform"] == plat]
+        for r in rows.sort_values(["platform", "name"]).itertuples():
+            self.channel.addItem(f"{r.platform} #{r.name}" if not plat else f"#{r.name}", int(r.channel_id))
+        i = self.channel.findData(current)
+        self.channel.setCurrentIndex(i if i >= 0 else 0)
+        self._restoring = was
+
+    def _fill_platforms(self, platforms: list[str]) -> None:
+        current = self.platform.currentData() or self._saved_platform
+        self._restoring, was = True, self._restoring
+        self.platform.clear()
+        self.platform.addItem("All platforms", "")
+        for p in platforms:
+            self.platform.addItem(p.capitalize() if p != "github" else "GitHub", p)
+        i = self.platform.findData(current)
+        self.platform.setCurrentIndex(i if i >= 0 else 0)
+        self._restoring = was
+
+    def filters(self) -> tuple[int, Filters]:
+        """The period choice (days; 0 all time; -1 custom) and the filters of the bar."""
+        plat = self.platform.currentData() or ""
+        chan = int(self.channel.currentData() or 0)
+        if self.dashboard is None:  # the lists are not filled yet: the filters of the last session
+            plat, chan = self._saved_platform, self._saved_channel
+        f = Filters(platforms=(plat,) if plat else (), channels=(chan,) if chan else ())
+        days = int(self.period.currentData())
+        if days == -1:
+            f = dataclasses.replace(f, start=self.start.date().toPython(), end=self.end.date().toPython())
+        return days, f
+
+    # -- charts -------------------------------------------------------------------------------
+    def _build_charts(self) -> None:
+        self.active_chart = TimeSeriesChart()
+        self.platform_chart = TimeSeriesChart(stacked=True)
+        self.new_chart = TimeSeriesChart(bars=True)
+        self.channel_chart = TimeSeriesChart(stacked=True)
+        self.ttfr_chart = TimeSeriesChart(value_format=fmt.duration, scale=3600.0, y_label="hours")
+        self.hours_chart = HeatmapChart(value_format=lambda v: f"{v:,.0f} activities")
+        self.retention_chart = HeatmapChart(value_format=lambda v: f"{v:.0f}% active")
+        self.levels_chart = BarChart()
+        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
+                                                        "where": "Where", "excerpt": "Question"},
+                                               formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime())})
+        self.unanswered_view = self._table(self.unanswered_model)
+        self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
+                                                     "newcomers_helped": "Newcomers"})
+        self.helpers_view = self._table(self.helpers_model)
+        self.boxes = {
+            "active": ChartBox("Active people", self.active_chart, note="daily, weekly (7 days), monthly (28 days)"),
+            "platform": ChartBox("Activity by platform", self.platform_chart),
+            "new": ChartBox("New people", self.new_chart),
+            "channel": ChartBox("Activity by channel", self.channel_chart, note="the busiest channels"),
+            "ttfr": ChartBox("Time to first response", self.ttfr_chart, note="per week: median and 90th percentile"),
+            "hours": ChartBox("When people are active", self.hours_chart),
+            "retention": ChartBox("Retention by cohort", self.retention_chart,
+                                  note="% of each month's newcomers active k months later"),
+            "levels": ChartBox("Level movement", self.levels_chart, note="from the day before the period to its end"),
+            "unanswered": ChartBox("Unanswered questions", self.unanswered_view, note="the oldest first"),
+            "helpers": ChartBox("Top helpers", self.helpers_view, note="who replies to the most people"),
+        }
+        order = ["active", "platform", "new", "channel", "ttfr", "hours", "retention", "levels", "unanswered", "helpers"]
+        for i, key in enumerate(order):
+            box = self.boxes[key]
+            box.setMinimumHeight(250 if key not in ("unanswered", "helpers") else 280)
+            self.grid.addWidget(box, i // 2, i % 2)
+
+    @staticmethod
+    def _table(model: DataFrameModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.verticalHeader().hide()
+        view.setAlternatingRowColors(True)
+        view.setSortingEnabled(True)
+        view.setWordWrap(False)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        make_copyable(view)
+        return view
+
+    # -- computing ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        if ws is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        days, base_filters = self.filters()
+
+        def work(progress, cancel):  # noqa: ANN001 - runs on a worker thread
+            tz = reporting_tz(ws)
+            f = dataclasses.replace(base_filters, tz=tz)
+            if days >= 0:
+                end = last_activity_day(ws, tz)
+                if end is None:
+                    return None
+                start = end - dt.timedelta(days=days - 1) if days else None
+                f = dataclasses.replace(f, start=start, end=end if days else None)
+            progress(0.1, "Computing the dashboard")
+            return compute_dashboard(ws, f)
+
+        self.zone_label.setText("computing…")
+        self.ctx.run_task(work, "Dashboard", on_done=lambda d: self._show(generation, d),
+                          on_error=lambda exc: self._failed(generation, exc), reads_only=True)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.zone_label.setText("")
+            self.banner.show_error(exc)
+
+    def _show(self, generation: int, d: Dashboard | None) -> None:
+        if generation != self._generation:
+            return
+        self.banner.hide()
+        has = d is not None and not d.empty
+        first_time = self.dashboard is None
+        self.empty.setVisible(d is None)
+        self.body.setVisible(d is not None)
+        if d is None:
+            self.zone_label.setText("")
+            return
+        self.dashboard = d
+        if first_time or self.platform.count() - 1 != len(d.platforms):
+            self._fill_platforms(d.platforms)
+        self._fill_channels(d.channels)
+        f = d.filters
+        self._restoring = True
+        if self.period.currentData() != -1 and f.start is not None and f.end is not None:
+            self.start.setDate(QDate(f.start))
+            self.end.setDate(QDate(f.end))
+        self._restoring = False
+        self.zone_label.setText(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} · days in {f.tz}")
+        self._show_cards(d)
+        self._show_charts(d)
+        if not has:
+            self.banner.show_message("No activity in this period under these filters.", kind="info")
+        self.updated.emit(d)
+
+    def _show_cards(self, d: Dashboard) -> None:
+        for key, _, show, lower in CARDS:
+            value, previous = d.headline.get(key), d.previous.get(key)
+            change, direction = fmt.change(value, previous)
+            self.cards[key].show_value(show(value), change, direction, lower, show(previous))
+
+    def _show_charts(self, d: Dashboard) -> None:
+        a = d.dau_wau_mau
+        self.active_chart.set_series(day_seconds(a["date"]), {"DAU": a["dau"], "WAU": a["wau"], "MAU": a["mau"]})
+        n = d.new_people
+        self.new_chart.set_series(day_seconds(n["date"]), {"New people": n["new_people"]})
+        self._per_group(self.platform_chart, d.activity_by_platform, "platform",
+                        {p: platform_colour(p) for p in PLATFORM_COLOURS} | {p: platform_colour(p) for p in d.platforms})
+        self._per_group(self.channel_chart, d.activity_by_channel, "channel", None)
+        t = d.ttfr_weekly
+        self.ttfr_chart.set_series(day_seconds(t["week"]) if len(t) else np.zeros(0),
+                                   {"median": t["median_s"].to_numpy(dtype=float) if len(t) else np.zeros(0),
+                                    "90th percentile": t["p90_s"].to_numpy(dtype=float) if len(t) else np.zeros(0)},
+                                   dashed=("90th percentile",))
+        hw = d.hour_weekday
+        self.boxes["hours"].title.setText(f"When people are active ({d.filters.tz})")
+        self.hours_chart.set_grid(hw.to_numpy(), list(hw.index), [f"{h:02d}" for h in hw.columns], column_step=3)
+        r = d.retention
+        if len(r):
+            table = r.pivot(index="cohort", columns="month", values="percent").sort_index()
+            sizes = r.drop_duplicates("cohort").set_index("cohort")["size"]
+            rows = [f"{c} ({sizes[c]:,})" for c in table.index]
+            self.retention_chart.set_grid(table.to_numpy(), rows, [f"+{k}" for k in table.columns],
+                                          cell_text=True, text_format=lambda v: f"{v:.0f}")
+        else:
+            self.retention_chart.set_grid(np.zeros((0, 0)), [], [])
+        lm = d.level_movement
+        self.levels_chart.set_bars(list(lm["level"]), {"moved up": lm["moved_up"], "held": lm["held"],
+                                                       "moved down": lm["moved_down"]},
+                                   colours={k: QColor(v) for k, v in LEVEL_COLOURS.items()})
+        un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
+        self.unanswered_model.set_frame(un[["asked_at", "author", "where", "waiting_days", "excerpt"]])
+        total = d.unanswered.attrs.get("total", len(d.unanswered))
+        self.boxes["unanswered"].note = f"{total:,} in the period, the oldest first"
+        self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
+        self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"]) if len(d.top_helpers) else d.top_helpers)
+        for view in (self.unanswered_view, self.helpers_view):
+            view.resizeColumnsToContents()
+
+    @staticmethod
+    def _per_group(chart: TimeSeriesChart, frame, column: str, colours) -> None:  # noqa: ANN001
+        if not len(frame):
+            chart.set_series(np.zeros(0), {})
+            return
+        wide = frame.pivot_table(index="date", columns=column, values="activities", aggfunc="sum", fill_value=0,
+                                 sort=False)
+        totals = frame.groupby(column, sort=False)["activities"].sum().sort_values(ascending=False)
+        order = [c for c in totals.index if c != "other channels"] + [c for c in totals.index if c == "other channels"]
+        wide = wide[[c for c in order if c in wide.columns]].sort_index()
+        chart.set_series(day_seconds(wide.index), {str(c): wide[c].to_numpy() for c in wide.columns}, colours=colours)
