@@ -1,0 +1,136 @@
+"""Recognitions on hand-built workspaces: the log, the gap, the impact, and that recognitions
+survive re-imports, CSV imports and merges."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+from champion_helpers import account, at, badge, day_series, msg, person_of, write
+from sqlalchemy import select
+
+from workbench.champions.recognition import (
+    add_recognition,
+    delete_recognitions,
+    edit_recognition,
+    recognition_gap,
+    recognition_impact,
+    recognition_log,
+)
+from workbench.errors import WorkbenchError
+from workbench.store.models import Recognition
+
+PEOPLE = [f"p{i:02d}" for i in range(1, 13)]
+
+
+@pytest.fixture
+def twelve(ws):
+    """p01..p12 active on 1..12 days of February 2024; staff member s active every day."""
+    recs = [account(p) for p in PEOPLE] + [account("s", staff=True)]
+    for i, p in enumerate(PEOPLE, start=1):
+        recs += day_series(p, "2024-02-01", i)
+    recs += day_series("s", "2024-02-01", 29, per_day=3)
+    write(ws, recs)
+    return ws
+
+
+def test_log_add_edit_delete(twelve):
+    ws = twelve
+    p1, p2 = person_of(ws, "p01"), person_of(ws, "p02")
+    ids = add_recognition(ws, [p1, p2, p1], kind="Swag", note="T-shirt", given_at=dt.date(2024, 2, 10), given_by="Zoë")
+    assert len(ids) == 2
+    log = recognition_log(ws)
+    assert set(log["person_id"]) == {p1, p2} and set(log["kind"]) == {"swag"} and set(log["given_by"]) == {"Zoë"}
+    edit_recognition(ws, ids[0], kind="speaker slot", note="Meetup talk")
+    row = recognition_log(ws).set_index("id").loc[ids[0]]
+    assert (row.kind, row.note, row.given_at.date()) == ("speaker slot", "Meetup talk", dt.date(2024, 2, 10))
+    assert delete_recognitions(ws, [ids[1]]) == 1
+    assert list(recognition_log(ws)["id"]) == [ids[0]]
+    with pytest.raises(WorkbenchError, match="needs a kind"):
+        add_recognition(ws, [p1], kind="  ")
+
+
+def test_gap_is_the_top_decile_not_thanked_in_180_days(twelve):
+    ws = twelve
+    p11, p12 = person_of(ws, "p11"), person_of(ws, "p12")
+    # 12 people (staff left out) -> the top tenth is 2 people: p12 and p11.
+    gap = recognition_gap(ws)
+    assert list(gap["person_id"]) == [p12, p11] and gap["last_recognized_at"].isna().all()
+    add_recognition(ws, [p12], kind="shout-out", given_at=dt.date(2023, 10, 1))  # within 180 days of 2024-02-29
+    add_recognition(ws, [p11], kind="swag", given_at=dt.date(2023, 8, 1))  # 212 days before
+    gap = recognition_gap(ws)
+    assert list(gap["person_id"]) == [p11]
+    assert gap["last_recognized_at"].iloc[0].date() == dt.date(2023, 8, 1)
+    assert gap["score"].iloc[0] == 5.5  # 11 active days, weight 0.5
+    add_recognition(ws, [p11], kind="badge")  # today
+    assert recognition_gap(ws).empty
+
+
+def test_impact_per_recognition_and_per_kind(ws):
+    recs = [account("x"), account("y"), account("z"), account("filler")]
+    recs += [msg("filler", at("2024-01-01")), msg("filler", at("2024-12-31"))]  # the data's span
+    recs += day_series("x", "2024-04-01", 2) + day_series("x", "2024-06-01", 6)
+    recs += day_series("y", "2024-04-01", 4) + day_series("y", "2024-06-05", 2)
+    recs += day_series("z", "2024-12-01", 3)
+    write(ws, recs)
+    x, y, z = person_of(ws, "x"), person_of(ws, "y"), person_of(ws, "z")
+    add_recognition(ws, [x, y], kind="shout-out", given_at=dt.date(2024, 5, 15))
+    add_recognition(ws, [z], kind="badge", given_at=dt.date(2024, 12, 2))
+    per, kinds = recognition_impact(ws)
+    by = per.set_index("person_id")
+    assert (by.loc[x, "before"], by.loc[x, "after"], by.loc[x, "change_pct"]) == (2, 6, pytest.approx(200.0))
+    assert (by.loc[y, "before"], by.loc[y, "after"], by.loc[y, "change_pct"]) == (4, 2, pytest.approx(-50.0))
+    assert by.loc[z, "before"] == 2 and by.loc[z, "after"] == 1 and not by.loc[z, "measured"]
+    k = kinds.set_index("kind")
+    assert (k.loc["shout-out", "recognitions"], k.loc["shout-out", "measured"]) == (2, 2)
+    assert k.loc["shout-out", "change_pct"] == pytest.approx((8 - 6) / 6 * 100)
+    assert k.loc["shout-out", "median_change_pct"] == pytest.approx(75.0)
+    assert (k.loc["badge", "measured"], math.isnan(k.loc["badge", "change_pct"])) == (1 - 1, True)
+
+
+def test_badges_survive_reimport_and_follow_their_account_through_merge_and_unmerge(ws):
+    from workbench.people.merge import merge, unmerge
+
+    records = [account("ann"), account("ann-d", platform="discord", name="Ann"), msg("ann", at("2024-02-01")),
+               msg("ann-d", at("2024-02-02"), platform="discord"),
+               badge("ann-d", at("2024-02-03"), "Teacher", platform="discord", ext="b1")]
+    write(ws, records)
+    write(ws, records)  # the same export again
+    slack, discord = person_of(ws, "ann"), person_of(ws, "ann-d", "discord")
+    manual = add_recognition(ws, [discord], kind="shout-out", note="Thanks for the talk")[0]
+    assert len(recognition_log(ws)) == 2
+    merge(ws, slack, discord, reason="same person")
+    log = recognition_log(ws)
+    assert set(log["person_id"]) == {slack} and set(log["kind"]) == {"Teacher", "shout-out"}
+    unmerge(ws, slack)
+    with ws.connect() as conn:
+        owners = dict(conn.execute(select(Recognition.id, Recognition.person_id)).all())
+    assert set(owners.values()) == {discord} and owners[manual] == discord
+
+
+def test_recognitions_csv_through_the_generic_csv_mapping(ws, tmp_path):
+    write(ws, [account("M-001", platform="meetup", name="Mia"), account("M-004", platform="meetup", name="Raj")])
+    path = tmp_path / "thanks.csv"
+    path.write_text("person,kind,date,note,given by\nM-004,shout-out,12/01/2025,Slides,Zoë\n"
+                    "M-001,swag,03/02/2025,T-shirt,Zoë\n", encoding="utf-8")
+    mapping = {"kind": "recognitions", "platform": "meetup", "date_order": "DMY",
+               "columns": {"account": "person", "kind": "kind", "given_at": "date", "note": "note",
+                           "given_by": "given by"}}
+    ws.import_paths([path], options={"csv": {"mapping": mapping}})
+    ws.import_paths([path])  # the saved mapping; nothing twice
+    log = recognition_log(ws).sort_values("given_at")
+    assert list(log["name"]) == ["Raj", "Mia"] and list(log["kind"]) == ["shout-out", "swag"]
+    assert [t.date() for t in log["given_at"]] == [dt.date(2025, 1, 12), dt.date(2025, 2, 3)]
+
+
+def test_stack_exchange_badges_are_in_the_log_and_manual_ones_survive_reimport(ws):
+    site = Path(__file__).resolve().parent.parent / "data" / "stackexchange" / "cooking.stackexchange.com"
+    ws.import_paths([site])
+    log = recognition_log(ws)
+    assert sorted(zip(log["name"], log["kind"])) == [("Alice Baker", "Student"), ("Carol", "Teacher"), ("Carol", "bread")]
+    alice = int(log.loc[log["kind"] == "Student", "person_id"].iloc[0])
+    add_recognition(ws, [alice], kind="shout-out", note="Best bread answer")
+    ws.import_paths([site])
+    log = recognition_log(ws)
+    assert len(log) == 4 and set(log.loc[log["person_id"] == alice, "kind"]) == {"Student", "shout-out"}

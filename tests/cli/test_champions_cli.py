@@ -1,0 +1,65 @@
+"""``workbench champions ...``, ``workbench recognize`` and candidates.csv, through the real entry point."""
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
+from champion_helpers import account, at, day_series, msg, person_of, write  # noqa: E402
+
+
+@pytest.fixture
+def helpdesk(ws, ws_path):
+    write(ws, [account("alice", name="Alice Ng"), account("bob"), account("carol"), account("dave", staff=True),
+               account("alice-d", platform="discord", name="Alice Ng"),
+               msg("bob", at("2024-03-01", "09:00"), text="How do I install?", ext="q1"),
+               msg("alice", at("2024-03-01", "10:00"), text="pip install", parent="q1", reactions=2),
+               msg("dave", at("2024-03-01", "11:00"), text="docs", parent="q1"),
+               msg("carol", at("2024-03-02", "09:00"), text="hi all"),
+               *day_series("dave", "2024-02-01", 20)])
+    return ws_path, {w: person_of(ws, w) for w in ("alice", "bob", "carol", "dave")}
+
+
+def test_candidates_as_json_and_table(cli, helpdesk):
+    path, p = helpdesk
+    r = cli("champions", "candidates", "--workspace", path, "--json")
+    assert r.code == 0, r
+    rows = r.json()
+    assert [x["person_id"] for x in rows] == [p["alice"], p["bob"], p["carol"]]
+    assert rows[0]["answers"] == 1 and rows[0]["newcomer_replies"] == 1 and rows[0]["score"] == pytest.approx(7.7)
+    r = cli("champions", "candidates", "--workspace", path, "--limit", "1")
+    assert r.code == 0 and "Alice Ng" in r.out and "Carol" not in r.out and "2024-03-02" in r.out
+
+
+def test_move_recognize_and_gap(cli, helpdesk):
+    path, p = helpdesk
+    r = cli("champions", "gap", "--workspace", path, "--json")
+    assert r.code == 0 and [x["person_id"] for x in r.json()] == [p["alice"]]
+    r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--note", "Hoodie", "--date", "2024-03-05",
+            "--by", "Kim")
+    assert r.code == 0 and "1 recognition" in r.out, r
+    assert cli("champions", "gap", "--workspace", path, "--json").json() == []
+    r = cli("champions", "move", str(p["alice"]), "champion", "--workspace", path, "--reason", "answers everyone")
+    assert r.code == 0 and f"Moved person {p['alice']} to champion" in r.out
+    assert [x["person_id"] for x in cli("champions", "candidates", "-w", path, "--json").json()] == [p["bob"], p["carol"]]
+    r = cli("champions", "history", "alice", "--workspace", path)
+    assert "answers everyone" in r.out
+    r = cli("champions", "move", "nobody", "champion", "--workspace", path, "--reason", "x")
+    assert r.code == 2 and "No person is called “nobody”" in r.err
+    r = cli("recognize", "Alice Ng", "--workspace", path, "--kind", "badge")
+    assert r.code == 2 and "2 people are called" in r.err
+
+
+def test_export_metrics_writes_candidates_csv(cli, helpdesk, tmp_path):
+    path, p = helpdesk
+    out = tmp_path / "out"
+    r = cli("export-metrics", "--workspace", path, "--out", out)
+    assert r.code == 0, r
+    with open(out / "candidates.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["rank", "person_id", "name", "score", "accounts"]
+    assert (rows[0]["rank"], rows[0]["person_id"], rows[0]["score"], rows[0]["accounts"]) == \
+        ("1", str(p["alice"]), "7.7", "slack:alice")

@@ -1,0 +1,130 @@
+"""The Champions page: candidates with their score in parts, the live what-if re-rank, the board."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
+from champion_helpers import account, at, day_series, msg, person_of, write  # noqa: E402
+
+from workbench.champions import programme  # noqa: E402
+from workbench.champions.score import DEFAULT_WEIGHTS, load_weights  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
+
+
+@pytest.fixture
+def ctx(qtbot, ws_path):
+    """Helen answers three newcomers' questions; Rex is around on 20 days and helps nobody."""
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    ws = Workspace.open(ws_path)
+    recs = [account("helen"), account("rex"), account("n1"), account("n2"), account("n3")]
+    for i, n in enumerate(("n1", "n2", "n3"), start=1):
+        recs += [msg(n, at(f"2024-03-0{i}", "09:00"), text="How do I start?", ext=f"q{i}"),
+                 msg("helen", at(f"2024-03-0{i}", "10:00"), text=f"Start with the tutorial {i}", parent=f"q{i}")]
+    recs += day_series("rex", "2024-02-01", 20)
+    write(ws, recs)
+    ws.close()
+    create_app()
+    c = AppContext()
+    c.open_workspace(str(ws_path))
+    yield c
+    c.pool.waitForDone(30000)
+    c.ws.close()
+
+
+def open_page(qtbot, ctx):
+    from workbench.ui.pages.champions import ChampionsPage
+
+    page = ChampionsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    return page
+
+
+def test_candidates_show_the_score_in_parts_and_rerank_live(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    assert page.candidate_names()[:2] == ["Helen", "Rex"]
+    assert page.person_label.text() == "Helen — score 22.5, rank 1"  # 3×3 + 3×2 + 3×2 + 0 + 3×0.5
+    assert [page.parts.item(r, 3).text() for r in range(5)] == ["9", "6", "6", "0", "1.5"]
+    qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
+    assert "answer to a question, to a newcomer" in page.replies.item(0, 2).text()
+    # What-if: only active days count -> Rex leads; nothing saved yet.
+    with qtbot.waitSignal(page.reranked):
+        page.weights.spins["answers"].setValue(0)
+    for c in ("newcomer_replies", "people_helped"):
+        page.weights.spins[c].setValue(0)
+    assert page.candidate_names()[:2] == ["Rex", "Helen"]
+    assert "not saved" in page.weights.state.text()
+    assert load_weights(ctx.ws) == DEFAULT_WEIGHTS
+    qtbot.mouseClick(page.weights.save_button, Qt.MouseButton.LeftButton)
+    assert load_weights(ctx.ws)["answers"] == 0 and "Saved the weights" in page.banner.text()
+    # The slider moves the spin box and ranks again.
+    with qtbot.waitSignal(page.reranked):
+        page.weights.sliders["answers"].setValue(10 * 20)
+    assert page.weights.spins["answers"].value() == 10 and page.candidate_names()[0] == "Helen"
+
+
+def test_moving_people_on_the_board_records_history_and_undo(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    ws = ctx.ws
+    helen = person_of(ws, "helen")
+    page.tabs.setCurrentIndex(0)
+    page.table.selectRow(0)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        qtbot.mouseClick(page.add_candidate_button, Qt.MouseButton.LeftButton)
+    assert page.board.names("candidate") == ["Helen"]
+    page.tabs.setCurrentIndex(1)
+    assert page.board.select(helen)
+    page.board.reason.setText("answers every newcomer")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        qtbot.mouseClick(page.board.forward_button, Qt.MouseButton.LeftButton)
+    assert page.board.names("nominated") == ["Helen"] and page.board.names("candidate") == []
+    # From the keyboard: Ctrl+Right on the selected person.
+    assert page.board.select(helen)
+    page.activateWindow()
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        qtbot.keyClick(page.board.lists["nominated"], Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert page.board.names("champion") == ["Helen"]
+    assert "Rex" not in page.board.names("champion") and "Helen" not in page.candidate_names()
+    h = programme.history(ws, helen)
+    assert [(r["previous_stage"], r["stage"]) for r in h] == [("nominated", "champion"), ("candidate", "nominated"),
+                                                             (None, "candidate")]
+    assert h[1]["reason"] == "answers every newcomer"
+    assert "nominated → champion" in page.board.history.text()
+    # Ctrl+Z: the last move is taken back.
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.undo()
+    assert page.board.names("nominated") == ["Helen"] and "back to nominated" in page.banner.text()
+    assert len(programme.history(ws, helen)) == 2
+
+
+def test_an_empty_workspace_says_what_to_do(qtbot, ws_path, tmp_path):
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+    from workbench.ui.pages.champions import ChampionsPage
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    create_app()
+    c = AppContext()
+    c.open_workspace(str(tmp_path / "empty.db"))
+    try:
+        page, rec = ChampionsPage(c), RecognitionPage(c)
+        qtbot.addWidget(page)
+        qtbot.addWidget(rec)
+        with qtbot.waitSignal(page.loaded, timeout=30000):
+            page.show()
+        assert page.empty.isVisible() and "Import" in page.empty.text() and not page.table.isVisible()
+        with qtbot.waitSignal(rec.loaded, timeout=30000):
+            rec.show()
+        assert rec.gap_empty.isVisible() and "No contributors" in rec.gap_empty.text()
+        assert not rec.recognize_button.isEnabled()
+    finally:
+        c.pool.waitForDone(30000)
+        c.ws.close()

@@ -1,0 +1,106 @@
+"""The Recognition page: the gap, recognizing several people at once, the log and the impact."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
+from champion_helpers import account, day_series, person_of, write  # noqa: E402
+
+from workbench.champions.recognition import add_recognition, recognition_log  # noqa: E402
+from workbench.workspace import Workspace  # noqa: E402
+
+PEOPLE = [f"p{i:02d}" for i in range(1, 13)]
+
+
+@pytest.fixture
+def ctx(qtbot, ws_path):
+    """p01..p12 active on 1..12 days of February 2024; p12 got a swag in January."""
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    ws = Workspace.open(ws_path)
+    recs = [account(p) for p in PEOPLE]
+    for i, p in enumerate(PEOPLE, start=1):
+        recs += day_series(p, "2024-02-01", i)
+    recs += day_series("p12", "2023-12-01", 10)
+    write(ws, recs)
+    add_recognition(ws, [person_of(ws, "p12")], kind="swag", note="Hoodie", given_at=dt.date(2024, 1, 5))
+    ws.close()
+    create_app()
+    c = AppContext()
+    c.open_workspace(str(ws_path))
+    yield c
+    c.pool.waitForDone(30000)
+    c.ws.close()
+
+
+def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    page = RecognitionPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    # The top tenth of 12 people is p12 and p11; p12 was thanked in January, so only p11 is left.
+    gap = page.gap_model.frame()
+    assert list(gap["name"]) == ["P11"] and "1 of the 2 people" in page.gap_label.text()
+    assert page.log_model.rowCount() == 1 and page.log_model.index(0, 2).data() == "swag"
+    # Impact: p12's swag, 10 activities in December before, 12 in February after (+20%).
+    assert page.impact_model.index(0, 5).data() == "+20%"
+    assert page.kind_model.index(0, 0).data() == "swag"
+    # A recognition added elsewhere shows up in the log by itself.
+    add_recognition(ctx.ws, [person_of(ctx.ws, "p12")], kind="x")
+    qtbot.waitUntil(lambda: page.log_model.rowCount() == 2, timeout=10000)
+    page.gap_view.selectAll()
+    qtbot.mouseClick(page.recognize_button, Qt.MouseButton.LeftButton)
+    dlg = page.dialog
+    assert dlg is not None and dlg.isVisible() and "P11" in dlg.windowTitle()
+    dlg.kind.setCurrentText("badge")
+    dlg.note.setText("Helper of the month")
+    dlg.given_by.setText("Kim")
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        dlg.accept()
+    log = recognition_log(ctx.ws)
+    assert sorted(log["kind"]) == ["badge", "swag", "x"]
+    assert "Recorded 1 recognition(s): badge." in page.banner.text()
+    assert page.gap_model.rowCount() == 0 and not page.gap_view.isVisible()
+
+
+def test_recognize_several_people_at_once(qtbot, ws_path):
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    ws = Workspace.open(ws_path)
+    recs = [account(f"m{i:02d}") for i in range(30)]
+    for i in range(30):
+        recs += day_series(f"m{i:02d}", "2024-02-01", i + 1)
+    write(ws, recs)
+    ws.close()
+    create_app()
+    ctx = AppContext()
+    ctx.open_workspace(str(ws_path))
+    try:
+        page = RecognitionPage(ctx)
+        qtbot.addWidget(page)
+        with qtbot.waitSignal(page.loaded, timeout=30000):
+            page.show()
+        assert list(page.gap_model.frame()["name"]) == ["M29", "M28", "M27"]
+        page.gap_view.selectAll()
+        qtbot.mouseClick(page.recognize_button, Qt.MouseButton.LeftButton)
+        assert page.dialog.windowTitle() == "Recognize 3 people"
+        page.dialog.kind.setCurrentText("shout-out")
+        with qtbot.waitSignal(page.loaded, timeout=30000):
+            page.dialog.accept()
+        log = recognition_log(ctx.ws)
+        assert sorted(log["name"]) == ["M27", "M28", "M29"] and set(log["kind"]) == {"shout-out"}
+        assert page.log_model.rowCount() == 3 and page.gap_model.rowCount() == 0
+    finally:
+        ctx.pool.waitForDone(30000)
+        ctx.ws.close()

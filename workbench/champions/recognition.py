@@ -1,0 +1,210 @@
+"""The recognition log, the recognition gap and the recognition impact.
+
+- A recognition is given to a person (by hand, here) or to an account (a Stack Exchange badge, a
+  row of a recognitions CSV): one given to an account follows the account through merges.
+- **Recognition gap**: people in the top decile of champion score (bots and staff left out, among
+  the people with a score above zero in the period) with no recognition in the 180 days before
+  the period's end (or after it).
+- **Recognition impact**: a person's activities in the 60 days after a recognition against the 60
+  days before it, as a percentage change. A recognition is *measured* when both windows lie
+  inside the workspace's data; the figures per kind are over measured recognitions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, insert, select, update
+
+from ..errors import NotFound, WorkbenchError
+from ..store.models import Account, Activity, Person, Recognition
+from .programme import live_on
+from .score import DEFAULT_DAYS, component_frame, epoch, rank
+
+REC = Recognition.__table__
+ACC = Account.__table__
+PER = Person.__table__
+A = Activity.__table__
+KINDS: tuple[str, ...] = ("shout-out", "badge", "swag", "role", "invitation")
+GAP_DAYS = 180
+IMPACT_DAYS = 60
+WHAT = "recognition"  # what the workspace broadcasts after a change
+LOG_COLUMNS = ["id", "person_id", "name", "kind", "given_at", "note", "given_by", "source"]
+
+
+def _when(given_at: dt.date | dt.datetime | None) -> dt.datetime:
+    if given_at is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    if isinstance(given_at, dt.datetime):
+        return given_at if given_at.tzinfo else given_at.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(given_at, dt.time(12, 0), tzinfo=dt.timezone.utc)
+
+
+def _kind(kind: str) -> str:
+    k = " ".join((kind or "").split())
+    if not k:
+        raise WorkbenchError("A recognition needs a kind (shout-out, badge, swag, role, invitation, or your own).")
+    if len(k) > 64:
+        raise WorkbenchError("The kind of a recognition can be at most 64 characters long.")
+    return k.lower() if k.lower() in KINDS else k
+
+
+# -- the log -------------------------------------------------------------------------------------
+def add_recognition(ws, person_ids, *, kind: str, note: str = "",  # noqa: ANN001 - a Workspace, ids
+                    given_at: dt.date | dt.datetime | None = None, given_by: str = "") -> list[int]:
+    """Give one recognition to each of ``person_ids`` (one row each); returns the new ids."""
+    ids = [int(p) for p in ([person_ids] if isinstance(person_ids, (int, np.integer)) else person_ids)]
+    if not ids:
+        raise WorkbenchError("Choose at least one person to recognize.")
+    k, when = _kind(kind), _when(given_at)
+    out: list[int] = []
+    with ws.write_conn(WHAT) as conn:
+        for pid in dict.fromkeys(live_on(conn, p) for p in ids):
+            out.append(int(conn.execute(insert(REC).values(
+                person_id=pid, account_id=None, kind=k, given_at=when, note=note.strip(), given_by=given_by.strip(),
+                source="manual", created_at=dt.datetime.now(dt.timezone.utc))).inserted_primary_key[0]))
+    return out
+
+
+def edit_recognition(ws, recognition_id: int, *, kind: str | None = None, note: str | None = None,  # noqa: ANN001
+                     given_at: dt.date | dt.datetime | None = None, given_by: str | None = None) -> None:
+    values: dict = {}
+    if kind is not None:
+        values["kind"] = _kind(kind)
+    if note is not None:
+        values["note"] = note.strip()
+    if given_at is not None:
+        values["given_at"] = _when(given_at)
+    if given_by is not None:
+        values["given_by"] = given_by.strip()
+    with ws.write_conn(WHAT) as conn:
+        if conn.execute(select(REC.c.id).where(REC.c.id == recognition_id)).first() is None:
+            raise NotFound(f"There is no recognition {recognition_id} in this workspace.")
+        if values:
+            conn.execute(update(REC).where(REC.c.id == recognition_id).values(**values))
+
+
+def delete_recognitions(ws, recognition_ids) -> int:  # noqa: ANN001
+    ids = [int(i) for i in recognition_ids]
+    if not ids:
+        return 0
+    with ws.write_conn(WHAT) as conn:
+        return int(conn.execute(delete(REC).where(REC.c.id.in_(ids))).rowcount or 0)
+
+
+def recognition_log(ws) -> pd.DataFrame:  # noqa: ANN001
+    """Every recognition, newest first: id, person_id, name, kind, given_at, note, given_by, source."""
+    with ws.connect() as conn:
+        rows = conn.execute(
+            select(REC.c.id, REC.c.person_id, PER.c.display_name, REC.c.kind, REC.c.given_at, REC.c.note,
+                   REC.c.given_by, REC.c.source).join(PER, PER.c.id == REC.c.person_id)
+            .order_by(REC.c.given_at.desc(), REC.c.id.desc())).all()
+    df = pd.DataFrame.from_records(rows, columns=LOG_COLUMNS) if rows else pd.DataFrame({c: [] for c in LOG_COLUMNS})
+    df["given_at"] = pd.to_datetime(df["given_at"], utc=True)
+    return df
+
+
+def kinds_in_use(ws) -> list[str]:  # noqa: ANN001
+    with ws.connect() as conn:
+        used = [k for (k,) in conn.execute(select(REC.c.kind).distinct()) if k]
+    return list(KINDS) + sorted(k for k in used if k not in KINDS)
+
+
+# -- the gap -------------------------------------------------------------------------------------
+def top_decile(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The first tenth (rounded up) of a ranked frame, among scores above zero."""
+    scored = ranked[ranked["score"] > 0]
+    return scored.head(math.ceil(len(scored) / 10))
+
+
+def last_recognitions(ws) -> pd.Series:  # noqa: ANN001
+    """person_id -> the latest recognition's time (UTC)."""
+    with ws.connect() as conn:
+        rows = conn.execute(select(REC.c.person_id, func.max(REC.c.given_at)).group_by(REC.c.person_id)).all()
+    s = pd.Series({int(p): t for p, t in rows}, dtype=object)
+    return pd.to_datetime(s, utc=True) if len(s) else pd.Series(dtype="datetime64[ns, UTC]")
+
+
+def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days: int = GAP_DAYS) -> pd.DataFrame:
+    """The recognition gap from a component frame (staff left out) and the latest recognitions."""
+    period = frame.attrs["period"]
+    ranked = rank(frame[~frame["is_staff"]], weights)
+    top = top_decile(ranked)
+    _, hi = period.bounds()
+    cutoff = pd.Timestamp(hi - dt.timedelta(days=days))
+    lastr = top["person_id"].map(last) if len(last) else pd.Series(pd.NaT, index=top.index)
+    lastr = pd.to_datetime(lastr, utc=True)
+    keep = lastr.isna() | (lastr < cutoff)
+    out = pd.DataFrame({"person_id": top["person_id"].to_numpy(dtype=np.int64), "name": top["name"].to_numpy(),
+                        "score": top["score"].to_numpy(), "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
+    out["last_recognized_at"] = pd.to_datetime(out["last_recognized_at"], utc=True)
+    out = out.reset_index(drop=True)
+    out.attrs = {"period": period, "top_decile": len(top)}
+    return out
+
+
+def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = None,  # noqa: ANN001
+                    days: int = DEFAULT_DAYS) -> pd.DataFrame:
+    """Strong contributors not thanked in 180 days: person_id, name, score, last_recognized_at
+    (NaT: never), best score first."""
+    from .score import load_weights
+
+    w = weights if weights is not None else load_weights(ws)
+    return gap_from(component_frame(ws, as_of=as_of, days=days), w, last_recognitions(ws))
+
+
+# -- the impact ----------------------------------------------------------------------------------
+IMPACT_COLUMNS = ["id", "person_id", "name", "kind", "given_at", "before", "after", "change_pct", "measured"]
+KIND_COLUMNS = ["kind", "recognitions", "measured", "before", "after", "change_pct", "median_change_pct"]
+
+
+def _pct(before: float, after: float) -> float:
+    return (after - before) / before * 100.0 if before > 0 else float("nan")
+
+
+def recognition_impact(ws, *, days: int = IMPACT_DAYS) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """(per recognition, per kind). Per recognition: id, person_id, name, kind, given_at, before,
+    after (activities in the ``days`` days before / from the recognition), change_pct (NaN when
+    there was nothing before), measured (both windows inside the data). Per kind, over measured
+    recognitions: kind, recognitions, measured, before, after, change_pct (of the sums),
+    median_change_pct."""
+    log = recognition_log(ws)
+    if log.empty:
+        return pd.DataFrame({c: [] for c in IMPACT_COLUMNS}), pd.DataFrame({c: [] for c in KIND_COLUMNS})
+    persons = sorted(set(int(p) for p in log["person_id"]))
+    with ws.connect() as conn:
+        lo, hi = conn.execute(select(func.min(epoch(conn, A.c.created_at)), func.max(epoch(conn, A.c.created_at)))).one()
+        acc = dict(conn.execute(select(ACC.c.id, ACC.c.person_id).where(ACC.c.person_id.in_(persons))).all())
+        rows = conn.execute(select(A.c.account_id, epoch(conn, A.c.created_at))
+                            .where(A.c.account_id.in_(list(acc)))).all() if acc else []
+    times: dict[int, np.ndarray] = {}
+    if rows:
+        arr = np.array(rows, dtype=np.int64)
+        owner = np.array([acc[a] for a in arr[:, 0]], dtype=np.int64)
+        for p in np.unique(owner):
+            times[int(p)] = np.sort(arr[owner == p, 1])
+    span = days * 86400
+    given = ((log["given_at"] - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
+    before, after = [], []
+    for p, g in zip(log["person_id"], given):
+        t = times.get(int(p), np.zeros(0, dtype=np.int64))
+        i0, i1, i2 = np.searchsorted(t, [g - span, g, g + span])
+        before.append(int(i1 - i0))
+        after.append(int(i2 - i1))
+    per = log[["id", "person_id", "name", "kind", "given_at"]].copy()
+    per["before"] = np.array(before, dtype=np.int64)
+    per["after"] = np.array(after, dtype=np.int64)
+    per["change_pct"] = [_pct(b, a) for b, a in zip(before, after)]
+    per["measured"] = (given - span >= (lo or 0)) & (given + span <= (hi or 0)) if lo is not None else False
+    per = per.reset_index(drop=True)
+    kinds = []
+    for kind, g in per.groupby("kind", sort=True):
+        m = g[g["measured"]]
+        b, a = int(m["before"].sum()), int(m["after"].sum())
+        pcts = m["change_pct"].dropna()
+        kinds.append({"kind": kind, "recognitions": len(g), "measured": len(m), "before": b, "after": a,
+                      "change_pct": _pct(b, a), "median_change_pct": float(pcts.median()) if len(pcts) else float("nan")})
+    per_kind = pd.DataFrame(kinds, columns=KIND_COLUMNS).sort_values(["recognitions", "kind"], ascending=[False, True])
+    return per, per_kind.reset_index(drop=True)

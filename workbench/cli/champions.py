@@ -1,0 +1,182 @@
+"""``workbench champions`` (candidates, gap, move, history) and ``workbench recognize``."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+
+import pandas as pd
+
+from ..champions.programme import resolve_person
+from .common import add_workspace_arg, open_workspace, print_json, print_table
+
+STAGE_CHOICES = ("candidate", "nominated", "champion", "alumni", "none")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("champions", help="champion candidates, the recognition gap, the champion programme")
+    csub = p.add_subparsers(dest="champions_command", metavar="ACTION", required=True)
+
+    s = csub.add_parser("candidates", help="ranked champion candidates with their score in parts")
+    add_workspace_arg(s)
+    s.add_argument("--json", action="store_true", help="print a JSON list of candidates")
+    s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N candidates (default 20; 0: all)")
+    s.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="the period's last day, YYYY-MM-DD (default: the day of the latest activity)")
+    s.set_defaults(func=run_candidates)
+
+    s = csub.add_parser("gap", help="strong contributors (top tenth by champion score) not thanked in 180 days")
+    add_workspace_arg(s)
+    s.add_argument("--json", action="store_true", help="print a JSON list")
+    s.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the period's last day, YYYY-MM-DD")
+    s.set_defaults(func=run_gap)
+
+    s = csub.add_parser("move", help="move a person to a stage of the programme (date and reason recorded)")
+    add_workspace_arg(s)
+    s.add_argument("person", metavar="PERSON", help="person id, platform:account id, or a unique handle")
+    s.add_argument("stage", choices=STAGE_CHOICES, metavar="STAGE", help=", ".join(STAGE_CHOICES))
+    s.add_argument("--reason", "-r", required=True, metavar="R", help="why (kept in the person's history)")
+    s.add_argument("--by", default="", metavar="NAME", help="who moves them")
+    s.set_defaults(func=run_move)
+
+    s = csub.add_parser("history", help="a person's history in the programme")
+    add_workspace_arg(s)
+    s.add_argument("person", metavar="PERSON")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=run_history)
+
+    r = sub.add_parser("recognize", help="record a recognition (shout-out, badge, swag, role, invitation...)")
+    add_workspace_arg(r)
+    r.add_argument("person", nargs="+", metavar="PERSON", help="person id, platform:account id, or a unique handle")
+    r.add_argument("--kind", "-k", required=True, metavar="K",
+                   help="shout-out, badge, swag, role, invitation, or a kind of your own")
+    r.add_argument("--note", "-n", default="", metavar="N", help="what it was for")
+    r.add_argument("--date", type=_date, default=None, metavar="D", help="when, YYYY-MM-DD (default: now)")
+    r.add_argument("--by", default="", metavar="NAME", help="who gave it")
+    r.set_defaults(func=run_recognize)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2025-03-31") from None
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for row in df.to_dict(orient="records"):
+        clean = {}
+        for k, v in row.items():
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif v is pd.NaT:
+                v = None
+            elif isinstance(v, pd.Timestamp):
+                v = v.isoformat()
+            elif hasattr(v, "item"):
+                v = v.item()
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def run_candidates(args: argparse.Namespace) -> int:
+    from ..champions.score import candidates, load_weights
+
+    ws = open_workspace(args, readonly=True, create=False)
+    try:
+        weights = load_weights(ws)
+        df = candidates(ws, limit=args.limit or None, as_of=args.as_of)
+    finally:
+        ws.close()
+    period = df.attrs.get("period")
+    if args.json:
+        print_json(_records(df))
+        return 0
+    if df.empty:
+        print("No candidates: nobody outside staff, bots and current champions helped anyone in the period.")
+        return 0
+    if period is not None:
+        print(f"Champion candidates, {period.text()} ({period.tz}); "
+              + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items()))
+    rows = [{**r, "score": _num(r["score"])} for r in _records(df)]
+    print_table(rows, ["rank", "person_id", "name", "score", "answers", "newcomer_replies", "people_helped",
+                       "reactions", "active_days"],
+                headers={"person_id": "person", "newcomer_replies": "newcomer replies",
+                         "people_helped": "people helped", "active_days": "active days"})
+    return 0
+
+
+def run_gap(args: argparse.Namespace) -> int:
+    from ..champions.recognition import recognition_gap
+
+    ws = open_workspace(args, readonly=True, create=False)
+    try:
+        df = recognition_gap(ws, as_of=args.as_of)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(_records(df))
+        return 0
+    if df.empty:
+        print("No gap: every strong contributor was recognized in the last 180 days.")
+        return 0
+    rows = [{**r, "score": _num(r["score"]),
+             "last_recognized_at": (r["last_recognized_at"] or "never")[:10]} for r in _records(df)]
+    print_table(rows, ["person_id", "name", "score", "last_recognized_at"],
+                headers={"person_id": "person", "last_recognized_at": "last recognized"})
+    return 0
+
+
+def run_move(args: argparse.Namespace) -> int:
+    from ..champions.programme import move
+
+    ws = open_workspace(args, create=False)
+    try:
+        pid = resolve_person(ws, args.person)
+        move(ws, pid, args.stage, reason=args.reason, by=args.by)
+    finally:
+        ws.close()
+    where = "out of the programme" if args.stage == "none" else f"to {args.stage}"
+    print(f"Moved person {pid} {where}.")
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from ..champions.programme import history
+
+    ws = open_workspace(args, readonly=True, create=False)
+    try:
+        rows = history(ws, resolve_person(ws, args.person))
+    finally:
+        ws.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Not in the programme, and never was.")
+        return 0
+    print_table([{**r, "changed_at": r["changed_at"].strftime("%Y-%m-%d %H:%M"),
+                  "previous_stage": r["previous_stage"] or ""} for r in rows],
+                ["changed_at", "previous_stage", "stage", "reason", "changed_by"],
+                headers={"changed_at": "when", "previous_stage": "from", "stage": "to", "changed_by": "by"})
+    return 0
+
+
+def run_recognize(args: argparse.Namespace) -> int:
+    from ..champions.recognition import add_recognition
+
+    ws = open_workspace(args, create=False)
+    try:
+        pids = [resolve_person(ws, p) for p in args.person]
+        ids = add_recognition(ws, pids, kind=args.kind, note=args.note, given_at=args.date, given_by=args.by)
+    finally:
+        ws.close()
+    who = ", ".join(str(p) for p in dict.fromkeys(pids))
+    print(f"Recorded {len(ids)} recognition(s) ({args.kind}) for person {who}.")
+    return 0

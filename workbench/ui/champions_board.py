@@ -1,0 +1,178 @@
+"""The programme board: four columns (candidate, nominated, champion, alumni) of people.
+
+People move by drag and drop between columns, by the buttons under the board, or from the
+keyboard (Ctrl+Right forward, Ctrl+Left back, Delete out of the programme). The board only asks
+for a move (``move_requested``); the page records it and the board is filled again from the
+workspace.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..champions import NO_STAGE, STAGES
+
+TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
+ID = Qt.ItemDataRole.UserRole
+
+
+class StageList(QListWidget):
+    """One column; a drop from another column asks for a move of the dragged people."""
+
+    dropped = Signal(list, str)  # person ids, stage
+
+    def __init__(self, stage: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        self.setObjectName(f"stage_{stage}")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setAlternatingRowColors(True)
+
+    def person_ids(self, *, selected: bool = False) -> list[int]:
+        items = self.selectedItems() if selected else [self.item(i) for i in range(self.count())]
+        return [int(it.data(ID)) for it in items]
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+        src = event.source()
+        if isinstance(src, StageList) and src is not self:
+            ids = src.person_ids(selected=True)
+            event.setDropAction(Qt.DropAction.IgnoreAction)
+            event.accept()
+            if ids:
+                self.dropped.emit(ids, self.stage)
+        else:
+            event.ignore()
+
+
+class ProgrammeBoard(QFrame):
+    move_requested = Signal(list, str, str)  # person ids, stage (or "(none)"), reason
+    undo_requested = Signal()
+    person_selected = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        cols = QHBoxLayout()
+        self.lists: dict[str, StageList] = {}
+        self.headers: dict[str, QLabel] = {}
+        for stage in STAGES:
+            box = QVBoxLayout()
+            head = QLabel(TITLES[stage])
+            head.setStyleSheet("font-weight: 600;")
+            lst = StageList(stage)
+            lst.dropped.connect(lambda ids, st: self.move_requested.emit(ids, st, self.reason.text().strip()))
+            lst.itemSelectionChanged.connect(lambda lst=lst: self._selected(lst))
+            head.setBuddy(lst)
+            box.addWidget(head)
+            box.addWidget(lst, 1)
+            cols.addLayout(box, 1)
+            self.lists[stage] = lst
+            self.headers[stage] = head
+        lay.addLayout(cols, 1)
+        row = QHBoxLayout()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason for the move (kept in the person's history)")
+        self.back_button = QPushButton("◀ Back")
+        self.back_button.setToolTip("Move the selected people one stage back (Ctrl+Left)")
+        self.forward_button = QPushButton("Forward ▶")
+        self.forward_button.setToolTip("Move the selected people one stage forward (Ctrl+Right)")
+        self.remove_button = QPushButton("Take out")
+        self.remove_button.setToolTip("Take the selected people out of the programme (Delete)")
+        self.undo_button = QPushButton("Undo last move")
+        self.undo_button.setToolTip("Ctrl+Z")
+        self.back_button.clicked.connect(lambda: self.step(-1))
+        self.forward_button.clicked.connect(lambda: self.step(+1))
+        self.remove_button.clicked.connect(self.take_out)
+        self.undo_button.clicked.connect(self.undo_requested.emit)
+        row.addWidget(QLabel("Reason:"))
+        row.addWidget(self.reason, 1)
+        for b in (self.back_button, self.forward_button, self.remove_button, self.undo_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.history = QLabel("Select a person to see their history in the programme.")
+        self.history.setWordWrap(True)
+        self.history.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.history)
+        for keys, slot in (("Ctrl+Right", lambda: self.step(+1)), ("Ctrl+Left", lambda: self.step(-1)),
+                           (QKeySequence.StandardKey.Delete, self.take_out)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+
+    # -- filling ------------------------------------------------------------------------------
+    def set_stages(self, stages: pd.DataFrame) -> None:
+        keep = {st: set(lst.person_ids(selected=True)) for st, lst in self.lists.items()}
+        for stage, lst in self.lists.items():
+            rows = stages[stages["stage"] == stage].sort_values("name", key=lambda s: s.str.lower())
+            lst.blockSignals(True)
+            lst.clear()
+            for r in rows.itertuples(index=False):
+                it = QListWidgetItem(r.name or f"Person {r.person_id}")
+                it.setData(ID, int(r.person_id))
+                since = r.since.strftime("%Y-%m-%d") if pd.notna(r.since) else ""
+                it.setToolTip(f"Person {r.person_id}; {TITLES[stage].lower()} since {since}")
+                lst.addItem(it)
+                if int(r.person_id) in keep[stage]:
+                    it.setSelected(True)
+            lst.blockSignals(False)
+            self.headers[stage].setText(f"{TITLES[stage]} ({len(rows)})")
+
+    def names(self, stage: str) -> list[str]:
+        lst = self.lists[stage]
+        return [lst.item(i).text() for i in range(lst.count())]
+
+    def select(self, person_id: int) -> bool:
+        for lst in self.lists.values():
+            for i in range(lst.count()):
+                if int(lst.item(i).data(ID)) == person_id:
+                    lst.setCurrentRow(i)
+                    lst.setFocus()
+                    return True
+        return False
+
+    # -- moving -------------------------------------------------------------------------------
+    def _selected(self, lst: StageList) -> None:
+        if lst.selectedItems():
+            for other in self.lists.values():
+                if other is not lst:
+                    other.blockSignals(True)
+                    other.clearSelection()
+                    other.blockSignals(False)
+            self.person_selected.emit(int(lst.selectedItems()[0].data(ID)))
+
+    def selection(self) -> tuple[str, list[int]] | None:
+        for stage, lst in self.lists.items():
+            ids = lst.person_ids(selected=True)
+            if ids:
+                return stage, ids
+        return None
+
+    def step(self, by: int) -> None:
+        sel = self.selection()
+        if sel is None:
+            return
+        stage, ids = sel
+        i = STAGES.index(stage) + by
+        if 0 <= i < len(STAGES):
+            self.move_requested.emit(ids, STAGES[i], self.reason.text().strip())
+
+    def take_out(self) -> None:
+        sel = self.selection()
+        if sel is not None:
+            self.move_requested.emit(sel[1], NO_STAGE, self.reason.text().strip())

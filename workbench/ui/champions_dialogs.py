@@ -1,0 +1,79 @@
+"""The recognition dialog: kind, date, note and giver, for one person or several at once, or to
+edit a recognition of the log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..champions.recognition import KINDS
+
+
+class RecognitionDialog(QDialog):
+    """``values()`` after acceptance: kind, given_at (a date), note, given_by.
+
+    With ``ask_person`` the dialog also has a person field (id, platform:account id, handle or a
+    unique name) for a recognition added straight to the log.
+    """
+
+    def __init__(self, names: list[str], *, kinds: list[str] | None = None, given_by: str = "",
+                 ask_person: bool = False, initial: dict | None = None, title: str = "Recognize",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("person id, platform:account id, handle or name")
+        if ask_person:
+            form.addRow("&Person:", self.person)
+        elif names:
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            who = QLabel(f"{len(names)} people: {shown}" if len(names) > 1 else shown)
+            who.setWordWrap(True)
+            form.addRow("For:", who)
+        self.kind = QComboBox()
+        self.kind.setEditable(True)
+        self.kind.addItems(kinds or list(KINDS))
+        self.kind.setToolTip("Choose a kind or type your own")
+        form.addRow("&Kind:", self.kind)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("&Date:", self.date)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("What it was for")
+        form.addRow("&Note:", self.note)
+        self.given_by = QLineEdit(given_by)
+        form.addRow("Given &by:", self.given_by)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save" if initial else "Recognize")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        if initial:
+            self.kind.setCurrentText(initial.get("kind", ""))
+            when = initial.get("given_at")
+            if when is not None:
+                self.date.setDate(QDate(when.year, when.month, when.day))
+            self.note.setText(initial.get("note", "") or "")
+            self.given_by.setText(initial.get("given_by", "") or "")
+        self.kind.setFocus()
+
+    def values(self) -> dict:
+        d = self.date.date()
+        return {"kind": self.kind.currentText().strip(), "given_at": dt.date(d.year(), d.month(), d.day()),
+                "note": self.note.text().strip(), "given_by": self.given_by.text().strip()}

@@ -1,0 +1,445 @@
+"""Champions: candidates with their score in parts, a weights panel for a what-if, the programme board."""
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import fmt
+from ...champions import NO_STAGE, programme
+from ...champions.score import (
+    COMPONENTS,
+    DEFAULT_WEIGHTS,
+    LABELS,
+    breakdown,
+    candidates_from,
+    component_frame,
+    evidence,
+    load_weights,
+    save_weights,
+)
+from ..champions_board import ProgrammeBoard
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+
+HEADERS = {"rank": "#", "name": "Name", "score": "Score", "answers": "Answers", "newcomer_replies": "Newcomer replies",
+           "people_helped": "People helped", "reactions": "Reactions", "active_days": "Active days"}
+SHOWN = ["rank", "name", "score", *COMPONENTS]
+SLIDER_STEPS = 20  # slider units per weight unit
+
+
+def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if right:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return it
+
+
+def _num(x: float) -> str:
+    return fmt.number(x) if float(x).is_integer() else f"{x:,.1f}"
+
+
+class WeightsPanel(QGroupBox):
+    """A slider and a spin box per component; ``changed`` on every edit (the what-if)."""
+
+    changed = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Weights (what-if)", parent)
+        grid = QGridLayout(self)
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        self.sliders: dict[str, QSlider] = {}
+        for row, c in enumerate(COMPONENTS):
+            label = QLabel(LABELS[c])
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, 10 * SLIDER_STEPS)
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 100)
+            spin.setSingleStep(0.25)
+            spin.setDecimals(2)
+            spin.setObjectName(f"weight_{c}")
+            label.setBuddy(spin)
+            slider.valueChanged.connect(lambda v, s=spin: s.setValue(v / SLIDER_STEPS))
+            spin.valueChanged.connect(lambda v, c=c: self._spin_changed(c, v))
+            grid.addWidget(label, row, 0)
+            grid.addWidget(slider, row, 1)
+            grid.addWidget(spin, row, 2)
+            self.spins[c], self.sliders[c] = spin, slider
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        grid.addWidget(self.state, len(COMPONENTS), 0, 1, 3)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("Save weights")
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Back to the saved weights")
+        self.defaults_button = QPushButton("Defaults")
+        for b in (self.save_button, self.revert_button, self.defaults_button):
+            buttons.addWidget(b)
+        grid.addLayout(buttons, len(COMPONENTS) + 1, 0, 1, 3)
+        self.defaults_button.clicked.connect(lambda: self.set_weights(DEFAULT_WEIGHTS))
+        self.saved: dict[str, float] = dict(DEFAULT_WEIGHTS)
+        self._quiet = False
+        self.set_weights(DEFAULT_WEIGHTS, emit=False)
+
+    def _spin_changed(self, c: str, v: float) -> None:
+        slider = self.sliders[c]
+        slider.blockSignals(True)
+        slider.setValue(round(v * SLIDER_STEPS))
+        slider.blockSignals(False)
+        self._update_state()
+        if not self._quiet:
+            self.changed.emit(self.weights())
+
+    def weights(self) -> dict[str, float]:
+        return {c: float(s.value()) for c, s in self.spins.items()}
+
+    def set_weights(self, w: dict[str, float], *, emit: bool = True) -> None:
+        self._quiet = True
+        for c, s in self.spins.items():
+            s.setValue(float(w.get(c, DEFAULT_WEIGHTS[c])))
+        self._quiet = False
+        self._update_state()
+        if emit:
+            self.changed.emit(self.weights())
+
+    def set_saved(self, w: dict[str, float]) -> None:
+        self.saved = dict(w)
+        self._update_state()
+
+    def is_what_if(self) -> bool:
+        return any(abs(self.weights()[c] - self.saved.get(c, 0)) > 1e-9 for c in COMPONENTS)
+
+    def _update_state(self) -> None:
+        what_if = self.is_what_if()
+        self.state.setText("What-if: these weights are not saved; the saved ones rank the reports and the "
+                           "command line." if what_if else "These are the workspace's saved weights.")
+        self.save_button.setEnabled(what_if)
+        self.revert_button.setEnabled(what_if)
+
+
+class ChampionsPage(Page):
+    title = "Champions"
+    shortcut_key = "C"
+    loaded = Signal()  # candidates shown after a reload
+    reranked = Signal()  # candidates shown again for other weights
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = vbox(self)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+
+        self.tabs.addTab(self._build_candidates(), "&Candidates")
+        self.tabs.addTab(self._build_board(), "&Programme")
+        self._frame: pd.DataFrame | None = None
+        self._champions: set[int] = set()
+        self._shown: pd.DataFrame = pd.DataFrame(columns=[*SHOWN, "person_id"])
+        self._generation = 0
+        self._full = True
+        self._evidence_for: int | None = None
+
+    def _build_candidates(self) -> QWidget:
+        """The ranked table, the weights, the selected person's score in parts and the evidence."""
+        cand = QWidget()
+        cl = QVBoxLayout(cand)
+        cl.setContentsMargins(0, 6, 0, 0)
+        self.period_label = QLabel()
+        self.period_label.setWordWrap(True)
+        cl.addWidget(self.period_label)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
+                                "the people who answer others' questions and welcome newcomers show up here.")
+        self.model = DataFrameModel(headers=HEADERS, formatters={"score": _num})
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        make_copyable(self.table)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        ll.addWidget(self.empty)
+        ll.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.add_candidate_button = QPushButton("Add to the programme as candidate")
+        self.nominate_button = QPushButton("Nominate")
+        self.add_candidate_button.clicked.connect(lambda: self._move_selected_candidates("candidate"))
+        self.nominate_button.clicked.connect(lambda: self._move_selected_candidates("nominated"))
+        buttons.addWidget(self.add_candidate_button)
+        buttons.addWidget(self.nominate_button)
+        buttons.addStretch(1)
+        ll.addLayout(buttons)
+        split.addWidget(left)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.weights = WeightsPanel()
+        self.weights.changed.connect(self.rerank)
+        self.weights.save_button.clicked.connect(self.save_weights)
+        self.weights.revert_button.clicked.connect(lambda: self.weights.set_weights(self.weights.saved))
+        rl.addWidget(self.weights)
+        self.person_label = QLabel("Select a candidate to see the score in its parts and the evidence.")
+        self.person_label.setWordWrap(True)
+        self.person_label.setStyleSheet("font-weight: 600;")
+        rl.addWidget(self.person_label)
+        self.parts = QTableWidget(0, 4)
+        self.parts.setHorizontalHeaderLabels(["Component", "Value", "Weight", "Points"])
+        self.parts.verticalHeader().hide()
+        self.parts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        make_copyable(self.parts)
+        rl.addWidget(self.parts)
+        self.evidence_label = QLabel()
+        self.evidence_label.setWordWrap(True)
+        rl.addWidget(self.evidence_label)
+        self.replies = QTableWidget(0, 4)
+        self.replies.setHorizontalHeaderLabels(["When", "To", "Why it counts", "Reply"])
+        self.replies.verticalHeader().hide()
+        self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.replies.setWordWrap(False)
+        make_copyable(self.replies)
+        rl.addWidget(self.replies, 1)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        cl.addWidget(split, 1)
+        return cand
+
+
+    def _build_board(self) -> QWidget:
+        """The programme board."""
+        self.board = ProgrammeBoard()
+        self.board.move_requested.connect(self.move_people)
+        self.board.undo_requested.connect(self.undo)
+        self.board.person_selected.connect(self._show_history)
+        board_page = QWidget()
+        bl = QVBoxLayout(board_page)
+        bl.setContentsMargins(0, 6, 0, 0)
+        bl.addWidget(QLabel("Drag people between the columns, or select them and use the buttons (Ctrl+Left / "
+                            "Ctrl+Right). Every move is kept with its date and reason; Ctrl+Z undoes the last one."))
+        bl.addWidget(self.board, 1)
+        return board_page
+
+
+    # -- loading ------------------------------------------------------------------------------
+    def _on_changed(self, what: str) -> None:
+        # Moves, settings and recognitions leave the scores as they are: no need to read them again.
+        self._full = self._full or what not in ("champions", "settings", "recognition")
+        super()._on_changed(what)
+
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        light = self._frame is not None and not self._full
+        self._full = False
+        self._generation += 1
+        gen = self._generation
+
+        def work(progress, cancel):  # noqa: ANN001
+            frame = None if light else component_frame(ws)
+            stages = programme.current_stages(ws)
+            return {"frame": frame, "stages": stages, "weights": load_weights(ws)}
+
+        self.ctx.run_task(work, "Champion scores", on_done=lambda r: self._loaded(gen, r),
+                          on_error=self.banner.show_error, parent=self, reads_only=True)
+
+    def _loaded(self, gen: int, result: dict) -> None:
+        if gen != self._generation:
+            return
+        if result["frame"] is not None:
+            self._frame = result["frame"]
+        stages: pd.DataFrame = result["stages"]
+        self._champions = set(int(p) for p in stages.loc[stages["stage"] == "champion", "person_id"])
+        saved = result["weights"]
+        what_if = self.weights.is_what_if()
+        self.weights.set_saved(saved)
+        if not what_if:
+            self.weights.set_weights(saved, emit=False)
+        self.board.set_stages(stages)
+        period = self._frame.attrs.get("period") if self._frame is not None else None
+        self.period_label.setText(
+            f"Champion candidates over {period.text()} ({period.tz}): people who are not bots, not staff and not "
+            "already champions, ranked by their score. Select one to see why." if period else "")
+        self._fill()
+        self.loaded.emit()
+
+    # -- ranking ------------------------------------------------------------------------------
+    def _fill(self) -> None:
+        if self._frame is None:
+            return
+        selected = self.selected_ids()
+        self._shown = candidates_from(self._frame, self.weights.weights(), self._champions)[[*SHOWN, "person_id"]]
+        shown = self._shown.copy()
+        for c in ["rank", *COMPONENTS]:
+            shown[c] = pd.Series([int(v) for v in shown[c]], index=shown.index, dtype=object)
+        self.model.set_frame(shown)
+        self.table.setColumnHidden(len(SHOWN), True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        has = not self._shown.empty
+        self.empty.setVisible(not has)
+        self.table.setVisible(has)
+        if selected:
+            self._select_ids(selected)
+        elif has:
+            self.table.selectRow(0)
+
+    def rerank(self, _weights: dict | None = None) -> None:
+        """The what-if: rank again with the panel's weights (arithmetic on the frame held)."""
+        self._fill()
+        self._show_selected()
+        self.reranked.emit()
+
+    def save_weights(self) -> None:
+        try:
+            saved = save_weights(self.ctx.ws, self.weights.weights())
+        except Exception as exc:  # noqa: BLE001 - shown as a sentence
+            self.banner.show_error(exc)
+            return
+        self.weights.set_saved(saved)
+        self.banner.show_message("Saved the weights: reports and the command line now rank with them.", kind="success")
+
+    def candidate_names(self) -> list[str]:
+        return [str(n) for n in self.model.frame()["name"]] if not self.model.frame().empty else []
+
+    # -- selection, score in parts, evidence ----------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        frame = self.model.frame()
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [int(frame["person_id"].iloc[r]) for r in rows if r < len(frame)] if "person_id" in frame else []
+
+    def _select_ids(self, ids: list[int]) -> None:
+        frame = self.model.frame()
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for r, pid in enumerate(frame["person_id"]):
+            if int(pid) in ids:
+                sel.select(self.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                           | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _show_selected(self, *_args) -> None:  # noqa: ANN002
+        ids = self.selected_ids()
+        if not ids or self._frame is None:
+            self.parts.setRowCount(0)
+            return
+        pid = ids[0]
+        row = self._frame.set_index("person_id").loc[pid]
+        w = self.weights.weights()
+        parts = breakdown(row, w)
+        total = float(parts["points"].sum())
+        shown = self.model.frame().set_index("person_id")
+        rank = int(shown.loc[pid, "rank"]) if pid in shown.index else None
+        self.person_label.setText(f"{row['name']} — score {_num(total)}" + (f", rank {rank}" if rank else ""))
+        self.parts.setRowCount(len(parts))
+        for i, p in enumerate(parts.itertuples(index=False)):
+            for c, it in enumerate([_item(p.label), _item(fmt.number(p.value), right=True),
+                                    _item(f"× {_num(p.weight)}", right=True), _item(_num(p.points), right=True)]):
+                self.parts.setItem(i, c, it)
+        self.parts.resizeColumnsToContents()
+        self.parts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if pid != self._evidence_for:
+            self._load_evidence(pid)
+
+    def _load_evidence(self, pid: int) -> None:
+        ws = self.ctx.ws
+        self._evidence_for = pid
+        period = self._frame.attrs.get("period") if self._frame is not None else None
+        as_of = period.end if period else None
+        self.evidence_label.setText("Reading the evidence…")
+        self.ctx.run_task(lambda p, c: evidence(ws, pid, as_of=as_of), "Evidence",
+                          on_done=lambda e: self._show_evidence(pid, e), on_error=self.banner.show_error, parent=self,
+                          reads_only=True)
+
+    def _show_evidence(self, pid: int, e) -> None:  # noqa: ANN001 - an Evidence
+        if pid != self._evidence_for:
+            return
+        helped = e.helped
+        names = ", ".join(f"{n} ({r})" for n, r in zip(helped["name"].head(8), helped["replies"].head(8)))
+        more = f" and {len(helped) - 8} more" if len(helped) > 8 else ""
+        self.evidence_label.setText(f"Helped {fmt.number(len(helped))} people: {names}{more}." if len(helped)
+                                    else "No replies to others in the period.")
+        self.replies.setRowCount(len(e.replies))
+        for i, r in enumerate(e.replies.itertuples(index=False)):
+            why = ", ".join(w for w, on in (("answer to a question", r.answer), ("to a newcomer", r.to_newcomer),
+                                              (f"{r.reactions} reactions", r.reactions > 0)) if on) or "reply"
+            text = r.text + (f"  ↳ to “{r.question}”" if r.question else "")
+            for c, it in enumerate([_item(r.at.strftime("%Y-%m-%d")), _item(r.replied_to), _item(why), _item(text)]):
+                self.replies.setItem(i, c, it)
+        self.replies.resizeColumnsToContents()
+        self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    # -- the programme --------------------------------------------------------------------------
+    def _move_selected_candidates(self, stage: str) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.move_people(ids, stage, "From the champion candidates")
+
+    def move_people(self, ids: list[int], stage: str, reason: str = "") -> None:
+        ws = self.ctx.ws
+        done, errors = [], []
+        for pid in ids:
+            try:
+                programme.move(ws, pid, stage, reason=reason, by=self._user())
+                done.append(pid)
+            except Exception as exc:  # noqa: BLE001 - reported as sentences below
+                errors.append(str(exc))
+        if errors:
+            self.banner.show_message(errors[0] if len(errors) == 1 else f"{len(errors)} moves were refused.",
+                                     kind="error", details="\n".join(errors))
+        elif done:
+            where = "out of the programme" if stage == NO_STAGE else f"to {stage}"
+            self.banner.show_message(f"Moved {len(done)} {'person' if len(done) == 1 else 'people'} {where}. "
+                                     "Ctrl+Z undoes the last move.", kind="success")
+            self.board.reason.clear()
+            if len(done) == 1:
+                self._show_history(done[0])
+
+    def _user(self) -> str:
+        return str(self.ctx.settings.value("user_name", "") or "")
+
+    def _show_history(self, pid: int) -> None:
+        rows = programme.history(self.ctx.ws, pid)
+        if not rows:
+            self.board.history.setText("Not in the programme, and never was.")
+            return
+        lines = [f"{r['changed_at'].strftime('%Y-%m-%d')}: {r['previous_stage'] or 'outside'} → {r['stage']}"
+                 + (f" — {r['reason']}" if r["reason"] else "") + (f" (by {r['changed_by']})" if r["changed_by"] else "")
+                 for r in rows[:6]]
+        self.board.history.setText("History: " + " · ".join(lines))
+
+    def can_undo(self) -> bool:
+        return self.ctx.ws is not None and programme.last_move(self.ctx.ws) is not None
+
+    def undo(self) -> None:
+        try:
+            undone = programme.undo_last_move(self.ctx.ws)
+        except Exception as exc:  # noqa: BLE001
+            self.banner.show_error(exc)
+            return
+        if undone is None:
+            self.banner.show_message("There is no move to undo.", kind="info")
+            return
+        back = undone["previous_stage"] or "outside the programme"
+        back = back if back != NO_STAGE else "outside the programme"
+        self.banner.show_message(f"Undid the move of {undone['name'] or 'person ' + str(undone['person_id'])} to "
+                                 f"{undone['stage']}: back to {back}.", kind="info")

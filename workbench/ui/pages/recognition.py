@@ -1,0 +1,296 @@
+"""Recognition: the log, the gap (strong contributors not thanked in 180 days), and the impact."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import fmt
+from ...champions.programme import resolve_person
+from ...champions.recognition import (
+    add_recognition,
+    delete_recognitions,
+    edit_recognition,
+    gap_from,
+    kinds_in_use,
+    last_recognitions,
+    recognition_impact,
+    recognition_log,
+)
+from ...champions.score import component_frame, load_weights
+from ..champions_dialogs import RecognitionDialog
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+
+
+def _day(v) -> str:  # noqa: ANN001
+    return "never" if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else \
+        pd.Timestamp(v).strftime("%Y-%m-%d")
+
+
+def _pct(v) -> str:  # noqa: ANN001
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:+,.0f}%"
+
+
+def _py(df: pd.DataFrame) -> pd.DataFrame:
+    """Integer columns as Python ints (shown with separators, right-aligned)."""
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_integer_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
+            out[c] = pd.Series([int(v) for v in out[c]], index=out.index, dtype=object)
+    return out
+
+
+def _score(v) -> str:  # noqa: ANN001
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def _table(model: DataFrameModel, *, multi: bool = False) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    make_copyable(view)
+    return view
+
+
+class RecognitionPage(Page):
+    title = "Recognition"
+    shortcut_key = "G"
+    loaded = Signal()
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = vbox(self)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        self.dialog: RecognitionDialog | None = None
+
+        # The gap.
+        gap = QWidget()
+        gl = QVBoxLayout(gap)
+        gl.setContentsMargins(0, 6, 0, 0)
+        self.gap_label = QLabel()
+        self.gap_label.setWordWrap(True)
+        gl.addWidget(self.gap_label)
+        self.gap_model = DataFrameModel(headers={"name": "Name", "score": "Champion score",
+                                                 "last_recognized": "Last recognized", "person_id": "Person"},
+                                        formatters={"person_id": str, "last_recognized": _day, "score": _score})
+        self.gap_view = _table(self.gap_model, multi=True)
+        self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
+        gl.addWidget(self.gap_empty)
+        gl.addWidget(self.gap_view, 1)
+        row = QHBoxLayout()
+        self.recognize_button = QPushButton("Recognize selected…")
+        self.recognize_button.clicked.connect(self.recognize_selected)
+        self.select_all_button = QPushButton("Select all")
+        self.select_all_button.clicked.connect(self.gap_view.selectAll)
+        row.addWidget(self.select_all_button)
+        row.addWidget(self.recognize_button)
+        row.addStretch(1)
+        gl.addLayout(row)
+        self.tabs.addTab(gap, "&Gap")
+
+        # The log.
+        log = QWidget()
+        ll = QVBoxLayout(log)
+        ll.setContentsMargins(0, 6, 0, 0)
+        self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind", "note": "Note",
+                                                 "given_by": "Given by", "source": "Source"},
+                                        formatters={"given_at": _day})
+        self.log_view = _table(self.log_model)
+        self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
+                                    "CSV of past recognitions (File ▸ Import…).")
+        ll.addWidget(self.log_empty)
+        ll.addWidget(self.log_view, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("Add…")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete")
+        self.add_button.clicked.connect(self.add_one)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        ll.addLayout(row)
+        self.tabs.addTab(log, "&Log")
+
+        # The impact.
+        impact = QWidget()
+        il = QVBoxLayout(impact)
+        il.setContentsMargins(0, 6, 0, 0)
+        il.addWidget(QLabel("Activities in the 60 days after each recognition against the 60 days before. "
+                            "A recognition is measured when both windows lie inside the imported data."))
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.kind_model = DataFrameModel(headers={"kind": "Kind", "recognitions": "Recognitions", "measured": "Measured",
+                                                  "before": "Before (60 days)", "after": "After (60 days)",
+                                                  "change_pct": "Change", "median_change_pct": "Median change"},
+                                         formatters={"change_pct": _pct, "median_change_pct": _pct})
+        self.kind_view = _table(self.kind_model)
+        self.impact_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind",
+                                                    "before": "Before (60 days)", "after": "After (60 days)",
+                                                    "change_pct": "Change", "measured": "Measured"},
+                                           formatters={"given_at": _day, "change_pct": _pct,
+                                                       "measured": lambda v: "yes" if v else "not yet"})
+        self.impact_view = _table(self.impact_model)
+        split.addWidget(self.kind_view)
+        split.addWidget(self.impact_view)
+        split.setStretchFactor(1, 2)
+        il.addWidget(split, 1)
+        self.tabs.addTab(impact, "&Impact")
+        self._generation = 0
+        self._log = pd.DataFrame()
+
+    # -- loading ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        self._generation += 1
+        gen = self._generation
+
+        def work(progress, cancel):  # noqa: ANN001
+            progress(0.1, "Reading the log")
+            log = recognition_log(ws)
+            progress(0.3, "Scoring contributors")
+            frame = component_frame(ws)
+            gap = gap_from(frame, load_weights(ws), last_recognitions(ws))
+            progress(0.7, "Measuring the impact")
+            per, kinds = recognition_impact(ws)
+            return {"log": log, "gap": gap, "per": per, "kinds": kinds}
+
+        self.ctx.run_task(work, "Recognition", on_done=lambda r: self._loaded(gen, r),
+                          on_error=self.banner.show_error, parent=self, reads_only=True)
+
+    def _loaded(self, gen: int, r: dict) -> None:
+        if gen != self._generation:
+            return
+        self._log = r["log"]
+        self.log_model.set_frame(self._log[["given_at", "name", "kind", "note", "given_by", "source", "id"]]
+                                 if not self._log.empty else self._log)
+        if not self._log.empty:
+            self.log_view.setColumnHidden(6, True)
+        self.log_empty.setVisible(self._log.empty)
+        self.log_view.setVisible(not self._log.empty)
+        gap: pd.DataFrame = r["gap"]
+        period = gap.attrs.get("period")
+        frame = pd.DataFrame({"name": gap["name"], "score": gap["score"],
+                              "last_recognized": gap["last_recognized_at"], "person_id": gap["person_id"]})
+        self.gap_model.set_frame(frame)
+        self.gap_view.setColumnHidden(3, True)  # the person id: for selection, not for reading
+        top = gap.attrs.get("top_decile", 0)
+        self.gap_label.setText(
+            f"Strong contributors not thanked in 180 days: {fmt.number(len(gap))} of the {fmt.number(top)} people in "
+            f"the top tenth by champion score ({period.text()})." if period else "")
+        self.gap_empty.setText(
+            "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
+            "No contributors in the period yet. Import a community's exports (File ▸ Import…, Ctrl+I) to find "
+            "the people who carry it.")
+        self.gap_empty.setVisible(gap.empty)
+        self.gap_view.setVisible(not gap.empty)
+        self.recognize_button.setEnabled(not gap.empty)
+        self.kind_model.set_frame(_py(r["kinds"]))
+        per = r["per"]
+        self.impact_model.set_frame(_py(per[["given_at", "name", "kind", "before", "after", "change_pct", "measured"]])
+                                    if not per.empty else per)
+        self.loaded.emit()
+
+    # -- the gap ------------------------------------------------------------------------------
+    def gap_selected(self) -> list[tuple[int, str]]:
+        frame = self.gap_model.frame()
+        rows = sorted({i.row() for i in self.gap_view.selectionModel().selectedRows()})
+        return [(int(frame["person_id"].iloc[r]), str(frame["name"].iloc[r])) for r in rows]
+
+    def recognize_selected(self) -> None:
+        chosen = self.gap_selected()
+        if not chosen:
+            self.banner.show_message("Select the people to recognize first (Ctrl+A selects them all).", kind="info")
+            return
+        dlg = self._dialog([n for _, n in chosen], title=f"Recognize {len(chosen)} people" if len(chosen) > 1
+                           else f"Recognize {chosen[0][1]}")
+        dlg.accepted.connect(lambda: self._add([p for p, _ in chosen], dlg.values()))
+        dlg.open()
+
+    def _dialog(self, names: list[str], **kw) -> RecognitionDialog:  # noqa: ANN003
+        ws = self.ctx.ws
+        self.dialog = RecognitionDialog(names, kinds=kinds_in_use(ws),
+                                        given_by=str(self.ctx.settings.value("recognition/given_by", "") or ""),
+                                        parent=self, **kw)
+        return self.dialog
+
+    def _add(self, person_ids: list[int], v: dict) -> None:
+        try:
+            ids = add_recognition(self.ctx.ws, person_ids, kind=v["kind"], note=v["note"], given_at=v["given_at"],
+                                  given_by=v["given_by"])
+        except Exception as exc:  # noqa: BLE001 - one sentence in the banner
+            self.banner.show_error(exc)
+            return
+        self.ctx.settings.setValue("recognition/given_by", v["given_by"])
+        self.banner.show_message(f"Recorded {len(ids)} recognition(s): {v['kind']}.", kind="success")
+
+    # -- the log ------------------------------------------------------------------------------
+    def add_one(self) -> None:
+        dlg = self._dialog([], ask_person=True, title="Add a recognition")
+
+        def done() -> None:
+            try:
+                pid = resolve_person(self.ctx.ws, dlg.person.text())
+            except Exception as exc:  # noqa: BLE001
+                self.banner.show_error(exc)
+                return
+            self._add([pid], dlg.values())
+        dlg.accepted.connect(done)
+        dlg.open()
+
+    def _selected_log(self) -> dict | None:
+        rows = {i.row() for i in self.log_view.selectionModel().selectedRows()}
+        frame = self.log_model.frame()
+        if not rows or frame.empty:
+            return None
+        rec = frame.iloc[min(rows)]
+        return {"id": int(rec["id"]), "kind": rec["kind"], "given_at": rec["given_at"], "note": rec["note"],
+                "given_by": rec["given_by"], "name": rec["name"]}
+
+    def edit_selected(self) -> None:
+        rec = self._selected_log()
+        if rec is None:
+            return
+        dlg = self._dialog([rec["name"]], initial=rec, title="Edit the recognition")
+
+        def done() -> None:
+            v = dlg.values()
+            try:
+                edit_recognition(self.ctx.ws, rec["id"], kind=v["kind"], note=v["note"], given_at=v["given_at"],
+                                 given_by=v["given_by"])
+            except Exception as exc:  # noqa: BLE001
+                self.banner.show_error(exc)
+        dlg.accepted.connect(done)
+        dlg.open()
+
+    def delete_selected(self) -> None:
+        rec = self._selected_log()
+        if rec is not None:
+            delete_recognitions(self.ctx.ws, [rec["id"]])
+            self.banner.show_message(f"Deleted the {rec['kind']} of {rec['name']}.", kind="info")
