@@ -1,0 +1,114 @@
+"""`workbench report` and `workbench pack` through the real entry point, with no display."""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def db(community_db):
+    return community_db()[0]
+
+
+def test_every_format_is_written_headless(cli, db, tmp_path):
+    env_display = os.environ.pop("DISPLAY", None)
+    try:
+        for fmt, out in (("html", "r.html"), ("pdf", "r.pdf"), ("xlsx", "r.xlsx"), ("csv", "tables")):
+            r = cli("report", "--workspace", db, "--format", fmt, "--out", tmp_path / out, "--json")
+            assert r.code == 0, r
+            assert r.json()["bytes"] > 1000
+    finally:
+        if env_display is not None:
+            os.environ["DISPLAY"] = env_display
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "tables" / "top_helpers.csv").is_file()
+    assert "Summary" in load_workbook(tmp_path / "r.xlsx").sheetnames
+
+
+def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
+    r = cli("report", "--workspace", db, "--from", "2023-06-01", "--to", "2023-06-30", "--platform", "discord",
+            "--format", "xlsx", "--out", tmp_path / "june.xlsx", "--json")
+    assert r.code == 0, r
+    assert r.json()["period"]["from"] == "2023-06-01" and r.json()["period"]["platforms"] == ["discord"]
+    rows = list(load_workbook(tmp_path / "june.xlsx")["dau_wau_mau"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 30
+    assert "discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
+
+
+def test_xlsx_figures_equal_workbench_metrics_json(cli, db, tmp_path):
+    metrics = cli("metrics", "--workspace", db, "--json")
+    assert metrics.code == 0, metrics
+    expected = metrics.json()
+    r = cli("report", "--workspace", db, "--format", "xlsx", "--out", tmp_path / "r.xlsx")
+    assert r.code == 0, r
+    rows = list(load_workbook(tmp_path / "r.xlsx")["Summary"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[:2] == ("figure", "label"))
+    sheet = {row[0]: (row[2], row[3]) for row in rows[start + 1:] if row[0]}
+    assert set(sheet) == set(expected["figures"])
+    for key, value in expected["figures"].items():
+        assert sheet[key][0] == pytest.approx(value, rel=1e-12), key
+        assert sheet[key][1] == pytest.approx(expected["previous"][key], rel=1e-12), key
+
+
+def test_pack_verify_passes_then_fails_naming_the_changed_file(cli, db, tmp_path):
+    pack = tmp_path / "audit.wbpack"
+    r = cli("pack", "--workspace", db, "--out", pack)
+    assert r.code == 0, r
+    ok = cli("pack", "verify", pack)
+    assert ok.code == 0 and ok.out.startswith("OK"), ok
+    changed = tmp_path / "changed.wbpack"
+    with zipfile.ZipFile(pack) as zin, zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "report/report.html":
+                data = data.replace(b"Community health report", b"Community health rep0rt", 1)
+            zout.writestr(info.filename, data)
+    bad = cli("pack", "verify", changed)
+    assert bad.code != 0, bad
+    assert "FAILED  report/report.html" in bad.out
+    assert "report.pdf" not in bad.out
+
+
+def test_without_a_keyring_the_error_names_the_ways_out(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    r = cli("report", "--workspace", db, "--pseudonymize", "--out", tmp_path / "r.html")
+    assert r.code == 2, r
+    assert "--key-from-env VAR" in r.err and "--no-pseudonym-key-storage" in r.err
+    assert "Traceback" not in r.err and not (tmp_path / "r.html").exists()
+
+
+def test_a_key_from_the_environment_gives_the_same_pseudonyms_twice(cli, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("CLIENT_KEY", "a-long-key-for-this-client-0001")
+    for name in ("a", "b"):
+        r = cli("report", "--workspace", db, "--pseudonymize", "--key-from-env", "CLIENT_KEY", "--format", "csv",
+                "--out", tmp_path / name)
+        assert r.code == 0, r
+    a = (tmp_path / "a" / "top_helpers.csv").read_text(encoding="utf-8-sig")
+    assert a == (tmp_path / "b" / "top_helpers.csv").read_text(encoding="utf-8-sig")
+    assert a.count("Member ") >= 10
+    one_off = cli("report", "--workspace", db, "--pseudonymize", "--no-pseudonym-key-storage", "--format", "csv",
+                  "--out", tmp_path / "c")
+    assert one_off.code == 0 and "one-off" in one_off.err, one_off
+
+
+def test_a_pseudonymized_pack_with_the_workspace_is_refused(cli, db, tmp_path):
+    r = cli("pack", "--workspace", db, "--out", tmp_path / "x.wbpack", "--pseudonymize",
+            "--no-pseudonym-key-storage", "--with-workspace")
+    assert r.code == 2 and "cannot hold a copy of the workspace" in r.err, r
+    assert not (tmp_path / "x.wbpack").exists()
+
+
+def test_pack_json_lists_the_members(cli, db, tmp_path):
+    r = cli("pack", "--workspace", db, "--out", tmp_path / "w.wbpack", "--with-workspace", "--json")
+    assert r.code == 0, r
+    assert "workspace/workspace.db" in r.json()["members"]
+    v = cli("pack", "verify", tmp_path / "w.wbpack", "--json")
+    assert v.code == 0 and json.loads(v.out)["ok"] is True

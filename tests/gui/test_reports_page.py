@@ -1,0 +1,150 @@
+"""The Reports page: preview, export and audit packs, all made off the GUI thread."""
+from __future__ import annotations
+
+import keyring
+import keyring.backends.fail
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QMessageBox
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def page(qtbot, community_db, copy_db):
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+    from workbench.ui.pages.reports import ReportsPage
+
+    create_app()
+    ctx = AppContext()
+    ctx.open_workspace(str(copy_db(community_db()[0])))
+    p = ReportsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 800)
+    p.show()
+    qtbot.waitExposed(p)
+    yield p
+    ctx.pool.waitForDone(30000)
+    if ctx.ws is not None:
+        ctx.ws.close()
+
+
+def test_the_preview_shows_the_report_with_its_charts(page, qtbot):
+    assert page.start.date() < page.end.date()
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        page.preview()
+        assert page.is_busy() and page.progress_row.isVisible()  # the window stays live meanwhile
+    text = page.preview_text()
+    assert "Community health report" in text and "Active people" in text and "Top helpers" in text
+    image = page.browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl("chart:dau_wau_mau"))
+    assert image is not None and not image.isNull() and image.width() > 300
+
+
+def test_export_writes_the_chosen_format(page, qtbot, tmp_path):
+    out = tmp_path / "report.html"
+    with qtbot.waitSignal(page.export_finished, timeout=120000) as blocker:
+        page.export_to(str(out), "html")
+    assert blocker.args == [str(out)]
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "written to" in page.banner.text()
+
+
+def test_without_a_keyring_a_one_off_key_is_offered(page, qtbot):
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        page.pseudonymize.setChecked(True)
+        page.preview()
+        qtbot.waitUntil(lambda: page.key_dialog is not None and page.key_dialog.isVisible(), timeout=10000)
+        assert "No keyring is available" in page.key_dialog.text()
+        one_off = next(b for b in page.key_dialog.buttons() if b.text() == "Use a one-off key")
+        with qtbot.waitSignal(page.preview_ready, timeout=120000):
+            one_off.click()
+    finally:
+        keyring.set_keyring(before)
+    text = page.preview_text()
+    assert text.count("Member ") >= 10 and "one-off key" in text
+
+
+def test_an_audit_pack_without_a_workspace_opens_its_report(page, qtbot, tmp_path):
+    pack = tmp_path / "audit.wbpack"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.create_pack(str(pack))
+    page.browser.clear()
+    with qtbot.waitSignal(page.pack_opened, timeout=60000):
+        page.open_pack(str(pack))
+    assert "Community health report" in page.preview_text()
+    assert "every file matches its manifest" in page.banner.text()
+    assert not page.ctx.ws.readonly  # the open workspace is still the user's own
+
+
+def test_an_audit_pack_with_a_workspace_opens_it_read_only(page, qtbot, tmp_path):
+    pack = tmp_path / "audit.wbpack"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.create_pack(str(pack), with_workspace=True)
+    before = page.ctx.ws.counts()
+    with qtbot.waitSignal(page.pack_opened, timeout=60000):
+        page.open_pack(str(pack))
+    assert page.ctx.ws.readonly and page.ctx.ws.counts() == before
+    assert "wbpack-open-" in page.ctx.ws.location
+
+
+def test_a_changed_pack_is_refused_naming_the_file(page, qtbot, tmp_path):
+    import zipfile
+
+    pack = tmp_path / "audit.wbpack"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.create_pack(str(pack))
+    changed = tmp_path / "changed.wbpack"
+    with zipfile.ZipFile(pack) as zin, zipfile.ZipFile(changed, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, data + b" " if info.filename == "tables/top_helpers.csv" else data)
+    page.open_pack(str(changed))
+    qtbot.waitUntil(lambda: page.banner.isVisible() and "fails its check" in page.banner.text(), timeout=60000)
+    assert "tables/top_helpers.csv" in page.banner.text()
+    assert not page.ctx.ws.readonly
+    assert not [w for w in page.findChildren(QMessageBox) if w.isVisible()]
+
+
+def test_the_platform_and_channel_filters_reach_the_report(page, qtbot, tmp_path):
+    from openpyxl import load_workbook
+
+    page.platform.setCurrentIndex(page.platform.findData("discord"))
+    labels = [page.channel.itemText(i) for i in range(page.channel.count())]
+    assert labels[0] == "All channels" and "#help" in labels and not any("slack" in x for x in labels)
+    page.channel.setCurrentIndex(page.channel.findText("#help"))
+    out = tmp_path / "help.xlsx"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.export_to(str(out), "xlsx")
+    summary = [r for r in load_workbook(out)["Summary"].iter_rows(values_only=True)]
+    assert any(r[0] == "Filters" and "discord" in r[1] and "#help" in r[1] for r in summary)
+    channels = {r[1] for r in list(load_workbook(out)["activity_by_channel"].iter_rows(values_only=True))[1:]}
+    assert channels == {"discord #help"}
+
+
+def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, community_db, copy_db, tmp_path):
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    window = create_window(str(copy_db(community_db()[0])))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        assert "Open audit &pack…" in [a.text() for a in window.file_menu.actions()]
+        page = window.pages["ReportsPage"]
+        window.show_page("ReportsPage")
+        pack = tmp_path / "audit.wbpack"
+        with qtbot.waitSignal(page.export_finished, timeout=120000):
+            page.create_pack(str(pack), with_workspace=True)
+        with qtbot.waitSignal(page.pack_opened, timeout=60000):
+            page.open_pack(str(pack))
+        assert window.ctx.ws.readonly and "(read-only)" in window.windowTitle()
+        if "DashboardPage" in window.pages:
+            assert window.current_page() is window.pages["DashboardPage"]
+    finally:
+        window.ctx.pool.waitForDone(30000)
+        window.ctx.ws.close()

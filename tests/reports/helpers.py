@@ -1,0 +1,80 @@
+"""Helpers of the report tests: an in-memory keyring backend (a real backend, kept in a dict), the
+hostile names planted in reports, and readers of reports the way a person's tools read them."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import keyring.backend
+import pytest
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend that keeps passwords in memory for the length of a test."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        import keyring.errors
+
+        if (service, username) not in self.store:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.store[(service, username)]
+
+
+HOSTILE_NAMES = ['<script>alert("x")</script>', '=HYPERLINK("http://evil.example","click")',
+                 "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                 "\u202eevil\u202c name", "\tTabbed", '<img src=x onerror="alert(1)">',
+                 'Robert"); DROP TABLE members;--', "\u200b=1+1"]
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF through pdftotext (poppler), as a person's PDF viewer shows it."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    proc = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def pdf_streams(data: bytes) -> list[bytes]:
+    """Every stream of a PDF, inflated where it is compressed."""
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        raw = m.group(1)
+        try:
+            out.append(zlib.decompress(raw))
+        except zlib.error:
+            out.append(raw)
+    return out
+
+
+def all_bytes(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """The bytes of a file and, recursively, of every member of it that is a zip or a PDF."""
+    out = [(name, data)]
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                out += all_bytes(f"{name}/{info.filename}", z.read(info))
+    elif data[:5] == b"%PDF-":
+        out += [(f"{name}#stream{i}", s) for i, s in enumerate(pdf_streams(data))]
+    return out
+
+
+def read_pack(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}

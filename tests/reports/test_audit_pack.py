@@ -1,0 +1,184 @@
+"""Audit packs: a manifest a client can check, hashes that catch one changed byte, pseudonymized packs
+that hold no personal data, and a workspace copy that opens read-only."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from workbench.errors import WorkbenchError
+from workbench.reports.build import prepare_report
+from workbench.reports.pack import WORKSPACE_MEMBER, extract_pack, verify_pack, write_pack
+from workbench.reports.pseudonymize import load_key, workspace_identifiers
+from workbench.store.models import Activity, ImportFile
+from workbench.workspace import Workspace
+
+from .helpers import all_bytes, pdf_text, read_pack
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def source(community_db):
+    path, truth = community_db()
+    return path, truth
+
+
+def _pack(path, out, *, key=None, with_workspace=False):
+    ws = Workspace.open(path, readonly=True)
+    try:
+        report = prepare_report(ws, key=key)
+        return write_pack(ws, report, out, with_workspace=with_workspace), report
+    finally:
+        ws.close()
+
+
+def test_the_manifest_names_every_source_file_run_and_member(source, tmp_path):
+    path, _ = source
+    result, report = _pack(path, tmp_path / "audit.wbpack")
+    members = read_pack(result.path)
+    manifest = json.loads(members["manifest.json"])
+    assert set(manifest["members"]) == set(members) - {"manifest.json", "manifest.json.sha256"}
+    assert {"report/report.html", "report/report.pdf", "tables/tables.xlsx", "tables/figures.csv"} <= set(members)
+    ws = Workspace.open(path, readonly=True)
+    with ws.session() as s:
+        files = s.scalars(select(ImportFile)).all()
+        expected = {(f.name, f.size, f.sha256) for f in files}
+    ws.close()
+    listed = {(f["name"], f["size"], f["sha256"]) for run in manifest["imports"] for f in run["files"]}
+    assert listed == expected and len(listed) >= 3
+    run = manifest["imports"][0]
+    assert run["added"] > 0 and "problems" in run and run["counts"]
+    assert manifest["period"] == report.period and manifest["app"]["version"]
+    assert "ttfr" in manifest["metrics"]["definitions"]
+    assert manifest["figures"]["active_people"]["value"] == report.figure("active_people").value
+    assert verify_pack(result.path).ok
+
+
+def _rewrite(src, dest, change):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, change(info.filename, zin.read(info)))
+
+
+def test_one_changed_byte_of_the_report_fails_the_check_naming_the_file(source, tmp_path):
+    path, _ = source
+    result, _ = _pack(path, tmp_path / "audit.wbpack")
+    changed = tmp_path / "changed.wbpack"
+
+    def flip(name, data):
+        if name != "report/report.html":
+            return data
+        i = data.index(b"Headline figures")
+        return data[:i] + b"h" + data[i + 1:]
+    _rewrite(result.path, changed, flip)
+    check = verify_pack(changed)
+    assert not check.ok
+    assert [name for name, _ in check.problems] == ["report/report.html"]
+    assert "report/report.pdf" in check.checked
+
+
+def test_a_changed_manifest_fails_the_check(source, tmp_path):
+    path, _ = source
+    result, _ = _pack(path, tmp_path / "audit.wbpack")
+    changed = tmp_path / "changed.wbpack"
+
+    def edit(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["figures"]["active_people"]["value"] += 100
+        return json.dumps(manifest).encode()
+    _rewrite(result.path, changed, edit)
+    check = verify_pack(changed)
+    assert not check.ok and [name for name, _ in check.problems] == ["manifest.json"]
+
+
+def test_a_byte_changed_inside_the_zip_itself_is_caught_too(source, tmp_path):
+    path, _ = source
+    result, _ = _pack(path, tmp_path / "audit.wbpack")
+    data = bytearray(result.path.read_bytes())
+    with zipfile.ZipFile(result.path) as z:
+        info = z.getinfo("report/report.html")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x01
+    broken = tmp_path / "broken.wbpack"
+    broken.write_bytes(bytes(data))
+    check = verify_pack(broken)
+    assert not check.ok and [name for name, _ in check.problems] == ["report/report.html"]
+
+
+def test_a_pack_with_the_workspace_opens_read_only(source, tmp_path):
+    path, _ = source
+    result, _ = _pack(path, tmp_path / "audit.wbpack", with_workspace=True)
+    assert WORKSPACE_MEMBER in result.members
+    opened = extract_pack(result.path, tmp_path / "opened")
+    ws = Workspace.open(opened.workspace, readonly=True)
+    try:
+        original = Workspace.open(path, readonly=True)
+        assert ws.counts() == original.counts()
+        original.close()
+        with pytest.raises(WorkbenchError, match="read-only"):
+            ws.set_setting("x", 1)
+    finally:
+        ws.close()
+    assert "Community health report" in opened.report_html
+
+
+def test_a_pseudonymized_pack_holds_no_name_handle_email_platform_id_or_message_text(source, tmp_path,
+                                                                                      memory_keyring):
+    path, truth = source
+    key = load_key()
+    result, report = _pack(path, tmp_path / "client.wbpack", key=key)
+    ws = Workspace.open(path, readonly=True)
+    try:
+        identifiers = workspace_identifiers(ws)
+        with ws.connect() as conn:
+            texts = [t for t in conn.execute(select(Activity.text).where(Activity.text.contains("?"))).scalars()
+                     if len(t) >= 30]
+    finally:
+        ws.close()
+    identifiers |= {p["email"] for p in truth["people"] if p.get("email")}
+    assert len(identifiers) > 1000 and len(texts) > 100
+    raw = result.path.read_bytes()
+    pieces = all_bytes("client.wbpack", raw)
+    if shutil.which("pdftotext"):  # the PDF's text as a viewer shows it (its streams hold glyph ids)
+        pieces.append(("report.pdf text", pdf_text(read_pack(result.path)["report/report.pdf"]).encode()))
+    assert len(pieces) > 15
+    leaks = []
+    for where, data in pieces:
+        text = data.decode("utf-8", "replace")
+        leaks += [(where, i) for i in identifiers if i in text]
+        leaks += [(where, t[:30]) for t in texts[:2000] if t[:30] in text]
+    assert not leaks, leaks[:10]
+    assert key.key not in raw and key.key.decode() not in "".join(p[1].decode("utf-8", "replace") for p in pieces)
+    helpers = read_pack(result.path)["tables/top_helpers.csv"].decode("utf-8-sig")
+    assert helpers.count("Member ") >= 10
+    assert json.loads(read_pack(result.path)["manifest.json"])["pseudonymized"] is True
+    assert WORKSPACE_MEMBER not in result.members
+
+
+def test_the_same_person_keeps_the_same_pseudonym_across_reports(source, memory_keyring):
+    path, _ = source
+    ws = Workspace.open(path, readonly=True)
+    try:
+        a = prepare_report(ws, key=load_key())
+        b = prepare_report(ws, key=load_key())
+        other = prepare_report(ws, key=load_key(one_off=True))
+    finally:
+        ws.close()
+    names_a = a.table("top_helpers").frame["name"].tolist()
+    assert names_a == b.table("top_helpers").frame["name"].tolist()
+    assert all(n.startswith("Member ") for n in names_a)
+    assert set(names_a).isdisjoint(other.table("top_helpers").frame["name"])
+    assert "excerpt" not in a.table("unanswered").frame.columns
+
+
+def test_a_pseudonymized_pack_never_holds_the_workspace(source, tmp_path):
+    path, _ = source
+    with pytest.raises(WorkbenchError, match="cannot hold a copy of the workspace"):
+        _pack(path, tmp_path / "x.wbpack", key=load_key(one_off=True), with_workspace=True)
+    assert not (tmp_path / "x.wbpack").exists()

@@ -1,0 +1,51 @@
+"""The demo workspace's report: its champion programme and recognitions, plainly and pseudonymized."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench.demo import build_demo
+from workbench.metrics.filters import Filters
+from workbench.reports.build import prepare_report
+from workbench.reports.pseudonymize import PseudonymKey
+from workbench.store.models import ChampionStatus, Person, Recognition
+from workbench.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    ws = Workspace.open(path)
+    build_demo(ws)
+    yield ws
+    ws.close()
+
+
+def test_the_report_lists_the_programme_as_the_workspace_records_it(demo):
+    report = prepare_report(demo)
+    table = report.table("champion_programme").frame
+    with demo.session() as s:
+        last = select(func.max(ChampionStatus.id)).group_by(ChampionStatus.person_id)
+        stages = dict(s.execute(select(ChampionStatus.person_id, ChampionStatus.stage)
+                                .where(ChampionStatus.id.in_(last))).all())
+        names = dict(s.execute(select(Person.id, Person.display_name)).all())
+    assert len(stages) >= 4
+    assert dict(zip(table["person_id"], table["stage"])) == stages
+    assert set(table["name"]) == {names[p] for p in stages}
+    assert list(table["stage"]).index("champion") == 0  # champions first
+
+
+def test_recognitions_of_the_period_and_their_pseudonymized_form(demo):
+    with demo.session() as s:
+        first, last = s.execute(select(func.min(Recognition.given_at), func.max(Recognition.given_at))).one()
+        notes = set(s.scalars(select(Recognition.note)))
+    f = Filters(start=first.date(), end=last.date())
+    plain = prepare_report(demo, f).table("recognitions").frame
+    assert len(plain) >= 2 and set(plain["note"]) <= notes
+    hidden = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).table("recognitions").frame
+    assert len(hidden) == len(plain)
+    assert "note" not in hidden.columns and "person_id" not in hidden.columns
+    assert all(n.startswith("Member ") for n in hidden["name"])
+    assert not set(hidden["given_by"]) & set(plain["given_by"])

@@ -1,0 +1,190 @@
+"""Reports in every format, from a workspace full of hostile names: they open offline, show their
+charts, escape every value, and no spreadsheet cell starts a formula."""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+from openpyxl import load_workbook
+
+from workbench.reports.build import prepare_report
+from workbench.reports.formats import write_report
+from workbench.reports.safe import FORMULA_STARTS, display
+from workbench.workspace import Workspace
+
+from .helpers import HOSTILE_NAMES, pdf_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def rendered(hostile_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    ws = Workspace.open(hostile_db, readonly=True)
+    try:
+        report = prepare_report(ws)
+    finally:
+        ws.close()
+    paths = {f: write_report(report, f, out / ("tables" if f == "csv" else f"report.{f}"))
+             for f in ("html", "pdf", "xlsx", "csv")}
+    return report, paths
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(tag, k, v or "") for k, v in attrs]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        (self.styles if self._in_style else self.text).append(data)
+
+
+def _formula_cells(values):
+    bad = []
+    for v in values:
+        if isinstance(v, str) and v and v[0] in FORMULA_STARTS:
+            try:
+                float(v)
+            except ValueError:
+                bad.append(v)
+    return bad
+
+
+def test_the_html_asks_for_nothing_outside_the_file_and_runs_no_script(rendered):
+    report, paths = rendered
+    page = paths["html"].read_text(encoding="utf-8")
+    p = _Collect()
+    p.feed(page)
+    assert "script" not in p.tags and "iframe" not in p.tags and "object" not in p.tags
+    assert "img" not in p.tags  # hostile <img onerror> names are text, charts are inline SVG
+    assert not [a for a in p.attrs if a[1].lower().startswith("on")]
+    urls = [v for tag, k, v in p.attrs if k.lower() in ("src", "href", "xlink:href", "action", "poster")]
+    import re
+    urls += re.findall(r"url\(([^)]*)\)", page)
+    assert not [u for u in urls if re.match(r"\s*['\"]?\s*(https?:)?//", u)], urls
+    assert p.tags.count("svg") >= 6  # the charts
+    assert "default-src 'none'" in page
+
+
+def test_hostile_names_are_shown_as_the_text_they_are(rendered):
+    report, paths = rendered
+    p = _Collect()
+    p.feed(paths["html"].read_text(encoding="utf-8"))
+    shown = "".join(p.text)
+    helpers = report.table("top_helpers").frame
+    planted = [n for n in HOSTILE_NAMES if n in set(helpers["name"])]
+    assert len(planted) >= 8
+    for name in planted:
+        assert display(name).strip() in shown
+    assert "evil name" in shown and "\u202e" not in paths["html"].read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in paths["html"].read_text(encoding="utf-8")
+
+
+def test_no_xlsx_cell_starts_a_formula_and_the_names_are_kept(rendered):
+    report, paths = rendered
+    wb = load_workbook(paths["xlsx"])
+    values = []
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+                values.append(c.value)
+    assert not _formula_cells(values)
+    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in values
+    assert '<script>alert("x")</script>' in values
+    assert {"Summary", "top_helpers", "unanswered", "retention", "dau_wau_mau"} <= set(wb.sheetnames)
+
+
+def test_no_csv_cell_starts_a_formula(rendered):
+    report, paths = rendered
+    files = sorted(paths["csv"].glob("*.csv"))
+    assert {f.name for f in files} >= {"figures.csv", "top_helpers.csv", "unanswered.csv", "dau_wau_mau.csv"}
+    values = []
+    for f in files:
+        with open(f, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                values += row
+    assert not _formula_cells(values)
+    assert "'+cmd|' /C calc'!A0" in values
+
+
+def test_the_xlsx_holds_the_report_numbers(rendered):
+    report, paths = rendered
+    wb = load_workbook(paths["xlsx"])
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[:2] == ("figure", "label"))
+    sheet = {r[0]: (r[2], r[3]) for r in rows[start + 1:] if r[0]}
+    for f in report.figures:
+        assert sheet[f.key] == pytest.approx((f.value, f.previous), rel=1e-12)  # spreadsheets keep 15 digits
+    dau = report.table("dau_wau_mau").frame
+    got = list(wb["dau_wau_mau"].iter_rows(values_only=True))
+    assert list(got[0]) == list(dau.columns)
+    assert [r[1] for r in got[1:]] == dau["dau"].tolist()
+
+
+def test_the_pdf_has_a_title_page_page_numbers_and_the_tables(rendered):
+    report, paths = rendered
+    data = paths["pdf"].read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = pdf_text(data)
+    pages = text.split("\f")
+    assert "Community health report" in pages[0] and "Headline figures" in pages[0]
+    assert f"page 2 of {len([p for p in pages if p.strip()])}" in pages[1]
+    assert "Top helpers" in text and "Unanswered questions" in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
+def test_the_pdf_renders_to_pages_with_charts(rendered, tmp_path):
+    from PIL import Image
+
+    report, paths = rendered
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(paths["pdf"]), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) >= 5
+    assert _blue_pixels(Image.open(pages[1])) > 200  # the charts of page 2, in the palette's blue
+
+
+def _blue_pixels(img) -> int:
+    import numpy as np
+
+    px = np.asarray(img.convert("RGB"), dtype=int).reshape(-1, 3)
+    return int((np.abs(px - np.array([0x00, 0x72, 0xB2])) < 40).all(axis=1).sum())
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
+def test_chromium_shows_the_charts_and_the_page_requests_nothing(rendered, tmp_path):
+    import json
+
+    from PIL import Image
+
+    report, paths = rendered
+    shot, netlog = tmp_path / "r.png", tmp_path / "net.json"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2400", f"--log-net-log={netlog}",
+                    f"--screenshot={shot}", paths["html"].as_uri()], capture_output=True, timeout=120, check=True)
+    assert _blue_pixels(Image.open(shot)) > 2000
+    log = json.loads(netlog.read_text())
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    # Requests the page makes carry its origin as initiator; the browser's own carry "not an origin".
+    from_page = [e["params"]["url"] for e in log["events"] if e["type"] == start_job
+                 and e.get("params", {}).get("url") and e["params"].get("initiator") != "not an origin"]
+    assert from_page == []

@@ -1,0 +1,178 @@
+"""``workbench report`` and ``workbench pack``: reports in HTML, PDF, XLSX, CSV, and audit packs."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from ..errors import KeyringUnavailable, WorkbenchError
+from .common import add_workspace_arg, open_workspace, print_json
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-01") from None
+
+
+def _add_period_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day (default: 90 days before --to)")
+    p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day (default: the day of the latest activity)")
+    p.add_argument("--platform", action="append", default=[], metavar="NAME",
+                   help="only this platform (repeat, or separate with commas)")
+    p.add_argument("--channel", action="append", default=[], metavar="NAME",
+                   help="only this channel, by name or id (repeatable)")
+    p.add_argument("--timezone", metavar="ZONE",
+                   help="reporting time zone for days (default: the workspace setting reporting.timezone, or UTC)")
+
+
+def _add_pseudonym_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pseudonymize", action="store_true",
+                   help="replace names, handles, e-mails and platform ids by stable pseudonyms and leave out message text")
+    p.add_argument("--key-from-env", metavar="VAR",
+                   help="read the pseudonym key from this environment variable instead of the OS keyring")
+    p.add_argument("--no-pseudonym-key-storage", action="store_true",
+                   help="use a one-off pseudonym key, kept nowhere (pseudonyms will not match other reports')")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="write a community health report (HTML, PDF, XLSX, or a folder of CSV files)")
+    add_workspace_arg(p)
+    _add_period_args(p)
+    p.add_argument("--format", default="html", choices=["html", "pdf", "xlsx", "csv"], help="default: html")
+    p.add_argument("--out", required=True, metavar="PATH", help="the file to write (a folder for csv)")
+    p.add_argument("--title", metavar="TEXT", help="the report's title")
+    _add_pseudonym_args(p)
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(func=run_report)
+
+    p = sub.add_parser("pack", help="write an audit pack (.wbpack), or check one: workbench pack verify FILE")
+    p.add_argument("action", nargs="?", choices=["verify"], help="verify: check every hash of the pack FILE")
+    p.add_argument("file", nargs="?", metavar="FILE", help="the pack to verify")
+    add_workspace_arg(p)
+    _add_period_args(p)
+    p.add_argument("--out", metavar="FILE", help="the audit pack to write (.wbpack)")
+    p.add_argument("--title", metavar="TEXT", help="the report's title")
+    p.add_argument("--with-workspace", action="store_true", help="include a read-only copy of the workspace")
+    _add_pseudonym_args(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=run_pack)
+
+
+def filters_from_args(ws, args: argparse.Namespace):  # noqa: ANN001, ANN201 - a Filters
+    from ..metrics.filters import Filters, zone
+    from ..reports.channels import resolve_channels
+
+    f = Filters.default_for(ws)
+    if args.timezone:
+        zone(args.timezone)
+        f = Filters(start=f.start, end=f.end, tz=args.timezone)
+    end = args.end or f.end
+    start = args.start or (end - dt.timedelta(days=89) if end else None)
+    if start and end and start > end:
+        raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
+    platforms = tuple(dict.fromkeys(p.strip().lower() for arg in args.platform for p in arg.split(",") if p.strip()))
+    channels = resolve_channels(ws, args.channel, platforms) if args.channel else ()
+    return Filters(start=start, end=end, platforms=platforms, channels=channels, tz=f.tz)
+
+
+def pseudonym_key(args: argparse.Namespace):  # noqa: ANN201 - a PseudonymKey or None
+    from ..reports.pseudonymize import load_key
+
+    if not args.pseudonymize:
+        if args.key_from_env or args.no_pseudonym_key_storage:
+            raise WorkbenchError("--key-from-env and --no-pseudonym-key-storage go with --pseudonymize.")
+        return None
+    try:
+        key = load_key(from_env=args.key_from_env, one_off=args.no_pseudonym_key_storage)
+    except KeyringUnavailable as exc:
+        raise WorkbenchError(
+            "No keyring is available on this machine to keep the pseudonym key: pass --key-from-env VAR to read "
+            "the key from the environment variable VAR, or --no-pseudonym-key-storage to use a one-off key for "
+            "this report (its pseudonyms will not match other reports').", details=exc.details) from exc
+    if not key.stable:
+        print("workbench: a one-off pseudonym key was used; its pseudonyms will not match other reports'.",
+              file=sys.stderr)
+    return key
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from ..reports.build import prepare_report
+    from ..reports.formats import write_report
+
+    key = pseudonym_key(args)
+    t0 = time.perf_counter()
+    ws = open_workspace(args, readonly=True, create=False)
+    try:
+        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
+    finally:
+        ws.close()
+    out = write_report(report, args.format, args.out)
+    seconds = time.perf_counter() - t0
+    info = {"path": str(out), "format": args.format, "bytes": _size(out), "seconds": round(seconds, 2),
+            "period": report.period, "pseudonymized": report.pseudonymized}
+    if args.json:
+        print_json(info)
+    else:
+        print(f"{out} ({info['bytes']:,} bytes, {report.period_text()}, {seconds:.1f}s)")
+    return 0
+
+
+def run_pack(args: argparse.Namespace) -> int:
+    if args.action == "verify":
+        return run_verify(args)
+    if args.file:
+        raise WorkbenchError(f"Unexpected {args.file!r}: write a pack with --out FILE, or check one with "
+                             "`workbench pack verify FILE`.")
+    if not args.out:
+        raise WorkbenchError("Name the audit pack to write with --out FILE (or check one with `workbench pack verify FILE`).")
+    from ..reports.build import prepare_report
+    from ..reports.pack import write_pack
+
+    if args.pseudonymize and args.with_workspace:
+        raise WorkbenchError("A pseudonymized audit pack cannot hold a copy of the workspace (it holds everyone's "
+                             "personal data); leave out --with-workspace or --pseudonymize.")
+    key = pseudonym_key(args)
+    t0 = time.perf_counter()
+    ws = open_workspace(args, readonly=True, create=False)
+    try:
+        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
+        result = write_pack(ws, report, Path(args.out), with_workspace=args.with_workspace)
+    finally:
+        ws.close()
+    info = {"path": str(result.path), "bytes": result.size, "members": sorted(result.members),
+            "seconds": round(time.perf_counter() - t0, 2), "pseudonymized": report.pseudonymized}
+    if args.json:
+        print_json(info)
+    else:
+        print(f"{result.path} ({result.size:,} bytes, {len(result.members) + 1} files, {report.period_text()})")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from ..reports.pack import verify_pack
+
+    if not args.file:
+        raise WorkbenchError("Name the audit pack to check: workbench pack verify FILE.")
+    result = verify_pack(Path(args.file))
+    if args.json:
+        print_json({"ok": result.ok, "checked": result.checked,
+                    "problems": [{"file": n, "problem": w} for n, w in result.problems]})
+    else:
+        for name, what in result.problems:
+            print(f"FAILED  {name} {what}")
+        if result.ok:
+            print(f"OK  {len(result.checked)} files match the manifest of {Path(args.file).name}.")
+        else:
+            print(f"{Path(args.file).name}: {len(result.problems)} of {len(result.problems) + len(result.checked)} "
+                  "files do not match the manifest.", file=sys.stderr)
+    return 0 if result.ok else 1

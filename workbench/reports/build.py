@@ -1,0 +1,309 @@
+"""Build a ``ReportData`` from the workspace: the metrics of a period and the previous period, the
+dashboard's tables and charts, the champion programme, and where the data came from."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from ..history import import_runs
+from ..metrics.filters import Filters
+from ..store.models import Channel, Setting
+from .data import Chart, ReportData, Table, make_figures
+from .programme import programme_frame, recognitions_frame
+
+TOP_ROWS = 50
+TEXT_LIMIT = 240
+
+
+def _frame(obj: Any) -> pd.DataFrame:
+    """A DataFrame from what an API hands back: a frame, a list of records or dataclasses."""
+    if obj is None:
+        return pd.DataFrame()
+    if isinstance(obj, pd.DataFrame):
+        df = obj.copy()
+    else:
+        rows = []
+        for item in list(obj):
+            if dataclasses.is_dataclass(item):
+                rows.append(dataclasses.asdict(item))
+            elif isinstance(item, dict):
+                rows.append(dict(item))
+            elif hasattr(item, "_asdict"):
+                rows.append(item._asdict())
+            else:
+                rows.append({"value": item})
+        df = pd.DataFrame(rows)
+    if not isinstance(df.index, pd.RangeIndex):
+        df = df.rename_axis(df.index.name or "row").reset_index()
+    df.columns = [str(c) for c in df.columns]
+    # Flatten dict-valued columns (a score's components) into columns of their own.
+    for col in list(df.columns):
+        if len(df) and df[col].map(lambda v: isinstance(v, dict)).all():
+            parts = pd.json_normalize(df[col].tolist()).add_prefix(f"{col}.")
+            parts.index = df.index
+            df = pd.concat([df.drop(columns=[col]), parts], axis=1)
+        elif len(df) and df[col].map(lambda v: isinstance(v, (list, tuple, set))).any():
+            df[col] = df[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple, set)) else v)
+    return df
+
+
+def _local_naive(df: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Aware datetimes as naive wall time of the reporting zone (spreadsheets have no zones)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_convert(tz).dt.tz_localize(None)
+        elif s.dtype == object and len(s) and isinstance(s.dropna().iloc[0] if s.notna().any() else None, dt.datetime):
+            conv = pd.to_datetime(s, utc=True, errors="coerce")
+            out[col] = conv.dt.tz_convert(tz).dt.tz_localize(None)
+    return out
+
+
+def _truncate_text(df: pd.DataFrame) -> pd.DataFrame:
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].map(lambda v: v[:TEXT_LIMIT] + "…" if isinstance(v, str) and len(v) > TEXT_LIMIT else v)
+    return df
+
+
+X_NAMES = ("day", "date", "week", "month", "period", "cohort", "bucket")
+CATEGORY_NAMES = ("platform", "channel", "channel_name", "series", "level", "name")
+
+
+def _x_column(df: pd.DataFrame) -> str | None:
+    for name in X_NAMES:
+        if name in df.columns:
+            return name
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col]):
+            return col
+    return None
+
+
+def series_frame(df: pd.DataFrame, *, x: str | None = None, category: str | None = None,
+                 value: str | None = None) -> pd.DataFrame:
+    """A wide frame for a chart (index: x, one column per series) from a long or wide table."""
+    if df is None or df.empty:
+        return pd.DataFrame()
+    x = x or _x_column(df)
+    if x is None:
+        return pd.DataFrame()
+    numeric = [c for c in df.columns if c != x and pd.api.types.is_numeric_dtype(df[c])
+               and not c.endswith("_id") and c != "id"]
+    category = category or next((c for c in CATEGORY_NAMES if c in df.columns and c != x), None)
+    if category is not None and numeric:
+        value = value or numeric[0]
+        wide = df.pivot_table(index=x, columns=category, values=value, aggfunc="sum", fill_value=0)
+        wide.columns = [str(c) for c in wide.columns]
+    else:
+        wide = df.set_index(x)[numeric]
+    return wide.sort_index()
+
+
+def heatmap_frame(df: pd.DataFrame, *, row: str, col: str, value: str | None = None) -> pd.DataFrame:
+    if df is None or df.empty:
+        return pd.DataFrame()
+    if row in df.columns and col in df.columns:
+        value = value or next(c for c in df.columns if c not in (row, col) and pd.api.types.is_numeric_dtype(df[c]))
+        return df.pivot_table(index=row, columns=col, values=value, aggfunc="sum")
+    if row in df.columns:
+        return df.set_index(row).select_dtypes(include=[np.number])
+    return df.select_dtypes(include=[np.number])
+
+
+def _dashboard(ws, f: Filters):  # noqa: ANN001, ANN202
+    from ..metrics.dashboard import compute_dashboard
+
+    return compute_dashboard(ws, f)
+
+
+def _champions(ws, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    try:
+        from ..champions.recognition import recognition_gap
+        from ..champions.score import candidates
+    except ImportError:
+        return pd.DataFrame(), pd.DataFrame()
+    return _frame(candidates(ws, limit=limit)), _frame(recognition_gap(ws))
+
+
+def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
+    parts = [", ".join(f.platforms) if f.platforms else "all platforms"]
+    if f.channels:
+        with ws.connect() as conn:
+            names = conn.execute(select(Channel.name).where(Channel.id.in_(list(f.channels)))).scalars().all()
+        parts.append("channels " + ", ".join(f"#{n}" for n in sorted(names)))
+    else:
+        parts.append("all channels")
+    parts.append(f"times in {f.tz}")
+    return "; ".join(parts)
+
+
+def provenance_frame(ws) -> pd.DataFrame:  # noqa: ANN001
+    rows = []
+    for r in reversed(import_runs(ws)):
+        rows.append({"run": r.id, "started": r.started_at.replace(tzinfo=None) if r.started_at else None,
+                     "files": len(r.files), "file_names": ", ".join(f.name for f in r.files),
+                     "formats": r.formats, "read": r.read, "added": r.added, "updated": r.updated,
+                     "skipped": r.skipped, "problems": r.problem_count})
+    return pd.DataFrame(rows, columns=["run", "started", "files", "file_names", "formats", "read", "added",
+                                       "updated", "skipped", "problems"])
+
+
+def workspace_settings(ws) -> dict[str, Any]:  # noqa: ANN001
+    with ws.session() as s:
+        return {row.key: row.value for row in s.scalars(select(Setting).order_by(Setting.key))}
+
+
+def build_report(ws, filters: Filters | None = None, *, title: str | None = None,  # noqa: ANN001
+                 progress=None, cancel=None) -> ReportData:  # noqa: ANN001
+    """Everything a report shows, for ``filters`` (default: the last 90 days of data)."""
+    from ..errors import ImportCancelled
+
+    def step(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise ImportCancelled("The report was cancelled.")
+        if progress is not None:
+            progress(fraction, message)
+
+    f = filters or Filters.default_for(ws)
+    step(0.05, "Computing the period's metrics")
+    d = _dashboard(ws, f)
+    head = dict(getattr(d, "headline", {}) or {})
+    prev = getattr(d, "previous", None)
+    if prev is None:
+        prev = getattr(d, "previous_headline", None)
+    prev_filters = f.previous() if f.start and f.end else None
+    if prev is None and prev_filters is not None:
+        from ..metrics import headline
+        prev = headline(ws, prev_filters)
+    step(0.55, "Reading the champion programme")
+    cands, gap = _champions(ws, TOP_ROWS)
+    tz = f.tz
+
+    def frame(name: str) -> pd.DataFrame:
+        df = getattr(d, name, None)
+        if name == "hour_weekday" and isinstance(df, pd.DataFrame) and df.index.name is None:
+            df = df.rename_axis("weekday")
+        return _local_naive(_frame(df), tz)
+
+    tables = [
+        Table("dau_wau_mau", "Daily, weekly and monthly active people", "trends", frame("dau_wau_mau"), show=False),
+        Table("new_people", "New people", "trends", frame("new_people"), show=False),
+        Table("activity_by_platform", "Activity by platform", "trends", frame("activity_by_platform"), show=False),
+        Table("activity_by_channel", "Activity by channel", "trends", frame("activity_by_channel"), show=False),
+        Table("hour_weekday", "Activity by hour and weekday", "trends", frame("hour_weekday"), show=False),
+        Table("retention", "Retention cohorts", "retention", frame("retention")),
+        Table("ttfr_weekly", "Time to first response by week", "support", frame("ttfr_weekly"), show=False),
+        Table("unanswered", "Unanswered questions (oldest first)", "support",
+              _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
+        Table("top_helpers", "Top helpers", "people", frame("top_helpers").head(TOP_ROWS)),
+        Table("level_movement", "Engagement level movement", "people", frame("level_movement")),
+        Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS)),
+        Table("recognition_gap", "Recognition gap: strong contributors not thanked in 180 days", "champions",
+              _local_naive(gap, tz).head(TOP_ROWS)),
+        Table("champion_programme", "The champion programme", "champions", programme_frame(ws, f)),
+        Table("recognitions", "Recognitions given in the period", "champions", recognitions_frame(ws, f)),
+        Table("import_runs", "Import runs", "provenance", provenance_frame(ws)),
+    ]
+    step(0.75, "Preparing the charts")
+    charts = make_charts({t.key: t.frame for t in tables})
+    name = ws.name
+    return ReportData(
+        title=title or "Community health report",
+        workspace=name,
+        period=f.as_dict(),
+        previous_period=prev_filters.as_dict() if prev_filters else None,
+        filters_text=filters_text(ws, f),
+        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        figures=make_figures(head, prev),
+        tables=tables,
+        charts=charts,
+        settings=workspace_settings(ws),
+    )
+
+
+def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
+    out: list[Chart] = []
+
+    def add(key: str, title: str, section: str, kind: str, frame: pd.DataFrame, **kw: Any) -> None:
+        if frame is not None and not frame.empty:
+            out.append(Chart(key, title, section, kind, frame, **kw))
+
+    dwm = series_frame(frames["dau_wau_mau"]).rename(columns=SERIES_NAMES)
+    add("dau_wau_mau", "Active people: daily, weekly (7 days), monthly (28 days)", "trends", "line", dwm,
+        y_label="people")
+    add("new_people", "New people per week", "trends", "bar", weekly(series_frame(frames["new_people"])),
+        y_label="people")
+    add("activity_by_platform", "Activity by platform (per week)", "trends", "area",
+        weekly(series_frame(frames["activity_by_platform"], category="platform")), y_label="activities")
+    ch = frames["activity_by_channel"]
+    label = next((c for c in ("channel", "channel_name", "name") if c in ch.columns), None)
+    value = next((c for c in ch.columns if c != label and pd.api.types.is_numeric_dtype(ch[c])
+                  and not str(c).endswith("id")), None)
+    if label and value:
+        top = ch.groupby(label)[value].sum().sort_values(ascending=False).head(12).to_frame(value)
+        top.index = top.index.map(str)
+        add("activity_by_channel", "Busiest channels", "trends", "barh", top.iloc[::-1], y_label="activities")
+    add("hour_weekday", "When people are active (hour of day by weekday)", "trends", "heatmap",
+        heatmap_frame(frames["hour_weekday"], row="weekday", col="hour"))
+    ret = frames["retention"]
+    if not ret.empty:
+        k = next((c for c in ("month", "months_since", "k", "offset", "age") if c in ret.columns), None)
+        value = next((c for c in ("share", "rate", "percent", "retained") if c in ret.columns), None)
+        rf = heatmap_frame(ret, row="cohort", col=k or "", value=value)
+        if value == "percent" or (not rf.empty and float(np.nanmax(rf.to_numpy(dtype=float))) > 1.0):
+            rf = rf / 100.0
+        add("retention", "Retention: share of each monthly cohort active k months later", "retention", "heatmap",
+            rf, percent=True)
+    add("ttfr_weekly", "Time to first response by week (hours)", "support", "line",
+        _hours(series_frame(frames["ttfr_weekly"])), y_label="hours")
+    lm = frames["level_movement"]
+    if not lm.empty and "level" in lm.columns:
+        add("level_movement", "Engagement level movement", "people", "barh",
+            lm.set_index("level").select_dtypes(include=[np.number]).drop(
+                columns=[c for c in ("people", "total", "size") if c in lm.columns]), y_label="people")
+    return out
+
+
+SERIES_NAMES = {"dau": "daily", "wau": "weekly", "mau": "monthly"}
+
+
+def weekly(df: pd.DataFrame) -> pd.DataFrame:
+    """Daily counts summed by ISO week (weeks start on Monday) when there are too many days to read."""
+    if df.empty or len(df) <= 45:
+        return df
+    try:
+        idx = pd.DatetimeIndex(df.index)
+    except (TypeError, ValueError):
+        return df
+    out = df.copy()
+    out.index = idx
+    weeks = out.resample("W-MON", label="left", closed="left")
+    days = weeks.size()
+    return weeks.sum()[days == 7]  # whole weeks only: a part week at either end would look like a drop
+
+
+def _hours(df: pd.DataFrame) -> pd.DataFrame:
+    if df.empty:
+        return df
+    cols = [c for c in df.columns if str(c).endswith("_s") or "ttfr" in str(c)]
+    keep = cols or list(df.columns)
+    out = df[keep].astype(float) / (3600.0 if cols else 1.0)
+    out.columns = [str(c).removesuffix("_s").replace("_", " ") for c in out.columns]
+    return out
+
+
+def prepare_report(ws, filters: Filters | None = None, *, key=None, title: str | None = None,  # noqa: ANN001
+                   progress=None, cancel=None) -> ReportData:  # noqa: ANN001
+    """``build_report``, pseudonymized with ``key`` (a ``PseudonymKey``) when one is given."""
+    report = build_report(ws, filters, title=title, progress=progress, cancel=cancel)
+    if key is not None:
+        from .privacy import pseudonymize_report
+        report = pseudonymize_report(report, ws, key)
+    return report

@@ -1,0 +1,183 @@
+"""Charts of a report, drawn with matplotlib's object API (no pyplot, no display, thread-safe):
+SVG text for HTML, PNG bytes for PDF and the window's preview.
+
+Colours are the Okabe-Ito palette (told apart by colour-blind people), one colour per platform,
+the same as in the window. Labels are never parsed as math (a ``$`` in a channel name is text).
+"""
+from __future__ import annotations
+
+import io
+import re
+import threading
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .data import Chart
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PLATFORM_COLOURS = {
+    "slack": "#CC79A7", "discord": "#0072B2", "telegram": "#56B4E9", "discourse": "#E69F00",
+    "github": "#555555", "stackexchange": "#D55E00", "mbox": "#009E73", "mattermost": "#F0E442",
+    "rocketchat": "#B2182B", "gitter": "#7F7F7F", "csv": "#999999",
+}
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.edgecolor": "#888888",
+    "svg.fonttype": "none",  # text stays text: small files, selectable, scales with the page
+    "svg.hashsalt": "workbench",  # the same chart gives the same bytes
+    "text.parse_math": False,
+}
+_LOCK = threading.Lock()  # rc_context changes matplotlib's global settings: one chart at a time
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_LABEL_LIMIT = 28
+
+
+def colours(columns: list[str]) -> list[str]:
+    out, i = [], 0
+    for c in columns:
+        if c.lower() in PLATFORM_COLOURS:
+            out.append(PLATFORM_COLOURS[c.lower()])
+        else:
+            out.append(OKABE_ITO[i % len(OKABE_ITO)])
+            i += 1
+    return out
+
+
+def _short(label: object) -> str:
+    text = str(label).replace("_", " ")
+    return text if len(text) <= _LABEL_LIMIT else text[:_LABEL_LIMIT - 1] + "…"
+
+
+def _x_values(index: pd.Index) -> tuple[np.ndarray | pd.Index, bool]:
+    try:
+        if pd.api.types.is_datetime64_any_dtype(index):
+            return pd.DatetimeIndex(index), True
+        if index.dtype == object and len(index):
+            first = index[0]
+            if hasattr(first, "isoformat") or hasattr(first, "to_timestamp"):
+                conv = pd.to_datetime([str(getattr(v, "start_time", v)) for v in index], errors="coerce")
+                if not conv.isna().any():
+                    return conv, True
+    except (TypeError, ValueError):
+        pass
+    return index, False
+
+
+def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(width, height), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        df = chart.frame
+        cols = [str(c) for c in df.columns]
+        palette = colours(cols)
+        if chart.kind == "heatmap":
+            _heatmap(fig, ax, chart)
+        elif chart.kind == "barh":
+            y = np.arange(len(df.index))
+            left = np.zeros(len(df.index))
+            for col, colour, label in zip(df.columns, palette, cols):
+                vals = df[col].astype(float).fillna(0).to_numpy()
+                ax.barh(y, vals, left=left, color=colour, label=_short(label))
+                left += vals
+            ax.set_yticks(y, [_short(v) for v in df.index])
+            ax.grid(axis="y", visible=False)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            if len(cols) > 1:
+                ax.legend(frameon=False, fontsize=8, loc="lower right")
+        else:
+            x, is_date = _x_values(df.index)
+            if chart.kind == "area" and len(cols) > 0:
+                ax.stackplot(x, *[df[c].astype(float).fillna(0).to_numpy() for c in df.columns], colors=palette,
+                             labels=[_short(c) for c in cols], alpha=0.9, linewidth=0)
+            elif chart.kind == "bar":
+                width_days = _bar_width(x) if is_date else 0.8
+                bottom = np.zeros(len(df.index))
+                for col, colour, label in zip(df.columns, palette, cols):
+                    vals = df[col].astype(float).fillna(0).to_numpy()
+                    ax.bar(x, vals, width=width_days, bottom=bottom, color=colour, label=_short(label))
+                    bottom += vals
+            else:
+                for col, colour, label in zip(df.columns, palette, cols):
+                    ax.plot(x, df[col].astype(float).to_numpy(), color=colour, linewidth=1.4, label=_short(label))
+            if is_date:
+                locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+                ax.xaxis.set_major_locator(locator)
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+            ax.yaxis.set_major_formatter(FuncFormatter(
+                (lambda v, _: f"{v:.0%}") if chart.percent else (lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.1f}")))
+            ax.set_ylim(bottom=0)
+            if chart.y_label:
+                ax.set_ylabel(chart.y_label)
+            if len(cols) > 1:
+                ax.legend(frameon=False, fontsize=8, ncols=min(len(cols), 6), loc="lower left",
+                          bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
+        return fig
+
+
+def _bar_width(x) -> float:  # noqa: ANN001
+    if len(x) < 2:
+        return 5.0
+    idx = pd.DatetimeIndex(x)
+    step = float(np.median((idx[1:] - idx[:-1]).total_seconds())) / 86400.0
+    return max(0.8, step * 0.8)
+
+
+def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001
+    df = chart.frame.astype(float)
+    data = df.to_numpy()
+    cmap = matplotlib.colormaps["Blues"]
+    vmax = 1.0 if chart.percent else (np.nanmax(data) if data.size and np.isfinite(data).any() else 1.0)
+    im = ax.imshow(np.ma.masked_invalid(data), aspect="auto", cmap=cmap, vmin=0, vmax=vmax or 1.0,
+                   interpolation="nearest")
+    ax.grid(False)
+    rows = [WEEKDAYS[int(v)] if isinstance(v, (int, np.integer)) and 0 <= int(v) < 7 and len(df.index) == 7
+            else _short(getattr(v, "strftime", lambda _f: v)("%Y-%m") if hasattr(v, "strftime") else v)
+            for v in df.index]
+    ax.set_yticks(np.arange(len(rows)), rows)
+    step = max(1, len(df.columns) // 12)
+    ax.set_xticks(np.arange(0, len(df.columns), step), [str(c) for c in df.columns][::step])
+    if chart.percent and data.size <= 400:
+        for (i, j), v in np.ndenumerate(data):
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6.5,
+                        color="white" if v > 0.55 else "#222222")
+    fig.colorbar(im, ax=ax, shrink=0.85,
+                 format=FuncFormatter((lambda v, _: f"{v:.0%}") if chart.percent else (lambda v, _: f"{v:,.0f}")))
+
+
+_SVG_HEAD = re.compile(r"^.*?(<svg\b)", re.S)
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+
+
+def to_svg(chart: Chart, **kw: float) -> str:
+    """The chart as an ``<svg>`` element to place inline in HTML (no prolog, no metadata)."""
+    with _LOCK:
+        fig = draw(chart, **kw)
+        buf = io.StringIO()
+        with matplotlib.rc_context(RC):
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = _SVG_HEAD.sub(r"\1", buf.getvalue(), count=1)
+    return _SVG_METADATA.sub("", svg)
+
+
+def to_png(chart: Chart, *, dpi: int = 150, **kw: float) -> bytes:
+    with _LOCK:
+        fig = draw(chart, **kw)
+        buf = io.BytesIO()
+        with matplotlib.rc_context(RC):
+            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()

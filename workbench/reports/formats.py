@@ -1,0 +1,60 @@
+"""The registry of report formats: each renders a ``ReportData`` to a file (or a folder)."""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from .data import ReportData
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str
+    suffix: str  # "" for a folder
+    writer: str  # "module:function" under workbench.reports, imported when used
+    description: str
+
+    @property
+    def folder(self) -> bool:
+        return not self.suffix
+
+    def write(self, report: ReportData, out: Path) -> Path:
+        module, func = self.writer.split(":")
+        fn: Callable[[ReportData, Path], Path] = getattr(importlib.import_module(f"{__package__}.{module}"), func)
+        return fn(report, out)
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("html", "HTML", ".html", "render_html:write_html", "one file that opens offline in any browser"),
+    Format("pdf", "PDF", ".pdf", "render_pdf:write_pdf", "paginated, with a title page and page numbers"),
+    Format("xlsx", "Excel workbook", ".xlsx", "render_xlsx:write_xlsx", "the tables behind the report, one sheet each"),
+    Format("csv", "CSV files", "", "render_csv:write_csv_folder", "the tables behind the report, one file each, in a folder"),
+)}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise WorkbenchError(f"There is no report format called {name!r}; the formats are "
+                             f"{', '.join(FORMATS)}.") from None
+
+
+def write_report(report: ReportData, format_name: str, out: str | Path) -> Path:
+    fmt = get_format(format_name)
+    out = Path(out)
+    if not fmt.folder:
+        if out.is_dir():
+            raise WorkbenchError(f"{out} is a folder; give the name of the {fmt.label} file to write.")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"The folder {out.parent} cannot be created: {exc.strerror}.") from exc
+    try:
+        return fmt.write(report, out)
+    except PermissionError as exc:
+        raise WorkbenchError(f"The report cannot be written to {out}: permission denied.") from exc

@@ -1,0 +1,90 @@
+"""Pseudonymized reports: people become stable pseudonyms, free text and platform ids are left
+out, and a final pass removes any name, handle, e-mail or platform id of the workspace that is
+still anywhere in the report's text."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .data import Chart, ReportData, Table
+from .pseudonymize import PseudonymKey, Pseudonymizer, Scrubber, person_tokens, workspace_identifiers
+
+PERSON_ID_COLUMNS = ("person_id", "author_person_id", "helper_id", "helper_person_id", "author_id", "member_id")
+NAME_COLUMNS = {"name", "display_name", "person", "person_name", "helper", "helper_name", "author",
+                "author_name", "asked_by", "member", "member_name", "champion", "who", "people"}
+OTHER_NAME_COLUMNS = {"given_by", "changed_by", "by"}
+DROPPED_COLUMNS = {"text", "question", "question_text", "title", "body", "note", "notes", "message", "snippet",
+                   "excerpt", "content", "reason", "external_id", "q_external_id", "handle", "handles", "email",
+                   "emails", "account", "accounts", "account_id", "url", "link", "permalink", "platform_id",
+                   "platform_ids", "path"}
+
+
+def _person_column(df: pd.DataFrame) -> str | None:
+    return next((c for c in PERSON_ID_COLUMNS if c in df.columns), None)
+
+
+def pseudonymize_frame(df: pd.DataFrame, p: Pseudonymizer, tokens: dict[int, str], scrub: Scrubber) -> pd.DataFrame:
+    if df is None:
+        return pd.DataFrame()
+    out = df.copy()
+    pid = _person_column(out)
+    if pid is not None:
+        names = out[pid].map(lambda v: p.person(tokens.get(int(v), f"person:{int(v)}")) if pd.notna(v) else "")
+        name_cols = [c for c in out.columns if str(c).lower() in NAME_COLUMNS]
+        for c in name_cols:
+            out[c] = names
+        if not name_cols:
+            out.insert(0, "member", names)
+    else:
+        for c in [c for c in out.columns if str(c).lower() in NAME_COLUMNS]:
+            out[c] = out[c].map(lambda v: p.other(str(v)) if isinstance(v, str) and v else v)
+    for c in [c for c in out.columns if str(c).lower() in OTHER_NAME_COLUMNS]:
+        out[c] = out[c].map(lambda v: p.other(v) if isinstance(v, str) and v else v)
+    drop = [c for c in out.columns if str(c).lower() in DROPPED_COLUMNS or str(c).lower().endswith("_id")
+            or str(c) == "id"]
+    out = out.drop(columns=drop)
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(lambda v: scrub(v) if isinstance(v, str) else v)
+    out.columns = [scrub(str(c)) for c in out.columns]
+    return out
+
+
+def _scrub_any(value: Any, scrub: Scrubber) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub(str(k)): _scrub_any(v, scrub) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub_any(v, scrub) for v in value]
+    return value
+
+
+def _scrub_chart(c: Chart, scrub: Scrubber) -> Chart:
+    df = c.frame.copy()
+    df.columns = [scrub(str(col)) for col in df.columns]
+    if df.index.dtype == object:
+        df.index = [scrub(v) if isinstance(v, str) else v for v in df.index]
+    return Chart(c.key, scrub(c.title), c.section, c.kind, df, c.y_label, c.percent, scrub(c.description))
+
+
+def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData:  # noqa: ANN001
+    p = Pseudonymizer(key)
+    scrub = Scrubber(workspace_identifiers(ws))
+    ids: set[int] = set()
+    for t in report.tables:
+        col = _person_column(t.frame) if t.frame is not None else None
+        if col is not None:
+            ids.update(int(v) for v in t.frame[col].dropna())
+    tokens = person_tokens(ws, ids)
+    tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub),
+                    scrub(t.description), t.show) for t in report.tables]
+    note = ("Pseudonymized: people appear as stable pseudonyms (the same person has the same pseudonym in every "
+            "report made with this key); message text, handles, e-mails and platform ids are left out.")
+    if not key.stable:
+        note += " This report used a one-off key: its pseudonyms do not match other reports'."
+    return report.replace(
+        workspace=scrub(report.workspace), filters_text=scrub(report.filters_text), tables=tables,
+        charts=[_scrub_chart(c, scrub) for c in report.charts],
+        settings=_scrub_any(report.settings, scrub), pseudonymized=True, pseudonym_note=note)

@@ -1,0 +1,142 @@
+"""The report as a PDF (fpdf2): a title page with the headline figures, then the charts and tables
+section by section, with page numbers. Text is drawn as text with an embedded Unicode font
+(DejaVu Sans, shipped with matplotlib), so names in any script are kept as they are written."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from .. import fmt
+from .data import SECTIONS, ReportData, Table
+from .render_html import cell_text, column_title, shown_columns
+from .safe import display
+
+PDF_ROWS = 40
+PDF_COLUMNS = 8
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+class _Doc(FPDF):
+    report_title = ""
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-12)
+        self.set_font("dejavu", size=8)
+        self.set_text_color(110, 110, 110)
+        self.cell(0, 6, f"{self.report_title} · page {self.page_no()} of {{nb}}", align="C")
+
+
+def _clean(value: str) -> str:
+    """Text the PDF can hold: no control characters, no bidirectional overrides."""
+    return "".join(ch if ch.isprintable() or ch == " " else " " for ch in display(value))
+
+
+def _new_doc(report: ReportData) -> _Doc:
+    pdf = _Doc(orientation="portrait", unit="mm", format="A4")
+    pdf.report_title = _clean(report.title)
+    pdf.set_title(_clean(report.title))
+    pdf.set_creator(f"{report.app} {report.app_version}")
+    pdf.set_creation_date(report.generated_at)
+    pdf.add_font("dejavu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("dejavu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.set_margins(16, 16, 16)
+    pdf.alias_nb_pages()
+    return pdf
+
+
+def _title_page(pdf: _Doc, report: ReportData) -> None:
+    pdf.add_page()
+    pdf.set_y(60)
+    pdf.set_font("dejavu", "B", 26)
+    pdf.multi_cell(0, 12, _clean(report.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font("dejavu", "", 13)
+    prev = report.previous_period
+    lines = [report.workspace, f"Period: {report.period_text()}",
+             f"Compared with: {prev['from']} to {prev['to']}" if prev and prev.get("from") else "",
+             report.filters_text, f"Made {fmt.when(report.generated_at)} by {report.app} {report.app_version}",
+             "Pseudonymized: names, handles, e-mails and platform ids replaced; no message text."
+             if report.pseudonymized else ""]
+    for line in filter(None, lines):
+        pdf.multi_cell(0, 7, _clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(10)
+    pdf.set_font("dejavu", "B", 14)
+    pdf.cell(0, 9, "Headline figures", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("dejavu", "", 10)
+    with pdf.table(col_widths=(70, 34, 34, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+                   line_height=6.5, first_row_as_headings=True) as table:
+        table.row(["Figure", "This period", "Previous", "Change"])
+        for f in report.figures:
+            change, _, _ = f.change()
+            table.row([f.label, f.display(), f.display(f.previous) if f.previous is not None else "—", change])
+
+
+def _table(pdf: _Doc, t: Table) -> None:
+    pdf.set_font("dejavu", "B", 11)
+    pdf.multi_cell(0, 7, _clean(t.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    df = t.frame
+    pdf.set_font("dejavu", "", 7.5)
+    if df is None or df.empty:
+        pdf.multi_cell(0, 5, "Nothing in this period.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+        return
+    visible = shown_columns(df)
+    cols = visible[:PDF_COLUMNS]
+    with pdf.table(line_height=4.2, first_row_as_headings=True, text_align="LEFT") as table:
+        table.row([_clean(column_title(c))[:40] for c in cols])
+        for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None):
+            table.row([_clean(cell_text(c, v))[:120] for c, v in zip(cols, row)])
+    notes = []
+    if len(df) > PDF_ROWS:
+        notes.append(f"{PDF_ROWS} of {len(df):,} rows")
+    if len(visible) > PDF_COLUMNS:
+        notes.append(f"{PDF_COLUMNS} of {len(visible)} columns")
+    if notes:
+        pdf.set_font("dejavu", "", 7)
+        pdf.multi_cell(0, 4, f"Showing {' and '.join(notes)}; the XLSX and CSV exports hold the whole table.",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+
+def write_pdf(report: ReportData, out: Path) -> Path:
+    from .charts import to_png
+
+    pdf = _new_doc(report)
+    _title_page(pdf, report)
+    for key, title in SECTIONS:
+        charts = [c for c in report.charts if c.section == key]
+        tables = [t for t in report.tables if t.section == key and t.show]
+        if not charts and not tables:
+            continue
+        pdf.add_page()
+        pdf.set_font("dejavu", "B", 16)
+        pdf.cell(0, 10, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for chart in charts:
+            if pdf.get_y() > pdf.h - 95:
+                pdf.add_page()
+            pdf.set_font("dejavu", "B", 10.5)
+            pdf.multi_cell(0, 6, _clean(chart.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.image(io.BytesIO(to_png(chart, dpi=140)), w=pdf.epw)
+            pdf.ln(3)
+        for t in tables:
+            if pdf.get_y() > pdf.h - 50:
+                pdf.add_page()
+            _table(pdf, t)
+    pdf.add_page()
+    pdf.set_font("dejavu", "B", 16)
+    pdf.cell(0, 10, "Definitions", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for k, v in report.definitions.items():
+        pdf.set_font("dejavu", "B", 9.5)
+        pdf.multi_cell(0, 5.5, column_title(k), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("dejavu", "", 9)
+        pdf.multi_cell(0, 5, v, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+    pdf.output(str(out))
+    return out

@@ -1,0 +1,66 @@
+"""The tables behind a report as one XLSX workbook: a Summary sheet (the headline figures with the
+previous period), then one sheet per table. No cell can start a formula (``safe.cell``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .data import ReportData
+from .safe import cell, sheet_title
+
+BOLD = Font(bold=True)
+
+
+def _header(ws, values: list[str]) -> list[WriteOnlyCell]:  # noqa: ANN001
+    out = []
+    for v in values:
+        c = WriteOnlyCell(ws, value=cell(v))
+        c.font = BOLD
+        c.data_type = "s"
+        out.append(c)
+    return out
+
+
+def _row(ws, values) -> list:  # noqa: ANN001
+    out = []
+    for v in values:
+        v = cell(v)
+        c = WriteOnlyCell(ws, value=v)
+        if isinstance(v, str):
+            c.data_type = "s"  # text, whatever it looks like
+        out.append(c)
+    return out
+
+
+def _write_frame(ws, df: pd.DataFrame) -> None:  # noqa: ANN001
+    ws.append(_header(ws, [str(c) for c in df.columns]))
+    for row in df.itertuples(index=False, name=None):
+        ws.append(_row(ws, row))
+
+
+def write_xlsx(report: ReportData, out: Path) -> Path:
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    summary = wb.create_sheet(sheet_title("Summary", taken))
+    summary.append(_header(summary, [report.title]))
+    for label, value in (("Workspace", report.workspace), ("Period", report.period_text()),
+                         ("Previous period", f"{report.previous_period['from']} to {report.previous_period['to']}"
+                          if report.previous_period and report.previous_period.get("from") else "none"),
+                         ("Filters", report.filters_text), ("Made", report.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+                         ("Made by", f"{report.app} {report.app_version}"),
+                         ("Pseudonymized", "yes" if report.pseudonymized else "no")):
+        summary.append(_row(summary, [label, value]))
+    summary.append([])
+    _write_frame(summary, report.figures_frame())
+    for t in report.tables:
+        sheet = wb.create_sheet(sheet_title(t.key, taken))
+        if t.frame is None or t.frame.empty:
+            sheet.append(_row(sheet, ["Nothing in this period."]))
+            continue
+        _write_frame(sheet, t.frame)
+    wb.save(out)
+    return out

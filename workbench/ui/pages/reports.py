@@ -1,0 +1,374 @@
+"""Reports: choose a period, platform, format and pseudonyms; preview; export; create and open audit packs.
+
+Every report is built and written off the GUI thread (``ctx.run_task``); the preview is the same
+HTML a browser gets, with its charts as images the window can show.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QPainter, QTextDocument
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...errors import KeyringUnavailable
+from ...store.models import Channel
+from ..widgets import Banner, Page, vbox
+
+FORMATS = [("html", "HTML (opens in any browser)"), ("pdf", "PDF"), ("xlsx", "Excel workbook (tables)"),
+           ("csv", "CSV files (a folder of tables)")]
+
+
+def _qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class ReportsPage(Page):
+    title = "Reports"
+    shortcut_key = "R"
+    preview_ready = Signal()
+    export_finished = Signal(str)  # the path written
+    pack_opened = Signal(str)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = vbox(self)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        row = QHBoxLayout()
+        self.start = QDateEdit(calendarPopup=True)
+        self.end = QDateEdit(calendarPopup=True)
+        for w in (self.start, self.end):
+            w.setDisplayFormat("yyyy-MM-dd")
+        self.platform = QComboBox()
+        self.channel = QComboBox()
+        self.channel.setMinimumContentsLength(16)
+        self.platform.currentIndexChanged.connect(self._fill_channels)
+        self.format = QComboBox()
+        for key, label in FORMATS:
+            self.format.addItem(label, key)
+        self.pseudonymize = QCheckBox("Pseudonymize")
+        self.pseudonymize.setToolTip("Stable pseudonyms instead of names, handles, e-mails and platform ids; "
+                                     "no message text. The key stays in your system keyring.")
+        for label, w in (("From", self.start), ("to", self.end)):
+            row.addWidget(QLabel(label))
+            row.addWidget(w)
+        row.addWidget(self.platform)
+        row.addWidget(self.channel)
+        row.addWidget(self.format)
+        row.addWidget(self.pseudonymize)
+        row.addStretch(1)
+        lay.addLayout(row)
+        buttons = QHBoxLayout()
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.clicked.connect(self.preview)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export_dialog)
+        self.pack_button = QPushButton("Create audit pack…")
+        self.pack_button.clicked.connect(self.pack_dialog)
+        self.with_workspace = QCheckBox("with a copy of the workspace")
+        self.with_workspace.setToolTip("Lets the client open the workspace read-only; never in a pseudonymized pack.")
+        self.pseudonymize.toggled.connect(lambda on: self.with_workspace.setEnabled(not on))
+        self.open_pack_button = QPushButton("Open audit pack…")
+        self.open_pack_button.clicked.connect(lambda: open_audit_pack_dialog(self.window(), self))
+        for b in (self.preview_button, self.export_button, self.pack_button):
+            buttons.addWidget(b)
+        buttons.addWidget(self.with_workspace)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_pack_button)
+        lay.addLayout(buttons)
+        prog = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        prog.addWidget(self.progress_label, 2)
+        prog.addWidget(self.progress, 3)
+        prog.addWidget(self.cancel_button)
+        self.progress_row = QWidget()
+        self.progress_row.setLayout(prog)
+        self.progress_row.hide()
+        lay.addWidget(self.progress_row)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setPlaceholderText("Choose a period and press Preview to see the report here.")
+        lay.addWidget(self.browser, 1)
+        self.task = None
+        self.key_dialog: QMessageBox | None = None
+        self._pack_dirs: list[tempfile.TemporaryDirectory] = []  # kept while the window lives
+
+    # -- the form -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        from ...metrics.filters import Filters
+
+        ws = self.ctx.ws
+        f = Filters.default_for(ws)
+        end = f.end or dt.date.today()
+        start = f.start or end - dt.timedelta(days=89)
+        self.start.setDate(_qdate(start))
+        self.end.setDate(_qdate(end))
+        current = self.platform.currentData()
+        self.platform.clear()
+        self.platform.addItem("All platforms", "")
+        with ws.connect() as conn:
+            for p in conn.execute(select(Channel.platform).distinct().order_by(Channel.platform)).scalars():
+                self.platform.addItem(p.capitalize(), p)
+        i = self.platform.findData(current)
+        self.platform.setCurrentIndex(max(i, 0))
+        self._fill_channels()
+
+    def _fill_channels(self) -> None:
+        ws = self.ctx.ws
+        current = self.channel.currentData()
+        self.channel.clear()
+        self.channel.addItem("All channels", 0)
+        if ws is None:
+            return
+        platform = self.platform.currentData() or ""
+        q = select(Channel.id, Channel.platform, Channel.name).order_by(Channel.platform, Channel.name)
+        if platform:
+            q = q.where(Channel.platform == platform)
+        with ws.connect() as conn:
+            for cid, plat, name in conn.execute(q):
+                self.channel.addItem(f"{plat} #{name}" if not platform else f"#{name}", int(cid))
+        self.channel.setCurrentIndex(max(self.channel.findData(current), 0))
+
+    def filters(self):  # noqa: ANN201 - a Filters
+        from ...metrics.filters import Filters, reporting_tz
+
+        platform = self.platform.currentData() or ""
+        channel = int(self.channel.currentData() or 0)
+        return Filters(start=_pydate(self.start.date()), end=_pydate(self.end.date()),
+                       platforms=(platform,) if platform else (), channels=(channel,) if channel else (),
+                       tz=reporting_tz(self.ctx.ws))
+
+    def _with_key(self, then) -> None:  # noqa: ANN001
+        """Call ``then(key)`` with the pseudonym key (None when not pseudonymizing); without a keyring,
+        offer a one-off key for this report."""
+        from ...reports.pseudonymize import load_key
+
+        if not self.pseudonymize.isChecked():
+            then(None)
+            return
+        try:
+            key = load_key()
+        except KeyringUnavailable as exc:
+            box = QMessageBox(QMessageBox.Icon.Question, "Pseudonym key",
+                              f"{exc.message} Use a one-off key for this report? Its pseudonyms will not match "
+                              "those of other reports.", QMessageBox.StandardButton.Cancel, self)
+            one_off = box.addButton("Use a one-off key", QMessageBox.ButtonRole.AcceptRole)
+            box.setDetailedText(exc.details)
+            box.buttonClicked.connect(lambda b: then(load_key(one_off=True)) if b is one_off else None)
+            self.key_dialog = box
+            box.open()
+            return
+        then(key)
+
+    # -- background work ----------------------------------------------------------------------
+    def _run(self, fn, title: str, on_done, *, reads_only: bool = False) -> None:  # noqa: ANN001
+        if self.task is not None and self.task.running:
+            self.banner.show_message("A report is already being made; wait for it or cancel it.", kind="info")
+            return
+        self.banner.hide()
+        self.progress_row.show()
+        self.progress.setValue(0)
+        self.progress_label.setText(title)
+        self.task = self.ctx.run_task(fn, title, on_done=on_done, on_error=self._failed, parent=self,
+                                      reads_only=reads_only)
+        self.task.progress.connect(lambda f, m: (self.progress.setValue(int(f * 1000)), self.progress_label.setText(m)))
+        self.task.ended.connect(self.progress_row.hide)
+        self.task.cancelled.connect(lambda: self.banner.show_message("Cancelled; nothing was written.", kind="info"))
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.banner.show_error(exc)
+
+    def is_busy(self) -> bool:
+        return self.task is not None and self.task.running
+
+    # -- preview ------------------------------------------------------------------------------
+    def preview(self) -> None:
+        self._with_key(self._preview_with)
+
+    def _preview_with(self, key) -> None:  # noqa: ANN001
+        ws, f = self.ctx.ws, self.filters()
+
+        def work(progress, cancel):  # noqa: ANN001, ANN202
+            from ...reports.build import prepare_report
+            from ...reports.charts import to_png
+            from ...reports.render_html import render_html
+
+            report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.7, m), cancel=cancel)
+            progress(0.75, "Drawing the charts")
+            images = {c.key: to_png(c, dpi=96) for c in report.charts}
+            html = render_html(report, chart_markup=lambda c: f'<p><img src="chart:{c.key}" width="720"></p>',
+                               simple=True)
+            return html, images
+        self._run(work, "Making the preview", self._show_preview, reads_only=True)
+
+    def _show_preview(self, result) -> None:  # noqa: ANN001
+        html, images = result
+        self.show_html(html, images)
+        self.preview_ready.emit()
+
+    def show_html(self, html: str, images: dict[str, bytes] | None = None) -> None:
+        doc = QTextDocument(self.browser)
+        for key, png in (images or {}).items():
+            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{key}"), QImage.fromData(png))
+        doc.setHtml(html)
+        self.browser.setDocument(doc)
+
+    def preview_text(self) -> str:
+        return self.browser.toPlainText()
+
+    # -- export -------------------------------------------------------------------------------
+    def export_dialog(self) -> None:
+        fmt = self.format.currentData()
+        if fmt == "csv":
+            path = QFileDialog.getExistingDirectory(self, "Folder for the report's CSV files")
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export report", f"community-report.{fmt}",
+                                                  f"{fmt.upper()} files (*.{fmt})")
+        if path:
+            self.export_to(path, fmt)
+
+    def export_to(self, path: str, fmt: str) -> None:
+        self._with_key(lambda key: self._export_with(path, fmt, key))
+
+    def _export_with(self, path: str, fmt: str, key) -> None:  # noqa: ANN001
+        ws, f = self.ctx.ws, self.filters()
+
+        def work(progress, cancel):  # noqa: ANN001, ANN202
+            from ...reports.build import prepare_report
+            from ...reports.formats import write_report
+
+            report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.6, m), cancel=cancel)
+            progress(0.7, f"Writing the {fmt.upper()} report")
+            return str(write_report(report, fmt, path))
+        self._run(work, f"Exporting the report as {fmt.upper()}", self._exported)
+
+    def _exported(self, path: str) -> None:
+        self.banner.show_message(f"The report was written to {path}.", kind="success")
+        self.export_finished.emit(path)
+
+    # -- audit packs --------------------------------------------------------------------------
+    def pack_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Create audit pack", "audit.wbpack", "Audit packs (*.wbpack)")
+        if path:
+            if not path.endswith(".wbpack"):
+                path += ".wbpack"
+            self.create_pack(path, with_workspace=self.with_workspace.isChecked())
+
+    def create_pack(self, path: str, *, with_workspace: bool = False) -> None:
+        self._with_key(lambda key: self._pack_with(path, with_workspace and key is None, key))
+
+    def _pack_with(self, path: str, with_workspace: bool, key) -> None:  # noqa: ANN001
+        ws, f = self.ctx.ws, self.filters()
+
+        def work(progress, cancel):  # noqa: ANN001, ANN202
+            from ...reports.build import prepare_report
+            from ...reports.pack import write_pack
+
+            report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.4, m), cancel=cancel)
+            result = write_pack(ws, report, path, with_workspace=with_workspace,
+                                progress=lambda x, m: progress(0.4 + x * 0.6, m), cancel=cancel)
+            return str(result.path)
+        self._run(work, "Creating the audit pack", self._exported)
+
+    def open_pack(self, path: str) -> None:
+        """Check and open an audit pack: its workspace copy read-only, or else its report here."""
+        folder = tempfile.TemporaryDirectory(prefix="wbpack-open-")
+        self._pack_dirs.append(folder)
+        dest = folder.name
+
+        def work(progress, cancel):  # noqa: ANN001, ANN202
+            from ...reports.pack import extract_pack
+
+            progress(0.1, "Checking the audit pack")
+            return extract_pack(path, dest)
+        self._run(work, "Opening the audit pack", lambda opened: self._pack_ready(path, opened))
+
+    def _pack_ready(self, path: str, opened) -> None:  # noqa: ANN001
+        from ...reports.pack import pack_summary
+
+        window = self.window()
+        if opened.workspace is not None:
+            self.ctx.open_workspace(str(opened.workspace), readonly=True)
+            if hasattr(window, "pages") and "DashboardPage" in window.pages:
+                window.show_page("DashboardPage")
+        else:
+            html, images = svg_to_images(opened.report_html)
+            self.show_html(html, images)
+            if hasattr(window, "pages") and "ReportsPage" in window.pages:
+                window.show_page("ReportsPage")
+        self.banner.show_message(f"{Path(path).name}: every file matches its manifest. " + pack_summary(opened.manifest),
+                                 kind="success")
+        self.pack_opened.emit(path)
+
+
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def svg_to_images(html: str, width: int = 720) -> tuple[str, dict[str, bytes]]:
+    """Inline SVG charts as images a QTextBrowser can show (it does not draw SVG itself)."""
+    images: dict[str, bytes] = {}
+
+    def repl(m: re.Match) -> str:
+        renderer = QSvgRenderer(QByteArray(m.group(0).encode("utf-8")))
+        size = renderer.defaultSize()
+        h = int(width * size.height() / max(1, size.width())) if size.width() > 0 else width // 2
+        img = QImage(QSize(width, max(1, h)), QImage.Format.Format_ARGB32)
+        img.fill(Qt.GlobalColor.white)
+        p = QPainter(img)
+        renderer.render(p)
+        p.end()
+        key = f"svg{len(images)}"
+        buf = QByteArray()
+        from PySide6.QtCore import QBuffer, QIODevice
+
+        b = QBuffer(buf)
+        b.open(QIODevice.OpenModeFlag.WriteOnly)
+        img.save(b, "PNG")
+        images[key] = bytes(buf.data())
+        return f'<p><img src="chart:{key}" width="{width}"></p>'
+    return _SVG.sub(repl, html), images
+
+
+def open_audit_pack_dialog(window, page: ReportsPage | None = None) -> None:  # noqa: ANN001
+    """File > Open audit pack…: choose a .wbpack and open it read-only."""
+    path, _ = QFileDialog.getOpenFileName(window, "Open audit pack", "", "Audit packs (*.wbpack);;All files (*)")
+    if not path:
+        return
+    if page is None:
+        page = getattr(window, "pages", {}).get("ReportsPage")
+    if page is None:
+        QMessageBox.information(window, "Community Workbench", "The Reports page is not available in this window.")
+        return
+    page.open_pack(path)
