@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test setup qt-check demo clean schema bench lint
+.PHONY: run test test-tools setup qt-check demo clean schema bench lint
 
 setup: $(STAMP) qt-check
 
@@ -39,7 +39,17 @@ run: setup
 demo: setup
 	$(BIN)/workbench demo --if-missing
 
-test: setup
+# The report tests look at PDFs and HTML pages as a reader would (poppler's pdftotext/pdftoppm, a
+# headless Chromium). Installed when we can; without them those few tests say so and are skipped.
+test-tools:
+	@command -v pdftotext >/dev/null && command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing poppler-utils and chromium for the report tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils chromium >/dev/null) \
+	      || echo "Could not install poppler-utils/chromium; the tests that need them will be skipped."; \
+	  fi; }
+
+test: setup test-tools
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Regenerate migration 0001 from the models (only before the first release).

@@ -155,3 +155,35 @@ def test_workspace_settings_are_saved_in_the_workspace(window, qtbot):
     assert window.ctx.ws.get_setting("reporting.timezone") == "Asia/Bangkok"
     assert window.ctx.ws.get_setting("questions.marker") == "¿"
     qtbot.waitUntil(lambda: "settings" in heard)
+
+
+def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbot, tmp_path, slack_zip, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.ui.app import create_app, create_window
+
+    path = tmp_path / "w.db"
+    ws = Workspace.open(path)
+    ws.import_paths([slack_zip])
+    ws.close()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    create_app()
+    w = create_window(str(path))
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("DashboardPage")  # starts reading the figures in the background
+    assert any(t.running and t.reads_only for t in w.ctx.tasks)
+    assert w.close() and asked == []
+    w.ctx.pool.waitForDone(20000)
+    w.ctx.ws.close()
+
+    w2 = create_window(str(tmp_path / "other.db"))
+    qtbot.addWidget(w2)
+    w2.show()
+    w2.show_page("ImportsPage")
+    w2.page("ImportsPage").import_paths([str(slack_zip)])
+    assert not w2.close() and asked and "Import is still running" in asked[0]  # "No": the window stays
+    w2.page("ImportsPage").task.cancel()
+    w2.ctx.pool.waitForDone(20000)
+    w2.ctx.ws.close()

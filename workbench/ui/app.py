@@ -1,6 +1,7 @@
 """Starting the window: ``workbench gui`` and ``make run`` land here."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -54,4 +55,12 @@ def main(workspace: str | None = None) -> int:
     app = create_app()
     window = create_window(workspace)
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Tear the window down while Qt and Python are both alive: left to interpreter shutdown, the
+    # order in which wrappers and widgets die is undefined and can crash on exit.
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    del window
+    gc.collect()
+    return code

@@ -1,6 +1,7 @@
 """What every page shares: the open workspace, the ``changed`` signal, background tasks, errors."""
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 
@@ -8,8 +9,17 @@ from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import WorkbenchError
+from ..store.db import data_dir
 from ..workspace import Workspace
 from .tasks import Task, TaskFn, start
+
+
+def window_settings() -> QSettings:
+    """Window preferences (last page, geometry, recent workspaces): the platform's usual place, or a
+    ``settings.ini`` beside the data when ``WORKBENCH_HOME`` makes the install portable."""
+    if os.environ.get("WORKBENCH_HOME"):
+        return QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings()
 
 
 class AppContext(QObject):
@@ -21,7 +31,7 @@ class AppContext(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ws: Workspace | None = None
-        self.settings = QSettings()
+        self.settings = window_settings()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self.tasks: list[Task] = []
@@ -60,9 +70,13 @@ class AppContext(QObject):
 
     # -- background work ----------------------------------------------------------------------
     def run_task(self, fn: TaskFn, title: str, *, on_done: Callable | None = None,
-                 on_error: Callable | None = None, parent: QWidget | None = None) -> Task:
-        """Run ``fn(progress, cancel)`` off the GUI thread. Errors go to ``on_error`` or a dialog."""
+                 on_error: Callable | None = None, parent: QWidget | None = None, reads_only: bool = False) -> Task:
+        """Run ``fn(progress, cancel)`` off the GUI thread. Errors go to ``on_error`` or a dialog.
+
+        ``reads_only``: the task only reads (a page loading its figures), so closing the window may
+        cancel it without asking."""
         task = Task(fn, title, self)
+        task.reads_only = reads_only
         if on_done is not None:
             task.finished.connect(on_done)
         task.failed.connect(on_error if on_error is not None else (lambda exc: self.show_error(parent, exc)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open workspace…", self.open_workspace_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "Open audit &pack…", self.open_audit_pack)
         file.addSeparator()
         self.import_action = self._action(file, "&Import…", self.import_dialog, "Ctrl+I")
         self.file_menu = file
@@ -93,6 +94,11 @@ class MainWindow(QMainWindow):
 
         help_ = bar.addMenu("&Help")
         self._action(help_, "&About", self.about)
+
+    def open_audit_pack(self) -> None:
+        from .pages.reports import open_audit_pack_dialog
+
+        open_audit_pack_dialog(self)
 
     def workspace_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -223,12 +229,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         running = [t for t in self.ctx.tasks if t.running]
-        if running:
-            answer = QMessageBox.question(self, APP_NAME, f"{running[0].title} is still running. Cancel it and quit? "
+        writing = [t for t in running if not t.reads_only]
+        if writing:
+            answer = QMessageBox.question(self, APP_NAME, f"{writing[0].title} is still running. Cancel it and quit? "
                                                           "Nothing it did so far will be kept.")
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        if running:
             for t in running:
                 t.cancel()
             self.ctx.pool.waitForDone(10000)

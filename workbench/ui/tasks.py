@@ -32,6 +32,7 @@ class Task(QObject):
         self._cancel = threading.Event()
         self._last_emit = 0.0
         self.running = False
+        self.reads_only = False  # closing the window cancels a reading task without asking
         self.result: Any = None
         self.error: BaseException | None = None
 

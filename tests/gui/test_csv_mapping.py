@@ -1,0 +1,140 @@
+"""The CSV column mapping dialog, alone and from the Imports page, driven like a person would."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from sqlalchemy import text
+
+from workbench.ui.csv_mapping import NONE, CsvMappingDialog
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "csv"
+EXCEL = DATA / "members_excel.csv"
+
+
+def click_save(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+
+def test_dialog_shows_the_first_rows_and_guesses_the_columns(qtbot):
+    dialog = CsvMappingDialog(EXCEL)
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(object, "preview")
+    assert [table.horizontalHeaderItem(i).text() for i in range(table.columnCount())] == \
+        ["Mitglieds-Nr", "Name", "E-Mail", "Beigetreten am", "Team"]
+    assert table.rowCount() == 3 and table.item(2, 1).text() == "Smith; John"
+    guessed = {f: c.currentText() for f, c in dialog.combos.items()}
+    assert guessed["email"] == "E-Mail" and guessed["display_name"] == "Name"
+    assert guessed["joined_at"] == "Beigetreten am" and guessed["is_bot"] == NONE
+
+
+def test_save_hands_back_a_mapping_that_imports(qtbot, ws):
+    dialog = CsvMappingDialog(EXCEL)
+    qtbot.addWidget(dialog)
+    dialog.platform.setText("meetup")
+    dialog.select("external_id", "Mitglieds-Nr")
+    dialog.select("is_staff", "Team")
+    dialog.timezone.setCurrentText("Europe/Berlin")
+    with qtbot.waitSignal(dialog.accepted):
+        click_save(qtbot, dialog)
+    mapping = dialog.result_mapping
+    assert mapping["columns"]["external_id"] == "Mitglieds-Nr" and mapping["timezone"] == "Europe/Berlin"
+    ws.import_paths([EXCEL], options={"csv": {"mapping": mapping}})
+    with ws.connect() as conn:
+        joined = conn.execute(text("select joined_at from account where external_id = 'M-001'")).scalar_one()
+    assert str(joined).startswith("2025-11-23 13:05:00")
+
+
+def test_save_refuses_a_mapping_without_a_required_field(qtbot):
+    dialog = CsvMappingDialog(EXCEL)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("activities"))
+    assert set(dialog.combos) >= {"account", "created_at", "text"}
+    dialog.select("account", None)
+    click_save(qtbot, dialog)
+    assert dialog.result_mapping is None and "account" in dialog.message.text()
+    assert dialog.message.text().startswith("the mapping leaves out account")
+
+
+@pytest.fixture
+def window(qtbot, ws_path):
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    w = create_window(str(ws_path))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.ctx.pool.waitForDone(20000)
+    if w.ctx.ws is not None:
+        w.ctx.ws.close()
+
+
+def test_imports_page_asks_for_a_mapping_once_then_imports(window, qtbot, tmp_path):
+    csv_file = tmp_path / "members_excel.csv"
+    shutil.copy(EXCEL, csv_file)
+    page = window.imports_page()
+    seen: list[CsvMappingDialog] = []
+
+    def answer_when_asked() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, CsvMappingDialog):
+            return
+        timer.stop()
+        seen.append(dialog)
+        dialog.platform.setText("meetup")
+        dialog.select("external_id", "Mitglieds-Nr")
+        dialog.timezone.setCurrentText("Europe/Berlin")
+        click_save(qtbot, dialog)
+
+    timer = QTimer()
+    timer.timeout.connect(answer_when_asked)
+    timer.start(20)
+    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+        page.import_paths([str(csv_file)])
+    timer.stop()
+    assert len(seen) == 1 and seen[0].path == csv_file
+    assert finished.args[0].by_kind["accounts"] == 3
+    assert "Imported" in page.banner.text()
+    ws = window.ctx.ws
+    with ws.connect() as conn:
+        saved = conn.execute(text("select mapping from csv_mapping")).scalar_one()
+    assert json.loads(saved)["platform"] == "meetup"
+
+    # The same columns again: no dialog, the saved mapping is used.
+    with qtbot.waitSignal(page.import_finished, timeout=30000) as again:
+        page.import_paths([str(csv_file)])
+    assert again.args[0].added == 0 and len(seen) == 1
+
+
+def test_two_new_csv_files_at_once_are_asked_about_one_by_one(window, qtbot, tmp_path):
+    first, second = tmp_path / "members_excel.csv", tmp_path / "members_utf8.csv"
+    shutil.copy(EXCEL, first)
+    shutil.copy(DATA / "members_utf8.csv", second)
+    page = window.imports_page()
+    asked: list[str] = []
+
+    def answer_when_asked() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, CsvMappingDialog) and dialog.isVisible() and dialog.result_mapping is None:
+            asked.append(dialog.path.name)
+            dialog.platform.setText("meetup")
+            if dialog.path == first:
+                dialog.select("external_id", "Mitglieds-Nr")
+            click_save(qtbot, dialog)
+
+    timer = QTimer()
+    timer.timeout.connect(answer_when_asked)
+    timer.start(20)
+    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+        page.import_paths([str(first), str(second)])
+    timer.stop()
+    assert asked == ["members_excel.csv", "members_utf8.csv"]
+    assert finished.args[0].by_kind["accounts"] == 4  # M-001 is in both files
+    with window.ctx.ws.connect() as conn:
+        assert conn.execute(text("select count(*) from csv_mapping")).scalar_one() == 2

@@ -1,0 +1,68 @@
+"""Entry point of the ``workbench`` command.
+
+Each command module registers its subcommands with ``register(subparsers)`` and sets
+``func=run`` (``run(args) -> int``). Errors a person can act on are printed as one sentence on
+stderr with exit code 2; ``WORKBENCH_DEBUG=1`` shows tracebacks of unexpected errors.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+
+from .. import APP_NAME, __version__
+from ..errors import WorkbenchError
+
+# Command modules under workbench.cli, in the order their commands are listed in --help.
+MODULES: list[str] = [
+    "core",
+    "exports",
+    "metrics",
+    "people",
+    "champions",
+    "reports",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description=f"{APP_NAME}: import community exports, join identities, measure community health, "
+                    "run a champion programme, and export reports. With no command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in MODULES:
+        importlib.import_module(f"{__package__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        args = parser.parse_args(["gui", *argv])
+    try:
+        return int(args.func(args) or 0)
+    except WorkbenchError as exc:
+        print(f"workbench: {exc.message}", file=sys.stderr)
+        if exc.details:
+            print(exc.details, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("workbench: interrupted; nothing was changed by the unfinished command.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a sentence, not a traceback
+        if os.environ.get("WORKBENCH_DEBUG"):
+            traceback.print_exc()
+        print(f"workbench: unexpected error: {exc.__class__.__name__}: {exc} "
+              "(set WORKBENCH_DEBUG=1 for details).", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
