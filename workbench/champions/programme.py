@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from ..errors import NotFound, WorkbenchError
+from ..people.merge import live_person
 from ..store.models import Account, ChampionStatus, Person
 from . import NO_STAGE, STAGES
 
@@ -38,16 +39,8 @@ def normalize_stage(stage: str) -> str:
 
 
 def live_on(conn: Connection, person_id: int) -> int:
-    seen: set[int] = set()
-    pid = int(person_id)
-    while True:
-        row = conn.execute(select(PER.c.merged_into_id).where(PER.c.id == pid)).first()
-        if row is None:
-            raise NotFound(f"There is no person {person_id} in this workspace.")
-        if row[0] is None or pid in seen:
-            return pid
-        seen.add(pid)
-        pid = int(row[0])
+    """The person a (possibly merged-away) person id stands for today."""
+    return live_person(conn, int(person_id))
 
 
 def stage_on(conn: Connection, person_id: int) -> str | None:
