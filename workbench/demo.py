@@ -72,7 +72,8 @@ def _members(rng: random.Random, n: int, days: int) -> list[Member]:
     for i in range(n):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         kind = "staff" if i < 3 else "bot" if i < 5 else "champion" if i < 5 + champions else "member"
-        join = rng.uniform(0, 20) if i < 5 else days * (1 - math.sqrt(1 - rng.random()))
+        # A growing community: more people join each month than the month before.
+        join = rng.uniform(0, 20) if i < 5 else days * math.sqrt(rng.random())
         if kind == "champion":
             join = rng.uniform(0, days * 0.4)
         stay = days if kind != "member" else rng.expovariate(1 / 200)
@@ -108,6 +109,11 @@ def _time_of_day(rng: random.Random) -> float:
     return min(86399.0, max(0.0, rng.gauss(14.5, 3.5))) * 3600
 
 
+def _around(m: Member, t: float) -> bool:
+    """Whether a member is part of the community at ``t`` (seconds from the start)."""
+    return m.join * 86400 <= t <= m.leave * 86400
+
+
 def _messages(rng: random.Random, members: list[Member], days: int, start: dt.datetime) -> list[Msg]:
     msgs: list[Msg] = []
     champions = [m for m in members if m.kind == "champion"]
@@ -116,9 +122,10 @@ def _messages(rng: random.Random, members: list[Member], days: int, start: dt.da
     for m in members:
         span = m.leave - m.join
         mean = m.rate * span * 0.35
-        count = max(0, int(rng.gauss(mean, math.sqrt(max(mean, 1.0)))))
-        for _ in range(count):
-            day = m.join + rng.random() * span
+        count = max(1, int(rng.gauss(mean, math.sqrt(max(mean, 1.0)))))
+        for n in range(count):
+            # Most people say something within their first days (an introduction, a first question).
+            day = m.join + rng.random() * (min(span, 3.0) if n == 0 else span)
             if rng.random() < 0.6 and (start + dt.timedelta(days=day)).weekday() >= 5:
                 day = min(m.leave, day + 2)  # quieter weekends
             t = int(day) * 86400 + _time_of_day(rng)
@@ -139,7 +146,8 @@ def _messages(rng: random.Random, members: list[Member], days: int, start: dt.da
             if rng.random() < 0.15:
                 continue  # unanswered
             pool = champions if rng.random() < 0.6 else staff if rng.random() < 0.5 else humans
-            who = rng.choice([p for p in pool if q.platform in p.platforms and p.pid != q.author] or champions)
+            who = rng.choice([p for p in pool if q.platform in p.platforms and p.pid != q.author
+                              and _around(p, q.t)] or champions)
             delay = rng.lognormvariate(math.log(3 * 3600), 1.1)
             msgs.append(Msg(q.platform, q.channel, q.t + delay, who.pid, "Try " + _sentence(rng, False).lower(),
                             parent=i, reactions=rng.choice([0, 1, 2, 4])))
@@ -148,7 +156,7 @@ def _messages(rng: random.Random, members: list[Member], days: int, start: dt.da
                                 "That worked, thank you!", parent=i))
         elif rng.random() < 0.25:
             who = rng.choice(humans)
-            if q.platform in who.platforms and who.pid != q.author:
+            if q.platform in who.platforms and who.pid != q.author and _around(who, q.t):
                 msgs.append(Msg(q.platform, q.channel, q.t + rng.expovariate(1 / 3600), who.pid,
                                 _sentence(rng, False), parent=i))
     horizon = days * 86400 - 1
