@@ -1,9 +1,8 @@
 """The metric tables written by ``workbench export-metrics``.
 
 Each entry names a function ``fn(ws, out_dir: Path) -> Path`` that writes one CSV file; features
-add theirs here. Values that a spreadsheet could read as a formula are neutralised by
-``workbench.reports.safe`` when the file is meant for people; these tables are for checking
-numbers and keep ids exact.
+add theirs here. Ids and numbers are written exactly; a name that a spreadsheet would read as a
+formula gets a leading apostrophe (``workbench.reports.safe.cell``).
 """
 from __future__ import annotations
 

@@ -70,6 +70,14 @@ def test_metrics_refuses_a_backwards_period(cli, ws_path):
     assert r.code == 2 and "starts (2024-03-12) after it ends (2024-03-06)" in r.err, r
 
 
+def test_a_platform_the_workspace_does_not_hold_is_named_not_counted_as_zero(cli, ws_path, tmp_path):
+    _small(ws_path)
+    r = cli("metrics", "--workspace", ws_path, "--platform", "discrod")
+    assert r.code == 2 and "holds nothing from discrod" in r.err, r
+    r = cli("report", "--workspace", ws_path, "--platform", "discrod", "--out", tmp_path / "r.html")
+    assert r.code == 2 and "holds nothing from discrod" in r.err and not (tmp_path / "r.html").exists(), r
+
+
 def _seconds(iso: str) -> int:
     return int(dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
 

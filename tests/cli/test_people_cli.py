@@ -79,3 +79,16 @@ def test_errors_are_one_sentence(cli, wsfile):
     assert r.code == 2 and "has no merge to undo" in r.err
     r = cli("people", "flag", "1", "--workspace", wsfile)
     assert r.code == 2 and "--bot" in r.err
+
+
+def test_the_undo_hint_after_chained_merges_undoes_that_merge(cli, wsfile):
+    found = cli("people", "suggestions", "--workspace", wsfile, "--json").json()
+    a, b = found[0]["a"], found[0]["b"]
+    c = next(s["a"] for s in found[1:] if s["a"] not in (a, b))
+    assert cli("people", "merge", a, b, "--workspace", wsfile).code == 0
+    r = cli("people", "merge", b, c, "--workspace", wsfile)  # b is part of a now: c joins a
+    assert r.code == 0 and f"Merged person {c} into person {a}" in r.out, r
+    hint = r.out.split("undo with `workbench ")[1].split("`")[0].split()
+    assert cli(*hint, "--workspace", wsfile).code == 0
+    people = {p["person_id"] for p in cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0").json()}
+    assert c in people and b not in people  # only the second merge was undone

@@ -1,6 +1,7 @@
 """`workbench report` and `workbench pack` through the real entry point, with no display."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import zipfile
@@ -40,6 +41,18 @@ def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
     rows = list(load_workbook(tmp_path / "june.xlsx")["dau_wau_mau"].iter_rows(values_only=True))
     assert len(rows) == 1 + 30
     assert "discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
+
+
+def test_the_champion_tables_are_those_of_the_reports_period(cli, db, tmp_path):
+    r = cli("report", "--workspace", db, "--from", "2023-04-02", "--to", "2023-06-30", "--format", "csv",
+            "--out", tmp_path / "q2")
+    assert r.code == 0, r
+    with open(tmp_path / "q2" / "champion_candidates.csv", encoding="utf-8-sig") as f:  # with Excel's BOM
+        in_report = [int(row["person_id"]) for row in csv.DictReader(f)]
+    asked = cli("champions", "candidates", "--workspace", db, "--as-of", "2023-06-30", "--json", "--limit", "0")
+    latest = cli("champions", "candidates", "--workspace", db, "--json", "--limit", "0")
+    assert [c["person_id"] for c in asked.json()][:len(in_report)] == in_report
+    assert [c["person_id"] for c in latest.json()][:len(in_report)] != in_report  # another period, other people
 
 
 def test_xlsx_figures_equal_workbench_metrics_json(cli, db, tmp_path):

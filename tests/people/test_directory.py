@@ -87,6 +87,19 @@ def test_profile_has_accounts_timeline_notes_and_tags(ws, small):
     assert p.history[0]["action"] == "merge"
 
 
+def test_profile_carries_the_champion_programme_history(ws, small):
+    from workbench.champions.programme import move
+
+    a = pid(ws, "U1")
+    move(ws, a, "candidate", reason="answers newcomers", by="me")
+    move(ws, a, "nominated", reason="nominated at the meetup", by="me")
+    with ws.connect() as conn:
+        p = profile.profile(conn, a)
+    assert p.champion_stage == "nominated"
+    assert [(m["stage"], m["reason"]) for m in p.programme] == [("nominated", "nominated at the meetup"),
+                                                                ("candidate", "answers newcomers")]
+
+
 def test_new_people_are_found_after_an_import(ws, small):
     assert names(ws, search="zoë") == []
     write_records(ws, member("slack", "U44", handle="zoe.ang", name="Zoë Ångström", email="zoe@example.org"))

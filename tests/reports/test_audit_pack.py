@@ -54,6 +54,9 @@ def test_the_manifest_names_every_source_file_run_and_member(source, tmp_path):
     assert run["added"] > 0 and "problems" in run and run["counts"]
     assert manifest["period"] == report.period and manifest["app"]["version"]
     assert "ttfr" in manifest["metrics"]["definitions"]
+    used = manifest["metrics"]["settings"]  # what the numbers were made with, defaults included
+    assert used["reporting.timezone"] == report.period["timezone"] and used["questions.marker"]
+    assert set(used["champions.weights"]) >= {"answers", "people_helped"}
     assert manifest["figures"]["active_people"]["value"] == report.figure("active_people").value
     assert verify_pack(result.path).ok
 

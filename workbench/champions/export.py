@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..reports.safe import cell
 from ..store.models import Account
 from .score import candidates
 
@@ -35,5 +36,5 @@ def write_candidates_csv(ws, out_dir: Path) -> Path:  # noqa: ANN001
         w = csv.writer(f)
         w.writerow(["rank", "person_id", "name", "score", "accounts"])
         for rank, pid, name, score, accs in rows:
-            w.writerow([rank, pid, name, _num(score), accs])
+            w.writerow([rank, pid, cell(name), _num(score), accs])  # a name never runs as a formula
     return path

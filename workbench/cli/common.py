@@ -36,3 +36,25 @@ def print_table(rows: list[dict], columns: list[str], *, headers: dict[str, str]
     print("  ".join(t.ljust(w) for t, w in zip(titles, widths)).rstrip())
     for row in cells:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+def platforms_arg(ws: Workspace, values: list[str]) -> tuple[str, ...]:
+    """``--platform`` values (repeated or comma-separated) checked against the workspace: a name it
+    does not hold is a mistake to say, not a period of zeros."""
+    from sqlalchemy import select
+
+    from ..errors import WorkbenchError
+    from ..store.models import Account, Channel, Source
+
+    asked = tuple(dict.fromkeys(p.strip().lower() for arg in values for p in arg.split(",") if p.strip()))
+    if not asked:
+        return ()
+    with ws.connect() as conn:
+        held = set(conn.execute(select(Channel.platform).distinct()).scalars())
+        held |= set(conn.execute(select(Source.platform).distinct()).scalars())
+        held |= set(conn.execute(select(Account.platform).distinct()).scalars())
+    unknown = [p for p in asked if p not in held]
+    if unknown:
+        raise WorkbenchError(f"This workspace holds nothing from {', '.join(unknown)}; its platforms are "
+                             f"{', '.join(sorted(held)) or 'none yet'}.")
+    return asked

@@ -8,7 +8,7 @@ from .. import fmt
 from ..errors import WorkbenchError
 from ..metrics import Filters, headline
 from ..metrics.filters import DEFAULT_DAYS, last_activity_day, reporting_tz, zone
-from .common import add_workspace_arg, open_workspace, print_json, print_table
+from .common import add_workspace_arg, open_workspace, platforms_arg, print_json, print_table
 
 LABELS = {
     "active_people": ("Active people", fmt.number),
@@ -60,7 +60,7 @@ def filters_from_args(ws, args: argparse.Namespace) -> Filters:  # noqa: ANN001
         end = start
     if start is not None and end is not None and start > end:
         raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
-    platforms = tuple(sorted({p.strip().lower() for arg in args.platform for p in arg.split(",") if p.strip()}))
+    platforms = tuple(sorted(platforms_arg(ws, args.platform)))
     return Filters(start=start, end=end, platforms=platforms, channels=tuple(args.channel), tz=tz)
 
 

@@ -94,12 +94,19 @@ def run_suggestions(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     from ..people.merge import merge
 
+    from sqlalchemy import select
+
+    from ..store.models import MergeEvent
+
     ws = open_workspace(args, create=False)
     try:
         ev = merge(ws, args.a, args.b, reason=args.reason, by=who("command line"))
+        with ws.connect() as conn:  # A or B may have been merged before: name the people really joined
+            target, other = conn.execute(select(MergeEvent.target_person_id, MergeEvent.other_person_id)
+                                         .where(MergeEvent.id == ev)).one()
     finally:
         ws.close()
-    print(f"Merged person {args.b} into person {args.a} (merge {ev}); undo with `workbench people unmerge {args.a}`.")
+    print(f"Merged person {other} into person {target} (merge {ev}); undo with `workbench people unmerge {other}`.")
     return 0
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ..errors import KeyringUnavailable, WorkbenchError
-from .common import add_workspace_arg, open_workspace, print_json
+from .common import add_workspace_arg, open_workspace, platforms_arg, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -74,7 +74,7 @@ def filters_from_args(ws, args: argparse.Namespace):  # noqa: ANN001, ANN201 - a
     start = args.start or (end - dt.timedelta(days=89) if end else None)
     if start and end and start > end:
         raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
-    platforms = tuple(dict.fromkeys(p.strip().lower() for arg in args.platform for p in arg.split(",") if p.strip()))
+    platforms = platforms_arg(ws, args.platform)
     channels = resolve_channels(ws, args.channel, platforms) if args.channel else ()
     return Filters(start=start, end=end, platforms=platforms, channels=channels, tz=f.tz)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..reports.safe import cell
 from ..store.models import Account, Person
 
 ACC = Account.__table__
@@ -19,7 +20,7 @@ def people_rows(conn) -> list[tuple[int, str, str]]:  # noqa: ANN001 - a Connect
     for pid, platform, ext in conn.execute(select(ACC.c.person_id, ACC.c.platform, ACC.c.external_id)):
         accounts[int(pid)].append(f"{platform}:{ext}")
     q = select(PER.c.id, PER.c.display_name).where(PER.c.merged_into_id.is_(None)).order_by(PER.c.id)
-    return [(int(pid), name or "", ";".join(sorted(accounts.get(int(pid), []))))
+    return [(int(pid), cell(name or ""), ";".join(sorted(accounts.get(int(pid), []))))  # never a formula
             for pid, name in conn.execute(q) if int(pid) in accounts]
 
 

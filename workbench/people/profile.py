@@ -51,6 +51,7 @@ class Profile:
     notes: list[dict]
     tags: list[str]
     history: list[dict] = field(default_factory=list)
+    programme: list[dict] = field(default_factory=list)  # champion programme moves, newest first
 
 
 def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> Profile:
@@ -71,8 +72,10 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> P
         select(A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"), A.c.kind, A.c.text)
         .select_from(A.outerjoin(CH, CH.c.id == A.c.channel_id))
         .where(A.c.account_id.in_(acc_ids)).order_by(A.c.created_at.desc()).limit(timeline_limit)).mappings()]
-    stage = conn.execute(select(CS.c.stage).where(CS.c.person_id == pid)
-                         .order_by(CS.c.changed_at.desc(), CS.c.id.desc()).limit(1)).scalar()
+    programme = [dict(r) for r in conn.execute(
+        select(CS.c.changed_at, CS.c.stage, CS.c.previous_stage, CS.c.reason, CS.c.changed_by)
+        .where(CS.c.person_id == pid).order_by(CS.c.changed_at.desc(), CS.c.id.desc())).mappings()]
+    stage = programme[0]["stage"] if programme else None
     recognitions = [dict(r) for r in conn.execute(
         select(REC.c.id, REC.c.kind, REC.c.given_at, REC.c.note, REC.c.given_by, REC.c.account_id)
         .where(REC.c.person_id == pid).order_by(REC.c.given_at.desc())).mappings()]
@@ -83,7 +86,7 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> P
                   .scalars())
     return Profile(pid, person["display_name"], bool(flags[0]), bool(flags[1]), person["is_bot"], person["is_staff"],
                    accounts, timeline, _weekly(conn, acc_ids), stage if stage and stage != "(none)" else None,
-                   recognitions, notes, tags, merge_history(conn, pid))
+                   recognitions, notes, tags, merge_history(conn, pid), programme)
 
 
 def _weekly(conn: Connection, acc_ids: list[int]) -> list[tuple[dt.date, int]]:

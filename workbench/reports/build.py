@@ -123,13 +123,16 @@ def _dashboard(ws, f: Filters):  # noqa: ANN001, ANN202
     return compute_dashboard(ws, f)
 
 
-def _champions(ws, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
-    try:
-        from ..champions.recognition import recognition_gap
-        from ..champions.score import candidates
-    except ImportError:
-        return pd.DataFrame(), pd.DataFrame()
-    return _frame(candidates(ws, limit=limit)), _frame(recognition_gap(ws))
+def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """Candidates and the recognition gap scored over the report's period (on every platform: a
+    champion's help counts wherever it was given)."""
+    from ..champions.recognition import recognition_gap
+    from ..champions.score import DEFAULT_DAYS, candidates
+
+    as_of = f.end
+    days = (f.end - f.start).days + 1 if f.start and f.end else DEFAULT_DAYS
+    return (_frame(candidates(ws, limit=limit, as_of=as_of, days=days)),
+            _frame(recognition_gap(ws, as_of=as_of, days=days)))
 
 
 def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
@@ -155,9 +158,18 @@ def provenance_frame(ws) -> pd.DataFrame:  # noqa: ANN001
                                        "updated", "skipped", "problems"])
 
 
-def workspace_settings(ws) -> dict[str, Any]:  # noqa: ANN001
+def workspace_settings(ws, f: Filters | None = None) -> dict[str, Any]:  # noqa: ANN001
+    """The settings the numbers were made with: the workspace's saved ones, and the defaults in
+    force for those it does not set (time zone, question marker, champion weights)."""
+    from ..champions.score import WEIGHTS_SETTING, load_weights
+    from ..metrics.filters import TZ_SETTING
+    from ..store.views import QUESTION_MARKER_SETTING, question_marker
+
     with ws.session() as s:
-        return {row.key: row.value for row in s.scalars(select(Setting).order_by(Setting.key))}
+        saved = {row.key: row.value for row in s.scalars(select(Setting).order_by(Setting.key))}
+    used = {TZ_SETTING: f.tz if f is not None else saved.get(TZ_SETTING, "UTC"),
+            QUESTION_MARKER_SETTING: question_marker(ws), WEIGHTS_SETTING: load_weights(ws)}
+    return dict(sorted({**saved, **used}.items()))
 
 
 def build_report(ws, filters: Filters | None = None, *, title: str | None = None,  # noqa: ANN001
@@ -183,7 +195,7 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         from ..metrics import headline
         prev = headline(ws, prev_filters)
     step(0.55, "Reading the champion programme")
-    cands, gap = _champions(ws, TOP_ROWS)
+    cands, gap = _champions(ws, f, TOP_ROWS)
     tz = f.tz
 
     def frame(name: str) -> pd.DataFrame:
@@ -204,9 +216,11 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
               _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
         Table("top_helpers", "Top helpers", "people", frame("top_helpers").head(TOP_ROWS)),
         Table("level_movement", "Engagement level movement", "people", frame("level_movement")),
-        Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS)),
+        Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS),
+              description="Scored over the report's period on every platform."),
         Table("recognition_gap", "Recognition gap: strong contributors not thanked in 180 days", "champions",
-              _local_naive(gap, tz).head(TOP_ROWS)),
+              _local_naive(gap, tz).head(TOP_ROWS),
+              description="The top tenth by champion score over the report's period, on every platform."),
         Table("champion_programme", "The champion programme", "champions", programme_frame(ws, f)),
         Table("recognitions", "Recognitions given in the period", "champions", recognitions_frame(ws, f)),
         Table("import_runs", "Import runs", "provenance", provenance_frame(ws)),
@@ -224,7 +238,7 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         figures=make_figures(head, prev),
         tables=tables,
         charts=charts,
-        settings=workspace_settings(ws),
+        settings=workspace_settings(ws, f),
     )
 
 

@@ -22,10 +22,12 @@ def _live(person_id: int, merged: dict[int, int | None]) -> int:
 
 
 def programme_frame(ws, f: Filters) -> pd.DataFrame:  # noqa: ANN001
-    """One row per person in the programme: stage (latest change), since, recognitions in the last 180 days."""
+    """One row per person in the programme at the end of the period: stage, since, recognitions in
+    the 180 days before the period's end."""
     end = dt.datetime.combine(f.end or dt.date.today(), dt.time.max, tzinfo=dt.timezone.utc)
     with ws.session() as s:
         last = (select(ChampionStatus.person_id, func.max(ChampionStatus.id).label("last_id"))
+                .where(ChampionStatus.changed_at <= end)  # the programme as it stood at the period's end
                 .group_by(ChampionStatus.person_id).subquery())
         rows = s.execute(select(ChampionStatus.person_id, Person.display_name, ChampionStatus.stage,
                                 ChampionStatus.changed_at)

@@ -62,10 +62,13 @@ def upsert(table: Table, bind: Engine | Connection, index_elements: list[str], u
 
 
 def epoch_seconds(bind: Engine | Connection, col) -> ColumnElement:  # noqa: ANN001 - a column
-    """UTC seconds since 1970 of a stored (naive UTC) time, as an integer."""
+    """UTC seconds since 1970 of a stored (naive UTC) time, as an integer: the second it falls in,
+    never the next one (SQLite rounds fractions to the millisecond, so 12:00:00.9997 would read as
+    12:00:01 and 23:59:59.9997 as the next day; the stored text is cut to the second first)."""
     if is_sqlite(bind):
-        return func.unixepoch(col) if _HAS_UNIXEPOCH else cast(func.strftime("%s", col), BigInteger)
-    return cast(func.extract("epoch", col), BigInteger)
+        whole = func.substr(col, 1, 19)  # 'YYYY-MM-DD HH:MM:SS'
+        return func.unixepoch(whole) if _HAS_UNIXEPOCH else cast(func.strftime("%s", whole), BigInteger)
+    return cast(func.floor(func.extract("epoch", col)), BigInteger)
 
 
 def utc_day(bind: Engine | Connection, col) -> ColumnElement:  # noqa: ANN001 - a column

@@ -232,8 +232,11 @@ class ProfilePanel(QScrollArea):
         self.accounts.resizeColumnsToContents()
         if p.accounts:
             self.accounts.selectRow(0)
-        self.champion.setText(f"Champion programme: {p.champion_stage}" if p.champion_stage
-                              else "Champion programme: not in the programme")
+        moves = [f"{_day(m['changed_at'])} · {m['stage']}" + (f" — {m['reason']}" if m["reason"] else "")
+                 + (f" (by {m['changed_by']})" if m["changed_by"] else "") for m in p.programme[:10]]
+        self.champion.setText((f"Champion programme: {p.champion_stage}" if p.champion_stage
+                               else "Champion programme: not in the programme")
+                              + "".join(f"\n  {line}" for line in moves))
         self.recognitions.setText("\n".join(
             f"{_day(r['given_at'])} · {r['kind']}" + (f" — {r['note']}" if r["note"] else "")
             + (f" (by {r['given_by']})" if r["given_by"] else "") for r in p.recognitions) or "None yet.")

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -387,7 +387,12 @@ class DashboardPage(Page):
         self.boxes["unanswered"].note = f"{total:,} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
         self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"]) if len(d.top_helpers) else d.top_helpers)
-        for view in (self.unanswered_view, self.helpers_view):
+        # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
+        for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),
+                                    (self.helpers_view, "people_helped", Qt.SortOrder.DescendingOrder)):
+            columns = list(view.model().frame().columns)
+            if column in columns:
+                view.horizontalHeader().setSortIndicator(columns.index(column), order)
             view.resizeColumnsToContents()
 
     @staticmethod
