@@ -66,6 +66,8 @@ class ProfilePanel(QScrollArea):
         self.person_id: int | None = None
         self.current: Profile | None = None
         self.setWidgetResizable(True)
+        # Long lines wrap and tables scroll inside themselves: the panel itself never scrolls sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QWidget()
         outer_lay = QVBoxLayout(outer)
         outer_lay.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +135,8 @@ class ProfilePanel(QScrollArea):
         lay.addLayout(arow)
 
         self.champion = QLabel()
+        self.champion.setWordWrap(True)
+        self.champion.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.champion)
         lay.addWidget(_heading("Recognitions"))
         self.recognitions = QLabel()
