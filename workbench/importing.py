@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Connection
 
 from . import __version__
@@ -45,7 +45,7 @@ class PlannedInput:
 
 @dataclass
 class ImportResult:
-    run_id: int
+    run_id: int | None  # None: nothing was new, so no run was kept
     inputs: list[tuple[str, str]]  # (path, importer label)
     read: int = 0
     added: int = 0
@@ -214,6 +214,18 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                      [{"run_id": run_id, "file": p.file, "position": p.position, "message": p.message}
                       for p in problems])
     c = writer.counts
+    if c.added == 0 and c.updated == 0 and not any(c.by_kind.values()):
+        # Nothing new: the workspace is exactly as it was, so no run is kept either (importing the
+        # same export twice leaves everything, the list of runs included, unchanged).
+        for table in (ImportProblem.__table__, ImportFile.__table__):
+            conn.execute(delete(table).where(table.c.run_id == run_id))
+        conn.execute(delete(ImportRun.__table__).where(ImportRun.__table__.c.id == run_id))
+        result.run_id = None
+        result.read, result.unchanged, result.skipped = c.read, c.unchanged, c.skipped
+        result.problems, result.problem_count = problems, problem_count
+        if progress is not None:
+            progress(1.0, "Nothing new")
+        return result
     conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == run_id).values(
         finished_at=dt.datetime.now(dt.timezone.utc), status="done", read=c.read, added=c.added, updated=c.updated,
         unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind),

@@ -92,4 +92,4 @@ def test_every_discord_sample_imports_and_a_second_import_changes_nothing(cli, r
     r = cli("import", "--workspace", db, real / "discord")
     assert r.code == 0, r
     after = cli("status", "--workspace", db, "--json").json()
-    assert after == dict(before, import_runs=before["import_runs"] + 1)
+    assert after == before

@@ -39,4 +39,4 @@ def test_export_script_output_with_a_duplicate_id_counts_it_once(cli, real, tmp_
     assert rows(db, "SELECT external_id, text FROM activity") == [("57509d0ef44fde236e52f395", "test message")]
     before = cli("status", "--workspace", db, "--json").json()
     assert cli("import", "--workspace", db, path).code == 0
-    assert cli("status", "--workspace", db, "--json").json() == dict(before, import_runs=before["import_runs"] + 1)
+    assert cli("status", "--workspace", db, "--json").json() == before

@@ -67,4 +67,4 @@ def test_importing_every_sample_twice_changes_nothing(cli, real, tmp_path):
     before = cli("status", "--workspace", db, "--json").json()
     import_all(cli, db, *files)
     after = cli("status", "--workspace", db, "--json").json()
-    assert after == dict(before, import_runs=before["import_runs"] + len(files))
+    assert after == before

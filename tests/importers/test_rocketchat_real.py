@@ -45,7 +45,7 @@ def test_the_folder_resolves_reaction_usernames_and_imports_once(cli, real, tmp_
     assert rows(db, "SELECT count(*) FROM account") == [(2,)]  # keyed on u._id, whatever the username
     before = cli("status", "--workspace", db, "--json").json()
     assert cli("import", "--workspace", db, real / PAGES).code == 0
-    assert cli("status", "--workspace", db, "--json").json() == dict(before, import_runs=before["import_runs"] + 1)
+    assert cli("status", "--workspace", db, "--json").json() == before
 
 
 def test_a_message_page_after_the_room_page_keeps_the_room_name(cli, real, tmp_path):

@@ -115,9 +115,13 @@ def run_import(args: argparse.Namespace) -> int:
     for path, label in result.inputs:
         print(f"{path}: {label}")
     kinds = ", ".join(f"{fmt_int(v)} {k}" for k, v in sorted(result.by_kind.items()) if v)
-    print(f"Import run {result.run_id}: read {fmt_int(result.read)} records; added {fmt_int(result.added)}"
-          f" ({kinds or 'nothing new'}), updated {fmt_int(result.updated)}, unchanged {fmt_int(result.unchanged)},"
-          f" skipped {fmt_int(result.skipped)}.")
+    if result.run_id is None:
+        print(f"Nothing new: all {fmt_int(result.read)} records read are in the workspace already "
+              f"({fmt_int(result.skipped)} skipped); it is unchanged and no import run was recorded.")
+    else:
+        print(f"Import run {result.run_id}: read {fmt_int(result.read)} records; added {kinds or 'nothing new'}; "
+              f"updated {fmt_int(result.updated)}, unchanged {fmt_int(result.unchanged)},"
+              f" skipped {fmt_int(result.skipped)}.")
     if result.first_at:
         print(f"Activity from {result.first_at:%Y-%m-%d %H:%M} to {result.last_at:%Y-%m-%d %H:%M} UTC.")
     if result.problem_count:

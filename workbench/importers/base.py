@@ -11,6 +11,8 @@ progress and cancel come for free, and it never holds a whole large file in memo
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import time
 from abc import ABC, abstractmethod
@@ -25,6 +27,53 @@ ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
 MAX_PROBLEMS_KEPT = 1000  # beyond this the run keeps a count, not every sentence
+
+
+# What a malformed record raises in an importer's hands: caught per record, reported, skipped.
+RECORD_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError)
+
+_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "float": (int, float), "dt.datetime": (dt.datetime,),
+          "None": (type(None),)}
+_FIELD_TYPES: dict[type, list[tuple[str, tuple]]] = {}
+_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false", dt.datetime: "a time",
+          type(None): "nothing", dict: "an object", list: "a list"}
+
+
+def _field_types(cls: type) -> list[tuple[str, tuple]]:
+    if cls not in _FIELD_TYPES:
+        out = []
+        for f in dataclasses.fields(cls):
+            tokens = [t.strip() for t in str(f.type).split("|")]
+            if all(t in _TYPES for t in tokens):
+                out.append((f.name, tuple(k for t in tokens for k in _TYPES[t])))
+        _FIELD_TYPES[cls] = out
+    return _FIELD_TYPES[cls]
+
+
+def checked(records: Iterator[Record]) -> list[Record]:
+    """The records one export record turned into, each field of the type the store expects
+    (text, a whole number, an aware time...); a ``ValueError`` naming the field otherwise. An
+    importer reads one record this way so that a value of the wrong shape (a list where a name
+    belongs) is that record's problem, never a failure of the whole import."""
+    out = list(records)
+    for rec in out:
+        for name, types in _field_types(type(rec)):
+            value = getattr(rec, name)
+            if not isinstance(value, types) or (isinstance(value, bool) and bool not in types and int in types):
+                wanted = " or ".join(dict.fromkeys(_WORDS.get(t, t.__name__) for t in types))
+                raise ValueError(f"its {name} is {_WORDS.get(type(value), type(value).__name__)} where {wanted} belongs")
+            if isinstance(value, dt.datetime) and value.tzinfo is None:
+                raise ValueError(f"{name} has no time zone")
+    return out
+
+
+def why(exc: BaseException) -> str:
+    """A malformed record's exception as a few words for its problem line."""
+    if isinstance(exc, KeyError):
+        return f"no {exc.args[0]!r}" if exc.args else "a field is missing"
+    if isinstance(exc, (AttributeError, TypeError)):
+        return "a field holds a value of the wrong kind"
+    return str(exc) or exc.__class__.__name__
 
 
 class ReadContext:

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from ..store.models import Setting
-from .base import Importer, ReadContext
+from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
 from .safety import head, is_zip
 from .textio import UTC, detect_encoding, gunzip_head, iso_utc, iter_pages, json_head, page_heads, parse_time
 
@@ -150,10 +150,12 @@ class _ForumReader:
         category = data.get("category_id")
         for n, post in enumerate(_posts(data), start=1):
             try:
-                yield from self.post(post, category)
-            except (KeyError, TypeError, ValueError) as exc:
+                records = checked(self.post(post, category))
+            except RECORD_ERRORS as exc:
                 self.ctx.problem(f"post {n}", f"not a Discourse post with id, topic_id, post_number, user_id and "
-                                 f"created_at ({exc!r}); skipped", file=file)
+                                 f"created_at ({why(exc)}); skipped", file=file)
+                continue
+            yield from records
 
     def account(self, user: dict) -> Iterator[AccountRec]:
         uid = str(user["id"])

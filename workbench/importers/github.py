@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from ..records import AccountRec, ActivityRec, ChannelRec, ReactionRec, Record, SourceRec
 from ..store.models import Source
-from .base import Importer, ReadContext
+from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
 from .safety import is_zip
 from .textio import iso_utc, iter_pages, json_head, page_heads, page_names
 
@@ -112,10 +112,12 @@ class _PageReader:
                 self.ctx.problem(f"item {n}", "not an object; skipped", file=file)
                 continue
             try:
-                yield from self.item(item, path)
-            except (KeyError, TypeError, ValueError) as exc:
-                self.ctx.problem(f"item {n}", f"not a GitHub issue, comment, review or reaction ({exc!r}); skipped",
+                records = checked(self.item(item, path))
+            except RECORD_ERRORS as exc:
+                self.ctx.problem(f"item {n}", f"not a GitHub issue, comment, review or reaction ({why(exc)}); skipped",
                                  file=file)
+                continue
+            yield from records
 
     def item(self, item: dict, path: Path) -> Iterator[Record]:
         url = str(item.get("url") or "")

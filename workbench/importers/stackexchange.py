@@ -26,7 +26,7 @@ from defusedxml.ElementTree import iterparse
 
 from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, Record, RecognitionRec, SourceRec
-from .base import Importer, ReadContext
+from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
 from .safety import head_text, is_zip, open_zip, zip_names
 from .textio import UTC, json_head, parse_time, read_json
 
@@ -102,10 +102,12 @@ class _DumpReader:
                    "Badges.xml": self._badge}[table]
         for n, row in enumerate(_rows(f, table, self.ctx), start=1):
             try:
-                yield from handler(row)
-            except (ValueError, OverflowError) as exc:
+                records = checked(handler(row))
+            except RECORD_ERRORS as exc:
                 where = f"row {n}" + (f" (Id {row['Id']})" if row.get("Id") else "")
-                self.ctx.problem(where, f"{exc}; the row was skipped", file=table)
+                self.ctx.problem(where, f"{why(exc)}; the row was skipped", file=table)
+                continue
+            yield from records
 
     def _owner(self, user_id: str | None, name: str | None) -> tuple[str, list[Record]]:
         if user_id:

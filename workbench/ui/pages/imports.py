@@ -218,6 +218,9 @@ class ImportsPage(Page):
         self._finish()
         kinds = ", ".join(f"{fmt.number(v)} {k}" for k, v in sorted(result.by_kind.items()) if v) or "nothing new"
         text = f"Imported {fmt.number(result.read)} records: added {kinds}; {fmt.number(result.updated)} updated."
+        if result.run_id is None:
+            text = (f"Nothing new: all {fmt.number(result.read)} records are in the workspace already, so it is "
+                    "unchanged and no import run was added.")
         if result.problem_count:
             text += f" {fmt.number(result.problem_count)} record(s) had problems and were skipped (see Problems)."
         self.banner.show_message(text, kind="success")
