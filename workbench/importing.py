@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import importlib
 import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,12 +126,23 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             continue
         if path.is_file() and path.stat().st_size == 0:
             errors.append(f"{raw}: the file is empty.")
+        elif path.is_file() and _broken_zip(path):
+            errors.append(f"{raw}: a zip archive that is damaged or cut short (its table of contents is missing); "
+                          "export it again or copy it whole.")
         else:
             errors.append(f"{raw}: not an export format the workbench knows.")
     if errors:
         raise UnknownFormat(errors[0] if len(errors) == 1 else f"{len(errors)} paths cannot be imported.",
                             details="\n".join(errors) if len(errors) > 1 else "")
     return planned, notes
+
+
+def _broken_zip(path: Path) -> bool:
+    """A file that starts like a zip archive but that no zip reader can open."""
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            return False
+    return not zipfile.is_zipfile(path)
 
 
 def sha256_of(path: Path, cancel: CancelFn | None = None) -> str:

@@ -113,3 +113,26 @@ def test_deeply_nested_mattermost_line(cli, workspace, tmp_path):
     nested = '{"type": "post", "post": {"team": "makers", "props": ' + "[" * 20_000 + "]" * 20_000 + "}}"
     deep.write_text("\n".join(lines[:3] + [nested] + lines[3:]) + "\n", encoding="utf-8")
     refused(cli, workspace, deep, "nested too deeply")
+
+
+def test_a_zip_cut_short_is_called_so(cli, workspace, tmp_path):
+    import zipfile
+
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted((DATA / "slack").rglob("*.json"))[:20]:
+            zf.write(f, f.relative_to(DATA / "slack"))
+    refused(cli, workspace, cut(whole, tmp_path / "slack-export.zip"), "damaged or cut short")
+
+
+def test_a_gzipped_mailbox_bomb_is_refused(cli, workspace, tmp_path):
+    import gzip
+
+    bomb = tmp_path / "list.mbox.gz"
+    head = b"From a@example.org  Mon Jan  1 10:00:00 2024\nFrom: a@example.org\nMessage-ID: <1@x>\n\n"
+    with gzip.open(bomb, "wb", compresslevel=9) as f:
+        f.write(head)
+        for _ in range(64):
+            f.write(b"\0" * (1 << 20))  # 64 MiB of nothing in a file of about 64 kB
+    assert bomb.stat().st_size < 200_000
+    refused(cli, workspace, bomb, "compression bomb")

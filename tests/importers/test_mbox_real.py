@@ -45,6 +45,9 @@ def test_hard_cases_of_the_perceval_sample(real, ws):
     assert hashed == 1  # the one message whose Message-Id is empty
     # mbox_no_fields holds the same Message-ID three times: one activity.
     assert rows(ws, "select count(*) from activity where external_id = '4CF64D10.9020206@domain.com'") == [(1,)]
+    # ... and it is the first copy, dated 14:26:40 +0100, not a later copy whose Date is empty.
+    assert rows(ws, "select created_at from activity where external_id = '4CF64D10.9020206@domain.com'") == \
+        [("2010-12-01 13:26:40.000000",)]
 
 
 def test_groupsio_archive_and_members(real, ws):

@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from .base import Importer, ReadContext
-from .safety import head, is_zip, open_zip, zip_names
+from .safety import ExpansionGuard, head, is_zip, open_zip, zip_names
 from .textio import UTC, gunzip_head, iso_utc, json_head, read_json
 
 PLATFORM = "mbox"  # the platform name every view uses for mailing lists
@@ -87,7 +87,9 @@ class MboxImporter(Importer):
                             yield from reader.stream(f, Path(info.filename).name)
             return
         raw = io.BufferedReader(ctx.open_binary(path))
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if head(path, 2) == b"\x1f\x8b" else raw
+        stream: BinaryIO = raw
+        if head(path, 2) == b"\x1f\x8b":
+            stream = io.BufferedReader(ExpansionGuard(gzip.GzipFile(fileobj=raw), path.stat().st_size, path.name))
         try:
             yield from reader.stream(stream, path.name)
         except (EOFError, gzip.BadGzipFile) as exc:
@@ -128,6 +130,7 @@ class _MessageReader:
         self.ctx = ctx
         self.default_list = default_list
         self.seen: set[str] = set()
+        self.ids: set[str] = set()
 
     def stream(self, f: BinaryIO, file: str) -> Iterator[Record]:
         for line_no, from_line, data in _split(f):
@@ -152,6 +155,10 @@ class _MessageReader:
         if not mid:
             digest = hashlib.sha256(f"{addr}\n{sent.isoformat()}\n{subject}\n{body[:4096]}".encode("utf-8", "replace"))
             mid = f"sha256:{digest.hexdigest()[:40]}"
+        if mid in self.ids:  # the same message archived again (cross-posts, resends): the first copy counts
+            self.ctx.skipped += 1
+            return
+        self.ids.add(mid)
         parent = _first_id(_header(heads, "In-Reply-To")) or _last_id(_header(heads, "References"))
         channel = _list_name(heads, subject) or self.default_list
         yield from self._context(channel, addr, name)

@@ -11,11 +11,12 @@
 """
 from __future__ import annotations
 
+import io
 import json
 import posixpath
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import ImportFailed
 
@@ -74,6 +75,35 @@ def check_zip(zf: zipfile.ZipFile, display: str) -> None:
     if total > MAX_UNCOMPRESSED:
         raise ImportFailed(f"{display}: the archive would expand to {total / 1024**3:,.1f} GiB, more than "
                            f"the {MAX_UNCOMPRESSED // 1024**3} GiB the workbench accepts; it was refused.")
+
+
+class ExpansionGuard(io.RawIOBase):
+    """A decompressing reader (gzip) that refuses to expand past ``MAX_RATIO`` times its compressed
+    size (once past ``MIN_RATIO_CHECK`` bytes) or past ``MAX_UNCOMPRESSED``: a compression bomb is
+    refused with one sentence instead of filling the disk or the hours."""
+
+    def __init__(self, inner: BinaryIO, compressed_size: int, display: str) -> None:
+        super().__init__()
+        self._inner = inner
+        self._limit = min(MAX_UNCOMPRESSED, max(MIN_RATIO_CHECK, compressed_size * MAX_RATIO))
+        self._display = display
+        self._total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+        data = self._inner.read(len(buffer))
+        self._total += len(data)
+        if self._total > self._limit:
+            raise ImportFailed(f"{self._display}: the compressed file expands more than {MAX_RATIO} times its size "
+                               "(a compression bomb?); it was refused.")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
 
 
 def zip_names(path: Path) -> list[str]:
