@@ -117,3 +117,15 @@ def test_a_custom_period_and_a_channel(qtbot, ctx):
     assert len(page.channel_chart.series) == 1
     expected = headline(ctx.ws, Filters(start=f.start, end=f.end, channels=(help_id,)))
     assert page.cards["active_people"].value.text() == fmt.number(expected["active_people"])
+
+
+def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, copy_db, demo_path):
+    path = copy_db(demo_path)
+    ctx.open_workspace(str(path))
+    ctx.ws.set_setting("reporting.timezone", "Asia/Tokyo")
+    page = open_page(qtbot, ctx)
+    model = page.unanswered_model
+    assert model.rowCount() > 0
+    first = model.data(model.index(0, 0))
+    asked = page.dashboard.unanswered["asked_at"].iloc[0].tz_convert("Asia/Tokyo")
+    assert first == f"{asked:%Y-%m-%d %H:%M} JST"

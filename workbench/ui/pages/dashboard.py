@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ... import fmt
 from ...metrics.dashboard import Dashboard, compute_dashboard
-from ...metrics.filters import Filters, last_activity_day, reporting_tz
+from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import PLATFORM_COLOURS, platform_colour
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
@@ -85,6 +85,7 @@ class DashboardPage(Page):
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
+        self._zone: dt.tzinfo = dt.timezone.utc
         lay = vbox(self, 10, 8)
         self.banner = Banner()
         lay.addWidget(self.banner)
@@ -251,7 +252,8 @@ class DashboardPage(Page):
         self.levels_chart = BarChart()
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
                                                         "where": "Where", "excerpt": "Question"},
-                                               formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime())})
+                                               formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime(),
+                                                                                          self._zone)})
         self.unanswered_view = self._table(self.unanswered_model)
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
@@ -340,6 +342,7 @@ class DashboardPage(Page):
             self.end.setDate(QDate(f.end))
         self._restoring = False
         self.zone_label.setText(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} · days in {f.tz}")
+        self._zone = zone(f.tz)  # the unanswered questions' times are shown in the reporting zone too
         self._show_cards(d)
         self._show_charts(d)
         if not has:
