@@ -129,3 +129,22 @@ def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, co
     first = model.data(model.index(0, 0))
     asked = page.dashboard.unanswered["asked_at"].iloc[0].tz_convert("Asia/Tokyo")
     assert first == f"{asked:%Y-%m-%d %H:%M} JST"
+
+
+def test_chart_legends_follow_a_dark_theme(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+
+    from workbench.ui.charts import TimeSeriesChart
+
+    chart = TimeSeriesChart()
+    qtbot.addWidget(chart)
+    chart.set_series(np.arange(3, dtype=float) * 86400, {"DAU": np.array([1.0, 2.0, 3.0])})
+    dark = QPalette(chart.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#eeeeee"))
+    chart.setPalette(dark)
+    legend = chart.legend
+    text = legend.items[0][1].opts.get("color")
+    assert QColor(legend.opts["labelTextColor"]).name() == "#eeeeee"
+    assert legend.opts["brush"].color().name() == "#202020"
+    assert QColor(text).name() == "#eeeeee"  # the label already shown changes too

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from .palette import series_colour
@@ -97,6 +97,22 @@ class _Plot(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._moved)
         self._fmt: Callable[[float], str] = lambda v: f"{v:,.0f}"
 
+    def style_legend(self) -> None:
+        """The legend in the window's colours (light or dark theme): a translucent box of the
+        window's background with its text colour."""
+        legend = getattr(self, "legend", None)
+        if legend is None:
+            return
+        back = QColor(self.palette().color(QPalette.ColorRole.Window))
+        back.setAlpha(200)
+        legend.setBrush(pg.mkBrush(back))
+        legend.setLabelTextColor(self.palette().color(QPalette.ColorRole.WindowText))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.style_legend()
+
     def _moved(self, pos: QPointF) -> None:
         vb = self.getPlotItem().vb
         if not self.sceneBoundingRect().contains(pos) or not self.series:
@@ -122,7 +138,7 @@ class TimeSeriesChart(_Plot):
         if y_label:
             self.getPlotItem().setLabel("left", y_label)
         self.legend = self.getPlotItem().addLegend(offset=(4, 2), labelTextSize="8pt", colCount=3)
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 170))
+        self.style_legend()
 
     def set_series(self, x: np.ndarray, series: dict[str, np.ndarray], *, colours: dict[str, QColor] | None = None,
                    dashed: Sequence[str] = ()) -> None:
@@ -246,6 +262,7 @@ class BarChart(_Plot):
         super().__init__(parent=parent)
         self.getPlotItem().invertY(True)
         self.legend = self.getPlotItem().addLegend(offset=(-8, 4), labelTextSize="8pt")
+        self.style_legend()
         self.categories: list[str] = []
         self.parts: dict[str, np.ndarray] = {}
 
