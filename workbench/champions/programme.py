@@ -38,11 +38,6 @@ def normalize_stage(stage: str) -> str:
     return s
 
 
-def live_on(conn: Connection, person_id: int) -> int:
-    """The person a (possibly merged-away) person id stands for today."""
-    return live_person(conn, int(person_id))
-
-
 def stage_on(conn: Connection, person_id: int) -> str | None:
     """The person's current stage (None when not in the programme)."""
     stage = conn.execute(select(CS.c.stage).where(CS.c.person_id == person_id)
@@ -54,7 +49,7 @@ def move(ws, person_id: int, stage: str, *, reason: str = "", by: str = "") -> i
     """Move a person to ``stage`` (recording today's date, the reason and who); returns the row id."""
     target = normalize_stage(stage)
     with ws.write_conn(MOVE) as conn:
-        pid = live_on(conn, person_id)
+        pid = live_person(conn, person_id)
         current = stage_on(conn, pid)
         if (current or NO_STAGE) == target:
             where = f"at the stage {target}" if target != NO_STAGE else "not in the programme"
@@ -103,7 +98,7 @@ def history(ws, person_id: int) -> list[dict]:  # noqa: ANN001
     """The person's programme history, newest first: changed_at, stage, previous_stage, reason,
     changed_by (rows brought in by merges included)."""
     with ws.connect() as conn:
-        pid = live_on(conn, person_id)
+        pid = live_person(conn, person_id)
         rows = conn.execute(select(CS.c.id, CS.c.changed_at, CS.c.stage, CS.c.previous_stage, CS.c.reason,
                                    CS.c.changed_by).where(CS.c.person_id == pid).order_by(CS.c.id.desc())
                             ).mappings().all()
@@ -125,7 +120,7 @@ def resolve_person(ws, text: str) -> int:  # noqa: ANN001 - a Workspace
     text = text.strip()
     with ws.connect() as conn:
         if text.isdigit():
-            return live_on(conn, int(text))
+            return live_person(conn, int(text))
         if ":" in text:
             platform, ext = text.split(":", 1)
             pid = conn.execute(select(Account.person_id).where(Account.platform == platform.lower(),

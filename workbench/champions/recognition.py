@@ -19,8 +19,8 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
 
 from ..errors import NotFound, WorkbenchError
+from ..people.merge import live_person
 from ..store.models import Account, Activity, Person, Recognition
-from .programme import live_on
 from .score import DEFAULT_DAYS, component_frame, epoch, rank
 
 REC = Recognition.__table__
@@ -61,7 +61,7 @@ def add_recognition(ws, person_ids, *, kind: str, note: str = "",  # noqa: ANN00
     k, when = _kind(kind), _when(given_at)
     out: list[int] = []
     with ws.write_conn(WHAT) as conn:
-        for pid in dict.fromkeys(live_on(conn, p) for p in ids):
+        for pid in dict.fromkeys(live_person(conn, int(p)) for p in ids):
             out.append(int(conn.execute(insert(REC).values(
                 person_id=pid, account_id=None, kind=k, given_at=when, note=note.strip(), given_by=given_by.strip(),
                 source="manual", created_at=dt.datetime.now(dt.timezone.utc))).inserted_primary_key[0]))

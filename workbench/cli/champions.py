@@ -88,12 +88,9 @@ def _num(x: float) -> str:
 def run_candidates(args: argparse.Namespace) -> int:
     from ..champions.score import candidates, load_weights
 
-    ws = open_workspace(args, readonly=True, create=False)
-    try:
+    with open_workspace(args, readonly=True, create=False) as ws:
         weights = load_weights(ws)
         df = candidates(ws, limit=args.limit or None, as_of=args.as_of)
-    finally:
-        ws.close()
     period = df.attrs.get("period")
     if args.json:
         print_json(_records(df))
@@ -115,11 +112,8 @@ def run_candidates(args: argparse.Namespace) -> int:
 def run_gap(args: argparse.Namespace) -> int:
     from ..champions.recognition import recognition_gap
 
-    ws = open_workspace(args, readonly=True, create=False)
-    try:
+    with open_workspace(args, readonly=True, create=False) as ws:
         df = recognition_gap(ws, as_of=args.as_of)
-    finally:
-        ws.close()
     if args.json:
         print_json(_records(df))
         return 0
@@ -136,12 +130,9 @@ def run_gap(args: argparse.Namespace) -> int:
 def run_move(args: argparse.Namespace) -> int:
     from ..champions.programme import move
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         pid = resolve_person(ws, args.person)
         move(ws, pid, args.stage, reason=args.reason, by=args.by)
-    finally:
-        ws.close()
     where = "out of the programme" if args.stage == "none" else f"to {args.stage}"
     print(f"Moved person {pid} {where}.")
     return 0
@@ -150,11 +141,8 @@ def run_move(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     from ..champions.programme import history
 
-    ws = open_workspace(args, readonly=True, create=False)
-    try:
+    with open_workspace(args, readonly=True, create=False) as ws:
         rows = history(ws, resolve_person(ws, args.person))
-    finally:
-        ws.close()
     if args.json:
         print_json(rows)
         return 0
@@ -171,12 +159,9 @@ def run_history(args: argparse.Namespace) -> int:
 def run_recognize(args: argparse.Namespace) -> int:
     from ..champions.recognition import add_recognition
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         pids = [resolve_person(ws, p) for p in args.person]
         ids = add_recognition(ws, pids, kind=args.kind, note=args.note, given_at=args.date, given_by=args.by)
-    finally:
-        ws.close()
     who = ", ".join(str(p) for p in dict.fromkeys(pids))
     print(f"Recorded {len(ids)} recognition(s) ({args.kind}) for person {who}.")
     return 0

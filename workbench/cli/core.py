@@ -52,13 +52,10 @@ def run_gui(args: argparse.Namespace) -> int:
 def _ensure_demo(location: str, *, members: int = 300, seed: int = 11) -> None:
     from ..demo import build_demo
 
-    ws = open_workspace(argparse.Namespace(workspace=location))
-    try:
+    with open_workspace(argparse.Namespace(workspace=location)) as ws:
         if ws.counts()["activities"] == 0:
             print(f"Building the demo workspace at {ws.location} ...", file=sys.stderr)
             build_demo(ws, members=members, seed=seed)
-    finally:
-        ws.close()
 
 
 def _progress_printer(enabled: bool):
@@ -103,12 +100,9 @@ def run_import(args: argparse.Namespace) -> int:
 
     plan(args.paths)  # every path checked before the workspace is even opened: nothing written on error
     options = _csv_options(args)
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
                                  options=options)
-    finally:
-        ws.close()
     if args.json:
         print_json(result.as_dict())
         return 0
@@ -134,8 +128,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         counts = ws.counts()
         if args.json:
             print_json(counts)
@@ -147,8 +140,6 @@ def run_status(args: argparse.Namespace) -> int:
         last = ws.last_import_at()
         if last:
             print(f"Last import:  {last:%Y-%m-%d %H:%M} UTC")
-    finally:
-        ws.close()
     return 0
 
 
@@ -156,8 +147,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from ..demo import build_demo
 
     location = args.workspace or str(demo_workspace_path())
-    ws = open_workspace(argparse.Namespace(workspace=location))
-    try:
+    with open_workspace(argparse.Namespace(workspace=location)) as ws:
         if ws.counts()["activities"]:
             if args.if_missing:
                 return 0
@@ -166,8 +156,6 @@ def run_demo(args: argparse.Namespace) -> int:
             return 2
         summary = build_demo(ws, members=args.members, seed=args.seed)
         counts = ws.counts()
-    finally:
-        ws.close()
     print(f"Demo workspace: {location}")
     print(f"{fmt_int(counts['people'])} people, {fmt_int(counts['accounts'])} accounts, "
           f"{fmt_int(counts['activities'])} activities from {summary['platforms']}.")

@@ -16,11 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         written = write_metric_tables(ws, Path(args.out))
-    finally:
-        ws.close()
     for path in written:
         print(path)
     return 0

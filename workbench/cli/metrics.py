@@ -65,8 +65,7 @@ def filters_from_args(ws, args: argparse.Namespace) -> Filters:  # noqa: ANN001
 
 
 def run(args: argparse.Namespace) -> int:
-    ws = open_workspace(args, readonly=False, create=False)
-    try:
+    with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         if f.start is None:
             figures: dict = {k: None for k in LABELS}
@@ -74,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             figures = headline(ws, f)
             previous = headline(ws, f.previous())
-    finally:
-        ws.close()
     if args.json:
         print_json({"period": f.as_dict(), "figures": figures, "previous": previous})
         return 0

@@ -71,11 +71,8 @@ def run_suggestions(args: argparse.Namespace) -> int:
     threshold = DEFAULT_MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
     if not 0 <= threshold <= 1:
         raise WorkbenchError("--min-confidence is a number from 0 to 1.")
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         found = suggestions_for(ws, min_confidence=threshold)
-    finally:
-        ws.close()
     if args.json:
         print_json([{"a": s.a, "b": s.b, "confidence": round(s.confidence, 3), "reasons": s.reasons} for s in found])
         return 0
@@ -98,14 +95,11 @@ def run_merge(args: argparse.Namespace) -> int:
 
     from ..store.models import MergeEvent
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         ev = merge(ws, args.a, args.b, reason=args.reason, by=who("command line"))
         with ws.connect() as conn:  # A or B may have been merged before: name the people really joined
             target, other = conn.execute(select(MergeEvent.target_person_id, MergeEvent.other_person_id)
                                          .where(MergeEvent.id == ev)).one()
-    finally:
-        ws.close()
     print(f"Merged person {other} into person {target} (merge {ev}); undo with `workbench people unmerge {other}`.")
     return 0
 
@@ -113,11 +107,8 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_unmerge(args: argparse.Namespace) -> int:
     from ..people.merge import unmerge
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         events = unmerge(ws, args.person, by=who("command line"))
-    finally:
-        ws.close()
     print(f"Undid {len(events)} merge(s) of person {args.person}.")
     return 0
 
@@ -125,11 +116,8 @@ def run_unmerge(args: argparse.Namespace) -> int:
 def run_reject(args: argparse.Namespace) -> int:
     from ..people.merge import reject
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         reject(ws, args.a, args.b, by=who("command line"))
-    finally:
-        ws.close()
     print(f"Person {args.a} and person {args.b} will not be suggested as one person again.")
     return 0
 
@@ -137,15 +125,12 @@ def run_reject(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from ..people.directory import DirectoryFilter, count, ensure_summary, page
 
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         ensure_summary(ws)
         f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), bots="include" if args.bots else "hide")
         with ws.connect() as conn:
             total = count(conn, f)
             rows = page(conn, f, sort="activities", descending=True, limit=args.limit or total or 1)
-    finally:
-        ws.close()
     if args.json:
         print_json([{"person_id": r["person_id"], "name": r["name"], "platforms": r["platforms"],
                      "first_seen": r["first_seen"].isoformat() if r["first_seen"] else None,
@@ -171,11 +156,8 @@ def run_flag(args: argparse.Namespace) -> int:
     if args.bot is None and args.staff is None:
         raise WorkbenchError("Say which flag to set: --bot, --no-bot, --staff or --no-staff.")
     changes = {k: v for k, v in (("bot", args.bot), ("staff", args.staff)) if v is not None}
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         pid = set_person_flags(ws, args.person, **changes)
-    finally:
-        ws.close()
     said = ", ".join(("" if v else "not ") + k for k, v in changes.items())
     print(f"Person {pid} is now marked: {said}.")
     return 0
@@ -192,11 +174,8 @@ def run_staff(args: argparse.Namespace) -> int:
             raise WorkbenchError(f"{args.file} cannot be read ({exc.strerror or exc}).") from exc
     if not any(n.strip() for n in names):
         raise WorkbenchError("Give handles or e-mail addresses, or --file with one a line.")
-    ws = open_workspace(args, create=False)
-    try:
+    with open_workspace(args, create=False) as ws:
         result = mark_staff_by_list(ws, names, staff=not args.remove)
-    finally:
-        ws.close()
     print(f"{fmt_int(len(result.marked))} account(s) marked as {'not ' if args.remove else ''}staff.")
     for item in result.unknown:
         print(f"  not found: {item}", file=sys.stderr)

@@ -111,11 +111,8 @@ def run_report(args: argparse.Namespace) -> int:
 
     key = pseudonym_key(args)
     t0 = time.perf_counter()
-    ws = open_workspace(args, readonly=True, create=False)
-    try:
+    with open_workspace(args, readonly=True, create=False) as ws:
         report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
-    finally:
-        ws.close()
     out = write_report(report, args.format, args.out)
     seconds = time.perf_counter() - t0
     info = {"path": str(out), "format": args.format, "bytes": _size(out), "seconds": round(seconds, 2),
@@ -143,12 +140,9 @@ def run_pack(args: argparse.Namespace) -> int:
                              "personal data); leave out --with-workspace or --pseudonymize.")
     key = pseudonym_key(args)
     t0 = time.perf_counter()
-    ws = open_workspace(args, readonly=True, create=False)
-    try:
+    with open_workspace(args, readonly=True, create=False) as ws:
         report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
         result = write_pack(ws, report, Path(args.out), with_workspace=args.with_workspace)
-    finally:
-        ws.close()
     info = {"path": str(result.path), "bytes": result.size, "members": sorted(result.members),
             "seconds": round(time.perf_counter() - t0, 2), "pseudonymized": report.pseudonymized}
     if args.json:

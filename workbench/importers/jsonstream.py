@@ -227,6 +227,8 @@ def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, b
                 with zf.open(info) as e:
                     yield info.filename, e.read(4096)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        # Sniffing only: a zip this reader cannot open (damaged, encrypted, an unsupported
+        # compression method) is simply not claimed; planning the import then names the file.
         return
 
 

@@ -13,14 +13,6 @@ from ..store.models import ChampionStatus, Person, Recognition
 RECENT_DAYS = 180
 
 
-def _live(person_id: int, merged: dict[int, int | None]) -> int:
-    seen = set()
-    while merged.get(person_id) and person_id not in seen:
-        seen.add(person_id)
-        person_id = int(merged[person_id])  # type: ignore[arg-type]
-    return person_id
-
-
 def programme_frame(ws, f: Filters) -> pd.DataFrame:  # noqa: ANN001
     """One row per person in the programme at the end of the period: stage, since, recognitions in
     the 180 days before the period's end."""
