@@ -72,6 +72,20 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     assert "Imported" in page.banner.text()
 
 
+def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slack_zip, tmp_path):
+    page = window.imports_page()
+    users = tmp_path / "users.json"
+    users.write_text('[{"id": "U9", "name": "nine", "real_name": "Nine"}]', encoding="utf-8")
+    for path in (slack_zip, users):
+        with qtbot.waitSignal(page.import_finished, timeout=60000):
+            window.import_paths([str(path)])
+    assert [page.runs.item(r, 2).text() for r in range(page.runs.rowCount())] == ["users.json", slack_zip.name]
+    assert page.files.rowCount() == 1 and page.files.item(0, 0).text() == "users.json"
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(users)])  # the same file again: nothing new, no run
+    assert page.runs.rowCount() == 2 and page.banner.text().startswith("Nothing new")
+
+
 def test_cancel_leaves_nothing_behind(window, qtbot, slack_zip):
     page = window.imports_page()
     window.import_paths([str(slack_zip)])

@@ -110,8 +110,11 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{path}: {label}")
     kinds = ", ".join(f"{fmt_int(v)} {k}" for k, v in sorted(result.by_kind.items()) if v)
     if result.run_id is None:
-        print(f"Nothing new: all {fmt_int(result.read)} records read are in the workspace already "
-              f"({fmt_int(result.skipped)} skipped); it is unchanged and no import run was recorded.")
+        print("Nothing new: the workspace already holds all of it, so it is unchanged and no import run was "
+              "recorded.")
+        for p in result.problems[:20]:
+            print(f"  {p}")
+        return 0
     else:
         print(f"Import run {result.run_id}: read {fmt_int(result.read)} records; added {kinds or 'nothing new'}; "
               f"updated {fmt_int(result.updated)}, unchanged {fmt_int(result.unchanged)},"

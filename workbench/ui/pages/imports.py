@@ -141,6 +141,8 @@ class ImportsPage(Page):
         self.runs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         if has and not self.runs.selectedItems():
             self.runs.selectRow(0)
+        if has:  # the rows under the selection may be other runs now: show what is selected
+            self._show_selected()
 
     def _show_selected(self) -> None:
         rows = {i.row() for i in self.runs.selectedIndexes()}
@@ -219,9 +221,9 @@ class ImportsPage(Page):
         kinds = ", ".join(f"{fmt.number(v)} {k}" for k, v in sorted(result.by_kind.items()) if v) or "nothing new"
         text = f"Imported {fmt.number(result.read)} records: added {kinds}; {fmt.number(result.updated)} updated."
         if result.run_id is None:
-            text = (f"Nothing new: all {fmt.number(result.read)} records are in the workspace already, so it is "
-                    "unchanged and no import run was added.")
-        if result.problem_count:
+            text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
+                    "was added. " + " ".join(f"{p.file}: {p.message}." for p in result.problems[:3])).strip()
+        elif result.problem_count:
             text += f" {fmt.number(result.problem_count)} record(s) had problems and were skipped (see Problems)."
         self.banner.show_message(text, kind="success")
         self.refresh()
