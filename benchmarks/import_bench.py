@@ -66,7 +66,7 @@ def phase_import(folder: Path, work: Path) -> dict:
     t2 = time.perf_counter()
     after = ws.counts()
     # The same files read again in full: the identical-file check turned off, every record compared.
-    reread = ws.import_paths(paths, options={name: {"reread": True} for name in ("slack", "telegram")})
+    reread = ws.import_paths(paths, options={name: {"reread": True} for name in ("slack", "discord-json", "telegram")})
     t3 = time.perf_counter()
     ws.close()
     return {"inputs": [p.name for p in paths], "first_s": t1 - t0, "activities": counts["activities"],

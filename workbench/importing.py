@@ -24,7 +24,7 @@ from .importers import registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
-from .store.writer import Writer
+from .store.writer import Writer, defer_indexes, rebuild_indexes
 
 # Steps run inside the import's transaction after the records are written, in order:
 # "module:function", each called as function(conn, run_id).
@@ -175,6 +175,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     run_id = conn.execute(insert(ImportRun.__table__).values(started_at=started, status="running",
                                                              app_version=__version__, counts={})).inserted_primary_key[0]
     writer = Writer(conn, run_id)
+    deferred = defer_indexes(conn, sum(f.stat().st_size for item in planned for f in item.files))
     result = ImportResult(run_id=run_id, inputs=[(str(p.path), p.importer.label) for p in planned])
     problems: list[Problem] = list(notes)
     problem_count = len(notes)
@@ -215,6 +216,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         raise ImportCancelled()
     if progress is not None:
         progress(0.96, "Linking replies and threads")
+    rebuild_indexes(conn, deferred)
     for step in _post_import_steps():
         step(conn, run_id)
         if cancel is not None and cancel():

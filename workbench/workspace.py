@@ -22,9 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from .errors import WorkspaceError
+from .errors import ImportFailed, WorkspaceError
 from .importers.base import CancelFn, ProgressFn
 from .store import db
+from .store.dialect import broken_references, bulk_write
 from .store.models import Account, Activity, ImportRun, Person, Setting, Source
 
 Listener = Callable[[str], None]
@@ -175,9 +176,15 @@ class Workspace:
 
         self._check_writable()
         planned, notes = plan(paths)
-        with self._write_lock:
-            with self.engine.begin() as conn:
+        with self._write_lock, self.engine.connect() as conn, bulk_write(conn):
+            with conn.begin():
                 result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+                broken = broken_references(conn)
+                if broken:
+                    table, rowid, parent = broken[0]
+                    raise ImportFailed(f"After this import the workspace would hold {len(broken):,} broken "
+                                       f"reference(s) (first: {table} row {rowid} names a missing {parent}); "
+                                       "nothing was written.")
         self.notify("import")
         return result
 

@@ -157,6 +157,21 @@ def test_cycles_and_self_references_make_no_link(ws):
     assert got["C1:4"] == (None, None)  # below a cycle there is no root to give
 
 
+def test_a_cycle_closed_through_an_earlier_import_leaves_one_top(ws):
+    write(ws, [msg(2, parent_external_id="C1:1"), msg(3, parent_external_id="C1:2")])
+    assert links(ws)["C1:3"] == ("C1:2", "C1:2")
+    write(ws, [msg(1, parent_external_id="C1:3"), msg(5, parent_external_id="C1:4"), msg(4, parent_external_id="C1:1")])
+    # 2 -> 1 -> 3 -> 2 is a cycle: 2 stays the top, the others hang below it.
+    assert links(ws) == {"C1:1": ("C1:3", "C1:2"), "C1:2": (None, None), "C1:3": ("C1:2", "C1:2"),
+                         "C1:4": ("C1:1", "C1:2"), "C1:5": ("C1:4", "C1:2")}
+
+
+def test_a_long_chain_in_one_import_gets_its_root(ws):
+    write(ws, [msg(1)] + [msg(i, parent_external_id=f"C1:{i - 1}") for i in range(2, 40)])
+    got = links(ws)
+    assert got["C1:39"] == ("C1:38", "C1:1") and got["C1:2"] == ("C1:1", "C1:1") and got["C1:1"] == (None, None)
+
+
 def test_a_record_that_does_not_know_the_flags_keeps_them(ws):
     write(ws, [AccountRec("discord", "7", handle="modbot", is_bot=True, is_staff=True)])
     # A later file (a CSV of reactions, a reply page) names the same account without its flags.

@@ -122,6 +122,26 @@ def test_importing_again_adds_nothing_and_a_later_export_adds_only_news_and_edit
         ("How do I flash the board? (edited)",)
 
 
+def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
+    folder = tmp_path / "guild"
+    shutil.copytree(GUILD, folder)
+    ws.import_paths([folder])
+    before = ws.counts()
+    again = ws.import_paths([folder])
+    assert (again.added, again.updated, again.read) == (0, 0, 0)  # neither channel file is read again
+    assert [p.message for p in again.problems] == ["2 files identical to what run 1 imported; nothing new to read in them"]
+    assert ws.counts() == before
+    general = folder / GENERAL.name
+    doc = json.loads(general.read_text(encoding="utf-8"))
+    doc["messages"].append(dict(doc["messages"][2], id="1215000000000000099", content="a new message"))
+    general.write_text(json.dumps(doc), encoding="utf-8")
+    later = ws.import_paths([folder])
+    assert later.by_kind.get("activities") == 1
+    assert [p.message for p in later.problems] == ["1 file identical to what run 1 imported; nothing new to read in them"]
+    forced = ws.import_paths([folder], options={"discord-json": {"reread": True}})
+    assert forced.read > 0 and (forced.added, forced.updated) == (0, 0)
+
+
 def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -23,6 +23,7 @@ from typing import Any
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from . import safety
 from .base import Importer, ReadContext
+from .unchanged import identical_members
 from .jsonstream import (
     JsonGuard,
     Member,
@@ -118,12 +119,24 @@ class DiscordJsonImporter(Importer):
         return found
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
-        return known_flags(conn, options)
+        options = known_flags(conn, options)
+        if path.is_dir() and not options.get("reread"):
+            options["identical"] = identical_members(conn, path, self.name, self.version, ".json")
+        return options
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         state = _State(staff=set(ctx.options.get("staff", ())), bots=set(ctx.options.get("bots", ())))
+        identical: dict[str, int] = ctx.options.get("identical") or {}
+        skipped = []
         for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head))):
+            if m.name in identical:  # read byte for byte before, and all it brought is still here
+                skipped.append(identical[m.name])
+                continue
             yield from self._read_member(m, ctx, state)
+        if skipped:
+            n = len(skipped)
+            ctx.problem("whole folder", f"{n:,} file{'s' if n != 1 else ''} identical to what run {max(skipped)} "
+                        "imported; nothing new to read in them", skipped=False)
 
     def _read_member(self, m: Member, ctx: ReadContext, state: _State) -> Iterator[Record]:
         with JsonGuard(m.open()) as stream:

@@ -238,6 +238,8 @@ def text_of(data: bytes) -> str:
 
 def clean(value: Any) -> str:
     """A string as stored: exactly as written, except unpaired surrogates (not storable) -> U+FFFD."""
+    if value.__class__ is str and value.isascii():  # the common case: nothing to replace
+        return value
     if not isinstance(value, str):
         return "" if value is None or isinstance(value, (dict, list)) else str(value)
     return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
@@ -301,6 +303,9 @@ def skip_quietly(ctx: ReadContext) -> None:
 
 def ident(value: Any) -> str | None:
     """An id as text: strings and integers only."""
+    if value.__class__ is str:
+        text = value.strip()
+        return clean(text) if text and len(value) <= 200 else None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return clean(value.strip()) if isinstance(value, str) and value.strip() and len(value) <= 200 else None

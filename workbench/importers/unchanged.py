@@ -50,11 +50,14 @@ def identical_import(conn: Connection, path: Path, importer: str, version: str) 
     path = Path(path)
     if not path.is_file():
         return None
+    F, R, A = ImportFile.__table__, ImportRun.__table__, Activity.__table__
+    if conn.execute(select(F.c.id).where(F.c.importer == importer, F.c.importer_version == version).limit(1)).first() \
+            is None:
+        return None  # this importer never read anything here: no need to read the file through
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
-    F, R, A = ImportFile.__table__, ImportRun.__table__, Activity.__table__
     runs = conn.execute(select(F.c.run_id).where(F.c.sha256 == digest.hexdigest(), F.c.importer == importer,
                                                  F.c.importer_version == version)
                         .order_by(F.c.run_id.desc())).scalars().all()
@@ -66,3 +69,19 @@ def identical_import(conn: Connection, path: Path, importer: str, version: str) 
         if present == int((counts or {}).get("activities", 0)):
             return run_id
     return None
+
+
+def identical_members(conn: Connection, folder: Path, importer: str, version: str, suffix: str) -> dict[str, int]:
+    """The files ``*suffix`` of a folder that ``identical_import`` would skip, named as
+    ``jsonstream.members`` names them (relative to the folder's parent) -> the run that read them.
+
+    A folder of exports (one file per channel) is read again only where a file changed."""
+    from .jsonstream import walk_folder
+
+    found = {}
+    for f in walk_folder(folder):
+        if f.suffix.lower() == suffix:
+            run = identical_import(conn, f, importer, version)
+            if run is not None:
+                found[str(f.relative_to(folder.parent))] = run
+    return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from .models import Activity
@@ -29,21 +29,53 @@ def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
         yield items[i:i + n]
 
 
-def _link_parents(conn: Connection) -> int:
-    """Set ``parent_id`` wherever the parent is now in the workspace (one statement)."""
-    p = A.alias("p")
-    parent_q = (select(p.c.id).where(p.c.platform == A.c.platform, p.c.external_id == A.c.parent_external_id)
-                .scalar_subquery())
-    made = conn.execute(update(A).where(A.c.parent_external_id.is_not(None), A.c.parent_id.is_(None))
-                        .values(parent_id=parent_q)).rowcount or 0
-    conn.execute(update(A).where(A.c.parent_id == A.c.id).values(parent_id=None))  # a self-reference is no link
+def _link_parents(conn: Connection) -> dict[int, tuple[int, int]]:
+    """Every reply whose parent is now in the workspace: child id -> (parent id, root id).
+
+    The candidates come from one join on the unique key; roots are followed in memory, through the
+    links found now and the ones stored before, so each reply is written once.
+    """
+    c, p = A.alias("c"), A.alias("p")
+    q = (select(c.c.id, p.c.id, p.c.parent_id, p.c.root_id)
+         .join(p, (p.c.platform == c.c.platform) & (p.c.external_id == c.c.parent_external_id))
+         .where(c.c.parent_external_id.is_not(None), c.c.parent_id.is_(None)))
+    new: dict[int, int] = {}
+    stored_root: dict[int, int] = {}  # a parent linked before -> its root
+    for child, parent, parents_parent, parents_root in conn.execute(q):
+        if child != parent:  # a self-reference is no link
+            new[child] = parent
+            if parents_parent is not None and parents_root is not None:
+                stored_root[parent] = parents_root
+    roots: dict[int, int | None] = {}
+
+    def root_of(child: int) -> int | None:
+        path: list[int] = []
+        seen: set[int] = set()
+        node = child
+        while node in new:
+            if node in roots:
+                top = roots[node]
+                break
+            if node in seen:  # a cycle: nothing below it has a root
+                top = None
+                break
+            if len(path) >= MAX_DEPTH:  # deeper than any thread: this one stays unlinked
+                return None
+            path.append(node)
+            seen.add(node)
+            node = new[node]
+        else:
+            top = stored_root.get(node, node)
+        for n in path:
+            roots[n] = top
+        return top
+
+    made: dict[int, tuple[int, int]] = {}
+    for child, parent in new.items():
+        root = root_of(child)
+        if root is not None and root != child:  # a reply that would be its own root closes a cycle
+            made[child] = (parent, root)
     return made
-
-
-def _new_links(conn: Connection) -> dict[int, int]:
-    """child id -> parent id of the replies linked but without a root yet (linked just now)."""
-    q = select(A.c.id, A.c.parent_id).where(A.c.parent_id.is_not(None), A.c.root_id.is_(None))
-    return dict(conn.execute(q).all())
 
 
 def _executemany(conn: Connection, stmt, rows: list[dict]) -> None:  # noqa: ANN001 - an Update
@@ -54,29 +86,6 @@ def _executemany(conn: Connection, stmt, rows: list[dict]) -> None:  # noqa: ANN
         conn.exec_driver_sql(compiled.string, [tuple([r[n] for n in names]) for r in rows])
     else:
         conn.exec_driver_sql(compiled.string, rows)
-
-
-def _set_roots(conn: Connection) -> None:
-    """Give each reply without a root its parent's root, level by level (set-based, bounded)."""
-    p = A.alias("p")
-    root_q = (select(case((p.c.parent_id.is_(None), p.c.id), else_=p.c.root_id)).where(p.c.id == A.c.parent_id)
-              .scalar_subquery())
-    for _ in range(MAX_DEPTH):
-        done = conn.execute(update(A).where(A.c.parent_id.is_not(None), A.c.root_id.is_(None), root_q.is_not(None))
-                            .values(root_id=root_q)).rowcount or 0
-        if not done:
-            break
-    # What is left without a root is in a cycle (or a chain deeper than any thread): no link.
-    conn.execute(update(A).where(A.c.parent_id.is_not(None), A.c.root_id.is_(None)).values(parent_id=None))
-    conn.execute(update(A).where(A.c.root_id == A.c.id).values(root_id=None, parent_id=None))
-
-
-def _roots(conn: Connection, ids: list[int]) -> dict[int, int]:
-    roots: dict[int, int] = {}
-    for chunk in _chunks(ids):
-        q = select(A.c.id, A.c.root_id).where(A.c.id.in_(chunk), A.c.root_id.is_not(None))
-        roots.update(conn.execute(q).all())
-    return roots
 
 
 def _descendants(conn: Connection, roots: dict[int, int], skip: set[int]) -> dict[int, int]:
@@ -101,17 +110,18 @@ def _descendants(conn: Connection, roots: dict[int, int], skip: set[int]) -> dic
 
 def resolve_links(conn: Connection) -> int:
     """Fill ``parent_id`` and ``root_id`` wherever they can be known now; returns links made."""
-    _link_parents(conn)
-    links = _new_links(conn)
-    if not links:
+    made = _link_parents(conn)
+    if not made:
         return 0
-    _set_roots(conn)
-    roots = _roots(conn, sorted(links))
-    moved = _descendants(conn, roots, set(links))
+    stmt = update(A).where(A.c.id == bindparam("_id")).values(parent_id=bindparam("_parent"),
+                                                               root_id=bindparam("_root"))
+    _executemany(conn, stmt, [{"_id": child, "_parent": parent, "_root": root}
+                              for child, (parent, root) in sorted(made.items())])
+    moved = _descendants(conn, {child: root for child, (_, root) in made.items()}, set(made))
     if moved:
         stmt = update(A).where(A.c.id == bindparam("_id")).values(root_id=bindparam("_root"))
-        _executemany(conn, stmt, [{"_id": aid, "_root": root} for aid, root in moved.items()])
-    return len(roots)
+        _executemany(conn, stmt, [{"_id": aid, "_root": root} for aid, root in sorted(moved.items())])
+    return len(made)
 
 
 def resolve_links_after_import(conn: Connection, run_id: int) -> None:

@@ -1,0 +1,91 @@
+"""A large import writes faster than row-by-row checking allows, and still leaves a workspace that is
+exactly what the models describe: every index back, every key checked, nothing half-written."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import DateTime
+from sqlalchemy.dialects import sqlite
+
+from workbench.errors import ImportCancelled, ImportFailed
+from workbench.store.models import Base, UTCDateTime
+from workbench.store.writer import _bind_processor
+
+
+
+GUILD = Path(__file__).resolve().parent.parent / "data" / "discord" / "guild"
+
+
+def schema_diff(ws) -> list:
+    with ws.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+
+
+def test_an_import_into_an_empty_workspace_leaves_every_index_and_key_check(ws):
+    result = ws.import_paths([GUILD])
+    assert result.added > 0
+    assert schema_diff(ws) == []  # the indexes built at the end are the models' indexes
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # checks are on again for everyone else
+        plan = " ".join(r[-1] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM activity WHERE account_id = 1 ORDER BY created_at").all())
+        assert "ix_activity_account_created" in plan
+
+
+def test_a_cancelled_import_gets_its_indexes_back(ws):
+    messages: list[str] = []
+    with pytest.raises(ImportCancelled):  # cancelled after the reading, before the indexes are rebuilt
+        ws.import_paths([GUILD], progress=lambda f, m: messages.append(m),
+                        cancel=lambda: any(m.startswith("Read ") for m in messages))
+    assert ws.counts()["activities"] == 0
+    assert schema_diff(ws) == []
+
+
+def test_a_workspace_with_a_broken_reference_takes_no_import(ws, ws_path):
+    raw = sqlite3.connect(ws_path)  # another tool wrote a message by an account that does not exist
+    raw.execute("INSERT INTO activity (platform, external_id, account_id, created_at, kind, is_accepted, title, text, "
+                "size, reaction_count, import_run_id) VALUES ('slack', 'C9:1', 4242, '2024-01-01 00:00:00.000000', "
+                "'message', 0, '', 'hello', 5, 0, 4242)")
+    raw.commit()
+    raw.close()
+    before = ws.counts()
+    with pytest.raises(ImportFailed, match=r"would hold \d+ broken reference.*names a missing account"):
+        ws.import_paths([GUILD])
+    assert ws.counts() == before
+
+
+@pytest.mark.parametrize("value", [
+    dt.datetime(2024, 1, 1, 12, 0), dt.datetime(2023, 4, 25, 23, 59, 59, 999600), dt.datetime(999, 12, 31, 0, 0, 0, 1),
+    dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.timezone.utc), dt.datetime(2024, 6, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-4)))])
+@pytest.mark.parametrize("type_", [DateTime(), UTCDateTime()])
+def test_times_are_stored_as_sqlalchemy_would_store_them(value, type_):
+    d = sqlite.dialect()
+    fast = _bind_processor(type_, d)
+    assert fast(value) == type_.dialect_impl(d).bind_processor(d)(value)
+    assert fast.__name__ == "process" and fast.__module__ == "workbench.store.writer"  # the fast one was chosen
+
+
+def test_a_message_met_again_later_in_the_same_import_is_compared_not_added_twice(ws):
+    from sqlalchemy import insert, text
+
+    from workbench.records import ActivityRec
+    from workbench.store.models import ImportRun
+    from workbench.store.writer import Writer
+
+    t0 = dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+    with ws.write_conn() as conn:
+        run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
+        writer = Writer(conn, run, batch_size=2)  # the copy arrives two batches after the first
+        writer.add_all([ActivityRec("discord", "1", "U1", t0, text="first"), ActivityRec("discord", "2", "U1", t0),
+                        ActivityRec("discord", "3", "U1", t0), ActivityRec("discord", "4", "U1", t0),
+                        ActivityRec("discord", "1", "U1", t0, text="first, edited", edited_at=t0),
+                        ActivityRec("discord", "2", "U1", t0)])
+        writer.flush()
+        assert (writer.counts.added - 1, writer.counts.updated, writer.counts.unchanged) == (4, 1, 1)  # 1 account
+        assert conn.execute(text("SELECT text FROM activity WHERE external_id = '1'")).scalar_one() == "first, edited"
+    assert ws.counts()["activities"] == 4
