@@ -12,6 +12,7 @@ import importlib
 import os
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from sqlalchemy.engine import Connection
 
 from . import __version__
 from .errors import ImportCancelled, ImportFailed, UnknownFormat
-from .importers import registry
+from .importers import reader_process, registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
+from .importers.reader_process import read_in_process
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
@@ -181,36 +183,44 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     problem_count = len(notes)
     n = max(len(planned), 1)
     file_rows = []
-    for i, item in enumerate(planned):
-        def _progress(fraction: float, message: str, _i: int = i) -> None:
-            if progress is not None:
-                progress(min(0.98, (_i + fraction) / n * 0.95), message)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
+        for i, item in enumerate(planned):
+            def _progress(fraction: float, message: str, _i: int = i) -> None:
+                if progress is not None:
+                    progress(min(0.98, (_i + fraction) / n * 0.95), message)
 
-        opts = item.importer.prepare(item.path, conn, dict((options or {}).get(item.importer.name, {})))
-        ctx = ReadContext(item.path.name, progress=_progress, cancel=cancel, options=opts)
-        ctx.progress(0.0, f"Checking {item.path.name}")
-        for f in item.files:
-            file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
-                              "sha256": sha256_of(f, cancel), "importer": item.importer.name,
-                              "importer_version": item.importer.version})
-        orphans_before = writer.orphan_reactions
-        try:
-            for rec in item.importer.read(item.path, ctx):
-                writer.add(rec)
-        except RecursionError as exc:
-            raise ImportFailed(f"{item.path.name}: the data is nested too deeply to be an export; it was refused.") from exc
-        except MemoryError as exc:
-            raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
-        ctx.progress(1.0, f"Read {item.path.name}")
-        writer.flush()
-        orphans = writer.orphan_reactions - orphans_before
-        if orphans:
-            ctx.problem("reactions", (
-                f"{orphans:,} reaction{'s' if orphans != 1 else ''} point at messages that are neither in this "
-                "export nor in the workspace; they were skipped"), skipped=False)
-        problems.extend(ctx.problems)
-        problem_count += ctx.problem_count
-        writer.counts.skipped += ctx.skipped
+            opts = item.importer.prepare(item.path, conn, dict((options or {}).get(item.importer.name, {})))
+            ctx = ReadContext(item.path.name, progress=_progress, cancel=cancel, options=opts)
+            ctx.progress(0.0, f"Checking {item.path.name}")
+            # The files' digests (for the run's provenance) are taken on a second thread while the
+            # records are read: hashlib works without the interpreter lock.
+            digests = hasher.submit(lambda files=item.files: [sha256_of(f, cancel) for f in files])
+            orphans_before = writer.orphan_reactions
+            size = sum(f.stat().st_size for f in item.files)
+            records = read_in_process(item.importer, item.path, ctx) if size >= reader_process.MIN_BYTES \
+                else item.importer.read(item.path, ctx)
+            try:
+                for rec in records:
+                    writer.add(rec)
+            except RecursionError as exc:
+                raise ImportFailed(f"{item.path.name}: the data is nested too deeply to be an export; "
+                                   "it was refused.") from exc
+            except MemoryError as exc:
+                raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
+            ctx.progress(1.0, f"Read {item.path.name}")
+            writer.flush()
+            for f, digest in zip(item.files, digests.result()):
+                file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
+                                  "sha256": digest, "importer": item.importer.name,
+                                  "importer_version": item.importer.version})
+            orphans = writer.orphan_reactions - orphans_before
+            if orphans:
+                ctx.problem("reactions", (
+                    f"{orphans:,} reaction{'s' if orphans != 1 else ''} point at messages that are neither in this "
+                    "export nor in the workspace; they were skipped"), skipped=False)
+            problems.extend(ctx.problems)
+            problem_count += ctx.problem_count
+            writer.counts.skipped += ctx.skipped
     writer.flush()
     if cancel is not None and cancel():
         raise ImportCancelled()

@@ -12,10 +12,25 @@ All datetimes are timezone-aware UTC (``datetime.timezone.utc``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from typing import Union
 
 
+def _pickles_as_tuple(cls: type) -> type:
+    """Pickle a record as its class and a tuple of its fields: about three times faster than the
+    default for slotted dataclasses, which matters when a reading process sends a million of them
+    (``importers/reader_process.py``)."""
+    get = operator.attrgetter(*[f.name for f in fields(cls)])
+
+    def __reduce__(self):  # noqa: ANN001, ANN202, N807
+        return cls, get(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickles_as_tuple
 @dataclass(slots=True)
 class SourceRec:
     """One imported platform space: a Slack workspace, a Discord guild, a Telegram group..."""
@@ -25,6 +40,7 @@ class SourceRec:
     name: str = ""
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class ChannelRec:
     platform: str
@@ -35,6 +51,7 @@ class ChannelRec:
     parent_external_id: str | None = None  # a thread's channel
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class AccountRec:
     platform: str
@@ -49,6 +66,7 @@ class AccountRec:
     joined_at: dt.datetime | None = None
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class ActivityRec:
     platform: str
@@ -67,6 +85,7 @@ class ActivityRec:
     title: str = ""
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class ReactionRec:
     """A reaction given by a named account to an activity."""
@@ -78,6 +97,7 @@ class ReactionRec:
     created_at: dt.datetime | None = None
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class MembershipRec:
     """A join or leave: a membership event, not an activity."""
@@ -90,6 +110,7 @@ class MembershipRec:
     source_external_id: str | None = None
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class RecognitionRec:
     """Recognition carried by an export (a Stack Exchange badge, a row of a recognitions CSV)."""
@@ -104,6 +125,7 @@ class RecognitionRec:
     source: str = ""
 
 
+@_pickles_as_tuple
 @dataclass(slots=True)
 class Problem:
     """Something wrong with one record: the record was skipped, the import went on."""

@@ -1,0 +1,139 @@
+"""Reading a large export in a second process, while this one writes.
+
+Parsing an export and writing its records each take about half of a large import, and both are
+Python work that one interpreter does one after the other. For an input of ``MIN_BYTES`` or more
+the importer's ``read`` runs in a child process (a fresh interpreter, ``python -m
+workbench.importers.reader_process``: nothing of the parent's threads, Qt, database connections or
+main script is inherited), which sends its records back in pickled batches on its standard output;
+the writer consumes them as they come, so the two halves overlap on two cores.
+
+The child only reads files. Everything else stays where it was: the transaction, the writer,
+cancel (checked between batches; a cancelled read stops the child), progress (forwarded), the
+problems of the file (handed over at the end), and a whole-file failure, which arrives as the
+same one-sentence ``ImportFailed`` the importer raised.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..errors import ImportFailed
+from ..records import Record
+from .base import MAX_PROBLEMS_KEPT, Importer, ReadContext
+
+MIN_BYTES = 16 << 20  # below this, starting a process (about half a second) costs more than it saves
+BATCH = 2000
+
+
+class _Pipe:
+    """The child's end: records in batches, progress as it comes."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.batch: list[Record] = []
+
+    def send(self, kind: str, payload: Any) -> None:
+        pickle.dump((kind, payload), self.out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def record(self, rec: Record) -> None:
+        self.batch.append(rec)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.send("records", self.batch)
+            self.batch = []
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.flush()  # what was read before this point arrives before the news of it
+        self.send("progress", (fraction, message))
+        self.out.flush()
+
+
+def _child(out: BinaryIO, importer_name: str, path: str, display_name: str, options: dict) -> None:
+    """Read ``path`` with the named importer and send everything to ``out``."""
+    from . import registry
+
+    pipe = _Pipe(out)
+    try:
+        ctx = ReadContext(display_name, progress=pipe.progress, options=options)
+        for rec in registry.by_name(importer_name).read(Path(path), ctx):
+            pipe.record(rec)
+        pipe.flush()
+        pipe.send("done", (ctx.problems, ctx.problem_count, ctx.skipped))
+    except ImportFailed as exc:
+        pipe.send("failed", str(exc))
+    except RecursionError:
+        pipe.send("recursion", None)
+    except MemoryError:
+        pipe.send("memory", None)
+    except BaseException:  # noqa: BLE001 - a defect: its traceback goes to the parent
+        pipe.send("error", traceback.format_exc())
+    out.flush()
+
+
+def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterator[Record]:
+    """The records of ``importer.read(path, ctx)``, read in a child process."""
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen([sys.executable, "-m", __name__], bufsize=1 << 20, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=errors)
+        try:
+            pickle.dump((importer.name, str(path), ctx.file, ctx.options), proc.stdin)
+            proc.stdin.close()
+            while True:
+                ctx.check_cancel()
+                try:
+                    kind, payload = pickle.load(proc.stdout)
+                except EOFError:
+                    proc.wait(10)
+                    errors.seek(0)
+                    last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+                    raise ImportFailed(f"{ctx.file}: reading stopped unexpectedly (the reading process ended with "
+                                       f"code {proc.returncode}{': ' + last[0] if last[0] else ''}); nothing "
+                                       "was written.") from None
+                if kind == "records":
+                    yield from payload
+                elif kind == "progress":
+                    ctx.progress(*payload)
+                elif kind == "done":
+                    problems, count, skipped = payload
+                    room = max(0, MAX_PROBLEMS_KEPT - len(ctx.problems))
+                    ctx.problems.extend(problems[:room])
+                    ctx.problem_count += count
+                    ctx.skipped += skipped
+                    return
+                elif kind == "failed":
+                    raise ImportFailed(payload)
+                elif kind == "recursion":
+                    raise RecursionError()
+                elif kind == "memory":
+                    raise MemoryError()
+                else:
+                    raise RuntimeError(f"reading {ctx.file} failed in the reading process:\n{payload}")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()
+            proc.wait(10)
+
+
+def main() -> None:
+    """The child: the request on standard input, the records on standard output (and nothing else:
+    anything printed goes to standard error)."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=1 << 20)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    importer_name, path, display_name, options = pickle.load(sys.stdin.buffer)
+    _child(out, importer_name, path, display_name, options)
+    out.close()
+
+
+if __name__ == "__main__":
+    main()
