@@ -52,6 +52,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_child_rss_mb() -> float:
+    """The largest reading process the import started (``importers/reader_process.py``)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def phase_import(folder: Path, work: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     from workbench.workspace import Workspace
@@ -75,7 +80,7 @@ def phase_import(folder: Path, work: Path) -> dict:
             "unchanged_counts": {k: v for k, v in after.items() if k != "import_runs"} ==
             {k: v for k, v in counts.items() if k != "import_runs"},
             "reread_s": t3 - t2, "reread_added": reread.added, "reread_updated": reread.updated,
-            "peak_rss_mb": peak_rss_mb()}
+            "peak_rss_mb": peak_rss_mb(), "peak_reader_rss_mb": peak_child_rss_mb()}
 
 
 # -- the bare loop -------------------------------------------------------------------------------
@@ -227,7 +232,8 @@ def main() -> None:
     print(f"inputs:            {', '.join(imp['inputs'])}")
     print(f"first import:      {imp['activities']:,} activities, {imp['accounts']:,} accounts in {imp['first_s']:.1f} s "
           f"= {imp['activities'] / imp['first_s']:,.0f} activities/s ({imp['problems']:,} problems)")
-    print(f"peak RSS (import): {imp['peak_rss_mb']:.0f} MB (target < 600)")
+    print(f"peak RSS (import): {imp['peak_rss_mb']:.0f} MB, reading process {imp['peak_reader_rss_mb']:.0f} MB, "
+          f"together {imp['peak_rss_mb'] + imp['peak_reader_rss_mb']:.0f} MB (target < 600)")
     print(f"second import:     {imp['second_s']:.1f} s, added {imp['second_added']:,}, updated {imp['second_updated']:,}, "
           f"status unchanged: {imp['unchanged_counts']} ({imp['second_s'] / imp['first_s']:.2f} of the first; target < 0.5)")
     print(f"read again in full: {imp['reread_s']:.1f} s, added {imp['reread_added']:,}, updated "

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +32,7 @@ from .base import MAX_PROBLEMS_KEPT, Importer, ReadContext
 
 MIN_BYTES = 16 << 20  # below this, starting a process (about half a second) costs more than it saves
 BATCH = 2000
+QUEUED_FRAMES = 64  # batches read ahead of the writer: about 15 MB at most
 
 
 class _Pipe:
@@ -40,7 +43,9 @@ class _Pipe:
         self.batch: list[Record] = []
 
     def send(self, kind: str, payload: Any) -> None:
-        pickle.dump((kind, payload), self.out, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        self.out.write(len(data).to_bytes(8, "little"))
+        self.out.write(data)
 
     def record(self, rec: Record) -> None:
         self.batch.append(rec)
@@ -80,25 +85,59 @@ def _child(out: BinaryIO, importer_name: str, path: str, display_name: str, opti
     out.flush()
 
 
+def _drain(stream: BinaryIO, frames: queue.Queue, stop: threading.Event) -> None:
+    """Move the child's frames from the pipe into ``frames`` as fast as they come (the pipe holds only
+    64 KiB, so a child whose output waited for the writer would wait with it); None at the end."""
+    try:
+        while not stop.is_set():
+            head = stream.read(8)
+            if len(head) < 8:
+                break
+            data = stream.read(int.from_bytes(head, "little"))
+            while not stop.is_set():
+                try:
+                    frames.put(data, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+    except (OSError, ValueError):  # the pipe was closed under us: the read is over
+        pass
+    finally:
+        while not stop.is_set():
+            try:
+                frames.put(None, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+
+
 def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterator[Record]:
     """The records of ``importer.read(path, ctx)``, read in a child process."""
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen([sys.executable, "-m", __name__], bufsize=1 << 20, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=errors)
+        frames: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
+        stop = threading.Event()
+        drain = threading.Thread(target=_drain, args=(proc.stdout, frames, stop), name="workbench-read-drain",
+                                 daemon=True)
         try:
             pickle.dump((importer.name, str(path), ctx.file, ctx.options), proc.stdin)
             proc.stdin.close()
+            drain.start()
             while True:
                 ctx.check_cancel()
                 try:
-                    kind, payload = pickle.load(proc.stdout)
-                except EOFError:
+                    data = frames.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                if data is None:
                     proc.wait(10)
                     errors.seek(0)
                     last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
                     raise ImportFailed(f"{ctx.file}: reading stopped unexpectedly (the reading process ended with "
                                        f"code {proc.returncode}{': ' + last[0] if last[0] else ''}); nothing "
-                                       "was written.") from None
+                                       "was written.")
+                kind, payload = pickle.loads(data)
                 if kind == "records":
                     yield from payload
                 elif kind == "progress":
@@ -119,10 +158,13 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
                 else:
                     raise RuntimeError(f"reading {ctx.file} failed in the reading process:\n{payload}")
         finally:
+            stop.set()
             if proc.poll() is None:
                 proc.kill()
-            proc.stdout.close()
             proc.wait(10)
+            if drain.is_alive():
+                drain.join(5)
+            proc.stdout.close()
 
 
 def main() -> None:
