@@ -23,7 +23,6 @@ from . import __version__
 from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
-from .importers.reader_process import read_in_process
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
@@ -197,7 +196,8 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             digests = hasher.submit(lambda files=item.files: [sha256_of(f, cancel) for f in files])
             orphans_before = writer.orphan_reactions
             size = sum(f.stat().st_size for f in item.files)
-            records = read_in_process(item.importer, item.path, ctx) if size >= reader_process.MIN_BYTES \
+            records = reader_process.read_in_process(item.importer, item.path, ctx) \
+                if size >= reader_process.MIN_BYTES \
                 else item.importer.read(item.path, ctx)
             try:
                 for rec in records:

@@ -85,6 +85,16 @@ def _child(out: BinaryIO, importer_name: str, path: str, display_name: str, opti
     out.flush()
 
 
+def _put(frames: queue.Queue, item: bytes | None, stop: threading.Event) -> None:
+    """Queue ``item``, waiting while the queue is full, unless the reading is stopped meanwhile."""
+    while not stop.is_set():
+        try:
+            frames.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue
+
+
 def _drain(stream: BinaryIO, frames: queue.Queue, stop: threading.Event) -> None:
     """Move the child's frames from the pipe into ``frames`` as fast as they come (the pipe holds only
     64 KiB, so a child whose output waited for the writer would wait with it); None at the end."""
@@ -93,22 +103,11 @@ def _drain(stream: BinaryIO, frames: queue.Queue, stop: threading.Event) -> None
             head = stream.read(8)
             if len(head) < 8:
                 break
-            data = stream.read(int.from_bytes(head, "little"))
-            while not stop.is_set():
-                try:
-                    frames.put(data, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
+            _put(frames, stream.read(int.from_bytes(head, "little")), stop)
     except (OSError, ValueError):  # the pipe was closed under us: the read is over
         pass
     finally:
-        while not stop.is_set():
-            try:
-                frames.put(None, timeout=0.1)
-                break
-            except queue.Full:
-                continue
+        _put(frames, None, stop)
 
 
 def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterator[Record]:

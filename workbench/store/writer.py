@@ -92,8 +92,7 @@ ACTIVITY_COLUMNS = ["platform", "external_id", "source_id", "channel_id", "accou
                     "reaction_count", "import_run_id"]
 
 
-def _sqlite_datetime(value: dt.datetime) -> str:
-    return value.isoformat(" ", "microseconds")
+SQLITE_DATETIME_FORMAT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
 
 
 def _bind_processor(type_, dialect):  # noqa: ANN001, ANN202 - SQLAlchemy types
@@ -104,18 +103,14 @@ def _bind_processor(type_, dialect):  # noqa: ANN001, ANN202 - SQLAlchemy types
     ``isoformat(" ", "microseconds")``, which runs in C. A test holds the two equal."""
     general = type_.dialect_impl(dialect).bind_processor(dialect)
     inner = type_.impl_instance if isinstance(type_, TypeDecorator) else type_
-    if general is not None and dialect.name == "sqlite" and isinstance(inner, DateTime) and \
-            getattr(inner.dialect_impl(dialect), "_storage_format", None) == SQLITE_DATETIME_FORMAT:
-        return _sqlite_datetime_processor(general)
-    return general
+    if general is None or dialect.name != "sqlite" or not isinstance(inner, DateTime) or \
+            getattr(inner.dialect_impl(dialect), "_storage_format", None) != SQLITE_DATETIME_FORMAT:
+        return general
 
-
-SQLITE_DATETIME_FORMAT = ("%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d")
-
-
-def _sqlite_datetime_processor(general):  # noqa: ANN001, ANN202 - SQLAlchemy's own processor
     def process(value):  # noqa: ANN001, ANN202
-        return _sqlite_datetime(value) if value.__class__ is dt.datetime and value.tzinfo is None else general(value)
+        if value.__class__ is dt.datetime and value.tzinfo is None:
+            return value.isoformat(" ", "microseconds")
+        return general(value)
     return process
 
 
