@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import WorkbenchError
+from ..metrics.columns import frame_of
 from ..metrics.filters import last_activity_day, reporting_tz, zone
 from ..store.dialect import epoch_seconds
 from ..store.models import Account, Activity, Channel, Person
@@ -111,9 +112,6 @@ def epoch(conn: Connection, col) -> ColumnElement:  # noqa: ANN001
     return epoch_seconds(conn, col)
 
 
-def _frame(conn: Connection, q, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
-    rows = conn.execute(q).all()
-    return pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame({c: [] for c in columns})
 
 
 # -- reading the period --------------------------------------------------------------------------
@@ -132,9 +130,9 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
     marker = question_marker(ws)
     with ws.connect() as conn:
         fq = person_flags_query().subquery()
-        people = _frame(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff),
+        people = frame_of(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff),
                         ["person_id", "name", "is_bot", "is_staff"])
-        acc = _frame(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle),
+        acc = frame_of(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle),
                      ["account_id", "person_id", "acc_name", "handle"])
         window = [A.c.created_at >= lo, A.c.created_at < hi]
         if accounts is not None:
@@ -144,7 +142,7 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
         if text:
             cols += [A.c.text, A.c.title, A.c.channel_id]
             names += ["text", "title", "channel_id"]
-        acts = _frame(conn, select(*cols).where(*window), names)
+        acts = frame_of(conn, select(*cols).where(*window), names)
         replied = union(select(A.c.parent_id.label("tid")).where(*window, A.c.parent_id.is_not(None)),
                         select(A.c.root_id.label("tid")).where(*window, A.c.root_id.is_not(None))).subquery()
         tcols = [A.c.id, A.c.account_id, epoch(conn, A.c.created_at), is_question_expr(marker)]
@@ -152,8 +150,8 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
         if text:
             tcols += [A.c.text, A.c.title]
             tnames += ["text", "title"]
-        targets = _frame(conn, select(*tcols).where(A.c.id.in_(select(replied.c.tid))), tnames)
-        first_acc = _frame(conn, select(A.c.account_id, func.min(epoch(conn, A.c.created_at)))
+        targets = frame_of(conn, select(*tcols).where(A.c.id.in_(select(replied.c.tid))), tnames)
+        first_acc = frame_of(conn, select(A.c.account_id, func.min(epoch(conn, A.c.created_at)))
                            .group_by(A.c.account_id), ["account_id", "first"])
         channels = dict(conn.execute(select(Channel.id, Channel.name)).all()) if text else {}
     # Names: the person's, else the first account's display name or handle.

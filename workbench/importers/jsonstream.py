@@ -32,6 +32,7 @@ MAX_DEPTH = 256
 BOM = b"\xef\xbb\xbf"
 UTC = dt.timezone.utc
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')  # deleted before counting depth
 
 
 class TooDeep(ValueError):
@@ -41,8 +42,10 @@ class TooDeep(ValueError):
 class JsonGuard(io.RawIOBase):
     """A binary reader that drops a leading BOM and refuses nesting deeper than ``limit``.
 
-    It scans each chunk with numpy (brackets outside strings, escapes honoured) before the JSON
-    parser sees it, so the cost stays a small fraction of parsing.
+    Each chunk is reduced in C before it is counted: escaped backslashes and escaped quotes are
+    removed, then every byte but quotes and brackets. What is left (a tenth of the chunk or less)
+    is counted with numpy, brackets inside strings excluded, so the guard costs a small fraction
+    of parsing.
     """
 
     def __init__(self, raw: BinaryIO, limit: int = MAX_DEPTH) -> None:
@@ -50,7 +53,7 @@ class JsonGuard(io.RawIOBase):
         self._limit = limit
         self._depth = 0
         self._in_string = 0
-        self._backslashes = 0
+        self._escaped = False  # the previous chunk ended with a backslash that escapes this chunk's first byte
         self._first = True
 
     def readable(self) -> bool:
@@ -72,28 +75,32 @@ class JsonGuard(io.RawIOBase):
         return len(data)
 
     def _scan(self, data: bytes) -> None:
-        a = np.frombuffer(data, dtype=np.uint8)
+        if self._escaped:
+            data, self._escaped = data[1:], False
+        if b"\\" in data:
+            # In JSON a backslash escapes the next byte, so pairs taken left to right are escaped
+            # backslashes, and a quote after a backslash is part of the string.
+            data = data.replace(b"\\\\", b"")
+            if data.endswith(b"\\"):
+                data, self._escaped = data[:-1], True
+            data = data.replace(b'\\"', b"")
+        marks = data.translate(None, _NOT_STRUCTURE)
+        if not marks:
+            return
+        a = np.frombuffer(marks, dtype=np.uint8)
         quotes = a == 34
-        if b"\\" in data or self._backslashes:
-            is_bs = a == 92
-            cs = np.cumsum(is_bs, dtype=np.int64)
-            run = cs - np.maximum.accumulate(np.where(is_bs, 0, cs))  # backslash run ending at each byte
-            first_plain = int(np.argmin(is_bs)) if not is_bs.all() else len(a)
-            run[:first_plain] += self._backslashes
-            before = np.empty_like(run)
-            before[0] = self._backslashes
-            before[1:] = run[:-1]
-            quotes &= before % 2 == 0
-            self._backslashes = int(run[-1])
-        qs = np.cumsum(quotes, dtype=np.int64)
-        inside = ((qs - quotes + self._in_string) & 1).astype(bool)
-        step = ((a == 91) | (a == 123)).view(np.int8) - ((a == 93) | (a == 125)).view(np.int8)
-        step[inside] = 0
-        depth = self._depth + np.cumsum(step, dtype=np.int64)
+        after = np.bitwise_xor.accumulate(quotes.view(np.uint8))  # 1: inside a string after this byte
+        if self._in_string:
+            after ^= 1
+        self._in_string = int(after[-1])
+        brackets = a[~quotes & (after == 0)]
+        if not brackets.size:
+            return
+        step = np.where((brackets == 91) | (brackets == 123), 1, -1).astype(np.int32)
+        depth = self._depth + np.cumsum(step)
         if int(depth.max()) > self._limit:
             raise TooDeep(f"nested deeper than {self._limit} levels")
         self._depth = int(depth[-1])
-        self._in_string = int((qs[-1] + self._in_string) & 1)
 
     def close(self) -> None:
         try:

@@ -126,13 +126,15 @@ def _dashboard(ws, f: Filters):  # noqa: ANN001, ANN202
 def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
     """Candidates and the recognition gap scored over the report's period (on every platform: a
     champion's help counts wherever it was given)."""
-    from ..champions.recognition import recognition_gap
-    from ..champions.score import DEFAULT_DAYS, candidates
+    from ..champions.programme import champion_ids
+    from ..champions.recognition import gap_from, last_recognitions
+    from ..champions.score import DEFAULT_DAYS, candidates_from, component_frame, load_weights
 
-    as_of = f.end
     days = (f.end - f.start).days + 1 if f.start and f.end else DEFAULT_DAYS
-    return (_frame(candidates(ws, limit=limit, as_of=as_of, days=days)),
-            _frame(recognition_gap(ws, as_of=as_of, days=days)))
+    components = component_frame(ws, as_of=f.end, days=days)  # the period is read once for both
+    weights = load_weights(ws)
+    return (_frame(candidates_from(components, weights, champion_ids(ws), limit=limit)),
+            _frame(gap_from(components, weights, last_recognitions(ws))))
 
 
 def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
