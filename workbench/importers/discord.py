@@ -85,6 +85,7 @@ class _State:
     guild: str = ""
     channel: str = ""
     accounts: dict[str, tuple] = field(default_factory=dict)
+    raw: dict[str, dict] = field(default_factory=dict)  # account id -> the user object its last record came from
     recent: RecentIds = field(default_factory=RecentIds)
     staff: set[str] = field(default_factory=set)
     bots: set[str] = field(default_factory=set)
@@ -227,6 +228,8 @@ class DiscordJsonImporter(Importer):
         mention (yielded only when not seen before). Without ``roles``/``isBot`` the flags the
         workspace has are kept."""
         uid = ident(user.get("id"))
+        if state.raw.get(uid) == user:  # exactly as last seen: nothing can have changed
+            return
         name = clean(user.get("name"))
         nickname = clean(user.get("nickname"))
         roles = user.get("roles")
@@ -237,8 +240,11 @@ class DiscordJsonImporter(Importer):
         sig = (name, nickname, bot, staff, deleted)
         prev = state.accounts.get(uid)
         if prev == sig or (prev is not None and not authoritative):
+            if prev == sig:
+                state.raw[uid] = user
             return
         state.accounts[uid] = sig
+        state.raw[uid] = user
         discriminator = clean(user.get("discriminator"))
         handle = f"{name}#{discriminator}" if discriminator and discriminator not in ("0", "0000") else name
         yield AccountRec(PLATFORM, uid, handle=handle, display_name=nickname or name, is_bot=sig[2],

@@ -254,6 +254,8 @@ def clean(value: Any) -> str:
 
 def parse_time(value: Any) -> dt.datetime | None:
     """An aware UTC datetime from ISO-8601 text (any offset; none = UTC), epoch ms, or ``{"$date": ms}``."""
+    if value is None:
+        return None
     try:
         if isinstance(value, dict) and "$date" in value:
             return parse_time(value["$date"])
@@ -311,6 +313,8 @@ def skip_quietly(ctx: ReadContext) -> None:
 def ident(value: Any) -> str | None:
     """An id as text: strings and integers only."""
     if value.__class__ is str:
+        if value.isdigit() and len(value) <= 200:  # the common case (snowflakes, numeric ids): nothing to strip or replace
+            return value
         text = value.strip()
         return clean(text) if text and len(value) <= 200 else None
     if isinstance(value, int) and not isinstance(value, bool):
