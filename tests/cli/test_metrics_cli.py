@@ -123,3 +123,18 @@ def test_export_metrics_agrees_with_the_truth_of_a_synthetic_community(cli, comm
     assert fig["response_rate_ever"] == len(waits) / len(truth["questions"])
     assert fig["response_rate_24h"] == sum(w <= 86400 for w in waits) / len(truth["questions"])
     assert fig["unanswered"] == len(truth["questions"]) - len(waits)
+
+
+def test_metrics_and_report_read_the_period_options_alike(cli, ws_path, tmp_path):
+    _small(ws_path)
+    # --from alone runs to the latest activity (12 March), in both commands; a channel is named.
+    m = cli("metrics", "--workspace", ws_path, "--from", "2024-03-09", "--channel", "#general", "--json")
+    assert m.code == 0, m
+    assert (m.json()["period"]["from"], m.json()["period"]["to"]) == ("2024-03-09", "2024-03-12")
+    assert m.json()["figures"]["active_people"] == 3  # ana, ben, dee; the bot is not a person
+    r = cli("report", "--workspace", ws_path, "--from", "2024-03-09", "--channel", "#general", "--format", "xlsx",
+            "--out", tmp_path / "r.xlsx", "--json")
+    assert r.code == 0, r
+    assert (r.json()["period"]["from"], r.json()["period"]["to"]) == ("2024-03-09", "2024-03-12")
+    bad = cli("metrics", "--workspace", ws_path, "--from", "9 March")
+    assert bad.code == 2 and "'9 March' is not a date like 2024-03-01" in bad.err, bad

@@ -58,3 +58,56 @@ def platforms_arg(ws: Workspace, values: list[str]) -> tuple[str, ...]:
         raise WorkbenchError(f"This workspace holds nothing from {', '.join(unknown)}; its platforms are "
                              f"{', '.join(sorted(held)) or 'none yet'}.")
     return asked
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-01 (YYYY-MM-DD)") from None
+
+
+def add_period_args(p: argparse.ArgumentParser) -> None:
+    """``--from``, ``--to``, ``--platform``, ``--channel`` and ``--timezone``, read by ``filters_from_args``."""
+    p.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                   help="first day of the period (default: 90 days before --to)")
+    p.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                   help="last day of the period, inclusive (default: the day of the latest activity)")
+    p.add_argument("--platform", action="append", default=[], metavar="NAME",
+                   help="only this platform (repeat, or separate with commas)")
+    p.add_argument("--channel", action="append", default=[], metavar="NAME",
+                   help="only this channel, by name, #name, platform id or workspace id (repeat for several)")
+    p.add_argument("--timezone", metavar="ZONE",
+                   help="reporting time zone for days (default: the workspace setting reporting.timezone, or UTC)")
+
+
+def filters_from_args(ws: Workspace, args: argparse.Namespace):
+    """The period and filters the options name. Without --to the period ends on the day of the
+    latest activity (in the reporting time zone); without --from it is the 90 days up to --to."""
+    import datetime as dt
+
+    from ..errors import WorkbenchError
+    from ..metrics.filters import (
+        DEFAULT_DAYS,
+        Filters,
+        last_activity_day,
+        reporting_tz,
+        zone,
+    )
+    from ..reports.channels import resolve_channels
+
+    tz = args.timezone or reporting_tz(ws)
+    zone(tz)
+    end = args.end or last_activity_day(ws, tz)
+    start = args.start
+    if start is None and end is not None:
+        start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start is not None and end is None:  # an empty workspace: the one day asked for
+        end = start
+    if start is not None and end is not None and start > end:
+        raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
+    platforms = platforms_arg(ws, args.platform)
+    channels = resolve_channels(ws, args.channel, platforms) if args.channel else ()
+    return Filters(start=start, end=end, platforms=tuple(sorted(platforms)), channels=channels, tz=tz)

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from .. import fmt
-from ..errors import WorkbenchError
-from ..metrics import Filters, headline
-from ..metrics.filters import DEFAULT_DAYS, last_activity_day, reporting_tz, zone
-from .common import add_workspace_arg, open_workspace, platforms_arg, print_json, print_table
+from ..metrics import headline
+from .common import (
+    add_period_args,
+    add_workspace_arg,
+    filters_from_args,
+    open_workspace,
+    print_json,
+    print_table,
+)
 
 LABELS = {
     "active_people": ("Active people", fmt.number),
@@ -25,43 +29,12 @@ LABELS = {
 }
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from exc
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("metrics", help="print the headline figures of community health for a period")
     add_workspace_arg(p)
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE",
-                   help="first day of the period (default: 90 days before --to)")
-    p.add_argument("--to", dest="end", type=_date, metavar="DATE",
-                   help="last day of the period, inclusive (default: the day of the latest activity)")
-    p.add_argument("--platform", action="append", default=[], metavar="P",
-                   help="only this platform (repeat, or separate with commas)")
-    p.add_argument("--channel", action="append", type=int, default=[], metavar="ID",
-                   help="only this channel (its id in the workspace; repeat for several)")
-    p.add_argument("--timezone", metavar="ZONE",
-                   help="reporting time zone for days (default: the workspace setting reporting.timezone, or UTC)")
+    add_period_args(p)
     p.add_argument("--json", action="store_true", help="print JSON: period, figures, previous")
     p.set_defaults(func=run)
-
-
-def filters_from_args(ws, args: argparse.Namespace) -> Filters:  # noqa: ANN001
-    tz = args.timezone or reporting_tz(ws)
-    zone(tz)
-    end = args.end or last_activity_day(ws, tz)
-    start = args.start
-    if start is None and end is not None:
-        start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    if start is not None and end is None:
-        end = start
-    if start is not None and end is not None and start > end:
-        raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
-    platforms = tuple(sorted(platforms_arg(ws, args.platform)))
-    return Filters(start=start, end=end, platforms=platforms, channels=tuple(args.channel), tz=tz)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -2,31 +2,18 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
 
 from ..errors import KeyringUnavailable, WorkbenchError
-from .common import add_workspace_arg, open_workspace, platforms_arg, print_json
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-01") from None
-
-
-def _add_period_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE", help="first day (default: 90 days before --to)")
-    p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last day (default: the day of the latest activity)")
-    p.add_argument("--platform", action="append", default=[], metavar="NAME",
-                   help="only this platform (repeat, or separate with commas)")
-    p.add_argument("--channel", action="append", default=[], metavar="NAME",
-                   help="only this channel, by name or id (repeatable)")
-    p.add_argument("--timezone", metavar="ZONE",
-                   help="reporting time zone for days (default: the workspace setting reporting.timezone, or UTC)")
+from .common import (
+    add_period_args,
+    add_workspace_arg,
+    filters_from_args,
+    open_workspace,
+    print_json,
+)
 
 
 def _add_pseudonym_args(p: argparse.ArgumentParser) -> None:
@@ -41,7 +28,7 @@ def _add_pseudonym_args(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a community health report (HTML, PDF, XLSX, or a folder of CSV files)")
     add_workspace_arg(p)
-    _add_period_args(p)
+    add_period_args(p)
     p.add_argument("--format", default="html", choices=["html", "pdf", "xlsx", "csv"], help="default: html")
     p.add_argument("--out", required=True, metavar="PATH", help="the file to write (a folder for csv)")
     p.add_argument("--title", metavar="TEXT", help="the report's title")
@@ -53,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("action", nargs="?", choices=["verify"], help="verify: check every hash of the pack FILE")
     p.add_argument("file", nargs="?", metavar="FILE", help="the pack to verify")
     add_workspace_arg(p)
-    _add_period_args(p)
+    add_period_args(p)
     p.add_argument("--out", metavar="FILE", help="the audit pack to write (.wbpack)")
     p.add_argument("--title", metavar="TEXT", help="the report's title")
     p.add_argument("--with-workspace", action="store_true", help="include a read-only copy of the workspace")
@@ -62,24 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_pack)
 
 
-def filters_from_args(ws, args: argparse.Namespace):  # noqa: ANN001, ANN201 - a Filters
-    from ..metrics.filters import Filters, zone
-    from ..reports.channels import resolve_channels
-
-    f = Filters.default_for(ws)
-    if args.timezone:
-        zone(args.timezone)
-        f = Filters(start=f.start, end=f.end, tz=args.timezone)
-    end = args.end or f.end
-    start = args.start or (end - dt.timedelta(days=89) if end else None)
-    if start and end and start > end:
-        raise WorkbenchError(f"The period starts ({start}) after it ends ({end}).")
-    platforms = platforms_arg(ws, args.platform)
-    channels = resolve_channels(ws, args.channel, platforms) if args.channel else ()
-    return Filters(start=start, end=end, platforms=platforms, channels=channels, tz=f.tz)
-
-
-def pseudonym_key(args: argparse.Namespace):  # noqa: ANN201 - a PseudonymKey or None
+def pseudonym_key(args: argparse.Namespace):
     from ..reports.pseudonymize import load_key
 
     if not args.pseudonymize:
