@@ -6,8 +6,8 @@ that fails half-way, or a cancel, rolls the whole run back.
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-import hashlib
 import importlib
 import os
 import zipfile
@@ -23,6 +23,7 @@ from . import __version__
 from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
+from .importers.digest import remembered, sha256_of
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
@@ -146,16 +147,6 @@ def _broken_zip(path: Path) -> bool:
     return not zipfile.is_zipfile(path)
 
 
-def sha256_of(path: Path, cancel: CancelFn | None = None) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            if cancel is not None and cancel():
-                raise ImportCancelled()
-    return h.hexdigest()
-
-
 def _post_import_steps() -> list[Callable[[Connection, int], None]]:
     steps = []
     for spec in POST_IMPORT:
@@ -182,7 +173,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     problem_count = len(notes)
     n = max(len(planned), 1)
     file_rows = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
+    with remembered(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
         for i, item in enumerate(planned):
             def _progress(fraction: float, message: str, _i: int = i) -> None:
                 if progress is not None:
@@ -193,7 +184,9 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             ctx.progress(0.0, f"Checking {item.path.name}")
             # The files' digests (for the run's provenance) are taken on a second thread while the
             # records are read: hashlib works without the interpreter lock.
-            digests = hasher.submit(lambda files=item.files: [sha256_of(f, cancel) for f in files])
+            # A file ``prepare`` has just hashed (to know it was imported before) is not read again.
+            digests = hasher.submit(contextvars.copy_context().run,
+                                    lambda files=item.files: [sha256_of(f, cancel) for f in files])
             orphans_before = writer.orphan_reactions
             size = sum(f.stat().st_size for f in item.files)
             records = reader_process.read_in_process(item.importer, item.path, ctx) \

@@ -190,3 +190,21 @@ def test_a_message_naming_a_known_channel_keeps_its_name_and_kind(ws):
     write(ws, [msg(1)])  # only the channel's id
     with ws.connect() as conn:
         assert conn.execute(text("SELECT name, kind FROM channel WHERE external_id = 'C1'")).one() == ("general", "channel")
+
+
+def test_a_files_digest_is_its_bytes_inside_and_outside_an_import(tmp_path):
+    import hashlib
+    import os
+
+    from workbench.importers.digest import remembered, sha256_of
+
+    f = tmp_path / "export.json"
+    f.write_bytes(b'{"messages": []}')
+    with remembered():
+        assert sha256_of(f) == sha256_of(f) == hashlib.sha256(b'{"messages": []}').hexdigest()
+    st = f.stat()
+    f.write_bytes(b'{"messages":[1]}')  # the same size, other bytes, and the old modification time
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert sha256_of(f) == hashlib.sha256(b'{"messages":[1]}').hexdigest()
+    with remembered():
+        assert sha256_of(f) == hashlib.sha256(b'{"messages":[1]}').hexdigest()

@@ -7,7 +7,6 @@ The option ``{"reread": True}`` reads it anyway.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..store.models import Activity, ImportFile, ImportRun
 from .base import ReadContext
+from .digest import sha256_of
 
 
 class SkipIdentical:
@@ -54,11 +54,7 @@ def identical_import(conn: Connection, path: Path, importer: str, version: str) 
     if conn.execute(select(F.c.id).where(F.c.importer == importer, F.c.importer_version == version).limit(1)).first() \
             is None:
         return None  # this importer never read anything here: no need to read the file through
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    runs = conn.execute(select(F.c.run_id).where(F.c.sha256 == digest.hexdigest(), F.c.importer == importer,
+    runs = conn.execute(select(F.c.run_id).where(F.c.sha256 == sha256_of(path), F.c.importer == importer,
                                                  F.c.importer_version == version)
                         .order_by(F.c.run_id.desc())).scalars().all()
     for run_id in runs:
