@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 
-import pandas as pd
-
-from ..champions.programme import resolve_person
-from .common import add_workspace_arg, open_workspace, print_json, print_table
+from .common import add_workspace_arg, date_arg, open_workspace, print_json, print_table
 
 STAGE_CHOICES = ("candidate", "nominated", "champion", "alumni", "none")
 
@@ -21,14 +17,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace_arg(s)
     s.add_argument("--json", action="store_true", help="print a JSON list of candidates")
     s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N candidates (default 20; 0: all)")
-    s.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+    s.add_argument("--as-of", type=date_arg, default=None, metavar="DATE",
                    help="the period's last day, YYYY-MM-DD (default: the day of the latest activity)")
     s.set_defaults(func=run_candidates)
 
     s = csub.add_parser("gap", help="strong contributors (top tenth by champion score) not thanked in 180 days")
     add_workspace_arg(s)
     s.add_argument("--json", action="store_true", help="print a JSON list")
-    s.add_argument("--as-of", type=_date, default=None, metavar="DATE", help="the period's last day, YYYY-MM-DD")
+    s.add_argument("--as-of", type=date_arg, default=None, metavar="DATE", help="the period's last day, YYYY-MM-DD")
     s.set_defaults(func=run_gap)
 
     s = csub.add_parser("move", help="move a person to a stage of the programme (date and reason recorded)")
@@ -51,19 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--kind", "-k", required=True, metavar="K",
                    help="shout-out, badge, swag, role, invitation, or a kind of your own")
     r.add_argument("--note", "-n", default="", metavar="N", help="what it was for")
-    r.add_argument("--date", type=_date, default=None, metavar="D", help="when, YYYY-MM-DD (default: now)")
+    r.add_argument("--date", type=date_arg, default=None, metavar="D", help="when, YYYY-MM-DD (default: now)")
     r.add_argument("--by", default="", metavar="NAME", help="who gave it")
     r.set_defaults(func=run_recognize)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2025-03-31") from None
+def _records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
+    import pandas as pd
 
-
-def _records(df: pd.DataFrame) -> list[dict]:
     out = []
     for row in df.to_dict(orient="records"):
         clean = {}
@@ -128,7 +119,7 @@ def run_gap(args: argparse.Namespace) -> int:
 
 
 def run_move(args: argparse.Namespace) -> int:
-    from ..champions.programme import move
+    from ..champions.programme import move, resolve_person
 
     with open_workspace(args, create=False) as ws:
         pid = resolve_person(ws, args.person)
@@ -139,7 +130,7 @@ def run_move(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from ..champions.programme import history
+    from ..champions.programme import history, resolve_person
 
     with open_workspace(args, readonly=True, create=False) as ws:
         rows = history(ws, resolve_person(ws, args.person))
@@ -157,6 +148,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_recognize(args: argparse.Namespace) -> int:
+    from ..champions.programme import resolve_person
     from ..champions.recognition import add_recognition
 
     with open_workspace(args, create=False) as ws:

@@ -60,7 +60,7 @@ def platforms_arg(ws: Workspace, values: list[str]) -> tuple[str, ...]:
     return asked
 
 
-def _date(text: str):
+def date_arg(text: str):  # noqa: ANN201 - a date
     import datetime as dt
 
     try:
@@ -71,9 +71,9 @@ def _date(text: str):
 
 def add_period_args(p: argparse.ArgumentParser) -> None:
     """``--from``, ``--to``, ``--platform``, ``--channel`` and ``--timezone``, read by ``filters_from_args``."""
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE",
+    p.add_argument("--from", dest="start", type=date_arg, metavar="DATE",
                    help="first day of the period (default: 90 days before --to)")
-    p.add_argument("--to", dest="end", type=_date, metavar="DATE",
+    p.add_argument("--to", dest="end", type=date_arg, metavar="DATE",
                    help="last day of the period, inclusive (default: the day of the latest activity)")
     p.add_argument("--platform", action="append", default=[], metavar="NAME",
                    help="only this platform (repeat, or separate with commas)")

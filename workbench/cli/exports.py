@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..exports import write_metric_tables
 from .common import add_workspace_arg, open_workspace
 
 
@@ -17,6 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
+        from ..exports import write_metric_tables
+
         written = write_metric_tables(ws, Path(args.out))
     for path in written:
         print(path)

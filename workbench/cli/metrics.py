@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 
 from .. import fmt
-from ..metrics import headline
 from .common import (
     add_period_args,
     add_workspace_arg,
@@ -44,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
             figures: dict = {k: None for k in LABELS}
             previous: dict = dict(figures)
         else:
+            from ..metrics import headline
+
             figures = headline(ws, f)
             previous = headline(ws, f.previous())
     if args.json:

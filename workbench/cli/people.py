@@ -89,10 +89,9 @@ def run_suggestions(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from ..people.merge import merge
-
     from sqlalchemy import select
 
+    from ..people.merge import merge
     from ..store.models import MergeEvent
 
     with open_workspace(args, create=False) as ws:
