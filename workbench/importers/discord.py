@@ -19,16 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
+from ..records import (
+    AccountRec,
+    ActivityRec,
+    ChannelRec,
+    MembershipRec,
+    ReactionRec,
+    Record,
+    SourceRec,
+)
 from . import safety
 from .base import Importer, ReadContext
-from .unchanged import identical_members
 from .jsonstream import (
     JsonGuard,
     Member,
     RecentIds,
-    walk_folder,
     clean,
     from_ms,
     ident,
@@ -38,8 +43,10 @@ from .jsonstream import (
     skip_quietly,
     stream_items,
     text_of,
+    walk_folder,
     zip_heads,
 )
+from .unchanged import identical_members
 
 # -- DiscordChatExporter JSON -----------------------------------------------------------------
 
@@ -158,78 +165,92 @@ class DiscordJsonImporter(Importer):
             for n, msg in stream_items(stream, "messages.item", ctx, file=m.name, label="message"):
                 yield from self._message(msg, n, m.name, ctx, state)
 
-    def _message(self, msg: Any, n: int, file: str, ctx: ReadContext, state: _State) -> Iterator[Record]:
+    def _message(self, msg: Any, n: int, file: str, ctx: ReadContext, state: _State) -> list[Record]:
+        """The records of one message (a list: this runs once per message of a multi-GB file)."""
         if not isinstance(msg, dict):
             ctx.problem(f"message {n}", "not a message object; skipped.", file=file)
-            return
+            return []
         mid = ident(msg.get("id"))
         author = msg.get("author")
-        where = f"message {n}" + (f" (id {mid})" if mid else "")
-        if mid is None or not isinstance(author, dict) or ident(author.get("id")) is None:
-            ctx.problem(where, "the message has no id or no author id; skipped.", file=file)
-            return
+        author_id = ident(author.get("id")) if isinstance(author, dict) else None
+        if mid is None or author_id is None:
+            ctx.problem(_where(n, mid), "the message has no id or no author id; skipped.", file=file)
+            return []
         if state.recent.seen(mid):
-            return  # the same message written twice: counted once
+            return []  # the same message written twice: counted once
         at = parse_time(msg.get("timestamp")) or snowflake_time(mid)
         if at is None:
-            ctx.problem(where, "the message has no readable time; skipped.", file=file)
-            return
+            ctx.problem(_where(n, mid), "the message has no readable time; skipped.", file=file)
+            return []
         kind = clean(msg.get("type")) or "Default"
-        author_id = ident(author.get("id"))
-        yield from self._account(author, state, authoritative=True,
-                                 joined_at=at if kind in JOIN_TYPES else None)
-        if kind in JOIN_TYPES:
-            yield MembershipRec(PLATFORM, author_id, at, "join", source_external_id=state.guild)
+        joined = kind in JOIN_TYPES
+        out: list[Record] = []
+        acc = self._account(author, state, authoritative=True, joined_at=at if joined else None)
+        if acc is not None:
+            out.append(acc)
+        if joined:
+            out.append(MembershipRec(PLATFORM, author_id, at, "join", source_external_id=state.guild))
         elif kind in RECIPIENT_TYPES:
-            yield from self._recipients(msg, author_id, at, RECIPIENT_TYPES[kind], state)
+            self._recipients(msg, author_id, at, RECIPIENT_TYPES[kind], state, out)
         elif kind not in ACTIVITY_TYPES:
             skip_quietly(ctx)
         else:
-            yield from self._activity(msg, mid, author_id, at, state)
+            self._activity(msg, mid, author_id, at, state, out)
+        return out
 
-    def _recipients(self, msg: dict, author_id: str, at: dt.datetime, kind: str, state: _State) -> Iterator[Record]:
+    def _recipients(self, msg: dict, author_id: str, at: dt.datetime, kind: str, state: _State,
+                    out: list[Record]) -> None:
         users = [u for u in (msg.get("mentions") or []) if isinstance(u, dict) and ident(u.get("id"))] \
             if isinstance(msg.get("mentions"), list) else []
         for u in users:
-            yield from self._account(u, state)
+            self._add_account(out, u, state)
         for uid in [ident(u.get("id")) for u in users] or [author_id]:
-            yield MembershipRec(PLATFORM, uid, at, kind, channel_external_id=state.channel,
-                                source_external_id=state.guild)
+            out.append(MembershipRec(PLATFORM, uid, at, kind, channel_external_id=state.channel,
+                                     source_external_id=state.guild))
 
-    def _activity(self, msg: dict, mid: str, author_id: str, at: dt.datetime, state: _State) -> Iterator[Record]:
-        ref = msg.get("reference") if isinstance(msg.get("reference"), dict) else {}
-        parent = ident(ref.get("messageId")) if clean(ref.get("type")) != "Forward" else None
-        reactions = msg.get("reactions") if isinstance(msg.get("reactions"), list) else []
+    def _activity(self, msg: dict, mid: str, author_id: str, at: dt.datetime, state: _State,
+                  out: list[Record]) -> None:
+        ref = msg.get("reference")
+        parent = ident(ref.get("messageId")) if isinstance(ref, dict) and clean(ref.get("type")) != "Forward" else None
+        reactions = msg.get("reactions")
         count, given = 0, []
-        for r in reactions:
-            if not isinstance(r, dict):
-                continue
-            users = [u for u in r.get("users") or [] if isinstance(u, dict) and ident(u.get("id"))] \
-                if isinstance(r.get("users"), list) else []
-            c = r.get("count")
-            count += c if isinstance(c, int) and not isinstance(c, bool) and 0 <= c < 1 << 31 else len(users)
-            emoji = r.get("emoji") if isinstance(r.get("emoji"), dict) else {}
-            name = clean(emoji.get("name")) or clean(emoji.get("code")) or "?"
-            given.extend((u, name) for u in users)
-        for u in msg.get("mentions") or [] if isinstance(msg.get("mentions"), list) else []:
-            if isinstance(u, dict) and ident(u.get("id")):
-                yield from self._account(u, state, authoritative="roles" in u)
-        yield ActivityRec(PLATFORM, mid, author_id, at, channel_external_id=state.channel,
-                          source_external_id=state.guild, parent_external_id=parent if parent != mid else None,
-                          kind="reply" if parent else "message", text=clean(msg.get("content")),
-                          reaction_count=count, edited_at=parse_time(msg.get("timestampEdited")))
+        if reactions and isinstance(reactions, list):
+            for r in reactions:
+                if not isinstance(r, dict):
+                    continue
+                users = [u for u in r.get("users") or [] if isinstance(u, dict) and ident(u.get("id"))] \
+                    if isinstance(r.get("users"), list) else []
+                c = r.get("count")
+                count += c if isinstance(c, int) and not isinstance(c, bool) and 0 <= c < 1 << 31 else len(users)
+                emoji = r.get("emoji") if isinstance(r.get("emoji"), dict) else {}
+                name = clean(emoji.get("name")) or clean(emoji.get("code")) or "?"
+                given.extend((u, name) for u in users)
+        mentions = msg.get("mentions")
+        if mentions and isinstance(mentions, list):
+            for u in mentions:
+                if isinstance(u, dict) and ident(u.get("id")):
+                    self._add_account(out, u, state, authoritative="roles" in u)
+        out.append(ActivityRec(PLATFORM, mid, author_id, at, channel_external_id=state.channel,
+                               source_external_id=state.guild, parent_external_id=parent if parent != mid else None,
+                               kind="reply" if parent else "message", text=clean(msg.get("content")),
+                               reaction_count=count, edited_at=parse_time(msg.get("timestampEdited"))))
         for u, emoji in given:
-            yield from self._account(u, state)
-            yield ReactionRec(PLATFORM, mid, ident(u.get("id")), emoji)
+            self._add_account(out, u, state)
+            out.append(ReactionRec(PLATFORM, mid, ident(u.get("id")), emoji))
+
+    def _add_account(self, out: list[Record], user: dict, state: _State, *, authoritative: bool = False) -> None:
+        acc = self._account(user, state, authoritative=authoritative)
+        if acc is not None:
+            out.append(acc)
 
     def _account(self, user: dict, state: _State, *, authoritative: bool = False,
-                 joined_at: dt.datetime | None = None) -> Iterator[AccountRec]:
-        """The account of an author (authoritative: yielded when it changes) or of a reaction user or
-        mention (yielded only when not seen before). Without ``roles``/``isBot`` the flags the
-        workspace has are kept."""
+                 joined_at: dt.datetime | None = None) -> AccountRec | None:
+        """The account of an author (authoritative: returned when it changes) or of a reaction user or
+        mention (returned only when not seen before); None when there is nothing new. Without
+        ``roles``/``isBot`` the flags the workspace has are kept."""
         uid = ident(user.get("id"))
         if state.raw.get(uid) == user:  # exactly as last seen: nothing can have changed
-            return
+            return None
         name = clean(user.get("name"))
         nickname = clean(user.get("nickname"))
         roles = user.get("roles")
@@ -242,13 +263,17 @@ class DiscordJsonImporter(Importer):
         if prev == sig or (prev is not None and not authoritative):
             if prev == sig:
                 state.raw[uid] = user
-            return
+            return None
         state.accounts[uid] = sig
         state.raw[uid] = user
         discriminator = clean(user.get("discriminator"))
         handle = f"{name}#{discriminator}" if discriminator and discriminator not in ("0", "0000") else name
-        yield AccountRec(PLATFORM, uid, handle=handle, display_name=nickname or name, is_bot=sig[2],
-                         is_staff=staff, is_deleted=deleted, source_external_id=state.guild, joined_at=joined_at)
+        return AccountRec(PLATFORM, uid, handle=handle, display_name=nickname or name, is_bot=sig[2],
+                          is_staff=staff, is_deleted=deleted, source_external_id=state.guild, joined_at=joined_at)
+
+
+def _where(n: int, mid: str | None) -> str:
+    return f"message {n}" + (f" (id {mid})" if mid else "")
 
 
 IMPORTERS: list[Importer] = [DiscordJsonImporter()]
