@@ -52,14 +52,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def reader_rss_mb(folder: Path) -> float:
+def reader_rss_mb(paths: list[Path]) -> float:
     """Peak memory of the reading process (``importers/reader_process.py``) on each input, each run
     alone from this small process (a child's peak as the kernel counts it starts from its parent's)."""
     import os
     import pickle
 
+    sys.path.insert(0, str(ROOT))
     peak = 0.0
-    for p in inputs(folder):
+    for p in paths:
         from workbench.importers import registry
 
         imp = registry.sniff(p)
@@ -244,7 +245,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         work = Path(tmp)
         imp = run_phase("import", folder, work)
-        imp["peak_reader_rss_mb"] = reader_rss_mb(folder)
+        imp["peak_reader_rss_mb"] = reader_rss_mb(inputs(folder))
         bare = run_phase("bare", folder, work)
         schema = run_phase("bare-schema", folder, work)
     ratio = imp["first_s"] / bare["bare_s"]

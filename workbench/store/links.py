@@ -11,15 +11,19 @@ walked again on every import.
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, select, update
+import numpy as np
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from .models import Activity
 
-MAX_DEPTH = 64
+DEPTH_ROUNDS = 12
+MAX_DEPTH = 1 << DEPTH_ROUNDS  # hops from a reply to its thread's top; deeper chains keep no link
 CHUNK = 500
+UPDATE_CHUNK = 50_000
 
 A = Activity.__table__
 
@@ -29,53 +33,48 @@ def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
         yield items[i:i + n]
 
 
-def _link_parents(conn: Connection) -> dict[int, tuple[int, int]]:
-    """Every reply whose parent is now in the workspace: child id -> (parent id, root id).
+def _link_parents(conn: Connection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every reply whose parent is now in the workspace, as (child ids ascending, parent ids, root ids).
 
-    The candidates come from one join on the unique key; roots are followed in memory, through the
-    links found now and the ones stored before, so each reply is written once.
+    The candidates come from one join on the unique key; roots are followed on arrays (all chains at
+    once, by pointer jumping), through the links found now and the ones stored before,
+    so each reply is written once and a million replies take tens of megabytes, not hundreds.
     """
     c, p = A.alias("c"), A.alias("p")
-    q = (select(c.c.id, p.c.id, p.c.parent_id, p.c.root_id)
+    q = (select(c.c.id, p.c.id, func.coalesce(p.c.parent_id, 0), func.coalesce(p.c.root_id, 0))
          .join(p, (p.c.platform == c.c.platform) & (p.c.external_id == c.c.parent_external_id))
          .where(c.c.parent_external_id.is_not(None), c.c.parent_id.is_(None)))
-    new: dict[int, int] = {}
-    stored_root: dict[int, int] = {}  # a parent linked before -> its root
-    for child, parent, parents_parent, parents_root in conn.execute(q):
-        if child != parent:  # a self-reference is no link
-            new[child] = parent
-            if parents_parent is not None and parents_root is not None:
-                stored_root[parent] = parents_root
-    roots: dict[int, int | None] = {}
+    cols = [array("q") for _ in range(4)]
+    for row in conn.execute(q):
+        for col, v in zip(cols, row):
+            col.append(v)
+    child, parent, parents_parent, parents_root = (np.frombuffer(col, dtype=np.int64) for col in cols)
+    linked = (parents_parent > 0) & (parents_root > 0)  # parents linked before: their stored root
+    stored, first = np.unique(parent[linked], return_index=True)
+    stored_root = parents_root[linked][first]
+    keep = child != parent  # a self-reference is no link
+    order = np.argsort(child[keep], kind="stable")
+    child, parent = child[keep][order], parent[keep][order]
 
-    def root_of(child: int) -> int | None:
-        path: list[int] = []
-        seen: set[int] = set()
-        node = child
-        while node in new:
-            if node in roots:
-                top = roots[node]
-                break
-            if node in seen:  # a cycle: nothing below it has a root
-                top = None
-                break
-            if len(path) >= MAX_DEPTH:  # deeper than any thread: this one stays unlinked
-                return None
-            path.append(node)
-            seen.add(node)
-            node = new[node]
-        else:
-            top = stored_root.get(node, node)
-        for n in path:
-            roots[n] = top
-        return top
-
-    made: dict[int, tuple[int, int]] = {}
-    for child, parent in new.items():
-        root = root_of(child)
-        if root is not None and root != child:  # a reply that would be its own root closes a cycle
-            made[child] = (parent, root)
-    return made
+    # Pointer jumping: ``top`` is where each chain has got to, ``nxt`` the link (a position in
+    # ``child``) it goes on through, -1 once it has left the links made now. Each round doubles the
+    # distance covered, so a chain of MAX_DEPTH hops resolves in log2(MAX_DEPTH) rounds; a cycle
+    # (hostile input) never resolves and keeps no link.
+    at = np.minimum(np.searchsorted(child, parent), max(len(child) - 1, 0))
+    nxt = np.where(child[at] == parent, at, -1) if len(child) else np.zeros(0, dtype=np.int64)
+    top = parent.copy()
+    for _ in range(DEPTH_ROUNDS):
+        going = np.flatnonzero(nxt >= 0)
+        if not len(going):
+            break
+        via = nxt[going]
+        top[going], nxt[going] = top[via], nxt[via]
+    unresolved = nxt >= 0
+    if len(stored):
+        at = np.minimum(np.searchsorted(stored, top), len(stored) - 1)
+        top = np.where(stored[at] == top, stored_root[at], top)
+    made = ~unresolved & (top != child)  # a reply that would be its own root closes a cycle
+    return child[made], parent[made], top[made]
 
 
 def _executemany(conn: Connection, stmt, rows: list[dict]) -> None:  # noqa: ANN001 - an Update
@@ -110,18 +109,23 @@ def _descendants(conn: Connection, roots: dict[int, int], skip: set[int]) -> dic
 
 def resolve_links(conn: Connection) -> int:
     """Fill ``parent_id`` and ``root_id`` wherever they can be known now; returns links made."""
-    made = _link_parents(conn)
-    if not made:
+    linked_before = conn.execute(select(A.c.id).where(A.c.parent_id.is_not(None)).limit(1)).first() is not None
+    child, parent, root = _link_parents(conn)
+    if not len(child):
         return 0
     stmt = update(A).where(A.c.id == bindparam("_id")).values(parent_id=bindparam("_parent"),
                                                                root_id=bindparam("_root"))
-    _executemany(conn, stmt, [{"_id": child, "_parent": parent, "_root": root}
-                              for child, (parent, root) in sorted(made.items())])
-    moved = _descendants(conn, {child: root for child, (_, root) in made.items()}, set(made))
-    if moved:
-        stmt = update(A).where(A.c.id == bindparam("_id")).values(root_id=bindparam("_root"))
-        _executemany(conn, stmt, [{"_id": aid, "_root": root} for aid, root in sorted(moved.items())])
-    return len(made)
+    for i in range(0, len(child), UPDATE_CHUNK):
+        _executemany(conn, stmt, [{"_id": int(c), "_parent": int(p), "_root": int(r)}
+                                  for c, p, r in zip(child[i:i + UPDATE_CHUNK], parent[i:i + UPDATE_CHUNK],
+                                                     root[i:i + UPDATE_CHUNK])])
+    if linked_before:  # only a reply linked before can hang below a reply linked now
+        roots = dict(zip(child.tolist(), root.tolist()))
+        moved = _descendants(conn, roots, set(roots))
+        if moved:
+            stmt = update(A).where(A.c.id == bindparam("_id")).values(root_id=bindparam("_root"))
+            _executemany(conn, stmt, [{"_id": aid, "_root": r} for aid, r in sorted(moved.items())])
+    return len(child)
 
 
 def resolve_links_after_import(conn: Connection, run_id: int) -> None:
