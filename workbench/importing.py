@@ -26,7 +26,7 @@ from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
-from .store.writer import Writer, defer_indexes, rebuild_indexes
+from .store.writer import Writer, defer_indexes, rebuild_indexes, storable
 
 # Steps run inside the import's transaction after the records are written, in order:
 # "module:function", each called as function(conn, run_id).
@@ -228,8 +228,8 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         conn.execute(insert(ImportFile.__table__), file_rows)
     if problems:
         conn.execute(insert(ImportProblem.__table__),
-                     [{"run_id": run_id, "file": p.file, "position": p.position, "message": p.message}
-                      for p in problems])
+                     [{"run_id": run_id, "file": storable(p.file), "position": storable(p.position),
+                       "message": storable(p.message)} for p in problems])
     c = writer.counts
     if c.added == 0 and c.updated == 0 and not any(c.by_kind.values()):
         # Nothing new: the workspace is exactly as it was, so no run is kept either (importing the

@@ -13,8 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from dataclasses import dataclass, field, fields
 from typing import Union
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """The text with every unpaired surrogate (not storable, not printable) as U+FFFD."""
+    if text.isascii():
+        return text
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
 
 
 def _pickles_as_tuple(cls: type) -> type:
@@ -133,6 +143,12 @@ class Problem:
     file: str
     position: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A problem quotes what it found, and a file may hold a lone surrogate ("\ud800" in JSON, a
+        # file name that is not UTF-8): kept as U+FFFD, so the problem can be stored and printed.
+        self.file, self.position, self.message = (without_surrogates(str(v)) for v in
+                                                  (self.file, self.position, self.message))
 
     def __str__(self) -> str:
         return f"{self.file}, {self.position}: {self.message}"

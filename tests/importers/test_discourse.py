@@ -84,3 +84,19 @@ def test_users_and_posts_meet_on_one_account(ws):
     ws.import_paths([USERS, FORUM])
     assert rows(ws, """select ac.email, count(*) from activity a join account ac on ac.id = a.account_id
                        where ac.external_id = '7' group by ac.email""") == [("maya@example.com", 2)]
+
+
+def test_a_problem_quoting_a_lone_surrogate_is_kept(ws, tmp_path):
+    import json
+    import shutil
+
+    forum = tmp_path / "forum.example.org"
+    shutil.copytree(DATA / "forum.example.org", forum)
+    topic = json.loads((forum / "t_102.json").read_text(encoding="utf-8"))
+    topic["post_stream"]["posts"][1]["created_at"] = "\ud800"
+    (forum / "t_102.json").write_text(json.dumps(topic), encoding="utf-8")  # written as the escape \ud800
+    result = ws.import_paths([forum])
+    assert result.problem_count == 1 and "\ufffd" in result.problems[0].message
+    with ws.connect() as conn:
+        stored = conn.execute(text("select message from import_problem")).scalars().all()
+    assert len(stored) == 1 and "\ufffd" in stored[0] and "is not a date" in stored[0]

@@ -125,3 +125,16 @@ def test_a_bad_row_is_reported_and_skipped(ws, tmp_path):
     assert "yesterday" in result.problems[0].message
     assert rows(ws, "select count(*) from activity where external_id = 'bad.stackexchange.com:2'") == [(0,)]
     assert result.first_at == dt.datetime(2021, 3, 1, 10, 0, tzinfo=dt.timezone.utc)
+
+
+def test_a_score_too_large_to_store_is_that_rows_problem(ws, tmp_path):
+    site = tmp_path / "big.stackexchange.com"
+    shutil.copytree(SITE, site)
+    posts = (site / "Posts.xml").read_text(encoding="utf-8-sig")
+    (site / "Posts.xml").write_text(posts.replace('Score="1" Body="&lt;p&gt;An hour.', 'Score="99999999999999999999" '
+                                                  'Body="&lt;p&gt;An hour.'), encoding="utf-8")
+    result = ws.import_paths([site])
+    assert [(p.file, p.position) for p in result.problems] == [("Posts.xml", "row 2 (Id 2)")]
+    assert "reaction_count is a number too large to store" in result.problems[0].message
+    assert rows(ws, "select count(*) from activity where external_id = 'big.stackexchange.com:2'") == [(0,)]
+    assert rows(ws, "select count(*) from activity where external_id = 'big.stackexchange.com:3'") == [(1,)]

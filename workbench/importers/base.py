@@ -31,6 +31,7 @@ MAX_PROBLEMS_KEPT = 1000  # beyond this the run keeps a count, not every sentenc
 
 # What a malformed record raises in an importer's hands: caught per record, reported, skipped.
 RECORD_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError)
+STORABLE_INT = 1 << 63  # a database integer is 64 bits
 
 _TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "float": (int, float), "dt.datetime": (dt.datetime,),
           "None": (type(None),)}
@@ -64,6 +65,8 @@ def checked(records: Iterator[Record]) -> list[Record]:
                 raise ValueError(f"its {name} is {_WORDS.get(type(value), type(value).__name__)} where {wanted} belongs")
             if isinstance(value, dt.datetime) and value.tzinfo is None:
                 raise ValueError(f"{name} has no time zone")
+            if value.__class__ is int and not -STORABLE_INT <= value < STORABLE_INT:
+                raise ValueError(f"its {name} is a number too large to store")
     return out
 
 

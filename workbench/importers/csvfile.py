@@ -288,8 +288,8 @@ class _Rows:
             self.seen.add(f"#{channel}")
             yield ChannelRec(self.platform, channel, channel)
         count = c.get("reaction_count") or "0"
-        if not count.isdigit():
-            raise ValueError(f"“{count[:20]}” in the column “{self.columns['reaction_count']}” is not a number")
+        if not count.isdigit() or len(count) > 9:
+            raise ValueError(f"“{count[:20]}” in the column “{self.columns['reaction_count']}” is not a count (a whole number below a billion)")
         yield ActivityRec(self.platform, ext, account, created, channel_external_id=channel,
                           parent_external_id=c.get("parent") or None, kind=c.get("kind") or "message",
                           text=c.get("text", ""), title=c.get("title", ""), reaction_count=int(count))

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import re
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -25,13 +24,13 @@ import numpy as np
 from ijson.common import ObjectBuilder
 
 from ..errors import ImportFailed
+from ..records import without_surrogates
 from . import safety
 from .base import ReadContext
 
 MAX_DEPTH = 256
 BOM = b"\xef\xbb\xbf"
 UTC = dt.timezone.utc
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')  # deleted before counting depth
 
 
@@ -249,7 +248,7 @@ def clean(value: Any) -> str:
         return value
     if not isinstance(value, str):
         return "" if value is None or isinstance(value, (dict, list)) else str(value)
-    return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+    return without_surrogates(value)
 
 
 def parse_time(value: Any) -> dt.datetime | None:
