@@ -29,8 +29,9 @@ def write_channel(folder: Path, out: Path, copies: int) -> int:
     """One DCE channel file: the head of the community's first channel file, then the messages of
     all its channel files, ``copies`` times (ids suffixed with the copy's number)."""
     files = sorted((folder / "discord").glob("*.json"))
-    with open(files[0], "rb") as f:
-        head = {k: v for k, v in ijson.kvitems(f, "") if k in ("guild", "channel", "dateRange", "exportedAt")}
+    with open(files[0], "rb") as f:  # what DiscordChatExporter writes before the messages
+        start = f.read(1 << 16)
+    head = json.loads(start[:start.index(b'"messages"')].rstrip().rstrip(b",") + b"}")
     n = 0
     with open(out, "w", encoding="utf-8") as w:
         w.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "messages": [\n')
