@@ -112,8 +112,6 @@ def epoch(conn: Connection, col) -> ColumnElement:  # noqa: ANN001
     return epoch_seconds(conn, col)
 
 
-
-
 # -- reading the period --------------------------------------------------------------------------
 @dataclass
 class _Read:
@@ -131,9 +129,9 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
     with ws.connect() as conn:
         fq = person_flags_query().subquery()
         people = frame_of(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff),
-                        ["person_id", "name", "is_bot", "is_staff"])
+                          ["person_id", "name", "is_bot", "is_staff"])
         acc = frame_of(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle),
-                     ["account_id", "person_id", "acc_name", "handle"])
+                       ["account_id", "person_id", "acc_name", "handle"])
         window = [A.c.created_at >= lo, A.c.created_at < hi]
         if accounts is not None:
             window.append(A.c.account_id.in_(accounts))
@@ -152,7 +150,7 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
             tnames += ["text", "title"]
         targets = frame_of(conn, select(*tcols).where(A.c.id.in_(select(replied.c.tid))), tnames)
         first_acc = frame_of(conn, select(A.c.account_id, func.min(epoch(conn, A.c.created_at)))
-                           .group_by(A.c.account_id), ["account_id", "first"])
+                             .group_by(A.c.account_id), ["account_id", "first"])
         channels = dict(conn.execute(select(Channel.id, Channel.name)).all()) if text else {}
     # Names: the person's, else the first account's display name or handle.
     acc["fallback"] = acc["acc_name"].where(acc["acc_name"].astype(bool), acc["handle"])
