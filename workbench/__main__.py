@@ -2,5 +2,5 @@ import sys
 
 from workbench.cli.main import main
 
-if __name__ == "__main__":  # also imported, not run, by a reading process (multiprocessing "spawn")
+if __name__ == "__main__":  # run as ``python -m workbench``; importing it starts nothing
     sys.exit(main())

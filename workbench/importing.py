@@ -26,7 +26,7 @@ from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
-from .store.writer import Writer, defer_indexes, rebuild_indexes, storable
+from .store.writer import Writer, defer_indexes, rebuild_indexes
 
 # Steps run inside the import's transaction after the records are written, in order:
 # "module:function", each called as function(conn, run_id).
@@ -167,7 +167,8 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     run_id = conn.execute(insert(ImportRun.__table__).values(started_at=started, status="running",
                                                              app_version=__version__, counts={})).inserted_primary_key[0]
     writer = Writer(conn, run_id)
-    deferred = defer_indexes(conn, sum(f.stat().st_size for item in planned for f in item.files))
+    sizes = [sum(f.stat().st_size for f in item.files) for item in planned]
+    deferred = defer_indexes(conn, sum(sizes))
     result = ImportResult(run_id=run_id, inputs=[(str(p.path), p.importer.label) for p in planned])
     problems: list[Problem] = list(notes)
     problem_count = len(notes)
@@ -188,9 +189,8 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             digests = hasher.submit(contextvars.copy_context().run,
                                     lambda files=item.files: [sha256_of(f, cancel) for f in files])
             orphans_before = writer.orphan_reactions
-            size = sum(f.stat().st_size for f in item.files)
             records = reader_process.read_in_process(item.importer, item.path, ctx) \
-                if size >= reader_process.MIN_BYTES \
+                if sizes[i] >= reader_process.MIN_BYTES \
                 else item.importer.read(item.path, ctx)
             try:
                 for rec in records:
@@ -228,8 +228,8 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         conn.execute(insert(ImportFile.__table__), file_rows)
     if problems:
         conn.execute(insert(ImportProblem.__table__),
-                     [{"run_id": run_id, "file": storable(p.file), "position": storable(p.position),
-                       "message": storable(p.message)} for p in problems])
+                     [{"run_id": run_id, "file": p.file, "position": p.position, "message": p.message}
+                      for p in problems])
     c = writer.counts
     if c.added == 0 and c.updated == 0 and not any(c.by_kind.values()):
         # Nothing new: the workspace is exactly as it was, so no run is kept either (importing the

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import Any
@@ -60,9 +61,7 @@ def platforms_arg(ws: Workspace, values: list[str]) -> tuple[str, ...]:
     return asked
 
 
-def date_arg(text: str):  # noqa: ANN201 - a date
-    import datetime as dt
-
+def date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -83,11 +82,9 @@ def add_period_args(p: argparse.ArgumentParser) -> None:
                    help="reporting time zone for days (default: the workspace setting reporting.timezone, or UTC)")
 
 
-def filters_from_args(ws: Workspace, args: argparse.Namespace):
+def filters_from_args(ws: Workspace, args: argparse.Namespace):  # noqa: ANN201 - a Filters
     """The period and filters the options name. Without --to the period ends on the day of the
     latest activity (in the reporting time zone); without --from it is the 90 days up to --to."""
-    import datetime as dt
-
     from ..errors import WorkbenchError
     from ..metrics.filters import (
         DEFAULT_DAYS,

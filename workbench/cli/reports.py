@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_pack)
 
 
-def pseudonym_key(args: argparse.Namespace):
+def pseudonym_key(args: argparse.Namespace):  # noqa: ANN201 - a PseudonymKey or None
     from ..reports.pseudonymize import load_key
 
     if not args.pseudonymize:

@@ -115,10 +115,10 @@ def resolve_links(conn: Connection) -> int:
         return 0
     stmt = update(A).where(A.c.id == bindparam("_id")).values(parent_id=bindparam("_parent"),
                                                                root_id=bindparam("_root"))
-    for i in range(0, len(child), UPDATE_CHUNK):
-        _executemany(conn, stmt, [{"_id": int(c), "_parent": int(p), "_root": int(r)}
-                                  for c, p, r in zip(child[i:i + UPDATE_CHUNK], parent[i:i + UPDATE_CHUNK],
-                                                     root[i:i + UPDATE_CHUNK])])
+    for i in range(0, len(child), UPDATE_CHUNK):  # a chunk at a time: the arrays stay the only full copy
+        part = slice(i, i + UPDATE_CHUNK)
+        _executemany(conn, stmt, [{"_id": c, "_parent": p, "_root": r} for c, p, r in
+                                  zip(child[part].tolist(), parent[part].tolist(), root[part].tolist())])
     if linked_before:  # only a reply linked before can hang below a reply linked now
         roots = dict(zip(child.tolist(), root.tolist()))
         moved = _descendants(conn, roots, set(roots))
