@@ -54,7 +54,13 @@ def test_candidates_show_the_score_in_parts_and_rerank_live(qtbot, ctx):
     assert page.person_label.text() == "Helen — score 22.5, rank 1"  # 3×3 + 3×2 + 3×2 + 0 + 3×0.5
     assert [page.parts.item(r, 3).text() for r in range(5)] == ["9", "6", "6", "0", "1.5"]
     qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
-    assert "answer to a question, to a newcomer" in page.replies.item(0, 2).text()
+    why = page.replies.item(0, 2)
+    assert why.text() == "answer · newcomer" and why.toolTip() == "An answer to a question; a reply to a newcomer"
+    # The chosen reply reads in full under the table.
+    assert page.reply_text.text() == f"To {page.replies.item(0, 1).text()}: {page.replies.item(0, 3).text()}"
+    assert page.reply_text.text() == "To N3: Start with the tutorial 3  ↳ to “How do I start?”"
+    page.replies.setCurrentCell(2, 0)
+    assert page.reply_text.text().endswith(page.replies.item(2, 3).text())
     # What-if: only active days count -> Rex leads; nothing saved yet.
     with qtbot.waitSignal(page.reranked):
         page.weights.spins["answers"].setValue(0)

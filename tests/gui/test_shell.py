@@ -86,6 +86,23 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     assert page.runs.rowCount() == 2 and page.banner.text().startswith("Nothing new")
 
 
+def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):
+    import shutil
+
+    page = window.imports_page()
+    long_name = tmp_path / "AI Builders community - Slack export Jan 1 2024 - Nov 30 2026.zip"
+    shutil.copy(slack_zip, long_name)
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(long_name)])
+    window.show_page("ImportsPage")
+    qtbot.waitUntil(lambda: page.files.rowCount() == 1)
+    name, digest = page.files.item(0, 0).text(), page.files.item(0, 3).text()
+    assert name == long_name.name and len(digest) == 64
+    metrics = page.files.fontMetrics()
+    assert page.files.columnWidth(0) >= metrics.horizontalAdvance(name)
+    assert page.files.columnWidth(3) >= metrics.horizontalAdvance(digest)
+
+
 def test_cancel_leaves_nothing_behind(window, qtbot, slack_zip):
     page = window.imports_page()
     window.import_paths([str(slack_zip)])

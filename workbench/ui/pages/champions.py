@@ -218,7 +218,14 @@ class ChampionsPage(Page):
         self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.replies.setWordWrap(False)
         make_copyable(self.replies)
+        self.replies.currentCellChanged.connect(lambda row, *_: self._show_reply(row))
         rl.addWidget(self.replies, 1)
+        # The chosen reply in full: the table's column is narrow beside the candidates.
+        self.reply_text = QLabel()
+        self.reply_text.setWordWrap(True)
+        self.reply_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.reply_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rl.addWidget(self.reply_text)
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -380,13 +387,25 @@ class ChampionsPage(Page):
                                     else "No replies to others in the period.")
         self.replies.setRowCount(len(e.replies))
         for i, r in enumerate(e.replies.itertuples(index=False)):
-            why = ", ".join(w for w, on in (("answer to a question", r.answer), ("to a newcomer", r.to_newcomer),
-                                              (f"{r.reactions} reactions", r.reactions > 0)) if on) or "reply"
-            text = r.text + (f"  ↳ to “{r.question}”" if r.question else "")
-            for c, it in enumerate([_item(r.at.strftime("%Y-%m-%d")), _item(r.replied_to), _item(why), _item(text)]):
+            reasons = [(short, long) for short, long, on in (
+                ("answer", "an answer to a question", r.answer), ("newcomer", "a reply to a newcomer", r.to_newcomer),
+                (f"{r.reactions} reactions", f"{r.reactions} reactions received", r.reactions > 0)) if on]
+            why = _item(" · ".join(s for s, _ in reasons) or "reply")
+            why.setToolTip("; ".join(long for _, long in reasons).capitalize() or "A reply to someone else")
+            text = _item(r.text + (f"  ↳ to “{r.question}”" if r.question else ""))
+            text.setToolTip(text.text())
+            for c, it in enumerate([_item(r.at.strftime("%Y-%m-%d")), _item(r.replied_to), why, text]):
                 self.replies.setItem(i, c, it)
         self.replies.resizeColumnsToContents()
+        if len(e.replies):
+            self.replies.setCurrentCell(0, 3)
+        self._show_reply(self.replies.currentRow())
         self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def _show_reply(self, row: int) -> None:
+        item = self.replies.item(row, 3) if row >= 0 else None
+        self.reply_text.setText(f"To {self.replies.item(row, 1).text()}: {item.text()}" if item is not None else "")
+        self.reply_text.setVisible(item is not None)
 
     # -- the programme --------------------------------------------------------------------------
     def _move_selected_candidates(self, stage: str) -> None:

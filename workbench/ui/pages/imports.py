@@ -99,7 +99,12 @@ class ImportsPage(Page):
         self.detail = QTabWidget()
         self.files = QTableWidget(0, 4)
         self.files.setHorizontalHeaderLabels(["File", "Size", "Format", "SHA-256"])
-        self.files.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The file's name takes the room (its full path is its tooltip); the digest keeps its width.
+        header = self.files.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.files.setWordWrap(False)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.files.verticalHeader().hide()
         make_copyable(self.files)
         self.problems = QTableWidget(0, 3)
