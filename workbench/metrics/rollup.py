@@ -56,13 +56,14 @@ def in_step(conn: Connection) -> bool:
 
 def refresh_after_import(conn: Connection, run_id: int) -> None:
     """Post-import step: refresh the days this run brought activities to (or rebuild when out of step)."""
+    if conn.execute(select(R.c.day).limit(1)).first() is None:
+        # No rollup yet (a first import): build it whole, without first listing the run's days.
+        if conn.execute(select(A.c.id).where(A.c.import_run_id == run_id).limit(1)).first() is not None:
+            rebuild(conn)
+        return
     day = utc_day_expr(conn)
     days = list(conn.execute(select(day).where(A.c.import_run_id == run_id).distinct()).scalars())
     if not days:
-        return
-    has_rows = conn.execute(select(R.c.day).limit(1)).first() is not None
-    if not has_rows:
-        rebuild(conn)
         return
     refresh_days(conn, days)
     if not in_step(conn):
