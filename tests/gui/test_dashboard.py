@@ -148,3 +148,27 @@ def test_chart_legends_follow_a_dark_theme(qtbot):
     assert QColor(legend.opts["labelTextColor"]).name() == "#eeeeee"
     assert legend.opts["brush"].color().name() == "#202020"
     assert QColor(text).name() == "#eeeeee"  # the label already shown changes too
+
+
+def test_numbers_in_the_tables_read_as_numbers(qtbot, ctx):
+    """The tables' cells come from DataFrames (numpy numbers): right-aligned, with thousands separators."""
+    import pandas as pd
+    from PySide6.QtCore import Qt
+
+    from workbench.ui.widgets import DataFrameModel
+
+    page = open_page(qtbot, ctx)
+    helpers = page.helpers_model
+    assert helpers.rowCount() > 0
+    replies = list(helpers.frame().columns).index("replies")
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert helpers.data(helpers.index(0, replies), Qt.ItemDataRole.TextAlignmentRole) == right
+    assert helpers.data(helpers.index(0, 0), Qt.ItemDataRole.TextAlignmentRole) is None  # the name
+
+    frame = pd.DataFrame({"name": ["Ann", "Bo"], "replies": [12345, 7], "share": [0.5, float("nan")],
+                          "staff": [True, False], "seen": [pd.Timestamp("2024-03-01 09:30"), pd.NaT]})
+    model = DataFrameModel(frame)
+    shown = [[model.data(model.index(r, c)) for c in range(5)] for r in range(2)]
+    assert shown == [["Ann", "12,345", "0.50", "True", "2024-03-01 09:30"], ["Bo", "7", "", "False", ""]]
+    aligned = [model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) for c in range(5)]
+    assert aligned == [None, right, right, None, None]

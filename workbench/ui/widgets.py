@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import numbers
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -93,16 +95,21 @@ class EmptyState(QLabel):
         self.setStyleSheet("color: palette(mid); font-size: 15px; padding: 40px;")
 
 
+def _is_number(value: Any) -> bool:
+    """An int or a float, numpy's included (a DataFrame cell is ``numpy.int64``), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _display(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT:
         return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    if not _is_number(value):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}"
+    return "" if math.isnan(value) else f"{value:,.2f}"
 
 
 class DataFrameModel(QAbstractTableModel):
@@ -139,7 +146,7 @@ class DataFrameModel(QAbstractTableModel):
             return fmt(value) if fmt else _display(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -250,7 +250,7 @@ class DashboardPage(Page):
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{v:,.0f} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{v:.0f}% active")
         self.levels_chart = BarChart()
-        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
+        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days",
                                                         "where": "Where", "excerpt": "Question"},
                                                formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime(),
                                                                                           self._zone)})
@@ -385,7 +385,7 @@ class DashboardPage(Page):
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in LEVEL_COLOURS.items()})
         un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
-        self.unanswered_model.set_frame(un[["asked_at", "author", "where", "waiting_days", "excerpt"]])
+        self.unanswered_model.set_frame(un[["asked_at", "waiting_days", "author", "where", "excerpt"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
         self.boxes["unanswered"].note = f"{total:,} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
