@@ -12,6 +12,11 @@ def number(n: float | int | None, digits: int = 0) -> str:
     return f"{n:,.{digits}f}"
 
 
+def counts(by_kind: dict[str, int]) -> str:
+    """What an import run brought, kind by kind: '372 accounts, 6,525 activities' (zeros left out)."""
+    return ", ".join(f"{number(v)} {k}" for k, v in sorted(by_kind.items()) if v)
+
+
 def percent(x: float | None, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"

@@ -69,6 +69,9 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     qtbot.waitUntil(lambda: f"{counts['activities']:,} activities" in window.counts_label.text())
     assert page.runs.rowCount() == 1
     assert page.runs.item(0, 2).text() == slack_zip.name
+    added = page.runs.item(0, 5)
+    assert added.text() == f"{result.added:,}"
+    assert f"{counts['activities']:,} activities" in added.toolTip() and "accounts" in added.toolTip()
     assert "Imported" in page.banner.text()
 
 

@@ -5,6 +5,7 @@ import argparse
 import importlib
 import sys
 
+from .. import fmt
 from ..store.db import demo_workspace_path
 from .common import add_workspace_arg, fmt_int, open_workspace, print_json
 
@@ -108,7 +109,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 0
     for path, label in result.inputs:
         print(f"{path}: {label}")
-    kinds = ", ".join(f"{fmt_int(v)} {k}" for k, v in sorted(result.by_kind.items()) if v)
+    kinds = fmt.counts(result.by_kind)
     if result.run_id is None:
         print("Nothing new: the workspace already holds all of it, so it is unchanged and no import run was "
               "recorded.")

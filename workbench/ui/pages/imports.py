@@ -140,6 +140,7 @@ class ImportsPage(Page):
                      _item(r.formats), _item(fmt.number(r.read), right=True), _item(fmt.number(r.added), right=True),
                      _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
                      _item(fmt.number(r.problem_count), right=True)]
+            cells[5].setToolTip(f"Added: {fmt.counts(r.counts)}" if r.added else "Nothing added")
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
         self.runs.resizeColumnsToContents()
