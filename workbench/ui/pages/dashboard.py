@@ -250,7 +250,7 @@ class DashboardPage(Page):
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{v:,.0f} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{v:.0f}% active")
         self.levels_chart = BarChart()
-        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days",
+        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
                                                         "where": "Where", "excerpt": "Question"},
                                                formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime(),
                                                                                           self._zone)})
