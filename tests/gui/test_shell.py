@@ -72,7 +72,13 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     added = page.runs.item(0, 5)
     assert added.text() == f"{result.added:,}"
     assert f"{counts['activities']:,} activities" in added.toolTip() and "accounts" in added.toolTip()
-    assert "Imported" in page.banner.text()
+    # The banner and the tooltip say the same, one source in the singular, the containers first.
+    banner = page.banner.text()
+    assert banner.startswith(f"Imported {result.read:,} records: added 1 source, ")
+    phrase = banner.split("added ", 1)[1].split(";")[0]
+    assert added.toolTip() == f"Added: {phrase}"
+    assert [phrase.index(k) for k in ("channels", "accounts", "activities")] == \
+        sorted(phrase.index(k) for k in ("channels", "accounts", "activities"))
 
 
 def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slack_zip, tmp_path):

@@ -224,7 +224,7 @@ class ImportsPage(Page):
 
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()
-        kinds = ", ".join(f"{fmt.number(v)} {k}" for k, v in sorted(result.by_kind.items()) if v) or "nothing new"
+        kinds = fmt.counts(result.by_kind) or "nothing new"
         text = f"Imported {fmt.number(result.read)} records: added {kinds}; {fmt.number(result.updated)} updated."
         if result.run_id is None:
             text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
