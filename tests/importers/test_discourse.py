@@ -100,3 +100,29 @@ def test_a_problem_quoting_a_lone_surrogate_is_kept(ws, tmp_path):
     with ws.connect() as conn:
         stored = conn.execute(text("select message from import_problem")).scalars().all()
     assert len(stored) == 1 and "\ufffd" in stored[0] and "is not a date" in stored[0]
+
+
+def test_page_parts_of_the_wrong_shape_are_passed_over(ws, tmp_path):
+    """Found by sweeping every field of the samples with wrong values: a category list, post stream
+    or user list that is not what Discourse writes crashed the import; an epoch past the calendar
+    failed it as an OSError instead of being that post's problem."""
+    import json
+    import shutil
+
+    forum = tmp_path / "forum.example.org"
+    shutil.copytree(FORUM, forum)
+    cats = json.loads((forum / "categories.json").read_text(encoding="utf-8"))
+    cats["category_list"] = True
+    (forum / "categories.json").write_text(json.dumps(cats), encoding="utf-8")
+    topic = json.loads((forum / "t_101.json").read_text(encoding="utf-8"))
+    topic["post_stream"]["stream"] = {"a": 1}
+    topic["users"] = 7
+    topic["post_stream"]["posts"][1]["created_at"] = 2**70
+    (forum / "t_101.json").write_text(json.dumps(topic), encoding="utf-8")
+    posts = json.loads((forum / "t_101_posts.json").read_text(encoding="utf-8"))
+    posts["post_stream"] = True
+    (forum / "t_101_posts.json").write_text(json.dumps(posts), encoding="utf-8")
+    result = ws.import_paths([forum])
+    assert result.added > 0
+    assert len(result.problems) == 1
+    assert result.problems[0].file == "t_101.json" and "is not a time the workbench can read" in result.problems[0].message

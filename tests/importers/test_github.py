@@ -105,3 +105,18 @@ def test_reactions_among_pages_of_two_repositories_are_reported_not_guessed(ws, 
     assert "one repository" in result.problems[0].message
     assert rows(ws, "select count(*) from reaction") == [(0,)]
     assert rows(ws, "select count(*) from activity where external_id like 'acme/other#%'") == [(3,)]
+
+
+def test_a_lone_surrogate_in_a_title_is_stored_as_a_replacement_character(ws, tmp_path):
+    """JSON may escape half a surrogate pair ("\\ud800"); SQLite cannot store it. The title keeps the
+    rest of its text and the import goes on (it failed whole with UnicodeEncodeError)."""
+    repo = tmp_path / "acme-assistant"
+    shutil.copytree(REPO, repo)
+    issues = json.loads((repo / "issues_page_1.json").read_text(encoding="utf-8"))
+    issues[0]["title"] = "\ud800 How do I stream?"
+    (repo / "issues_page_1.json").write_text(json.dumps(issues), encoding="utf-8")
+    result = ws.import_paths([repo])
+    number = issues[0]["number"]
+    assert rows(ws, "select title from activity where external_id = :e", e=f"acme/assistant#{number}") == \
+        [("\ufffd How do I stream?",)]
+    assert result.added > 0

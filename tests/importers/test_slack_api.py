@@ -62,3 +62,23 @@ def test_a_slackdump_dump_brings_nested_thread_replies(ws):
         assert deact.placeholder and not deact.is_bot  # named by messages only
         polly = s.scalars(select(Account).where(Account.external_id == "U089AJ964TE")).one()
         assert polly.is_bot and polly.handle == "Polly"
+
+
+def test_damaged_attachments_and_a_count_no_message_has_do_not_stop_the_page(ws, tmp_path):
+    """Found by sweeping every field of the samples with wrong values: ``"attachments": true``
+    crashed the import, and a stated count of 2**70 failed it when stored."""
+    import json
+
+    page = json.loads((API / "history_page1.json").read_text(encoding="utf-8"))
+    first, second = page["messages"][0], page["messages"][1]
+    first.update(text="", attachments=True)
+    second["reactions"] = [{"name": "+1", "users": ["U0001", "U0002"], "count": 2**70}]
+    path = tmp_path / "history_page1.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    (tmp_path / "info.json").write_bytes((API / "info.json").read_bytes())
+    ws.import_paths([path, tmp_path / "info.json"])
+    with ws.session() as s:
+        got = {r[0]: r[1] for r in s.execute(select(Activity.external_id, Activity.reaction_count))}
+        texts = {r[0]: r[1] for r in s.execute(select(Activity.external_id, Activity.text))}
+    assert got == {"C011DUKE8:1427135740.000069": 0, "C011DUKE8:1486949200.000069": 2}  # the users who reacted
+    assert texts["C011DUKE8:1427135740.000069"] == ""

@@ -58,6 +58,16 @@ def test_text_lists_invalid_escapes_replies_and_reactions(ws):
     assert who == "user500000002"
 
 
+def test_a_stated_count_no_message_has_falls_back_to_who_reacted(ws, tmp_path):
+    """A count no message has (2**40) is damage: the reactions listed are counted instead."""
+    raw = (DATA / "result.json").read_text(encoding="utf-8")
+    assert raw.count('"count": 2') == 1
+    path = tmp_path / "result.json"
+    path.write_text(raw.replace('"count": 2', f'"count": {2**40}'), encoding="utf-8")
+    ws.import_paths([path])
+    assert act(ws, "1700000042:11").reaction_count == 1  # the one reaction listed under "recent"
+
+
 def test_from_null_is_a_deleted_account_kept_with_its_messages(ws):
     ws.import_paths([DATA / "result.json"])
     gone = acc(ws, "user500000003")

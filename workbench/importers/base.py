@@ -18,7 +18,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from ..errors import ImportCancelled, ImportFailed
 from ..records import Problem, Record
@@ -32,6 +32,13 @@ MAX_PROBLEMS_KEPT = 1000  # beyond this the run keeps a count, not every sentenc
 # What a malformed record raises in an importer's hands: caught per record, reported, skipped.
 RECORD_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError)
 STORABLE_INT = 1 << 63  # a database integer is 64 bits
+MAX_COUNT = 1 << 31  # a reaction count at or above this is damage, not a count
+
+
+def stated_count(value: Any, otherwise: int) -> int:
+    """The count an export states (a whole number from 0 below ``MAX_COUNT``); ``otherwise`` when it
+    states none, or a number no message has (negative, fractional, true/false, or 2**70)."""
+    return value if value.__class__ is int and 0 <= value < MAX_COUNT else otherwise
 
 _TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "float": (int, float), "dt.datetime": (dt.datetime,),
           "None": (type(None),)}

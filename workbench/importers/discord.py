@@ -29,7 +29,7 @@ from ..records import (
     SourceRec,
 )
 from . import safety
-from .base import Importer, ReadContext
+from .base import Importer, ReadContext, stated_count
 from .jsonstream import (
     JsonGuard,
     Member,
@@ -221,7 +221,7 @@ class DiscordJsonImporter(Importer):
                 users = [u for u in r.get("users") or [] if isinstance(u, dict) and ident(u.get("id"))] \
                     if isinstance(r.get("users"), list) else []
                 c = r.get("count")
-                count += c if isinstance(c, int) and not isinstance(c, bool) and 0 <= c < 1 << 31 else len(users)
+                count += stated_count(c, len(users))
                 emoji = r.get("emoji") if isinstance(r.get("emoji"), dict) else {}
                 name = clean(emoji.get("name")) or clean(emoji.get("code")) or "?"
                 given.extend((u, name) for u in users)

@@ -118,13 +118,13 @@ class _ForumReader:
     def learn(self, data: Any) -> None:
         if not isinstance(data, dict):
             return
-        for cat in (data.get("category_list") or {}).get("categories") or []:
+        for cat in _list(_dict(data.get("category_list")).get("categories")):
             if isinstance(cat, dict) and "id" in cat:
                 self.categories[str(cat["id"])] = str(cat.get("name") or cat["id"])
-        stream = (data.get("post_stream") or {}).get("stream") if "post_stream" in data else None
+        stream = _list(_dict(data.get("post_stream")).get("stream"))
         if isinstance(data.get("id"), int) and data.get("category_id") is not None:
             self.topic_category[data["id"]] = data["category_id"]
-        if isinstance(data.get("id"), int) and stream:
+        if isinstance(data.get("id"), int) and stream and isinstance(stream[0], int):
             self.first.setdefault(data["id"], stream[0])
         if isinstance(data.get("id"), int) and (data.get("has_accepted_answer") or data.get("accepted_answer")):
             self.question_topics.add(data["id"])
@@ -140,7 +140,7 @@ class _ForumReader:
     def page(self, file: str, data: Any) -> Iterator[Record]:
         if not isinstance(data, dict):
             raise self.ctx.fail("", "not a Discourse API page (an object was expected).", file=file)
-        for user in data.get("users") or []:
+        for user in _list(data.get("users")):
             if isinstance(user, dict) and user.get("id") is not None:
                 yield from self.account(user)
         for cid, name in self.categories.items():
@@ -207,12 +207,20 @@ class _ForumReader:
                           title=(post.get("topic_title") or "") if first else "")
 
 
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _posts(data: Any) -> list:
     if not isinstance(data, dict):
         return []
     if "post_number" in data and "topic_id" in data:
         return [data]
-    posts = (data.get("post_stream") or {}).get("posts") if isinstance(data.get("post_stream"), dict) else None
+    posts = _dict(data.get("post_stream")).get("posts")
     if isinstance(posts, list):
         title = data.get("title")
         if title:

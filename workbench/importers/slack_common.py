@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
-from .base import ReadContext
+from .base import ReadContext, stated_count
 from .safety import head_text
 
 PLATFORM = "slack"
@@ -80,13 +80,17 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def message_text(m: dict) -> str:
     """The readable text: ``text``, else the attachments' fallback, else the rich-text blocks."""
     text = _str(m.get("text"))
     if text:
         return text
     parts = []
-    for att in m.get("attachments") or []:
+    for att in _list(m.get("attachments")):
         att = _dict(att)
         piece = _str(att.get("fallback")) or _str(att.get("text")) or _str(att.get("pretext"))
         if piece:
@@ -258,7 +262,7 @@ class SlackMapper:
             users = [u for u in r.get("users") or [] if isinstance(u, str) and u] \
                 if isinstance(r.get("users"), list) else []
             count = r.get("count")
-            total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else len(users)
+            total += stated_count(count, len(users))
             if name:
                 out.extend(ReactionRec(PLATFORM, activity, u, name) for u in users)
         return total, out

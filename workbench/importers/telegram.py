@@ -24,7 +24,7 @@ import ijson
 from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from . import safety
-from .base import Importer, ReadContext
+from .base import Importer, ReadContext, stated_count
 from .jsonstream import build_value
 from .unchanged import SkipIdentical, already_imported
 from .telegram_bot import PLATFORM, chat_kind, epoch
@@ -366,7 +366,7 @@ def _reactions(reactions: Any, activity: str) -> tuple[int, list[ReactionRec]]:
             continue
         count = r.get("count")
         recent = r.get("recent") if isinstance(r.get("recent"), list) else []
-        total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else len(recent)
+        total += stated_count(count, len(recent))
         emoji = r.get("emoji") or r.get("document_id") or r.get("type")
         if not isinstance(emoji, str) or not emoji:
             continue

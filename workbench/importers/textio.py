@@ -126,7 +126,10 @@ def _by_formats(text: str, day_first: bool | None) -> dt.datetime:
 def _epoch(x: float) -> dt.datetime:
     if x > 1e11:  # milliseconds
         x /= 1000.0
-    return dt.datetime.fromtimestamp(x, UTC)
+    try:
+        return dt.datetime.fromtimestamp(x, UTC)
+    except (OverflowError, OSError) as exc:  # past the calendar, or past what the C library takes
+        raise ValueError(f"{x:g} seconds from 1970 is not a time the workbench can read") from exc
 
 
 def iso_utc(value: Any) -> dt.datetime | None:
