@@ -80,3 +80,19 @@ def test_truncated_gzip_is_refused_in_one_sentence(ws, tmp_path):
     else:
         raise AssertionError("a truncated archive was imported")
     assert ws.counts()["activities"] == 0
+
+
+def test_a_groups_io_member_of_the_wrong_shape_is_that_members_problem(ws, tmp_path):
+    """A full name that is not text failed the whole import at the store (found by sweeping the
+    samples' fields); the member is now skipped and named, and the others import."""
+    import json
+
+    members = [{"email": "ann@example.org", "full_name": ["Ann"], "group_id": 1, "created": "2024-01-01T00:00:00Z"},
+               {"email": "bo@example.org", "full_name": "Bo", "group_id": 1, "created": "2024-01-02T00:00:00Z"}]
+    page = tmp_path / "subscriptions_page_1.json"
+    page.write_text(json.dumps({"data": members}, separators=(",", ":")), encoding="utf-8")
+    assert registry.sniff(page).name == "groupsio-members"
+    result = ws.import_paths([page])
+    assert [(p.position, p.message) for p in result.problems] == [
+        ("member 1", "its display_name is a list where text belongs; skipped")]
+    assert rows(ws, "select external_id, display_name from account") == [("bo@example.org", "Bo")]

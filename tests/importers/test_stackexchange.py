@@ -138,3 +138,27 @@ def test_a_score_too_large_to_store_is_that_rows_problem(ws, tmp_path):
     assert "reaction_count is a number too large to store" in result.problems[0].message
     assert rows(ws, "select count(*) from activity where external_id = 'big.stackexchange.com:2'") == [(0,)]
     assert rows(ws, "select count(*) from activity where external_id = 'big.stackexchange.com:3'") == [(1,)]
+
+
+def test_an_api_question_of_the_wrong_shape_is_skipped_whole_and_named(ws, tmp_path):
+    """A title that is not text reached the store (found by sweeping the samples' fields); the
+    question is now that item's problem, with its answers, and the next question imports."""
+    import json
+
+    owner = {"user_id": 5, "display_name": "Ann", "link": "https://cooking.stackexchange.com/users/5"}
+    items = [{"question_id": 1, "creation_date": 1704110400, "title": True, "owner": owner, "body": "q",
+              "link": "https://cooking.stackexchange.com/q/1",
+              "answers": [{"answer_id": 9, "creation_date": 1704110450, "owner": owner, "body": "a"}]},
+             {"question_id": 2, "creation_date": 1704110500, "title": "Why does bread rise?", "owner": owner,
+              "body": "q2", "link": "https://cooking.stackexchange.com/q/2",
+              "answers": [{"answer_id": 3, "creation_date": 1704110600, "owner": owner, "body": "yeast",
+                           "is_accepted": True}]}]
+    page = tmp_path / "questions.json"
+    page.write_text(json.dumps({"items": items, "quota_max": 300}, separators=(",", ":")), encoding="utf-8")
+    assert registry.sniff(page).name == "stackexchange-api"
+    result = ws.import_paths([page])
+    assert [(p.position, p.message) for p in result.problems] == [
+        ("item 1", "not a question with a question_id and a creation_date (its title is true or false where text "
+                   "belongs); it was skipped with its answers and comments")]
+    assert rows(ws, "select external_id, title from activity order by id") == [
+        ("cooking.stackexchange.com:2", "Why does bread rise?"), ("cooking.stackexchange.com:3", "")]

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
-from .base import Importer, ReadContext
+from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
 from .safety import ExpansionGuard, head, is_zip, open_zip, zip_names
 from .textio import UTC, gunzip_head, iso_utc, json_head, read_json
 
@@ -300,12 +300,16 @@ class GroupsIoMembers(Importer):
             if not addr:
                 ctx.problem(f"member {n}", "no e-mail address; skipped")
                 continue
-            joined = iso_utc(m.get("created"))
-            joined = joined.replace(microsecond=0) if joined else None  # pages repeat a member to the ns
-            yield AccountRec(PLATFORM, addr, handle=addr.split("@")[0], display_name=m.get("full_name") or "",
-                             email=addr, joined_at=joined)
-            if joined is not None:
-                yield MembershipRec(PLATFORM, addr, joined)
+            try:
+                joined = iso_utc(m.get("created"))
+                joined = joined.replace(microsecond=0) if joined else None  # pages repeat a member to the ns
+                records = checked([AccountRec(PLATFORM, addr, handle=addr.split("@")[0],
+                                              display_name=m.get("full_name") or "", email=addr, joined_at=joined)]
+                                  + ([MembershipRec(PLATFORM, addr, joined)] if joined is not None else []))
+            except RECORD_ERRORS as exc:
+                ctx.problem(f"member {n}", f"{why(exc)}; skipped")
+                continue
+            yield from records
 
 
 IMPORTERS: list[Importer] = [MboxImporter(), GroupsIoMembers()]

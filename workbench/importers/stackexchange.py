@@ -206,9 +206,12 @@ class StackExchangeApi(Importer):
             raise ctx.fail("", "no “items” list; not a Stack Exchange API page.")
         for n, q in enumerate(items, start=1):
             try:
-                yield from _api_question(q)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                ctx.problem(f"item {n}", f"not a question with a question_id and a creation_date ({exc!r})")
+                records = checked(_api_question(q))
+            except RECORD_ERRORS as exc:
+                ctx.problem(f"item {n}", f"not a question with a question_id and a creation_date ({why(exc)}); "
+                                         "it was skipped with its answers and comments")
+                continue
+            yield from records
 
 
 def _api_site(obj: dict) -> str:
