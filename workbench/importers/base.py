@@ -35,6 +35,16 @@ STORABLE_INT = 1 << 63  # a database integer is 64 bits
 MAX_COUNT = 1 << 31  # a reaction count at or above this is damage, not a count
 
 
+def as_dict(value: Any) -> dict:
+    """The value when an export has the object it should there; an empty one otherwise."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """The value when an export has the list it should there; an empty one otherwise."""
+    return value if isinstance(value, list) else []
+
+
 def stated_count(value: Any, otherwise: int) -> int:
     """The count an export states (a whole number from 0 below ``MAX_COUNT``); ``otherwise`` when it
     states none, or a number no message has (negative, fractional, true/false, or 2**70)."""

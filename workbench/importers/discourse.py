@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from ..store.models import Setting
-from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
+from .base import RECORD_ERRORS, Importer, ReadContext, as_dict, as_list, checked, why
 from .safety import head, is_zip
 from .textio import UTC, detect_encoding, gunzip_head, iso_utc, iter_pages, json_head, page_heads, parse_time
 
@@ -118,10 +118,10 @@ class _ForumReader:
     def learn(self, data: Any) -> None:
         if not isinstance(data, dict):
             return
-        for cat in _list(_dict(data.get("category_list")).get("categories")):
+        for cat in as_list(as_dict(data.get("category_list")).get("categories")):
             if isinstance(cat, dict) and "id" in cat:
                 self.categories[str(cat["id"])] = str(cat.get("name") or cat["id"])
-        stream = _list(_dict(data.get("post_stream")).get("stream"))
+        stream = as_list(as_dict(data.get("post_stream")).get("stream"))
         if isinstance(data.get("id"), int) and data.get("category_id") is not None:
             self.topic_category[data["id"]] = data["category_id"]
         if isinstance(data.get("id"), int) and stream and isinstance(stream[0], int):
@@ -140,7 +140,7 @@ class _ForumReader:
     def page(self, file: str, data: Any) -> Iterator[Record]:
         if not isinstance(data, dict):
             raise self.ctx.fail("", "not a Discourse API page (an object was expected).", file=file)
-        for user in _list(data.get("users")):
+        for user in as_list(data.get("users")):
             if isinstance(user, dict) and user.get("id") is not None:
                 yield from self.account(user)
         for cid, name in self.categories.items():
@@ -207,20 +207,12 @@ class _ForumReader:
                           title=(post.get("topic_title") or "") if first else "")
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
 def _posts(data: Any) -> list:
     if not isinstance(data, dict):
         return []
     if "post_number" in data and "topic_id" in data:
         return [data]
-    posts = _dict(data.get("post_stream")).get("posts")
+    posts = as_dict(data.get("post_stream")).get("posts")
     if isinstance(posts, list):
         title = data.get("title")
         if title:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
-from .base import ReadContext, stated_count
+from .base import ReadContext, as_dict, as_list, stated_count
 from .safety import head_text
 
 PLATFORM = "slack"
@@ -76,22 +76,14 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
 def message_text(m: dict) -> str:
     """The readable text: ``text``, else the attachments' fallback, else the rich-text blocks."""
     text = _str(m.get("text"))
     if text:
         return text
     parts = []
-    for att in _list(m.get("attachments")):
-        att = _dict(att)
+    for att in as_list(m.get("attachments")):
+        att = as_dict(att)
         piece = _str(att.get("fallback")) or _str(att.get("text")) or _str(att.get("pretext"))
         if piece:
             parts.append(piece)
@@ -124,7 +116,7 @@ def user_account(u: Any, source: str | None) -> AccountRec | None:
     """An account from a users.json entry (or a users.info ``user``); None when it has no id."""
     if not isinstance(u, dict) or not isinstance(u.get("id"), str) or not u["id"]:
         return None
-    profile = _dict(u.get("profile"))
+    profile = as_dict(u.get("profile"))
     uid = u["id"]
     name = _str(u.get("real_name")) or _str(profile.get("real_name")) or _str(profile.get("display_name"))
     return AccountRec(
@@ -223,7 +215,7 @@ class SlackMapper:
             yield account
         thread_ts = norm_ts(m.get("thread_ts"))
         parent = f"{channel}:{thread_ts}" if thread_ts and thread_ts != ts else None
-        edited_ts = norm_ts(_dict(m.get("edited")).get("ts"))
+        edited_ts = norm_ts(as_dict(m.get("edited")).get("ts"))
         count, reactions = self._reactions(m.get("reactions"), f"{channel}:{ts}")
         yield ActivityRec(PLATFORM, f"{channel}:{ts}", account_id, when, channel_external_id=channel,
                           source_external_id=self.source, parent_external_id=parent,
@@ -234,13 +226,13 @@ class SlackMapper:
     def _author(self, m: dict, subtype: str) -> tuple[str, AccountRec | None] | None:
         user = _str(m.get("user"))
         bot_id = _str(m.get("bot_id"))
-        profile = _dict(m.get("bot_profile"))
+        profile = as_dict(m.get("bot_profile"))
         if subtype == "bot_message" or (bot_id and (profile or not user)):
             handle = _str(m.get("username")) or _str(profile.get("name"))
             ext = user or bot_id or (f"bot:{handle}" if handle else "")
             return (ext, self._bot(ext, handle)) if ext else None
         if not user and subtype == "file_comment":
-            user = _str(_dict(m.get("comment")).get("user"))
+            user = _str(as_dict(m.get("comment")).get("user"))
         if not user:
             return None
         return user, (self._bot(user, "slackbot") if user == SLACKBOT else None)
@@ -257,7 +249,7 @@ class SlackMapper:
         if not isinstance(reactions, list):
             return 0, out
         for r in reactions:
-            r = _dict(r)
+            r = as_dict(r)
             name = _str(r.get("name"))
             users = [u for u in r.get("users") or [] if isinstance(u, str) and u] \
                 if isinstance(r.get("users"), list) else []
