@@ -31,6 +31,7 @@ class AppContext(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ws: Workspace | None = None
+        self.shown_as: str | None = None  # what the open workspace is to the user, when not its file (an audit pack)
         self.settings = window_settings()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -39,8 +40,11 @@ class AppContext(QObject):
         self._notified.connect(self.changed.emit)
 
     # -- workspace ----------------------------------------------------------------------------
-    def open_workspace(self, location: str | None, *, readonly: bool = False) -> Workspace:
+    def open_workspace(self, location: str | None, *, readonly: bool = False, shown_as: str | None = None) -> Workspace:
+        """Open a workspace; ``shown_as`` names it for the title bar when its file is not what the
+        user opened (the copy inside an audit pack)."""
         ws = Workspace.open(location, readonly=readonly)
+        self.shown_as = shown_as
         self.set_workspace(ws)
         return ws
 

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         ws = self.ctx.ws
         suffix = " (read-only)" if ws and ws.readonly else ""
-        self.setWindowTitle(f"{APP_NAME} — {ws.name}{suffix}" if ws else APP_NAME)
+        self.setWindowTitle(f"{APP_NAME} — {self.ctx.shown_as or ws.name}{suffix}" if ws else APP_NAME)
         self.import_action.setEnabled(bool(ws and not ws.readonly))
 
     def _update_status(self, *_args) -> None:
@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         last = ws.last_import_at()
         if last:
             text += f" · last import {fmt.when(last)}"
+        if self.ctx.shown_as:
+            text = f"{self.ctx.shown_as}, read-only · {text}"
         self.counts_label.setText(text)
 
     # -- importing ----------------------------------------------------------------------------

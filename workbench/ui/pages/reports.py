@@ -320,7 +320,7 @@ class ReportsPage(Page):
 
         window = self.window()
         if opened.workspace is not None:
-            self.ctx.open_workspace(str(opened.workspace), readonly=True)
+            self.ctx.open_workspace(str(opened.workspace), readonly=True, shown_as=f"Audit pack {Path(path).name}")
             if hasattr(window, "pages") and "DashboardPage" in window.pages:
                 window.show_page("DashboardPage")
         else:
