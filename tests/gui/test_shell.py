@@ -227,3 +227,21 @@ def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbo
     w2.page("ImportsPage").task.cancel()
     w2.ctx.pool.waitForDone(20000)
     w2.ctx.ws.close()
+
+
+def test_an_empty_workspace_shows_what_to_do_and_no_odd_figures(window, qtbot):
+    import datetime as dt
+
+    dash = window.pages["DashboardPage"]
+    window.show_page("DashboardPage")
+    qtbot.waitUntil(lambda: dash.empty.isVisible(), timeout=30000)
+    # The disabled period fields show the chosen period up to today, not Qt's default of 2000-01-01.
+    today = dt.date.today()
+    assert (dash.start.date().toPython(), dash.end.date().toPython()) == (today - dt.timedelta(days=89), today)
+
+    rec = window.pages["RecognitionPage"]
+    with qtbot.waitSignal(rec.loaded, timeout=30000):
+        window.show_page("RecognitionPage")
+    assert rec.gap_empty.isVisible() and rec.gap_empty.text().startswith("No contributors in the period yet.")
+    assert not rec.gap_label.isVisible()  # no "0 of the 0 people" sentence above it
+    assert not rec.select_all_button.isEnabled() and not rec.recognize_button.isEnabled()

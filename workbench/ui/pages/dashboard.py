@@ -330,6 +330,13 @@ class DashboardPage(Page):
         self.body.setVisible(d is not None)
         if d is None:
             self.zone_label.setText("")
+            days = int(self.period.currentData())
+            if days > 0:  # nothing imported yet: the chosen period as it would run up to today
+                self._restoring = True
+                today = dt.date.today()
+                self.start.setDate(QDate(today - dt.timedelta(days=days - 1)))
+                self.end.setDate(QDate(today))
+                self._restoring = False
             return
         self.dashboard = d
         if first_time or self.platform.count() - 1 != len(d.platforms):

@@ -100,7 +100,7 @@ class RecognitionPage(Page):
                                         formatters={"person_id": str, "last_recognized": _day, "score": _score})
         self.gap_view = _table(self.gap_model, multi=True)
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
-        gl.addWidget(self.gap_empty)
+        gl.addWidget(self.gap_empty, 1)  # the room goes to the table, or to what to do when there is none
         gl.addWidget(self.gap_view, 1)
         row = QHBoxLayout()
         self.recognize_button = QPushButton("Recognize selected…")
@@ -204,6 +204,7 @@ class RecognitionPage(Page):
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {fmt.number(len(gap))} of the {fmt.number(top)} people in "
             f"the top tenth by champion score ({period.text()})." if period else "")
+        self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
             "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
             "No contributors in the period yet. Import a community's exports (File ▸ Import…, Ctrl+I) to find "
@@ -211,6 +212,7 @@ class RecognitionPage(Page):
         self.gap_empty.setVisible(gap.empty)
         self.gap_view.setVisible(not gap.empty)
         self.recognize_button.setEnabled(not gap.empty)
+        self.select_all_button.setEnabled(not gap.empty)
         self.kind_model.set_frame(_py(r["kinds"]))
         per = r["per"]
         self.impact_model.set_frame(_py(per[["given_at", "name", "kind", "before", "after", "change_pct", "measured"]])
