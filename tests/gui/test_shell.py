@@ -70,13 +70,15 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     assert page.runs.rowCount() == 1
     assert page.runs.item(0, 2).text() == slack_zip.name
     added = page.runs.item(0, 5)
-    assert added.text() == f"{result.added:,}"
-    assert f"{counts['activities']:,} activities" in added.toolTip() and "accounts" in added.toolTip()
-    # The banner and the tooltip say the same, one source in the singular, the containers first.
+    kinds = result.by_kind
+    assert added.text() == f"{result.added:,}" and result.added == kinds["accounts"] + kinds["activities"]
+    # On hover, what Added is made of and what came with it.
+    assert added.toolTip().startswith(f"Added {kinds['accounts']:,} accounts, {kinds['activities']:,} activities; "
+                                      f"with them 1 source, {kinds['channels']:,} channels")
+    # The banner lists every kind in the same words: one source in the singular, the containers first.
     banner = page.banner.text()
     assert banner.startswith(f"Imported {result.read:,} records: added 1 source, ")
     phrase = banner.split("added ", 1)[1].split(";")[0]
-    assert added.toolTip() == f"Added: {phrase}"
     assert [phrase.index(k) for k in ("channels", "accounts", "activities")] == \
         sorted(phrase.index(k) for k in ("channels", "accounts", "activities"))
 

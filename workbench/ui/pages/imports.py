@@ -140,7 +140,7 @@ class ImportsPage(Page):
                      _item(r.formats), _item(fmt.number(r.read), right=True), _item(fmt.number(r.added), right=True),
                      _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
                      _item(fmt.number(r.problem_count), right=True)]
-            cells[5].setToolTip(f"Added: {fmt.counts(r.counts)}" if r.added else "Nothing added")
+            cells[5].setToolTip(_added_tip(r.counts))
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
         self.runs.resizeColumnsToContents()
@@ -253,3 +253,15 @@ class ImportsPage(Page):
         self._finish()
         self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
         self.import_cancelled.emit()
+
+
+ADDED_KINDS = ("accounts", "activities")  # what a run's Added counts (the writer's ``counts.added``)
+
+
+def _added_tip(by_kind: dict[str, int]) -> str:
+    """What a run's Added is made of, and what came with it: 'Added 372 accounts, 6,525 activities;
+    with them 2 sources, 8 channels, 3,727 reactions'."""
+    added = fmt.counts({k: v for k, v in by_kind.items() if k in ADDED_KINDS})
+    rest = fmt.counts({k: v for k, v in by_kind.items() if k not in ADDED_KINDS})
+    tip = f"Added {added}" if added else "No new accounts or activities"
+    return f"{tip}; with them {rest}" if rest else tip
