@@ -157,10 +157,15 @@ class Problem:
 Record = Union[SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec]
 
 
+# The kinds a run's ``added`` counts: the new people's accounts and what they wrote. Sources,
+# channels, reactions and memberships come with them and are counted only in ``by_kind``.
+ADDED_KINDS = ("accounts", "activities")
+
+
 @dataclass(slots=True)
 class Counts:
     read: int = 0
-    added: int = 0
+    added: int = 0  # the new rows of ADDED_KINDS
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0

@@ -19,6 +19,7 @@ from sqlalchemy import DateTime, TypeDecorator, bindparam, func, insert, select,
 from sqlalchemy.engine import Connection
 
 from ..records import (
+    ADDED_KINDS,
     AccountRec,
     ActivityRec,
     ChannelRec,
@@ -286,6 +287,8 @@ class Writer:
 
     def _bump(self, kind: str, n: int = 1) -> None:
         self.counts.by_kind[kind] = self.counts.by_kind.get(kind, 0) + n
+        if kind in ADDED_KINDS:
+            self.counts.added += n
 
     # -- sources, channels, accounts ----------------------------------------------------------
     def _flush_meta(self) -> None:
@@ -430,7 +433,6 @@ class Writer:
             for r, aid in zip(new, acc_ids):
                 self._accounts[(r.platform, r.external_id)] = aid
             self._bump("accounts", len(new))
-            self.counts.added += len(new)
 
     def _account_ids(self, platform_ext: set[tuple[str, str]]) -> None:
         """Make sure every named account has an id (pending records first, then placeholders)."""
@@ -499,7 +501,6 @@ class Writer:
                 for row in new_rows:
                     if self._fresh[row[0]]:
                         self._seen.add((row[0], row[1]))
-            self.counts.added += len(new_rows)
             self._bump("activities", len(new_rows))
         for aid, changed in upd_rows:  # edits are rare; one statement each keeps columns exact
             self.conn.execute(update(A).where(A.c.id == aid).values(**changed))

@@ -332,11 +332,11 @@ class DashboardPage(Page):
             self.zone_label.setText("")
             days = int(self.period.currentData())
             if days > 0:  # nothing imported yet: the chosen period as it would run up to today
-                self._restoring = True
+                self._restoring, was = True, self._restoring
                 today = dt.date.today()
                 self.start.setDate(QDate(today - dt.timedelta(days=days - 1)))
                 self.end.setDate(QDate(today))
-                self._restoring = False
+                self._restoring = was
             return
         self.dashboard = d
         if first_time or self.platform.count() - 1 != len(d.platforms):

@@ -22,6 +22,7 @@ from ... import fmt
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.registry import file_dialog_filter
+from ...records import ADDED_KINDS
 from ..csv_mapping import ask_csv_mapping
 from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
 
@@ -253,9 +254,6 @@ class ImportsPage(Page):
         self._finish()
         self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
         self.import_cancelled.emit()
-
-
-ADDED_KINDS = ("accounts", "activities")  # what a run's Added counts (the writer's ``counts.added``)
 
 
 def _added_tip(by_kind: dict[str, int]) -> str:
