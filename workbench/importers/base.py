@@ -99,6 +99,8 @@ def why(exc: BaseException) -> str:
 class ReadContext:
     """What an importer's ``read`` gets: problem collection, progress and cancel for one input."""
 
+    report_interval = 0.05  # seconds between progress reports passed on (the last always is)
+
     def __init__(self, display_name: str, *, progress: ProgressFn | None = None,
                  cancel: CancelFn | None = None, options: dict | None = None) -> None:
         self.file = display_name
@@ -133,7 +135,7 @@ class ReadContext:
         if self._progress is None:
             return
         now = time.monotonic()
-        if now - self._last_report >= 0.05 or fraction >= 1.0:
+        if now - self._last_report >= self.report_interval or fraction >= 1.0:
             self._last_report = now
             self._progress(max(0.0, min(1.0, fraction)), message)
 
