@@ -3,6 +3,7 @@ charts, escape every value, and no spreadsheet cell starts a formula."""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -188,3 +189,54 @@ def test_chromium_shows_the_charts_and_the_page_requests_nothing(rendered, tmp_p
     from_page = [e["params"]["url"] for e in log["events"] if e["type"] == start_job
                  and e.get("params", {}).get("url") and e["params"].get("initiator") != "not an origin"]
     assert from_page == []
+
+
+def test_numeric_columns_are_headed_over_their_figures(rendered):
+    import re
+
+    report, paths = rendered
+    page = paths["html"].read_text(encoding="utf-8")
+    table = page.split('<h3 id="t-retention">', 1)[1].split("</thead>", 1)[0]
+    headings = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", table)
+    assert [h for cls, h in headings if not cls] == ["Cohort"]  # text, left as its cells
+    assert {"Size", "Retained"} <= {h for cls, h in headings if cls}  # right, as the figures below
+
+
+def test_chart_axes_count_people_in_whole_numbers():
+    import pandas as pd
+
+    from workbench.reports.charts import draw
+    from workbench.reports.data import Chart
+
+    weeks = pd.date_range("2026-09-07", periods=8, freq="W-MON")
+    few = Chart("newcomers", "New people per week", "trends", "bar",
+                pd.DataFrame({"people": [2, 6, 1, 3, 0, 5, 4, 2]}, index=weeks), y_label="people")
+    fig = draw(few)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and labels[0] == "0" and all(s.isdigit() for s in labels), labels  # never '0.0' or '2.5'
+    hours = Chart("ttfr", "Time to first response", "support", "line",
+                  pd.DataFrame({"median": [0.5, 1.25, 0.75, 1.0]}, index=weeks[:4]), y_label="hours")
+    fig = draw(hours)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert "0" in labels and any("." in s for s in labels), labels  # fractions of an hour keep a decimal
+
+
+def test_level_movement_reads_the_same_in_the_report_as_in_the_window():
+    from workbench.palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_hex
+    from workbench.reports.charts import colours
+
+    # The report's columns are moved_up, held, moved_down: up green, held grey, down vermillion.
+    assert colours(["moved_up", "held", "moved_down"]) == \
+        [MOVEMENT_COLOURS["moved up"], MOVEMENT_COLOURS["held"], MOVEMENT_COLOURS["moved down"]]
+    assert MOVEMENT_COLOURS["moved up"] != MOVEMENT_COLOURS["moved down"]
+    assert colours(["slack", "discord"]) == [PLATFORM_COLOURS["slack"], PLATFORM_COLOURS["discord"]]
+    # A platform the palette does not name keeps its colour from one run to the next.
+    import subprocess
+    import sys
+    ask = "from workbench.palette import platform_hex; print(platform_hex('zulip'))"
+    runs = {subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1 and runs.pop().startswith("#")

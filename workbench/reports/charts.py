@@ -18,14 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..palette import MOVEMENT_COLOURS, OKABE_ITO, PLATFORM_COLOURS
 from .data import Chart
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-PLATFORM_COLOURS = {
-    "slack": "#CC79A7", "discord": "#0072B2", "telegram": "#56B4E9", "discourse": "#E69F00",
-    "github": "#555555", "stackexchange": "#D55E00", "mbox": "#009E73", "mattermost": "#F0E442",
-    "rocketchat": "#B2182B", "gitter": "#7F7F7F", "csv": "#999999",
-}
 RC = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -47,8 +42,11 @@ _LABEL_LIMIT = 28
 def colours(columns: list[str]) -> list[str]:
     out, i = [], 0
     for c in columns:
+        named = c.lower().replace("_", " ")
         if c.lower() in PLATFORM_COLOURS:
             out.append(PLATFORM_COLOURS[c.lower()])
+        elif named in MOVEMENT_COLOURS:
+            out.append(MOVEMENT_COLOURS[named])
         else:
             out.append(OKABE_ITO[i % len(OKABE_ITO)])
             i += 1
@@ -116,9 +114,11 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
                 ax.xaxis.set_major_locator(locator)
                 ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+            values = df.astype(float).to_numpy()
+            counts = not chart.percent and bool(np.all(np.isnan(values) | (values == np.round(values))))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=counts))  # no 2.5 people
             ax.yaxis.set_major_formatter(FuncFormatter(
-                (lambda v, _: f"{v:.0%}") if chart.percent else (lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.1f}")))
+                (lambda v, _: f"{v:.0%}") if chart.percent else _axis_number))
             ax.set_ylim(bottom=0)
             if chart.y_label:
                 ax.set_ylabel(chart.y_label)
@@ -134,6 +134,11 @@ def _bar_width(x) -> float:  # noqa: ANN001
     idx = pd.DatetimeIndex(x)
     step = float(np.median((idx[1:] - idx[:-1]).total_seconds())) / 86400.0
     return max(0.8, step * 0.8)
+
+
+def _axis_number(v: float, _pos: object = None) -> str:
+    """A tick label: whole numbers without decimals ('0', '40', '1,200'), others with one ('2.5')."""
+    return f"{v:,.0f}" if abs(v - round(v)) < 1e-9 else f"{v:,.1f}"
 
 
 def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001

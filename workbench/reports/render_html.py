@@ -39,7 +39,7 @@ figcaption { font-weight: 600; margin-bottom: 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: 6px 0 4px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; unicode-bidi: isolate; }
-th { background: var(--card); font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: var(--card); font-weight: 600; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .more, .empty { color: var(--muted); font-size: 12px; } dl { font-size: 13px; } dt { font-weight: 600; margin-top: 6px; }
 dd { margin: 0 0 0 16px; color: var(--muted); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
@@ -51,9 +51,27 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
 }
 """
 
+# The window's preview (Qt's rich text) reads plain CSS only: no custom properties, no grids.
+QT_CSS = """
+th, td { text-align: left; padding: 2px 8px 2px 0; } th.num, td.num { text-align: right; padding: 2px 0 2px 8px; }
+.meta, .more, .empty { color: #5f6b7a; }
+"""
+
 
 def _is_num(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _numeric_column(values: pd.Series) -> bool:
+    """A column of numbers (gaps allowed): its heading sits over the right-aligned figures."""
+    present = values.dropna()
+    if present.empty:
+        return False
+    if pd.api.types.is_bool_dtype(present):
+        return False
+    if pd.api.types.is_numeric_dtype(present):
+        return True
+    return all(_is_num(v) or (hasattr(v, "item") and not isinstance(v, (str, bool))) for v in present)
 
 
 def cell_text(column: str, value: object) -> str:
@@ -108,11 +126,15 @@ def table_html(t: Table, *, rows: int = HTML_ROWS) -> str:
         return "\n".join(out)
     cols = shown_columns(df)
     df = df[cols]
-    out.append("<table><thead><tr>" + "".join(f"<th>{text(column_title(c))}</th>" for c in cols) + "</tr></thead><tbody>")
-    for row in df.head(rows).itertuples(index=False, name=None):
+    shown = df.head(rows)
+    numeric = [_numeric_column(shown[c]) for c in cols]  # right-aligned, heading and cells alike
+    out.append("<table><thead><tr>" + "".join(
+        ('<th class="num">' if num else "<th>") + f"{text(column_title(c))}</th>" for c, num in zip(cols, numeric))
+        + "</tr></thead><tbody>")
+    for row in shown.itertuples(index=False, name=None):
         tds = []
-        for c, v in zip(cols, row):
-            cls = ' class="num"' if _is_num(v) or (hasattr(v, "item") and not isinstance(v, str)) else ""
+        for c, v, num in zip(cols, row, numeric):
+            cls = ' class="num"' if num or _is_num(v) or (hasattr(v, "item") and not isinstance(v, str)) else ""
             tds.append(f"<td{cls}>{text(cell_text(c, v))}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
@@ -169,7 +191,7 @@ def render_html(report: ReportData, *, chart_markup: Callable[[Chart], str] | No
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>{text(report.title)} — {text(period)}</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}</style>" + (f"<style>{QT_CSS}</style>" if simple else "") + "</head><body>",
         f"<header><h1>{text(report.title)}{badge}</h1>",
         f'<p class="meta">{text(report.workspace)} · {text(period)} (compared with {text(prev_text)})</p>',
         f'<p class="meta">{text(report.filters_text)} · made {text(fmt.when(report.generated_at))} by '

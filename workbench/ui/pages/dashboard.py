@@ -31,7 +31,7 @@ from ... import fmt
 from ...metrics.dashboard import Dashboard, compute_dashboard
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
-from ..palette import PLATFORM_COLOURS, platform_colour
+from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
@@ -51,7 +51,6 @@ TIPS = {
     "response_rate_24h": "Share of the period's questions answered within 24 hours.",
     "absence_factor": "The fewest people who together wrote half of the period's activity.",
 }
-LEVEL_COLOURS = {"moved up": "#009E73", "held": "#999999", "moved down": "#D55E00"}
 
 
 class Card(QFrame):
@@ -390,7 +389,7 @@ class DashboardPage(Page):
         lm = d.level_movement
         self.levels_chart.set_bars(list(lm["level"]), {"moved up": lm["moved_up"], "held": lm["held"],
                                                        "moved down": lm["moved_down"]},
-                                   colours={k: QColor(v) for k, v in LEVEL_COLOURS.items()})
+                                   colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
         un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
         self.unanswered_model.set_frame(un[["asked_at", "waiting_days", "author", "where", "excerpt"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
