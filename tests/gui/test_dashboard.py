@@ -172,3 +172,29 @@ def test_numbers_in_the_tables_read_as_numbers(qtbot, ctx):
     assert shown == [["Ann", "12,345", "0.50", "True", "2024-03-01 09:30"], ["Bo", "7", "", "False", ""]]
     aligned = [model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) for c in range(5)]
     assert aligned == [None, right, right, None, None]
+
+
+def test_a_small_window_shows_both_columns_of_charts_whole(qtbot, ctx):
+    """On a 1024 x 680 screen (the page gets about 850 x 600): nothing scrolls sideways, a long note
+    gives way rather than widen its chart, and every legend entry is inside its chart."""
+    page = open_page(qtbot, ctx)
+    page.resize(850, 600)
+    qtbot.wait(50)
+    scroll = page.charts_scroll
+    assert not scroll.horizontalScrollBar().isVisible()
+    grid = scroll.widget()
+    assert grid.width() <= scroll.viewport().width()
+    right_column = page.boxes["channel"]
+    assert right_column.geometry().right() <= scroll.viewport().width()
+    retention = page.boxes["retention"]
+    assert retention.hover.shown_text().endswith("…") and retention.hover.toolTip() == retention.note
+    for key in ("active", "channel", "platform"):
+        chart = page.boxes[key].chart
+        legend = chart.legend
+        assert legend.isVisible()
+        edge = legend.mapRectToScene(legend.boundingRect()).right()
+        assert edge <= chart.width(), (key, edge, chart.width())
+    # Wide again: the channels' legend goes back to three columns.
+    page.resize(1400, 760)
+    qtbot.wait(50)
+    assert page.boxes["channel"].chart.legend.columnCount == 3

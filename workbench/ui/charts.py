@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from .palette import series_colour
+from .widgets import ElidedLabel
 
 DAY_S = 86400
 
@@ -49,7 +50,7 @@ class ChartBox(QFrame):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        self.hover = QLabel(note)
+        self.hover = ElidedLabel(note)
         self.hover.setStyleSheet("color: palette(placeholder-text);")
         self.note = note
         save = QToolButton()
@@ -124,6 +125,9 @@ class _Plot(pg.PlotWidget):
         return ""
 
 
+LEGEND_COLUMNS = 3
+
+
 class TimeSeriesChart(_Plot):
     """Lines over dates (x: UTC seconds of each day or week)."""
 
@@ -137,8 +141,9 @@ class TimeSeriesChart(_Plot):
             self._fmt = value_format
         if y_label:
             self.getPlotItem().setLabel("left", y_label)
-        self.legend = self.getPlotItem().addLegend(offset=(4, 2), labelTextSize="8pt", colCount=3)
+        self.legend = self.getPlotItem().addLegend(offset=(4, 2), labelTextSize="8pt", colCount=LEGEND_COLUMNS)
         self.style_legend()
+        self._top = 0.0
 
     def set_series(self, x: np.ndarray, series: dict[str, np.ndarray], *, colours: dict[str, QColor] | None = None,
                    dashed: Sequence[str] = ()) -> None:
@@ -175,11 +180,32 @@ class TimeSeriesChart(_Plot):
         if len(x):
             item.setXRange(x[0], x[-1], padding=0.02)
         self.legend.setVisible(len(series) > 1)
-        # Head room for the legend above the data.
         tops = [np.nanmax(v) / self.scale for _, v in self.series.values() if len(v) and np.isfinite(v).any()]
-        top = float(below.max()) if self.stacked and len(below) else max(tops, default=0.0)
-        rows = 0 if len(series) <= 1 else (len(series) + 2) // 3
-        item.setYRange(0, max(top, 1e-9) * (1.12 + 0.2 * rows) if top > 0 else 1, padding=0)
+        self._top = float(below.max()) if self.stacked and len(below) else max(tops, default=0.0)
+        self._fit_legend(force=True)
+
+    def _fit_legend(self, *, force: bool = False) -> None:
+        """As many legend columns (up to three) as the chart's width holds, and head room above
+        the data for the legend's rows."""
+        entries = [sample.boundingRect().width() + label.item.boundingRect().width() + 12 for sample, label in self.legend.items]
+        if entries:
+            room = self.width() - 60  # less the value axis
+
+            def width(n: int) -> float:  # the legend fills its rows left to right
+                return sum(max(entries[j::n]) for j in range(min(n, len(entries))))
+            fit = next((n for n in range(LEGEND_COLUMNS, 1, -1) if width(n) <= room), 1)
+            if fit != self.legend.columnCount:
+                self.legend.setColumnCount(fit)
+                force = True
+        if force:
+            rows = 0 if len(self.series) <= 1 else -(-len(self.series) // self.legend.columnCount)
+            top = self._top
+            self.getPlotItem().setYRange(0, max(top, 1e-9) * (1.12 + 0.2 * rows) if top > 0 else 1, padding=0)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if "legend" in self.__dict__:  # not while the base class is being built
+            self._fit_legend()
 
     def describe(self, point: QPointF) -> str:
         x0 = next(iter(self.series.values()))[0]

@@ -6,12 +6,14 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSplitter,
     QTableView,
@@ -54,6 +56,31 @@ def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
 
 def _num(x: float) -> str:
     return fmt.number(x) if float(x).is_integer() else f"{x:,.1f}"
+
+
+class _WeightsSplit(QSplitter):
+    """The weights above the evidence. Until the handle is dragged, the weights get their full
+    height only while the evidence keeps ``EVIDENCE_ROOM``; on a short screen they scroll."""
+
+    EVIDENCE_ROOM = 360
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.setChildrenCollapsible(True)
+        self.dragged = False
+        self.splitterMoved.connect(self._dragged)
+
+    def _dragged(self, *_args) -> None:  # noqa: ANN002
+        self.dragged = True
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if not self.dragged and self.count() == 2:
+            total = self.height() - self.handleWidth()
+            weights = self.widget(0)
+            wanted = weights.widget().sizeHint().height() if isinstance(weights, QScrollArea) else weights.sizeHint().height()
+            evidence = max(total - wanted, min(self.EVIDENCE_ROOM, total * 2 // 3))
+            self.setSizes([total - evidence, evidence])
 
 
 class WeightsPanel(QGroupBox):
@@ -157,6 +184,17 @@ class ChampionsPage(Page):
         self._full = True
         self._evidence_for: int | None = None
 
+    def _fit_parts(self) -> None:
+        """The score's parts are a handful of rows: the table is no taller than they are, and the
+        evidence below gets the rest."""
+        t = self.parts
+        rows = max(t.rowCount(), len(COMPONENTS))
+        row = t.verticalHeader().defaultSectionSize()
+        top = t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth()
+        height = top + sum(t.rowHeight(i) for i in range(t.rowCount())) + row * (rows - t.rowCount())
+        t.setMaximumHeight(height + 2)
+        t.setMinimumHeight(top + 2 * row)  # on a short screen it scrolls rather than overlap
+
     def _build_candidates(self) -> QWidget:
         """The ranked table, the weights, the selected person's score in parts and the evidence."""
         cand = QWidget()
@@ -174,6 +212,7 @@ class ChampionsPage(Page):
         self.model = DataFrameModel(headers=HEADERS, formatters={"score": _num})
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
@@ -191,14 +230,22 @@ class ChampionsPage(Page):
         buttons.addStretch(1)
         ll.addLayout(buttons)
         split.addWidget(left)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
+        # Right: the weights above the selected person's score and evidence, with a handle
+        # between them to give the evidence more room (or fold the weights away) on a small screen.
+        right = _WeightsSplit()
+        self.right_split = right
         self.weights = WeightsPanel()
         self.weights.changed.connect(self.rerank)
         self.weights.save_button.clicked.connect(self.save_weights)
         self.weights.revert_button.clicked.connect(lambda: self.weights.set_weights(self.weights.saved))
-        rl.addWidget(self.weights)
+        holder = QScrollArea()  # the weights scroll when the handle is dragged up
+        holder.setWidget(self.weights)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        right.addWidget(holder)
+        details = QWidget()
+        rl = QVBoxLayout(details)
+        rl.setContentsMargins(0, 4, 0, 0)
         self.person_label = QLabel("Select a candidate to see the score in its parts and the evidence.")
         self.person_label.setWordWrap(True)
         self.person_label.setStyleSheet("font-weight: 600;")
@@ -206,15 +253,18 @@ class ChampionsPage(Page):
         self.parts = QTableWidget(0, 4)
         self.parts.setHorizontalHeaderLabels(["Component", "Value", "Weight", "Points"])
         self.parts.verticalHeader().hide()
+        self.parts.verticalHeader().setDefaultSectionSize(24)
         self.parts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         make_copyable(self.parts)
         rl.addWidget(self.parts)
+        self._fit_parts()
         self.evidence_label = QLabel()
         self.evidence_label.setWordWrap(True)
         rl.addWidget(self.evidence_label)
         self.replies = QTableWidget(0, 4)
         self.replies.setHorizontalHeaderLabels(["When", "To", "Why it counts", "Reply"])
         self.replies.verticalHeader().hide()
+        self.replies.verticalHeader().setDefaultSectionSize(24)
         self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.replies.setWordWrap(False)
         make_copyable(self.replies)
@@ -226,6 +276,10 @@ class ChampionsPage(Page):
         self.reply_text.setTextFormat(Qt.TextFormat.PlainText)
         self.reply_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rl.addWidget(self.reply_text)
+        right.addWidget(details)
+        right.setStretchFactor(0, 0)
+        right.setStretchFactor(1, 1)
+        right.setCollapsible(1, False)
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -364,6 +418,7 @@ class ChampionsPage(Page):
                 self.parts.setItem(i, c, it)
         self.parts.resizeColumnsToContents()
         self.parts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._fit_parts()
         if pid != self._evidence_for:
             self._load_evidence(pid)
 

@@ -32,7 +32,7 @@ from ...metrics.dashboard import Dashboard, compute_dashboard
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, make_copyable, vbox
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
 CARDS = [  # key, title, format, lower is better
@@ -101,7 +101,7 @@ class DashboardPage(Page):
             self.cards[key] = Card(title, TIPS[key])
             cards.addWidget(self.cards[key])
         body.addLayout(cards)
-        scroll = QScrollArea()
+        scroll = self.charts_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         grid_host = QWidget()
@@ -134,7 +134,8 @@ class DashboardPage(Page):
         self.channel = QComboBox()
         self.channel.addItem("All channels", 0)
         self.channel.setMinimumContentsLength(16)
-        self.zone_label = QLabel()
+        self.zone_label = ElidedLabel()  # the period and the time zone; shortened when the window is narrow
+        self.zone_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.zone_label.setStyleSheet("color: palette(placeholder-text);")
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Compute the figures again (F5)")
