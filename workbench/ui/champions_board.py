@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..champions import NO_STAGE, STAGES
+from . import dates
 
 TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
 ID = Qt.ItemDataRole.UserRole
@@ -125,7 +126,7 @@ class ProgrammeBoard(QFrame):
             for r in rows.itertuples(index=False):
                 it = QListWidgetItem(r.name or f"Person {r.person_id}")
                 it.setData(ID, int(r.person_id))
-                since = r.since.strftime("%Y-%m-%d") if pd.notna(r.since) else ""
+                since = dates.day(r.since) if pd.notna(r.since) else ""
                 it.setToolTip(f"Person {r.person_id}; {TITLES[stage].lower()} since {since}")
                 lst.addItem(it)
                 if int(r.person_id) in keep[stage]:

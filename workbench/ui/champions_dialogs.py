@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..champions.recognition import KINDS
+from . import dates
 
 
 class RecognitionDialog(QDialog):
@@ -51,7 +52,7 @@ class RecognitionDialog(QDialog):
         form.addRow("&Kind:", self.kind)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(dates.date_format())
         form.addRow("&Date:", self.date)
         self.note = QLineEdit()
         self.note.setPlaceholderText("What it was for")

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from . import dates
 from .palette import series_colour
 from .widgets import ElidedLabel
 
@@ -218,7 +219,7 @@ class TimeSeriesChart(_Plot):
         for name, (_, y) in self.series.items():
             v = y[i]
             parts.append(f"{name} {'—' if np.isnan(v) else self._fmt(v)}")
-        return f"{day}: " + " · ".join(parts)
+        return f"{dates.day(str(day))}: " + " · ".join(parts)
 
 
 class HeatmapChart(_Plot):

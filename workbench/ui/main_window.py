@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__, fmt
 from ..store.db import default_workspace_path
+from . import dates
 from .context import AppContext
 from .pages import page_classes
 
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
                 f"{fmt.number(c['people'])} people · {fmt.number(c['activities'])} activities")
         last = ws.last_import_at()
         if last:
-            text += f" · last import {fmt.when(last)}"
+            text += f" · last import {dates.moment(last, zone=True)}"
         if self.ctx.shown_as:
             text = f"{self.ctx.shown_as}, read-only · {text}"
         self.counts_label.setText(text)

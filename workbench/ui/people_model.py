@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from .. import fmt
 from ..people import directory
 from ..people.directory import DirectoryFilter
+from . import dates
 
 PAGE = 200
 KEEP_PAGES = 30
@@ -162,7 +163,7 @@ class PeopleModel(QAbstractTableModel):
         if key in ("platforms", "tags"):
             return ", ".join(value or [])
         if key in ("first_seen", "last_seen"):
-            return value.strftime("%Y-%m-%d") if value else ""
+            return dates.day(value) if value else ""
         if key == "activities":
             return fmt.number(value)
         return "" if value is None else str(value)

@@ -26,6 +26,7 @@ from .. import fmt
 from ..people import flags, merge, profile
 from ..people.merge import who
 from ..people.profile import Profile
+from . import dates
 from .palette import platform_colour
 from .widgets import Banner, make_copyable
 
@@ -253,7 +254,7 @@ class ProfilePanel(QScrollArea):
             text = (t["text"] or "").replace("\n", " ")
             plat = _item(t["platform"])
             plat.setForeground(platform_colour(t["platform"]))
-            for c, it in enumerate([_item(t["at"].strftime("%Y-%m-%d %H:%M")), plat, _item(t["channel"] or ""),
+            for c, it in enumerate([_item(dates.moment(t["at"])), plat, _item(t["channel"] or ""),
                                     _item(text[:200])]):
                 self.timeline.setItem(i, c, it)
         self.timeline.resizeColumnsToContents()
@@ -324,4 +325,4 @@ def _history_line(h: dict, person_id: int) -> str:
 
 
 def _day(t: dt.datetime | None) -> str:
-    return t.strftime("%Y-%m-%d") if t else ""
+    return dates.day(t) if t else ""

@@ -3,6 +3,7 @@ copy/export of any table."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import numbers
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import WorkbenchError
+from . import dates
 
 
 class Banner(QFrame):
@@ -133,8 +135,10 @@ def _is_number(value: Any) -> bool:
 def _display(value: Any) -> str:
     if value is None or value is pd.NaT:
         return ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, pd.Timestamp) or isinstance(value, dt.datetime):
+        return dates.moment(value)
+    if isinstance(value, dt.date):
+        return dates.day(value)
     if not _is_number(value):
         return str(value)
     if isinstance(value, numbers.Integral):

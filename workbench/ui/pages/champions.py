@@ -37,6 +37,7 @@ from ...champions.score import (
     load_weights,
     save_weights,
 )
+from .. import dates
 from ..champions_board import ProgrammeBoard
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
 
@@ -338,7 +339,7 @@ class ChampionsPage(Page):
         self.board.set_stages(stages)
         period = self._frame.attrs.get("period") if self._frame is not None else None
         self.period_label.setText(
-            f"Champion candidates over {period.text()} ({period.tz}): people who are not bots, not staff and not "
+            f"Champion candidates over {dates.day(period.start)} to {dates.day(period.end)} ({period.tz}): people who are not bots, not staff and not "
             "already champions, ranked by their score. Select one to see why." if period else "")
         self._fill()
         self.loaded.emit()
@@ -449,7 +450,7 @@ class ChampionsPage(Page):
             why.setToolTip("; ".join(long for _, long in reasons).capitalize() or "A reply to someone else")
             text = _item(r.text + (f"  ↳ to “{r.question}”" if r.question else ""))
             text.setToolTip(text.text())
-            for c, it in enumerate([_item(r.at.strftime("%Y-%m-%d")), _item(r.replied_to), why, text]):
+            for c, it in enumerate([_item(dates.day(r.at)), _item(r.replied_to), why, text]):
                 self.replies.setItem(i, c, it)
         self.replies.resizeColumnsToContents()
         if len(e.replies):
@@ -496,7 +497,7 @@ class ChampionsPage(Page):
         if not rows:
             self.board.history.setText("Not in the programme, and never was.")
             return
-        lines = [f"{r['changed_at'].strftime('%Y-%m-%d')}: {r['previous_stage'] or 'outside'} → {r['stage']}"
+        lines = [f"{dates.day(r['changed_at'])}: {r['previous_stage'] or 'outside'} → {r['stage']}"
                  + (f" — {r['reason']}" if r["reason"] else "") + (f" (by {r['changed_by']})" if r["changed_by"] else "")
                  for r in rows[:6]]
         self.board.history.setText("History: " + " · ".join(lines))

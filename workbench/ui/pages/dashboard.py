@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ... import fmt
 from ...metrics.dashboard import Dashboard, compute_dashboard
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
+from .. import dates
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
 from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, make_copyable, vbox
@@ -128,7 +129,7 @@ class DashboardPage(Page):
         self.end = QDateEdit()
         for d in (self.start, self.end):
             d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
+            d.setDisplayFormat(dates.date_format())
         self.platform = QComboBox()
         self.platform.addItem("All platforms", "")
         self.channel = QComboBox()
@@ -252,8 +253,7 @@ class DashboardPage(Page):
         self.levels_chart = BarChart()
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
                                                         "where": "Where", "excerpt": "Question"},
-                                               formatters={"asked_at": lambda t: fmt.when(t.to_pydatetime(),
-                                                                                          self._zone)})
+                                               formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True)})
         self.unanswered_view = self._table(self.unanswered_model)
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
@@ -348,7 +348,7 @@ class DashboardPage(Page):
             self.start.setDate(QDate(f.start))
             self.end.setDate(QDate(f.end))
         self._restoring = False
-        self.zone_label.setText(f"{f.start:%d %b %Y} – {f.end:%d %b %Y} · days in {f.tz}")
+        self.zone_label.setText(f"{dates.day(f.start)} – {dates.day(f.end)} · days in {f.tz}")
         self._zone = zone(f.tz)  # the unanswered questions' times are shown in the reporting zone too
         self._show_cards(d)
         self._show_charts(d)

@@ -23,6 +23,7 @@ from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.registry import file_dialog_filter
 from ...records import ADDED_KINDS
+from .. import dates
 from ..csv_mapping import ask_csv_mapping
 from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
 
@@ -137,7 +138,7 @@ class ImportsPage(Page):
         self.detail.setVisible(has)
         self.runs.setRowCount(len(self._runs))
         for row, r in enumerate(self._runs):
-            cells = [_item(str(r.id), right=True, data=r.id), _item(fmt.when(r.started_at)), _item(r.file_names),
+            cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)), _item(r.file_names),
                      _item(r.formats), _item(fmt.number(r.read), right=True), _item(fmt.number(r.added), right=True),
                      _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
                      _item(fmt.number(r.problem_count), right=True)]

@@ -31,13 +31,14 @@ from ...champions.recognition import (
     recognition_log,
 )
 from ...champions.score import component_frame, load_weights
+from .. import dates
 from ..champions_dialogs import RecognitionDialog
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
 
 
 def _day(v) -> str:  # noqa: ANN001
     return "never" if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else \
-        pd.Timestamp(v).strftime("%Y-%m-%d")
+        dates.day(pd.Timestamp(v))
 
 
 def _pct(v) -> str:  # noqa: ANN001
@@ -203,7 +204,7 @@ class RecognitionPage(Page):
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {fmt.number(len(gap))} of the {fmt.number(top)} people in "
-            f"the top tenth by champion score ({period.text()})." if period else "")
+            f"the top tenth by champion score ({dates.day(period.start)} to {dates.day(period.end)})." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
             "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else

@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from ...errors import KeyringUnavailable
 from ...store.models import Channel
+from .. import dates
 from ..widgets import Banner, Page, vbox
 
 FORMATS = [("html", "HTML (opens in any browser)"), ("pdf", "PDF"), ("xlsx", "Excel workbook (tables)"),
@@ -60,7 +61,7 @@ class ReportsPage(Page):
         self.start = QDateEdit(calendarPopup=True)
         self.end = QDateEdit(calendarPopup=True)
         for w in (self.start, self.end):
-            w.setDisplayFormat("yyyy-MM-dd")
+            w.setDisplayFormat(dates.date_format())
         self.platform = QComboBox()
         self.channel = QComboBox()
         self.channel.setMinimumContentsLength(16)
