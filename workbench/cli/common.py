@@ -24,10 +24,6 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def fmt_int(n: int) -> str:
-    return f"{n:,}"
-
-
 def print_table(rows: list[dict], columns: list[str], *, headers: dict[str, str] | None = None) -> None:
     """A plain aligned text table for the terminal."""
     headers = headers or {}

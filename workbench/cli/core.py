@@ -7,7 +7,7 @@ import sys
 
 from .. import fmt
 from ..store.db import demo_workspace_path
-from .common import add_workspace_arg, fmt_int, open_workspace, print_json
+from .common import add_workspace_arg, open_workspace, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -117,17 +117,17 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"  {p}")
         return 0
     else:
-        print(f"Import run {result.run_id}: read {fmt_int(result.read)} records; added {kinds or 'nothing new'}; "
-              f"updated {fmt_int(result.updated)}, unchanged {fmt_int(result.unchanged)},"
-              f" skipped {fmt_int(result.skipped)}.")
+        print(f"Import run {result.run_id}: read {fmt.number(result.read)} records; added {kinds or 'nothing new'}; "
+              f"updated {fmt.number(result.updated)}, unchanged {fmt.number(result.unchanged)},"
+              f" skipped {fmt.number(result.skipped)}.")
     if result.first_at:
         print(f"Activity from {result.first_at:%Y-%m-%d %H:%M} to {result.last_at:%Y-%m-%d %H:%M} UTC.")
     if result.problem_count:
-        print(f"{fmt_int(result.problem_count)} problem(s):")
+        print(f"{fmt.number(result.problem_count)} problem(s):")
         for p in result.problems[:20]:
             print(f"  {p}")
         if result.problem_count > 20:
-            print(f"  ... and {fmt_int(result.problem_count - 20)} more (see the Imports page or --json).")
+            print(f"  ... and {fmt.number(result.problem_count - 20)} more (see the Imports page or --json).")
     return 0
 
 
@@ -140,7 +140,7 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"Workspace: {ws.location}")
         for key, label in [("sources", "Sources"), ("accounts", "Accounts"), ("people", "People"),
                            ("activities", "Activities"), ("import_runs", "Import runs")]:
-            print(f"{label + ':':<14}{fmt_int(counts[key]):>12}")
+            print(f"{label + ':':<14}{fmt.number(counts[key]):>12}")
         last = ws.last_import_at()
         if last:
             print(f"Last import:  {last:%Y-%m-%d %H:%M} UTC")
@@ -161,6 +161,6 @@ def run_demo(args: argparse.Namespace) -> int:
         summary = build_demo(ws, members=args.members, seed=args.seed)
         counts = ws.counts()
     print(f"Demo workspace: {location}")
-    print(f"{fmt_int(counts['people'])} people, {fmt_int(counts['accounts'])} accounts, "
-          f"{fmt_int(counts['activities'])} activities from {summary['platforms']}.")
+    print(f"{fmt.number(counts['people'])} people, {fmt.number(counts['accounts'])} accounts, "
+          f"{fmt.number(counts['activities'])} activities from {summary['platforms']}.")
     return 0

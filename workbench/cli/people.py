@@ -5,9 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import fmt
 from ..errors import WorkbenchError
 from ..people.merge import who
-from .common import add_workspace_arg, fmt_int, open_workspace, print_json, print_table
+from .common import add_workspace_arg, open_workspace, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,7 +84,7 @@ def run_suggestions(args: argparse.Namespace) -> int:
              "why": "; ".join(s.reasons)} for s in found]
     print_table(rows, ["a", "b", "conf", "names", "why"], headers={"a": "A", "b": "B", "conf": "Confidence",
                                                                     "names": "Names", "why": "Reasons"})
-    print(f"{fmt_int(len(found))} suggestion(s). Merge with `workbench people merge A B`, "
+    print(f"{fmt.number(len(found))} suggestion(s). Merge with `workbench people merge A B`, "
           "or `workbench people reject A B`.")
     return 0
 
@@ -138,14 +139,14 @@ def run_list(args: argparse.Namespace) -> int:
                      "bot": r["is_bot"], "staff": r["is_staff"]} for r in rows])
         return 0
     table = [{"id": r["person_id"], "name": (r["name"] or "")[:40], "platforms": ", ".join(r["platforms"]),
-              "last": f"{r['last_seen']:%Y-%m-%d}" if r["last_seen"] else "", "n": fmt_int(r["activities"]),
+              "last": f"{r['last_seen']:%Y-%m-%d}" if r["last_seen"] else "", "n": fmt.number(r["activities"]),
               "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}
              for r in rows]
     print_table(table, ["id", "name", "platforms", "last", "n", "level", "flags"],
                 headers={"id": "Person", "name": "Name", "platforms": "Platforms", "last": "Last seen",
                          "n": "Activities", "level": "Level", "flags": "Flags"})
     if total > len(rows):
-        print(f"... {fmt_int(total - len(rows))} more of {fmt_int(total)} (use --limit 0 for all).")
+        print(f"... {fmt.number(total - len(rows))} more of {fmt.number(total)} (use --limit 0 for all).")
     return 0
 
 
@@ -175,7 +176,7 @@ def run_staff(args: argparse.Namespace) -> int:
         raise WorkbenchError("Give handles or e-mail addresses, or --file with one a line.")
     with open_workspace(args, create=False) as ws:
         result = mark_staff_by_list(ws, names, staff=not args.remove)
-    print(f"{fmt_int(len(result.marked))} account(s) marked as {'not ' if args.remove else ''}staff.")
+    print(f"{fmt.number(len(result.marked))} account(s) marked as {'not ' if args.remove else ''}staff.")
     for item in result.unknown:
         print(f"  not found: {item}", file=sys.stderr)
     return 1 if result.unknown and not result.marked else 0
