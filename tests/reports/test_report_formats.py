@@ -240,3 +240,12 @@ def test_level_movement_reads_the_same_in_the_report_as_in_the_window():
     runs = {subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(runs) == 1 and runs.pop().startswith("#")
+
+
+def test_a_percentage_reads_as_one():
+    from workbench.reports.render_html import cell_text
+
+    assert cell_text("percent", 68.42105263) == "68.4%"  # retention: out of 100 already
+    assert cell_text("percent", 100.0) == "100%"
+    assert cell_text("answered_rate", 0.85) == "85%"  # a share
+    assert cell_text("retained", 26) == "26"
