@@ -24,6 +24,11 @@ def counts(by_kind: dict[str, int]) -> str:
                      for k in order if by_kind[k])
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: '1 account', '2 accounts', '1,200 replies' (``many`` when not +s)."""
+    return f"{number(n)} {one if n == 1 else (many or one + 's')}"
+
+
 def percent(x: float | None, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from . import fmt
 from .errors import ImportFailed, WorkspaceError
 from .importers.base import CancelFn, ProgressFn
 from .store import db
@@ -182,8 +183,8 @@ class Workspace:
                 broken = broken_references(conn)
                 if broken:
                     table, rowid, parent = broken[0]
-                    raise ImportFailed(f"After this import the workspace would hold {len(broken):,} broken "
-                                       f"reference(s) (first: {table} row {rowid} names a missing {parent}); "
+                    raise ImportFailed(f"After this import the workspace would hold {fmt.plural(len(broken), 'broken reference')} "
+                                       f"(first: {table} row {rowid} names a missing {parent}); "
                                        "nothing was written.")
         self.notify("import")
         return result

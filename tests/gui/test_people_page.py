@@ -229,7 +229,7 @@ def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window
     # Staff by list, and an account's own flag.
     with qtbot.waitSignal(page.staff_marked, timeout=30_000):
         page.mark_staff(["@ana17", "nobody@example.org"])
-    assert "Marked 1 account(s) as staff. Not found: nobody@example.org." == page.banner.text()
+    assert "Marked 1 account as staff. Not found: nobody@example.org." == page.banner.text()
     with win.ctx.ws.connect() as conn:
         ana = conn.execute(select(Account.is_staff, Account.flags_set_by_user).where(Account.external_id == "D1")).one()
     assert tuple(ana) == (True, True)

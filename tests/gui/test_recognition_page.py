@@ -68,7 +68,7 @@ def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
         dlg.accept()
     log = recognition_log(ctx.ws)
     assert sorted(log["kind"]) == ["badge", "swag", "x"]
-    assert "Recorded 1 recognition(s): badge." in page.banner.text()
+    assert "Recorded 1 recognition: badge." in page.banner.text()
     assert page.gap_model.rowCount() == 0 and not page.gap_view.isVisible()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from .. import fmt
 from .common import add_workspace_arg, date_arg, open_workspace, print_json, print_table
 
 STAGE_CHOICES = ("candidate", "nominated", "champion", "alumni", "none")
@@ -155,5 +156,5 @@ def run_recognize(args: argparse.Namespace) -> int:
         pids = [resolve_person(ws, p) for p in args.person]
         ids = add_recognition(ws, pids, kind=args.kind, note=args.note, given_at=args.date, given_by=args.by)
     who = ", ".join(str(p) for p in dict.fromkeys(pids))
-    print(f"Recorded {len(ids)} recognition(s) ({args.kind}) for person {who}.")
+    print(f"Recorded {fmt.plural(len(ids), 'recognition')} ({args.kind}) for person {who}.")
     return 0

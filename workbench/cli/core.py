@@ -123,7 +123,7 @@ def run_import(args: argparse.Namespace) -> int:
     if result.first_at:
         print(f"Activity from {result.first_at:%Y-%m-%d %H:%M} to {result.last_at:%Y-%m-%d %H:%M} UTC.")
     if result.problem_count:
-        print(f"{fmt.number(result.problem_count)} problem(s):")
+        print(f"{fmt.plural(result.problem_count, 'problem')}:")
         for p in result.problems[:20]:
             print(f"  {p}")
         if result.problem_count > 20:

@@ -84,7 +84,7 @@ def run_suggestions(args: argparse.Namespace) -> int:
              "why": "; ".join(s.reasons)} for s in found]
     print_table(rows, ["a", "b", "conf", "names", "why"], headers={"a": "A", "b": "B", "conf": "Confidence",
                                                                     "names": "Names", "why": "Reasons"})
-    print(f"{fmt.number(len(found))} suggestion(s). Merge with `workbench people merge A B`, "
+    print(f"{fmt.plural(len(found), 'suggestion')}. Merge with `workbench people merge A B`, "
           "or `workbench people reject A B`.")
     return 0
 
@@ -109,7 +109,7 @@ def run_unmerge(args: argparse.Namespace) -> int:
 
     with open_workspace(args, create=False) as ws:
         events = unmerge(ws, args.person, by=who("command line"))
-    print(f"Undid {len(events)} merge(s) of person {args.person}.")
+    print(f"Undid {fmt.plural(len(events), 'merge')} of person {args.person}.")
     return 0
 
 
@@ -176,7 +176,7 @@ def run_staff(args: argparse.Namespace) -> int:
         raise WorkbenchError("Give handles or e-mail addresses, or --file with one a line.")
     with open_workspace(args, create=False) as ws:
         result = mark_staff_by_list(ws, names, staff=not args.remove)
-    print(f"{fmt.number(len(result.marked))} account(s) marked as {'not ' if args.remove else ''}staff.")
+    print(f"{fmt.plural(len(result.marked), 'account')} marked as {'not ' if args.remove else ''}staff.")
     for item in result.unknown:
         print(f"  not found: {item}", file=sys.stderr)
     return 1 if result.unknown and not result.marked else 0

@@ -210,7 +210,7 @@ class ChampionsPage(Page):
         ll.setContentsMargins(0, 0, 0, 0)
         self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
                                 "the people who answer others' questions and welcome newcomers show up here.")
-        self.model = DataFrameModel(headers=HEADERS, formatters={"score": _num})
+        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: f"{x:,.1f}"})  # aligned: 17.0 over 16.5
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setDefaultSectionSize(24)

@@ -193,7 +193,7 @@ class ImportsPage(Page):
         ws = self.ctx.ws
         self.banner.hide()
         self.progress.setValue(0)
-        self.progress_label.setText(f"Importing {len(paths)} item(s)…")
+        self.progress_label.setText(f"Importing {fmt.plural(len(paths), 'item')}…")
         self.cancel_button.setEnabled(True)
         self.running.show()
         self.drop.button.setEnabled(False)
@@ -232,7 +232,8 @@ class ImportsPage(Page):
             text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
                     "was added. " + " ".join(f"{p.file}: {p.message}." for p in result.problems[:3])).strip()
         elif result.problem_count:
-            text += f" {fmt.number(result.problem_count)} record(s) had problems and were skipped (see Problems)."
+            text += (f" {fmt.plural(result.problem_count, 'record')} had problems and "
+                     f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
         self.banner.show_message(text, kind="success")
         self.refresh()
         self.import_finished.emit(result)

@@ -251,7 +251,7 @@ class RecognitionPage(Page):
             self.banner.show_error(exc)
             return
         self.ctx.settings.setValue("recognition/given_by", v["given_by"])
-        self.banner.show_message(f"Recorded {len(ids)} recognition(s): {v['kind']}.", kind="success")
+        self.banner.show_message(f"Recorded {fmt.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
 
     # -- the log ------------------------------------------------------------------------------
     def add_one(self) -> None:
