@@ -188,7 +188,8 @@ class TimeSeriesChart(_Plot):
     def _fit_legend(self, *, force: bool = False) -> None:
         """As many legend columns (up to three) as the chart's width holds, and head room above
         the data for the legend's rows."""
-        entries = [sample.boundingRect().width() + label.item.boundingRect().width() + 12 for sample, label in self.legend.items]
+        entries = [sample.boundingRect().width() + label.item.boundingRect().width() + 12
+                   for sample, label in self.legend.items]
         if entries:
             room = self.width() - 60  # less the value axis
 

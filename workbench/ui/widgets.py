@@ -135,7 +135,7 @@ def _is_number(value: Any) -> bool:
 def _display(value: Any) -> str:
     if value is None or value is pd.NaT:
         return ""
-    if isinstance(value, pd.Timestamp) or isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too
         return dates.moment(value)
     if isinstance(value, dt.date):
         return dates.day(value)

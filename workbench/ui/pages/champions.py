@@ -79,7 +79,8 @@ class _WeightsSplit(QSplitter):
         if not self.dragged and self.count() == 2:
             total = self.height() - self.handleWidth()
             weights = self.widget(0)
-            wanted = weights.widget().sizeHint().height() if isinstance(weights, QScrollArea) else weights.sizeHint().height()
+            inner = weights.widget() if isinstance(weights, QScrollArea) else weights
+            wanted = inner.sizeHint().height()
             evidence = max(total - wanted, min(self.EVIDENCE_ROOM, total * 2 // 3))
             self.setSizes([total - evidence, evidence])
 
@@ -210,7 +211,8 @@ class ChampionsPage(Page):
         ll.setContentsMargins(0, 0, 0, 0)
         self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
                                 "the people who answer others' questions and welcome newcomers show up here.")
-        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: f"{x:,.1f}"})  # aligned: 17.0 over 16.5
+        # Every score with one decimal, so they align: 17.0 over 16.5.
+        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: f"{x:,.1f}"})
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -339,8 +341,9 @@ class ChampionsPage(Page):
         self.board.set_stages(stages)
         period = self._frame.attrs.get("period") if self._frame is not None else None
         self.period_label.setText(
-            f"Champion candidates over {dates.day(period.start)} to {dates.day(period.end)} ({period.tz}): people who are not bots, not staff and not "
-            "already champions, ranked by their score. Select one to see why." if period else "")
+            f"Champion candidates over {dates.day(period.start)} to {dates.day(period.end)} ({period.tz}): people "
+            "who are not bots, not staff and not already champions, ranked by their score. Select one to see why."
+            if period else "")
         self._fill()
         self.loaded.emit()
 
