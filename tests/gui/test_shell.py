@@ -112,6 +112,16 @@ def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip
     metrics = page.files.fontMetrics()
     assert page.files.columnWidth(0) >= metrics.horizontalAdvance(name)
     assert page.files.columnWidth(3) >= metrics.horizontalAdvance(digest)
+    # On a small screen the digest gives way (it ends in "…", whole on hover and when copied).
+    window.resize(1024, 680)
+    qtbot.waitUntil(lambda: page.files.columnWidth(3) < metrics.horizontalAdvance(digest))
+    assert page.files.columnWidth(3) >= page.files.viewport().width() // 3
+    assert page.files.columnWidth(0) > page.files.columnWidth(3)
+    assert page.files.item(0, 3).toolTip() == digest
+    from workbench.ui.widgets import table_text
+
+    page.files.selectRow(0)
+    assert digest in table_text(page.files)
 
 
 def test_cancel_leaves_nothing_behind(window, qtbot, slack_zip):

@@ -1,7 +1,7 @@
 """Imports: drop or choose export files, watch the import run in the background, read the history."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -101,12 +101,17 @@ class ImportsPage(Page):
         self.detail = QTabWidget()
         self.files = QTableWidget(0, 4)
         self.files.setHorizontalHeaderLabels(["File", "Size", "Format", "SHA-256"])
-        # The file's name takes the room (its full path is its tooltip); the digest keeps its width.
+        # The file's name takes the room (its full path is its tooltip). The digest gives way when
+        # the names would not fit, down to a third of the width, ending in "…" like a short git
+        # hash; copying a row still copies the whole digest, which is also its tooltip. Names are
+        # cut at the end: a DiscordChatExporter name keeps its channel ("… - general [1200…").
         header = self.files.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self.files.installEventFilter(self)
         self.files.setWordWrap(False)
-        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.files.verticalHeader().hide()
         make_copyable(self.files)
         self.problems = QTableWidget(0, 3)
@@ -152,6 +157,22 @@ class ImportsPage(Page):
         if has:  # the rows under the selection may be other runs now: show what is selected
             self._show_selected()
 
+    def _fit_digest(self) -> None:
+        t = self.files
+        metrics = t.fontMetrics()
+
+        def widest(column: int) -> int:  # the text and the cell's margins
+            return max((metrics.horizontalAdvance(t.item(r, column).text()) + 10 for r in range(t.rowCount())
+                        if t.item(r, column) is not None), default=0)
+        full, names = max(widest(3), metrics.horizontalAdvance("0" * 64) + 10), widest(0)
+        left = t.viewport().width() - names - t.columnWidth(1) - t.columnWidth(2)
+        t.horizontalHeader().resizeSection(3, max(t.viewport().width() // 3, min(full, left)))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
+        if watched is self.files and event.type() == QEvent.Type.Resize:
+            self._fit_digest()
+        return super().eventFilter(watched, event)
+
     def _show_selected(self) -> None:
         rows = {i.row() for i in self.runs.selectedIndexes()}
         if not rows:
@@ -164,6 +185,8 @@ class ImportsPage(Page):
             self.files.setItem(i, 1, _item(fmt.number(f.size), right=True))
             self.files.setItem(i, 2, _item(f"{f.importer} {f.importer_version}"))
             self.files.setItem(i, 3, _item(f.sha256))
+            self.files.item(i, 3).setToolTip(f.sha256)
+        self._fit_digest()
         probs = run_problems(self.ctx.ws, run.id)
         self.problems.setRowCount(len(probs))
         for i, (file, where, what) in enumerate(probs):
