@@ -109,7 +109,7 @@ class ImportsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        self.files.installEventFilter(self)
+        self.files.viewport().installEventFilter(self)  # its width is the one to share out
         self.files.setWordWrap(False)
         self.files.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.files.verticalHeader().hide()
@@ -169,7 +169,7 @@ class ImportsPage(Page):
         t.horizontalHeader().resizeSection(3, max(t.viewport().width() // 3, min(full, left)))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
-        if watched is self.files and event.type() == QEvent.Type.Resize:
+        if watched is self.files.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_digest()
         return super().eventFilter(watched, event)
 
