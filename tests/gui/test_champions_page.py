@@ -140,18 +140,19 @@ def test_on_a_small_screen_the_evidence_keeps_its_room(qtbot, ctx):
     """A 1024 x 680 window gives the page about 850 x 600: the score's five parts show without
     scrolling, the three replies of the evidence show at once, and the weights scroll instead."""
     page = open_page(qtbot, ctx)
+    holder = page.right_split.widget(0)  # the weights, in their scroll area
+    assert not holder.verticalScrollBar().isVisible()  # 760 px high: room for everything
     page.resize(850, 600)
     qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: page.height() == 600 and holder.verticalScrollBar().isVisible())
     parts, replies = page.parts, page.replies
     assert parts.rowCount() == 5 and not parts.verticalScrollBar().isVisible()
     assert parts.viewport().height() >= sum(parts.rowHeight(r) for r in range(5))
     assert not replies.verticalScrollBar().isVisible()
     assert replies.viewport().height() >= 3 * replies.rowHeight(0)
-    holder = page.right_split.widget(0)  # the weights, in their scroll area
-    assert holder.verticalScrollBar().isVisible()
     # Dragging the handle is the person's choice, and the page keeps it.
     page.right_split.moveSplitter(0, 1)  # fold the weights away
     page.resize(850, 620)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: page.height() == 620)
+    qtbot.wait(20)
     assert page.right_split.sizes()[0] == 0

@@ -178,8 +178,9 @@ def test_a_small_window_shows_both_columns_of_charts_whole(qtbot, ctx):
     """On a 1024 x 680 screen (the page gets about 850 x 600): nothing scrolls sideways, a long note
     gives way rather than widen its chart, and every legend entry is inside its chart."""
     page = open_page(qtbot, ctx)
+    assert page.boxes["channel"].chart.legend.columnCount == 3  # 1110 px wide
     page.resize(850, 600)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: page.width() == 850 and page.boxes["channel"].chart.legend.columnCount < 3)
     scroll = page.charts_scroll
     assert not scroll.horizontalScrollBar().isVisible()
     grid = scroll.widget()
@@ -196,5 +197,4 @@ def test_a_small_window_shows_both_columns_of_charts_whole(qtbot, ctx):
         assert edge <= chart.width(), (key, edge, chart.width())
     # Wide again: the channels' legend goes back to three columns.
     page.resize(1400, 760)
-    qtbot.wait(50)
-    assert page.boxes["channel"].chart.legend.columnCount == 3
+    qtbot.waitUntil(lambda: page.boxes["channel"].chart.legend.columnCount == 3)
