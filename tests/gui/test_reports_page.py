@@ -4,7 +4,7 @@ from __future__ import annotations
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox
 
@@ -151,3 +151,18 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
     finally:
         window.ctx.pool.waitForDone(30000)
         window.ctx.ws.close()
+
+
+def test_on_a_small_screen_every_control_shows_whole(page, qtbot):
+    """At 1024 x 680 (the page gets about 850 x 600) no choice is cut short; the format sits by
+    Export, and says more on hover."""
+    page.resize(850, 600)
+    qtbot.waitUntil(lambda: page.width() == 850)
+    qtbot.wait(20)
+    controls = [page.start, page.end, page.platform, page.channel, page.pseudonymize, page.preview_button,
+                page.format, page.export_button, page.pack_button, page.with_workspace, page.open_pack_button]
+    cut = [(c.objectName() or type(c).__name__, c.width(), c.sizeHint().width())
+           for c in controls if c.width() < c.sizeHint().width()]
+    assert not cut, cut
+    assert [page.format.itemText(i) for i in range(page.format.count())] == ["HTML", "PDF", "Excel (XLSX)", "CSV"]
+    assert "browser" in page.format.itemData(0, Qt.ItemDataRole.ToolTipRole)

@@ -33,8 +33,10 @@ from ...store.models import Channel
 from .. import dates
 from ..widgets import Banner, Page, vbox
 
-FORMATS = [("html", "HTML (opens in any browser)"), ("pdf", "PDF"), ("xlsx", "Excel workbook (tables)"),
-           ("csv", "CSV files (a folder of tables)")]
+FORMATS = [("html", "HTML", "One page that opens in any browser, charts included"),
+           ("pdf", "PDF", "Paginated, with a title page and page numbers"),
+           ("xlsx", "Excel (XLSX)", "A workbook with a sheet per table"),
+           ("csv", "CSV", "A folder with a file per table")]
 
 
 def _qdate(d: dt.date) -> QDate:
@@ -67,8 +69,9 @@ class ReportsPage(Page):
         self.channel.setMinimumContentsLength(16)
         self.platform.currentIndexChanged.connect(self._fill_channels)
         self.format = QComboBox()
-        for key, label in FORMATS:
+        for i, (key, label, tip) in enumerate(FORMATS):
             self.format.addItem(label, key)
+            self.format.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         self.pseudonymize = QCheckBox("Pseudonymize")
         self.pseudonymize.setToolTip("Stable pseudonyms instead of names, handles, e-mails and platform ids; "
                                      "no message text. The key stays in your system keyring.")
@@ -77,7 +80,6 @@ class ReportsPage(Page):
             row.addWidget(w)
         row.addWidget(self.platform)
         row.addWidget(self.channel)
-        row.addWidget(self.format)
         row.addWidget(self.pseudonymize)
         row.addStretch(1)
         lay.addLayout(row)
@@ -94,7 +96,9 @@ class ReportsPage(Page):
         self.pseudonymize.toggled.connect(lambda on: self.with_workspace.setEnabled(not on))
         self.open_pack_button = QPushButton("Open audit pack…")
         self.open_pack_button.clicked.connect(lambda: open_audit_pack_dialog(self.window(), self))
-        for b in (self.preview_button, self.export_button, self.pack_button):
+        # The format belongs to Export, beside it (the period, filters and pseudonyms above apply to all).
+        self.format.setToolTip("The format Export writes")
+        for b in (self.preview_button, self.format, self.export_button, self.pack_button):
             buttons.addWidget(b)
         buttons.addWidget(self.with_workspace)
         buttons.addStretch(1)
