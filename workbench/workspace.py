@@ -183,8 +183,8 @@ class Workspace:
                 broken = broken_references(conn)
                 if broken:
                     table, rowid, parent = broken[0]
-                    raise ImportFailed(f"After this import the workspace would hold {fmt.plural(len(broken), 'broken reference')} "
-                                       f"(first: {table} row {rowid} names a missing {parent}); "
+                    raise ImportFailed("After this import the workspace would hold "
+                                       f"{fmt.plural(len(broken), 'broken reference')} (first: {table} row {rowid} names a missing {parent}); "
                                        "nothing was written.")
         self.notify("import")
         return result

@@ -58,6 +58,11 @@ def day(value: object) -> str:
     return _locale().toString(QDate(v.year, v.month, v.day), date_format())
 
 
+def period(start: object, end: object) -> str:
+    """A period as its two days: '9/2/2026 to 11/30/2026'."""
+    return f"{day(start)} to {day(end)}"
+
+
 def moment(value: object, tz: dt.tzinfo | None = None, *, zone: bool = False) -> str:
     """A date and time: ``tz`` is the reporting time zone (a naive value is UTC); ``zone`` names it."""
     v = _as_datetime(value)

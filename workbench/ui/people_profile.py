@@ -217,7 +217,8 @@ class ProfilePanel(QScrollArea):
         self.name.setText(p.name or f"Person {p.person_id}")
         total = sum(a["activities"] for a in p.accounts)
         platforms = sorted({a["platform"] for a in p.accounts})
-        self.summary.setText(f"Person {p.person_id} · {fmt.plural(len(p.accounts), 'account')} on {', '.join(platforms)} · "
+        self.summary.setText(f"Person {p.person_id} · {fmt.plural(len(p.accounts), 'account')} "
+                             f"on {', '.join(platforms)} · "
                              f"{fmt.number(total)} activities")
         self.bot.setChecked(p.is_bot)
         self.staff.setChecked(p.is_staff)

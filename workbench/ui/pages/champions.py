@@ -78,9 +78,8 @@ class _WeightsSplit(QSplitter):
         super().resizeEvent(event)
         if not self.dragged and self.count() == 2:
             total = self.height() - self.handleWidth()
-            weights = self.widget(0)
-            inner = weights.widget() if isinstance(weights, QScrollArea) else weights
-            wanted = inner.sizeHint().height()
+            weights: QScrollArea = self.widget(0)
+            wanted = weights.widget().sizeHint().height()  # the panel inside its scroll area
             evidence = max(total - wanted, min(self.EVIDENCE_ROOM, total * 2 // 3))
             self.setSizes([total - evidence, evidence])
 
@@ -341,7 +340,7 @@ class ChampionsPage(Page):
         self.board.set_stages(stages)
         period = self._frame.attrs.get("period") if self._frame is not None else None
         self.period_label.setText(
-            f"Champion candidates over {dates.day(period.start)} to {dates.day(period.end)} ({period.tz}): people "
+            f"Champion candidates over {dates.period(period.start, period.end)} ({period.tz}): people "
             "who are not bots, not staff and not already champions, ranked by their score. Select one to see why."
             if period else "")
         self._fill()

@@ -253,7 +253,8 @@ class DashboardPage(Page):
         self.levels_chart = BarChart()
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
                                                         "where": "Where", "excerpt": "Question"},
-                                               formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True)})
+                                               formatters={"asked_at": lambda t: dates.moment(t, self._zone,
+                                                                                              zone=True)})
         self.unanswered_view = self._table(self.unanswered_model)
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})

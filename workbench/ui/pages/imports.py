@@ -144,7 +144,8 @@ class ImportsPage(Page):
         self.runs.setRowCount(len(self._runs))
         for row, r in enumerate(self._runs):
             cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)),
-                     _item(r.file_names), _item(r.formats), _item(fmt.number(r.read), right=True), _item(fmt.number(r.added), right=True),
+                     _item(r.file_names), _item(r.formats), _item(fmt.number(r.read), right=True),
+                     _item(fmt.number(r.added), right=True),
                      _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
                      _item(fmt.number(r.problem_count), right=True)]
             cells[5].setToolTip(_added_tip(r.counts))

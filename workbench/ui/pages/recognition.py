@@ -204,7 +204,7 @@ class RecognitionPage(Page):
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {fmt.number(len(gap))} of the {fmt.number(top)} people in "
-            f"the top tenth by champion score ({dates.day(period.start)} to {dates.day(period.end)})." if period else "")
+            f"the top tenth by champion score ({dates.period(period.start, period.end)})." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
             "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
