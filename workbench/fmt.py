@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 
 def number(n: float | int | None, digits: int = 0) -> str:
@@ -16,23 +17,25 @@ _KINDS = ("sources", "channels", "accounts", "activities", "reactions", "members
 _ONE = {"activities": "activity"}
 
 
-def counts(by_kind: dict[str, int]) -> str:
+def counts(by_kind: dict[str, int], *, write: Callable[[int], str] = number) -> str:
     """What an import run brought, kind by kind, from the largest container down:
-    '1 source, 8 channels, 372 accounts, 6,525 activities' (zeros left out)."""
+    '1 source, 8 channels, 372 accounts, 6,525 activities' (zeros left out). ``write`` writes the
+    numbers (the window passes the locale's)."""
     order = sorted(by_kind, key=lambda k: (_KINDS.index(k) if k in _KINDS else len(_KINDS), k))
-    return ", ".join(f"{number(by_kind[k])} {_ONE.get(k, k.removesuffix('s')) if by_kind[k] == 1 else k}"
+    return ", ".join(f"{write(by_kind[k])} {_ONE.get(k, k.removesuffix('s')) if by_kind[k] == 1 else k}"
                      for k in order if by_kind[k])
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None, *, write: Callable[[int], str] = number) -> str:
     """A count with its noun: '1 account', '2 accounts', '1,200 replies' (``many`` when not +s)."""
-    return f"{number(n)} {one if n == 1 else (many or one + 's')}"
+    return f"{write(n)} {one if n == 1 else (many or one + 's')}"
 
 
-def percent(x: float | None, digits: int = 0) -> str:
+def percent(x: float | None, digits: int = 0, *, write: Callable[..., str] = number) -> str:
+    """A fraction as a percentage: 0.684 -> '68%' (digits=1: '68.4%')."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "—"
-    return f"{x * 100:.{digits}f}%"
+    return f"{write(x * 100, digits)}%"
 
 
 def duration(seconds: float | None) -> str:

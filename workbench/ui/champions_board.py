@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..champions import NO_STAGE, STAGES
-from . import dates
+from . import dates, figures
 
 TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
 ID = Qt.ItemDataRole.UserRole
@@ -132,7 +132,7 @@ class ProgrammeBoard(QFrame):
                 if int(r.person_id) in keep[stage]:
                     it.setSelected(True)
             lst.blockSignals(False)
-            self.headers[stage].setText(f"{TITLES[stage]} ({len(rows)})")
+            self.headers[stage].setText(f"{TITLES[stage]} ({figures.number(len(rows))})")
 
     def names(self, stage: str) -> list[str]:
         lst = self.lists[stage]

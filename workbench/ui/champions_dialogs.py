@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..champions.recognition import KINDS
-from . import dates
+from . import dates, figures
 
 
 class RecognitionDialog(QDialog):
@@ -41,8 +41,8 @@ class RecognitionDialog(QDialog):
         if ask_person:
             form.addRow("&Person:", self.person)
         elif names:
-            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-            who = QLabel(f"{len(names)} people: {shown}" if len(names) > 1 else shown)
+            shown = ", ".join(names[:8]) + (f" and {figures.number(len(names) - 8)} more" if len(names) > 8 else "")
+            who = QLabel(f"{figures.number(len(names))} people: {shown}" if len(names) > 1 else shown)
             who.setWordWrap(True)
             form.addRow("For:", who)
         self.kind = QComboBox()

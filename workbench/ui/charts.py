@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from . import dates
+from . import dates, figures
 from .palette import series_colour
 from .widgets import ElidedLabel
 
@@ -97,7 +97,7 @@ class _Plot(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.setMinimumHeight(190)
         self.scene().sigMouseMoved.connect(self._moved)
-        self._fmt: Callable[[float], str] = lambda v: f"{v:,.0f}"
+        self._fmt: Callable[[float], str] = figures.number
 
     def style_legend(self) -> None:
         """The legend in the window's colours (light or dark theme): a translucent box of the

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME, __version__, fmt
+from .. import APP_NAME, __version__
 from ..store.db import default_workspace_path
-from . import dates
+from . import dates, figures
 from .context import AppContext
 from .pages import page_classes
 
@@ -176,8 +176,8 @@ class MainWindow(QMainWindow):
             self.counts_label.setText("")
             return
         c = ws.counts()
-        text = (f"{fmt.number(c['sources'])} sources · {fmt.number(c['accounts'])} accounts · "
-                f"{fmt.number(c['people'])} people · {fmt.number(c['activities'])} activities")
+        text = (f"{figures.number(c['sources'])} sources · {figures.number(c['accounts'])} accounts · "
+                f"{figures.number(c['people'])} people · {figures.number(c['activities'])} activities")
         last = ws.last_import_at()
         if last:
             text += f" · last import {dates.moment(last, zone=True)}"

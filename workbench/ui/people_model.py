@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from .. import fmt
 from ..people import directory
 from ..people.directory import DirectoryFilter
-from . import dates
+from . import dates, figures
 
 PAGE = 200
 KEEP_PAGES = 30
@@ -165,7 +164,7 @@ class PeopleModel(QAbstractTableModel):
         if key in ("first_seen", "last_seen"):
             return dates.day(value) if value else ""
         if key == "activities":
-            return fmt.number(value)
+            return figures.number(value)
         return "" if value is None else str(value)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import fmt
 from ..people import flags, merge, profile
 from ..people.merge import who
 from ..people.profile import Profile
-from . import dates
+from . import dates, figures
 from .palette import platform_colour
 from .widgets import Banner, make_copyable
 
@@ -217,9 +216,9 @@ class ProfilePanel(QScrollArea):
         self.name.setText(p.name or f"Person {p.person_id}")
         total = sum(a["activities"] for a in p.accounts)
         platforms = sorted({a["platform"] for a in p.accounts})
-        self.summary.setText(f"Person {p.person_id} · {fmt.plural(len(p.accounts), 'account')} "
+        self.summary.setText(f"Person {p.person_id} · {figures.plural(len(p.accounts), 'account')} "
                              f"on {', '.join(platforms)} · "
-                             f"{fmt.number(total)} activities")
+                             f"{figures.number(total)} activities")
         self.bot.setChecked(p.is_bot)
         self.staff.setChecked(p.is_staff)
         self.unmerge_button.setVisible(any(h["action"] == "merge" and h["undone_by_id"] is None for h in p.history))
@@ -232,7 +231,7 @@ class ProfilePanel(QScrollArea):
             marks = ", ".join(w for w, on in (("bot", a["is_bot"]), ("staff", a["is_staff"]),
                                               ("deleted", a["is_deleted"]), ("set by hand", a["flags_set_by_user"])) if on)
             for c, it in enumerate([plat, _item(a["handle"] or ""), _item(a["display_name"] or ""),
-                                    _item(a["email"] or ""), _item(fmt.number(a["activities"]), right=True),
+                                    _item(a["email"] or ""), _item(figures.number(a["activities"]), right=True),
                                     _item(_day(a["first"])), _item(_day(a["last"])), _item(marks)]):
                 self.accounts.setItem(i, c, it)
         self.accounts.resizeColumnsToContents()

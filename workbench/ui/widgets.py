@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import WorkbenchError
-from . import dates
+from . import dates, figures
 
 
 class Banner(QFrame):
@@ -142,8 +142,8 @@ def _display(value: Any) -> str:
     if not _is_number(value):
         return str(value)
     if isinstance(value, numbers.Integral):
-        return f"{value:,}"
-    return "" if math.isnan(value) else f"{value:,.2f}"
+        return figures.number(value)
+    return "" if math.isnan(value) else figures.number(value, 2)
 
 
 class DataFrameModel(QAbstractTableModel):

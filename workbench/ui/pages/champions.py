@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import fmt
 from ...champions import NO_STAGE, programme
 from ...champions.score import (
     COMPONENTS,
@@ -37,7 +36,7 @@ from ...champions.score import (
     load_weights,
     save_weights,
 )
-from .. import dates
+from .. import dates, figures
 from ..champions_board import ProgrammeBoard
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
 
@@ -53,10 +52,6 @@ def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
     if right:
         it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return it
-
-
-def _num(x: float) -> str:
-    return fmt.number(x) if float(x).is_integer() else f"{x:,.1f}"
 
 
 class _WeightsSplit(QSplitter):
@@ -211,7 +206,7 @@ class ChampionsPage(Page):
         self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
                                 "the people who answer others' questions and welcome newcomers show up here.")
         # Every score with one decimal, so they align: 17.0 over 16.5.
-        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: f"{x:,.1f}"})
+        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: figures.number(x, 1)})
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -413,11 +408,11 @@ class ChampionsPage(Page):
         total = float(parts["points"].sum())
         shown = self.model.frame().set_index("person_id")
         rank = int(shown.loc[pid, "rank"]) if pid in shown.index else None
-        self.person_label.setText(f"{row['name']} — score {_num(total)}" + (f", rank {rank}" if rank else ""))
+        self.person_label.setText(f"{row['name']} — score {figures.short(total)}" + (f", rank {rank}" if rank else ""))
         self.parts.setRowCount(len(parts))
         for i, p in enumerate(parts.itertuples(index=False)):
-            for c, it in enumerate([_item(p.label), _item(fmt.number(p.value), right=True),
-                                    _item(f"× {_num(p.weight)}", right=True), _item(_num(p.points), right=True)]):
+            for c, it in enumerate([_item(p.label), _item(figures.number(p.value), right=True),
+                                    _item(f"× {figures.short(p.weight)}", right=True), _item(figures.short(p.points), right=True)]):
                 self.parts.setItem(i, c, it)
         self.parts.resizeColumnsToContents()
         self.parts.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -440,8 +435,8 @@ class ChampionsPage(Page):
             return
         helped = e.helped
         names = ", ".join(f"{n} ({r})" for n, r in zip(helped["name"].head(8), helped["replies"].head(8)))
-        more = f" and {len(helped) - 8} more" if len(helped) > 8 else ""
-        self.evidence_label.setText(f"Helped {fmt.number(len(helped))} people: {names}{more}." if len(helped)
+        more = f" and {figures.number(len(helped) - 8)} more" if len(helped) > 8 else ""
+        self.evidence_label.setText(f"Helped {figures.number(len(helped))} people: {names}{more}." if len(helped)
                                     else "No replies to others in the period.")
         self.replies.setRowCount(len(e.replies))
         for i, r in enumerate(e.replies.itertuples(index=False)):
@@ -481,11 +476,11 @@ class ChampionsPage(Page):
             except Exception as exc:  # noqa: BLE001 - reported as sentences below
                 errors.append(str(exc))
         if errors:
-            self.banner.show_message(errors[0] if len(errors) == 1 else f"{len(errors)} moves were refused.",
+            self.banner.show_message(errors[0] if len(errors) == 1 else f"{figures.number(len(errors))} moves were refused.",
                                      kind="error", details="\n".join(errors))
         elif done:
             where = "out of the programme" if stage == NO_STAGE else f"to {stage}"
-            self.banner.show_message(f"Moved {len(done)} {'person' if len(done) == 1 else 'people'} {where}. "
+            self.banner.show_message(f"Moved {figures.plural(len(done), 'person', 'people')} {where}. "
                                      "Ctrl+Z undoes the last move.", kind="success")
             self.board.reason.clear()
             if len(done) == 1:

@@ -30,19 +30,19 @@ from PySide6.QtWidgets import (
 from ... import fmt
 from ...metrics.dashboard import Dashboard, compute_dashboard
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
-from .. import dates
+from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
 from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, make_copyable, vbox
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
 CARDS = [  # key, title, format, lower is better
-    ("active_people", "Active people", fmt.number, False),
-    ("new_people", "New people", fmt.number, False),
-    ("stickiness", "Stickiness", lambda v: "—" if v is None else f"{v:.2f}", False),
+    ("active_people", "Active people", figures.number, False),
+    ("new_people", "New people", figures.number, False),
+    ("stickiness", "Stickiness", lambda v: figures.number(v, 2), False),
     ("ttfr_median_s", "Median first response", fmt.duration, True),
-    ("response_rate_24h", "Answered in 24 h", fmt.percent, False),
-    ("absence_factor", "Absence factor", fmt.number, False),
+    ("response_rate_24h", "Answered in 24 h", figures.percent, False),
+    ("absence_factor", "Absence factor", figures.number, False),
 ]
 TIPS = {
     "active_people": "People (not bots) with at least one activity in the period.",
@@ -248,8 +248,8 @@ class DashboardPage(Page):
         self.new_chart = TimeSeriesChart(bars=True)
         self.channel_chart = TimeSeriesChart(stacked=True)
         self.ttfr_chart = TimeSeriesChart(value_format=fmt.duration, scale=3600.0, y_label="hours")
-        self.hours_chart = HeatmapChart(value_format=lambda v: f"{v:,.0f} activities")
-        self.retention_chart = HeatmapChart(value_format=lambda v: f"{v:.0f}% active")
+        self.hours_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)} activities")
+        self.retention_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)}% active")
         self.levels_chart = BarChart()
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
                                                         "where": "Where", "excerpt": "Question"},
@@ -383,9 +383,9 @@ class DashboardPage(Page):
         if len(r):
             table = r.pivot(index="cohort", columns="month", values="percent").sort_index()
             sizes = r.drop_duplicates("cohort").set_index("cohort")["size"]
-            rows = [f"{c} ({sizes[c]:,})" for c in table.index]
+            rows = [f"{c} ({figures.number(sizes[c])})" for c in table.index]
             self.retention_chart.set_grid(table.to_numpy(), rows, [f"+{k}" for k in table.columns],
-                                          cell_text=True, text_format=lambda v: f"{v:.0f}")
+                                          cell_text=True, text_format=figures.number)
         else:
             self.retention_chart.set_grid(np.zeros((0, 0)), [], [])
         lm = d.level_movement
@@ -395,7 +395,7 @@ class DashboardPage(Page):
         un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
         self.unanswered_model.set_frame(un[["asked_at", "waiting_days", "author", "where", "excerpt"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
-        self.boxes["unanswered"].note = f"{total:,} in the period, the oldest first"
+        self.boxes["unanswered"].note = f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
         self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"]) if len(d.top_helpers) else d.top_helpers)
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.

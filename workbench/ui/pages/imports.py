@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import fmt
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.registry import file_dialog_filter
 from ...records import ADDED_KINDS
-from .. import dates
+from .. import dates, figures
 from ..csv_mapping import ask_csv_mapping
 from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
 
@@ -144,10 +143,10 @@ class ImportsPage(Page):
         self.runs.setRowCount(len(self._runs))
         for row, r in enumerate(self._runs):
             cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)),
-                     _item(r.file_names), _item(r.formats), _item(fmt.number(r.read), right=True),
-                     _item(fmt.number(r.added), right=True),
-                     _item(fmt.number(r.updated), right=True), _item(fmt.number(r.skipped), right=True),
-                     _item(fmt.number(r.problem_count), right=True)]
+                     _item(r.file_names), _item(r.formats), _item(figures.number(r.read), right=True),
+                     _item(figures.number(r.added), right=True),
+                     _item(figures.number(r.updated), right=True), _item(figures.number(r.skipped), right=True),
+                     _item(figures.number(r.problem_count), right=True)]
             cells[5].setToolTip(_added_tip(r.counts))
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
@@ -183,7 +182,7 @@ class ImportsPage(Page):
         for i, f in enumerate(run.files):
             self.files.setItem(i, 0, _item(f.name))
             self.files.item(i, 0).setToolTip(f.path)
-            self.files.setItem(i, 1, _item(fmt.number(f.size), right=True))
+            self.files.setItem(i, 1, _item(figures.number(f.size), right=True))
             self.files.setItem(i, 2, _item(f"{f.importer} {f.importer_version}"))
             self.files.setItem(i, 3, _item(f.sha256))
             self.files.item(i, 3).setToolTip(f.sha256)
@@ -194,7 +193,7 @@ class ImportsPage(Page):
             self.problems.setItem(i, 0, _item(file))
             self.problems.setItem(i, 1, _item(where))
             self.problems.setItem(i, 2, _item(what))
-        self.detail.setTabText(1, f"Problems ({fmt.number(run.problem_count)})")
+        self.detail.setTabText(1, f"Problems ({figures.number(run.problem_count)})")
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -217,7 +216,7 @@ class ImportsPage(Page):
         ws = self.ctx.ws
         self.banner.hide()
         self.progress.setValue(0)
-        self.progress_label.setText(f"Importing {fmt.plural(len(paths), 'item')}…")
+        self.progress_label.setText(f"Importing {figures.plural(len(paths), 'item')}…")
         self.cancel_button.setEnabled(True)
         self.running.show()
         self.drop.button.setEnabled(False)
@@ -250,13 +249,13 @@ class ImportsPage(Page):
 
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()
-        kinds = fmt.counts(result.by_kind) or "nothing new"
-        text = f"Imported {fmt.number(result.read)} records: added {kinds}; {fmt.number(result.updated)} updated."
+        kinds = figures.counts(result.by_kind) or "nothing new"
+        text = f"Imported {figures.number(result.read)} records: added {kinds}; {figures.number(result.updated)} updated."
         if result.run_id is None:
             text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
                     "was added. " + " ".join(f"{p.file}: {p.message}." for p in result.problems[:3])).strip()
         elif result.problem_count:
-            text += (f" {fmt.plural(result.problem_count, 'record')} had problems and "
+            text += (f" {figures.plural(result.problem_count, 'record')} had problems and "
                      f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
         self.banner.show_message(text, kind="success")
         self.refresh()
@@ -285,7 +284,7 @@ class ImportsPage(Page):
 def _added_tip(by_kind: dict[str, int]) -> str:
     """What a run's Added is made of, and what came with it: 'Added 372 accounts, 6,525 activities;
     with them 2 sources, 8 channels, 3,727 reactions'."""
-    added = fmt.counts({k: v for k, v in by_kind.items() if k in ADDED_KINDS})
-    rest = fmt.counts({k: v for k, v in by_kind.items() if k not in ADDED_KINDS})
+    added = figures.counts({k: v for k, v in by_kind.items() if k in ADDED_KINDS})
+    rest = figures.counts({k: v for k, v in by_kind.items() if k not in ADDED_KINDS})
     tip = f"Added {added}" if added else "No new accounts or activities"
     return f"{tip}; with them {rest}" if rest else tip

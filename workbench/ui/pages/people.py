@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import fmt
+from .. import figures
 from ...people import flags
 from ...people import merge as merging
 from ...people.merge import who
@@ -207,7 +207,7 @@ class PeoplePage(Page):
         filtered = self.model.filter != DirectoryFilter()
         noun = "person" if total == 1 else "people"
         verb = (" matches" if total == 1 else " match") if filtered else ""
-        self.count_label.setText(f"{fmt.number(total)} {noun}{verb}")
+        self.count_label.setText(f"{figures.number(total)} {noun}{verb}")
         nobody = total == 0 and not filtered
         self.empty.setVisible(nobody)
         self.table.setVisible(not nobody)
@@ -232,7 +232,7 @@ class PeoplePage(Page):
         ws = self.ctx.ws
 
         def done(result) -> None:  # noqa: ANN001 - a StaffListResult
-            text = f"Marked {fmt.plural(len(result.marked), 'account')} as staff."
+            text = f"Marked {figures.plural(len(result.marked), 'account')} as staff."
             if result.unknown:
                 text += f" Not found: {', '.join(result.unknown[:10])}" + ("…" if len(result.unknown) > 10 else ".")
             self.banner.show_message(text, kind="info" if result.unknown else "success",
@@ -306,7 +306,7 @@ class PeoplePage(Page):
                 self.sugg_table.setItem(i, c, it)
         self.sugg_table.resizeColumnsToContents()
         self.sugg_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.sugg_label.setText(fmt.plural(len(found), "suggestion") if found else "No suggestions: nobody "
+        self.sugg_label.setText(figures.plural(len(found), "suggestion") if found else "No suggestions: nobody "
                                 "else looks like the same human at this confidence.")
         self.accept_button.setEnabled(bool(found))
         self.reject_button.setEnabled(bool(found))

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import fmt
 from ...champions.programme import resolve_person
 from ...champions.recognition import (
     add_recognition,
@@ -31,7 +30,7 @@ from ...champions.recognition import (
     recognition_log,
 )
 from ...champions.score import component_frame, load_weights
-from .. import dates
+from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
 
@@ -44,7 +43,7 @@ def _day(v) -> str:  # noqa: ANN001
 def _pct(v) -> str:  # noqa: ANN001
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
-    return f"{v:+,.0f}%"
+    return f"{'+' if round(v) > 0 else ''}{figures.number(v)}%"
 
 
 def _py(df: pd.DataFrame) -> pd.DataFrame:
@@ -54,10 +53,6 @@ def _py(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_integer_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
             out[c] = pd.Series([int(v) for v in out[c]], index=out.index, dtype=object)
     return out
-
-
-def _score(v) -> str:  # noqa: ANN001
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 
 
 def _table(model: DataFrameModel, *, multi: bool = False) -> QTableView:
@@ -98,7 +93,7 @@ class RecognitionPage(Page):
         gl.addWidget(self.gap_label)
         self.gap_model = DataFrameModel(headers={"name": "Name", "score": "Champion score",
                                                  "last_recognized": "Last recognized", "person_id": "Person"},
-                                        formatters={"person_id": str, "last_recognized": _day, "score": _score})
+                                        formatters={"person_id": str, "last_recognized": _day, "score": figures.short})
         self.gap_view = _table(self.gap_model, multi=True)
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
         gl.addWidget(self.gap_empty, 1)  # the room goes to the table, or to what to do when there is none
@@ -203,7 +198,7 @@ class RecognitionPage(Page):
         self.gap_view.setColumnHidden(3, True)  # the person id: for selection, not for reading
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
-            f"Strong contributors not thanked in 180 days: {fmt.number(len(gap))} of the {fmt.number(top)} people in "
+            f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the {figures.number(top)} people in "
             f"the top tenth by champion score ({dates.period(period.start, period.end)})." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
@@ -231,7 +226,7 @@ class RecognitionPage(Page):
         if not chosen:
             self.banner.show_message("Select the people to recognize first (Ctrl+A selects them all).", kind="info")
             return
-        dlg = self._dialog([n for _, n in chosen], title=f"Recognize {len(chosen)} people" if len(chosen) > 1
+        dlg = self._dialog([n for _, n in chosen], title=f"Recognize {figures.number(len(chosen))} people" if len(chosen) > 1
                            else f"Recognize {chosen[0][1]}")
         dlg.accepted.connect(lambda: self._add([p for p, _ in chosen], dlg.values()))
         dlg.open()
@@ -251,7 +246,7 @@ class RecognitionPage(Page):
             self.banner.show_error(exc)
             return
         self.ctx.settings.setValue("recognition/given_by", v["given_by"])
-        self.banner.show_message(f"Recorded {fmt.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
+        self.banner.show_message(f"Recorded {figures.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
 
     # -- the log ------------------------------------------------------------------------------
     def add_one(self) -> None:
