@@ -52,6 +52,21 @@ def test_window_opens_on_the_workspace_with_its_pages(window, ws_path):
     assert window.import_action.shortcut().toString() == "Ctrl+I"
 
 
+def test_the_sidebar_shows_every_page_name_whole_and_leaves_the_rest_to_the_page(window):
+    """On a 1024 px screen every pixel counts: the sidebar is as wide as its longest name needs."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    bar = window.sidebar
+    font = QFont(bar.font())
+    font.setPixelSize(14)  # the sidebar's size
+    for i in range(bar.count()):
+        item = bar.item(i)
+        assert bar.visualItemRect(item).width() >= QFontMetrics(font).horizontalAdvance(item.text()) + 20
+    assert bar.width() <= 150  # it was 170 px, 60 more than "Recognition" and its padding take
+    window.resize(1024, 680)
+    assert window.stack.width() >= 1024 - 150
+
+
 def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     page = window.imports_page()
     fractions = []

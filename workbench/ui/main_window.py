@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,7 +34,6 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(170)
         self.sidebar.setStyleSheet("#sidebar { font-size: 14px; } #sidebar::item { padding: 8px 10px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
@@ -44,6 +43,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             QListWidgetItem(cls.title, self.sidebar)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setFixedWidth(self._sidebar_width())
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -60,6 +60,15 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # -- menus --------------------------------------------------------------------------------
+
+    def _sidebar_width(self) -> int:
+        """As wide as the longest page's name (14 px, 10 px padding each side) and a little air, so
+        the pages get the rest of a small screen."""
+        font = QFont(self.sidebar.font())
+        font.setPixelSize(14)
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(self.sidebar.item(i).text()) for i in range(self.sidebar.count()))
+        return widest + 2 * 10 + 2 * self.sidebar.frameWidth() + 28
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
         act = QAction(text, self)
         if shortcut is not None:
