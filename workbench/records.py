@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from dataclasses import dataclass, field, fields
 from typing import Union
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
 
 def without_surrogates(text: str) -> str:
-    """The text with every unpaired surrogate (not storable, not printable) as U+FFFD."""
+    """The text as it can be stored and printed: JSON allows ``"\\ud800"``; a surrogate pair left as
+    two code points becomes the character it encodes, and every unpaired surrogate U+FFFD."""
     if text.isascii():
         return text
-    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _pickles_as_tuple(cls: type) -> type:

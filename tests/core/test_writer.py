@@ -85,6 +85,15 @@ def test_lone_surrogates_are_stored_as_replacement_characters(ws):
         assert s.scalar(select(Activity.text)) == "x\ufffdy"
 
 
+def test_a_surrogate_pair_is_read_as_its_character_wherever_text_is_cleaned():
+    """Messages, names and the problems that quote them: one rule for what can be stored."""
+    from workbench.importers.jsonstream import clean
+    from workbench.records import Problem
+
+    assert clean("ok \ud83d\ude00") == "ok \U0001F600" and clean("\ud83d!") == "\ufffd!"
+    assert Problem("f.json", "message 1", "bad \ude00 and \ud83d\ude00").message == "bad \ufffd and \U0001F600"
+
+
 def test_reactions_and_memberships_are_kept_once(ws):
     records = [msg(1), ReactionRec("slack", "C1:1", "U2", "+1"), ReactionRec("slack", "C1:1", "U2", "+1"),
                ReactionRec("slack", "C1:404", "U2", "+1"), MembershipRec("slack", "U2", T0, channel_external_id="C1")]

@@ -29,6 +29,7 @@ from ..records import (
     RecognitionRec,
     Record,
     SourceRec,
+    without_surrogates,
 )
 from .dialect import insert_ignore
 from .models import Account, Activity, Channel, MembershipEvent, Person, Reaction, Recognition, Source
@@ -61,15 +62,6 @@ def normalize_email(email: str | None) -> str | None:
     return e if "@" in e else None
 
 
-def storable(text: str) -> str:
-    """The text as it can be stored: a lone surrogate (JSON allows ``"\\ud800"``) becomes U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     t: tuple(f.name for f in dataclasses.fields(t) if f.type in ("str", "str | None") and f.name not in ("platform", "kind"))
     for t in (SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec)
@@ -80,7 +72,7 @@ def _make_storable(rec: Record) -> None:
     for name in _TEXT_FIELDS[type(rec)]:
         value = getattr(rec, name)
         if value.__class__ is str and not value.isascii():
-            setattr(rec, name, storable(value))
+            setattr(rec, name, without_surrogates(value))
 
 
 def _chunks(items: list, n: int = LOOKUP_CHUNK) -> Iterable[list]:
