@@ -28,7 +28,7 @@ from ...people import merge as merging
 from ...people.merge import who
 from ...people.directory import LEVELS, DirectoryFilter, platforms, tag_names
 from ...people.identity import DEFAULT_MIN_CONFIDENCE, Suggestion, suggestions_for
-from ..people_model import COLUMNS, PeopleModel, PersonIdRole
+from ..people_model import COLUMNS, SORTABLE, PeopleModel, PersonIdRole
 from ..people_profile import ProfilePanel
 from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
 
@@ -54,6 +54,7 @@ class PeoplePage(Page):
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
         super().__init__(ctx, parent)
+        self._chip_platforms: list[str] = []  # the platform chips shown, once read from the workspace
         lay = vbox(self)
         self.banner = Banner()
         lay.addWidget(self.banner)
@@ -63,7 +64,6 @@ class PeoplePage(Page):
         self.tabs.addTab(self._build_suggestions(), "Merge suggestions")
         self.tabs.currentChanged.connect(lambda _: self._load_suggestions() if self.tabs.currentIndex() == 1 else None)
         self._suggestions: list[Suggestion] = []
-        self._chip_platforms: list[str] = []
 
     # -- directory ----------------------------------------------------------------------------
     def _build_directory(self) -> QWidget:
@@ -113,6 +113,7 @@ class PeoplePage(Page):
         chips.addStretch(1)
         lay.addLayout(chips)
         self.platform_chips: dict[str, QPushButton] = {}
+        self._restore_filters()
 
         self.model = PeopleModel(self.ctx, self)
         self.model.loaded.connect(self._loaded)
@@ -128,8 +129,12 @@ class PeoplePage(Page):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col, width in ((1, 110), (2, 86), (3, 86), (4, 72), (5, 100), (6, 90)):
             self.table.setColumnWidth(col, width)
-        header.setSortIndicator([k for k, _ in COLUMNS].index("last_seen"), Qt.SortOrder.DescendingOrder)
+        keys = [k for k, _ in COLUMNS]
+        sort_key, descending = self._saved_sort()
+        header.setSortIndicator(keys.index(sort_key),
+                                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(lambda *_: self._save_filters())
         make_copyable(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.empty = EmptyState("No people yet. Import an export on the Imports page (Ctrl+I): every member "
@@ -172,17 +177,22 @@ class PeoplePage(Page):
         super()._on_changed(what)
 
     def _fill_chips(self, plats: list[str], tags: list[str]) -> None:
+        before = self._filter()
         if plats != self._chip_platforms:
+            checked = {p for p, c in self.platform_chips.items() if c.isChecked()} if self._chip_platforms \
+                else self._saved_platforms  # the first time, the last session's choice
             for chip in self.platform_chips.values():
                 chip.setParent(None)
             self.platform_chips = {}
             for p in plats:
                 chip = _chip(p.capitalize())
+                chip.setChecked(p in checked)
                 chip.toggled.connect(self._apply_filter)
                 self.platform_chips[p] = chip
                 self.platform_box.addWidget(chip)
             self._chip_platforms = plats
-        current = self.tag_filter.currentText()
+        current = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else self._saved_tag
+        self._saved_tag = ""
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
         self.tag_filter.addItem("Any tag")
@@ -190,16 +200,51 @@ class PeoplePage(Page):
         if current in tags:
             self.tag_filter.setCurrentText(current)
         self.tag_filter.blockSignals(False)
+        if self._filter() != before:  # a remembered platform or tag is back
+            self._apply_filter()
+
+    # What the directory shows is remembered for the next session (not the search, which is for
+    # the moment): platforms, levels, tag, bots and staff, and the sort.
+    def _saved_sort(self) -> tuple[str, bool]:
+        key, _, order = str(self.ctx.settings.value("people/sort", "") or "").partition(" ")
+        return (key, order == "desc") if key in SORTABLE else ("last_seen", True)
+
+    def _restore_filters(self) -> None:
+        s = self.ctx.settings
+        self._saved_platforms = set(filter(None, str(s.value("people/platforms", "") or "").split(",")))
+        self._saved_tag = str(s.value("people/tag", "") or "")
+        levels = set(str(s.value("people/levels", "") or "").split(","))
+        for level, chip in self.level_chips.items():
+            chip.blockSignals(True)
+            chip.setChecked(level in levels)
+            chip.blockSignals(False)
+        self.flag_mode.blockSignals(True)
+        self.flag_mode.setCurrentIndex(min(max(int(s.value("people/flags", 0) or 0), 0), len(FLAG_MODES) - 1))
+        self.flag_mode.blockSignals(False)
+
+    def _save_filters(self) -> None:
+        s = self.ctx.settings
+        f = self._filter()
+        s.setValue("people/platforms", ",".join(f.platforms))
+        s.setValue("people/levels", ",".join(f.levels))
+        s.setValue("people/tag", f.tags[0] if f.tags else "")
+        s.setValue("people/flags", self.flag_mode.currentIndex())
+        header = self.table.horizontalHeader()
+        desc = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        s.setValue("people/sort", f"{COLUMNS[header.sortIndicatorSection()][0]} {'desc' if desc else 'asc'}")
 
     def _filter(self) -> DirectoryFilter:
         _, bots, staff = FLAG_MODES[max(0, self.flag_mode.currentIndex())]
-        tag = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else ""
-        return DirectoryFilter(search=self.search.text().strip(),
-                               platforms=tuple(p for p, c in self.platform_chips.items() if c.isChecked()),
+        tag = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else self._saved_tag
+        # Until the chips are read from the workspace, the remembered platforms stand for them.
+        plats = [p for p, c in self.platform_chips.items() if c.isChecked()] if self._chip_platforms \
+            else sorted(self._saved_platforms)
+        return DirectoryFilter(search=self.search.text().strip(), platforms=tuple(plats),
                                levels=tuple(lv for lv, c in self.level_chips.items() if c.isChecked()),
                                tags=(tag,) if tag else (), bots=bots, staff=staff)
 
     def _apply_filter(self) -> None:
+        self._save_filters()
         if self.ctx.ws is not None:
             self.model.set_filter(self._filter())
 
