@@ -51,6 +51,23 @@ def test_export_writes_the_chosen_format(page, qtbot, tmp_path):
     assert "written to" in page.banner.text()
 
 
+def test_the_format_and_pseudonyms_stay_as_last_chosen(page, qtbot):
+    """Someone who always hands out pseudonymized PDFs finds the page set that way next time."""
+    from workbench.ui.pages.reports import ReportsPage
+
+    assert page.format.currentData() == "html" and not page.pseudonymize.isChecked()  # the first time
+    page.format.setCurrentIndex(page.format.findData("pdf"))
+    page.pseudonymize.setChecked(True)
+    again = ReportsPage(page.ctx)
+    qtbot.addWidget(again)
+    assert again.format.currentData() == "pdf" and again.pseudonymize.isChecked()
+    assert not again.with_workspace.isEnabled()  # never a copy of the workspace in a pseudonymized pack
+    again.pseudonymize.setChecked(False)
+    third = ReportsPage(page.ctx)
+    qtbot.addWidget(third)
+    assert not third.pseudonymize.isChecked() and third.with_workspace.isEnabled()
+
+
 def test_without_a_keyring_a_one_off_key_is_offered(page, qtbot):
     before = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())

@@ -124,9 +124,22 @@ class ReportsPage(Page):
         lay.addWidget(self.browser, 1)
         self.task = None
         self.key_dialog: QMessageBox | None = None
+        self._remember_choices()
         self._pack_dirs: list[tempfile.TemporaryDirectory] = []  # kept while the window lives
 
     # -- the form -----------------------------------------------------------------------------
+    def _remember_choices(self) -> None:
+        """The format, pseudonyms and the workspace copy stay as last chosen, across sessions (someone
+        who always hands out pseudonymized reports need not remember to tick the box each time).
+        The period follows the data."""
+        s = self.ctx.settings
+        self.format.setCurrentIndex(max(self.format.findData(str(s.value("reports/format", "html"))), 0))
+        self.pseudonymize.setChecked(str(s.value("reports/pseudonymize", "false")).lower() == "true")
+        self.with_workspace.setChecked(str(s.value("reports/with_workspace", "false")).lower() == "true")
+        self.format.currentIndexChanged.connect(lambda _: s.setValue("reports/format", self.format.currentData()))
+        self.pseudonymize.toggled.connect(lambda on: s.setValue("reports/pseudonymize", "true" if on else "false"))
+        self.with_workspace.toggled.connect(lambda on: s.setValue("reports/with_workspace", "true" if on else "false"))
+
     def reload(self) -> None:
         from ...metrics.filters import Filters
 
