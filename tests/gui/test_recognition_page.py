@@ -104,3 +104,31 @@ def test_recognize_several_people_at_once(qtbot, ws_path):
     finally:
         ctx.pool.waitForDone(30000)
         ctx.ws.close()
+
+
+def test_a_long_note_takes_the_room_and_shows_whole_on_hover(qtbot, ctx):
+    """The note is the log's free text: it gets the width the other columns leave, and where it is
+    still cut short, pointing at it shows all of it."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    note = "Ran the spring hackathon's help desk for three weekends and wrote the onboarding guide " * 3
+    add_recognition(ctx.ws, [person_of(ctx.ws, "p11")], kind="shout-out", note=note.strip())
+    page = RecognitionPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    page.tabs.setCurrentIndex(1)
+    view, model = page.log_view, page.log_model
+    columns = list(model.frame().columns)
+    n, k = columns.index("note"), columns.index("kind")
+    assert view.horizontalHeader().sectionResizeMode(n) == QHeaderView.ResizeMode.Stretch
+    assert not view.horizontalHeader().stretchLastSection()
+    row = next(r for r in range(model.rowCount()) if model.index(r, k).data() == "shout-out")
+    assert model.index(row, n).data(Qt.ItemDataRole.ToolTipRole) == note.strip()
+    assert model.index(row, k).data(Qt.ItemDataRole.ToolTipRole) is None  # short texts need no tip
+    # The figures of the impact sit beside their headings: the person's name takes the room.
+    impact = list(page.impact_model.frame().columns)
+    assert page.impact_view.horizontalHeader().sectionResizeMode(impact.index("name")) == QHeaderView.ResizeMode.Stretch

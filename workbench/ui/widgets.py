@@ -146,6 +146,9 @@ def _display(value: Any) -> str:
     return "" if math.isnan(value) else figures.number(value, 2)
 
 
+TIP_AFTER = 30  # characters: a longer text in a table cell also shows whole on hover
+
+
 class DataFrameModel(QAbstractTableModel):
     """A read-only table model over a (small, already aggregated) DataFrame."""
 
@@ -178,6 +181,8 @@ class DataFrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             fmt = self._formatters.get(col)
             return fmt(value) if fmt else _display(value)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > TIP_AFTER:
+            return value  # a long text (a note, a question's title) whole, where the column cuts it short
         if role == Qt.ItemDataRole.UserRole:
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):

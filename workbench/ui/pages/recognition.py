@@ -55,7 +55,9 @@ def _py(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _table(model: DataFrameModel, *, multi: bool = False) -> QTableView:
+def _table(model: DataFrameModel, *, multi: bool = False, stretch: str | None = None) -> QTableView:
+    """A table sized to its contents; the ``stretch`` column (the free text, or the name) takes the
+    room left, so that figures stay beside their headings (else the last column does)."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().hide()
@@ -64,8 +66,15 @@ def _table(model: DataFrameModel, *, multi: bool = False) -> QTableView:
     view.setSortingEnabled(True)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
                           else QAbstractItemView.SelectionMode.SingleSelection)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        def fit() -> None:
+            columns = list(model.frame().columns)
+            if stretch in columns:
+                header.setSectionResizeMode(columns.index(stretch), QHeaderView.ResizeMode.Stretch)
+        model.modelReset.connect(fit)
     make_copyable(view)
     return view
 
@@ -116,7 +125,7 @@ class RecognitionPage(Page):
         self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind", "note": "Note",
                                                  "given_by": "Given by", "source": "Source"},
                                         formatters={"given_at": _day})
-        self.log_view = _table(self.log_model)
+        self.log_view = _table(self.log_model, stretch="note")
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
                                     "CSV of past recognitions (File ▸ Import…).")
@@ -146,13 +155,13 @@ class RecognitionPage(Page):
                                                   "before": "Before (60 days)", "after": "After (60 days)",
                                                   "change_pct": "Change", "median_change_pct": "Median change"},
                                          formatters={"change_pct": _pct, "median_change_pct": _pct})
-        self.kind_view = _table(self.kind_model)
+        self.kind_view = _table(self.kind_model, stretch="kind")
         self.impact_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind",
                                                     "before": "Before (60 days)", "after": "After (60 days)",
                                                     "change_pct": "Change", "measured": "Measured"},
                                            formatters={"given_at": _day, "change_pct": _pct,
                                                        "measured": lambda v: "yes" if v else "not yet"})
-        self.impact_view = _table(self.impact_model)
+        self.impact_view = _table(self.impact_model, stretch="name")
         split.addWidget(self.kind_view)
         split.addWidget(self.impact_view)
         split.setStretchFactor(1, 2)
