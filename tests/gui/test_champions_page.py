@@ -156,3 +156,37 @@ def test_on_a_small_screen_the_evidence_keeps_its_room(qtbot, ctx):
     qtbot.waitUntil(lambda: page.height() == 620)
     qtbot.wait(20)
     assert page.right_split.sizes()[0] == 0
+
+
+def _inked(image, rect) -> bool:
+    """Whether anything but the background is drawn in ``rect`` of ``image`` (text, say)."""
+    background = image.pixelColor(rect.right(), rect.bottom()).rgb()
+    return any(image.pixelColor(x, y).rgb() != background
+               for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom()))
+
+
+def test_the_board_shows_since_when_and_what_an_empty_column_is_for(qtbot, ctx):
+    """A nomination that waits for months shows at a glance: each person's day of entering the
+    stage is written on the right of their row. An empty column says how people get there."""
+    from PySide6.QtCore import QRect
+
+    from workbench.ui import dates
+    from workbench.ui.champions_board import SINCE
+
+    page = open_page(qtbot, ctx)
+    helen = person_of(ctx.ws, "helen")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.move_people([helen], "candidate")
+    page.tabs.setCurrentIndex(1)
+    candidates, alumni = page.board.lists["candidate"], page.board.lists["alumni"]
+    qtbot.waitUntil(lambda: candidates.isVisible() and candidates.count() == 1)
+    entered = programme.history(ctx.ws, helen)[0]["changed_at"]
+    assert candidates.item(0).data(SINCE) == dates.day(entered)
+    row = candidates.visualItemRect(candidates.item(0))
+    assert row.height() >= 24
+    shot = candidates.viewport().grab().toImage()
+    right = QRect(row.right() - row.width() // 3, row.top() + 2, row.width() // 3 - 4, row.height() - 4)
+    assert _inked(shot, right)  # the day, on the right
+    assert alumni.count() == 0 and "Champions who step back" in alumni.empty_text
+    top = alumni.viewport().grab().toImage()
+    assert _inked(top, QRect(10, 8, alumni.viewport().width() - 20, 30))  # its hint, at the top

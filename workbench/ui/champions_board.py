@@ -8,10 +8,11 @@ workspace.
 from __future__ import annotations
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +32,45 @@ from . import dates, figures
 
 TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
 ID = Qt.ItemDataRole.UserRole
+ROW_HEIGHT = 24  # px, as the tables' rows
+SINCE = Qt.ItemDataRole.UserRole + 1  # the day the person entered the stage, as the locale writes it
+EMPTY = {"candidate": "Nobody yet. Add people from the Candidates tab, or drag them here.",
+         "nominated": "Nobody nominated. Drag candidates here.",
+         "champion": "No champions yet. Drag nominated people here.",
+         "alumni": "No alumni. Champions who step back are kept here."}
+
+
+class _PersonDelegate(QStyledItemDelegate):
+    """The person's name, and on the right, muted, since when they are in the stage (so a long
+    wait in one stage shows at a glance)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        since = index.data(SINCE)
+        if not since:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        name, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = opt.rect.adjusted(4, 0, -4, 0)
+        room = opt.fontMetrics.horizontalAdvance(since) + 12
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        align = Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(rect.adjusted(0, 0, -room, 0), align | Qt.AlignmentFlag.AlignLeft,
+                         opt.fontMetrics.elidedText(name, Qt.TextElideMode.ElideRight, max(rect.width() - room, 0)))
+        if not selected:
+            painter.setPen(opt.palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(rect, align | Qt.AlignmentFlag.AlignRight, since)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), ROW_HEIGHT))
 
 
 class StageList(QListWidget):
@@ -43,6 +86,18 @@ class StageList(QListWidget):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setAlternatingRowColors(True)
+        self.setItemDelegate(_PersonDelegate(self))
+        self.empty_text = EMPTY[stage]
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        super().paintEvent(event)
+        if self.count() == 0:  # what the column is for, where there is nobody in it
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             self.empty_text)
+            painter.end()
 
     def person_ids(self, *, selected: bool = False) -> list[int]:
         items = self.selectedItems() if selected else [self.item(i) for i in range(self.count())]
@@ -127,6 +182,7 @@ class ProgrammeBoard(QFrame):
                 it = QListWidgetItem(r.name or f"Person {r.person_id}")
                 it.setData(ID, int(r.person_id))
                 since = dates.day(r.since) if pd.notna(r.since) else ""
+                it.setData(SINCE, since)
                 it.setToolTip(f"Person {r.person_id}; {TITLES[stage].lower()} since {since}")
                 lst.addItem(it)
                 if int(r.person_id) in keep[stage]:

@@ -293,8 +293,10 @@ class ChampionsPage(Page):
         board_page = QWidget()
         bl = QVBoxLayout(board_page)
         bl.setContentsMargins(0, 6, 0, 0)
-        bl.addWidget(QLabel("Drag people between the columns, or select them and use the buttons (Ctrl+Left / "
-                            "Ctrl+Right). Every move is kept with its date and reason; Ctrl+Z undoes the last one."))
+        how = QLabel("Drag people between the columns, or select them and use the buttons (Ctrl+Left / "
+                     "Ctrl+Right). Every move is kept with its date and reason; Ctrl+Z undoes the last one.")
+        how.setWordWrap(True)
+        bl.addWidget(how)
         bl.addWidget(self.board, 1)
         return board_page
 
