@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from workbench import fmt
@@ -126,9 +126,30 @@ def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, co
     page = open_page(qtbot, ctx)
     model = page.unanswered_model
     assert model.rowCount() > 0
-    first = model.data(model.index(0, 0))
+    first = model.data(model.index(0, list(model.frame().columns).index("asked_at")))
     asked = page.dashboard.unanswered["asked_at"].iloc[0].tz_convert("Asia/Tokyo")
     assert first == f"{asked:%Y-%m-%d %H:%M} JST"
+
+
+def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db, demo_path):
+    """The question is what a person reads: it comes first and keeps its room however narrow the
+    table, and whole on hover; where, who and how long follow."""
+    ctx.open_workspace(str(copy_db(demo_path)))
+    page = open_page(qtbot, ctx)
+    model, view = page.unanswered_model, page.unanswered_view
+    assert model.rowCount() > 0
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Question", "Where", "Author", "Waiting", "Asked"]
+    waiting = model.index(0, 3).data()
+    assert waiting.endswith(" days") or waiting == "1 day"
+    for width in (1280, 900):  # a wide and a small window
+        page.resize(width, 700)
+        qtbot.waitUntil(lambda: page.width() == width)
+        qtbot.waitUntil(lambda: view.columnWidth(0) >= 0.45 * view.viewport().width() - 1)
+        assert view.columnViewportPosition(0) == 0
+    text = page.dashboard.unanswered["excerpt"].iloc[0]
+    if len(text) > 30:
+        assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == text
 
 
 def test_chart_legends_follow_a_dark_theme(qtbot):

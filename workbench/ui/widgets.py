@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -205,6 +205,32 @@ class DataFrameModel(QAbstractTableModel):
         self._df = self._df.sort_values(col, ascending=order == Qt.SortOrder.AscendingOrder,
                                         kind="stable").reset_index(drop=True)
         self.layoutChanged.emit()
+
+
+class RoomForText(QObject):
+    """Gives the column a person reads (a question, say) the width the other columns leave, and at
+    least ``share`` of the table however wide they are; columns after it scroll into view when
+    there is no room for them. Refitted when the table is resized; ``fit()`` after a refill."""
+
+    def __init__(self, view: QTableView, column: str, share: float = 0.45) -> None:
+        super().__init__(view)
+        self.view, self.column, self.share = view, column, share
+        view.viewport().installEventFilter(self)
+
+    def fit(self) -> None:
+        model = self.view.model()
+        columns = [str(c) for c in model.frame().columns] if isinstance(model, DataFrameModel) else []
+        if self.column not in columns:
+            return
+        c = columns.index(self.column)
+        width = self.view.viewport().width()
+        others = sum(self.view.columnWidth(i) for i in range(len(columns)) if i != c)
+        self.view.horizontalHeader().resizeSection(c, max(int(width * self.share), width - others))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
 
 
 def table_text(view: QTableView, *, selection_only: bool = True) -> str:

@@ -33,7 +33,7 @@ from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
-from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, RoomForText, make_copyable, vbox
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
 CARDS = [  # key, title, format, lower is better
@@ -251,11 +251,12 @@ class DashboardPage(Page):
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)}% active")
         self.levels_chart = BarChart()
-        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Days waiting",
+        self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Waiting",
                                                         "where": "Where", "excerpt": "Question"},
-                                               formatters={"asked_at": lambda t: dates.moment(t, self._zone,
-                                                                                              zone=True)})
+                                               formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True),
+                                                           "waiting_days": lambda d: figures.plural(int(d), "day")})
         self.unanswered_view = self._table(self.unanswered_model)
+        self.question_room = RoomForText(self.unanswered_view, "excerpt")  # what was asked, before when
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
         self.helpers_view = self._table(self.helpers_model)
@@ -393,7 +394,7 @@ class DashboardPage(Page):
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
         un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
-        self.unanswered_model.set_frame(un[["asked_at", "waiting_days", "author", "where", "excerpt"]])
+        self.unanswered_model.set_frame(un[["excerpt", "where", "author", "waiting_days", "asked_at"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
         self.boxes["unanswered"].note = f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
@@ -405,6 +406,7 @@ class DashboardPage(Page):
             if column in columns:
                 view.horizontalHeader().setSortIndicator(columns.index(column), order)
             view.resizeColumnsToContents()
+        self.question_room.fit()
 
     @staticmethod
     def _per_group(chart: TimeSeriesChart, frame, column: str, colours) -> None:  # noqa: ANN001
