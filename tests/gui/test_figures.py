@@ -8,10 +8,8 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QDoubleSpinBox
 
 from workbench import fmt
-from workbench.demo import build_demo
 from workbench.ui import figures
 from workbench.ui.widgets import DataFrameModel
-from workbench.workspace import Workspace
 
 
 @pytest.mark.parametrize(("locale", "count", "decimal", "share", "replies"), [
@@ -62,23 +60,3 @@ def test_tables_show_local_numbers_and_still_sort_by_value(qtbot):
     model.sort(1)
     assert [model.index(r, 1).data() for r in range(3)] == ["10", "200", "9.000"]
 
-
-def test_the_status_bar_counts_in_the_locale(qtbot, tmp_path):
-    from workbench.ui.app import create_app, create_window
-
-    path = tmp_path / "demo.db"
-    ws = Workspace.open(path)
-    build_demo(ws, members=120)
-    counts = ws.counts()
-    ws.close()
-    assert counts["activities"] >= 1000  # so that the count is grouped
-    QLocale.setDefault(QLocale("de_DE"))
-    create_app()
-    w = create_window(str(path))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    german = f"{counts['activities']:,} activities".replace(",", ".")
-    assert german in w.counts_label.text()
-    w.ctx.pool.waitForDone(20000)
-    w.ctx.ws.close()

@@ -176,7 +176,11 @@ def test_a_bad_file_shows_one_sentence_and_changes_nothing(window, qtbot, tmp_pa
     assert window.ctx.ws.counts()["import_runs"] == 0
 
 
-def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path):
+@pytest.mark.parametrize(("locale", "group"), [("C", ","), ("de_DE", ".")])
+def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path, locale, group):
+    """In the person's locale: 6,525 activities, or 6.525 in Germany."""
+    from PySide6.QtCore import QLocale
+
     from workbench.ui.app import create_app, create_window
 
     path = tmp_path / "demo.db"
@@ -184,6 +188,8 @@ def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path):
     build_demo(ws, members=120)
     counts = ws.counts()
     ws.close()
+    assert counts["activities"] >= 1000  # so that the count is grouped
+    QLocale.setDefault(QLocale(locale))
     create_app()
     w = create_window(str(path))
     qtbot.addWidget(w)
@@ -191,7 +197,8 @@ def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path):
     w.show()
     qtbot.waitExposed(w)
     text = w.counts_label.text()
-    assert f"{counts['activities']:,} activities" in text and f"{counts['people']:,} people" in text
+    assert f"{counts['activities']:,} activities".replace(",", group) in text
+    assert f"{counts['people']:,} people".replace(",", group) in text
     w.grab().save(str(tmp_path / "window.png"))
     assert (tmp_path / "window.png").stat().st_size > 10000
     w.ctx.ws.close()
