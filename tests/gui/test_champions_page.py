@@ -190,3 +190,32 @@ def test_the_board_shows_since_when_and_what_an_empty_column_is_for(qtbot, ctx):
     assert alumni.count() == 0 and "Champions who step back" in alumni.empty_text
     top = alumni.viewport().grab().toImage()
     assert _inked(top, QRect(10, 8, alumni.viewport().width() - 20, 30))  # its hint, at the top
+
+
+def test_the_programme_can_be_copied_and_exported(qtbot, ctx, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.champions_board import SINCE
+    from workbench.ui.widgets import write_rows_csv
+
+    page = open_page(qtbot, ctx)
+    helen, rex = person_of(ctx.ws, "helen"), person_of(ctx.ws, "rex")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.move_people([helen, rex], "candidate")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.move_people([rex], "nominated")
+    page.tabs.setCurrentIndex(1)
+    candidates = page.board.lists["candidate"]
+    qtbot.waitUntil(lambda: candidates.isVisible() and candidates.count() == 1)
+    day = candidates.item(0).data(SINCE)
+    assert page.board.select(helen)
+    candidates.setFocus()
+    QApplication.clipboard().clear()
+    qtbot.keyClick(candidates, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == f"Stage\tPerson\tSince\tPerson id\ncandidate\tHelen\t{day}\t{helen}\n"
+    rows = page.board.programme_rows()
+    assert [r[:2] for r in rows] == [["Stage", "Person"], ["candidate", "Helen"], ["nominated", "Rex"]]
+    write_rows_csv(rows, str(tmp_path / "programme.csv"))
+    assert (tmp_path / "programme.csv").read_text(encoding="utf-8-sig").splitlines()[2].startswith("nominated,Rex,")
+    write_rows_csv([["Person"], ["=HYPERLINK(\"http://x\")"]], str(tmp_path / "named.csv"))  # a name is data, not a formula
+    assert (tmp_path / "named.csv").read_text(encoding="utf-8-sig").splitlines()[1] == '"\'=HYPERLINK(""http://x"")"'

@@ -1,7 +1,8 @@
 """The programme board: four columns (candidate, nominated, champion, alumni) of people.
 
 People move by drag and drop between columns, by the buttons under the board, or from the
-keyboard (Ctrl+Right forward, Ctrl+Left back, Delete out of the programme). The board only asks
+keyboard (Ctrl+Right forward, Ctrl+Left back, Delete out of the programme). Ctrl+C copies the
+selected people, the context menu the whole programme or a CSV file of it. The board only asks
 for a move (``move_requested``); the page records it and the board is filled again from the
 workspace.
 """
@@ -9,16 +10,18 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..champions import NO_STAGE, STAGES
 from . import dates, figures
+from .widgets import rows_text, write_rows_csv
 
 TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
 ID = Qt.ItemDataRole.UserRole
@@ -135,6 +139,7 @@ class ProgrammeBoard(QFrame):
             lst.dropped.connect(lambda ids, st: self.move_requested.emit(ids, st, self.reason.text().strip()))
             lst.itemSelectionChanged.connect(lambda lst=lst: self._selected(lst))
             head.setBuddy(lst)
+            self._make_copyable(lst)
             box.addWidget(head)
             box.addWidget(lst, 1)
             cols.addLayout(box, 1)
@@ -189,6 +194,43 @@ class ProgrammeBoard(QFrame):
                     it.setSelected(True)
             lst.blockSignals(False)
             self.headers[stage].setText(f"{TITLES[stage]} ({figures.number(len(rows))})")
+
+    def programme_rows(self, *, selection_only: bool = False) -> list[list[str]]:
+        """The programme as a table, headers first: each person's stage, name, day they entered it
+        and person id; only the selected people when ``selection_only`` and someone is selected."""
+        def items(lst: StageList, selected: bool) -> list[QListWidgetItem]:
+            return lst.selectedItems() if selected else [lst.item(i) for i in range(lst.count())]
+        chosen = selection_only and any(lst.selectedItems() for lst in self.lists.values())
+        return [["Stage", "Person", "Since", "Person id"]] + [
+            [stage, it.text(), it.data(SINCE) or "", str(it.data(ID))]
+            for stage, lst in self.lists.items() for it in items(lst, chosen)]
+
+    def _make_copyable(self, lst: StageList) -> None:
+        """Ctrl+C copies the selected people; the context menu copies or exports the programme."""
+        def copy(selection_only: bool) -> None:
+            QGuiApplication.clipboard().setText(rows_text(self.programme_rows(selection_only=selection_only)))
+
+        action = QAction("Copy", lst)
+        action.setShortcut(QKeySequence.StandardKey.Copy)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda: copy(True))
+        lst.addAction(action)
+
+        def menu(pos) -> None:  # noqa: ANN001 - a QPoint
+            m = QMenu(lst)
+            m.addAction("Copy selected people", lambda: copy(True))
+            m.addAction("Copy the whole programme", lambda: copy(False))
+            m.addSeparator()
+
+            def export() -> None:
+                path, _ = QFileDialog.getSaveFileName(lst, "Export the programme", "programme.csv", "CSV files (*.csv)")
+                if path:
+                    write_rows_csv(self.programme_rows(), path)
+            m.addAction("Export the programme as CSV…", export)
+            m.exec(lst.viewport().mapToGlobal(pos))
+
+        lst.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        lst.customContextMenuRequested.connect(menu)
 
     def names(self, stage: str) -> list[str]:
         lst = self.lists[stage]

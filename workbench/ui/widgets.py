@@ -233,21 +233,35 @@ class RoomForText(QObject):
         return False
 
 
-def table_text(view: QTableView, *, selection_only: bool = True) -> str:
-    """The table (or its selected cells) as tab-separated text, headers first."""
+def rows_text(rows: list[list[str]]) -> str:
+    """Rows (headers first) as tab-separated text, as spreadsheets paste it."""
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def write_rows_csv(rows: list[list[str]], path: str) -> None:
+    """Rows (headers first) as a CSV file a spreadsheet opens, no cell read as a formula."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        csv.writer(f).writerows([[_safe_cell(v) for v in row] for row in rows])
+
+
+def table_rows(view: QTableView, *, selection_only: bool = True) -> list[list[str]]:
+    """The table's shown columns (or its selected rows) as text, headers first."""
     model = view.model()
     if model is None:
-        return ""
+        return []
     rows = sorted({i.row() for i in view.selectedIndexes()}) if selection_only else []
     if not rows:
         rows = list(range(model.rowCount()))
     cols = [c for c in range(model.columnCount()) if not view.isColumnHidden(c)]
-    out = io.StringIO()
-    w = csv.writer(out, delimiter="\t", lineterminator="\n")
-    w.writerow([model.headerData(c, Qt.Orientation.Horizontal) for c in cols])
-    for r in rows:
-        w.writerow([model.index(r, c).data() or "" for c in cols])
-    return out.getvalue()
+    return [[model.headerData(c, Qt.Orientation.Horizontal) for c in cols]] + \
+        [[model.index(r, c).data() or "" for c in cols] for r in rows]
+
+
+def table_text(view: QTableView, *, selection_only: bool = True) -> str:
+    """The table (or its selected cells) as tab-separated text, headers first."""
+    return rows_text(table_rows(view, selection_only=selection_only))
 
 
 def _safe_cell(value: str) -> str:
@@ -256,12 +270,7 @@ def _safe_cell(value: str) -> str:
 
 
 def export_table_csv(view: QTableView, path: str) -> None:
-    text = table_text(view, selection_only=False)
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
-    with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.writer(f)
-        for row in rows:
-            w.writerow([_safe_cell(v) for v in row])
+    write_rows_csv(table_rows(view, selection_only=False), path)
 
 
 def make_copyable(view: QTableView) -> None:
