@@ -78,6 +78,23 @@ def test_stored_values_are_exactly_what_the_schema_reads_back(ws):
     assert tuple(raw) == ("2024-01-01 12:00:00.000018", "2024-01-01 11:00:00.000000")  # the one text form
 
 
+def test_two_versions_of_a_record_in_one_import_are_no_update_the_second_time(ws):
+    """Two dumps of one site may hold the same post with 0 and then 1 reaction, and an account
+    under two names. Importing both again writes each record twice but changes nothing: it is no
+    update (so the run is recorded as nothing new); a file with only the first version is one."""
+    first, second = [msg(1, reaction_count=0), AccountRec("slack", "U1", display_name="Ann")], \
+        [msg(1, reaction_count=1), AccountRec("slack", "U1", display_name="Ann Lee")]
+    records = first + [msg(n) for n in range(2, 6)] + second  # batches of 2: the versions are far apart
+    write(ws, records, batch_size=2)
+    again = write(ws, records, batch_size=2)
+    assert again.counts.updated == 0 and again.counts.added == 0
+    older = write(ws, first, batch_size=2)
+    assert older.counts.updated == 2  # the post and the account, each once
+    with ws.session() as s:
+        assert s.scalar(select(Activity.reaction_count).where(Activity.external_id == "C1:1")) == 0
+        assert s.scalar(select(Account.display_name).where(Account.external_id == "U1")) == "Ann"
+
+
 def test_lone_surrogates_are_stored_as_replacement_characters(ws):
     write(ws, [AccountRec("slack", "U1", display_name="bad \ud800 name"), msg(1, text="x\udfffy")])
     with ws.session() as s:

@@ -195,12 +195,37 @@ class _SeenKeys:
         return bool(bits[i >> 3] & (1 << (i & 7))) and bool(bits[j >> 3] & (1 << (j & 7)))
 
 
+class _NetChanges:
+    """Rows that were in the workspace before this run and that it changed, judged by what they end
+    up as. Two files of one import may hold two versions of a record (two dumps of a site, say):
+    the record is written twice, and counts as updated only when its final values differ from
+    what the workspace held before the run. So importing the same files again updates nothing,
+    and is recorded as nothing new."""
+
+    def __init__(self) -> None:
+        self._before: dict[int, dict] = {}
+        self._after: dict[int, dict] = {}
+        self.changed: set[int] = set()
+
+    def note(self, row_id: int, before: dict, after: dict) -> None:
+        first = self._before.setdefault(row_id, {})
+        for column, value in before.items():
+            first.setdefault(column, value)
+        latest = self._after.setdefault(row_id, {})
+        latest.update(after)
+        if any(value != first.get(column) for column, value in latest.items()):
+            self.changed.add(row_id)
+        else:
+            self.changed.discard(row_id)
+
+
 class Writer:
     def __init__(self, conn: Connection, run_id: int, *, batch_size: int = BATCH) -> None:
         self.conn = conn
         self.run_id = run_id
         self.batch_size = batch_size
         self.counts = Counts()
+        self._changed_accounts, self._changed_activities = _NetChanges(), _NetChanges()
         self.first_at: dt.datetime | None = None
         self.last_at: dt.datetime | None = None
         self.orphan_reactions = 0  # reactions whose message is neither in the file nor in the workspace
@@ -374,7 +399,7 @@ class Writer:
         keys = [(r.platform, r.external_id) for r in recs]
         have = self._existing(ACC, keys, [ACC.c.id, ACC.c.handle, ACC.c.display_name, ACC.c.email, ACC.c.is_bot,
                                           ACC.c.is_staff, ACC.c.is_deleted, ACC.c.placeholder,
-                                          ACC.c.flags_set_by_user, ACC.c.joined_at])
+                                          ACC.c.flags_set_by_user, ACC.c.joined_at, ACC.c.import_run_id])
         new: list[AccountRec] = []
         updates: list[dict] = []
         for r in recs:
@@ -382,7 +407,7 @@ class Writer:
             if key not in have:
                 new.append(r)
                 continue
-            aid, handle, name, email, is_bot, is_staff, is_deleted, was_placeholder, user_flags, joined = have[key]
+            aid, handle, name, email, is_bot, is_staff, is_deleted, was_placeholder, user_flags, joined, run = have[key]
             self._accounts[key] = aid
             if placeholder:
                 continue
@@ -400,14 +425,15 @@ class Writer:
                       "joined_at": _naive(joined) if joined else None, "is_bot": is_bot, "is_staff": is_staff,
                       "is_deleted": is_deleted}
             if row != before:
-                row["email_norm"] = normalize_email(row["email"])
-                row["_id"] = aid
+                if run != self.run_id:  # an account this run added is counted as added, not updated
+                    self._changed_accounts.note(aid, before, row)
+                row = {**row, "email_norm": normalize_email(row["email"]), "_id": aid}
                 updates.append(row)
         if updates:
             stmt = update(ACC).where(ACC.c.id == bindparam("_id")).values(
                 **{k: bindparam(k) for k in updates[0] if k != "_id"})
             self.conn.execute(stmt, updates)
-            self.counts.updated += len(updates)
+            self._count_updates()
         if new:
             person_rows = [{"display_name": r.display_name or r.handle or r.external_id} for r in new]
             ids = self.conn.execute(insert(PER).returning(PER.c.id, sort_by_parameter_order=True),
@@ -438,6 +464,9 @@ class Writer:
         if rest:
             self._write_accounts([AccountRec(p, e, handle=e) for p, e in rest], placeholder=True)
 
+    def _count_updates(self) -> None:
+        self.counts.updated = len(self._changed_accounts.changed) + len(self._changed_activities.changed)
+
     # -- activities ---------------------------------------------------------------------------
     def _flush_activities(self) -> None:
         recs = list(self._activities.values())
@@ -445,7 +474,7 @@ class Writer:
         self._account_ids({(r.platform, r.account_external_id) for r in recs})
         have = self._existing(A, [key for r in recs if not self._surely_new(key := (r.platform, r.external_id))],
                               [A.c.id, A.c.text, A.c.edited_at, A.c.reaction_count, A.c.parent_external_id,
-                               A.c.is_accepted, A.c.title, A.c.is_question])
+                               A.c.is_accepted, A.c.title, A.c.is_question, A.c.import_run_id])
         new_rows, upd_rows = [], []
         for r in recs:
             created = _naive(r.created_at)
@@ -456,7 +485,7 @@ class Writer:
             key = (r.platform, r.external_id)
             text = r.text or ""
             if key in have:
-                aid, old_text, old_edit, old_reactions, old_parent, old_acc, old_title, old_q = have[key]
+                aid, old_text, old_edit, old_reactions, old_parent, old_acc, old_title, old_q, run = have[key]
                 edited = _naive(r.edited_at)
                 changed = {}
                 if text != old_text and (edited is not None or not old_text):
@@ -478,6 +507,13 @@ class Writer:
                     changed["is_question"] = r.is_question
                 if changed:
                     upd_rows.append((aid, changed))
+                    if run != self.run_id:
+                        old = {"text": old_text, "size": len(old_text or ""), "edited_at": _naive(old_edit),
+                               "reaction_count": old_reactions, "parent_external_id": old_parent,
+                               "is_accepted": old_acc, "title": old_title, "is_question": old_q}
+                        # The reply links are worked out again after the import, from parent_external_id.
+                        self._changed_activities.note(aid, {c: old[c] for c in changed if c in old},
+                                                      {c: v for c, v in changed.items() if c in old})
                 else:
                     self.counts.unchanged += 1
                 continue
@@ -496,7 +532,8 @@ class Writer:
             self._bump("activities", len(new_rows))
         for aid, changed in upd_rows:  # edits are rare; one statement each keeps columns exact
             self.conn.execute(update(A).where(A.c.id == aid).values(**changed))
-        self.counts.updated += len(upd_rows)
+        if upd_rows:
+            self._count_updates()
 
     def _surely_new(self, key: tuple[str, str]) -> bool:
         """True when no row can have this key: its platform had no activities when the run began and
