@@ -40,14 +40,22 @@ demo: setup
 	$(BIN)/workbench demo --if-missing
 
 # The report tests look at PDFs and HTML pages as a reader would (poppler's pdftotext/pdftoppm, a
-# headless Chromium). Installed when we can; without them those few tests say so and are skipped.
+# headless Chromium); the PostgreSQL tests start a server of their own (initdb, pg_ctl). Installed
+# when we can; without them those tests say so and are skipped.
 test-tools:
-	@command -v pdftotext >/dev/null && command -v chromium >/dev/null || { \
+	@missing=""; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	{ command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing poppler-utils and chromium for the report tests ..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils chromium >/dev/null) \
-	      || echo "Could not install poppler-utils/chromium; the tests that need them will be skipped."; \
-	  fi; }
+	    echo "Installing$$missing for the report and PostgreSQL tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "Could not install$$missing; the tests that need them will be skipped."; \
+	  else \
+	    echo "Not installed:$$missing; the tests that need them will be skipped."; \
+	  fi; \
+	fi
 
 test: setup test-tools
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider

@@ -6,7 +6,7 @@ on; a workspace whose rollup is missing or out of step is rebuilt whole.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal_column, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,11 +25,14 @@ def utc_day_expr(conn: Connection) -> ColumnElement:
 
 def _insert_days(conn: Connection, days: list | None) -> None:
     day = utc_day_expr(conn)
-    q = select(day.label("day"), func.coalesce(A.c.channel_id, 0).label("channel_key"), A.c.account_id,
+    # A literal 0, not a parameter: PostgreSQL takes two parameters for two expressions, and the
+    # grouped one would not be the selected one.
+    channel_key = func.coalesce(A.c.channel_id, literal_column("0"))
+    q = select(day.label("day"), channel_key.label("channel_key"), A.c.account_id,
                func.min(A.c.platform).label("platform"), func.count().label("activities"))
     if days is not None:
         q = q.where(day.in_(days))
-    q = q.group_by(day, func.coalesce(A.c.channel_id, 0), A.c.account_id)
+    q = q.group_by(day, channel_key, A.c.account_id)
     conn.execute(insert(R).from_select(["day", "channel_key", "account_id", "platform", "activities"], q))
 
 

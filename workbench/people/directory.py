@@ -198,8 +198,10 @@ def _write(conn: Connection, frame: pd.DataFrame) -> None:
     stmt = insert(S).values({c: bindparam(c) for c in WRITE_COLUMNS}).compile(dialect=conn.dialect)
     order = list(stmt.positiontup) if stmt.positional else WRITE_COLUMNS
 
-    def none(v):  # noqa: ANN001, ANN202
-        return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+    def none(v):  # noqa: ANN001, ANN202 - a time as SQLite (text) or PostgreSQL (a Timestamp) gave it
+        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+            return None  # nobody's first activity: NULL (pandas' NaT would reach PostgreSQL as year 48113)
+        return v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
 
     cols = {
         "person_id": frame["person_id"].astype(int).tolist(), "name": frame["name"].fillna("").tolist(),

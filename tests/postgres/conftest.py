@@ -1,0 +1,120 @@
+"""A PostgreSQL server of the tests' own, so the workspace's PostgreSQL path runs for real.
+
+``WORKBENCH_TEST_POSTGRES`` may name a server to use (a URL that may create databases). Without
+it, the session starts a throwaway cluster with the machine's PostgreSQL programs (``initdb``,
+``pg_ctl``; ``make test`` installs them as root), listening on a socket in a temporary folder
+only, and removes it at the end. Each test gets a database of its own. Where there is no
+PostgreSQL, the tests say so and are skipped.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _programs() -> Path | None:
+    """The folder of initdb and pg_ctl (Debian keeps them out of PATH)."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Cluster:
+    """initdb + pg_ctl in a temporary folder; as root, run as the ``postgres`` user (PostgreSQL
+    refuses to run as root)."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.folder = Path(tempfile.mkdtemp(prefix="wb-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            try:
+                user = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.skip("PostgreSQL refuses to run as root and there is no 'postgres' user to run it as")
+            os.chown(self.folder, user.pw_uid, user.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+
+    def run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+                 "-E", "UTF8", "--locale=C", "--no-sync")
+        options = f"-c listen_addresses='' -k {self.folder} -p {self.port} -F"
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
+                 str(self.folder / "server.log"), "-w", "start")
+
+    def stop(self) -> None:
+        try:
+            self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.folder}&port={self.port}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """Something with ``url(database)``: the tests' PostgreSQL server."""
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver is not installed (pip install '.[postgres]')")
+    given = os.environ.get("WORKBENCH_TEST_POSTGRES")
+    if given:
+        base = given.rsplit("/", 1)[0]
+
+        class _Given:
+            @staticmethod
+            def url(database: str) -> str:
+                return f"{base}/{database}"
+        yield _Given()
+        return
+    bindir = _programs()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed here (make test installs it when run as root)")
+    cluster = _Cluster(bindir)
+    try:
+        cluster.start()
+    except subprocess.CalledProcessError as exc:
+        cluster.stop()
+        pytest.skip(f"PostgreSQL did not start: {(exc.stderr or b'').decode(errors='replace')[-500:]}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> Iterator[str]:  # noqa: ANN001
+    """A new, empty database on the tests' server, dropped after the test."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"wb_{uuid.uuid4().hex[:12]}"
+    admin = make_url(pg_server.url("postgres")).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_server.url(name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,183 @@
+"""A team's workspace on PostgreSQL: the same commands give the same answers as a workspace file.
+
+Everything runs against a real PostgreSQL server (``conftest.py``): imports of the real exports and
+of a synthetic community, idempotent re-imports, refused files, merges, recognitions, the champion
+programme, reports, audit packs and the window.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench.store.dialect import utc_day
+from workbench.store.models import Account, Activity
+from workbench.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+# Every chat, forum, code and mail export among the real samples.
+REAL_FOLDERS = ["slack", "discord", "telegram", "mattermost", "rocketchat", "gitter", "discourse", "github",
+                "stackexchange", "mbox", "groupsio"]
+
+
+def _without_ids(value):  # noqa: ANN001, ANN202
+    """A command's JSON answer with the workspace's own row ids left out: they number rows in the
+    order each database wrote them, which is no part of the answer."""
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k not in ("person_id", "a", "b", "run_id")}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _same_answers(cli, file_ws: str, server_ws: str, *command: str) -> None:
+    a, b = cli(*command, "--workspace", file_ws, "--json"), cli(*command, "--workspace", server_ws, "--json")
+    assert a.code == b.code == 0, (a, b)
+    left, right = _without_ids(a.json()), _without_ids(b.json())
+    if isinstance(left, list):  # rows in the same order up to ties broken by row id
+        left, right = (sorted(x, key=lambda r: json.dumps(r, sort_keys=True)) for x in (left, right))
+    assert left == right, f"{' '.join(command)} answers differently on PostgreSQL"
+
+
+@pytest.mark.acceptance
+def test_the_real_exports_give_the_same_answers_on_postgresql(cli, real, pg_url, tmp_path):
+    inputs = [str(real / f) for f in REAL_FOLDERS if (real / f).is_dir()]
+    file_ws = str(tmp_path / "file.db")
+    for ws in (file_ws, pg_url):
+        done = cli("import", "--workspace", ws, "--json", *inputs)
+        assert done.code == 0, done
+    assert cli("status", "--workspace", pg_url, "--json").json()["activities"] > 5000
+    _same_answers(cli, file_ws, pg_url, "status")
+    _same_answers(cli, file_ws, pg_url, "metrics", "--from", "2000-01-01", "--to", "2026-12-31")
+    _same_answers(cli, file_ws, pg_url, "metrics")  # the last 90 days of data
+    _same_answers(cli, file_ws, pg_url, "people", "list", "--limit", "0")
+    _same_answers(cli, file_ws, pg_url, "people", "suggestions")
+    _same_answers(cli, file_ws, pg_url, "champions", "candidates", "--as-of", "2024-01-01")
+    _same_answers(cli, file_ws, pg_url, "champions", "gap")
+    # Importing the same exports again changes nothing.
+    before = cli("status", "--workspace", pg_url, "--json").json()
+    again = cli("import", "--workspace", pg_url, "--json", *inputs)
+    assert again.code == 0 and cli("status", "--workspace", pg_url, "--json").json() == before
+
+
+def _daily_active(url: str, platform: str) -> dict[str, int]:
+    ws = Workspace.open(url)
+    try:
+        with ws.connect() as conn:
+            day = utc_day(conn, Activity.created_at)
+            q = (select(day, func.count(func.distinct(Activity.account_id)))
+                 .join(Account, Account.id == Activity.account_id)
+                 .where(Activity.platform == platform, Account.is_bot.is_(False)).group_by(day))
+            return {str(d): n for d, n in conn.execute(q)}
+    finally:
+        ws.close()
+
+
+def test_a_synthetic_community_on_postgresql_matches_its_truth(community, pg_url, cli, tmp_path):
+    """Every message once, on its UTC day, by the right person: daily active people per platform
+    equal the generator's truth. A truncated file is refused and changes nothing."""
+    folder = community(messages=20000, members=800)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    inputs = [folder / "slack_export.zip", folder / "discord", folder / "telegram" / "result.json"]
+    done = cli("import", "--workspace", pg_url, "--json", *inputs)
+    assert done.code == 0, done
+    status = cli("status", "--workspace", pg_url, "--json").json()
+    assert status["activities"] == truth["messages"]
+    for platform in ("slack", "discord", "telegram"):
+        assert _daily_active(pg_url, platform) == truth["daily_active_people"][platform], platform
+    # A later export that is cut short: one sentence, and the workspace as it was.
+    channel = sorted((folder / "discord").glob("*.json"))[0]
+    cut = tmp_path / channel.name
+    cut.write_bytes(channel.read_bytes()[: channel.stat().st_size // 2])
+    refused = cli("import", "--workspace", pg_url, str(cut))
+    assert refused.code != 0 and cut.name in refused.err
+    assert cli("status", "--workspace", pg_url, "--json").json() == status
+
+
+def test_people_the_programme_and_reports_on_postgresql(cli, pg_url, tmp_path, monkeypatch):
+    """What a team does day to day, on the shared server: merge and undo, recognize, move people
+    through the programme, write reports and an audit pack that verifies."""
+    assert cli("demo", "--workspace", pg_url).code == 0
+    people = cli("status", "--workspace", pg_url, "--json").json()["people"]
+    first = cli("people", "suggestions", "--workspace", pg_url, "--json").json()[0]
+    merged = cli("people", "merge", "--workspace", pg_url, str(first["a"]), str(first["b"]))
+    assert merged.code == 0, merged
+    assert cli("status", "--workspace", pg_url, "--json").json()["people"] == people - 1
+    assert cli("people", "unmerge", "--workspace", pg_url, str(first["b"])).code == 0
+    assert cli("status", "--workspace", pg_url, "--json").json()["people"] == people
+
+    gap = cli("champions", "gap", "--workspace", pg_url, "--json").json()
+    someone = gap[0]["person_id"]
+    assert cli("recognize", "--workspace", pg_url, "--kind", "swag", "--note", "hoodie", str(someone)).code == 0
+    after = cli("champions", "gap", "--workspace", pg_url, "--json").json()
+    assert someone not in [r["person_id"] for r in after]
+    assert cli("champions", "move", "--workspace", pg_url, "--reason", "answers newcomers", str(someone),
+               "candidate").code == 0
+    history = cli("champions", "history", "--workspace", pg_url, str(someone))
+    assert history.code == 0 and "answers newcomers" in history.out
+
+    from openpyxl import load_workbook
+
+    figures = cli("metrics", "--workspace", pg_url, "--json").json()["figures"]
+    xlsx = tmp_path / "report.xlsx"
+    assert cli("report", "--workspace", pg_url, "--format", "xlsx", "--out", xlsx).code == 0
+    rows = list(load_workbook(xlsx)["Summary"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[:2] == ("figure", "label"))
+    sheet = {r[0]: r[2] for r in rows[start + 1:] if r[0]}
+    assert sheet["active_people"] == figures["active_people"] > 0
+    html = tmp_path / "report.html"
+    assert cli("report", "--workspace", pg_url, "--format", "html", "--out", html).code == 0
+    assert "Community health report" in html.read_text(encoding="utf-8")
+    pack = tmp_path / "audit.wbpack"
+    monkeypatch.setenv("WB_PSEUDONYM_KEY", "a key of at least sixteen characters")
+    assert cli("pack", "--workspace", pg_url, "--out", pack, "--pseudonymize", "--key-from-env",
+               "WB_PSEUDONYM_KEY").code == 0
+    assert cli("pack", "verify", pack).code == 0
+
+
+def test_the_window_opens_on_a_postgresql_workspace(qtbot, pg_url, tmp_path):
+    """The Dashboard of a demo on the server reads as the same demo in a file."""
+    from PySide6.QtCore import QLocale
+
+    from workbench.demo import build_demo
+    from workbench.ui.app import create_app, create_window
+    from workbench.ui.pages.dashboard import DashboardPage
+
+    QLocale.setDefault(QLocale.c())
+    cards = {}
+    for where in (str(tmp_path / "demo.db"), pg_url):
+        ws = Workspace.open(where)
+        build_demo(ws, members=120)
+        ws.close()
+        create_app()
+        window = create_window(where)
+        qtbot.addWidget(window)
+        window.show()
+        page = window.page("DashboardPage")
+        assert isinstance(page, DashboardPage)
+        window.show_page("DashboardPage")
+        qtbot.waitUntil(lambda p=page: p.cards["active_people"].value.text() not in ("", "—"), timeout=60000)
+        cards[where] = {k: c.value.text() for k, c in page.cards.items()}
+        window.ctx.pool.waitForDone(30000)
+        window.ctx.ws.close()
+        window.close()
+    assert cards[pg_url] == cards[str(tmp_path / "demo.db")]
+
+
+def test_the_migrations_create_exactly_the_models_on_postgresql(pg_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from workbench.store import db
+    from workbench.store.models import Base
+
+    ws = Workspace.open(pg_url)
+    try:
+        assert db.current_revision(ws.engine) == db.head_revision()
+        with ws.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        assert diff == [], f"models and migrations differ on PostgreSQL: {diff}"
+    finally:
+        ws.close()
