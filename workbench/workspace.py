@@ -62,7 +62,7 @@ class Workspace:
             display = str(path)
         else:
             display = db.make_engine(url).url.render_as_string(hide_password=True)
-        engine = db.make_engine(url, readonly=readonly)
+        engine = db.make_engine(db.with_kept_password(url), readonly=readonly)
         if readonly:
             current = db.current_revision(engine)
             if current != db.head_revision():

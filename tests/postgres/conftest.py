@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 
+PASSWORD_ROLE = "teammate"  # the one role of the tests' server that must give a password
+
+
 def _programs() -> Path | None:
     """The folder of initdb and pg_ctl (Debian keeps them out of PATH)."""
     found = shutil.which("initdb")
@@ -61,6 +64,9 @@ class _Cluster:
     def start(self) -> None:
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
                  "-E", "UTF8", "--locale=C", "--no-sync")
+        # Everyone is trusted on the socket, except the role PASSWORD_ROLE, which must give its password.
+        hba = self.data / "pg_hba.conf"
+        self.run("sh", "-c", f"printf 'local all {PASSWORD_ROLE} scram-sha-256\\nlocal all all trust\\n' > {hba}")
         options = f"-c listen_addresses='' -k {self.folder} -p {self.port} -F"
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l",
                  str(self.folder / "server.log"), "-w", "start")

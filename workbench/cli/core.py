@@ -1,4 +1,4 @@
-"""Core commands: gui, import, status, demo."""
+"""Core commands: gui, import, status, demo, password."""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--if-missing", action="store_true", help="do nothing when the workspace already has data")
     p.set_defaults(func=run_demo)
+
+    p = sub.add_parser("password", help="keep a database server's password in the system keyring, so that "
+                                        "--workspace needs no password in it (or --forget it)")
+    add_workspace_arg(p)
+    p.add_argument("--forget", action="store_true", help="remove the kept password from the keyring")
+    p.set_defaults(func=run_password)
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -163,4 +169,47 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Demo workspace: {location}")
     print(f"{fmt.number(counts['people'])} people, {fmt.number(counts['accounts'])} accounts, "
           f"{fmt.number(counts['activities'])} activities from {summary['platforms']}.")
+    return 0
+
+
+def run_password(args: argparse.Namespace) -> int:
+    """Ask for the password of ``--workspace`` (a server address with a user), check that the server
+    takes it, and keep it in the OS keyring: never in a file, the workspace or the address."""
+    from getpass import getpass
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from ..errors import WorkbenchError
+    from ..secrets import delete_secret, set_secret
+    from ..store import db
+
+    url = make_url(db.to_url(args.workspace))
+    if url.get_backend_name() == "sqlite":
+        raise WorkbenchError("A workspace file needs no password: this is for a database server "
+                             "(--workspace postgresql+psycopg://user@host/database).")
+    if not url.username:
+        raise WorkbenchError(f"The address {url.render_as_string()} names no user (postgresql+psycopg://user@host/database).")
+    shown = url.set(password=None).render_as_string()
+    name = db.password_name(url)
+    if args.forget:
+        delete_secret(name)
+        print(f"The keyring keeps no password for {shown} now.")
+        return 0
+    password = url.password or (getpass(f"Password for {shown}: ") if sys.stdin.isatty()
+                                else sys.stdin.readline().rstrip("\r\n"))
+    if not password:
+        raise WorkbenchError("No password was given; nothing was kept.")
+    engine = create_engine(url.set(password=password))
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        raise WorkbenchError(f"{shown} did not take the password, so it was not kept: "
+                             f"{str(exc.orig).strip().splitlines()[-1]}") from exc
+    finally:
+        engine.dispose()
+    set_secret(name, password)
+    print(f"The password for {shown} is kept in the system keyring: --workspace {shown} opens without it.")
     return 0

@@ -9,10 +9,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from ..errors import WorkspaceError
+from ..errors import KeyringUnavailable, WorkspaceError
+from ..secrets import get_secret
 from .dialect import install_sqlite_pragmas
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -53,6 +54,26 @@ def to_url(location: str | os.PathLike | None, *, readonly: bool = False) -> str
     return f"sqlite:///{path}"
 
 
+def password_name(url: URL) -> str:
+    """The keyring entry of a database server's password: its address without the password (the
+    driver left out, so postgresql:// and postgresql+psycopg:// share it)."""
+    return "database " + url.set(drivername=url.get_backend_name(), password=None).render_as_string()
+
+
+def with_kept_password(url: str) -> str:
+    """A server's address with the password ``workbench password`` kept in the OS keyring, when the
+    address names a user and no password. Otherwise, or without a keyring, the address as it is
+    (the driver's own ways still apply: PGPASSWORD, ~/.pgpass)."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" or u.password is not None or not u.username:
+        return url
+    try:
+        kept = get_secret(password_name(u))
+    except KeyringUnavailable:
+        return url
+    return u.set(password=kept).render_as_string(hide_password=False) if kept else url
+
+
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
@@ -89,5 +110,9 @@ def upgrade(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except (OperationalError, DatabaseError) as exc:
+        why = str(exc.orig if hasattr(exc, "orig") else exc).strip()
+        if "password" in why and engine.url.get_backend_name() != "sqlite":
+            why += (" (give the password in the address, or keep it in the system keyring with "
+                    "`workbench password --workspace ADDRESS`)")
         raise WorkspaceError(f"The workspace at {engine.url.database or engine.url} cannot be opened: "
-                             f"{exc.orig if hasattr(exc, 'orig') else exc}.") from exc
+                             f"{why}.") from exc
