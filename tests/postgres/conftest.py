@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -56,10 +57,13 @@ class _Cluster:
             except KeyError:
                 pytest.skip("PostgreSQL refuses to run as root and there is no 'postgres' user to run it as")
             os.chown(self.folder, user.pw_uid, user.pw_gid)
-            self.prefix = ["runuser", "-u", "postgres", "--"]
+            runuser = shutil.which("runuser") or next(
+                (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None)
+            self.prefix = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-s", "/bin/sh", "-c"]
 
     def run(self, *args: str) -> None:
-        subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=120)
+        command = [*self.prefix, shlex.join(args)] if self.prefix[:1] == ["su"] else [*self.prefix, *args]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
@@ -101,9 +105,10 @@ def pg_server() -> Iterator[object]:
     cluster = _Cluster(bindir)
     try:
         cluster.start()
-    except subprocess.CalledProcessError as exc:
+    except (subprocess.CalledProcessError, OSError) as exc:
         cluster.stop()
-        pytest.skip(f"PostgreSQL did not start: {(exc.stderr or b'').decode(errors='replace')[-500:]}")
+        said = exc.stderr if isinstance(exc, subprocess.CalledProcessError) else str(exc).encode()
+        pytest.skip(f"PostgreSQL did not start: {(said or b'').decode(errors='replace')[-500:]}")
     try:
         yield cluster
     finally:
