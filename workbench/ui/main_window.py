@@ -59,8 +59,6 @@ class MainWindow(QMainWindow):
         ctx.workspace_opened.connect(self._update_title)
         self._restore()
 
-    # -- menus --------------------------------------------------------------------------------
-
     def _sidebar_width(self) -> int:
         """As wide as the longest page's name (14 px, 10 px padding each side) and a little air, so
         the pages get the rest of a small screen."""
@@ -69,6 +67,8 @@ class MainWindow(QMainWindow):
         metrics = QFontMetrics(font)
         widest = max(metrics.horizontalAdvance(self.sidebar.item(i).text()) for i in range(self.sidebar.count()))
         return widest + 2 * 10 + 2 * self.sidebar.frameWidth() + 28
+
+    # -- menus --------------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:  # noqa: ANN001
         act = QAction(text, self)
         if shortcut is not None:
