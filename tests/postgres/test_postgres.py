@@ -145,7 +145,8 @@ def test_the_window_opens_on_a_postgresql_workspace(qtbot, pg_url, tmp_path):
     from workbench.ui.app import create_app, create_window
     from workbench.ui.pages.dashboard import DashboardPage
 
-    QLocale.setDefault(QLocale.c())
+    before = QLocale()
+    QLocale.setDefault(QLocale.c())  # figures as the window writes them without a locale
     cards = {}
     for where in (str(tmp_path / "demo.db"), pg_url):
         ws = Workspace.open(where)
@@ -163,6 +164,7 @@ def test_the_window_opens_on_a_postgresql_workspace(qtbot, pg_url, tmp_path):
         window.ctx.pool.waitForDone(30000)
         window.ctx.ws.close()
         window.close()
+    QLocale.setDefault(before)
     assert cards[pg_url] == cards[str(tmp_path / "demo.db")]
 
 
