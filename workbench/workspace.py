@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session
 
 from . import fmt
-from .errors import ImportFailed, WorkspaceError
+from .errors import ImportFailed, KeyringUnavailable, WorkbenchError, WorkspaceError
 from .importers.base import CancelFn, ProgressFn
+from .secrets import set_secret
 from .store import db
 from .store.dialect import broken_references, bulk_write
 from .store.models import Account, Activity, ImportRun, Person, Setting, Source
@@ -196,3 +197,28 @@ def _looks_like_sqlite(path: Path) -> bool:
             return f.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+CONNECT_TIMEOUT_S = 10  # seconds a server has to answer before opening it is given up
+
+
+def open_server(address: str, password: str = "", keep: bool = False) -> tuple[Workspace, str]:
+    """Open the workspace at a server ``address`` (with ``password`` when given, else the one kept in
+    the keyring, else the driver's own ways) and keep the password when asked. Returns the
+    workspace and a sentence on the password ("" when there is nothing to say). No Qt: runs in a
+    worker thread (File ▸ Open server workspace)."""
+    url = make_url(db.to_url(address.strip()))
+    if url.get_backend_name() == "sqlite":
+        raise WorkbenchError("That is a workspace file: open it with File ▸ Open workspace.")
+    if password:
+        url = url.set(password=password)
+    if "connect_timeout" not in url.query:  # a server that does not answer is an error, not a wait
+        url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
+    ws = Workspace.open(url.render_as_string(hide_password=False))
+    if not (password and keep):
+        return ws, ""
+    try:
+        set_secret(db.password_name(url), password)
+    except KeyringUnavailable as exc:
+        return ws, f"{exc.message} The password was used for now and not kept."
+    return ws, "The password is kept in the system keyring."

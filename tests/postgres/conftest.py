@@ -129,3 +129,56 @@ def pg_url(pg_server) -> Iterator[str]:  # noqa: ANN001
     yield pg_server.url(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[object]:
+    """A keyring in memory for the length of a test (``.store``: {(service, name): secret})."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    before = keyring.get_keyring()
+    backend = Memory()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def teammate(pg_server, pg_url) -> Iterator[tuple[str, str]]:  # noqa: ANN001
+    """(address, password) of the test's database for PASSWORD_ROLE, who must give a password; the
+    address names no password."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    if not hasattr(pg_server, "data"):
+        pytest.skip(f"needs the tests' own server, where the role '{PASSWORD_ROLE}' must give a password")
+    secret = "team-secret-1"
+    admin = make_url(pg_url).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{secret}'")
+        conn.execute(f'GRANT ALL ON DATABASE "{admin.database}" TO {PASSWORD_ROLE}')
+        conn.execute(f"GRANT ALL ON SCHEMA public TO {PASSWORD_ROLE}")
+    yield make_url(pg_url).set(username=PASSWORD_ROLE).render_as_string(hide_password=False), secret
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP OWNED BY {PASSWORD_ROLE}")
+    with psycopg.connect(admin.set(database="postgres").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute(f"DROP ROLE {PASSWORD_ROLE}")

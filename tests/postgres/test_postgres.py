@@ -185,68 +185,69 @@ def test_the_migrations_create_exactly_the_models_on_postgresql(pg_url):
         ws.close()
 
 
-def test_a_server_password_is_kept_in_the_keyring_not_in_the_address(pg_server, pg_url, monkeypatch, capsys):
+def test_a_server_password_is_kept_in_the_keyring_not_in_the_address(teammate, memory_keyring, monkeypatch,
+                                                                    capsys):
     """`workbench password` checks the password with the server and keeps it in the OS keyring;
     then an address without it opens the workspace. It is in no file, setting or address."""
     import io
     import sys
 
-    import keyring
-    import psycopg
-    from keyring.backend import KeyringBackend
-    from sqlalchemy.engine import make_url
-
     from workbench.cli.main import main
     from workbench.errors import WorkspaceError
 
-    if not hasattr(pg_server, "data"):
-        pytest.skip("needs the tests' own server, where the role 'teammate' must give a password")
+    url, secret = teammate
+    with pytest.raises(WorkspaceError, match="no password supplied") as refused:
+        Workspace.open(url)
+    assert "`workbench password --workspace ADDRESS`" in refused.value.message
+    monkeypatch.setattr(sys, "stdin", io.StringIO("not-the-password\n"))
+    assert main(["password", "--workspace", url]) == 2
+    assert "did not take the password, so it was not kept" in capsys.readouterr().err
+    assert memory_keyring.store == {}
+    monkeypatch.setattr(sys, "stdin", io.StringIO(secret + "\n"))
+    assert main(["password", "--workspace", url]) == 0
+    assert "kept in the system keyring" in capsys.readouterr().out
+    ws = Workspace.open(url)
+    assert ws.counts()["activities"] == 0 and secret not in ws.location
+    ws.close()
+    [(service, name)] = memory_keyring.store
+    assert memory_keyring.store[(service, name)] == secret and secret not in name
+    assert main(["password", "--forget", "--workspace", url]) == 0
+    with pytest.raises(WorkspaceError, match="no password supplied"):
+        Workspace.open(url)
 
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: dict = {}
 
-        def get_password(self, service, username):  # noqa: ANN001, ANN202
-            return self.store.get((service, username))
+def test_the_window_opens_a_server_workspace_in_the_background(qtbot, teammate, memory_keyring, tmp_path):
+    """File ▸ Open server workspace: the server asks for the password, it is typed once and kept;
+    the next time the address alone opens it, from File ▸ Open recent. The window stays on its
+    file meanwhile, and a server is never opened by itself at the next start."""
+    from workbench.ui.app import create_app, create_window
 
-        def set_password(self, service, username, password):  # noqa: ANN001, ANN202
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):  # noqa: ANN001, ANN202
-            self.store.pop((service, username), None)
-
-    before = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    admin = make_url(pg_url).set(drivername="postgresql")
-    database = admin.database
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute("CREATE ROLE teammate LOGIN PASSWORD 'team-secret-1'")
-        conn.execute(f'GRANT ALL ON DATABASE "{database}" TO teammate')
-        conn.execute("GRANT ALL ON SCHEMA public TO teammate")
-    url = make_url(pg_url).set(username="teammate").render_as_string(hide_password=False)
-    try:
-        with pytest.raises(WorkspaceError, match="no password supplied") as refused:
-            Workspace.open(url)
-        assert "`workbench password --workspace ADDRESS`" in refused.value.message
-        monkeypatch.setattr(sys, "stdin", io.StringIO("not-the-password\n"))
-        assert main(["password", "--workspace", url]) == 2
-        assert "did not take the password, so it was not kept" in capsys.readouterr().err
-        assert Memory.store == {}
-        monkeypatch.setattr(sys, "stdin", io.StringIO("team-secret-1\n"))
-        assert main(["password", "--workspace", url]) == 0
-        assert "kept in the system keyring" in capsys.readouterr().out
-        ws = Workspace.open(url)
-        assert ws.counts()["activities"] == 0 and "team-secret-1" not in ws.location
-        ws.close()
-        [(service, name)] = Memory.store
-        assert Memory.store[(service, name)] == "team-secret-1" and "team-secret-1" not in name
-        assert main(["password", "--forget", "--workspace", url]) == 0
-        with pytest.raises(WorkspaceError, match="no password supplied"):
-            Workspace.open(url)
-    finally:
-        keyring.set_keyring(before)
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-            conn.execute("DROP OWNED BY teammate")
-        with psycopg.connect(admin.set(database="postgres").render_as_string(hide_password=False),
-                             autocommit=True) as conn:
-            conn.execute("DROP ROLE teammate")
+    url, secret = teammate
+    create_app()
+    window = create_window(str(tmp_path / "own.db"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_server_dialog(url)
+    dialog = window.server_dialog
+    dialog.buttons.accepted.emit()  # Open
+    qtbot.waitUntil(lambda: "wants a password" in dialog.status.text(), timeout=30000)
+    assert window.ctx.ws.location.endswith("own.db")
+    dialog.password.setText(secret)
+    assert dialog.keep.isChecked()
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "://" in window.ctx.ws.location, timeout=30000)
+    assert not dialog.isVisible() and url in window.windowTitle() and secret not in window.windowTitle()
+    assert list(memory_keyring.store.values()) == [secret]
+    assert window.ctx.recent_workspaces()[0] == url
+    assert window.ctx.settings.value("last_workspace").endswith("own.db")
+    window.open_workspace(str(tmp_path / "own.db"))
+    # Again, from the recent list: the kept password is used.
+    window._fill_recent()
+    window.recent_menu.actions()[0].trigger()
+    window.server_dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "://" in window.ctx.ws.location, timeout=30000)
+    window.ctx.settings.sync()
+    settings = window.ctx.settings.fileName()
+    assert secret not in open(settings, encoding="utf-8").read()
+    window.ctx.pool.waitForDone(30000)
+    window.ctx.ws.close()

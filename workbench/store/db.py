@@ -56,8 +56,9 @@ def to_url(location: str | os.PathLike | None, *, readonly: bool = False) -> str
 
 def password_name(url: URL) -> str:
     """The keyring entry of a database server's password: its address without the password (the
-    driver left out, so postgresql:// and postgresql+psycopg:// share it)."""
-    return "database " + url.set(drivername=url.get_backend_name(), password=None).render_as_string()
+    driver and a connect timeout left out, so postgresql:// and postgresql+psycopg:// share it)."""
+    query = {k: v for k, v in url.query.items() if k != "connect_timeout"}
+    return "database " + url.set(drivername=url.get_backend_name(), password=None, query=query).render_as_string()
 
 
 def with_kept_password(url: str) -> str:

@@ -31,7 +31,9 @@ class AppContext(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ws: Workspace | None = None
-        self.shown_as: str | None = None  # what the open workspace is to the user, when not its file (an audit pack)
+        # What the open workspace is to the user, when not its file or URL: an audit pack, or a
+        # server's address as typed.
+        self.shown_as: str | None = None
         self.settings = window_settings()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -60,11 +62,14 @@ class AppContext(QObject):
         self.workspace_opened.emit()
         self.changed.emit("workspace")
 
-    def remember_recent(self, location: str) -> None:
+    def remember_recent(self, location: str, *, reopen: bool = True) -> None:
+        """Put ``location`` first in File ▸ Open recent; ``reopen``: also open it at the next start
+        (not a server, which is opened only when asked, in the background)."""
         recent = [r for r in self.recent_workspaces() if r != location]
         recent.insert(0, location)
         self.settings.setValue("recent_workspaces", recent[:8])
-        self.settings.setValue("last_workspace", location)
+        if reopen:
+            self.settings.setValue("last_workspace", location)
 
     def recent_workspaces(self) -> list[str]:
         value = self.settings.value("recent_workspaces", [])

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
         self._action(file, "&Open workspace…", self.open_workspace_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "Open &server workspace…", lambda: self.open_server_dialog())
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file, "Open audit &pack…", self.open_audit_pack)
@@ -123,7 +124,8 @@ class MainWindow(QMainWindow):
             act = self.recent_menu.addAction("No recent workspaces")
             act.setEnabled(False)
         for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.open_workspace(p))
+            self.recent_menu.addAction(path, lambda p=path: self.open_server_dialog(p) if "://" in p
+                                       else self.open_workspace(p))
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, name: str) -> QWidget:
@@ -155,6 +157,27 @@ class MainWindow(QMainWindow):
             self.ctx.show_error(self, exc)
             return False
         return True
+
+    def open_server_dialog(self, address: str | None = None) -> None:
+        """A team's workspace on a PostgreSQL server, opened in the background."""
+        from .server_dialog import ServerDialog
+
+        dlg = ServerDialog(self.ctx, address if address is not None else
+                           str(self.ctx.settings.value("last_server", "") or ""), self)
+        dlg.opened.connect(self._server_opened)
+        self.server_dialog = dlg
+        dlg.open()
+
+    def _server_opened(self, ws, address: str, said: str) -> None:  # noqa: ANN001 - a Workspace
+        from sqlalchemy.engine import make_url
+
+        self.ctx.shown_as = address  # the address as typed, not with the connect timeout added
+        self.ctx.set_workspace(ws)
+        if make_url(address).password is None:  # an address with a password is remembered nowhere
+            self.ctx.remember_recent(address, reopen=False)
+            self.ctx.settings.setValue("last_server", address)
+        if said:
+            self.statusBar().showMessage(said, 10000)
 
     def open_workspace_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(Path(self.ctx.ws.location).parent)
@@ -190,7 +213,7 @@ class MainWindow(QMainWindow):
         last = ws.last_import_at()
         if last:
             text += f" · last import {dates.moment(last, zone=True)}"
-        if self.ctx.shown_as:
+        if self.ctx.shown_as and ws.readonly:  # an audit pack's copy of a workspace
             text = f"{self.ctx.shown_as}, read-only · {text}"
         self.counts_label.setText(text)
 
