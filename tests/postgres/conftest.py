@@ -132,35 +132,6 @@ def pg_url(pg_server) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[object]:
-    """A keyring in memory for the length of a test (``.store``: {(service, name): secret})."""
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.store: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.store.pop((service, username), None)
-
-    before = keyring.get_keyring()
-    backend = Memory()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
 def teammate(pg_server, pg_url) -> Iterator[tuple[str, str]]:  # noqa: ANN001
     """(address, password) of the test's database for PASSWORD_ROLE, who must give a password; the
     address names no password."""

@@ -1,4 +1,4 @@
-"""Fixtures of the report tests: keyrings (in memory, or none at all) and a workspace with hostile names."""
+"""Fixtures of the report tests: no keyring at all, and a workspace with hostile names."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,16 +7,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from .helpers import HOSTILE_NAMES, MemoryKeyring
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
+from .helpers import HOSTILE_NAMES
 
 
 @pytest.fixture

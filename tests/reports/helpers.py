@@ -1,5 +1,5 @@
-"""Helpers of the report tests: an in-memory keyring backend (a real backend, kept in a dict), the
-hostile names planted in reports, and readers of reports the way a person's tools read them."""
+"""Helpers of the report tests: the hostile names planted in reports, and readers of reports the
+way a person's tools read them."""
 from __future__ import annotations
 
 import io
@@ -8,31 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-import keyring.backend
 import pytest
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring backend that keeps passwords in memory for the length of a test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        import keyring.errors
-
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
-
 
 HOSTILE_NAMES = ['<script>alert("x")</script>', '=HYPERLINK("http://evil.example","click")',
                  "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
