@@ -251,3 +251,32 @@ def test_the_window_opens_a_server_workspace_in_the_background(qtbot, teammate, 
     assert secret not in open(settings, encoding="utf-8").read()
     window.ctx.pool.waitForDone(30000)
     window.ctx.ws.close()
+
+
+def test_cancel_leaves_the_window_on_its_workspace(qtbot, pg_url, tmp_path, monkeypatch):
+    """Cancel while connecting: the window stays on the workspace it had, and the server's
+    workspace, when it arrives after all, is closed rather than shown."""
+    from workbench.ui.app import create_app, create_window
+    from workbench.ui.server_dialog import ServerDialog
+
+    answered, closed = [], []
+    done = ServerDialog._done
+    monkeypatch.setattr(ServerDialog, "_done", lambda self, task, address, result: (
+        answered.append(result[0]), done(self, task, address, result)))
+    close = Workspace.close
+    monkeypatch.setattr(Workspace, "close", lambda self: (closed.append(self), close(self)))
+    create_app()
+    window = create_window(str(tmp_path / "own.db"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_server_dialog(pg_url)
+    dialog = window.server_dialog
+    dialog.buttons.accepted.emit()  # Open: the connection starts in the background
+    assert dialog.task is not None and dialog.status.text() == "Connecting…"
+    dialog.reject()  # Cancel, before the answer is handed to the window's thread
+    qtbot.waitUntil(lambda: bool(answered), timeout=30000)  # the server answered after all
+    assert answered[0] in closed and "://" in answered[0].location  # and its workspace was closed
+    assert window.ctx.ws.location.endswith("own.db") and "own.db" in window.windowTitle()
+    assert pg_url not in window.ctx.recent_workspaces()
+    window.ctx.pool.waitForDone(30000)
+    window.ctx.ws.close()
