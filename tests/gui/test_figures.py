@@ -60,3 +60,21 @@ def test_tables_show_local_numbers_and_still_sort_by_value(qtbot):
     model.sort(1)
     assert [model.index(r, 1).data() for r in range(3)] == ["10", "200", "9.000"]
 
+
+
+def test_chart_axes_write_numbers_as_the_window_does(qtbot):
+    """A chart of a large community ticks 1.000 and 2.000 in de_DE (1,000 without a locale), and a
+    fraction with the locale's decimal mark."""
+    from workbench.ui.charts import BarChart, TimeSeriesChart
+
+    QLocale.setDefault(QLocale("de_DE"))
+    chart = TimeSeriesChart()
+    qtbot.addWidget(chart)
+    left = chart.getPlotItem().getAxis("left")
+    assert left.tickStrings([0, 1000, 2000], 1, 1000) == ["0", "1.000", "2.000"]
+    assert left.tickStrings([0.5, 1.0], 1, 0.5) == ["0,5", "1,0"]
+    bars = BarChart()
+    qtbot.addWidget(bars)
+    assert bars.getPlotItem().getAxis("bottom").tickStrings([1500], 1, 500) == ["1.500"]
+    QLocale.setDefault(QLocale.c())
+    assert left.tickStrings([0, 1000], 1, 1000) == ["0", "1,000"]

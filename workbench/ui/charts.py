@@ -7,6 +7,7 @@ can be checked against its numbers.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -81,11 +82,23 @@ class ChartBox(QFrame):
             self.save_png(path)
 
 
+class _NumberAxis(pg.AxisItem):
+    """Tick labels written as the window writes numbers: 1,000 (1.000 in de_DE), with as many
+    decimals as the ticks' spacing needs. An axis given ticks of its own (categories) shows those."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph's name
+        step = spacing * scale
+        places = max(0, math.ceil(-math.log10(step))) if step > 0 else 0
+        return [figures.number(v * scale, places) for v in values]
+
+
 class _Plot(pg.PlotWidget):
     hovered = Signal(str)
 
     def __init__(self, *, date_axis: bool = False, parent: QWidget | None = None) -> None:
-        axes = {"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)} if date_axis else {}
+        axes = {"left": _NumberAxis(orientation="left"),
+                "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0) if date_axis
+                else _NumberAxis(orientation="bottom")}
         super().__init__(parent=parent, axisItems=axes, background=None)
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         item = self.getPlotItem()
