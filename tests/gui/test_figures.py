@@ -78,3 +78,26 @@ def test_chart_axes_write_numbers_as_the_window_does(qtbot):
     assert bars.getPlotItem().getAxis("bottom").tickStrings([1500], 1, 500) == ["1.500"]
     QLocale.setDefault(QLocale.c())
     assert left.tickStrings([0, 1000], 1, 1000) == ["0", "1,000"]
+
+
+def test_month_and_weekday_names_in_the_locale(qtbot):
+    """The date axis and the hour-by-weekday chart name months and days as the locale does."""
+    import datetime as dt
+
+    from pyqtgraph.graphicsItems.DateAxisItem import DAY_SPACING, MONTH_DAY_ZOOM_LEVEL, MONTH_SPACING
+
+    from workbench.ui import dates
+    from workbench.ui.charts import TimeSeriesChart
+
+    chart = TimeSeriesChart()
+    qtbot.addWidget(chart)
+    axis = chart.getPlotItem().getAxis("bottom")
+    axis.zoomLevel = MONTH_DAY_ZOOM_LEVEL  # months, then days: what a 90-day period shows
+    october = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc).timestamp()
+    assert axis.tickStrings([october], 1, MONTH_SPACING) == ["Oct"]  # no locale: as before
+    QLocale.setDefault(QLocale("de_DE"))
+    assert axis.tickStrings([october], 1, MONTH_SPACING) == ["Okt."]
+    assert axis.tickStrings([october + 2 * 86400], 1, DAY_SPACING) == ["03"]  # day numbers as they were
+    assert [dates.weekday(d) for d in ("Mon", "Sun")] == ["Mo.", "So."]
+    QLocale.setDefault(QLocale.c())
+    assert dates.weekday("Mon") == "Mon"

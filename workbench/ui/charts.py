@@ -7,12 +7,13 @@ can be checked against its numbers.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -92,13 +93,39 @@ class _NumberAxis(pg.AxisItem):
         return [figures.number(v * scale, places) for v in values]
 
 
+class _DateAxis(pg.DateAxisItem):
+    """Days in UTC, with month and weekday names as the person's locale writes them ("Okt.", "Mo."
+    in de_DE); without a locale, as pyqtgraph writes them ("Oct", "Mon")."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom", utcOffset=0)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph's name
+        strings = super().tickStrings(values, scale, spacing)
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        loc = QLocale()
+        if spec is None or loc.language() == QLocale.Language.C or ("%b" not in spec.format and "%a" not in spec.format):
+            return strings
+        short = QLocale.FormatType.ShortFormat
+        out = []
+        for value, plain in zip(values, strings):
+            try:
+                day = dt.datetime.fromtimestamp(value, dt.timezone.utc)
+            except (OverflowError, ValueError, OSError):
+                out.append(plain)
+                continue
+            names = spec.format.replace("%b", loc.monthName(day.month, short).replace("%", "%%"))
+            names = names.replace("%a", loc.dayName(day.isoweekday(), short).replace("%", "%%"))
+            out.append(day.strftime(names))
+        return out
+
+
 class _Plot(pg.PlotWidget):
     hovered = Signal(str)
 
     def __init__(self, *, date_axis: bool = False, parent: QWidget | None = None) -> None:
         axes = {"left": _NumberAxis(orientation="left"),
-                "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0) if date_axis
-                else _NumberAxis(orientation="bottom")}
+                "bottom": _DateAxis() if date_axis else _NumberAxis(orientation="bottom")}
         super().__init__(parent=parent, axisItems=axes, background=None)
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         item = self.getPlotItem()

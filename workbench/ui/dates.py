@@ -13,6 +13,7 @@ import pandas as pd
 from PySide6.QtCore import QDate, QLocale, QTime
 
 ISO_DATE = "yyyy-MM-dd"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO order, Monday first
 
 
 def _locale() -> QLocale:
@@ -78,3 +79,12 @@ def moment(value: object, tz: dt.tzinfo | None = None, *, zone: bool = False) ->
     if zone:
         text += f" {v.tzname() or tz}"
     return text
+
+
+def weekday(name: str) -> str:
+    """A weekday's short name ('Mon' ... 'Sun', as the metrics name rows) in the locale's words:
+    'Mo.' in de_DE; without a locale, as given."""
+    loc = _locale()
+    if loc.language() == QLocale.Language.C or name not in WEEKDAYS:
+        return name
+    return loc.dayName(WEEKDAYS.index(name) + 1, QLocale.FormatType.ShortFormat)

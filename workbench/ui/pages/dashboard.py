@@ -379,7 +379,8 @@ class DashboardPage(Page):
                                    dashed=("90th percentile",))
         hw = d.hour_weekday
         self.boxes["hours"].title.setText(f"When people are active ({d.filters.tz})")
-        self.hours_chart.set_grid(hw.to_numpy(), list(hw.index), [f"{h:02d}" for h in hw.columns], column_step=3)
+        self.hours_chart.set_grid(hw.to_numpy(), [dates.weekday(str(r)) for r in hw.index], [f"{h:02d}" for h in hw.columns],
+                                  column_step=3)
         r = d.retention
         if len(r):
             table = r.pivot(index="cohort", columns="month", values="percent").sort_index()
