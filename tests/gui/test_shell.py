@@ -279,3 +279,28 @@ def test_an_empty_workspace_shows_what_to_do_and_no_odd_figures(window, qtbot):
     assert rec.gap_empty.isVisible() and rec.gap_empty.text().startswith("No contributors in the period yet.")
     assert not rec.gap_label.isVisible()  # no "0 of the 0 people" sentence above it
     assert not rec.select_all_button.isEnabled() and not rec.recognize_button.isEnabled()
+
+
+def test_a_result_for_something_closed_meanwhile_is_dropped(qtbot):
+    """Work that ends after the page it was for was closed and deleted: its result is dropped,
+    not an error in the window (pytest-qt fails a test on any error raised in Qt's event loop)."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    create_app()
+    ctx = AppContext()
+    label = QLabel()
+    gate, ended = threading.Event(), []
+    task = ctx.run_task(lambda progress, cancel: "read" if gate.wait(10) else "late", "Reading",
+                        on_done=lambda text: label.setText(text), reads_only=True)
+    task.ended.connect(lambda: ended.append(True))
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label))
+    gate.set()
+    qtbot.waitUntil(lambda: bool(ended), timeout=10000)  # the result was handed over, and dropped
+    ctx.pool.waitForDone(10000)

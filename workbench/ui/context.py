@@ -22,6 +22,18 @@ def window_settings() -> QSettings:
     return QSettings()
 
 
+def _unless_closed(deliver: Callable) -> Callable:
+    """``deliver``, except that a result arriving for a window, page or model that was closed and
+    deleted while the work ran is dropped (Qt's object is gone; only its Python shell is left)."""
+    def call(*args: object) -> None:
+        try:
+            deliver(*args)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+    return call
+
+
 class AppContext(QObject):
     changed = Signal(str)  # after any committed write: "import", "merge", "recognition", ...
     workspace_opened = Signal()
@@ -87,8 +99,9 @@ class AppContext(QObject):
         task = Task(fn, title, self)
         task.reads_only = reads_only
         if on_done is not None:
-            task.finished.connect(on_done)
-        task.failed.connect(on_error if on_error is not None else (lambda exc: self.show_error(parent, exc)))
+            task.finished.connect(_unless_closed(on_done))
+        task.failed.connect(_unless_closed(on_error) if on_error is not None
+                            else (lambda exc: self.show_error(parent, exc)))
         task.ended.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
         self.tasks.append(task)
         self.task_started.emit(task)
