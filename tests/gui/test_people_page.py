@@ -280,3 +280,37 @@ def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_p
     assert again.ctx.settings.value("people/platforms") == ""
     again.ctx.pool.waitForDone(20000)
     again.ctx.ws.close()
+
+
+def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_window, tmp_path):
+    """On a small screen First seen can give its room to the rest: hidden from the headings'
+    menu, left out when the table is copied, and still hidden in the next session."""
+    from workbench.ui.app import create_window
+    from workbench.ui.widgets import table_text
+
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    header = page.table.horizontalHeader()
+    assert header.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    first_seen = [k for k, _ in COLUMNS].index("first_seen")
+    page.show_column(first_seen, False)
+    assert page.table.isColumnHidden(first_seen)
+    assert table_text(page.table, selection_only=False).splitlines()[0].split("\t") == \
+        ["Name", "Platforms", "Last seen", "Activities", "Engagement", "Tags"]
+    win.ctx.pool.waitForDone(20000)
+    win.close()
+
+    again = create_window(str(tmp_path / "small.db"))
+    qtbot.addWidget(again)
+    again.show()
+    page = again.page("PeoplePage")
+    again.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    assert page.table.isColumnHidden(first_seen) and not page.table.isColumnHidden(0)
+    page.show_column(first_seen, True)
+    assert not page.table.isColumnHidden(first_seen)
+    assert again.ctx.settings.value("people/hidden_columns") == ""
+    again.ctx.pool.waitForDone(20000)
+    again.ctx.ws.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -135,6 +136,7 @@ class PeoplePage(Page):
                                 Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(lambda *_: self._save_filters())
+        self._choose_columns(header)
         make_copyable(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.empty = EmptyState("No people yet. Import an export on the Imports page (Ctrl+I): every member "
@@ -205,6 +207,31 @@ class PeoplePage(Page):
 
     # What the directory shows is remembered for the next session (not the search, which is for
     # the moment): platforms, levels, tag, bots and staff, and the sort.
+    def _choose_columns(self, header: QHeaderView) -> None:
+        """Right-click on the headings: show or hide any column but the name (on a small screen,
+        First seen or Platforms can give their room to the rest). Remembered across sessions."""
+        hidden = set(str(self.ctx.settings.value("people/hidden_columns", "") or "").split(","))
+        for col, (key, _) in enumerate(COLUMNS):
+            self.table.setColumnHidden(col, col > 0 and key in hidden)
+
+        def menu(pos) -> None:  # noqa: ANN001 - a QPoint
+            m = QMenu(header)
+            m.addSection("Columns")
+            for col, (key, title) in enumerate(COLUMNS[1:], start=1):
+                act = m.addAction(title)
+                act.setCheckable(True)
+                act.setChecked(not self.table.isColumnHidden(col))
+                act.toggled.connect(lambda on, col=col: self.show_column(col, on))
+            m.exec(header.mapToGlobal(pos))
+
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(menu)
+
+    def show_column(self, column: int, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        hidden = [key for col, (key, _) in enumerate(COLUMNS) if self.table.isColumnHidden(col)]
+        self.ctx.settings.setValue("people/hidden_columns", ",".join(hidden))
+
     def _saved_sort(self) -> tuple[str, bool]:
         key, _, order = str(self.ctx.settings.value("people/sort", "") or "").partition(" ")
         return (key, order == "desc") if key in SORTABLE else ("last_seen", True)
