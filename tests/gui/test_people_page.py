@@ -243,11 +243,20 @@ def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window
     qtbot.waitUntil(account_is_bot, timeout=30_000)
 
 
+def _next_session(qtbot, path):  # noqa: ANN001, ANN202
+    """The workspace in a new window, as at the next start, on its People page."""
+    from workbench.ui.app import create_window
+
+    window = create_window(str(path))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("PeoplePage")
+    return window, window.page("PeoplePage")
+
+
 def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_path):
     """Platforms, levels, bots and staff, and the sort come back in the next session; the search,
     which is for the moment, does not."""
-    from workbench.ui.app import create_window
-
     win = small_window
     page = win.page("PeoplePage")
     win.show_page("PeoplePage")
@@ -262,11 +271,7 @@ def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_p
     qtbot.waitUntil(lambda: page.model.sort_key == "name", timeout=30_000)
     win.close()
 
-    again = create_window(str(tmp_path / "small.db"))
-    qtbot.addWidget(again)
-    again.show()
-    page = again.page("PeoplePage")
-    again.show_page("PeoplePage")
+    again, page = _next_session(qtbot, tmp_path / "small.db")
     qtbot.waitUntil(lambda: "discord" in page.platform_chips and page.model.rowCount() == 1, timeout=30_000)
     assert page.platform_chips["discord"].isChecked() and not page.platform_chips["slack"].isChecked()
     assert page.flag_mode.currentIndex() == 1 and page.search.text() == ""
@@ -285,7 +290,6 @@ def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_p
 def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_window, tmp_path):
     """On a small screen First seen can give its room to the rest: hidden from the headings'
     menu, left out when the table is copied, and still hidden in the next session."""
-    from workbench.ui.app import create_window
     from workbench.ui.widgets import table_text
 
     win = small_window
@@ -302,11 +306,7 @@ def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_wi
     win.ctx.pool.waitForDone(20000)
     win.close()
 
-    again = create_window(str(tmp_path / "small.db"))
-    qtbot.addWidget(again)
-    again.show()
-    page = again.page("PeoplePage")
-    again.show_page("PeoplePage")
+    again, page = _next_session(qtbot, tmp_path / "small.db")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
     assert page.table.isColumnHidden(first_seen) and not page.table.isColumnHidden(0)
     page.show_column(first_seen, True)

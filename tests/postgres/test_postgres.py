@@ -216,17 +216,23 @@ def test_a_server_password_is_kept_in_the_keyring_not_in_the_address(teammate, m
         Workspace.open(url)
 
 
+def _window_on(qtbot, path):  # noqa: ANN001, ANN202
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    window = create_window(str(path))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 def test_the_window_opens_a_server_workspace_in_the_background(qtbot, teammate, memory_keyring, tmp_path):
     """File ▸ Open server workspace: the server asks for the password, it is typed once and kept;
     the next time the address alone opens it, from File ▸ Open recent. The window stays on its
     file meanwhile, and a server is never opened by itself at the next start."""
-    from workbench.ui.app import create_app, create_window
 
     url, secret = teammate
-    create_app()
-    window = create_window(str(tmp_path / "own.db"))
-    qtbot.addWidget(window)
-    window.show()
+    window = _window_on(qtbot, tmp_path / "own.db")
     window.open_server_dialog(url)
     dialog = window.server_dialog
     dialog.buttons.accepted.emit()  # Open
@@ -256,7 +262,6 @@ def test_the_window_opens_a_server_workspace_in_the_background(qtbot, teammate, 
 def test_cancel_leaves_the_window_on_its_workspace(qtbot, pg_url, tmp_path, monkeypatch):
     """Cancel while connecting: the window stays on the workspace it had, and the server's
     workspace, when it arrives after all, is closed rather than shown."""
-    from workbench.ui.app import create_app, create_window
     from workbench.ui.server_dialog import ServerDialog
 
     answered, closed = [], []
@@ -265,10 +270,7 @@ def test_cancel_leaves_the_window_on_its_workspace(qtbot, pg_url, tmp_path, monk
         answered.append(result[0]), done(self, task, address, result)))
     close = Workspace.close
     monkeypatch.setattr(Workspace, "close", lambda self: (closed.append(self), close(self)))
-    create_app()
-    window = create_window(str(tmp_path / "own.db"))
-    qtbot.addWidget(window)
-    window.show()
+    window = _window_on(qtbot, tmp_path / "own.db")
     window.open_server_dialog(pg_url)
     dialog = window.server_dialog
     dialog.buttons.accepted.emit()  # Open: the connection starts in the background
