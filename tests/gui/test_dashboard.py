@@ -119,6 +119,20 @@ def test_a_custom_period_and_a_channel(qtbot, ctx):
     assert page.cards["active_people"].value.text() == fmt.number(expected["active_people"])
 
 
+def test_a_workspace_being_read_is_never_called_empty(qtbot, ctx, copy_db, demo_path):
+    """While the figures of a workspace with activity are computed, the page does not say "No
+    activity to measure yet"; only a workspace read and found empty does."""
+    from workbench.ui.pages.dashboard import DashboardPage
+
+    ctx.open_workspace(str(copy_db(demo_path)))
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.show()
+        assert not page.empty.isVisible()  # shown, and still computing
+    assert not page.empty.isVisible() and page.body.isVisible()
+
+
 def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, copy_db, demo_path):
     path = copy_db(demo_path)
     ctx.open_workspace(str(path))

@@ -215,6 +215,7 @@ class ChampionsPage(Page):
         self.table.setAlternatingRowColors(True)
         make_copyable(self.table)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.empty.hide()  # until the scores are read (a large workspace takes a moment)
         ll.addWidget(self.empty)
         ll.addWidget(self.table, 1)
         buttons = QHBoxLayout()

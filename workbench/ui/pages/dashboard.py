@@ -92,6 +92,7 @@ class DashboardPage(Page):
         lay.addLayout(self._filter_bar())
         self.empty = EmptyState("No activity to measure yet. Drop a Slack export zip on the window, "
                                 "or File ▸ Import… (Ctrl+I).")
+        self.empty.hide()  # until the workspace is read and found empty: not while a large one is read
         lay.addWidget(self.empty)
         self.body = QWidget()
         body = vbox(self.body, 0, 8)

@@ -105,6 +105,7 @@ class RecognitionPage(Page):
                                         formatters={"person_id": str, "last_recognized": _day, "score": figures.short})
         self.gap_view = _table(self.gap_model, multi=True)
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
+        self.gap_empty.hide()  # until the workspace is read (a large one takes a moment)
         gl.addWidget(self.gap_empty, 1)  # the room goes to the table, or to what to do when there is none
         gl.addWidget(self.gap_view, 1)
         row = QHBoxLayout()
@@ -129,6 +130,7 @@ class RecognitionPage(Page):
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
                                     "CSV of past recognitions (File ▸ Import…).")
+        self.log_empty.hide()
         ll.addWidget(self.log_empty)
         ll.addWidget(self.log_view, 1)
         row = QHBoxLayout()
