@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..champions import NO_STAGE, STAGES
 from . import dates, figures
-from .widgets import rows_text, write_rows_csv
+from .widgets import copy_menu
 
 TITLES = {"candidate": "Candidates", "nominated": "Nominated", "champion": "Champions", "alumni": "Alumni"}
 ID = Qt.ItemDataRole.UserRole
@@ -139,7 +137,9 @@ class ProgrammeBoard(QFrame):
             lst.dropped.connect(lambda ids, st: self.move_requested.emit(ids, st, self.reason.text().strip()))
             lst.itemSelectionChanged.connect(lambda lst=lst: self._selected(lst))
             head.setBuddy(lst)
-            self._make_copyable(lst)
+            copy_menu(lst, lambda selection_only: self.programme_rows(selection_only=selection_only),
+                      selected="Copy selected people", whole="Copy the whole programme",
+                      export_as="Export the programme as CSV…", file_name="programme.csv")
             box.addWidget(head)
             box.addWidget(lst, 1)
             cols.addLayout(box, 1)
@@ -204,33 +204,6 @@ class ProgrammeBoard(QFrame):
         return [["Stage", "Person", "Since", "Person id"]] + [
             [stage, it.text(), it.data(SINCE) or "", str(it.data(ID))]
             for stage, lst in self.lists.items() for it in items(lst, chosen)]
-
-    def _make_copyable(self, lst: StageList) -> None:
-        """Ctrl+C copies the selected people; the context menu copies or exports the programme."""
-        def copy(selection_only: bool) -> None:
-            QGuiApplication.clipboard().setText(rows_text(self.programme_rows(selection_only=selection_only)))
-
-        action = QAction("Copy", lst)
-        action.setShortcut(QKeySequence.StandardKey.Copy)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(lambda: copy(True))
-        lst.addAction(action)
-
-        def menu(pos) -> None:  # noqa: ANN001 - a QPoint
-            m = QMenu(lst)
-            m.addAction("Copy selected people", lambda: copy(True))
-            m.addAction("Copy the whole programme", lambda: copy(False))
-            m.addSeparator()
-
-            def export() -> None:
-                path, _ = QFileDialog.getSaveFileName(lst, "Export the programme", "programme.csv", "CSV files (*.csv)")
-                if path:
-                    write_rows_csv(self.programme_rows(), path)
-            m.addAction("Export the programme as CSV…", export)
-            m.exec(lst.viewport().mapToGlobal(pos))
-
-        lst.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        lst.customContextMenuRequested.connect(menu)
 
     def names(self, stage: str) -> list[str]:
         lst = self.lists[stage]

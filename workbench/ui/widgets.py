@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -269,34 +270,41 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def export_table_csv(view: QTableView, path: str) -> None:
-    write_rows_csv(table_rows(view, selection_only=False), path)
+def copy_menu(view: QAbstractItemView, rows: Callable[[bool], list[list[str]]], *,
+              selected: str = "Copy selected rows", whole: str = "Copy whole table",
+              export_as: str = "Export as CSV…", file_name: str = "table.csv") -> None:
+    """Ctrl+C copies ``rows(True)`` (the selection, headers first); the context menu copies the
+    selection or ``rows(False)``, the whole, or exports the whole as a formula-safe CSV file."""
+    def copy(selection_only: bool) -> None:
+        QGuiApplication.clipboard().setText(rows_text(rows(selection_only)))
+
+    action = QAction("Copy", view)
+    action.setShortcut(QKeySequence.StandardKey.Copy)
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(lambda: copy(True))
+    view.addAction(action)
+
+    def menu(pos) -> None:  # noqa: ANN001 - a QPoint
+        m = QMenu(view)
+        m.addAction(selected, lambda: copy(True))
+        m.addAction(whole, lambda: copy(False))
+        m.addSeparator()
+
+        def export() -> None:
+            path, _ = QFileDialog.getSaveFileName(view, export_as.rstrip("…"), file_name, "CSV files (*.csv)")
+            if path:
+                write_rows_csv(rows(False), path)
+        m.addAction(export_as, export)
+        m.exec(view.viewport().mapToGlobal(pos))
+
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.customContextMenuRequested.connect(menu)
 
 
 def make_copyable(view: QTableView) -> None:
     """Ctrl+C copies the selected rows; the context menu copies or exports the whole table."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    copy = QAction("Copy", view)
-    copy.setShortcut(QKeySequence.StandardKey.Copy)
-    copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(table_text(view)))
-    view.addAction(copy)
-
-    def menu(pos) -> None:  # noqa: ANN001
-        m = QMenu(view)
-        m.addAction("Copy selected rows", lambda: QGuiApplication.clipboard().setText(table_text(view)))
-        m.addAction("Copy whole table", lambda: QGuiApplication.clipboard().setText(table_text(view, selection_only=False)))
-        m.addSeparator()
-
-        def export() -> None:
-            path, _ = QFileDialog.getSaveFileName(view, "Export table", "table.csv", "CSV files (*.csv)")
-            if path:
-                export_table_csv(view, path)
-        m.addAction("Export as CSV…", export)
-        m.exec(view.viewport().mapToGlobal(pos))
-
-    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    view.customContextMenuRequested.connect(menu)
+    copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only))
 
 
 class Page(QWidget):
