@@ -18,6 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..metrics.activity import WEEKDAYS
 from ..palette import MOVEMENT_COLOURS, OKABE_ITO, PLATFORM_COLOURS
 from .data import Chart
 
@@ -35,7 +36,6 @@ RC = {
     "text.parse_math": False,
 }
 _LOCK = threading.Lock()  # rc_context changes matplotlib's global settings: one chart at a time
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _LABEL_LIMIT = 28
 
 

@@ -12,8 +12,9 @@ import datetime as dt
 import pandas as pd
 from PySide6.QtCore import QDate, QLocale, QTime
 
+from ..metrics.activity import WEEKDAYS  # the rows of the hour-by-weekday figures, Monday first
+
 ISO_DATE = "yyyy-MM-dd"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO order, Monday first
 
 
 def _locale() -> QLocale:
