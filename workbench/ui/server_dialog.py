@@ -41,7 +41,8 @@ class ServerDialog(QDialog):
         self.password.setPlaceholderText("only if the server asks for one and none is kept")
         self.keep = QCheckBox("Keep the password in the system keyring")
         self.keep.setChecked(True)
-        if not keyring_available():
+        self.has_keyring = keyring_available()  # asked once: a keyring backend can be slow to answer
+        if not self.has_keyring:
             self.keep.setChecked(False)
             self.keep.setEnabled(False)
             self.keep.setToolTip("No keyring is available on this machine: the password is used for now only.")
@@ -68,7 +69,7 @@ class ServerDialog(QDialog):
         busy = self.task is not None
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(bool(self.address.text().strip()) and not busy)
         for w in (self.address, self.password, self.keep):
-            w.setEnabled(not busy and (w is not self.keep or keyring_available()))
+            w.setEnabled(not busy and (w is not self.keep or self.has_keyring))
 
     def connect_to_server(self) -> None:
         address, password, keep = self.address.text().strip(), self.password.text(), self.keep.isChecked()
