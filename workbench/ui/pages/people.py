@@ -179,10 +179,9 @@ class PeoplePage(Page):
         super()._on_changed(what)
 
     def _fill_chips(self, plats: list[str], tags: list[str]) -> None:
-        before = self._filter()
+        before = self._filter()  # the chips' choice, or the last session's until there are chips
         if plats != self._chip_platforms:
-            checked = {p for p, c in self.platform_chips.items() if c.isChecked()} if self._chip_platforms \
-                else self._saved_platforms  # the first time, the last session's choice
+            checked = set(before.platforms)
             for chip in self.platform_chips.values():
                 chip.setParent(None)
             self.platform_chips = {}
@@ -193,7 +192,7 @@ class PeoplePage(Page):
                 self.platform_chips[p] = chip
                 self.platform_box.addWidget(chip)
             self._chip_platforms = plats
-        current = self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else self._saved_tag
+        current = before.tags[0] if before.tags else ""
         self._saved_tag = ""
         self.tag_filter.blockSignals(True)
         self.tag_filter.clear()
@@ -205,8 +204,6 @@ class PeoplePage(Page):
         if self._filter() != before:  # a remembered platform or tag is back
             self._apply_filter()
 
-    # What the directory shows is remembered for the next session (not the search, which is for
-    # the moment): platforms, levels, tag, bots and staff, and the sort.
     def _choose_columns(self, header: QHeaderView) -> None:
         """Right-click on the headings: show or hide any column but the name (on a small screen,
         First seen or Platforms can give their room to the rest). Remembered across sessions."""
@@ -232,6 +229,8 @@ class PeoplePage(Page):
         hidden = [key for col, (key, _) in enumerate(COLUMNS) if self.table.isColumnHidden(col)]
         self.ctx.settings.setValue("people/hidden_columns", ",".join(hidden))
 
+    # What the directory shows is remembered for the next session (not the search, which is for
+    # the moment): platforms, levels, tag, bots and staff, and the sort.
     def _saved_sort(self) -> tuple[str, bool]:
         key, _, order = str(self.ctx.settings.value("people/sort", "") or "").partition(" ")
         return (key, order == "desc") if key in SORTABLE else ("last_seen", True)
