@@ -304,3 +304,67 @@ def test_a_result_for_something_closed_meanwhile_is_dropped(qtbot):
     gate.set()
     qtbot.waitUntil(lambda: bool(ended), timeout=10000)  # the result was handed over, and dropped
     ctx.pool.waitForDone(10000)
+
+
+def _drag(qtbot, splitter, by: int) -> list[int]:
+    """Drag the splitter's first handle with the mouse, as a person does; the sizes after."""
+    from PySide6.QtCore import QPoint
+
+    handle = splitter.handle(1)
+    start = handle.rect().center()
+    step = QPoint(by, 0) if splitter.orientation() == Qt.Orientation.Horizontal else QPoint(0, by)
+    before = splitter.sizes()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(handle, start + step)
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=start + step)
+    after = splitter.sizes()
+    assert abs(after[0] - before[0] - by) <= 2, (before, after)  # the drag moved the handle
+    return after
+
+
+def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
+    """A person who widens the People table or gives the import problems more room finds the panes
+    as they left them in the next session, on every page with a movable divider."""
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    path = tmp_path / "demo.db"
+    with Workspace.open(path) as ws:
+        build_demo(ws, members=40, seed=3)
+
+    def session():
+        w = create_window(str(path))
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    def splitters(w):
+        w.page("RecognitionPage").tabs.setCurrentIndex(2)  # the impact tables share their tab's height
+        return {"people": (w.page("PeoplePage"), w.page("PeoplePage").split),
+                "candidates": (w.page("ChampionsPage"), w.page("ChampionsPage").split),
+                "weights": (w.page("ChampionsPage"), w.page("ChampionsPage").weights_split),
+                "imports": (w.page("ImportsPage"), w.page("ImportsPage").split),
+                "impact": (w.page("RecognitionPage"),
+                           w.page("RecognitionPage").tabs.widget(2).findChild(QSplitter))}
+
+    from PySide6.QtWidgets import QSplitter
+
+    first = session()
+    dragged = {}
+    for name, (page, splitter) in splitters(first).items():
+        first.show_page(type(page).__name__)
+        qtbot.waitUntil(splitter.isVisible)
+        dragged[name] = _drag(qtbot, splitter, -90 if name != "weights" else 60)
+    first.ctx.pool.waitForDone(20000)
+    first.close()
+    first.ctx.ws.close()
+
+    again = session()
+    for name, (page, splitter) in splitters(again).items():
+        again.show_page(type(page).__name__)
+        qtbot.waitUntil(splitter.isVisible)
+        assert splitter.sizes() == dragged[name], name
+    again.ctx.pool.waitForDone(20000)
+    again.ctx.ws.close()

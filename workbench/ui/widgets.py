@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +33,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -305,6 +316,14 @@ def make_copyable(view: QTableView) -> None:
     """Ctrl+C copies the selected rows; the context menu copies or exports the whole table."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only))
+
+
+def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:
+    """Where the person drags the splitter's handle is where it is in the next session. Returns
+    whether sizes were restored (the layout's own first guess stands otherwise)."""
+    splitter.splitterMoved.connect(lambda *_: settings.setValue(key, splitter.saveState()))
+    state = settings.value(key)
+    return isinstance(state, QByteArray) and not state.isEmpty() and splitter.restoreState(state)
 
 
 class Page(QWidget):

@@ -38,7 +38,7 @@ from ...champions.score import (
 )
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 HEADERS = {"rank": "#", "name": "Name", "score": "Score", "answers": "Answers", "newcomer_replies": "Newcomer replies",
            "people_helped": "People helped", "reactions": "Reactions", "active_days": "Active days"}
@@ -281,6 +281,9 @@ class ChampionsPage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        remember_sizes(split, self.ctx.settings, "champions/split")
+        right.dragged = remember_sizes(right, self.ctx.settings, "champions/weights_split")
+        self.split, self.weights_split = split, right
         cl.addWidget(split, 1)
         return cand
 

@@ -24,7 +24,7 @@ from ...importers.registry import file_dialog_filter
 from ...records import ADDED_KINDS
 from .. import dates, figures
 from ..csv_mapping import ask_csv_mapping
-from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 
 def _item(text: str, *, right: bool = False, data=None) -> QTableWidgetItem:  # noqa: ANN001
@@ -130,6 +130,8 @@ class ImportsPage(Page):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        remember_sizes(split, self.ctx.settings, "imports/split")
+        self.split = split
         lay.addWidget(split, 1)
         self._runs: list[RunSummary] = []
 

@@ -31,7 +31,7 @@ from ...people.directory import LEVELS, DirectoryFilter, platforms, tag_names
 from ...people.identity import DEFAULT_MIN_CONFIDENCE, Suggestion, suggestions_for
 from ..people_model import COLUMNS, SORTABLE, PeopleModel, PersonIdRole
 from ..people_profile import ProfilePanel
-from ..widgets import Banner, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 FLAG_MODES = [("People (no bots)", "hide", "include"), ("Everyone", "include", "include"),
               ("Bots only", "only", "include"), ("Staff only", "hide", "only"), ("Without staff", "hide", "hide")]
@@ -153,6 +153,8 @@ class PeoplePage(Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([760, 480])
+        remember_sizes(split, self.ctx.settings, "people/split")
+        self.split = split
         lay.addWidget(split, 1)
         self.empty.hide()
         return w

@@ -32,7 +32,7 @@ from ...champions.recognition import (
 from ...champions.score import component_frame, load_weights
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, vbox
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 
 def _day(v) -> str:  # noqa: ANN001
@@ -167,6 +167,7 @@ class RecognitionPage(Page):
         split.addWidget(self.kind_view)
         split.addWidget(self.impact_view)
         split.setStretchFactor(1, 2)
+        remember_sizes(split, self.ctx.settings, "recognition/impact_split")
         il.addWidget(split, 1)
         self.tabs.addTab(impact, "&Impact")
         self._generation = 0
