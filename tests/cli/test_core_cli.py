@@ -4,20 +4,27 @@ from __future__ import annotations
 import json
 
 
-def test_status_json_prints_exactly_the_counts(cli, ws_path):
+def test_status_json_prints_exactly_the_counts(cli, ws, ws_path):
     r = cli("status", "--workspace", ws_path, "--json")
     assert r.code == 0, r
     assert json.loads(r.out) == {"sources": 0, "accounts": 0, "people": 0, "activities": 0, "import_runs": 0}
 
 
-def test_status_for_people(cli, ws_path):
+def test_status_for_people(cli, ws, ws_path):
     r = cli("status", "--workspace", ws_path)
     assert r.code == 0, r
     assert "Activities:" in r.out and str(ws_path) in r.out
 
 
-def test_import_of_a_missing_path_exits_2_with_one_sentence_and_writes_nothing(cli, ws_path):
-    cli("status", "--workspace", ws_path)  # the workspace exists and is empty
+def test_status_of_a_mistyped_path_says_so_and_creates_nothing(cli, ws, tmp_path):
+    typo = tmp_path / "worksapce.db"
+    r = cli("status", "--workspace", typo, "--json")
+    assert r.code == 2 and r.out == "", r
+    assert [line for line in r.err.splitlines() if line.strip()] == [f"workbench: There is no workspace at {typo}."]
+    assert not typo.exists()
+
+
+def test_import_of_a_missing_path_exits_2_with_one_sentence_and_writes_nothing(cli, ws, ws_path):
     r = cli("import", "--workspace", ws_path, "/nonexistent")
     assert r.code == 2, r
     lines = [line for line in r.err.splitlines() if line.strip()]

@@ -38,6 +38,9 @@ def test_core_commands_run_without_qt_importable(tmp_path):
     blocker = tmp_path / "PySide6"
     blocker.mkdir()
     (blocker / "__init__.py").write_text("raise ImportError('Qt is not installed here')\n")
+    from workbench.workspace import Workspace
+
+    Workspace.open(tmp_path / "w.db").close()
     env = {"PYTHONPATH": str(tmp_path), "WORKBENCH_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run([sys.executable, "-m", "workbench", "status", "--json", "--workspace",
                            str(tmp_path / "w.db")], capture_output=True, text=True, env=env)

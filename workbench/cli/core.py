@@ -138,7 +138,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with open_workspace(args) as ws:
+    # Asking about a workspace never makes one: a mistyped path is said, not created empty.
+    with open_workspace(args, create=False) as ws:
         counts = ws.counts()
         if args.json:
             print_json(counts)
