@@ -37,6 +37,10 @@ class WorkspaceError(WorkbenchError):
     """The workspace file cannot be opened or upgraded."""
 
 
+class WorkspaceBusy(WorkspaceError):
+    """Another program kept the workspace's write lock longer than the workbench waits for it."""
+
+
 class NotFound(WorkbenchError):
     """A person, account or other record named by the user does not exist."""
 

@@ -142,12 +142,17 @@ class Workspace:
             return default if row is None else row.value
 
     def set_setting(self, key: str, value) -> None:
+        self.set_settings({key: value})
+
+    def set_settings(self, values: dict) -> None:
+        """Several settings in one transaction: all of them or none."""
         with self.write("settings") as s:
-            row = s.get(Setting, key)
-            if row is None:
-                s.add(Setting(key=key, value=value))
-            else:
-                row.value = value
+            for key, value in values.items():
+                row = s.get(Setting, key)
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
 
     # -- common queries -----------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

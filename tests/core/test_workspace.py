@@ -146,3 +146,37 @@ def test_writes_are_serialised(ws):
         t.join()
     for i in range(0, len(order), 2):  # no interleaving: every start is followed by its own end
         assert order[i].split("-")[0] == order[i + 1].split("-")[0]
+
+
+def test_a_workspace_another_program_is_writing_to_is_busy_in_one_sentence_and_loses_nothing(ws_path, monkeypatch):
+    """A `workbench import` in a terminal while the window records a recognition: the one that
+    waits too long is told the workspace is busy, and nothing of it is half-written."""
+    import sqlite3
+    from pathlib import Path
+
+    from workbench.errors import WorkspaceBusy
+    from workbench.people.profile import add_tag
+    from workbench.store import dialect
+
+    data = Path(__file__).resolve().parent.parent / "data" / "gitter" / "messages.json"
+    ws = Workspace.open(ws_path)
+    ws.import_paths([data])
+    before = ws.counts()
+    person = before["people"]
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_S", 1)
+    ws.engine.dispose()  # connections from now on wait one second
+    other = sqlite3.connect(ws_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other program's write, still going on
+    try:
+        for attempt in (lambda: ws.import_paths([data.parent]), lambda: add_tag(ws, person, "helper")):
+            with pytest.raises(WorkspaceBusy) as caught:
+                attempt()
+            assert str(caught.value) == (f"The workspace {ws_path} is busy: another program (a workbench window or "
+                                         "command) has been writing to it for over 1 second. Nothing was changed; "
+                                         "try again when it has finished.")
+    finally:
+        other.rollback()
+        other.close()
+    assert ws.counts() == before
+    add_tag(ws, person, "helper")  # once the other program is done, it goes through
+    ws.close()

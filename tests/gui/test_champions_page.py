@@ -33,7 +33,7 @@ def ctx(qtbot, ws_path):
     c = AppContext()
     c.open_workspace(str(ws_path))
     yield c
-    c.pool.waitForDone(30000)
+    c.wait_for_tasks(30000)
     c.ws.close()
 
 
@@ -70,7 +70,8 @@ def test_candidates_show_the_score_in_parts_and_rerank_live(qtbot, ctx):
     assert "not saved" in page.weights.state.text()
     assert load_weights(ctx.ws) == DEFAULT_WEIGHTS
     qtbot.mouseClick(page.weights.save_button, Qt.MouseButton.LeftButton)
-    assert load_weights(ctx.ws)["answers"] == 0 and "Saved the weights" in page.banner.text()
+    qtbot.waitUntil(lambda: "Saved the weights" in page.banner.text(), timeout=10000)
+    assert load_weights(ctx.ws)["answers"] == 0
     # The slider moves the spin box and ranks again.
     with qtbot.waitSignal(page.reranked):
         page.weights.sliders["answers"].setValue(10 * 20)
@@ -132,7 +133,7 @@ def test_an_empty_workspace_says_what_to_do(qtbot, ws_path, tmp_path):
         assert rec.gap_empty.isVisible() and "No contributors" in rec.gap_empty.text()
         assert not rec.recognize_button.isEnabled()
     finally:
-        c.pool.waitForDone(30000)
+        c.wait_for_tasks(30000)
         c.ws.close()
 
 

@@ -70,7 +70,7 @@ def window(qtbot, ws_path):
     w.show()
     qtbot.waitExposed(w)
     yield w
-    w.ctx.pool.waitForDone(20000)
+    w.ctx.wait_for_tasks(20000)
     if w.ctx.ws is not None:
         w.ctx.ws.close()
 

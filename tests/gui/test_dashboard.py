@@ -39,7 +39,7 @@ def ctx(qtbot, demo_path):
         c.settings.remove(f"dashboard/{key}")
     c.open_workspace(str(demo_path))
     yield c
-    c.pool.waitForDone(30000)
+    c.wait_for_tasks(30000)
     c.ws.close()
 
 

@@ -64,7 +64,7 @@ def people_page(qtbot):
         made.append(page)
         return page
     yield make
-    ctx.pool.waitForDone(60000)
+    ctx.wait_for_tasks(60000)
     if ctx.ws is not None:
         ctx.ws.close()
 
@@ -155,7 +155,7 @@ def small_window(qtbot, tmp_path):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.ctx.pool.waitForDone(20000)
+    win.ctx.wait_for_tasks(20000)
     win.ctx.ws.close()
 
 
@@ -283,7 +283,7 @@ def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_p
         page.platform_chips["discord"].click()
     assert page.model.rowCount() == 3
     assert again.ctx.settings.value("people/platforms") == ""
-    again.ctx.pool.waitForDone(20000)
+    again.ctx.wait_for_tasks(20000)
     again.ctx.ws.close()
 
 
@@ -303,7 +303,7 @@ def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_wi
     assert page.table.isColumnHidden(first_seen)
     assert table_text(page.table, selection_only=False).splitlines()[0].split("\t") == \
         ["Name", "Platforms", "Last seen", "Activities", "Engagement", "Tags"]
-    win.ctx.pool.waitForDone(20000)
+    win.ctx.wait_for_tasks(20000)
     win.close()
 
     again, page = _next_session(qtbot, tmp_path / "small.db")
@@ -312,5 +312,5 @@ def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_wi
     page.show_column(first_seen, True)
     assert not page.table.isColumnHidden(first_seen)
     assert again.ctx.settings.value("people/hidden_columns") == ""
-    again.ctx.pool.waitForDone(20000)
+    again.ctx.wait_for_tasks(20000)
     again.ctx.ws.close()

@@ -35,7 +35,7 @@ def ctx(qtbot, ws_path):
     c = AppContext()
     c.open_workspace(str(ws_path))
     yield c
-    c.pool.waitForDone(30000)
+    c.wait_for_tasks(30000)
     c.ws.close()
 
 
@@ -102,7 +102,7 @@ def test_recognize_several_people_at_once(qtbot, ws_path):
         assert sorted(log["name"]) == ["M27", "M28", "M29"] and set(log["kind"]) == {"shout-out"}
         assert page.log_model.rowCount() == 3 and page.gap_model.rowCount() == 0
     finally:
-        ctx.pool.waitForDone(30000)
+        ctx.wait_for_tasks(30000)
         ctx.ws.close()
 
 

@@ -26,7 +26,7 @@ def page(qtbot, community_db, copy_db):
     p.show()
     qtbot.waitExposed(p)
     yield p
-    ctx.pool.waitForDone(30000)
+    ctx.wait_for_tasks(30000)
     if ctx.ws is not None:
         ctx.ws.close()
 
@@ -166,7 +166,7 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
         if "DashboardPage" in window.pages:
             assert window.current_page() is window.pages["DashboardPage"]
     finally:
-        window.ctx.pool.waitForDone(30000)
+        window.ctx.wait_for_tasks(30000)
         window.ctx.ws.close()
 
 

@@ -20,7 +20,7 @@ def window(qtbot, ws_path):
     w.show()
     qtbot.waitExposed(w)
     yield w
-    w.ctx.pool.waitForDone(20000)
+    w.ctx.wait_for_tasks(20000)
     if w.ctx.ws is not None:
         w.ctx.ws.close()
 
@@ -226,7 +226,7 @@ def test_workspace_settings_are_saved_in_the_workspace(window, qtbot):
     dlg.marker.setText("¿")
     dlg.save()
     assert dlg.result() == dlg.DialogCode.Accepted
-    assert window.ctx.ws.get_setting("reporting.timezone") == "Asia/Bangkok"
+    qtbot.waitUntil(lambda: window.ctx.ws.get_setting("reporting.timezone") == "Asia/Bangkok", timeout=10000)
     assert window.ctx.ws.get_setting("questions.marker") == "¿"
     qtbot.waitUntil(lambda: "settings" in heard)
 
@@ -249,7 +249,7 @@ def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbo
     w.show_page("DashboardPage")  # starts reading the figures in the background
     assert any(t.running and t.reads_only for t in w.ctx.tasks)
     assert w.close() and asked == []
-    w.ctx.pool.waitForDone(20000)
+    w.ctx.wait_for_tasks(20000)
     w.ctx.ws.close()
 
     w2 = create_window(str(tmp_path / "other.db"))
@@ -259,7 +259,7 @@ def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbo
     w2.page("ImportsPage").import_paths([str(slack_zip)])
     assert not w2.close() and asked and "Import is still running" in asked[0]  # "No": the window stays
     w2.page("ImportsPage").task.cancel()
-    w2.ctx.pool.waitForDone(20000)
+    w2.ctx.wait_for_tasks(20000)
     w2.ctx.ws.close()
 
 
@@ -303,7 +303,7 @@ def test_a_result_for_something_closed_meanwhile_is_dropped(qtbot):
     qtbot.waitUntil(lambda: not shiboken6.isValid(label))
     gate.set()
     qtbot.waitUntil(lambda: bool(ended), timeout=10000)  # the result was handed over, and dropped
-    ctx.pool.waitForDone(10000)
+    ctx.wait_for_tasks(10000)
 
 
 def _drag(qtbot, splitter, by: int) -> list[int]:
@@ -357,7 +357,7 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
         first.show_page(type(page).__name__)
         qtbot.waitUntil(splitter.isVisible)
         dragged[name] = _drag(qtbot, splitter, -90 if name != "weights" else 60)
-    first.ctx.pool.waitForDone(20000)
+    first.ctx.wait_for_tasks(20000)
     first.close()
     first.ctx.ws.close()
 
@@ -366,5 +366,50 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
         again.show_page(type(page).__name__)
         qtbot.waitUntil(splitter.isVisible)
         assert splitter.sizes() == dragged[name], name
-    again.ctx.pool.waitForDone(20000)
+    again.ctx.wait_for_tasks(20000)
     again.ctx.ws.close()
+
+
+def test_changes_made_during_an_import_wait_for_it_without_freezing_the_window(qtbot, tmp_path, community):
+    """Thanking someone or moving them in the programme while a large import runs: the window
+    answers at once, the status bar says the change waits for the import, and it is made after."""
+    from PySide6.QtCore import QElapsedTimer
+
+    from workbench.champions import programme
+    from workbench.champions.recognition import recognition_log
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    path = tmp_path / "demo.db"
+    with Workspace.open(path) as ws:
+        build_demo(ws, members=40, seed=3)
+    w = create_window(str(path))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    folder = community(messages=20000, members=800)
+    imports = w.imports_page()
+    w.import_paths([str(folder / "slack_export.zip"), str(folder / "discord"), str(folder / "telegram")])
+    with qtbot.waitSignal(imports.task.progress, timeout=30000):
+        pass  # the import is writing
+    person = 1
+    clock = QElapsedTimer()
+    clock.start()
+    w.page("RecognitionPage")._add([person], {"kind": "shout-out", "note": "for the tutorial", "given_at": None,
+                                              "given_by": "Ana"})
+    w.page("ChampionsPage").move_people([person], "nominated", "helps everyone")
+    took = clock.elapsed()
+    assert imports.is_importing(), "the import ended before the changes were asked: nothing was tested"
+    assert took < 500, f"the window was blocked for {took} ms"
+    assert w.statusBar().currentMessage() == "Moving people in the programme waits for the import to finish."
+    with qtbot.waitSignal(imports.import_finished, timeout=120000):
+        pass
+    qtbot.waitUntil(lambda: "Recorded 1 recognition" in w.page("RecognitionPage").banner.text(), timeout=30000)
+    w.ctx.wait_for_tasks(30000)
+    log = recognition_log(w.ctx.ws)
+    assert list(log.loc[log["person_id"] == person, "note"]) == ["for the tutorial"]
+    stages = programme.current_stages(w.ctx.ws).set_index("person_id")["stage"]
+    assert stages[person] == "nominated"
+    assert w.ctx.ws.counts()["import_runs"] == 2  # the demo's and this one
+    w.ctx.ws.close()

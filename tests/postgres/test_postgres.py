@@ -161,7 +161,7 @@ def test_the_window_opens_on_a_postgresql_workspace(qtbot, pg_url, tmp_path):
         window.show_page("DashboardPage")
         qtbot.waitUntil(lambda p=page: p.cards["active_people"].value.text() not in ("", "—"), timeout=60000)
         cards[where] = {k: c.value.text() for k, c in page.cards.items()}
-        window.ctx.pool.waitForDone(30000)
+        window.ctx.wait_for_tasks(30000)
         window.ctx.ws.close()
         window.close()
     QLocale.setDefault(before)
@@ -255,7 +255,7 @@ def test_the_window_opens_a_server_workspace_in_the_background(qtbot, teammate, 
     window.ctx.settings.sync()
     settings = window.ctx.settings.fileName()
     assert secret not in open(settings, encoding="utf-8").read()
-    window.ctx.pool.waitForDone(30000)
+    window.ctx.wait_for_tasks(30000)
     window.ctx.ws.close()
 
 
@@ -280,5 +280,5 @@ def test_cancel_leaves_the_window_on_its_workspace(qtbot, pg_url, tmp_path, monk
     assert answered[0] in closed and "://" in answered[0].location  # and its workspace was closed
     assert window.ctx.ws.location.endswith("own.db") and "own.db" in window.windowTitle()
     assert pg_url not in window.ctx.recent_workspaces()
-    window.ctx.pool.waitForDone(30000)
+    window.ctx.wait_for_tasks(30000)
     window.ctx.ws.close()

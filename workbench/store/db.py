@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from ..errors import KeyringUnavailable, WorkspaceError
 from ..secrets import get_secret
-from .dialect import install_sqlite_pragmas
+from .dialect import BUSY_TIMEOUT_S, install_sqlite_pragmas
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -78,7 +78,7 @@ def with_kept_password(url: str) -> str:
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     kwargs: dict = {}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     engine = create_engine(url, **kwargs)
     install_sqlite_pragmas(engine, readonly=readonly)
     return engine

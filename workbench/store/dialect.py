@@ -14,6 +14,12 @@ from sqlalchemy import BigInteger, Date, Table, cast, event, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..errors import WorkspaceBusy
+from ..fmt import plural
+
+# How long a write waits for another program's write to the same SQLite file before it gives up.
+BUSY_TIMEOUT_S = 30
+
 # unixepoch() arrived in SQLite 3.38; strftime('%s') is the same number on older libraries.
 _HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
 
@@ -34,9 +40,19 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
         cur.execute("PRAGMA cache_size=-65536")
         cur.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:  # noqa: ANN001 - an ExceptionContext
+        # SQLite's "database is locked": a sentence that says what happened, not the statement.
+        orig = context.original_exception
+        if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
+            name = (engine.url.database or "").removeprefix("file:") or "in memory"
+            raise WorkspaceBusy(f"The workspace {name} is busy: another program (a workbench window or command) "
+                                f"has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was changed; "
+                                "try again when it has finished.") from orig
 
 
 @contextmanager

@@ -13,6 +13,8 @@ from ..store.db import data_dir
 from ..workspace import Workspace
 from .tasks import Task, TaskFn, start
 
+IMPORT_TITLE = "Import"  # the title of an import's task
+
 
 def window_settings() -> QSettings:
     """Window preferences (last page, geometry, recent workspaces): the platform's usual place, or a
@@ -38,6 +40,7 @@ class AppContext(QObject):
     changed = Signal(str)  # after any committed write: "import", "merge", "recognition", ...
     workspace_opened = Signal()
     task_started = Signal(object)  # a Task
+    notice = Signal(str)  # a passing word for the status bar
     _notified = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -49,6 +52,11 @@ class AppContext(QObject):
         self.settings = window_settings()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
+        # The changes a person makes (a move, a recognition, a tag, a setting) run one at a time, in
+        # the order asked, on a thread of their own: one that waits for an import to finish holds up
+        # neither the window nor the pages' reads.
+        self.write_pool = QThreadPool(self)
+        self.write_pool.setMaxThreadCount(1)
         self.tasks: list[Task] = []
         # Workspace listeners may be called on a worker thread: hop to the GUI thread by signal.
         self._notified.connect(self.changed.emit)
@@ -91,11 +99,15 @@ class AppContext(QObject):
 
     # -- background work ----------------------------------------------------------------------
     def run_task(self, fn: TaskFn, title: str, *, on_done: Callable | None = None,
-                 on_error: Callable | None = None, parent: QWidget | None = None, reads_only: bool = False) -> Task:
+                 on_error: Callable | None = None, parent: QWidget | None = None, reads_only: bool = False,
+                 change: bool = False) -> Task:
         """Run ``fn(progress, cancel)`` off the GUI thread. Errors go to ``on_error`` or a dialog.
 
         ``reads_only``: the task only reads (a page loading its figures), so closing the window may
-        cancel it without asking."""
+        cancel it without asking. ``change``: a change the person asked for, made after the ones
+        asked before it; during an import it waits for the import, and the status bar says so."""
+        if change and any(t.running and t.title == IMPORT_TITLE for t in self.tasks):
+            self.notice.emit(f"{title} waits for the import to finish.")
         task = Task(fn, title, self)
         task.reads_only = reads_only
         if on_done is not None:
@@ -105,7 +117,12 @@ class AppContext(QObject):
         task.ended.connect(lambda: self.tasks.remove(task) if task in self.tasks else None)
         self.tasks.append(task)
         self.task_started.emit(task)
-        return start(task, self.pool)
+        return start(task, self.write_pool if change else self.pool)
+
+    def wait_for_tasks(self, msecs: int = 30000) -> None:
+        """Block until the reads and the changes under way have ended (closing, tests)."""
+        self.pool.waitForDone(msecs)
+        self.write_pool.waitForDone(msecs)
 
     # -- errors -------------------------------------------------------------------------------
     @staticmethod

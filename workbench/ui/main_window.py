@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         ctx.changed.connect(self._update_status)
         ctx.workspace_opened.connect(self._update_title)
+        ctx.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self._restore()
 
     def _sidebar_width(self) -> int:
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
         if running:
             for t in running:
                 t.cancel()
-            self.ctx.pool.waitForDone(10000)
+            self.ctx.wait_for_tasks(10000)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/page", self.sidebar.currentRow())
         super().closeEvent(event)

@@ -265,7 +265,7 @@ class ProfilePanel(QScrollArea):
     def _run(self, fn, title: str) -> None:  # noqa: ANN001
         if self.ctx.ws is None or self.person_id is None:
             return
-        self.ctx.run_task(lambda progress, cancel: fn(), title, on_error=self.banner.show_error)
+        self.ctx.run_task(lambda progress, cancel: fn(), title, on_error=self.banner.show_error, change=True)
 
     def _set_flag(self, **change: bool) -> None:
         ws, pid = self.ctx.ws, self.person_id

@@ -48,6 +48,8 @@ class SettingsDialog(QDialog):
         if not marker.strip():
             self.error.setText("The question marker cannot be empty.")
             return
-        self.ctx.ws.set_setting(TIMEZONE_SETTING, zone)
-        self.ctx.ws.set_setting(QUESTION_MARKER_SETTING, marker)
+        ws, values = self.ctx.ws, {TIMEZONE_SETTING: zone, QUESTION_MARKER_SETTING: marker}
+        # Written in the background (after an import under way, if there is one); a failure is
+        # said in a dialog over the window.
+        self.ctx.run_task(lambda progress, cancel: ws.set_settings(values), "Saving the settings", change=True, parent=self.parentWidget())
         self.accept()

@@ -376,11 +376,11 @@ class ChampionsPage(Page):
         self.reranked.emit()
 
     def save_weights(self) -> None:
-        try:
-            saved = save_weights(self.ctx.ws, self.weights.weights())
-        except Exception as exc:  # noqa: BLE001 - shown as a sentence
-            self.banner.show_error(exc)
-            return
+        ws, weights = self.ctx.ws, self.weights.weights()
+        self.ctx.run_task(lambda progress, cancel: save_weights(ws, weights), "Saving the weights", change=True,
+                          on_done=self._weights_saved, on_error=self.banner.show_error)
+
+    def _weights_saved(self, saved: dict[str, float]) -> None:
         self.weights.set_saved(saved)
         self.banner.show_message("Saved the weights: reports and the command line now rank with them.", kind="success")
 
@@ -473,14 +473,21 @@ class ChampionsPage(Page):
             self.move_people(ids, stage, "From the champion candidates")
 
     def move_people(self, ids: list[int], stage: str, reason: str = "") -> None:
-        ws = self.ctx.ws
-        done, errors = [], []
-        for pid in ids:
-            try:
-                programme.move(ws, pid, stage, reason=reason, by=self._user())
-                done.append(pid)
-            except Exception as exc:  # noqa: BLE001 - reported as sentences below
-                errors.append(str(exc))
+        ws, by = self.ctx.ws, self._user()
+
+        def work(progress, cancel):  # noqa: ANN001, ARG001
+            done, errors = [], []
+            for pid in ids:
+                try:
+                    programme.move(ws, pid, stage, reason=reason, by=by)
+                    done.append(pid)
+                except Exception as exc:  # noqa: BLE001 - reported as sentences below
+                    errors.append(str(exc))
+            return done, errors
+        self.ctx.run_task(work, "Moving people in the programme", change=True,
+                          on_done=lambda result: self._moved(stage, *result), on_error=self.banner.show_error)
+
+    def _moved(self, stage: str, done: list[int], errors: list[str]) -> None:
         if errors:
             self.banner.show_message(errors[0] if len(errors) == 1 else f"{figures.number(len(errors))} moves were refused.",
                                      kind="error", details="\n".join(errors))
@@ -509,11 +516,11 @@ class ChampionsPage(Page):
         return self.ctx.ws is not None and programme.last_move(self.ctx.ws) is not None
 
     def undo(self) -> None:
-        try:
-            undone = programme.undo_last_move(self.ctx.ws)
-        except Exception as exc:  # noqa: BLE001
-            self.banner.show_error(exc)
-            return
+        ws = self.ctx.ws
+        self.ctx.run_task(lambda progress, cancel: programme.undo_last_move(ws), "Undoing the last move", change=True,
+                          on_done=self._undone, on_error=self.banner.show_error)
+
+    def _undone(self, undone: dict | None) -> None:
         if undone is None:
             self.banner.show_message("There is no move to undo.", kind="info")
             return

@@ -23,6 +23,7 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.registry import file_dialog_filter
 from ...records import ADDED_KINDS
 from .. import dates, figures
+from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
 from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
@@ -226,7 +227,7 @@ class ImportsPage(Page):
         def work(progress, cancel):  # noqa: ANN001
             return ws.import_paths(paths, progress=progress, cancel=cancel, options=options)
 
-        self.task = self.ctx.run_task(work, "Import", on_done=self._done, on_error=self._failed, parent=self)
+        self.task = self.ctx.run_task(work, IMPORT_TITLE, on_done=self._done, on_error=self._failed, parent=self)
         self.task.progress.connect(self._progress)
         self.task.cancelled.connect(self._cancelled)
         self._paths = paths

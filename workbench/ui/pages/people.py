@@ -312,7 +312,7 @@ class PeoplePage(Page):
                                      details="\n".join(result.unknown))
             self.staff_marked.emit(len(result.marked))
 
-        self.ctx.run_task(lambda p, c: flags.mark_staff_by_list(ws, items), "Marking staff", on_done=done,
+        self.ctx.run_task(lambda p, c: flags.mark_staff_by_list(ws, items), "Marking staff", on_done=done, change=True,
                           on_error=self.banner.show_error)
 
     def focus_search(self) -> None:
@@ -397,7 +397,7 @@ class PeoplePage(Page):
             return
         ws = self.ctx.ws
         reason = "accepted suggestion: " + "; ".join(s.reasons)
-        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging",
+        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging", change=True,
                           on_done=lambda ev: self._merged(ev, f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a})."),
                           on_error=self.banner.show_error)
 
@@ -406,7 +406,7 @@ class PeoplePage(Page):
         if s is None or self.ctx.ws is None:
             return
         ws = self.ctx.ws
-        self.ctx.run_task(lambda p, c: merging.reject(ws, s.a, s.b, by=who("window")), "Rejecting",
+        self.ctx.run_task(lambda p, c: merging.reject(ws, s.a, s.b, by=who("window")), "Rejecting", change=True,
                           on_done=lambda _: self.banner.show_message(
                               f"{s.a_name} (#{s.a}) and {s.b_name} (#{s.b}) will not be suggested again.", kind="info"),
                           on_error=self.banner.show_error)
@@ -433,4 +433,4 @@ class PeoplePage(Page):
             self.merged.emit(None)
 
         self.ctx.run_task(lambda p, c: merging.undo_last_merge(ws, by=who("window")), "Undoing the last merge",
-                          on_done=done, on_error=self.banner.show_error)
+                          on_done=done, on_error=self.banner.show_error, change=True)

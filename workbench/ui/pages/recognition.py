@@ -251,14 +251,14 @@ class RecognitionPage(Page):
         return self.dialog
 
     def _add(self, person_ids: list[int], v: dict) -> None:
-        try:
-            ids = add_recognition(self.ctx.ws, person_ids, kind=v["kind"], note=v["note"], given_at=v["given_at"],
-                                  given_by=v["given_by"])
-        except Exception as exc:  # noqa: BLE001 - one sentence in the banner
-            self.banner.show_error(exc)
-            return
+        ws = self.ctx.ws
         self.ctx.settings.setValue("recognition/given_by", v["given_by"])
-        self.banner.show_message(f"Recorded {figures.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
+
+        def recorded(ids: list[int]) -> None:
+            self.banner.show_message(f"Recorded {figures.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
+        self.ctx.run_task(lambda progress, cancel: add_recognition(ws, person_ids, kind=v["kind"], note=v["note"],
+                                                                   given_at=v["given_at"], given_by=v["given_by"]),
+                          "Recording a recognition", change=True, on_done=recorded, on_error=self.banner.show_error)
 
     # -- the log ------------------------------------------------------------------------------
     def add_one(self) -> None:
@@ -290,17 +290,18 @@ class RecognitionPage(Page):
         dlg = self._dialog([rec["name"]], initial=rec, title="Edit the recognition")
 
         def done() -> None:
-            v = dlg.values()
-            try:
-                edit_recognition(self.ctx.ws, rec["id"], kind=v["kind"], note=v["note"], given_at=v["given_at"],
-                                 given_by=v["given_by"])
-            except Exception as exc:  # noqa: BLE001
-                self.banner.show_error(exc)
+            v, ws = dlg.values(), self.ctx.ws
+            self.ctx.run_task(lambda progress, cancel: edit_recognition(ws, rec["id"], kind=v["kind"], note=v["note"],
+                                                                        given_at=v["given_at"], given_by=v["given_by"]),
+                              "Changing a recognition", change=True, on_error=self.banner.show_error)
         dlg.accepted.connect(done)
         dlg.open()
 
     def delete_selected(self) -> None:
         rec = self._selected_log()
         if rec is not None:
-            delete_recognitions(self.ctx.ws, [rec["id"]])
-            self.banner.show_message(f"Deleted the {rec['kind']} of {rec['name']}.", kind="info")
+            ws = self.ctx.ws
+            self.ctx.run_task(lambda progress, cancel: delete_recognitions(ws, [rec["id"]]), "Deleting a recognition",
+                              change=True, on_error=self.banner.show_error,
+                              on_done=lambda _: self.banner.show_message(f"Deleted the {rec['kind']} of {rec['name']}.",
+                                                                         kind="info"))
