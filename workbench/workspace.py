@@ -66,10 +66,15 @@ class Workspace:
         engine = db.make_engine(db.with_kept_password(url), readonly=readonly)
         if readonly:
             current = db.current_revision(engine)
+            if current is None:
+                raise db.not_a_workspace(display)
+            if current not in db.known_revisions():
+                raise db.newer_version(display)
             if current != db.head_revision():
-                raise WorkspaceError(f"The workspace {display} was written by another version of the workbench.")
+                raise WorkspaceError(f"The workspace {display} was written by an older version of the workbench; open "
+                                     "it once in the window or with `workbench status` to bring it up to date.")
         else:
-            db.upgrade(engine)
+            db.upgrade(engine, display)
         return cls(engine, location=display, readonly=readonly)
 
     def close(self) -> None:

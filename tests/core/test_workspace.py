@@ -42,6 +42,47 @@ def test_refuses_a_file_that_is_not_a_workspace(tmp_path):
     assert bogus.read_text() == "these are my notes, not a database\n"
 
 
+def test_a_workspace_of_a_newer_workbench_is_said_and_left_as_it_is(tmp_path, cli):
+    """A teammate's newer workbench upgraded the workspace: this one says so, in the window's words
+    and the command line's, for writing and reading alike, and changes no byte of it."""
+    import hashlib
+    import sqlite3
+
+    path = tmp_path / "team.db"
+    Workspace.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9f9f9f9f9f9f'")
+    conn.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    said = (f"The workspace {path} was written by a newer version of the workbench; update the workbench to "
+            "open it (it was left as it is).")
+    for readonly in (False, True):
+        with pytest.raises(WorkspaceError) as caught:
+            Workspace.open(path, readonly=readonly)
+        assert str(caught.value) == said
+    for command in (["status"], ["report", "--format", "csv", "--out", tmp_path / "out"], ["people", "list"]):
+        r = cli(*command, "--workspace", path)
+        assert r.code == 2 and r.err.strip() == f"workbench: {said}", r
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_another_programs_database_is_not_made_a_workspace(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "recipes.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipe (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.close()
+    for readonly in (False, True):
+        with pytest.raises(WorkspaceError, match=r"recipes.db is another program's database, not a workspace; "
+                                                 r"choose a new file or an empty database \(it was left as it is\)."):
+            Workspace.open(path, readonly=readonly)
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    conn.close()
+    assert tables == ["recipe"]
+
+
 def test_refuses_a_folder(tmp_path):
     with pytest.raises(WorkspaceError, match="is a folder"):
         Workspace.open(tmp_path)

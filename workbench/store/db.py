@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
@@ -103,10 +103,33 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> None:
-    """Apply every migration not yet applied, inside one transaction."""
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def newer_version(display: str) -> WorkspaceError:
+    """What is said of a workspace whose schema this workbench does not know: left untouched."""
+    return WorkspaceError(f"The workspace {display} was written by a newer version of the workbench; "
+                          "update the workbench to open it (it was left as it is).")
+
+
+def not_a_workspace(display: str) -> WorkspaceError:
+    """What is said of another program's database: nothing of the workbench is written into it."""
+    return WorkspaceError(f"{display} is another program's database, not a workspace; choose a new file or an "
+                          "empty database (it was left as it is).")
+
+
+def upgrade(engine: Engine, display: str = "") -> None:
+    """Apply every migration not yet applied, inside one transaction. A workspace from a newer
+    workbench is refused before anything is written."""
     try:
         with engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            display = display or str(engine.url.database or engine.url)
+            if current is not None and current not in known_revisions():
+                raise newer_version(display)
+            if current is None and inspect(conn).get_table_names():
+                raise not_a_workspace(display)
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
