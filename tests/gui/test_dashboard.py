@@ -14,6 +14,7 @@ from workbench import fmt
 from workbench.demo import build_demo
 from workbench.metrics import Filters, headline
 from workbench.metrics.activity import dau_wau_mau
+from workbench.ui.widgets import RoomForText
 from workbench.workspace import Workspace
 
 KEYS = ("period", "from", "to", "platform", "channel")
@@ -147,20 +148,32 @@ def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, co
 
 def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db, demo_path):
     """The question is what a person reads: it comes first and keeps its room however narrow the
-    table, and whole on hover; where, who and how long follow."""
+    table, and whole on hover; how long it waits follows, in view, then where and who, which give
+    up width (eliding, whole on hover) before it is pushed out of view."""
     ctx.open_workspace(str(copy_db(demo_path)))
     page = open_page(qtbot, ctx)
     model, view = page.unanswered_model, page.unanswered_view
     assert model.rowCount() > 0
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Question", "Where", "Author", "Waiting", "Asked"]
-    waiting = model.index(0, 3).data()
+    assert headers == ["Question", "Waiting", "Where", "Author", "Asked"]
+    waiting = model.index(0, 1).data()
     assert waiting.endswith(" days") or waiting == "1 day"
     for width in (1280, 900):  # a wide and a small window
         page.resize(width, 700)
         qtbot.waitUntil(lambda: page.width() == width)
         qtbot.waitUntil(lambda: view.columnWidth(0) >= 0.45 * view.viewport().width() - 1)
         assert view.columnViewportPosition(0) == 0
+        assert view.columnViewportPosition(1) + view.columnWidth(1) <= view.viewport().width()  # Waiting, whole
+        assert view.columnWidth(1) >= view.sizeHintForColumn(1)
+        for c in (2, 3):  # Where, Author: narrower when need be, never to nothing
+            assert view.columnWidth(c) >= min(RoomForText.SHRUNK, view.sizeHintForColumn(c))
+        if width == 1280:  # beside the Top helpers: who asked is in view too
+            assert view.columnViewportPosition(3) + view.columnWidth(3) <= view.viewport().width()
+    page.resize(1920, 700)  # a wide screen: every column whole, side by side
+    qtbot.waitUntil(lambda: page.width() == 1920)
+    last = model.columnCount() - 1
+    qtbot.waitUntil(lambda: view.columnViewportPosition(last) + view.columnWidth(last) <= view.viewport().width())
+    assert all(view.columnWidth(c) >= view.sizeHintForColumn(c) for c in range(1, last + 1))
     text = page.dashboard.unanswered["excerpt"].iloc[0]
     if len(text) > 30:
         assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == text

@@ -221,27 +221,47 @@ class DataFrameModel(QAbstractTableModel):
 
 class RoomForText(QObject):
     """Gives the column a person reads (a question, say) the width the other columns leave, and at
-    least ``share`` of the table however wide they are; columns after it scroll into view when
-    there is no room for them. Refitted when the table is resized; ``fit()`` after a refill."""
+    least ``share`` of the table however wide they are. When that leaves too little for the rest,
+    the ``shrink`` columns (where, who: text that elides and shows whole on hover) give up width,
+    down to ``SHRUNK`` pixels, before any column is pushed out of view; figures and dates keep
+    theirs. Refitted when the table is resized; ``fit()`` after a refill."""
 
-    def __init__(self, view: QTableView, column: str, share: float = 0.45) -> None:
+    SHRUNK = 90
+
+    def __init__(self, view: QTableView, column: str, share: float = 0.45, shrink: tuple[str, ...] = ()) -> None:
         super().__init__(view)
-        self.view, self.column, self.share = view, column, share
+        self.view, self.column, self.share, self.shrink = view, column, share, shrink
+        self.natural: dict[int, int] = {}
         view.viewport().installEventFilter(self)
 
-    def fit(self) -> None:
+    def fit(self, *, refilled: bool = True) -> None:
         model = self.view.model()
         columns = [str(c) for c in model.frame().columns] if isinstance(model, DataFrameModel) else []
         if self.column not in columns:
             return
         c = columns.index(self.column)
+        header = self.view.horizontalHeader()
+        if refilled or len(self.natural) != len(columns):  # what each column's contents want
+            self.natural = {i: max(self.view.sizeHintForColumn(i), header.sectionSizeHint(i))
+                            for i in range(len(columns))}
         width = self.view.viewport().width()
+        text = int(width * self.share)
+        shrinkable = [i for i, name in enumerate(columns) if name in self.shrink]
+        fixed = sum(w for i, w in self.natural.items() if i != c and i not in shrinkable)
+        wanted = sum(self.natural[i] for i in shrinkable)
+        room = max(width - text - fixed, 0)
+        for i, natural in self.natural.items():
+            if i in shrinkable and wanted > room:
+                # Each gives up width in proportion to what it wants, never below SHRUNK.
+                natural = max(min(natural, self.SHRUNK), natural * room // wanted)
+            if i != c:
+                header.resizeSection(i, natural)
         others = sum(self.view.columnWidth(i) for i in range(len(columns)) if i != c)
-        self.view.horizontalHeader().resizeSection(c, max(int(width * self.share), width - others))
+        header.resizeSection(c, max(text, width - others))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
-            self.fit()
+            self.fit(refilled=False)
         return False
 
 

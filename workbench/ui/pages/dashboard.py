@@ -257,7 +257,8 @@ class DashboardPage(Page):
                                                formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True),
                                                            "waiting_days": lambda d: figures.plural(int(d), "day")})
         self.unanswered_view = self._table(self.unanswered_model)
-        self.question_room = RoomForText(self.unanswered_view, "excerpt")  # what was asked, before when
+        # What was asked comes first; where and who give up width before anything is pushed out of view.
+        self.question_room = RoomForText(self.unanswered_view, "excerpt", shrink=("where", "author"))
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
         self.helpers_view = self._table(self.helpers_model)
@@ -396,7 +397,8 @@ class DashboardPage(Page):
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
         un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
-        self.unanswered_model.set_frame(un[["excerpt", "where", "author", "waiting_days", "asked_at"]])
+        # In the order a person reads them: what, how long it waits, where, who, when.
+        self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
         self.boxes["unanswered"].note = f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
