@@ -246,3 +246,55 @@ def test_a_small_window_shows_both_columns_of_charts_whole(qtbot, ctx):
     # Wide again: the channels' legend goes back to three columns.
     page.resize(1400, 760)
     qtbot.waitUntil(lambda: page.boxes["channel"].chart.legend.columnCount == 3)
+
+
+def test_every_chart_gives_its_figures_to_copy_or_save(qtbot, ctx, tmp_path, monkeypatch):
+    """Behind each chart are figures a person may want in a slide or a spreadsheet: the chart's
+    context menu copies them, Ctrl+C on a clicked chart too, and its CSV button saves them."""
+    import csv
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    page = open_page(qtbot, ctx)
+    f = page.dashboard.filters
+    active = page.active_chart
+    QApplication.clipboard().clear()
+    active.customContextMenuRequested.emit(QPoint(40, 40))  # a right-click on the chart
+    menu = active.context_menu
+    assert [a.text() for a in menu.actions() if a.text()] == ["Copy the figures", "Export the figures as CSV…",
+                                                               "Save as PNG…"]
+    menu.actions()[0].trigger()
+    rows = [line.split("\t") for line in QApplication.clipboard().text().splitlines()]
+    assert rows[0] == ["Day", "DAU", "WAU", "MAU"]
+    assert len(rows) - 1 == (f.end - f.start).days + 1 and rows[1][0] == f.start.isoformat()
+    core = dau_wau_mau(ctx.ws, f)
+    assert [int(r[1].replace(",", "")) for r in rows[1:]] == core["dau"].tolist()
+    assert [int(r[3].replace(",", "")) for r in rows[1:]] == core["mau"].tolist()
+
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(active.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(60, 60))
+    qtbot.keyClick(active.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text().splitlines()[0] == "Day\tDAU\tWAU\tMAU"
+
+    ttfr = page.ttfr_chart.rows()  # weekly, in the axis' hours rather than seconds
+    median = page.ttfr_chart.series["median"][1]
+    assert ttfr[0] == ["Week from", "median (hours)", "90th percentile (hours)"]
+    first = next(i for i, v in enumerate(median) if np.isfinite(v))
+    assert float(ttfr[first + 1][1]) == pytest.approx(median[first] / 3600, abs=0.005)
+    assert all(r[1] == "" for r in ttfr[1:first + 1])  # a week without a first response: empty, not 0
+    retention = page.retention_chart.rows()
+    assert retention[0][:2] == ["", "+0"] and retention[1][1] == "100"
+    levels = page.levels_chart.rows()
+    assert levels[0] == ["", "moved up", "held", "moved down"]
+    assert [r[0] for r in levels[1:]] == ["Leading", "Contributing", "Participating", "Exploring", "Inactive"]
+
+    saved = tmp_path / "active-people.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "CSV files (*.csv)"))
+    qtbot.mouseClick(page.boxes["active"].data_button, Qt.MouseButton.LeftButton)
+    with open(saved, encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh)) == rows
+    # The tables' boxes save their rows the same way.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "helpers.csv"), ""))
+    qtbot.mouseClick(page.boxes["helpers"].data_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "helpers.csv").read_text(encoding="utf-8-sig").startswith("Name,Replies,Helped")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolBut
 
 from . import dates, figures
 from .palette import series_colour
-from .widgets import ElidedLabel
+from .widgets import ElidedLabel, copy_menu
 
 DAY_S = 86400
 
@@ -64,6 +64,20 @@ class ChartBox(QFrame):
         self.save_button = save
         head.addWidget(self.title)
         head.addWidget(self.hover, 1)
+        if hasattr(chart, "rows"):  # the figures behind the chart: copied, or saved for a spreadsheet
+            name = self.file_stem(title)
+            copy_menu(chart, lambda _selection: chart.rows(), selected=None, whole="Copy the figures",
+                      export_as="Export the figures as CSV…", file_name=f"{name}.csv",
+                      more=[("Save as PNG…", self.save_dialog)])
+            chart.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # clicked, Ctrl+C copies its figures
+        if hasattr(chart, "export_rows"):  # a chart's figures, or a table made copyable
+            data = QToolButton()
+            data.setText("CSV")
+            data.setToolTip(f"Save the figures of “{title}” as a CSV file (right-click to copy them)")
+            data.setAutoRaise(True)
+            data.clicked.connect(chart.export_rows)
+            self.data_button = data
+            head.addWidget(data)
         head.addWidget(save)
         lay.addLayout(head)
         lay.addWidget(chart, 1)
@@ -76,8 +90,12 @@ class ChartBox(QFrame):
             self.saved.emit(path)
         return ok
 
+    @staticmethod
+    def file_stem(title: str) -> str:
+        return title.lower().replace(" ", "-").replace("/", "-")
+
     def save_dialog(self) -> None:
-        name = self.title.text().lower().replace(" ", "-").replace("/", "-") + ".png"
+        name = self.file_stem(self.title.text()) + ".png"
         path, _ = QFileDialog.getSaveFileName(self, "Save chart", name, "PNG images (*.png)")
         if path:
             self.save_png(path)
@@ -169,6 +187,13 @@ class _Plot(pg.PlotWidget):
 LEGEND_COLUMNS = 3
 
 
+def _figure(v: float) -> str:
+    """A value of a chart's table: whole numbers as such, others with two decimals, none empty."""
+    if not np.isfinite(v):
+        return ""
+    return figures.number(int(v)) if float(v).is_integer() else figures.number(float(v), 2)
+
+
 class TimeSeriesChart(_Plot):
     """Lines over dates (x: UTC seconds of each day or week)."""
 
@@ -249,6 +274,19 @@ class TimeSeriesChart(_Plot):
         if "legend" in self.__dict__:  # not while the base class is being built
             self._fit_legend()
 
+    def rows(self) -> list[list[str]]:
+        """The figures plotted: a row per day (or week), a column per series, headers first; in
+        the axis' unit (hours, not seconds), each series its own value, not stacked."""
+        if not self.series:
+            return []
+        x = next(iter(self.series.values()))[0]
+        weekly = len(x) > 1 and x[1] - x[0] >= 7 * DAY_S
+        unit = self.getPlotItem().getAxis("left").labelText
+        head = ["Week from" if weekly else "Day"] + [f"{name} ({unit})" if unit else name for name in self.series]
+        days = np.asarray(x, dtype=np.int64).astype("datetime64[s]").astype("datetime64[D]")
+        return [head] + [[dates.day(str(day))] + [_figure(y[i] / self.scale) for _, y in self.series.values()]
+                         for i, day in enumerate(days)]
+
     def describe(self, point: QPointF) -> str:
         x0 = next(iter(self.series.values()))[0]
         if not len(x0):
@@ -276,14 +314,14 @@ class HeatmapChart(_Plot):
         self.getPlotItem().showGrid(x=False, y=False)
         self.colour_map = pg.colormap.get("viridis")
         self.values = np.zeros((0, 0))
-        self.rows: list[str] = []
+        self.row_labels: list[str] = []
         self.columns: list[str] = []
         self._labels: list[pg.TextItem] = []
 
     def set_grid(self, values: np.ndarray, rows: Sequence[str], columns: Sequence[str], *,
                  column_step: int = 1, cell_text: bool = False, text_format: Callable[[float], str] | None = None) -> None:
         values = np.asarray(values, dtype=np.float64)
-        self.values, self.rows, self.columns = values, list(rows), list(columns)
+        self.values, self.row_labels, self.columns = values, list(rows), list(columns)
         self.series = {"values": (np.arange(values.size, dtype=np.float64), values.ravel())}
         for t in self._labels:
             self.getPlotItem().removeItem(t)
@@ -297,7 +335,7 @@ class HeatmapChart(_Plot):
         self.image.setColorMap(self.colour_map)
         self.image.setRect(0, 0, values.shape[1], values.shape[0])
         item = self.getPlotItem()
-        item.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(self.rows)]])
+        item.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(self.row_labels)]])
         item.getAxis("bottom").setTicks([[(j + 0.5, c) for j, c in enumerate(self.columns) if j % column_step == 0]])
         item.setXRange(0, values.shape[1], padding=0)
         item.setYRange(0, values.shape[0], padding=0)
@@ -315,12 +353,19 @@ class HeatmapChart(_Plot):
                         item.addItem(t)
                         self._labels.append(t)
 
+    def rows(self) -> list[list[str]]:
+        """The grid: a row per row label, a column per column label, headers first; empty cells empty."""
+        if not self.values.size:
+            return []
+        return [[""] + self.columns] + [[label] + [_figure(v) for v in self.values[i]]
+                                         for i, label in enumerate(self.row_labels)]
+
     def describe(self, point: QPointF) -> str:
         i, j = int(np.floor(point.y())), int(np.floor(point.x()))
         if not (0 <= i < self.values.shape[0] and 0 <= j < self.values.shape[1]):
             return ""
         v = self.values[i, j]
-        return f"{self.rows[i]}, {self.columns[j]}: {'—' if np.isnan(v) else self._fmt(v)}"
+        return f"{self.row_labels[i]}, {self.columns[j]}: {'—' if np.isnan(v) else self._fmt(v)}"
 
 
 class BarChart(_Plot):
@@ -352,6 +397,13 @@ class BarChart(_Plot):
         item.getAxis("left").setTicks([[(i, c) for i, c in enumerate(categories)]])
         item.setYRange(-0.5, len(categories) - 0.5, padding=0.05)
         item.setXRange(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.3, padding=0.02)
+
+    def rows(self) -> list[list[str]]:
+        """A row per category, a column per part, headers first."""
+        if not self.categories:
+            return []
+        return [[""] + list(self.parts)] + [[c] + [_figure(v[i]) for v in self.parts.values()]
+                                            for i, c in enumerate(self.categories)]
 
     def describe(self, point: QPointF) -> str:
         i = int(round(point.y()))

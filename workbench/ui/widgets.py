@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -301,35 +301,46 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def copy_menu(view: QAbstractItemView, rows: Callable[[bool], list[list[str]]], *,
-              selected: str = "Copy selected rows", whole: str = "Copy whole table",
-              export_as: str = "Export as CSV…", file_name: str = "table.csv") -> None:
+def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
+              selected: str | None = "Copy selected rows", whole: str = "Copy whole table",
+              export_as: str = "Export as CSV…", file_name: str = "table.csv",
+              more: Sequence[tuple[str, Callable[[], None]]] = ()) -> None:
     """Ctrl+C copies ``rows(True)`` (the selection, headers first); the context menu copies the
-    selection or ``rows(False)``, the whole, or exports the whole as a formula-safe CSV file."""
+    selection or ``rows(False)``, the whole, or exports the whole as a formula-safe CSV file, then
+    offers ``more`` (title, action). Without ``selected`` there is no selection: Ctrl+C copies the
+    whole."""
     def copy(selection_only: bool) -> None:
         QGuiApplication.clipboard().setText(rows_text(rows(selection_only)))
 
     action = QAction("Copy", view)
     action.setShortcut(QKeySequence.StandardKey.Copy)
     action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    action.triggered.connect(lambda: copy(True))
+    action.triggered.connect(lambda: copy(selected is not None))
     view.addAction(action)
 
+    def export() -> None:
+        path, _ = QFileDialog.getSaveFileName(view, export_as.rstrip("…"), file_name, "CSV files (*.csv)")
+        if path:
+            write_rows_csv(rows(False), path)
+
     def menu(pos) -> None:  # noqa: ANN001 - a QPoint
+        if getattr(view, "context_menu", None) is not None:
+            view.context_menu.deleteLater()  # the one offered last time
         m = QMenu(view)
-        m.addAction(selected, lambda: copy(True))
+        if selected is not None:
+            m.addAction(selected, lambda: copy(True))
         m.addAction(whole, lambda: copy(False))
         m.addSeparator()
-
-        def export() -> None:
-            path, _ = QFileDialog.getSaveFileName(view, export_as.rstrip("…"), file_name, "CSV files (*.csv)")
-            if path:
-                write_rows_csv(rows(False), path)
         m.addAction(export_as, export)
-        m.exec(view.viewport().mapToGlobal(pos))
+        for title, act in more:
+            m.addAction(title, act)
+        view.context_menu = m  # what was last offered (tests read it)
+        area = view.viewport() if hasattr(view, "viewport") else view
+        m.popup(area.mapToGlobal(pos))
 
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     view.customContextMenuRequested.connect(menu)
+    view.export_rows = export  # the same as the menu's Export…, for a button beside the view
 
 
 def make_copyable(view: QTableView) -> None:
