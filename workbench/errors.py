@@ -41,6 +41,10 @@ class WorkspaceBusy(WorkspaceError):
     """Another program kept the workspace's write lock longer than the workbench waits for it."""
 
 
+class WorkspaceFull(WorkspaceError):
+    """The disk under the workspace has no room for what is being written."""
+
+
 class NotFound(WorkbenchError):
     """A person, account or other record named by the user does not exist."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -220,4 +221,39 @@ def test_a_workspace_another_program_is_writing_to_is_busy_in_one_sentence_and_l
         other.close()
     assert ws.counts() == before
     add_tag(ws, person, "helper")  # once the other program is done, it goes through
+    ws.close()
+
+
+def test_a_full_disk_is_said_in_one_sentence_and_the_import_leaves_nothing(ws_path):
+    """The laptop's disk fills up during an import: one sentence, and the workspace as it was.
+    (SQLite's page limit stands in for the disk: it fails the same way, "database or disk is full".)"""
+    from pathlib import Path
+
+    from sqlalchemy import event
+
+    from workbench.errors import WorkspaceFull
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    ws = Workspace.open(ws_path)
+    ws.import_paths([data / "gitter" / "messages.json"])
+    before = ws.counts()
+    with ws.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+    ws.engine.dispose()
+
+    def no_room(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+    event.listen(ws.engine, "connect", no_room)
+    chat = ws_path.parent / "result.json"  # a Telegram group of 3,000 messages: more than one page more
+    chat.write_text(json.dumps({"name": "Makers", "type": "public_supergroup", "id": 77, "messages": [
+        {"id": i, "type": "message", "date": "2024-01-01T10:00:00", "date_unixtime": str(1704103200 + i),
+         "from": f"Member {i % 50}", "from_id": f"user{i % 50}", "text": f"message number {i}"} for i in range(3000)]}))
+    with pytest.raises(WorkspaceFull) as caught:
+        ws.import_paths([chat])
+    assert str(caught.value) == (f"The workspace {ws_path} cannot grow: its disk is full. Nothing was changed; "
+                                 "free some space and try again.")
+    event.remove(ws.engine, "connect", no_room)
+    ws.engine.dispose()
+    assert ws.counts() == before
+    assert ws.import_paths([chat]).by_kind["activities"] == 3000  # with room again, it goes through
     ws.close()

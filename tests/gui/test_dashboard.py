@@ -298,3 +298,15 @@ def test_every_chart_gives_its_figures_to_copy_or_save(qtbot, ctx, tmp_path, mon
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "helpers.csv"), ""))
     qtbot.mouseClick(page.boxes["helpers"].data_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "helpers.csv").read_text(encoding="utf-8-sig").startswith("Name,Replies,Helped")
+    # A place that cannot be written to is said, in a box over the window, not passed over.
+    from PySide6.QtWidgets import QMessageBox
+
+    nowhere = tmp_path / "gone" / "active-people"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (f"{nowhere}.csv", ""))
+    qtbot.mouseClick(page.boxes["active"].data_button, Qt.MouseButton.LeftButton)
+    box = active.findChild(QMessageBox)
+    assert box is not None and box.text() == f"{nowhere}.csv cannot be written: no such file or directory."
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (f"{nowhere}.png", ""))
+    qtbot.mouseClick(page.boxes["active"].save_button, Qt.MouseButton.LeftButton)
+    box = page.boxes["active"].findChild(QMessageBox)
+    assert box is not None and box.text().startswith(f"The chart cannot be saved to {nowhere}.png")

@@ -413,3 +413,10 @@ def test_changes_made_during_an_import_wait_for_it_without_freezing_the_window(q
     assert stages[person] == "nominated"
     assert w.ctx.ws.counts()["import_runs"] == 2  # the demo's and this one
     w.ctx.ws.close()
+
+
+def test_a_file_error_is_said_by_the_files_name_not_as_something_went_wrong():
+    from workbench.ui.context import AppContext
+
+    message, details = AppContext.error_text(FileNotFoundError(2, "No such file or directory", "/exports/general.json"))
+    assert message == "/exports/general.json: No such file or directory." and "FileNotFoundError" in details

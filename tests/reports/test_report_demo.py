@@ -49,3 +49,35 @@ def test_recognitions_of_the_period_and_their_pseudonymized_form(demo):
     assert "note" not in hidden.columns and "person_id" not in hidden.columns
     assert all(n.startswith("Member ") for n in hidden["name"])
     assert not set(hidden["given_by"]) & set(plain["given_by"])
+
+
+def test_a_report_or_pack_that_cannot_be_written_is_said_and_keeps_the_file_there(demo, tmp_path):
+    """A full disk (a file-size limit stands in for it) or a device that takes nothing: one
+    sentence naming the file, no half report under its name, and last month's report kept."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    out = tmp_path / "out"
+    out.mkdir()
+    kept = out / "report.html"
+    kept.write_text("last month's report")
+    for command, path, what in ((["report", "--format", "html"], kept, "report"),
+                                (["report", "--format", "pdf"], out / "report.pdf", "report"),
+                                (["pack"], out / "audit.wbpack", "audit pack")):
+        proc = subprocess.run([sys.executable, "-m", "workbench", *command, "--workspace", demo.location,
+                               "--out", str(path)], capture_output=True, text=True, env=os.environ.copy(),
+                              preexec_fn=small_files, timeout=300)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip() == f"workbench: The {what} cannot be written to {path}: file too large; nothing was written."
+    assert kept.read_text() == "last month's report"
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    if os.path.exists("/dev/full"):  # a device: written to as it is, and its refusal said
+        proc = subprocess.run([sys.executable, "-m", "workbench", "report", "--format", "html", "--workspace",
+                               demo.location, "--out", "/dev/full"], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == "workbench: The report cannot be written to /dev/full: no space left on device."

@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file that cannot be read or written: its name and why, in a sentence
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"workbench: {where}{exc.strerror or exc}.", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a sentence, not a traceback
         if os.environ.get("WORKBENCH_DEBUG"):
             traceback.print_exc()

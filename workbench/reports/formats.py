@@ -54,7 +54,19 @@ def write_report(report: ReportData, format_name: str, out: str | Path) -> Path:
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbenchError(f"The folder {out.parent} cannot be created: {exc.strerror}.") from exc
+    # A file is written beside its place and moved there whole: a full disk or a cancelled run
+    # leaves no half report under the name (nor destroys the one there). Not so for a device or a
+    # pipe (/dev/stdout), nor a folder of CSV files.
+    whole = not fmt.folder and (out.is_file() or not out.exists())
+    target = out.with_name(f".{out.stem}.part{out.suffix}") if whole else out
     try:
-        return fmt.write(report, out)
-    except PermissionError as exc:
-        raise WorkbenchError(f"The report cannot be written to {out}: permission denied.") from exc
+        written = fmt.write(report, target)
+        if whole:
+            target.replace(out)
+        return out if whole else written
+    except OSError as exc:
+        raise WorkbenchError(f"The report cannot be written to {out}: {(exc.strerror or str(exc)).lower()}"
+                             f"{'; nothing was written' if whole else ''}.") from exc
+    finally:
+        if whole:
+            target.unlink(missing_ok=True)

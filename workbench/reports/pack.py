@@ -130,6 +130,10 @@ def write_pack(ws, report: ReportData, out: str | Path, *, with_workspace: bool 
     try:
         _write_members(ws, report, tmp_out, members, scrub=scrub, with_workspace=with_workspace, step=step)
         tmp_out.replace(out)
+    except OSError as exc:
+        tmp_out.unlink(missing_ok=True)
+        raise WorkbenchError(f"The audit pack cannot be written to {out}: {(exc.strerror or str(exc)).lower()}; "
+                             "nothing was written.") from exc
     except BaseException:
         tmp_out.unlink(missing_ok=True)
         raise

@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, Date, Table, cast, event, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..errors import WorkspaceBusy
+from ..errors import WorkspaceBusy, WorkspaceFull
 from ..fmt import plural
 
 # How long a write waits for another program's write to the same SQLite file before it gives up.
@@ -46,10 +46,14 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context) -> None:  # noqa: ANN001 - an ExceptionContext
-        # SQLite's "database is locked": a sentence that says what happened, not the statement.
+        # SQLite's "database is locked" or "database or disk is full": a sentence that says what
+        # happened, not the statement.
         orig = context.original_exception
+        name = (engine.url.database or "").removeprefix("file:") or "in memory"
+        if isinstance(orig, sqlite3.OperationalError) and "database or disk is full" in str(orig):
+            raise WorkspaceFull(f"The workspace {name} cannot grow: its disk is full. Nothing was changed; free some "
+                                "space and try again.") from orig
         if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
-            name = (engine.url.database or "").removeprefix("file:") or "in memory"
             raise WorkspaceBusy(f"The workspace {name} is busy: another program (a workbench window or command) "
                                 f"has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was changed; "
                                 "try again when it has finished.") from orig

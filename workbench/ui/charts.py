@@ -15,11 +15,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QLocale, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import dates, figures
 from .palette import series_colour
-from .widgets import ElidedLabel, copy_menu
+from .widgets import ElidedLabel, copy_menu, warn
 
 DAY_S = 86400
 
@@ -97,8 +105,8 @@ class ChartBox(QFrame):
     def save_dialog(self) -> None:
         name = self.file_stem(self.title.text()) + ".png"
         path, _ = QFileDialog.getSaveFileName(self, "Save chart", name, "PNG images (*.png)")
-        if path:
-            self.save_png(path)
+        if path and not self.save_png(path):
+            warn(self, f"The chart cannot be saved to {path} (is the folder writable, with room on its disk?).")
 
 
 class _NumberAxis(pg.AxisItem):

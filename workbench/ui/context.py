@@ -129,6 +129,9 @@ class AppContext(QObject):
     def error_text(exc: BaseException) -> tuple[str, str]:
         if isinstance(exc, WorkbenchError):
             return exc.message, exc.details
+        if isinstance(exc, OSError) and exc.strerror:  # a file: its name and why, as the command line says it
+            where = f"{exc.filename}: " if exc.filename else ""
+            return f"{where}{exc.strerror}.", "".join(traceback.format_exception(exc))
         return (f"Something went wrong: {exc.__class__.__name__}: {exc}",
                 "".join(traceback.format_exception(exc)))
 

@@ -265,6 +265,14 @@ class RoomForText(QObject):
         return False
 
 
+def warn(parent: QWidget, text: str) -> QMessageBox:
+    """One sentence in a box over ``parent``, which does not hold up the window's events."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Community Workbench", text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
 def rows_text(rows: list[list[str]]) -> str:
     """Rows (headers first) as tab-separated text, as spreadsheets paste it."""
     out = io.StringIO()
@@ -321,7 +329,10 @@ def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
     def export() -> None:
         path, _ = QFileDialog.getSaveFileName(view, export_as.rstrip("…"), file_name, "CSV files (*.csv)")
         if path:
-            write_rows_csv(rows(False), path)
+            try:
+                write_rows_csv(rows(False), path)
+            except OSError as exc:
+                warn(view, f"{path} cannot be written: {(exc.strerror or str(exc)).lower()}.")
 
     def menu(pos) -> None:  # noqa: ANN001 - a QPoint
         if getattr(view, "context_menu", None) is not None:
