@@ -314,3 +314,23 @@ def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_wi
     assert again.ctx.settings.value("people/hidden_columns") == ""
     again.ctx.wait_for_tasks(20000)
     again.ctx.ws.close()
+
+
+def test_the_profile_timeline_is_in_the_reporting_time_zone(qtbot, small_window):
+    """A person's activities are timed as the Dashboard times them: in the workspace's reporting
+    zone, named (the last message, 00:00 UTC on 16 March, is 09:00 in Tokyo)."""
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    prof = page.profile
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        page.select_row(0)
+    assert prof.timeline.horizontalHeaderItem(0).text() == "When"
+    assert prof.timeline.item(0, 0).text() == "2024-03-16 00:00 UTC"
+    win.ctx.ws.set_setting("reporting.timezone", "Asia/Tokyo")
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        prof.show_person(prof.person_id)
+    assert prof.timeline.item(0, 0).text() == "2024-03-16 09:00 JST"
+    assert prof.timeline.item(4, 0).text() == "2024-03-04 09:00 JST"
+    win.ctx.wait_for_tasks(20000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..metrics.filters import reporting_tz, zone
 from ..people import flags, merge, profile
 from ..people.merge import who
 from ..people.profile import Profile
@@ -177,7 +178,7 @@ class ProfilePanel(QScrollArea):
         lay.addWidget(self.history)
 
         lay.addWidget(_heading("Timeline across platforms (latest first)"))
-        self.timeline = _table(["When (UTC)", "Platform", "Channel", "What"], 3)
+        self.timeline = _table(["When", "Platform", "Channel", "What"], 3)
         self.timeline.setMinimumHeight(200)
         lay.addWidget(self.timeline, 1)
         self.setWidget(outer)
@@ -198,13 +199,14 @@ class ProfilePanel(QScrollArea):
         ws = self.ctx.ws
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
+            tz = zone(reporting_tz(ws))  # the timeline's times, as the Dashboard shows times
             with ws.connect() as conn:
-                return profile.profile(conn, person_id)
+                return profile.profile(conn, person_id), tz
 
-        self.ctx.run_task(work, "Reading a profile", on_done=lambda p: self._fill(person_id, p),
+        self.ctx.run_task(work, "Reading a profile", on_done=lambda got: self._fill(person_id, *got),
                           on_error=self.banner.show_error, reads_only=True)
 
-    def _fill(self, asked: int, p: Profile) -> None:
+    def _fill(self, asked: int, p: Profile, tz: dt.tzinfo = dt.timezone.utc) -> None:
         if asked != self.person_id:
             return
         self.current = p
@@ -254,7 +256,7 @@ class ProfilePanel(QScrollArea):
             text = (t["text"] or "").replace("\n", " ")
             plat = _item(t["platform"])
             plat.setForeground(platform_colour(t["platform"]))
-            for c, it in enumerate([_item(dates.moment(t["at"])), plat, _item(t["channel"] or ""),
+            for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), plat, _item(t["channel"] or ""),
                                     _item(text[:200])]):
                 self.timeline.setItem(i, c, it)
         self.timeline.resizeColumnsToContents()
