@@ -420,3 +420,40 @@ def test_a_file_error_is_said_by_the_files_name_not_as_something_went_wrong():
 
     message, details = AppContext.error_text(FileNotFoundError(2, "No such file or directory", "/exports/general.json"))
     assert message == "/exports/general.json: No such file or directory." and "FileNotFoundError" in details
+
+
+def test_years_of_import_history_are_read_in_the_background(qtbot, tmp_path):
+    """A team that imports every day has a thousand runs after three years: the Imports page reads
+    them off the window's thread, says nothing of "no imports yet" meanwhile, then shows them all,
+    the newest first with its files and problems."""
+    import sqlite3
+
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    path = tmp_path / "team.db"
+    Workspace.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.executemany("INSERT INTO import_run (id, started_at, finished_at, status, app_version, read, added, "
+                         "updated, unchanged, skipped, counts) VALUES (?, '2026-01-01 06:00:00', "
+                         "'2026-01-01 06:01:00', 'done', '0.1.0', 10, 5, 0, 5, 0, '{}')", [(i,) for i in range(1, 1001)])
+        conn.executemany("INSERT INTO import_file (run_id, path, name, size, sha256, importer, importer_version) "
+                         "VALUES (?, ?, ?, 100, ?, 'slack', '1')",
+                         [(i, f"/exports/{i}/day{j}.json", f"day{j}.json", "ab" * 32) for i in range(1, 1001)
+                          for j in range(30)])
+        conn.executemany("INSERT INTO import_problem (run_id, file, position, message) VALUES (1000, ?, 'line 1', "
+                         "'not a message')", [(f"day{j}.json",) for j in range(3)])
+    conn.close()
+    w = create_window(str(path))
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    page = w.imports_page()
+    with qtbot.waitSignal(page.history_loaded, timeout=60000):
+        w.show_page("ImportsPage")
+        assert page.runs.rowCount() == 0 and not page.empty.isVisible()  # still reading, off this thread
+    assert page.runs.rowCount() == 1000 and page.runs.item(0, 0).text() == "1000"
+    assert page.files.rowCount() == 30 and page.problems.rowCount() == 3
+    assert page.detail.tabText(1) == "Problems (3)" and not page.empty.isVisible()
+    w.ctx.wait_for_tasks(30000)
+    w.ctx.ws.close()

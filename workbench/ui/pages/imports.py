@@ -59,7 +59,8 @@ class DropZone(QFrame):
 
 class ImportsPage(Page):
     title = "Imports"
-    import_finished = Signal(object)  # ImportResult
+    import_finished = Signal(object)  # ImportResult, once the history shows its run
+    history_loaded = Signal()
     import_cancelled = Signal()
     import_failed = Signal(object)
 
@@ -127,6 +128,7 @@ class ImportsPage(Page):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.empty)
         tl.addWidget(self.runs)
+        self.empty.hide()  # until the history is read and found empty
         split.addWidget(top)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 3)
@@ -135,10 +137,32 @@ class ImportsPage(Page):
         self.split = split
         lay.addWidget(split, 1)
         self._runs: list[RunSummary] = []
+        self._generation = 0
+        self._finished: list = []  # an import's result, told once the history shows it
 
     # -- history ------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._runs = import_runs(self.ctx.ws)
+        """Read the history in the background: years of daily imports are thousands of runs."""
+        ws = self.ctx.ws
+        self._generation += 1
+        generation = self._generation
+        self.ctx.run_task(lambda progress, cancel: import_runs(ws), "Reading the import history", reads_only=True,
+                          on_done=lambda runs: self._show_runs(generation, runs),
+                          on_error=lambda exc: self._history_failed(generation, exc))
+
+    def _history_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.banner.show_error(exc)
+            self._tell_finished()
+
+    def _tell_finished(self) -> None:
+        while self._finished:
+            self.import_finished.emit(self._finished.pop(0))
+
+    def _show_runs(self, generation: int, runs: list[RunSummary]) -> None:
+        if generation != self._generation:  # a newer read is under way
+            return
+        self._runs = runs
         has = bool(self._runs)
         self.empty.setVisible(not has)
         self.runs.setVisible(has)
@@ -159,6 +183,8 @@ class ImportsPage(Page):
             self.runs.selectRow(0)
         if has:  # the rows under the selection may be other runs now: show what is selected
             self._show_selected()
+        self.history_loaded.emit()
+        self._tell_finished()
 
     def _fit_digest(self) -> None:
         t = self.files
@@ -261,8 +287,8 @@ class ImportsPage(Page):
             text += (f" {figures.plural(result.problem_count, 'record')} had problems and "
                      f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
         self.banner.show_message(text, kind="success")
+        self._finished.append(result)
         self.refresh()
-        self.import_finished.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
