@@ -73,7 +73,8 @@ def test_a_report_or_pack_that_cannot_be_written_is_said_and_keeps_the_file_ther
                                "--out", str(path)], capture_output=True, text=True, env=os.environ.copy(),
                               preexec_fn=small_files, timeout=300)
         assert proc.returncode == 2, proc.stderr
-        assert proc.stderr.strip() == f"workbench: The {what} cannot be written to {path}: file too large; nothing was written."
+        said = f"workbench: The {what} cannot be written to {path}: file too large; nothing was written."
+        assert proc.stderr.strip() == said
     assert kept.read_text() == "last month's report"
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]
     if os.path.exists("/dev/full"):  # a device: written to as it is, and its refusal said

@@ -55,8 +55,8 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
                                 "space and try again.") from orig
         if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
             raise WorkspaceBusy(f"The workspace {name} is busy: another program (a workbench window or command) "
-                                f"has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was changed; "
-                                "try again when it has finished.") from orig
+                                f"has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was "
+                                "changed; try again when it has finished.") from orig
 
 
 @contextmanager

@@ -15,15 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QLocale, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from . import dates, figures
 from .palette import series_colour
@@ -196,7 +188,7 @@ LEGEND_COLUMNS = 3
 
 
 def _figure(v: float) -> str:
-    """A value of a chart's table: whole numbers as such, others with two decimals, none empty."""
+    """A value of a chart's table: whole numbers as such, others with two decimals; a missing one empty."""
     if not np.isfinite(v):
         return ""
     return figures.number(int(v)) if float(v).is_integer() else figures.number(float(v), 2)

@@ -51,5 +51,6 @@ class SettingsDialog(QDialog):
         ws, values = self.ctx.ws, {TIMEZONE_SETTING: zone, QUESTION_MARKER_SETTING: marker}
         # Written in the background (after an import under way, if there is one); a failure is
         # said in a dialog over the window.
-        self.ctx.run_task(lambda progress, cancel: ws.set_settings(values), "Saving the settings", change=True, parent=self.parentWidget())
+        self.ctx.run_task(lambda progress, cancel: ws.set_settings(values), "Saving the settings", change=True,
+                          parent=self.parentWidget())
         self.accept()

@@ -397,8 +397,8 @@ class PeoplePage(Page):
             return
         ws = self.ctx.ws
         reason = "accepted suggestion: " + "; ".join(s.reasons)
-        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging", change=True,
-                          on_done=lambda ev: self._merged(ev, f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a})."),
+        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging",
+                          change=True, on_done=lambda ev: self._merged(ev, f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a})."),
                           on_error=self.banner.show_error)
 
     def reject_selected(self) -> None:

@@ -255,7 +255,8 @@ class RecognitionPage(Page):
         self.ctx.settings.setValue("recognition/given_by", v["given_by"])
 
         def recorded(ids: list[int]) -> None:
-            self.banner.show_message(f"Recorded {figures.plural(len(ids), 'recognition')}: {v['kind']}.", kind="success")
+            self.banner.show_message(f"Recorded {figures.plural(len(ids), 'recognition')}: {v['kind']}.",
+                                     kind="success")
         self.ctx.run_task(lambda progress, cancel: add_recognition(ws, person_ids, kind=v["kind"], note=v["note"],
                                                                    given_at=v["given_at"], given_by=v["given_by"]),
                           "Recording a recognition", change=True, on_done=recorded, on_error=self.banner.show_error)
