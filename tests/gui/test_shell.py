@@ -9,16 +9,22 @@ from workbench.demo import build_demo
 from workbench.workspace import Workspace
 
 
-@pytest.fixture
-def window(qtbot, ws_path):
+def open_window(qtbot, path):  # noqa: ANN001, ANN201 - a MainWindow
+    """The window on the workspace at ``path``, 1280 x 800, shown, as a person starts it."""
     from workbench.ui.app import create_app, create_window
 
     create_app()
-    w = create_window(str(ws_path))
+    w = create_window(str(path))
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot, ws_path):
+    w = open_window(qtbot, ws_path)
     yield w
     w.ctx.wait_for_tasks(20000)
     if w.ctx.ws is not None:
@@ -181,8 +187,6 @@ def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path, locale, group):
     """In the person's locale: 6,525 activities, or 6.525 in Germany."""
     from PySide6.QtCore import QLocale
 
-    from workbench.ui.app import create_app, create_window
-
     path = tmp_path / "demo.db"
     ws = Workspace.open(path)
     build_demo(ws, members=120)
@@ -190,12 +194,7 @@ def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path, locale, group):
     ws.close()
     assert counts["activities"] >= 1000  # so that the count is grouped
     QLocale.setDefault(QLocale(locale))
-    create_app()
-    w = create_window(str(path))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, path)
     text = w.counts_label.text()
     assert f"{counts['activities']:,} activities".replace(",", group) in text
     assert f"{counts['people']:,} people".replace(",", group) in text
@@ -325,20 +324,12 @@ def _drag(qtbot, splitter, by: int) -> list[int]:
 def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
     """A person who widens the People table or gives the import problems more room finds the panes
     as they left them in the next session, on every page with a movable divider."""
-    from workbench.ui.app import create_app, create_window
+    from workbench.ui.app import create_app
 
     create_app()
     path = tmp_path / "demo.db"
     with Workspace.open(path) as ws:
         build_demo(ws, members=40, seed=3)
-
-    def session():
-        w = create_window(str(path))
-        qtbot.addWidget(w)
-        w.resize(1280, 800)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
 
     def splitters(w):
         w.page("RecognitionPage").tabs.setCurrentIndex(2)  # the impact tables share their tab's height
@@ -351,7 +342,7 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
 
     from PySide6.QtWidgets import QSplitter
 
-    first = session()
+    first = open_window(qtbot, path)
     dragged = {}
     for name, (page, splitter) in splitters(first).items():
         first.show_page(type(page).__name__)
@@ -361,7 +352,7 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
     first.close()
     first.ctx.ws.close()
 
-    again = session()
+    again = open_window(qtbot, path)
     for name, (page, splitter) in splitters(again).items():
         again.show_page(type(page).__name__)
         qtbot.waitUntil(splitter.isVisible)
@@ -377,17 +368,13 @@ def test_changes_made_during_an_import_wait_for_it_without_freezing_the_window(q
 
     from workbench.champions import programme
     from workbench.champions.recognition import recognition_log
-    from workbench.ui.app import create_app, create_window
+    from workbench.ui.app import create_app
 
     create_app()
     path = tmp_path / "demo.db"
     with Workspace.open(path) as ws:
         build_demo(ws, members=40, seed=3)
-    w = create_window(str(path))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, path)
     folder = community(messages=20000, members=800)
     imports = w.imports_page()
     w.import_paths([str(folder / "slack_export.zip"), str(folder / "discord"), str(folder / "telegram")])
@@ -428,7 +415,7 @@ def test_years_of_import_history_are_read_in_the_background(qtbot, tmp_path):
     the newest first with its files and problems."""
     import sqlite3
 
-    from workbench.ui.app import create_app, create_window
+    from workbench.ui.app import create_app
 
     create_app()
     path = tmp_path / "team.db"
@@ -444,10 +431,7 @@ def test_years_of_import_history_are_read_in_the_background(qtbot, tmp_path):
         conn.executemany("INSERT INTO import_problem (run_id, file, position, message) VALUES (1000, ?, 'line 1', "
                          "'not a message')", [(f"day{j}.json",) for j in range(3)])
     conn.close()
-    w = create_window(str(path))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
+    w = open_window(qtbot, path)
     page = w.imports_page()
     with qtbot.waitSignal(page.history_loaded, timeout=60000):
         w.show_page("ImportsPage")

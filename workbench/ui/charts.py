@@ -35,6 +35,15 @@ def _pen(colour: QColor, width: float = 2.0, dashed: bool = False) -> pg.mkPen:
     return pen
 
 
+def _tool_button(text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    button.clicked.connect(slot)
+    return button
+
+
 class ChartBox(QFrame):
     """A titled frame around one chart: the title, the values under the pointer, Save as PNG."""
 
@@ -56,12 +65,7 @@ class ChartBox(QFrame):
         self.hover = ElidedLabel(note)
         self.hover.setStyleSheet("color: palette(placeholder-text);")
         self.note = note
-        save = QToolButton()
-        save.setText("PNG")
-        save.setToolTip(f"Save “{title}” as a PNG image")
-        save.setAutoRaise(True)
-        save.clicked.connect(self.save_dialog)
-        self.save_button = save
+        self.save_button = _tool_button("PNG", f"Save “{title}” as a PNG image", self.save_dialog)
         head.addWidget(self.title)
         head.addWidget(self.hover, 1)
         if hasattr(chart, "rows"):  # the figures behind the chart: copied, or saved for a spreadsheet
@@ -71,14 +75,10 @@ class ChartBox(QFrame):
                       more=[("Save as PNG…", self.save_dialog)])
             chart.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # clicked, Ctrl+C copies its figures
         if hasattr(chart, "export_rows"):  # a chart's figures, or a table made copyable
-            data = QToolButton()
-            data.setText("CSV")
-            data.setToolTip(f"Save the figures of “{title}” as a CSV file (right-click to copy them)")
-            data.setAutoRaise(True)
-            data.clicked.connect(chart.export_rows)
-            self.data_button = data
-            head.addWidget(data)
-        head.addWidget(save)
+            self.data_button = _tool_button("CSV", f"Save the figures of “{title}” as a CSV file (right-click to "
+                                            "copy them)", chart.export_rows)
+            head.addWidget(self.data_button)
+        head.addWidget(self.save_button)
         lay.addLayout(head)
         lay.addWidget(chart, 1)
         if hasattr(chart, "hovered"):
