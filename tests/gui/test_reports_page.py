@@ -162,7 +162,7 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
         assert window.ctx.ws.readonly
         # The window names the pack the user opened, not the copy's file inside it.
         assert window.windowTitle() == "Community Workbench — Audit pack audit.wbpack (read-only)"
-        assert window.counts_label.text().startswith("Audit pack audit.wbpack, read-only · ")
+        qtbot.waitUntil(lambda: window.counts_label.text().startswith("Audit pack audit.wbpack, read-only · "))
         if "DashboardPage" in window.pages:
             assert window.current_page() is window.pages["DashboardPage"]
     finally:

@@ -48,11 +48,11 @@ def slack_zip(tmp_path_factory):
     return path
 
 
-def test_window_opens_on_the_workspace_with_its_pages(window, ws_path):
+def test_window_opens_on_the_workspace_with_its_pages(window, ws_path, qtbot):
     assert ws_path.name in window.windowTitle()
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
     assert "Imports" in titles
-    assert window.counts_label.text().startswith("0 sources · 0 accounts · 0 people · 0 activities")
+    qtbot.waitUntil(lambda: window.counts_label.text().startswith("0 sources · 0 accounts · 0 people · 0 activities"))
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[:3] == ["&File", "&Edit", "&View"]
     assert window.import_action.shortcut().toString() == "Ctrl+I"
@@ -195,6 +195,7 @@ def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path, locale, group):
     assert counts["activities"] >= 1000  # so that the count is grouped
     QLocale.setDefault(QLocale(locale))
     w = open_window(qtbot, path)
+    qtbot.waitUntil(lambda: "activities" in w.counts_label.text())
     text = w.counts_label.text()
     assert f"{counts['activities']:,} activities".replace(",", group) in text
     assert f"{counts['people']:,} people".replace(",", group) in text

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.counts_label = QLabel()
+        self._status_reads = 0
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
         ctx.changed.connect(self._update_status)
@@ -204,14 +205,22 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(bool(ws and not ws.readonly))
 
     def _update_status(self, *_args) -> None:
+        """The workspace's counts, read in the background (round trips, on a server)."""
         ws = self.ctx.ws
         if ws is None:
             self.counts_label.setText("")
             return
-        c = ws.counts()
+        self._status_reads += 1
+        generation = self._status_reads
+        self.ctx.run_task(lambda progress, cancel: (ws.counts(), ws.last_import_at()), "Counting", reads_only=True,
+                          on_done=lambda got: self._show_status(generation, ws, *got),
+                          on_error=lambda exc: None)  # the pages say what is wrong with the workspace
+
+    def _show_status(self, generation: int, ws, c: dict, last) -> None:  # noqa: ANN001 - a Workspace, a datetime
+        if generation != self._status_reads or ws is not self.ctx.ws:  # a newer count, or another workspace
+            return
         text = (f"{figures.number(c['sources'])} sources · {figures.number(c['accounts'])} accounts · "
                 f"{figures.number(c['people'])} people · {figures.number(c['activities'])} activities")
-        last = ws.last_import_at()
         if last:
             text += f" · last import {dates.moment(last, zone=True)}"
         if self.ctx.shown_as and ws.readonly:  # an audit pack's copy of a workspace
