@@ -220,3 +220,14 @@ def test_the_programme_can_be_copied_and_exported(qtbot, ctx, tmp_path):
     assert (tmp_path / "programme.csv").read_text(encoding="utf-8-sig").splitlines()[2].startswith("nominated,Rex,")
     write_rows_csv([["Person"], ["=HYPERLINK(\"http://x\")"]], str(tmp_path / "named.csv"))  # a name is data, not a formula
     assert (tmp_path / "named.csv").read_text(encoding="utf-8-sig").splitlines()[1] == '"\'=HYPERLINK(""http://x"")"'
+
+
+def test_the_evidence_is_dated_in_the_reporting_time_zone(qtbot, ctx):
+    """Helen's replies at 10:00 UTC are on the next day in Kiritimati (UTC+14), where the
+    workspace reports: the evidence says that day, as the period and the Dashboard do."""
+    ctx.ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+    page = open_page(qtbot, ctx)
+    assert "(Pacific/Kiritimati)" in page.period_label.text()
+    page.table.selectRow(page.candidate_names().index("Helen"))
+    qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
+    assert [page.replies.item(r, 0).text() for r in range(3)] == ["2024-03-04", "2024-03-03", "2024-03-02"]

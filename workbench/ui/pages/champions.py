@@ -1,6 +1,8 @@
 """Champions: candidates with their score in parts, a weights panel for a what-if, the programme board."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,6 +38,7 @@ from ...champions.score import (
     load_weights,
     save_weights,
 )
+from ...metrics.filters import zone
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
@@ -444,6 +447,8 @@ class ChampionsPage(Page):
         more = f" and {figures.number(len(helped) - 8)} more" if len(helped) > 8 else ""
         self.evidence_label.setText(f"Helped {figures.number(len(helped))} people: {names}{more}." if len(helped)
                                     else "No replies to others in the period.")
+        period = self._frame.attrs.get("period") if self._frame is not None else None
+        tz = zone(period.tz) if period else dt.timezone.utc  # the days of the period, in its zone
         self.replies.setRowCount(len(e.replies))
         for i, r in enumerate(e.replies.itertuples(index=False)):
             reasons = [(short, long) for short, long, on in (
@@ -453,7 +458,9 @@ class ChampionsPage(Page):
             why.setToolTip("; ".join(long for _, long in reasons).capitalize() or "A reply to someone else")
             text = _item(r.text + (f"  ↳ to “{r.question}”" if r.question else ""))
             text.setToolTip(text.text())
-            for c, it in enumerate([_item(dates.day(r.at)), _item(r.replied_to), why, text]):
+            when = pd.Timestamp(r.at)
+            when = (when.tz_localize("UTC") if when.tzinfo is None else when).tz_convert(tz)
+            for c, it in enumerate([_item(dates.day(when)), _item(r.replied_to), why, text]):
                 self.replies.setItem(i, c, it)
         self.replies.resizeColumnsToContents()
         if len(e.replies):
