@@ -92,3 +92,29 @@ def test_the_undo_hint_after_chained_merges_undoes_that_merge(cli, wsfile):
     assert cli(*hint, "--workspace", wsfile).code == 0
     people = {p["person_id"] for p in cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0").json()}
     assert c in people and b not in people  # only the second merge was undone
+
+
+def test_people_list_says_last_seen_as_a_day_of_the_reporting_time_zone(cli, wsfile):
+    """The terminal's table dates a person's last activity by the workspace's reporting time zone,
+    as the metrics count days; --json keeps the exact UTC moment."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from workbench.workspace import Workspace
+
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "20").json()
+    with Workspace.open(wsfile) as ws:
+        ws.set_setting("reporting.timezone", "Pacific/Kiritimati")  # UTC+14
+    after = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "20").json()
+    assert after == listed
+    r = cli("people", "list", "--workspace", wsfile, "--limit", "20")
+    assert r.code == 0, r
+    shown = {int(line.split()[0]): line for line in r.out.splitlines()[1:] if line.split() and line.split()[0].isdigit()}
+    days = {p["person_id"]: dt.datetime.fromisoformat(p["last_seen"]).astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+            for p in listed}
+    assert len(shown) == 20
+    for pid, line in shown.items():
+        assert f"  {days[pid]:%Y-%m-%d}  " in line, line
+    utc_days = {pid: dt.datetime.fromisoformat(p["last_seen"]).date() for pid, p in
+                ((p["person_id"], p) for p in listed)}
+    assert any(days[pid] != utc_days[pid] for pid in shown)  # the zone made a difference somewhere

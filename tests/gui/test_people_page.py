@@ -334,3 +334,22 @@ def test_the_profile_timeline_is_in_the_reporting_time_zone(qtbot, small_window)
     assert prof.timeline.item(0, 0).text() == "2024-03-16 09:00 JST"
     assert prof.timeline.item(4, 0).text() == "2024-03-04 09:00 JST"
     win.ctx.wait_for_tasks(20000)
+
+
+def test_first_and_last_seen_are_days_of_the_reporting_time_zone(qtbot, small_window):
+    """Ana's last message, at midnight UTC on 16 March, was on the evening of the 15th in New York,
+    where the workspace reports: the directory says the 15th, as the Dashboard counts it."""
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    keys = [k for k, _ in COLUMNS]
+
+    def seen(row: int) -> tuple[str, str]:
+        return (page.model.index(row, keys.index("first_seen")).data(),
+                page.model.index(row, keys.index("last_seen")).data())
+    assert seen(0) == ("2024-03-04", "2024-03-16")
+    with qtbot.waitSignal(page.model.loaded, timeout=30_000):
+        win.ctx.ws.set_setting("reporting.timezone", "America/New_York")
+    assert all(seen(r) == ("2024-03-03", "2024-03-15") for r in range(3))
+    win.ctx.wait_for_tasks(20000)

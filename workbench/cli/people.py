@@ -123,10 +123,12 @@ def run_reject(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from ..metrics.filters import reporting_tz, zone
     from ..people.directory import DirectoryFilter, count, ensure_summary, page
 
     with open_workspace(args, create=False) as ws:
         ensure_summary(ws)
+        tz = zone(reporting_tz(ws))  # a day of the reporting time zone, as the metrics count days
         f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), bots="include" if args.bots else "hide")
         with ws.connect() as conn:
             total = count(conn, f)
@@ -139,7 +141,8 @@ def run_list(args: argparse.Namespace) -> int:
                      "bot": r["is_bot"], "staff": r["is_staff"]} for r in rows])
         return 0
     table = [{"id": r["person_id"], "name": (r["name"] or "")[:40], "platforms": ", ".join(r["platforms"]),
-              "last": f"{r['last_seen']:%Y-%m-%d}" if r["last_seen"] else "", "n": fmt.number(r["activities"]),
+              "last": f"{r['last_seen'].astimezone(tz):%Y-%m-%d}" if r["last_seen"] else "",
+              "n": fmt.number(r["activities"]),
               "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}
              for r in rows]
     print_table(table, ["id", "name", "platforms", "last", "n", "level", "flags"],

@@ -52,6 +52,15 @@ def _as_datetime(value: object) -> dt.datetime | dt.date | None:
     return None
 
 
+def in_zone(value: object, tz: dt.tzinfo) -> object:
+    """A moment (a datetime or Timestamp; naive is UTC) as it is in ``tz``, so that its day is that
+    zone's day; a date or text as it is."""
+    v = _as_datetime(value)
+    if not isinstance(v, dt.datetime):
+        return value
+    return (v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)).astimezone(tz)
+
+
 def day(value: object) -> str:
     """A day (a date, a datetime, a pandas Timestamp or an ISO string) in the locale's words."""
     v = _as_datetime(value)

@@ -7,8 +7,11 @@ Only pages near what was last looked at are kept.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from ..metrics.filters import reporting_tz, zone
 from ..people import directory
 from ..people.directory import DirectoryFilter
 from . import dates, figures
@@ -38,6 +41,7 @@ class PeopleModel(QAbstractTableModel):
         self._generation = 0
         self._shown: tuple | None = None  # (filter, sort, descending) of the rows on show
         self.loading = False
+        self.tz: dt.tzinfo = dt.timezone.utc  # first and last seen are days of the reporting time zone
 
     # -- loading ------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -51,8 +55,9 @@ class PeopleModel(QAbstractTableModel):
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
             directory.ensure_summary(ws)
+            tz = zone(reporting_tz(ws))
             with ws.connect() as conn:
-                return directory.count(conn, f), directory.page(conn, f, sort=sort, descending=desc, limit=PAGE)
+                return directory.count(conn, f), directory.page(conn, f, sort=sort, descending=desc, limit=PAGE), tz
 
         self.ctx.run_task(work, "Reading people", on_done=lambda res: self._counted(gen, (f, sort, desc), res),
                           on_error=self._failed, reads_only=True)
@@ -61,10 +66,10 @@ class PeopleModel(QAbstractTableModel):
         self.loading = False
         self.failed.emit(exc)
 
-    def _counted(self, gen: int, shape: tuple, result: tuple[int, list[dict]]) -> None:
+    def _counted(self, gen: int, shape: tuple, result: tuple[int, list[dict], dt.tzinfo]) -> None:
         if gen != self._generation:
             return
-        total, first = result
+        total, first, self.tz = result
         if shape == self._shown and total == self.total and total:
             # The same view after an edit elsewhere: refresh the rows in place, so the scroll
             # position and the selection stay where the person left them.
@@ -153,8 +158,7 @@ class PeopleModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _text(row: dict, key: str) -> str:
+    def _text(self, row: dict, key: str) -> str:
         value = row.get(key)
         if key == "name":
             marks = "".join(m for m, on in ((" [bot]", row["is_bot"]), (" [staff]", row["is_staff"])) if on)
@@ -162,7 +166,7 @@ class PeopleModel(QAbstractTableModel):
         if key in ("platforms", "tags"):
             return ", ".join(value or [])
         if key in ("first_seen", "last_seen"):
-            return dates.day(value) if value else ""
+            return dates.day(dates.in_zone(value, self.tz)) if value else ""
         if key == "activities":
             return figures.number(value)
         return "" if value is None else str(value)

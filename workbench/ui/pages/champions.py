@@ -458,9 +458,7 @@ class ChampionsPage(Page):
             why.setToolTip("; ".join(long for _, long in reasons).capitalize() or "A reply to someone else")
             text = _item(r.text + (f"  ↳ to “{r.question}”" if r.question else ""))
             text.setToolTip(text.text())
-            when = pd.Timestamp(r.at)
-            when = (when.tz_localize("UTC") if when.tzinfo is None else when).tz_convert(tz)
-            for c, it in enumerate([_item(dates.day(when)), _item(r.replied_to), why, text]):
+            for c, it in enumerate([_item(dates.day(dates.in_zone(r.at, tz))), _item(r.replied_to), why, text]):
                 self.replies.setItem(i, c, it)
         self.replies.resizeColumnsToContents()
         if len(e.replies):
