@@ -333,6 +333,9 @@ def test_the_profile_timeline_is_in_the_reporting_time_zone(qtbot, small_window)
         prof.show_person(prof.person_id)
     assert prof.timeline.item(0, 0).text() == "2024-03-16 09:00 JST"
     assert prof.timeline.item(4, 0).text() == "2024-03-04 09:00 JST"
+    win.ctx.ws.set_setting("reporting.timezone", "America/New_York")  # the account's days, too
+    qtbot.waitUntil(lambda: prof.timeline.item(0, 0).text() == "2024-03-15 20:00 EDT", timeout=30_000)
+    assert [prof.accounts.item(0, c).text() for c in (5, 6)] == ["2024-03-03", "2024-03-15"]
     win.ctx.wait_for_tasks(20000)
 
 

@@ -234,7 +234,8 @@ class ProfilePanel(QScrollArea):
                                               ("deleted", a["is_deleted"]), ("set by hand", a["flags_set_by_user"])) if on)
             for c, it in enumerate([plat, _item(a["handle"] or ""), _item(a["display_name"] or ""),
                                     _item(a["email"] or ""), _item(figures.number(a["activities"]), right=True),
-                                    _item(_day(a["first"])), _item(_day(a["last"])), _item(marks)]):
+                                    _item(_day(dates.in_zone(a["first"], tz))),
+                                    _item(_day(dates.in_zone(a["last"], tz))), _item(marks)]):
                 self.accounts.setItem(i, c, it)
         self.accounts.resizeColumnsToContents()
         if p.accounts:
