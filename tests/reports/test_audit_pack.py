@@ -131,6 +131,39 @@ def test_a_pack_with_the_workspace_opens_read_only(source, tmp_path):
     assert "Community health report" in opened.report_html
 
 
+def test_a_pack_from_a_newer_workbench_shows_its_report_and_leaves_its_copy_closed(source, tmp_path, copy_db):
+    """A colleague with a newer workbench sends a pack: its hashes check, its report shows, and its
+    copy of the workspace, whose schema this workbench does not know, is not opened but said."""
+    import hashlib
+    import sqlite3
+
+    from workbench.reports.pack import NEWER_COPY
+
+    path = copy_db(source[0])
+    ws = Workspace.open(path)
+    try:
+        report = prepare_report(ws)
+        with sqlite3.connect(path) as conn:  # as the newer workbench left it
+            conn.execute("UPDATE alembic_version SET version_num = '9f9f9f9f9f9f'")
+        conn.close()
+        result = write_pack(ws, report, tmp_path / "newer.wbpack", with_workspace=True)
+    finally:
+        ws.close()
+    assert verify_pack(result.path).ok
+    digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
+    opened = extract_pack(result.path, tmp_path / "opened")
+    assert opened.workspace is None and opened.note == NEWER_COPY
+    assert "Community health report" in opened.report_html
+    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == digest
+    # A pack of this version opens its copy as before, read-only and unchanged in its journal.
+    mine, _ = _pack(source[0], tmp_path / "mine.wbpack", with_workspace=True)
+    again = extract_pack(mine.path, tmp_path / "mine")
+    assert again.workspace is not None and again.note == ""
+    with sqlite3.connect(again.workspace) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
 def test_a_pseudonymized_pack_holds_no_name_handle_email_platform_id_or_message_text(source, tmp_path,
                                                                                       memory_keyring):
     path, truth = source

@@ -248,8 +248,37 @@ def verify_pack(path: str | Path) -> VerifyResult:
 class OpenedPack:
     folder: Path
     manifest: dict[str, Any]
-    workspace: Path | None  # the extracted workspace copy, when the pack has one
+    workspace: Path | None  # the extracted workspace copy, when the pack has one this workbench opens
     report_html: str
+    note: str = ""  # why a copy the pack holds is not opened
+
+
+NEWER_COPY = ("Its copy of the workspace was written by a newer version of the workbench; update the workbench "
+              "to open it. Its report is shown below as it was made.")
+
+
+def _copy_opens(copy: Path) -> bool:
+    """Whether this workbench opens the extracted copy: one from an older version is brought up to
+    date (it is a copy: the pack is untouched); one from a newer version is not opened."""
+    from ..store import db
+
+    engine = db.make_engine(f"sqlite:///{copy}", readonly=True)  # reading the version changes nothing
+    try:
+        current = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    if current is not None and current not in db.known_revisions():
+        return False
+    if current != db.head_revision():
+        engine = db.make_engine(f"sqlite:///{copy}")
+        try:
+            db.upgrade(engine, str(copy))
+        finally:
+            engine.dispose()
+        with sqlite3.connect(copy) as conn:  # back to a journal a read-only open needs nothing for
+            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+    return True
 
 
 def extract_pack(path: str | Path, dest: str | Path) -> OpenedPack:
@@ -270,6 +299,8 @@ def extract_pack(path: str | Path, dest: str | Path) -> OpenedPack:
             with z.open(WORKSPACE_MEMBER) as src, open(workspace, "wb") as out:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     out.write(chunk)
+    if workspace is not None and not _copy_opens(workspace):
+        return OpenedPack(dest, manifest, None, html, note=NEWER_COPY)
     return OpenedPack(dest, manifest, workspace, html)
 
 

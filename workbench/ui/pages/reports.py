@@ -349,8 +349,8 @@ class ReportsPage(Page):
         message = f"{Path(path).name}: every file matches its manifest. " + pack_summary(opened.manifest)
         if opened.workspace is None:
             current = Path(self.ctx.ws.location).name if self.ctx.ws is not None else "no workspace"
-            message += (" The pack holds no copy of the workspace, so its report is shown below as it was made; "
-                        f"the other pages still show {current}.")
+            why = opened.note or "The pack holds no copy of the workspace, so its report is shown below as it was made."
+            message += f" {why} The other pages still show {current}."
         self.banner.show_message(message, kind="success")
         self.pack_opened.emit(path)
 
