@@ -23,8 +23,12 @@ def page(qtbot, community_db, copy_db):
     p = ReportsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1100, 800)
-    p.show()
+    with qtbot.waitSignal(p.form_ready, timeout=30000):
+        p.show()
+        # The period is read in the background; until then nothing can be made of it.
+        assert not (p.preview_button.isEnabled() or p.export_button.isEnabled() or p.pack_button.isEnabled())
     qtbot.waitExposed(p)
+    assert p.preview_button.isEnabled() and p.export_button.isEnabled()
     yield p
     ctx.wait_for_tasks(30000)
     if ctx.ws is not None:
@@ -153,7 +157,8 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
     try:
         assert "Open audit &pack…" in [a.text() for a in window.file_menu.actions()]
         page = window.pages["ReportsPage"]
-        window.show_page("ReportsPage")
+        with qtbot.waitSignal(page.form_ready, timeout=30000):
+            window.show_page("ReportsPage")
         pack = tmp_path / "audit.wbpack"
         with qtbot.waitSignal(page.export_finished, timeout=120000):
             page.create_pack(str(pack), with_workspace=True)

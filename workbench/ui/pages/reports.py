@@ -51,6 +51,7 @@ class ReportsPage(Page):
     title = "Reports"
     shortcut_key = "R"
     preview_ready = Signal()
+    form_ready = Signal()  # the period, platforms and channels read from the workspace
     export_finished = Signal(str)  # the path written
     pack_opened = Signal(str)
 
@@ -124,6 +125,11 @@ class ReportsPage(Page):
         lay.addWidget(self.browser, 1)
         self.task = None
         self.key_dialog: QMessageBox | None = None
+        self._generation = 0
+        self._channels: list[tuple[int, str, str]] | None = None  # read in the background
+        self._tz = "UTC"
+        for b in (self.preview_button, self.export_button, self.pack_button):
+            b.setEnabled(False)  # until the period is read from the workspace
         self._remember_choices()
         self._pack_dirs: list[tempfile.TemporaryDirectory] = []  # kept while the window lives
 
@@ -141,48 +147,62 @@ class ReportsPage(Page):
         self.with_workspace.toggled.connect(lambda on: s.setValue("reports/with_workspace", "true" if on else "false"))
 
     def reload(self) -> None:
-        from ...metrics.filters import Filters
+        """The period the data ends on, the platforms and the channels, read in the background (on a
+        server these are round trips)."""
+        from ...metrics.filters import Filters, reporting_tz
 
         ws = self.ctx.ws
-        f = Filters.default_for(ws)
+        self._generation += 1
+        generation = self._generation
+
+        def work(progress, cancel):  # noqa: ANN001, ARG001
+            f = Filters.default_for(ws)
+            q = select(Channel.id, Channel.platform, Channel.name).order_by(Channel.platform, Channel.name)
+            with ws.connect() as conn:
+                channels = [(int(cid), plat, name) for cid, plat, name in conn.execute(q)]
+            return f, channels, reporting_tz(ws)
+        self.ctx.run_task(work, "Reading the period and channels", reads_only=True,
+                          on_done=lambda got: self._fill_form(generation, *got), on_error=self.banner.show_error)
+
+    def _fill_form(self, generation: int, f, channels: list[tuple[int, str, str]], tz: str) -> None:  # noqa: ANN001
+        if generation != self._generation:
+            return
+        self._channels, self._tz = channels, tz
         end = f.end or dt.date.today()
         start = f.start or end - dt.timedelta(days=89)
         self.start.setDate(_qdate(start))
         self.end.setDate(_qdate(end))
         current = self.platform.currentData()
+        self.platform.blockSignals(True)
         self.platform.clear()
         self.platform.addItem("All platforms", "")
-        with ws.connect() as conn:
-            for p in conn.execute(select(Channel.platform).distinct().order_by(Channel.platform)).scalars():
-                self.platform.addItem(p.capitalize(), p)
-        i = self.platform.findData(current)
-        self.platform.setCurrentIndex(max(i, 0))
+        for p in sorted({plat for _, plat, _ in channels}):
+            self.platform.addItem(p.capitalize(), p)
+        self.platform.setCurrentIndex(max(self.platform.findData(current), 0))
+        self.platform.blockSignals(False)
         self._fill_channels()
+        for b in (self.preview_button, self.export_button, self.pack_button):
+            b.setEnabled(True)
+        self.form_ready.emit()
 
     def _fill_channels(self) -> None:
-        ws = self.ctx.ws
         current = self.channel.currentData()
         self.channel.clear()
         self.channel.addItem("All channels", 0)
-        if ws is None:
-            return
         platform = self.platform.currentData() or ""
-        q = select(Channel.id, Channel.platform, Channel.name).order_by(Channel.platform, Channel.name)
-        if platform:
-            q = q.where(Channel.platform == platform)
-        with ws.connect() as conn:
-            for cid, plat, name in conn.execute(q):
-                self.channel.addItem(f"{plat} #{name}" if not platform else f"#{name}", int(cid))
+        for cid, plat, name in self._channels or []:
+            if not platform or plat == platform:
+                self.channel.addItem(f"{plat} #{name}" if not platform else f"#{name}", cid)
         self.channel.setCurrentIndex(max(self.channel.findData(current), 0))
 
     def filters(self):  # noqa: ANN201 - a Filters
-        from ...metrics.filters import Filters, reporting_tz
+        from ...metrics.filters import Filters
 
         platform = self.platform.currentData() or ""
         channel = int(self.channel.currentData() or 0)
         return Filters(start=_pydate(self.start.date()), end=_pydate(self.end.date()),
                        platforms=(platform,) if platform else (), channels=(channel,) if channel else (),
-                       tz=reporting_tz(self.ctx.ws))
+                       tz=self._tz)
 
     def _with_key(self, then) -> None:  # noqa: ANN001
         """Call ``then(key)`` with the pseudonym key (None when not pseudonymizing); without a keyring,
