@@ -283,6 +283,8 @@ def test_every_chart_gives_its_figures_to_copy_or_save(qtbot, ctx, tmp_path, mon
     first = next(i for i, v in enumerate(median) if np.isfinite(v))
     assert float(ttfr[first + 1][1]) == pytest.approx(median[first] / 3600, abs=0.005)
     assert all(r[1] == "" for r in ttfr[1:first + 1])  # a week without a first response: empty, not 0
+    cells = [c for r in ttfr[1:] for c in r[1:] if "." in c]
+    assert cells and not any(c.endswith("0") for c in cells)  # 2.5 hours, not 2.50
     retention = page.retention_chart.rows()
     assert retention[0][:2] == ["", "+0"] and retention[1][1] == "100"
     levels = page.levels_chart.rows()
@@ -295,9 +297,15 @@ def test_every_chart_gives_its_figures_to_copy_or_save(qtbot, ctx, tmp_path, mon
     with open(saved, encoding="utf-8-sig", newline="") as fh:
         assert list(csv.reader(fh)) == rows
     # The tables' boxes save their rows the same way.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "helpers.csv"), ""))
+    offered = []
+
+    def save_as(parent, caption, name, filters):  # noqa: ANN001 - the dialog, answered as a person would
+        offered.append(name)
+        return str(tmp_path / name), filters
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     qtbot.mouseClick(page.boxes["helpers"].data_button, Qt.MouseButton.LeftButton)
-    assert (tmp_path / "helpers.csv").read_text(encoding="utf-8-sig").startswith("Name,Replies,Helped")
+    assert offered == ["top-helpers.csv"]  # named after the box, not "table.csv"
+    assert (tmp_path / "top-helpers.csv").read_text(encoding="utf-8-sig").startswith("Name,Replies,Helped")
     # A place that cannot be written to is said, in a box over the window, not passed over.
     from PySide6.QtWidgets import QMessageBox
 

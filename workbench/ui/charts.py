@@ -188,10 +188,14 @@ LEGEND_COLUMNS = 3
 
 
 def _figure(v: float) -> str:
-    """A value of a chart's table: whole numbers as such, others with two decimals; a missing one empty."""
+    """A value of a chart's table: whole numbers as such, others with up to two decimals (68.4,
+    2.25); a missing one empty."""
     if not np.isfinite(v):
         return ""
-    return figures.number(int(v)) if float(v).is_integer() else figures.number(float(v), 2)
+    v = round(float(v), 2)
+    if v.is_integer():
+        return figures.number(int(v))
+    return figures.number(v, 1 if round(v, 1) == v else 2)
 
 
 class TimeSeriesChart(_Plot):

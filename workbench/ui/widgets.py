@@ -354,10 +354,11 @@ def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
     view.export_rows = export  # the same as the menu's Export…, for a button beside the view
 
 
-def make_copyable(view: QTableView) -> None:
-    """Ctrl+C copies the selected rows; the context menu copies or exports the whole table."""
+def make_copyable(view: QTableView, file_name: str = "table.csv") -> None:
+    """Ctrl+C copies the selected rows; the context menu copies or exports the whole table (to
+    ``file_name``, as the save dialog first offers it)."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only))
+    copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only), file_name=file_name)
 
 
 def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:

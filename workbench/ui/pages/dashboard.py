@@ -256,12 +256,12 @@ class DashboardPage(Page):
                                                         "where": "Where", "excerpt": "Question"},
                                                formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True),
                                                            "waiting_days": lambda d: figures.plural(int(d), "day")})
-        self.unanswered_view = self._table(self.unanswered_model)
+        self.unanswered_view = self._table(self.unanswered_model, "unanswered-questions.csv")
         # What was asked comes first; where and who give up width before anything is pushed out of view.
         self.question_room = RoomForText(self.unanswered_view, "excerpt", shrink=("where", "author"))
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
-        self.helpers_view = self._table(self.helpers_model)
+        self.helpers_view = self._table(self.helpers_model, "top-helpers.csv")
         self.boxes = {
             "active": ChartBox("Active people", self.active_chart, note="daily, weekly (7 days), monthly (28 days)"),
             "platform": ChartBox("Activity by platform", self.platform_chart),
@@ -282,7 +282,7 @@ class DashboardPage(Page):
             self.grid.addWidget(box, i // 2, i % 2)
 
     @staticmethod
-    def _table(model: DataFrameModel) -> QTableView:
+    def _table(model: DataFrameModel, file_name: str) -> QTableView:
         view = QTableView()
         view.setModel(model)
         view.verticalHeader().hide()
@@ -291,7 +291,7 @@ class DashboardPage(Page):
         view.setWordWrap(False)
         view.horizontalHeader().setStretchLastSection(True)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        make_copyable(view)
+        make_copyable(view, file_name)
         return view
 
     # -- computing ----------------------------------------------------------------------------
