@@ -68,7 +68,7 @@ class Workspace:
             current = db.current_revision(engine)
             if current is None:
                 raise db.not_a_workspace(display)
-            if current not in db.known_revisions():
+            if db.is_newer(current):
                 raise db.newer_version(display)
             if current != db.head_revision():
                 raise WorkspaceError(f"The workspace {display} was written by an older version of the workbench; open "

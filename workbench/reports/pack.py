@@ -267,7 +267,7 @@ def _copy_opens(copy: Path) -> bool:
         current = db.current_revision(engine)
     finally:
         engine.dispose()
-    if current is not None and current not in db.known_revisions():
+    if db.is_newer(current):
         return False
     if current != db.head_revision():
         engine = db.make_engine(f"sqlite:///{copy}")

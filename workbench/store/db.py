@@ -1,6 +1,7 @@
 """Opening a workspace database: where it lives, the engine, and migrations on open."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -94,8 +95,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migrations this workbench knows (read once: they do not change while it runs)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -103,8 +110,9 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+def is_newer(revision: str | None) -> bool:
+    """Whether a workspace at ``revision`` was written by a newer workbench (one this one cannot read)."""
+    return revision is not None and revision not in {s.revision for s in _scripts().walk_revisions()}
 
 
 def newer_version(display: str) -> WorkspaceError:
@@ -126,7 +134,7 @@ def upgrade(engine: Engine, display: str = "") -> None:
         with engine.begin() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
             display = display or str(engine.url.database or engine.url)
-            if current is not None and current not in known_revisions():
+            if is_newer(current):
                 raise newer_version(display)
             if current is None and inspect(conn).get_table_names():
                 raise not_a_workspace(display)
