@@ -23,6 +23,7 @@ from ..store.db import default_workspace_path
 from . import dates, figures
 from .context import AppContext
 from .pages import page_classes
+from .tasks import Newest
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.counts_label = QLabel()
-        self._status_reads = 0
+        self._newest_count = Newest()
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
         ctx.changed.connect(self._update_status)
@@ -210,14 +211,13 @@ class MainWindow(QMainWindow):
         if ws is None:
             self.counts_label.setText("")
             return
-        self._status_reads += 1
-        generation = self._status_reads
+        only = self._newest_count.next()
         self.ctx.run_task(lambda progress, cancel: (ws.counts(), ws.last_import_at()), "Counting", reads_only=True,
-                          on_done=lambda got: self._show_status(generation, ws, *got),
+                          on_done=only(lambda got: self._show_status(ws, *got)),
                           on_error=lambda exc: None)  # the pages say what is wrong with the workspace
 
-    def _show_status(self, generation: int, ws, c: dict, last) -> None:  # noqa: ANN001 - a Workspace, a datetime
-        if generation != self._status_reads or ws is not self.ctx.ws:  # a newer count, or another workspace
+    def _show_status(self, ws, c: dict, last) -> None:  # noqa: ANN001 - a Workspace, a datetime
+        if ws is not self.ctx.ws:  # counted in a workspace closed since
             return
         text = (f"{figures.number(c['sources'])} sources · {figures.number(c['accounts'])} accounts · "
                 f"{figures.number(c['people'])} people · {figures.number(c['activities'])} activities")

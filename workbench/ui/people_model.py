@@ -15,6 +15,7 @@ from ..metrics.filters import reporting_tz, zone
 from ..people import directory
 from ..people.directory import DirectoryFilter
 from . import dates, figures
+from .tasks import Newest
 
 PAGE = 200
 KEEP_PAGES = 30
@@ -38,7 +39,8 @@ class PeopleModel(QAbstractTableModel):
         self.total = 0
         self._pages: dict[int, list[dict]] = {}
         self._pending: set[int] = set()
-        self._generation = 0
+        self._newest = Newest()
+        self._only = self._newest.next()  # the current view's: its pages are shown, older ones' dropped
         self._shown: tuple | None = None  # (filter, sort, descending) of the rows on show
         self.loading = False
         self.tz: dt.tzinfo = dt.timezone.utc  # first and last seen are days of the reporting time zone
@@ -49,8 +51,8 @@ class PeopleModel(QAbstractTableModel):
         ws = self.ctx.ws
         if ws is None:
             return
-        self._generation += 1
-        gen, f, sort, desc = self._generation, self.filter, self.sort_key, self.descending
+        self._only = only = self._newest.next()
+        f, sort, desc = self.filter, self.sort_key, self.descending
         self.loading = True
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
@@ -59,16 +61,14 @@ class PeopleModel(QAbstractTableModel):
             with ws.connect() as conn:
                 return directory.count(conn, f), directory.page(conn, f, sort=sort, descending=desc, limit=PAGE), tz
 
-        self.ctx.run_task(work, "Reading people", on_done=lambda res: self._counted(gen, (f, sort, desc), res),
+        self.ctx.run_task(work, "Reading people", on_done=only(lambda res: self._counted((f, sort, desc), res)),
                           on_error=self._failed, reads_only=True)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
         self.failed.emit(exc)
 
-    def _counted(self, gen: int, shape: tuple, result: tuple[int, list[dict], dt.tzinfo]) -> None:
-        if gen != self._generation:
-            return
+    def _counted(self, shape: tuple, result: tuple[int, list[dict], dt.tzinfo]) -> None:
         total, first, self.tz = result
         if shape == self._shown and total == self.total and total:
             # The same view after an edit elsewhere: refresh the rows in place, so the scroll
@@ -90,18 +90,16 @@ class PeopleModel(QAbstractTableModel):
         if page_no in self._pending or page_no in self._pages or self.ctx.ws is None:
             return
         self._pending.add(page_no)
-        ws, gen, f, sort, desc = self.ctx.ws, self._generation, self.filter, self.sort_key, self.descending
+        ws, only, f, sort, desc = self.ctx.ws, self._only, self.filter, self.sort_key, self.descending
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
             with ws.connect() as conn:
                 return directory.page(conn, f, sort=sort, descending=desc, offset=page_no * PAGE, limit=PAGE)
 
-        self.ctx.run_task(work, "Reading people", on_done=lambda rows: self._arrived(gen, page_no, rows),
+        self.ctx.run_task(work, "Reading people", on_done=only(lambda rows: self._arrived(page_no, rows)),
                           on_error=self._failed, reads_only=True)
 
-    def _arrived(self, gen: int, page_no: int, rows: list[dict]) -> None:
-        if gen != self._generation:
-            return
+    def _arrived(self, page_no: int, rows: list[dict]) -> None:
         self._pending.discard(page_no)
         self._pages[page_no] = rows
         if len(self._pages) > KEEP_PAGES:  # forget the pages farthest from this one

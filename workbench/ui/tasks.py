@@ -86,3 +86,22 @@ def start(task: Task, pool: QThreadPool | None = None) -> Task:
     task.running = True
     (pool or QThreadPool.globalInstance()).start(_Runnable(task))
     return task
+
+
+class Newest:
+    """Of a series of background reads (a page read again as filters change), only the newest
+    one's result is shown: a result that a newer read has overtaken is dropped.
+
+    ``only = newest.next()`` before starting a read, then ``on_done=only(show)``: ``show`` is
+    called only if no read was started since."""
+
+    def __init__(self) -> None:
+        self._n = 0
+
+    def next(self) -> Callable[[Callable], Callable]:
+        self._n += 1
+        n = self._n
+
+        def only(deliver: Callable) -> Callable:
+            return lambda *args: deliver(*args) if n == self._n else None
+        return only

@@ -41,6 +41,7 @@ from ...champions.score import (
 from ...metrics.filters import zone
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
+from ..tasks import Newest
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 HEADERS = {"rank": "#", "name": "Name", "score": "Score", "answers": "Answers", "newcomer_replies": "Newcomer replies",
@@ -179,7 +180,7 @@ class ChampionsPage(Page):
         self._frame: pd.DataFrame | None = None
         self._champions: set[int] = set()
         self._shown: pd.DataFrame = pd.DataFrame(columns=[*SHOWN, "person_id"])
-        self._generation = 0
+        self._newest = Newest()
         self._full = True
         self._evidence_for: int | None = None
 
@@ -318,20 +319,17 @@ class ChampionsPage(Page):
         ws = self.ctx.ws
         light = self._frame is not None and not self._full
         self._full = False
-        self._generation += 1
-        gen = self._generation
+        only = self._newest.next()
 
         def work(progress, cancel):  # noqa: ANN001
             frame = None if light else component_frame(ws)
             stages = programme.current_stages(ws)
             return {"frame": frame, "stages": stages, "weights": load_weights(ws)}
 
-        self.ctx.run_task(work, "Champion scores", on_done=lambda r: self._loaded(gen, r),
+        self.ctx.run_task(work, "Champion scores", on_done=only(self._loaded),
                           on_error=self.banner.show_error, parent=self, reads_only=True)
 
-    def _loaded(self, gen: int, result: dict) -> None:
-        if gen != self._generation:
-            return
+    def _loaded(self, result: dict) -> None:
         if result["frame"] is not None:
             self._frame = result["frame"]
         stages: pd.DataFrame = result["stages"]

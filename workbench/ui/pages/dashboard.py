@@ -33,6 +33,7 @@ from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
+from ..tasks import Newest
 from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, RoomForText, make_copyable, vbox
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
@@ -115,7 +116,7 @@ class DashboardPage(Page):
         body.addWidget(scroll, 1)
         lay.addWidget(self.body, 1)
         self.dashboard: Dashboard | None = None
-        self._generation = 0
+        self._newest = Newest()
         self._restoring = False
         self._restore_filters()
 
@@ -299,8 +300,7 @@ class DashboardPage(Page):
         ws = self.ctx.ws
         if ws is None:
             return
-        self._generation += 1
-        generation = self._generation
+        only = self._newest.next()
         days, base_filters = self.filters()
 
         def work(progress, cancel):  # noqa: ANN001 - runs on a worker thread
@@ -316,17 +316,13 @@ class DashboardPage(Page):
             return compute_dashboard(ws, f)
 
         self.zone_label.setText("computing…")
-        self.ctx.run_task(work, "Dashboard", on_done=lambda d: self._show(generation, d),
-                          on_error=lambda exc: self._failed(generation, exc), reads_only=True)
+        self.ctx.run_task(work, "Dashboard", on_done=only(self._show), on_error=only(self._failed), reads_only=True)
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.zone_label.setText("")
-            self.banner.show_error(exc)
+    def _failed(self, exc: BaseException) -> None:
+        self.zone_label.setText("")
+        self.banner.show_error(exc)
 
-    def _show(self, generation: int, d: Dashboard | None) -> None:
-        if generation != self._generation:
-            return
+    def _show(self, d: Dashboard | None) -> None:
         self.banner.hide()
         has = d is not None and not d.empty
         first_time = self.dashboard is None

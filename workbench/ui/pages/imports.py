@@ -25,6 +25,7 @@ from ...records import ADDED_KINDS
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
+from ..tasks import Newest
 from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 
@@ -137,31 +138,25 @@ class ImportsPage(Page):
         self.split = split
         lay.addWidget(split, 1)
         self._runs: list[RunSummary] = []
-        self._generation = 0
+        self._newest = Newest()
         self._finished: list = []  # an import's result, told once the history shows it
 
     # -- history ------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the history in the background: years of daily imports are thousands of runs."""
-        ws = self.ctx.ws
-        self._generation += 1
-        generation = self._generation
+        ws, only = self.ctx.ws, self._newest.next()
         self.ctx.run_task(lambda progress, cancel: import_runs(ws), "Reading the import history", reads_only=True,
-                          on_done=lambda runs: self._show_runs(generation, runs),
-                          on_error=lambda exc: self._history_failed(generation, exc))
+                          on_done=only(self._show_runs), on_error=only(self._history_failed))
 
-    def _history_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.banner.show_error(exc)
-            self._tell_finished()
+    def _history_failed(self, exc: BaseException) -> None:
+        self.banner.show_error(exc)
+        self._tell_finished()
 
     def _tell_finished(self) -> None:
         while self._finished:
             self.import_finished.emit(self._finished.pop(0))
 
-    def _show_runs(self, generation: int, runs: list[RunSummary]) -> None:
-        if generation != self._generation:  # a newer read is under way
-            return
+    def _show_runs(self, runs: list[RunSummary]) -> None:
         self._runs = runs
         has = bool(self._runs)
         self.empty.setVisible(not has)

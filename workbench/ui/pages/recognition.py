@@ -32,6 +32,7 @@ from ...champions.recognition import (
 from ...champions.score import component_frame, load_weights
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
+from ..tasks import Newest
 from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
 
 
@@ -170,14 +171,13 @@ class RecognitionPage(Page):
         remember_sizes(split, self.ctx.settings, "recognition/impact_split")
         il.addWidget(split, 1)
         self.tabs.addTab(impact, "&Impact")
-        self._generation = 0
+        self._newest = Newest()
         self._log = pd.DataFrame()
 
     # -- loading ------------------------------------------------------------------------------
     def reload(self) -> None:
         ws = self.ctx.ws
-        self._generation += 1
-        gen = self._generation
+        only = self._newest.next()
 
         def work(progress, cancel):  # noqa: ANN001
             progress(0.1, "Reading the log")
@@ -189,12 +189,10 @@ class RecognitionPage(Page):
             per, kinds = recognition_impact(ws)
             return {"log": log, "gap": gap, "per": per, "kinds": kinds}
 
-        self.ctx.run_task(work, "Recognition", on_done=lambda r: self._loaded(gen, r),
+        self.ctx.run_task(work, "Recognition", on_done=only(self._loaded),
                           on_error=self.banner.show_error, parent=self, reads_only=True)
 
-    def _loaded(self, gen: int, r: dict) -> None:
-        if gen != self._generation:
-            return
+    def _loaded(self, r: dict) -> None:
         self._log = r["log"]
         self.log_model.set_frame(self._log[["given_at", "name", "kind", "note", "given_by", "source", "id"]]
                                  if not self._log.empty else self._log)

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from ...errors import KeyringUnavailable
 from ...store.models import Channel
 from .. import dates
+from ..tasks import Newest
 from ..widgets import Banner, Page, vbox
 
 FORMATS = [("html", "HTML", "One page that opens in any browser, charts included"),
@@ -125,7 +126,7 @@ class ReportsPage(Page):
         lay.addWidget(self.browser, 1)
         self.task = None
         self.key_dialog: QMessageBox | None = None
-        self._generation = 0
+        self._newest = Newest()
         self._channels: list[tuple[int, str, str]] | None = None  # read in the background
         self._tz = "UTC"
         for b in (self.preview_button, self.export_button, self.pack_button):
@@ -151,9 +152,7 @@ class ReportsPage(Page):
         server these are round trips)."""
         from ...metrics.filters import Filters, reporting_tz
 
-        ws = self.ctx.ws
-        self._generation += 1
-        generation = self._generation
+        ws, only = self.ctx.ws, self._newest.next()
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
             f = Filters.default_for(ws)
@@ -162,11 +161,9 @@ class ReportsPage(Page):
                 channels = [(int(cid), plat, name) for cid, plat, name in conn.execute(q)]
             return f, channels, reporting_tz(ws)
         self.ctx.run_task(work, "Reading the period and channels", reads_only=True,
-                          on_done=lambda got: self._fill_form(generation, *got), on_error=self.banner.show_error)
+                          on_done=only(lambda got: self._fill_form(*got)), on_error=self.banner.show_error)
 
-    def _fill_form(self, generation: int, f, channels: list[tuple[int, str, str]], tz: str) -> None:  # noqa: ANN001
-        if generation != self._generation:
-            return
+    def _fill_form(self, f, channels: list[tuple[int, str, str]], tz: str) -> None:  # noqa: ANN001 - a Filters
         self._channels, self._tz = channels, tz
         end = f.end or dt.date.today()
         start = f.start or end - dt.timedelta(days=89)
