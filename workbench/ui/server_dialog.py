@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..secrets import keyring_available
 from ..workspace import Workspace, open_server
 
+
 class ServerDialog(QDialog):
     """The address, a password when needed, and whether to keep it; Open connects in the
     background and the dialog closes when the workspace is open."""
