@@ -88,6 +88,7 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     counts = window.ctx.ws.counts()
     assert counts["import_runs"] == 1 and counts["activities"] > 0
     qtbot.waitUntil(lambda: f"{counts['activities']:,} activities" in window.counts_label.text())
+    assert counts["sources"] == 1 and window.counts_label.text().startswith("1 source · ")
     assert page.runs.rowCount() == 1
     assert page.runs.item(0, 2).text() == slack_zip.name
     added = page.runs.item(0, 5)

@@ -219,8 +219,9 @@ class MainWindow(QMainWindow):
     def _show_status(self, ws, c: dict, last) -> None:  # noqa: ANN001 - a Workspace, a datetime
         if ws is not self.ctx.ws:  # counted in a workspace closed since
             return
-        text = (f"{figures.number(c['sources'])} sources · {figures.number(c['accounts'])} accounts · "
-                f"{figures.number(c['people'])} people · {figures.number(c['activities'])} activities")
+        text = " · ".join([figures.plural(c["sources"], "source"), figures.plural(c["accounts"], "account"),
+                           figures.plural(c["people"], "person", "people"),
+                           figures.plural(c["activities"], "activity", "activities")])
         if last:
             text += f" · last import {dates.moment(last, zone=True)}"
         if self.ctx.shown_as and ws.readonly:  # an audit pack's copy of a workspace
