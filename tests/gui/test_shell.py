@@ -380,8 +380,12 @@ def test_changes_made_during_an_import_wait_for_it_without_freezing_the_window(q
     folder = community(messages=20000, members=800)
     imports = w.imports_page()
     w.import_paths([str(folder / "slack_export.zip"), str(folder / "discord"), str(folder / "telegram")])
-    with qtbot.waitSignal(imports.task.progress, timeout=30000):
-        pass  # the import is writing
+    # The import reports progress: it is under way. (A connection that lives as long as the task:
+    # waiting on this signal, which another thread emits many times a second, with a blocker that
+    # is gone once the wait ends, could crash the test process on a late queued emission.)
+    reported = []
+    imports.task.progress.connect(lambda fraction, message: reported.append(fraction))
+    qtbot.waitUntil(lambda: bool(reported), timeout=30000)
     person = 1
     clock = QElapsedTimer()
     clock.start()
