@@ -16,6 +16,7 @@ PLATFORM_COLOURS = {
     "mattermost": "#F0E442",  # yellow
     "rocketchat": "#B2182B",
     "gitter": "#7F7F7F",
+    "irc": "#999933",         # olive (Paul Tol's muted set, beside Okabe-Ito)
     "csv": "#999999",
 }
 

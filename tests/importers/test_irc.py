@@ -1,0 +1,125 @@
+"""IRC channel logs (Supybot, Limnoria), on tests/data/irc."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import text
+
+from workbench.importers import registry
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "irc"
+LOGGER = DATA / "ChannelLogger"
+DAY1 = LOGGER / "libera" / "#aihub" / "#aihub.2024-05-01.log"
+
+
+def rows(ws, sql: str) -> list[tuple]:
+    with ws.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_a_folder_of_daily_logs_is_one_channel_of_its_network(ws):
+    assert registry.sniff(LOGGER).name == "irc-supybot"
+    assert registry.sniff(DAY1).name == "irc-supybot"
+    result = ws.import_paths([LOGGER])
+    assert rows(ws, "SELECT external_id, name FROM channel") == [("libera/#aihub", "#aihub")]
+    assert rows(ws, "SELECT external_id, name FROM source") == [("libera", "libera")]
+    # nicks without case: Ben and BEN are one account, named as first seen
+    assert rows(ws, "SELECT external_id, handle, is_bot FROM account ORDER BY external_id") == [
+        ("ana_s", "ana_s", 0), ("ben", "Ben", 0), ("caf\u00e9bot", "Caf\u00e9Bot", 1), ("chanserv", "ChanServ", 1),
+        ("mallory", "mallory", 0)]
+    # the hand-pasted line is the one problem, with its file and line
+    assert [(p.file, p.position) for p in result.problems] == [("ChannelLogger/libera/#aihub/#aihub.2024-05-01.log", "line 10")]
+
+
+def test_messages_in_utc_with_actions_notices_and_exact_text(ws):
+    ws.import_paths([LOGGER])
+    got = rows(ws, """SELECT a.created_at, c.handle, a.text FROM activity a JOIN account c ON c.id = a.account_id
+                      ORDER BY a.created_at, a.id""")
+    assert got == [
+        ("2024-05-01 09:00:05.000000", "ChanServ", "[#aihub] Welcome to #aihub! Be kind."),
+        ("2024-05-01 09:01:00.000000", "ana_s", "How do I fine-tune the small model on my own data?"),
+        ("2024-05-01 09:01:00.000000", "ana_s", "How do I fine-tune the small model on my own data?"),  # said twice
+        ("2024-05-01 09:03:30.000000", "Ben", "ana_s: start from the LoRA recipe in the docs"),  # +0200 in the log
+        ("2024-05-01 09:04:00.000000", "ana_s", "ana_s waves thanks"),
+        ("2024-05-01 09:07:00.000000", "Caf\u00e9Bot", "build #1201 passed"),  # a Windows-1252 line
+        ("2024-05-01 09:08:00.000000", "mallory", "<script>alert(1)</script> \u202egnp.exe\u200b"),
+        ("2024-05-01 23:59:00.000000", "ana_s", "anyone around to review my PR?"),
+        ("2024-05-02 00:01:00.000000", "Ben", "ana_s, sure, send the link")]
+
+
+def test_addressing_someone_replies_to_their_latest_message_across_days(ws):
+    ws.import_paths([LOGGER])
+    got = rows(ws, """SELECT a.text, p.text FROM activity a JOIN activity p ON p.id = a.parent_id ORDER BY a.created_at""")
+    assert got == [("ana_s: start from the LoRA recipe in the docs", "How do I fine-tune the small model on my own data?"),
+                   ("ana_s, sure, send the link", "anyone around to review my PR?")]
+
+
+def test_joins_are_membership_events_and_quits_are_not(ws):
+    ws.import_paths([LOGGER])
+    assert rows(ws, """SELECT c.handle, m.kind, m.at FROM membership_event m JOIN account c ON c.id = m.account_id""") == [
+        ("ana_s", "join", "2024-05-01 09:00:00.000000")]
+
+
+def test_importing_again_or_from_another_root_adds_nothing(ws, tmp_path):
+    first = ws.import_paths([LOGGER])
+    assert first.by_kind["activities"] == 9
+    assert ws.import_paths([LOGGER]).added == 0
+    assert ws.import_paths([DAY1]).added == 0  # the same file alone: the same channel, the same ids
+    shutil.copytree(LOGGER / "libera", tmp_path / "libera")
+    assert ws.import_paths([tmp_path / "libera"]).added == 0
+
+
+def test_a_log_that_grew_adds_only_its_new_lines(ws, tmp_path):
+    day = tmp_path / "libera" / "#aihub" / "#aihub.2024-05-01.log"
+    day.parent.mkdir(parents=True)
+    lines = DAY1.read_bytes().splitlines(keepends=True)
+    day.write_bytes(b"".join(lines[:5]))
+    ws.import_paths([day])
+    day.write_bytes(DAY1.read_bytes())
+    result = ws.import_paths([day])
+    assert result.by_kind["activities"] == 4  # the action, the bot, mallory, the last question
+    assert rows(ws, "SELECT count(*) FROM activity") == [(8,)]
+
+
+def test_a_file_named_by_date_takes_the_channel_its_joins_name(ws):
+    ws.import_paths([DATA / "2024-05-03.log"])
+    assert rows(ws, "SELECT external_id, name FROM channel") == [("#evals", "#evals")]
+    assert rows(ws, "SELECT text FROM activity") == [("hello, is the eval harness documented anywhere?",)]
+
+
+def test_a_zip_of_the_logger_folder(ws, tmp_path):
+    archive = tmp_path / "irc-logs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(LOGGER.rglob("*.log")):
+            z.write(f, f.relative_to(LOGGER).as_posix())
+    assert registry.sniff(archive).name == "irc-supybot"
+    ws.import_paths([archive])
+    assert rows(ws, "SELECT external_id FROM channel") == [("libera/#aihub",)]
+    assert rows(ws, "SELECT count(*) FROM activity") == [(9,)]
+
+
+def test_an_overlong_line_is_that_lines_problem(ws, tmp_path):
+    log = tmp_path / "#big.log"
+    log.write_bytes(b"2024-05-01T09:00:00+0000  <ana> hi\n2024-05-01T09:00:01+0000  <eve> " + b"x" * 200_000
+                    + b"\n2024-05-01T09:00:02+0000  <ana> still here\n")
+    result = ws.import_paths([log])
+    assert [p.position for p in result.problems] == ["line 2"]
+    assert rows(ws, "SELECT text FROM activity ORDER BY created_at") == [("hi",), ("still here",)]
+
+
+def test_other_text_files_are_not_claimed(tmp_path):
+    notes = tmp_path / "notes.log"
+    notes.write_text("INFO starting server\nINFO listening on 8080\n", encoding="utf-8")
+    assert registry.sniff(notes) is None
+
+
+def test_the_bots_own_log_beside_the_channels_is_left_out(ws, tmp_path):
+    logs = tmp_path / "logs"
+    shutil.copytree(LOGGER, logs / "ChannelLogger")
+    (logs / "messages.log").write_text("INFO 2024-05-01T09:00:00 Limnoria starting\nINFO 2024-05-01T09:00:01 Connected\n",
+                                       encoding="utf-8")
+    assert registry.sniff(logs).name == "irc-supybot"
+    result = ws.import_paths([logs])
+    assert result.by_kind["activities"] == 9 and len(result.problems) == 1
