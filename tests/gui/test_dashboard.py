@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -318,3 +319,30 @@ def test_every_chart_gives_its_figures_to_copy_or_save(qtbot, ctx, tmp_path, mon
     qtbot.mouseClick(page.boxes["active"].save_button, Qt.MouseButton.LeftButton)
     box = page.boxes["active"].findChild(QMessageBox)
     assert box is not None and box.text().startswith(f"The chart cannot be saved to {nowhere}.png")
+
+
+def test_answers_within_minutes_are_charted_in_minutes_and_a_lone_week_shows(qtbot, ctx, tmp_path):
+    """An IRC channel answers in minutes: the time-to-first-response axis says minutes (not hours
+    with a "x0.001" beside its ticks), and its one week of answers is a visible point in a week of
+    dates, not an empty chart spanning a second."""
+    import pyqtgraph as pg
+
+    from workbench.metrics.support import ttfr_weekly
+
+    path = tmp_path / "irc.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([Path(__file__).resolve().parent.parent / "data" / "irc" / "ChannelLogger"])
+    ctx.open_workspace(str(path))
+    page = open_page(qtbot, ctx)
+    chart = page.ttfr_chart
+    axis = chart.getPlotItem().getAxis("left")
+    assert axis.labelText == "minutes" and not axis.autoSIPrefix
+    rows = chart.rows()
+    assert rows[0] == ["Week from", "median (minutes)", "90th percentile (minutes)"]
+    weekly = ttfr_weekly(ctx.ws, page.dashboard.filters)
+    assert len(rows) == 2 and rows[1][0] == "2024-04-29"
+    assert float(rows[1][1]) == pytest.approx(weekly["median_s"].iloc[0] / 60, abs=0.005)
+    dots = [i for i in chart.getPlotItem().items if isinstance(i, pg.ScatterPlotItem) and len(i.data) == 1]
+    assert len(dots) == 2  # the median and the 90th percentile
+    low, high = chart.getPlotItem().viewRange()[0]
+    assert 6 * 86400 <= high - low <= 8 * 86400

@@ -22,6 +22,7 @@ from .palette import series_colour
 from .widgets import ElidedLabel, copy_menu, warn
 
 DAY_S = 86400
+DURATION_UNITS = (("minutes", 60.0), ("hours", 3600.0), ("days", float(DAY_S)))  # for durations in seconds
 
 # pyqtgraph's own clean-up at interpreter exit collects Qt objects after Qt has gone and crashes
 # the process on quit; the window deletes its widgets itself.
@@ -104,6 +105,10 @@ class ChartBox(QFrame):
 class _NumberAxis(pg.AxisItem):
     """Tick labels written as the window writes numbers: 1,000 (1.000 in de_DE), with as many
     decimals as the ticks' spacing needs. An axis given ticks of its own (categories) shows those."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation=orientation)
+        self.enableAutoSIPrefix(False)  # 40 and "(x0.001)" beside it read as 40; the ticks say 0.04
 
     def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph's name
         step = spacing * scale
@@ -198,15 +203,28 @@ def _figure(v: float) -> str:
     return figures.number(v, 1 if round(v, 1) == v else 2)
 
 
+def _isolated(y: np.ndarray) -> np.ndarray:
+    """Where a value stands between two gaps (or the ends): a line through it draws nothing."""
+    ok = np.isfinite(y)
+    before = np.concatenate([[False], ok[:-1]])
+    after = np.concatenate([ok[1:], [False]])
+    return ok & ~before & ~after
+
+
 class TimeSeriesChart(_Plot):
     """Lines over dates (x: UTC seconds of each day or week)."""
 
     def __init__(self, *, value_format: Callable[[float], str] | None = None, stacked: bool = False,
-                 bars: bool = False, scale: float = 1.0, y_label: str = "", parent: QWidget | None = None) -> None:
+                 bars: bool = False, scale: float = 1.0, y_label: str = "", units: Sequence[tuple[str, float]] = (),
+                 weekly: bool | None = None, parent: QWidget | None = None) -> None:
         super().__init__(date_axis=True, parent=parent)
+        self.weekly = weekly  # a value per week; None: told by the spacing of the dates
         self.stacked = stacked
         self.bars = bars
         self.scale = scale  # plotted value = value / scale (hover shows the value)
+        # (label, scale) from the smallest unit up: the axis takes the largest unit the data
+        # reaches twice over (minutes for answers within the hour, days for a forum's week)
+        self.units = tuple(units)
         if value_format is not None:
             self._fmt = value_format
         if y_label:
@@ -221,6 +239,11 @@ class TimeSeriesChart(_Plot):
         item.clear()
         self.legend.clear()
         self.series = {}
+        if self.units:
+            top = max((float(np.nanmax(y)) for y in map(np.asarray, series.values()) if np.isfinite(y).any()),
+                      default=0.0)
+            label, self.scale = next((u for u in reversed(self.units) if top >= 2 * u[1]), self.units[0])
+            item.setLabel("left", label)
         x = np.asarray(x, dtype=np.float64)
         below = np.zeros(len(x))
         previous = None
@@ -247,8 +270,14 @@ class TimeSeriesChart(_Plot):
                 curve = pg.PlotDataItem(x, y / self.scale, pen=_pen(colour, 2.0, name in dashed), name=name,
                                         connect="finite")
                 item.addItem(curve)
-        if len(x):
+                alone = _isolated(y)
+                if alone.any():  # a value with no neighbour draws no line: a dot shows it
+                    item.addItem(pg.ScatterPlotItem(x[alone], y[alone] / self.scale, size=7, brush=colour,
+                                                    pen=pg.mkPen(None)))
+        if len(x) > 1:
             item.setXRange(x[0], x[-1], padding=0.02)
+        elif len(x):  # one day or week: a week around it, not seconds
+            item.setXRange(x[0] - 3.5 * DAY_S, x[0] + 3.5 * DAY_S, padding=0)
         self.legend.setVisible(len(series) > 1)
         tops = [np.nanmax(v) / self.scale for _, v in self.series.values() if len(v) and np.isfinite(v).any()]
         self._top = float(below.max()) if self.stacked and len(below) else max(tops, default=0.0)
@@ -284,7 +313,7 @@ class TimeSeriesChart(_Plot):
         if not self.series:
             return []
         x = next(iter(self.series.values()))[0]
-        weekly = len(x) > 1 and x[1] - x[0] >= 7 * DAY_S
+        weekly = self.weekly if self.weekly is not None else len(x) > 1 and x[1] - x[0] >= 7 * DAY_S
         unit = self.getPlotItem().getAxis("left").labelText
         head = ["Week from" if weekly else "Day"] + [f"{name} ({unit})" if unit else name for name in self.series]
         days = np.asarray(x, dtype=np.int64).astype("datetime64[s]").astype("datetime64[D]")
