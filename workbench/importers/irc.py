@@ -211,6 +211,8 @@ class IrcLogImporter(Importer):
         out = self._account(nick, state, network)
         who = nick.lower()
         stamp = at.isoformat()
+        if repeats and next(iter(repeats))[0] != stamp:
+            repeats.clear()  # identical lines share their second: only the current second is kept
         k = repeats.get((stamp, who, text), 0)
         repeats[(stamp, who, text)] = k + 1
         mid = stable_id(chan.key, stamp, who, text, k)
