@@ -17,6 +17,7 @@ PLATFORM_COLOURS = {
     "rocketchat": "#B2182B",
     "gitter": "#7F7F7F",
     "irc": "#999933",         # olive (Paul Tol's muted set, beside Okabe-Ito)
+    "meetup": "#882255",      # wine
     "csv": "#999999",
 }
 

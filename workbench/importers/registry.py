@@ -25,6 +25,7 @@ MODULES: list[str] = [
     "mattermost",
     "rocketchat",
     "gitter",
+    "meetup",
     "irc",
     "csvfile",  # last: it claims any .csv or .tsv the formats above do not
 ]
