@@ -55,6 +55,15 @@ def duration(seconds: float | None) -> str:
     return f"{d}d {h}h" if h else f"{d}d"
 
 
+DURATION_UNITS = (("minutes", 60.0), ("hours", 3600.0), ("days", 86400.0))
+
+
+def duration_unit(top_seconds: float) -> tuple[str, float]:
+    """The unit a chart of durations reads in, as (name, seconds): the largest one its highest value
+    reaches twice over (minutes for a chat answered within the hour, days for a slow forum)."""
+    return next((u for u in reversed(DURATION_UNITS) if top_seconds >= 2 * u[1]), DURATION_UNITS[0])
+
+
 def change(current: float | None, previous: float | None) -> tuple[str, int]:
     """The change against the previous period: ('▲ 8%', +1), ('▼ 3%', -1), ('= 0%', 0), ('—', 0)."""
     if current is None or previous is None or previous == 0 or any(

@@ -249,3 +249,33 @@ def test_a_percentage_reads_as_one():
     assert cell_text("percent", 100.0) == "100%"
     assert cell_text("answered_rate", 0.85) == "85%"  # a share
     assert cell_text("retained", 26) == "26"
+
+
+def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tmp_path):
+    """An IRC channel answers in minutes: the report's time-to-first-response chart says minutes,
+    and its one week of answers is a dot within a month of dates, whole under the frame's top."""
+    import datetime as dt
+    from pathlib import Path
+
+    import numpy as np
+
+    from workbench.metrics import Filters
+    from workbench.metrics.support import ttfr_weekly
+    from workbench.reports.charts import draw
+
+    path = tmp_path / "irc.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([Path(__file__).resolve().parent.parent / "data" / "irc" / "ChannelLogger"])
+        f = Filters(start=dt.date(2024, 4, 1), end=dt.date(2024, 5, 31))
+        report = prepare_report(ws, f)
+        weekly = ttfr_weekly(ws, f)
+    chart = next(c for c in report.charts if c.key == "ttfr_weekly")
+    assert (chart.title, chart.y_label) == ("Time to first response by week (minutes)", "minutes")
+    assert chart.frame["median"].iloc[0] == pytest.approx(weekly["median_s"].iloc[0] / 60)
+    fig = draw(chart)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert [list(line.get_markevery()) for line in ax.get_lines()] == [[0], [0]]  # each series a dot
+    assert ax.get_ylim()[1] > np.nanmax(chart.frame.to_numpy())
+    low, high = ax.get_xlim()
+    assert 20 <= high - low <= 40  # days

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from .. import fmt
 from ..history import import_runs
 from ..metrics.filters import Filters
 from ..store.models import Channel, Setting
@@ -277,8 +278,8 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
             rf = rf / 100.0
         add("retention", "Retention: share of each monthly cohort active k months later", "retention", "heatmap",
             rf, percent=True)
-    add("ttfr_weekly", "Time to first response by week (hours)", "support", "line",
-        _hours(series_frame(frames["ttfr_weekly"])), y_label="hours")
+    ttfr, unit = _durations(series_frame(frames["ttfr_weekly"]))
+    add("ttfr_weekly", f"Time to first response by week ({unit})", "support", "line", ttfr, y_label=unit)
     lm = frames["level_movement"]
     if not lm.empty and "level" in lm.columns:
         add("level_movement", "Engagement level movement", "people", "barh",
@@ -305,14 +306,17 @@ def weekly(df: pd.DataFrame) -> pd.DataFrame:
     return weeks.sum()[days == 7]  # whole weeks only: a part week at either end would look like a drop
 
 
-def _hours(df: pd.DataFrame) -> pd.DataFrame:
-    if df.empty:
-        return df
+def _durations(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The columns of seconds in the unit their highest value reads best in (minutes, hours, days)."""
     cols = [c for c in df.columns if str(c).endswith("_s") or "ttfr" in str(c)]
-    keep = cols or list(df.columns)
-    out = df[keep].astype(float) / (3600.0 if cols else 1.0)
+    if df.empty or not cols:
+        return df, "hours"
+    out = df[cols].astype(float)
+    top = np.nanmax(out.to_numpy()) if np.isfinite(out.to_numpy()).any() else 0.0
+    unit, seconds = fmt.duration_unit(float(top))
+    out = out / seconds
     out.columns = [str(c).removesuffix("_s").replace("_", " ") for c in out.columns]
-    return out
+    return out, unit
 
 
 def prepare_report(ws, filters: Filters | None = None, *, key=None, title: str | None = None,  # noqa: ANN001

@@ -109,7 +109,11 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
                     bottom += vals
             else:
                 for col, colour, label in zip(df.columns, palette, cols):
-                    ax.plot(x, df[col].astype(float).to_numpy(), color=colour, linewidth=1.4, label=_short(label))
+                    y = df[col].astype(float).to_numpy()
+                    ok = np.isfinite(y)  # a value between two gaps draws no line: a dot shows it
+                    alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
+                    ax.plot(x, y, color=colour, linewidth=1.4, label=_short(label),
+                            marker="o" if alone.any() else None, markersize=3.5, markevery=list(np.flatnonzero(alone)))
             if is_date:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
                 ax.xaxis.set_major_locator(locator)
@@ -120,6 +124,11 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             ax.yaxis.set_major_formatter(FuncFormatter(
                 (lambda v, _: f"{v:.0%}") if chart.percent else _axis_number))
             ax.set_ylim(bottom=0)
+            top = np.nanmax(values) if chart.kind == "line" and np.isfinite(values).any() else 0.0
+            if top > 0 and ax.get_ylim()[1] < top * 1.08:
+                ax.set_ylim(0, top * 1.08)  # head room: the highest dot whole, not cut by the frame
+            if is_date and len(x) == 1:  # one week or day: a month around it, not years
+                ax.set_xlim(x[0] - pd.Timedelta(days=14), x[0] + pd.Timedelta(days=14))
             if chart.y_label:
                 ax.set_ylabel(chart.y_label)
             if len(cols) > 1:

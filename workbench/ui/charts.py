@@ -22,7 +22,6 @@ from .palette import series_colour
 from .widgets import ElidedLabel, copy_menu, warn
 
 DAY_S = 86400
-DURATION_UNITS = (("minutes", 60.0), ("hours", 3600.0), ("days", float(DAY_S)))  # for durations in seconds
 
 # pyqtgraph's own clean-up at interpreter exit collects Qt objects after Qt has gone and crashes
 # the process on quit; the window deletes its widgets itself.
@@ -215,16 +214,15 @@ class TimeSeriesChart(_Plot):
     """Lines over dates (x: UTC seconds of each day or week)."""
 
     def __init__(self, *, value_format: Callable[[float], str] | None = None, stacked: bool = False,
-                 bars: bool = False, scale: float = 1.0, y_label: str = "", units: Sequence[tuple[str, float]] = (),
-                 weekly: bool | None = None, parent: QWidget | None = None) -> None:
+                 bars: bool = False, scale: float = 1.0, y_label: str = "",
+                 unit: Callable[[float], tuple[str, float]] | None = None, weekly: bool | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(date_axis=True, parent=parent)
         self.weekly = weekly  # a value per week; None: told by the spacing of the dates
         self.stacked = stacked
         self.bars = bars
         self.scale = scale  # plotted value = value / scale (hover shows the value)
-        # (label, scale) from the smallest unit up: the axis takes the largest unit the data
-        # reaches twice over (minutes for answers within the hour, days for a forum's week)
-        self.units = tuple(units)
+        self.unit = unit  # the axis' (label, scale) for the highest value, chosen for each set of data
         if value_format is not None:
             self._fmt = value_format
         if y_label:
@@ -239,10 +237,10 @@ class TimeSeriesChart(_Plot):
         item.clear()
         self.legend.clear()
         self.series = {}
-        if self.units:
+        if self.unit is not None:
             top = max((float(np.nanmax(y)) for y in map(np.asarray, series.values()) if np.isfinite(y).any()),
                       default=0.0)
-            label, self.scale = next((u for u in reversed(self.units) if top >= 2 * u[1]), self.units[0])
+            label, self.scale = self.unit(top)
             item.setLabel("left", label)
         x = np.asarray(x, dtype=np.float64)
         below = np.zeros(len(x))

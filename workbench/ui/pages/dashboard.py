@@ -31,7 +31,7 @@ from ... import fmt
 from ...metrics.dashboard import Dashboard, compute_dashboard
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
-from ..charts import DURATION_UNITS, BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
+from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
 from ..tasks import Newest
 from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, RoomForText, make_copyable, vbox
@@ -249,7 +249,7 @@ class DashboardPage(Page):
         self.platform_chart = TimeSeriesChart(stacked=True)
         self.new_chart = TimeSeriesChart(bars=True)
         self.channel_chart = TimeSeriesChart(stacked=True)
-        self.ttfr_chart = TimeSeriesChart(value_format=fmt.duration, units=DURATION_UNITS, weekly=True)
+        self.ttfr_chart = TimeSeriesChart(value_format=fmt.duration, unit=fmt.duration_unit, weekly=True)
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)}% active")
         self.levels_chart = BarChart()
