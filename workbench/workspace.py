@@ -27,7 +27,7 @@ from .errors import ImportFailed, KeyringUnavailable, WorkbenchError, WorkspaceE
 from .importers.base import CancelFn, ProgressFn
 from .secrets import set_secret
 from .store import db
-from .store.dialect import broken_references, bulk_write
+from .store.dialect import broken_references, bulk_write, lock_for_writing
 from .store.models import Account, Activity, ImportRun, Person, Setting, Source
 
 Listener = Callable[[str], None]
@@ -116,6 +116,7 @@ class Workspace:
         self._check_writable()
         with self._write_lock:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                lock_for_writing(s.connection())
                 yield s
         self.notify(what)
 
@@ -125,6 +126,7 @@ class Workspace:
         self._check_writable()
         with self._write_lock:
             with self.engine.begin() as conn:
+                lock_for_writing(conn)
                 yield conn
         self.notify(what)
 
@@ -190,6 +192,7 @@ class Workspace:
         planned, notes = plan(paths)
         with self._write_lock, self.engine.connect() as conn, bulk_write(conn):
             with conn.begin():
+                lock_for_writing(conn)
                 result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
                 broken = broken_references(conn)
                 if broken:

@@ -18,8 +18,8 @@ from workbench.workspace import Workspace
 pytestmark = pytest.mark.slow
 
 # Every chat, forum, code and mail export among the real samples.
-REAL_FOLDERS = ["slack", "discord", "telegram", "mattermost", "rocketchat", "gitter", "discourse", "github",
-                "stackexchange", "mbox", "groupsio"]
+REAL_FOLDERS = ["slack", "discord", "telegram", "mattermost", "rocketchat", "gitter", "irc", "discourse", "github",
+                "stackexchange", "mbox", "groupsio", "meetup"]
 
 
 def _without_ids(value):  # noqa: ANN001, ANN202
@@ -94,6 +94,49 @@ def test_a_synthetic_community_on_postgresql_matches_its_truth(community, pg_url
     refused = cli("import", "--workspace", pg_url, str(cut))
     assert refused.code != 0 and cut.name in refused.err
     assert cli("status", "--workspace", pg_url, "--json").json() == status
+
+
+def test_teammates_importing_at_once_take_turns(community, pg_url, cli, tmp_path):
+    """Two teammates import the same Slack export into the team's server while a third imports the
+    Discord channels: every command succeeds, and the workspace holds each export once, as a file
+    imported one after the other does. (Before, one of the two Slack imports failed on a duplicate
+    key.)"""
+    import subprocess
+    import sys
+
+    folder = community(messages=20000, members=800)
+    slack, discord = str(folder / "slack_export.zip"), str(folder / "discord")
+    runs = [subprocess.Popen([sys.executable, "-m", "workbench", "import", "--workspace", pg_url, path],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for path in (slack, discord, slack)]
+    done = [(p.wait(timeout=600), p.stderr.read()) for p in runs]
+    assert [code for code, _ in done] == [0, 0, 0], done
+    file_ws = str(tmp_path / "file.db")
+    assert cli("import", "--workspace", file_ws, slack, discord).code == 0
+    on_file = cli("status", "--workspace", file_ws, "--json").json()
+    on_server = cli("status", "--workspace", pg_url, "--json").json()
+    assert {k: on_server[k] for k in ("sources", "accounts", "activities")} == \
+        {k: on_file[k] for k in ("sources", "accounts", "activities")}
+    assert on_server["import_runs"] == 2  # the second Slack import found it all there and recorded nothing
+
+
+def test_a_write_that_waits_too_long_for_another_says_the_workspace_is_busy(pg_url, monkeypatch):
+    from workbench.errors import WorkspaceBusy
+    from workbench.store import dialect
+
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_S", 1)
+    first, second = Workspace.open(pg_url), Workspace.open(pg_url)
+    try:
+        with first.write_conn():  # a teammate's long import, still writing
+            with pytest.raises(WorkspaceBusy, match=r"is busy: another program .* for over 1 second\. Nothing was "
+                                                    r"changed; try again when it has finished\."):
+                second.set_setting("reporting.timezone", "Europe/Lisbon")
+        assert second.get_setting("reporting.timezone") is None
+        second.set_setting("reporting.timezone", "Europe/Lisbon")  # once the other has finished
+        assert first.get_setting("reporting.timezone") == "Europe/Lisbon"
+    finally:
+        first.close()
+        second.close()
 
 
 def test_people_the_programme_and_reports_on_postgresql(cli, pg_url, tmp_path, monkeypatch):
@@ -282,3 +325,20 @@ def test_cancel_leaves_the_window_on_its_workspace(qtbot, pg_url, tmp_path, monk
     assert pg_url not in window.ctx.recent_workspaces()
     window.ctx.wait_for_tasks(30000)
     window.ctx.ws.close()
+
+
+def test_opening_the_workspace_waits_for_no_ones_import(pg_url, monkeypatch):
+    """A teammate opens the team's workspace (the window, `workbench status`) while another's
+    import is writing: it opens at once; only writing waits."""
+    from workbench.store import dialect
+
+    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_S", 1)
+    Workspace.open(pg_url).close()  # the workspace exists, at this workbench's version
+    importing = Workspace.open(pg_url)
+    try:
+        with importing.write_conn():
+            other = Workspace.open(pg_url)
+            assert other.counts()["activities"] == 0
+            other.close()
+    finally:
+        importing.close()

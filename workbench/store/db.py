@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from ..errors import KeyringUnavailable, WorkspaceError
 from ..secrets import get_secret
-from .dialect import BUSY_TIMEOUT_S, install_sqlite_pragmas
+from .dialect import BUSY_TIMEOUT_S, install_server_errors, install_sqlite_pragmas, lock_for_writing
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -82,6 +82,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     engine = create_engine(url, **kwargs)
     install_sqlite_pragmas(engine, readonly=readonly)
+    install_server_errors(engine)
     return engine
 
 
@@ -136,6 +137,10 @@ def upgrade(engine: Engine, display: str = "") -> None:
             display = display or str(engine.url.database or engine.url)
             if is_newer(current):
                 raise newer_version(display)
+            if current == head_revision():
+                return  # up to date: opening it writes nothing, and waits for no one's import
+            lock_for_writing(conn)  # two teammates opening a new server database at once: one creates it
+            current = MigrationContext.configure(conn).get_current_revision()  # as the other left it
             if current is None and inspect(conn).get_table_names():
                 raise not_a_workspace(display)
             cfg = alembic_config(engine)

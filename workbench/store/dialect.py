@@ -59,6 +59,36 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
                                 "changed; try again when it has finished.") from orig
 
 
+# The key of the advisory lock that makes writers to a workspace on a database server take turns.
+WRITE_LOCK_KEY = 0x57424E43
+
+
+def lock_for_writing(conn: Connection) -> None:
+    """One writer at a time, as a SQLite file has it. On a database server, a transaction that
+    writes takes the workspace's write lock first and holds it until it commits or rolls back, so
+    that two teammates importing the same export at once take turns rather than collide; it waits
+    up to ``BUSY_TIMEOUT_S`` for another program's write, then says the workspace is busy."""
+    if is_sqlite(conn):
+        return  # SQLite locks the file for the first writer, and waits busy_timeout for it
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def install_server_errors(engine: Engine) -> None:
+    """On a database server, a write that waited too long for another program's says so in a
+    sentence, as on SQLite."""
+    if is_sqlite(engine):
+        return
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:  # noqa: ANN001 - an ExceptionContext
+        if getattr(context.original_exception, "sqlstate", None) == "55P03":  # lock_not_available
+            raise WorkspaceBusy(f"The workspace {engine.url.database} is busy: another program (a workbench window "
+                                f"or command) has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. "
+                                "Nothing was changed; try again when it has finished.") \
+                from context.original_exception
+
+
 @contextmanager
 def bulk_write(conn: Connection) -> Iterator[None]:
     """A large write (an import) without SQLite's per-row foreign-key lookups.
