@@ -123,3 +123,11 @@ def test_the_bots_own_log_beside_the_channels_is_left_out(ws, tmp_path):
     assert registry.sniff(logs).name == "irc-supybot"
     result = ws.import_paths([logs])
     assert result.by_kind["activities"] == 9 and len(result.problems) == 1
+
+
+def test_bots_by_their_nicks_but_not_people_whose_names_end_so():
+    from workbench.importers.irc import is_bot
+
+    assert [n for n in ("supy-bot", "CaféBot", "ChanServ", "NickServ", "gh_bot", "bot2", "travis-ci[bot]", "BOT",
+                        "talbot", "Abbot", "robotics", "ana_s") if is_bot(n)] == \
+        ["supy-bot", "CaféBot", "ChanServ", "NickServ", "gh_bot", "bot2", "travis-ci[bot]", "BOT"]

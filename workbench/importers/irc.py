@@ -9,8 +9,8 @@ line is that line's problem. A nick written ``<nick&gt;`` (a log saved from a we
 ``<nick>``; the text is kept as written.
 
 - **Accounts** are nicks, compared without case (``Tv_`` and ``tv_`` are one account); ``!user@host``
-  is dropped. Network services and bots (``ChanServ``, ``NickServ``, a nick ending in ``bot``) are
-  flagged bots.
+  is dropped. Network services (``ChanServ``, ``NickServ``) and bots (``CafeBot``, ``ceph-bot``, but
+  not ``talbot``) are flagged bots; a flag set by hand stays.
 - **Channel**: the ``#channel`` folder or file name, with the network folder above it as the
   source; otherwise the channel the file's join lines name; otherwise the file's name.
 - **Ids**: IRC messages have none, so an activity's id is a hash of its channel, time, nick and
@@ -46,8 +46,11 @@ JOINED = re.compile(r"^has joined ([#&+!]\S+)")
 CHANNEL_NAME = re.compile(r"^([#&+!][^\s,]+?)(?:\.\d{4}-\d{2}-\d{2})?(?:\.log)?$", re.IGNORECASE)
 DATE_IN_NAME = re.compile(r"[._-]?\d{4}[._-]\d{2}[._-]\d{2}")
 ADDRESSED = re.compile(r"^@?([^\s:,]{1,64})[:,](?:\s|$)")
-BOT_NICK = re.compile(r"(bot|serv|\[bot\])$", re.IGNORECASE)
-SERVICES = frozenset({"global", "q", "x", "infoserv", "alis"})
+# A bot's nick: "...Bot" or "...BOT", or "bot" after a separator or a digit ("ceph-bot", "gh_bot",
+# "bot2"); not a name that merely ends so ("talbot", "abbot").
+BOT_NICK = re.compile(r"(?:Bot|BOT|[^a-zA-Z]bot|^bot)\d*$|\[bot\]$")
+SERVICES = frozenset({"nickserv", "chanserv", "memoserv", "operserv", "hostserv", "botserv", "saslserv", "helpserv",
+                      "statserv", "infoserv", "global", "alis", "q", "x", "supybot", "limnoria", "sopel", "eggdrop"})
 UTC = dt.timezone.utc
 
 
@@ -83,8 +86,7 @@ def _is_log_line(line: str) -> bool:
 
 
 def is_bot(nick: str) -> bool:
-    key = nick.lower()
-    return bool(BOT_NICK.search(key)) or key in SERVICES
+    return bool(BOT_NICK.search(nick)) or nick.lower() in SERVICES
 
 
 @dataclass
