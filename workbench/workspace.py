@@ -40,6 +40,7 @@ class Workspace:
         self.readonly = readonly
         self._write_lock = threading.RLock()
         self._listeners: list[Listener] = []
+        self.notifications = 0  # how many writes this workspace object has announced (see store/watch.py)
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -139,6 +140,7 @@ class Workspace:
             self._listeners.remove(fn)
 
     def notify(self, what: str) -> None:
+        self.notifications += 1
         for fn in list(self._listeners):
             fn(what)
 

@@ -1,6 +1,8 @@
 """The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
@@ -446,4 +448,35 @@ def test_years_of_import_history_are_read_in_the_background(qtbot, tmp_path):
     assert page.files.rowCount() == 30 and page.problems.rowCount() == 3
     assert page.detail.tabText(1) == "Problems (3)" and not page.empty.isVisible()
     w.ctx.wait_for_tasks(30000)
+    w.ctx.ws.close()
+
+
+def test_an_import_made_in_a_terminal_shows_in_the_open_window(qtbot, tmp_path, cli):
+    """A `workbench import` into the workspace the window has open (a nightly job, a colleague's
+    terminal): the status bar's counts follow within seconds and offer to refresh the pages; the
+    pages do not move under the person's hands until asked."""
+    data = Path(__file__).resolve().parent.parent / "data" / "irc"
+    path = tmp_path / "team.db"
+    assert cli("import", "--workspace", path, data / "ChannelLogger").code == 0
+    w = open_window(qtbot, path)
+    w.ctx._watch_timer.setInterval(200)
+    w.show_page("ImportsPage")
+    imports = w.imports_page()
+    qtbot.waitUntil(lambda: imports.runs.rowCount() == 1, timeout=30000)
+    qtbot.waitUntil(lambda: " · 9 activities" in w.counts_label.text(), timeout=30000)
+    qtbot.wait(600)  # several looks: nothing has changed yet
+    assert not w.elsewhere_button.isVisible()
+
+    assert cli("import", "--workspace", path, data / "2024-05-03.log").code == 0
+    qtbot.waitUntil(w.elsewhere_button.isVisible, timeout=10000)
+    qtbot.waitUntil(lambda: " · 10 activities" in w.counts_label.text(), timeout=10000)
+    assert imports.runs.rowCount() == 1  # the page stays as it was until asked
+    qtbot.mouseClick(w.elsewhere_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: imports.runs.rowCount() == 2, timeout=30000)
+    assert not w.elsewhere_button.isVisible()
+
+    w.page("RecognitionPage")._add([1], {"kind": "shout-out", "note": "", "given_at": None, "given_by": "Ana"})
+    w.ctx.wait_for_tasks(30000)
+    qtbot.wait(600)  # the window's own change is not someone else's
+    assert not w.elsewhere_button.isVisible()
     w.ctx.ws.close()

@@ -342,3 +342,24 @@ def test_opening_the_workspace_waits_for_no_ones_import(pg_url, monkeypatch):
             other.close()
     finally:
         importing.close()
+
+
+def test_a_teammates_change_is_seen_and_our_own_is_not(pg_url):
+    from workbench.store.watch import ChangeWatch
+
+    mine, theirs = Workspace.open(pg_url), Workspace.open(pg_url)
+    watch = ChangeWatch(mine)
+    try:
+        assert not watch.changed()
+        theirs.set_setting("reporting.timezone", "Asia/Tokyo")
+        assert watch.changed() and not watch.changed()
+        mine.set_setting("reporting.timezone", "Europe/Lisbon")
+        assert not watch.changed()
+        with pytest.raises(ValueError):  # a write that rolls back tells no one
+            with theirs.write_conn():
+                raise ValueError("changed my mind")
+        assert not watch.changed()
+    finally:
+        watch.close()
+        mine.close()
+        theirs.close()

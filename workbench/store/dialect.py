@@ -59,8 +59,10 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
                                 "changed; try again when it has finished.") from orig
 
 
-# The key of the advisory lock that makes writers to a workspace on a database server take turns.
+# The key of the advisory lock that makes writers to a workspace on a database server take turns,
+# and the channel its write transactions notify when they commit (``watch.ChangeWatch`` listens).
 WRITE_LOCK_KEY = 0x57424E43
+CHANGE_CHANNEL = "workbench_changes"
 
 
 def lock_for_writing(conn: Connection) -> None:
@@ -72,6 +74,7 @@ def lock_for_writing(conn: Connection) -> None:
         return  # SQLite locks the file for the first writer, and waits busy_timeout for it
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")  # sent when (and only if) the transaction commits
 
 
 def install_server_errors(engine: Engine) -> None:

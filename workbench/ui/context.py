@@ -5,11 +5,12 @@ import os
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, QThreadPool, Signal
+from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import WorkbenchError
 from ..store.db import data_dir
+from ..store.watch import ChangeWatch
 from ..workspace import Workspace
 from .tasks import Task, TaskFn, start
 
@@ -41,7 +42,9 @@ class AppContext(QObject):
     workspace_opened = Signal()
     task_started = Signal(object)  # a Task
     notice = Signal(str)  # a passing word for the status bar
+    changed_elsewhere = Signal()  # another program (a command, a teammate) committed a change
     _notified = Signal(str)
+    watch_interval_ms = 3000  # how often the window looks for changes made elsewhere
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +63,11 @@ class AppContext(QObject):
         self.tasks: list[Task] = []
         # Workspace listeners may be called on a worker thread: hop to the GUI thread by signal.
         self._notified.connect(self.changed.emit)
+        # Changes another program commits are looked for every few seconds, off the GUI thread.
+        self._watch: ChangeWatch | None = None
+        self._looking = False
+        self._watch_timer = QTimer(self)
+        self._watch_timer.timeout.connect(self._look_elsewhere)
 
     # -- workspace ----------------------------------------------------------------------------
     def open_workspace(self, location: str | None, *, readonly: bool = False, shown_as: str | None = None) -> Workspace:
@@ -79,8 +87,47 @@ class AppContext(QObject):
         ws.subscribe(self._notified.emit)
         if not ws.readonly and "://" not in ws.location:
             self.remember_recent(ws.location)
+        if not ws.readonly:  # an audit pack's copy changes for no one
+            self._watch_timer.start(self.watch_interval_ms)
+        else:
+            self._watch_timer.stop()
         self.workspace_opened.emit()
         self.changed.emit("workspace")
+
+    # -- changes made elsewhere -----------------------------------------------------------------
+    def _look_elsewhere(self) -> None:
+        ws = self.ws
+        if ws is None or self._looking:
+            return
+        self._looking = True
+
+        def look(progress, cancel) -> bool:  # noqa: ANN001
+            if self._watch is not None and self._watch.ws is not ws:
+                self._watch.close()  # the workspace of before
+                self._watch = None
+            if self._watch is None:
+                self._watch = ChangeWatch(ws)
+            return self._watch.changed()
+
+        def looked(found: bool) -> None:
+            self._looking = False
+            if found and ws is self.ws:
+                self.changed_elsewhere.emit()
+
+        def failed(exc: BaseException) -> None:  # a server out of reach: the pages say so when they read
+            self._looking = False
+            if ws is self.ws:
+                self._watch_timer.stop()  # not again every few seconds, holding a reading thread
+
+        self.run_task(look, "Looking for changes", reads_only=True, on_done=looked, on_error=failed)
+
+    def stop_watching(self) -> None:
+        """Stop looking for changes made elsewhere (the window closes)."""
+        self._watch_timer.stop()
+        self.pool.waitForDone(5000)
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def remember_recent(self, location: str, *, reopen: bool = True) -> None:
         """Put ``location`` first in File ▸ Open recent; ``reopen``: also open it at the next start

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QStyle,
+    QToolButton,
     QWidget,
 )
 
@@ -55,9 +57,23 @@ class MainWindow(QMainWindow):
 
         self.counts_label = QLabel()
         self._newest_count = Newest()
+        # Shown when another program (a command in a terminal, a teammate on the server) changed the
+        # workspace: the counts follow at once, the pages when asked, so nothing moves under a
+        # person's hands.
+        self.elsewhere_button = QToolButton()
+        self.elsewhere_button.setText("Changed elsewhere: Refresh")
+        self.elsewhere_button.setToolTip("Another program (a workbench command, a teammate) changed the workspace. "
+                                         "Show the changes on every page (F5).")
+        self.elsewhere_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.elsewhere_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.elsewhere_button.hide()
+        self.elsewhere_button.clicked.connect(lambda: self.ctx.changed.emit("refresh"))
+        self.statusBar().addPermanentWidget(self.elsewhere_button)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
         ctx.changed.connect(self._update_status)
+        ctx.changed.connect(lambda what: self.elsewhere_button.hide())  # every page reads afresh from now
+        ctx.changed_elsewhere.connect(self._changed_elsewhere)
         ctx.workspace_opened.connect(self._update_title)
         ctx.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self._restore()
@@ -205,6 +221,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {self.ctx.shown_as or ws.name}{suffix}" if ws else APP_NAME)
         self.import_action.setEnabled(bool(ws and not ws.readonly))
 
+    def _changed_elsewhere(self) -> None:
+        self.elsewhere_button.show()
+        self._update_status()
+
     def _update_status(self, *_args) -> None:
         """The workspace's counts, read in the background (round trips, on a server)."""
         ws = self.ctx.ws
@@ -286,6 +306,7 @@ class MainWindow(QMainWindow):
             for t in running:
                 t.cancel()
             self.ctx.wait_for_tasks(10000)
+        self.ctx.stop_watching()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/page", self.sidebar.currentRow())
         super().closeEvent(event)
