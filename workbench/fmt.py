@@ -55,6 +55,15 @@ def duration(seconds: float | None) -> str:
     return f"{d}d {h}h" if h else f"{d}d"
 
 
+PLATFORM_NAMES = {"github": "GitHub", "stackexchange": "Stack Exchange", "mbox": "Mailing lists", "irc": "IRC",
+                  "rocketchat": "Rocket.Chat", "csv": "CSV"}
+
+
+def platform_name(platform: str) -> str:
+    """A platform as people write it: 'GitHub', 'IRC', 'Stack Exchange', 'Slack'."""
+    return PLATFORM_NAMES.get(platform, platform[:1].upper() + platform[1:])
+
+
 DURATION_UNITS = (("minutes", 60.0), ("hours", 3600.0), ("days", 86400.0))
 
 

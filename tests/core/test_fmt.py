@@ -18,3 +18,8 @@ def test_a_chart_of_durations_reads_in_the_unit_its_values_reach():
     assert fmt.duration_unit(7200) == ("hours", 3600.0)  # two hours
     assert fmt.duration_unit(47 * 3600) == ("hours", 3600.0)
     assert fmt.duration_unit(2 * 86400) == ("days", 86400.0)  # a forum answered over days
+
+
+def test_platforms_are_named_as_people_write_them():
+    assert [fmt.platform_name(p) for p in ("slack", "github", "irc", "stackexchange", "mbox", "rocketchat", "zulip")] \
+        == ["Slack", "GitHub", "IRC", "Stack Exchange", "Mailing lists", "Rocket.Chat", "Zulip"]

@@ -475,6 +475,11 @@ def test_an_import_made_in_a_terminal_shows_in_the_open_window(qtbot, tmp_path, 
     qtbot.waitUntil(lambda: imports.runs.rowCount() == 2, timeout=30000)
     assert not w.elsewhere_button.isVisible()
 
+    w.show_page("PeoplePage")  # the platform as people write it, in the filters
+    people = w.page("PeoplePage")
+    qtbot.waitUntil(lambda: "irc" in people.platform_chips, timeout=30000)
+    assert people.platform_chips["irc"].text() == "IRC"
+
     w.page("RecognitionPage")._add([1], {"kind": "shout-out", "note": "", "given_at": None, "given_by": "Ana"})
     w.ctx.wait_for_tasks(30000)
     qtbot.wait(600)  # the window's own change is not someone else's

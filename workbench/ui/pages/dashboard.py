@@ -226,7 +226,7 @@ class DashboardPage(Page):
         self.platform.clear()
         self.platform.addItem("All platforms", "")
         for p in platforms:
-            self.platform.addItem(p.capitalize() if p != "github" else "GitHub", p)
+            self.platform.addItem(fmt.platform_name(p), p)
         i = self.platform.findData(current)
         self.platform.setCurrentIndex(i if i >= 0 else 0)
         self._restoring = was

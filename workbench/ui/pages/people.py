@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import fmt
 from .. import figures
 from ...people import flags
 from ...people import merge as merging
@@ -188,7 +189,7 @@ class PeoplePage(Page):
                 chip.setParent(None)
             self.platform_chips = {}
             for p in plats:
-                chip = _chip(p.capitalize())
+                chip = _chip(fmt.platform_name(p))
                 chip.setChecked(p in checked)
                 chip.toggled.connect(self._apply_filter)
                 self.platform_chips[p] = chip

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from ... import fmt
 from ...errors import KeyringUnavailable
 from ...store.models import Channel
 from .. import dates
@@ -174,7 +175,7 @@ class ReportsPage(Page):
         self.platform.clear()
         self.platform.addItem("All platforms", "")
         for p in sorted({plat for _, plat, _ in channels}):
-            self.platform.addItem(p.capitalize(), p)
+            self.platform.addItem(fmt.platform_name(p), p)
         self.platform.setCurrentIndex(max(self.platform.findData(current), 0))
         self.platform.blockSignals(False)
         self._fill_channels()
