@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
 from workbench.importers.csvfile import NeedsCsvMapping, dialect_of, preview
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "csv"
 EXCEL = DATA / "members_excel.csv"
@@ -18,11 +18,6 @@ EXCEL_MAPPING = json.loads((DATA / "members_excel.mapping.json").read_text(encod
 UTF8_MAPPING = {"kind": "members", "platform": "meetup",
                 "columns": {"external_id": "member_id", "display_name": "display name", "email": "email",
                             "joined_at": "joined"}}
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def csv_opts(mapping: dict, **extra) -> dict:

@@ -7,21 +7,16 @@ import shutil
 import zipfile
 
 import pytest
-from sqlalchemy import text
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
+from workspace_rows import rows
 
 DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "discord"
 GUILD = DATA / "guild"
 GENERAL = GUILD / "Makers - Chat - general [900000000000000100].json"
 CSV = DATA / "Makers - Chat - general [900000000000000100].csv"
 UTC = dt.timezone.utc
-
-
-def rows(ws, sql: str, **params) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def one(ws, sql: str, **params):

@@ -3,9 +3,9 @@ real command line, each into its own workspace."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from workbench.workspace import Workspace
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
@@ -17,11 +17,6 @@ def imported(cli, real, tmp_path, rel: str) -> Workspace:
     r = cli("import", "--workspace", db, real / rel)
     assert r.code == 0, r
     return Workspace.open(db)
-
-
-def rows(ws, sql: str) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_zulip_dce_local_offset_bot_join_reactions(cli, real, tmp_path):

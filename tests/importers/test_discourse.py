@@ -8,15 +8,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from workbench.importers import registry
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "discourse"
 FORUM = DATA / "forum.example.org"
 USERS = DATA / "user-list-241123-101500-1.csv"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def test_topics_posts_and_links(ws):

@@ -6,16 +6,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import text
-
 from workbench.importers import registry
+from workspace_rows import rows
 
 REPO = Path(__file__).resolve().parent.parent / "data" / "github" / "acme-assistant"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def test_issues_comments_and_people(ws):

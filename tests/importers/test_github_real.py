@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
 FOLDER = "github/perceval-api"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def test_every_page_imports_on_its_own(real, ws):

@@ -5,18 +5,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import text
-
 from workbench.importers import registry
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "irc"
 LOGGER = DATA / "ChannelLogger"
 DAY1 = LOGGER / "libera" / "#aihub" / "#aihub.2024-05-01.log"
-
-
-def rows(ws, sql: str) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_a_folder_of_daily_logs_is_one_channel_of_its_network(ws):

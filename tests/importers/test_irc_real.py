@@ -2,20 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from workbench.workspace import Workspace
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
-
-
-def rows(db, sql: str) -> list[tuple]:
-    ws = Workspace.open(db)
-    try:
-        with ws.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        ws.close()
 
 
 def test_a_day_of_ceph_with_replies_by_address_and_joins(cli, real, tmp_path):

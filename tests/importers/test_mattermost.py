@@ -6,18 +6,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mattermost"
 BULK = DATA / "import.jsonl"
-
-
-def rows(ws, sql: str) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_bulk_export_users_keyed_by_username_with_flags(ws):

@@ -3,9 +3,8 @@ command line."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from workbench.workspace import Workspace
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
@@ -17,15 +16,6 @@ def import_all(cli, db, *paths) -> None:
     for p in paths:
         r = cli("import", "--workspace", db, p)
         assert r.code == 0, r
-
-
-def rows(db, sql: str) -> list[tuple]:
-    ws = Workspace.open(db)
-    try:
-        with ws.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        ws.close()
 
 
 def test_api_pages_posts_users_channel(cli, real, tmp_path):

@@ -5,18 +5,12 @@ import gzip
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import text
-
 from workbench.importers import registry
 from workbench.importers.mbox import normalize_address
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "mbox"
 MONTH = DATA / "ai-builders" / "2024-January.txt"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def test_addresses_are_normalized():

@@ -2,14 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def mail_files(real):

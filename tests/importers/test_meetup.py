@@ -6,21 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
 from workbench.store.models import Activity, MembershipEvent
+from workspace_rows import rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "meetup"
 EVENTS, COMMENTS, RSVPS = DATA / "events.json", DATA / "comments.json", DATA / "rsvps.json"
 UTC = dt.timezone.utc
 CLINIC = "Prompt <i>Clinic</i>\u200b #4"
-
-
-def rows(ws, sql: str) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def problems(result) -> list[tuple[str, str]]:

@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from workbench.workspace import Workspace
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
 PAGES = ("meetup_events.json", "meetup_comments.json", "meetup_rsvps.json")
-
-
-def rows(db, sql: str) -> list[tuple]:
-    ws = Workspace.open(db)
-    try:
-        with ws.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        ws.close()
 
 
 def test_each_page_imports_with_what_it_holds(cli, real, tmp_path):

@@ -3,16 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
-
 from workbench.importers import registry
+from workspace_rows import rows
 
 PAGE = Path(__file__).resolve().parent.parent / "data" / "rocketchat" / "messages.json"
-
-
-def rows(ws, sql: str) -> list[tuple]:
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_hidden_copies_and_system_messages_are_not_activities(ws):

@@ -3,22 +3,12 @@ command line."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from workbench.workspace import Workspace
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
 PAGES = "rocketchat/perceval-api"
-
-
-def rows(db, sql: str) -> list[tuple]:
-    ws = Workspace.open(db)
-    try:
-        with ws.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        ws.close()
 
 
 def test_every_page_imports_and_hidden_copies_are_skipped(cli, real, tmp_path):

@@ -7,20 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
+from workspace_rows import rows
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 SITE = DATA / "stackexchange" / "cooking.stackexchange.com"
 ZIP = DATA / "stackexchange" / "cooking.stackexchange.com.zip"
 HOSTILE = DATA / "stackexchange" / "hostile"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def test_folder_and_zip_are_recognised():

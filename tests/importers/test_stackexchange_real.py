@@ -7,17 +7,12 @@ import statistics
 import pandas as pd
 import pytest
 from defusedxml.ElementTree import parse
-from sqlalchemy import text
+from workspace_rows import rows
 
 pytestmark = pytest.mark.acceptance
 
 DUMP = "stackexchange/meta-history-se-dump"
 SITE = "meta-history-se-dump"
-
-
-def rows(ws, sql: str, **params):
-    with ws.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def _when(value: str) -> dt.datetime:
