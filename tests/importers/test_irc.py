@@ -125,3 +125,19 @@ def test_bots_by_their_nicks_but_not_people_whose_names_end_so():
     assert [n for n in ("supy-bot", "CaféBot", "ChanServ", "NickServ", "gh_bot", "bot2", "travis-ci[bot]", "BOT",
                         "talbot", "Abbot", "robotics", "ana_s") if is_bot(n)] == \
         ["supy-bot", "CaféBot", "ChanServ", "NickServ", "gh_bot", "bot2", "travis-ci[bot]", "BOT"]
+
+
+def test_a_part_or_a_kick_is_a_leave_and_a_quit_is_not(ws, tmp_path):
+    log = tmp_path / "#evals.2024-05-04.log"
+    log.write_text("2024-05-04T10:00:00+0000  *** dana has joined #evals\n"
+                   "2024-05-04T10:05:00+0000  *** dana has quit IRC\n"
+                   "2024-05-04T11:00:00+0000  *** dana has joined #evals\n"
+                   "2024-05-04T11:30:00+0000  *** dana has left #evals\n"
+                   "2024-05-04T12:00:00+0000  *** spammer has joined #evals\n"
+                   "2024-05-04T12:01:00+0000  *** spammer was kicked by ChanServ (flooding)\n", encoding="utf-8")
+    ws.import_paths([log])
+    assert rows(ws, """SELECT c.handle, m.kind, m.at FROM membership_event m JOIN account c ON c.id = m.account_id
+                       ORDER BY m.at""") == [
+        ("dana", "join", "2024-05-04 10:00:00.000000"), ("dana", "join", "2024-05-04 11:00:00.000000"),
+        ("dana", "leave", "2024-05-04 11:30:00.000000"), ("spammer", "join", "2024-05-04 12:00:00.000000"),
+        ("spammer", "leave", "2024-05-04 12:01:00.000000")]

@@ -2,9 +2,10 @@
 of them (``ChannelLogger/<network>/#channel/#channel.2024-05-01.log``) or a zip of that folder.
 
 Every line is ``<ISO time>  <message>``: ``<nick> text`` (a message), ``* nick text`` (an action,
-kept as written: "nick waves"), ``-nick- text`` (a notice) and ``*** nick has joined #chan`` (a
-join, kept as a membership event). Quits, parts, nick changes, modes and topics are not activities
-and are skipped without a problem, as are lines with an empty message. A line that is not a log
+kept as written: "nick waves"), ``-nick- text`` (a notice), and ``*** nick has joined #chan`` and
+``*** nick has left #chan`` or ``was kicked by`` (a join and a leave, kept as membership events).
+Quits (a disconnection, not a leave), nick changes, modes and topics are not activities and are
+skipped without a problem, as are lines with an empty message. A line that is not a log
 line is that line's problem. A nick written ``<nick&gt;`` (a log saved from a web page) is read as
 ``<nick>``; the text is kept as written.
 
@@ -43,6 +44,7 @@ ACTION = re.compile(r"^\*\s?([^\s*]+)(?:\s(.*))?$")
 NOTICE = re.compile(r"^-([^\s-][^\s]*?)-(?:\s(.*))?$")
 SERVER = re.compile(r"^\*\*\*\s(\S+)\s(.*)$")
 JOINED = re.compile(r"^has joined ([#&+!]\S+)")
+LEFT = re.compile(r"^(?:has left [#&+!]\S+|was kicked by )")  # a part or a kick; a quit is a disconnection
 CHANNEL_NAME = re.compile(r"^([#&+!][^\s,]+?)(?:\.\d{4}-\d{2}-\d{2})?(?:\.log)?$", re.IGNORECASE)
 DATE_IN_NAME = re.compile(r"[._-]?\d{4}[._-]\d{2}[._-]\d{2}")
 ADDRESSED = re.compile(r"^@?([^\s:,]{1,64})[:,](?:\s|$)")
@@ -232,11 +234,12 @@ class IrcLogImporter(Importer):
             ctx.problem(f"line {n}", "a server line without a nick; skipped.", file=file)
             return []
         nick = server.group(1).split("!", 1)[0]
-        if not JOINED.match(server.group(2)):
-            skip_quietly(ctx)  # quits, parts, nick changes, modes, topics: not activity
+        kind = "join" if JOINED.match(server.group(2)) else "leave" if LEFT.match(server.group(2)) else None
+        if kind is None:
+            skip_quietly(ctx)  # quits, nick changes, modes, topics: not membership, not activity
             return []
         out = self._account(nick, state, network)
-        out.append(MembershipRec(PLATFORM, nick.lower(), at, "join", channel_external_id=chan.key,
+        out.append(MembershipRec(PLATFORM, nick.lower(), at, kind, channel_external_id=chan.key,
                                  source_external_id=network))
         return out
 
