@@ -49,7 +49,8 @@ class DropZone(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 14, 16, 14)
         self.label = QLabel("Drop export files, folders or zips anywhere on the window — Slack, Discord, "
-                            "Telegram, Discourse, GitHub, Stack Exchange, mailing lists, CSV — or choose them.")
+                            "Telegram, IRC logs, Discourse, GitHub, Stack Exchange, mailing lists, Meetup, CSV — "
+                            "or choose them.")
         self.label.setWordWrap(True)
         self.button = QPushButton("Import…")
         self.button.setDefault(True)
