@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python benchmarks/metrics_bench.py
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/big_channel_bench.py
+	$(BIN)/python benchmarks/irc_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
