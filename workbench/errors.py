@@ -51,3 +51,9 @@ class NotFound(WorkbenchError):
 
 class KeyringUnavailable(WorkbenchError):
     """No OS keyring backend is available to keep a secret."""
+
+
+def file_error(exc: OSError) -> str:
+    """A file that cannot be read or written, in a sentence: its name and why ("PATH: reason.")."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}."

@@ -13,7 +13,7 @@ import sys
 import traceback
 
 from .. import APP_NAME, __version__
-from ..errors import WorkbenchError
+from ..errors import WorkbenchError, file_error
 
 # Command modules under workbench.cli, in the order their commands are listed in --help.
 MODULES: list[str] = [
@@ -57,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a file that cannot be read or written: its name and why, in a sentence
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"workbench: {where}{exc.strerror or exc}.", file=sys.stderr)
+        print(f"workbench: {file_error(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a sentence, not a traceback
         if os.environ.get("WORKBENCH_DEBUG"):

@@ -24,6 +24,13 @@ BUSY_TIMEOUT_S = 30
 _HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
 
 
+def busy(name: str | None) -> WorkspaceBusy:
+    """What is said when another program's write kept this one waiting too long, file or server."""
+    return WorkspaceBusy(f"The workspace {name} is busy: another program (a workbench window or command) has been "
+                         f"writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was changed; try "
+                         "again when it has finished.")
+
+
 def is_sqlite(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "sqlite"
 
@@ -54,9 +61,7 @@ def install_sqlite_pragmas(engine: Engine, *, readonly: bool = False) -> None:
             raise WorkspaceFull(f"The workspace {name} cannot grow: its disk is full. Nothing was changed; free some "
                                 "space and try again.") from orig
         if isinstance(orig, sqlite3.OperationalError) and "locked" in str(orig):
-            raise WorkspaceBusy(f"The workspace {name} is busy: another program (a workbench window or command) "
-                                f"has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. Nothing was "
-                                "changed; try again when it has finished.") from orig
+            raise busy(name) from orig
 
 
 # The key of the advisory lock that makes writers to a workspace on a database server take turns,
@@ -86,10 +91,7 @@ def install_server_errors(engine: Engine) -> None:
     @event.listens_for(engine, "handle_error")
     def _on_error(context) -> None:  # noqa: ANN001 - an ExceptionContext
         if getattr(context.original_exception, "sqlstate", None) == "55P03":  # lock_not_available
-            raise WorkspaceBusy(f"The workspace {engine.url.database} is busy: another program (a workbench window "
-                                f"or command) has been writing to it for over {plural(BUSY_TIMEOUT_S, 'second')}. "
-                                "Nothing was changed; try again when it has finished.") \
-                from context.original_exception
+            raise busy(engine.url.database) from context.original_exception
 
 
 @contextmanager

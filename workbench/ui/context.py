@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import WorkbenchError
+from ..errors import WorkbenchError, file_error
 from ..store.db import data_dir
 from ..store.watch import ChangeWatch
 from ..workspace import Workspace
@@ -177,8 +177,7 @@ class AppContext(QObject):
         if isinstance(exc, WorkbenchError):
             return exc.message, exc.details
         if isinstance(exc, OSError) and exc.strerror:  # a file: its name and why, as the command line says it
-            where = f"{exc.filename}: " if exc.filename else ""
-            return f"{where}{exc.strerror}.", "".join(traceback.format_exception(exc))
+            return file_error(exc), "".join(traceback.format_exception(exc))
         return (f"Something went wrong: {exc.__class__.__name__}: {exc}",
                 "".join(traceback.format_exception(exc)))
 
