@@ -64,7 +64,7 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     assert (f.end - f.start).days == 89 and f.tz == "UTC"
     assert page.zone_label.text().endswith("days in UTC")
     assert page.cards["active_people"].value.text() == fmt.number(headline(ws, f)["active_people"])
-    assert set(page.platform_chart.series) == {"slack", "discord"}
+    assert set(page.platform_chart.series) == {"Slack", "Discord"}
     all_dau = page.active_chart.series["DAU"][1].copy()
     assert np.array_equal(all_dau, dau_wau_mau(ws, f)["dau"].to_numpy())
 
@@ -72,15 +72,15 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
         page.platform.setCurrentIndex(page.platform.findData("discord"))
     discord = dataclasses.replace(f, platforms=("discord",))
     assert page.dashboard.filters.platforms == ("discord",)
-    assert set(page.platform_chart.series) == {"discord"}
+    assert set(page.platform_chart.series) == {"Discord"}
     dau = page.active_chart.series["DAU"][1]
     assert np.array_equal(dau, dau_wau_mau(ws, discord)["dau"].to_numpy())
     assert (dau <= all_dau).all() and (dau < all_dau).any()
     assert page.cards["active_people"].value.text() == fmt.number(headline(ws, discord)["active_people"])
     channels = [page.channel.itemText(i) for i in range(1, page.channel.count())]
     assert channels and all(c.startswith("#") for c in channels)
-    assert all(name.startswith("discord") or name == "other channels" for name in page.channel_chart.series)
-    assert set(page.unanswered_model.frame()["where"].str.split(" ").str[0]) <= {"discord"}
+    assert all(name.startswith("Discord #") or name == "other channels" for name in page.channel_chart.series)
+    assert set(page.unanswered_model.frame()["where"].str.split(" ").str[0]) <= {"Discord"}
 
     # Pointing at a day shows that day's values in the chart's header.
     chart = page.active_chart

@@ -174,6 +174,10 @@ def test_accept_a_suggestion_then_undo_it_with_ctrl_z(qtbot, small_window, tmp_p
     with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
         page.tabs.setCurrentIndex(1)
     assert page.sugg_table.rowCount() == 1
+    # Platforms as people write them, in the pair and in the directory.
+    pair = {page.sugg_table.item(0, c).text().split(", ")[-1] for c in (1, 2)}
+    assert pair == {"Slack)", "Discord)"}
+    assert sorted(page.model.index(r, 1).data() for r in range(3)) == ["Discord", "Slack", "Slack"]
     why = page.sugg_table.item(0, 3).text()
     assert "handle similar: ana.silva17 ~ ana17" in why and "same display name: Ana Silva" in why
     with qtbot.waitSignal(page.merged, timeout=30_000):
@@ -205,6 +209,9 @@ def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window
         page.select_row(0)
     prof = page.profile
     assert prof.accounts.rowCount() == 1 and prof.timeline.rowCount() == 5
+    shown = prof.accounts.item(0, 0).text()
+    assert shown in ("Slack", "Discord") and prof.timeline.item(0, 1).text() == shown and f"on {shown} ·" in \
+        prof.summary.text()
     assert prof.name.text() in ("Ana Silva", "Ben Okafor")
     pid = prof.person_id
     prof.tag_edit.setText("meetup host")

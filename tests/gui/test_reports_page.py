@@ -46,6 +46,15 @@ def test_the_preview_shows_the_report_with_its_charts(page, qtbot):
     assert image is not None and not image.isNull() and image.width() > 300
 
 
+def test_the_platform_filter_shows_its_choices_whole(page, qtbot):
+    """The platforms are read after the page is first shown; the box grows to fit them."""
+    combo = page.platform
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert texts[0] == "All platforms" and "Discord" in texts
+    widest = max(combo.fontMetrics().horizontalAdvance(t) for t in texts)
+    assert combo.width() >= widest + 20  # the text and the arrow beside it
+
+
 def test_export_writes_the_chosen_format(page, qtbot, tmp_path):
     out = tmp_path / "report.html"
     with qtbot.waitSignal(page.export_finished, timeout=120000) as blocker:
@@ -141,9 +150,9 @@ def test_the_platform_and_channel_filters_reach_the_report(page, qtbot, tmp_path
     with qtbot.waitSignal(page.export_finished, timeout=120000):
         page.export_to(str(out), "xlsx")
     summary = [r for r in load_workbook(out)["Summary"].iter_rows(values_only=True)]
-    assert any(r[0] == "Filters" and "discord" in r[1] and "#help" in r[1] for r in summary)
+    assert any(r[0] == "Filters" and "Discord" in r[1] and "#help" in r[1] for r in summary)
     channels = {r[1] for r in list(load_workbook(out)["activity_by_channel"].iter_rows(values_only=True))[1:]}
-    assert channels == {"discord #help"}
+    assert channels == {"Discord #help"}
 
 
 def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, community_db, copy_db, tmp_path):

@@ -93,6 +93,10 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     assert counts["sources"] == 1 and window.counts_label.text().startswith("1 source · ")
     assert page.runs.rowCount() == 1
     assert page.runs.item(0, 2).text() == slack_zip.name
+    # The format by its name, the importer's own name and version on hover.
+    assert page.runs.item(0, 3).text() == "Slack workspace export"
+    assert page.files.item(0, 2).text() == "Slack workspace export"
+    assert page.files.item(0, 2).toolTip().startswith("slack ")
     added = page.runs.item(0, 5)
     kinds = result.by_kind
     assert added.text() == f"{result.added:,}" and result.added == kinds["accounts"] + kinds["activities"]

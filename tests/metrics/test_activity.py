@@ -100,8 +100,8 @@ def test_platform_and_channel_filters(ws):
     assert headline(ws, slack)["active_people"] == 2
     by_channel = activity_by_channel(ws, MARCH)
     totals = by_channel.groupby("channel")["activities"].sum().to_dict()
-    assert totals == {"slack #general": 2, "slack #help": 1, "discord #d-general": 1}
-    help_id = int(by_channel.loc[by_channel["channel"] == "slack #help", "channel_id"].iloc[0])
+    assert totals == {"Slack #general": 2, "Slack #help": 1, "Discord #d-general": 1}
+    help_id = int(by_channel.loc[by_channel["channel"] == "Slack #help", "channel_id"].iloc[0])
     only_help = Filters(start=MARCH.start, end=MARCH.end, channels=(help_id,))
     h = headline(ws, only_help)
     assert (h["active_people"], h["activities"]) == (1, 1)

@@ -9,7 +9,7 @@ from workbench.people import merge as m
 from workbench.people.identity import suggestions_for
 from workbench.store.models import Account, Activity, MergeEvent, Person, Recognition
 
-from people_helpers import base_records, member, write_records
+from people_helpers import T0, base_records, member, write_records
 
 
 def person_of(ws, platform: str, ext: str) -> int:
@@ -136,3 +136,11 @@ def test_merging_a_person_with_itself_is_refused(ws, small):
     a = person_of(ws, "slack", "U1")
     with pytest.raises(WorkbenchError, match="already the same person"):
         m.merge(ws, a, a)
+
+
+def test_a_pair_on_one_platform_is_told_with_the_platform_as_people_write_it(ws):
+    write_records(ws, base_records("stackexchange")
+                  + member("stackexchange", "17", handle="ana.silva17", name="Ana Silva")
+                  + member("stackexchange", "18", handle="ana_silva17", name="A. Silva", start=T0 + dt.timedelta(days=400)))
+    (found,) = suggestions_for(ws, min_confidence=0.0)
+    assert "both have an account on Stack Exchange" in found.reasons

@@ -233,6 +233,9 @@ def test_level_movement_reads_the_same_in_the_report_as_in_the_window():
         [MOVEMENT_COLOURS["moved up"], MOVEMENT_COLOURS["held"], MOVEMENT_COLOURS["moved down"]]
     assert MOVEMENT_COLOURS["moved up"] != MOVEMENT_COLOURS["moved down"]
     assert colours(["slack", "discord"]) == [PLATFORM_COLOURS["slack"], PLATFORM_COLOURS["discord"]]
+    # The chart names platforms as people write them, and each keeps its colour.
+    assert colours(["Stack Exchange", "Mailing lists", "Rocket.Chat", "IRC"]) == \
+        [PLATFORM_COLOURS[p] for p in ("stackexchange", "mbox", "rocketchat", "irc")]
     # A platform the palette does not name keeps its colour from one run to the next.
     import subprocess
     import sys
@@ -249,6 +252,13 @@ def test_a_percentage_reads_as_one():
     assert cell_text("percent", 100.0) == "100%"
     assert cell_text("answered_rate", 0.85) == "85%"  # a share
     assert cell_text("retained", 26) == "26"
+
+
+def test_a_platform_reads_as_people_write_it_in_the_html_and_pdf_tables():
+    from workbench.reports.render_html import cell_text
+
+    assert [cell_text("platform", p) for p in ("stackexchange", "irc", "slack")] == ["Stack Exchange", "IRC", "Slack"]
+    assert cell_text("channel", "irc") == "irc"  # a channel named so stays as it is
 
 
 def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tmp_path):

@@ -46,6 +46,16 @@ def by_name(name: str) -> Importer:
     raise KeyError(name)
 
 
+def format_name(name: str) -> str:
+    """The format an importer reads, as a person calls it: its label without the parenthesis
+    ('IRC channel logs', 'DiscordChatExporter JSON'); the name itself for an importer this version
+    does not have (a run recorded by another version)."""
+    try:
+        return by_name(name).label.split(" (")[0]
+    except KeyError:
+        return name
+
+
 def sniff(path: Path) -> Importer | None:
     """The first importer that claims ``path``, or None."""
     for imp in all_importers():

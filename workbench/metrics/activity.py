@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .. import fmt
 from .base import DAY, Base, base, day_number, day_of, local_seconds
 from .filters import Filters
 
@@ -209,7 +210,8 @@ def activity_by_channel_b(b: Base, f: Filters, top: int = 6) -> pd.DataFrame:
     order = np.argsort(-counts, kind="stable")
     chosen = ids[order[:top]]
     ch = b.channels.set_index("channel_id")
-    names = [f"{ch.at[c, 'platform']} #{ch.at[c, 'name']}" if c in ch.index else "(no channel)" for c in chosen]
+    names = [f"{fmt.platform_name(ch.at[c, 'platform'])} #{ch.at[c, 'name']}" if c in ch.index else "(no channel)"
+             for c in chosen]
     code = np.full(int(max(b.channel.max(initial=0), 0)) + 1, len(chosen), dtype=np.int64)
     code[chosen] = np.arange(len(chosen))
     extra = ["other channels"] if len(ids) > len(chosen) else []

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from .. import fmt
 from ..store.dialect import utc_day
 from ..store.models import Account, Activity, DailyRollup, Person
 from .merge import rejected_person_pairs
@@ -223,7 +224,8 @@ def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]]) -> 
             reasons.append("never active in the same week")
     if p.platforms & q.platforms:
         score -= 0.3
-        reasons.append("both have an account on " + ", ".join(sorted(p.platforms & q.platforms)))
+        shared = sorted(p.platforms & q.platforms)
+        reasons.append("both have an account on " + ", ".join(map(fmt.platform_name, shared)))
     if p.is_bot != q.is_bot:
         score -= 0.3
         reasons.append("only one of them is a bot")

@@ -139,7 +139,7 @@ def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
-    parts = [", ".join(f.platforms) if f.platforms else "all platforms"]
+    parts = [", ".join(map(fmt.platform_name, f.platforms)) if f.platforms else "all platforms"]
     if f.channels:
         with ws.connect() as conn:
             names = conn.execute(select(Channel.name).where(Channel.id.in_(list(f.channels)))).scalars().all()
@@ -258,7 +258,8 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     add("new_people", "New people per week", "trends", "bar", weekly(series_frame(frames["new_people"])),
         y_label="people")
     add("activity_by_platform", "Activity by platform (per week)", "trends", "area",
-        weekly(series_frame(frames["activity_by_platform"], category="platform")), y_label="activities")
+        weekly(series_frame(frames["activity_by_platform"], category="platform")).rename(columns=fmt.platform_name),
+        y_label="activities")
     ch = frames["activity_by_channel"]
     label = next((c for c in ("channel", "channel_name", "name") if c in ch.columns), None)
     value = next((c for c in ch.columns if c != label and pd.api.types.is_numeric_dtype(ch[c])

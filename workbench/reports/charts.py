@@ -18,6 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .. import fmt
 from ..metrics.activity import WEEKDAYS
 from ..palette import MOVEMENT_COLOURS, OKABE_ITO, PLATFORM_COLOURS
 from .data import Chart
@@ -39,12 +40,16 @@ _LOCK = threading.Lock()  # rc_context changes matplotlib's global settings: one
 _LABEL_LIMIT = 28
 
 
+PLATFORM_BY_NAME = {fmt.platform_name(p).lower(): p for p in PLATFORM_COLOURS}  # 'stack exchange' -> 'stackexchange'
+
+
 def colours(columns: list[str]) -> list[str]:
     out, i = [], 0
     for c in columns:
         named = c.lower().replace("_", " ")
-        if c.lower() in PLATFORM_COLOURS:
-            out.append(PLATFORM_COLOURS[c.lower()])
+        platform = PLATFORM_BY_NAME.get(c.lower(), c.lower())
+        if platform in PLATFORM_COLOURS:
+            out.append(PLATFORM_COLOURS[platform])
         elif named in MOVEMENT_COLOURS:
             out.append(MOVEMENT_COLOURS[named])
         else:

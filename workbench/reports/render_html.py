@@ -96,6 +96,8 @@ def cell_text(column: str, value: object) -> str:
         if isinstance(value, float) and not value.is_integer():
             return fmt.number(value, 2)
         return fmt.number(value)
+    if col == "platform" and isinstance(value, str):
+        return fmt.platform_name(value)
     if hasattr(value, "strftime"):
         try:
             return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \

@@ -12,6 +12,7 @@ import datetime as dt
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from ..metrics.filters import reporting_tz, zone
+from .. import fmt
 from ..people import directory
 from ..people.directory import DirectoryFilter
 from . import dates, figures
@@ -161,7 +162,9 @@ class PeopleModel(QAbstractTableModel):
         if key == "name":
             marks = "".join(m for m, on in ((" [bot]", row["is_bot"]), (" [staff]", row["is_staff"])) if on)
             return (value or f"Person {row['person_id']}") + marks
-        if key in ("platforms", "tags"):
+        if key == "platforms":
+            return ", ".join(fmt.platform_name(p) for p in value or [])
+        if key == "tags":
             return ", ".join(value or [])
         if key in ("first_seen", "last_seen"):
             return dates.day(dates.in_zone(value, self.tz)) if value else ""

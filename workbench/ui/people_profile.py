@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import fmt
 from ..metrics.filters import reporting_tz, zone
 from ..people import flags, merge, profile
 from ..people.merge import who
@@ -219,7 +220,7 @@ class ProfilePanel(QScrollArea):
         total = sum(a["activities"] for a in p.accounts)
         platforms = sorted({a["platform"] for a in p.accounts})
         self.summary.setText(f"Person {p.person_id} · {figures.plural(len(p.accounts), 'account')} "
-                             f"on {', '.join(platforms)} · "
+                             f"on {', '.join(fmt.platform_name(p) for p in platforms)} · "
                              f"{figures.number(total)} activities")
         self.bot.setChecked(p.is_bot)
         self.staff.setChecked(p.is_staff)
@@ -228,7 +229,7 @@ class ProfilePanel(QScrollArea):
         self.spark_curve.setData(x, np.array([n for _, n in p.weekly], dtype=float))
         self.accounts.setRowCount(len(p.accounts))
         for i, a in enumerate(p.accounts):
-            plat = _item(a["platform"])
+            plat = _item(fmt.platform_name(a["platform"]))
             plat.setForeground(platform_colour(a["platform"]))
             marks = ", ".join(w for w, on in (("bot", a["is_bot"]), ("staff", a["is_staff"]),
                                               ("deleted", a["is_deleted"]), ("set by hand", a["flags_set_by_user"])) if on)
@@ -255,7 +256,7 @@ class ProfilePanel(QScrollArea):
         self.timeline.setRowCount(len(p.timeline))
         for i, t in enumerate(p.timeline):
             text = (t["text"] or "").replace("\n", " ")
-            plat = _item(t["platform"])
+            plat = _item(fmt.platform_name(t["platform"]))
             plat.setForeground(platform_colour(t["platform"]))
             for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), plat, _item(t["channel"] or ""),
                                     _item(text[:200])]):
@@ -285,7 +286,7 @@ class ProfilePanel(QScrollArea):
         if a is not None:
             self.account_bot.setChecked(bool(a["is_bot"]))
             self.account_staff.setChecked(bool(a["is_staff"]))
-            self.account_bot.setToolTip(f"{a['platform']} account {a['handle'] or a['external_id']}: a bot "
+            self.account_bot.setToolTip(f"{fmt.platform_name(a['platform'])} account {a['handle'] or a['external_id']}: a bot "
                                         "(imports will not change flags set here)")
 
     def _set_account_flag(self, **change: bool) -> None:

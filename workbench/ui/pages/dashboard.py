@@ -133,6 +133,7 @@ class DashboardPage(Page):
             d.setCalendarPopup(True)
             d.setDisplayFormat(dates.date_format())
         self.platform = QComboBox()
+        self.platform.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.platform.addItem("All platforms", "")
         self.channel = QComboBox()
         self.channel.addItem("All channels", 0)
@@ -215,7 +216,8 @@ class DashboardPage(Page):
         self.channel.addItem("All channels", 0)
         rows = channels if not plat else channels[channels["platform"] == plat]
         for r in rows.sort_values(["platform", "name"]).itertuples():
-            self.channel.addItem(f"{r.platform} #{r.name}" if not plat else f"#{r.name}", int(r.channel_id))
+            name = f"{fmt.platform_name(r.platform)} #{r.name}" if not plat else f"#{r.name}"
+            self.channel.addItem(name, int(r.channel_id))
         i = self.channel.findData(current)
         self.channel.setCurrentIndex(i if i >= 0 else 0)
         self._restoring = was
@@ -367,8 +369,11 @@ class DashboardPage(Page):
         self.active_chart.set_series(day_seconds(a["date"]), {"DAU": a["dau"], "WAU": a["wau"], "MAU": a["mau"]})
         n = d.new_people
         self.new_chart.set_series(day_seconds(n["date"]), {"New people": n["new_people"]})
-        self._per_group(self.platform_chart, d.activity_by_platform, "platform",
-                        {p: platform_colour(p) for p in PLATFORM_COLOURS} | {p: platform_colour(p) for p in d.platforms})
+        by_platform = d.activity_by_platform
+        named = by_platform.assign(platform=by_platform["platform"].map(fmt.platform_name)) if len(by_platform) \
+            else by_platform
+        self._per_group(self.platform_chart, named, "platform",
+                        {fmt.platform_name(p): platform_colour(p) for p in [*PLATFORM_COLOURS, *d.platforms]})
         self._per_group(self.channel_chart, d.activity_by_channel, "channel", None)
         t = d.ttfr_weekly
         self.ttfr_chart.set_series(day_seconds(t["week"]) if len(t) else np.zeros(0),
@@ -392,7 +397,7 @@ class DashboardPage(Page):
         self.levels_chart.set_bars(list(lm["level"]), {"moved up": lm["moved_up"], "held": lm["held"],
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
-        un = d.unanswered.assign(where=d.unanswered["platform"] + " #" + d.unanswered["channel"])
+        un = d.unanswered.assign(where=d.unanswered["platform"].map(fmt.platform_name) + " #" + d.unanswered["channel"])
         # In the order a person reads them: what, how long it waits, where, who, when.
         self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
-from ...importers.registry import file_dialog_filter
+from ...importers import registry
 from ...records import ADDED_KINDS
 from .. import dates, figures
 from ..context import IMPORT_TITLE
@@ -166,7 +166,7 @@ class ImportsPage(Page):
         self.runs.setRowCount(len(self._runs))
         for row, r in enumerate(self._runs):
             cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)),
-                     _item(r.file_names), _item(r.formats), _item(figures.number(r.read), right=True),
+                     _item(r.file_names), _item(_format_names(r)), _item(figures.number(r.read), right=True),
                      _item(figures.number(r.added), right=True),
                      _item(figures.number(r.updated), right=True), _item(figures.number(r.skipped), right=True),
                      _item(figures.number(r.problem_count), right=True)]
@@ -208,7 +208,8 @@ class ImportsPage(Page):
             self.files.setItem(i, 0, _item(f.name))
             self.files.item(i, 0).setToolTip(f.path)
             self.files.setItem(i, 1, _item(figures.number(f.size), right=True))
-            self.files.setItem(i, 2, _item(f"{f.importer} {f.importer_version}"))
+            self.files.setItem(i, 2, _item(registry.format_name(f.importer)))
+            self.files.item(i, 2).setToolTip(f"{f.importer} {f.importer_version}")
             self.files.setItem(i, 3, _item(f.sha256))
             self.files.item(i, 3).setToolTip(f.sha256)
         self._fit_digest()
@@ -223,7 +224,7 @@ class ImportsPage(Page):
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import export files", self.ctx.settings.value("last_import_dir", ""),
-                                                file_dialog_filter())
+                                                registry.file_dialog_filter())
         if paths:
             import os
 
@@ -304,6 +305,10 @@ class ImportsPage(Page):
         self._finish()
         self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
         self.import_cancelled.emit()
+
+
+def _format_names(run: RunSummary) -> str:
+    return ", ".join(sorted({registry.format_name(f.importer) for f in run.files}))
 
 
 def _added_tip(by_kind: dict[str, int]) -> str:

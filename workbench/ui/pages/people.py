@@ -372,8 +372,8 @@ class PeoplePage(Page):
         self._suggestions = found
         self.sugg_table.setRowCount(len(found))
         for i, s in enumerate(found):
-            cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {', '.join(s.a_platforms)})",
-                     f"{s.b_name} (#{s.b}, {', '.join(s.b_platforms)})", "; ".join(s.reasons)]
+            cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {', '.join(map(fmt.platform_name, s.a_platforms))})",
+                     f"{s.b_name} (#{s.b}, {', '.join(map(fmt.platform_name, s.b_platforms))})", "; ".join(s.reasons)]
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(text)
                 it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)

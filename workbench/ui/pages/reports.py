@@ -68,6 +68,8 @@ class ReportsPage(Page):
         for w in (self.start, self.end):
             w.setDisplayFormat(dates.date_format())
         self.platform = QComboBox()
+        # Filled once the workspace is read: as wide as its longest platform, not as its first showing.
+        self.platform.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.channel = QComboBox()
         self.channel.setMinimumContentsLength(16)
         self.platform.currentIndexChanged.connect(self._fill_channels)
