@@ -73,3 +73,13 @@ def test_version_and_help(cli):
     assert r.code == 0
     for command in ("import", "status", "demo", "gui", "export-metrics"):
         assert command in r.out
+
+
+def test_import_help_names_every_format_it_reads(cli):
+    from workbench.importers import registry
+
+    r = cli("import", "--help")
+    assert r.code == 0 and r.out.startswith("usage: workbench import")
+    listed = r.out.split("formats read (a file, a folder of them, or a zip):\n", 1)[1].splitlines()
+    assert sorted(line.strip() for line in listed) == sorted(imp.label for imp in registry.all_importers())
+    assert "  DiscordChatExporter JSON" in listed and "  IRC channel logs (Supybot, Limnoria)" in listed

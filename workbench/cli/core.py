@@ -16,9 +16,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="open the demo workspace, building it first if needed")
     p.set_defaults(func=run_gui)
 
-    p = sub.add_parser("import", help="import export files, folders or zips (the format is detected)")
+    p = sub.add_parser("import", help="import export files, folders or zips (the format is detected)",
+                       description="Import export files, folders or zips into the workspace, as one run: all or\n"
+                                   "nothing. The format is detected from the file.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
+    p.add_argument("-h", "--help", action=_HelpWithFormats, nargs=0, help="show this help and the formats read, and exit")
     add_workspace_arg(p)
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an export file, a folder of them, or a zip")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--mapping", metavar="FILE",
                    help="a JSON column mapping for a CSV file (saved in the workspace and reused for the same columns)")
@@ -43,6 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace_arg(p)
     p.add_argument("--forget", action="store_true", help="remove the kept password from the keyring")
     p.set_defaults(func=run_password)
+
+
+class _HelpWithFormats(argparse.Action):
+    """``workbench import --help``: the help, then every format the workbench reads. The importers
+    are loaded only when asked, so that every other command starts without them."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001, ANN204
+        from ..importers import registry
+
+        parser.epilog = "formats read (a file, a folder of them, or a zip):\n" + "\n".join(
+            sorted((f"  {imp.label}" for imp in registry.all_importers()), key=str.casefold))
+        parser.print_help()
+        parser.exit()
 
 
 def run_gui(args: argparse.Namespace) -> int:
