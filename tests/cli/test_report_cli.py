@@ -40,7 +40,7 @@ def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
     assert r.json()["period"]["from"] == "2023-06-01" and r.json()["period"]["platforms"] == ["discord"]
     rows = list(load_workbook(tmp_path / "june.xlsx")["dau_wau_mau"].iter_rows(values_only=True))
     assert len(rows) == 1 + 30
-    assert "discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
+    assert "Discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
 
 
 def test_the_champion_tables_are_those_of_the_reports_period(cli, db, tmp_path):

@@ -142,9 +142,11 @@ def test_a_changed_pack_is_refused_naming_the_file(page, qtbot, tmp_path):
 def test_the_platform_and_channel_filters_reach_the_report(page, qtbot, tmp_path):
     from openpyxl import load_workbook
 
+    every = [page.channel.itemText(i) for i in range(1, page.channel.count())]
+    assert "Slack #general" in every and "Discord #help" in every  # on every platform, each names its own
     page.platform.setCurrentIndex(page.platform.findData("discord"))
     labels = [page.channel.itemText(i) for i in range(page.channel.count())]
-    assert labels[0] == "All channels" and "#help" in labels and not any("slack" in x for x in labels)
+    assert labels[0] == "All channels" and "#help" in labels and not any("Slack" in x for x in labels)
     page.channel.setCurrentIndex(page.channel.findText("#help"))
     out = tmp_path / "help.xlsx"
     with qtbot.waitSignal(page.export_finished, timeout=120000):

@@ -192,7 +192,7 @@ class ReportsPage(Page):
         platform = self.platform.currentData() or ""
         for cid, plat, name in self._channels or []:
             if not platform or plat == platform:
-                self.channel.addItem(f"{plat} #{name}" if not platform else f"#{name}", cid)
+                self.channel.addItem(f"{fmt.platform_name(plat)} #{name}" if not platform else f"#{name}", cid)
         self.channel.setCurrentIndex(max(self.channel.findData(current), 0))
 
     def filters(self):  # noqa: ANN201 - a Filters
