@@ -62,7 +62,7 @@ test: setup test-tools
 
 # Regenerate migration 0001 from the models (only before the first release).
 schema: $(STAMP)
-	$(BIN)/python packaging/make_schema_migration.py
+	$(BIN)/python packaging/make_schema_migration.py "$(MESSAGE)"
 
 bench: setup
 	$(BIN)/python benchmarks/import_bench.py

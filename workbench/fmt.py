@@ -13,7 +13,7 @@ def number(n: float | int | None, digits: int = 0) -> str:
     return f"{n:,.{digits}f}"
 
 
-_KINDS = ("sources", "channels", "accounts", "activities", "reactions", "memberships", "recognitions")
+_KINDS = ("sources", "channels", "accounts", "activities", "reactions", "memberships", "recognitions", "nick changes")
 _ONE = {"activities": "activity"}
 
 

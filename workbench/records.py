@@ -139,6 +139,19 @@ class RecognitionRec:
 
 @_pickles_as_tuple
 @dataclass(slots=True)
+class RenameRec:
+    """An account seen taking another name on the same platform (IRC's "dty_ is now known as dty"):
+    not an activity, but evidence for the merge suggestions that the two accounts are one person."""
+
+    platform: str
+    from_external_id: str
+    to_external_id: str
+    at: dt.datetime
+    channel_external_id: str | None = None
+
+
+@_pickles_as_tuple
+@dataclass(slots=True)
 class Problem:
     """Something wrong with one record: the record was skipped, the import went on."""
 
@@ -156,7 +169,7 @@ class Problem:
         return f"{self.file}, {self.position}: {self.message}"
 
 
-Record = Union[SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec]
+Record = Union[SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec, RenameRec]
 
 
 # The kinds a run's ``added`` counts: the new people's accounts and what they wrote. Sources,

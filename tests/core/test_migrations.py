@@ -57,3 +57,37 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         ws.close()
+
+
+def test_a_workspace_of_the_first_schema_is_brought_up_to_date_with_its_data(tmp_path):
+    """A workspace written before nick changes were kept (revision 0001) opens, gains the table,
+    keeps what it held, and imports a log with a nick change."""
+    import pytest
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from workbench.errors import WorkspaceError
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('reporting.timezone', '\"Europe/Lisbon\"')")
+    engine.dispose()
+    assert "rename" not in inspect(create_engine(f"sqlite:///{path}")).get_table_names()
+    with pytest.raises(WorkspaceError, match="older version"):
+        Workspace.open(path, readonly=True)  # reading alone writes nothing, and says what to do
+
+    ws = Workspace.open(path)
+    try:
+        assert db.current_revision(ws.engine) == db.head_revision() != "0001"
+        assert ws.get_setting("reporting.timezone") == "Europe/Lisbon"
+        log = tmp_path / "#evals.2024-05-04.log"
+        log.write_text("2024-05-04T10:00:00+0000  <kofi_> hello\n"
+                       "2024-05-04T10:01:00+0000  *** kofi_ is now known as kofi\n"
+                       "2024-05-04T10:02:00+0000  <kofi> hello again\n", encoding="utf-8")
+        assert ws.import_paths([log]).by_kind["nick changes"] == 1
+    finally:
+        ws.close()

@@ -141,3 +141,29 @@ def test_a_part_or_a_kick_is_a_leave_and_a_quit_is_not(ws, tmp_path):
         ("dana", "join", "2024-05-04 10:00:00.000000"), ("dana", "join", "2024-05-04 11:00:00.000000"),
         ("dana", "leave", "2024-05-04 11:30:00.000000"), ("spammer", "join", "2024-05-04 12:00:00.000000"),
         ("spammer", "leave", "2024-05-04 12:01:00.000000")]
+
+
+def test_a_nick_change_is_kept_and_suggests_the_two_nicks_are_one_person(ws, tmp_path):
+    from workbench.people import merge
+    from workbench.people.identity import suggestions_for
+
+    for chan in ("#evals", "#help"):  # one change, seen in every channel the person is in
+        log = tmp_path / "libera" / chan / f"{chan}.2024-05-04.log"
+        log.parent.mkdir(parents=True)
+        log.write_text("2024-05-04T10:00:00+0000  <kofi_> is the eval harness deterministic?\n"
+                       "2024-05-04T10:01:00+0000  *** kofi_ is now known as kofi.a\n"
+                       "2024-05-04T10:01:30+0000  *** Ana is now known as ANA\n"  # only the case: one account
+                       "2024-05-04T10:02:00+0000  <kofi.a> with a fixed seed it is\n"
+                       "2024-05-04T10:03:00+0000  <ana> seeds are per worker\n", encoding="utf-8")
+    result = ws.import_paths([tmp_path / "libera"])
+    assert result.by_kind["nick changes"] == 1 and not result.problems
+    assert rows(ws, "SELECT platform, from_external_id, to_external_id, at FROM rename") == [
+        ("irc", "kofi_", "kofi.a", "2024-05-04 10:01:00.000000")]
+    # Two accounts on one platform are never suggested for their names alone; a nick change is
+    # the evidence that one connection took the other name.
+    (found,) = suggestions_for(ws, min_confidence=0.65)
+    assert {found.a_name, found.b_name} == {"kofi_", "kofi.a"} and found.confidence >= 0.9
+    assert found.reasons == ["kofi_ became kofi.a on IRC (2024-05-04)"]
+    assert "nick changes" not in ws.import_paths([tmp_path / "libera"], options={"irc-supybot": {"reread": True}}).by_kind
+    merge.reject(ws, found.a, found.b)
+    assert suggestions_for(ws, min_confidence=0.0) == []

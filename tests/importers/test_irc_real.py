@@ -29,6 +29,12 @@ def test_a_day_of_ceph_with_replies_by_address_and_joins(cli, real, tmp_path):
         ("2012-10-17 09:24:43.000000", "if so, have there been any improvements in performance over time with the "
          "auto-defrag option enabled for the btrfs mount points?")]
     assert rows(db, "SELECT handle FROM account WHERE is_bot = 1") == [("supy-bot",)]
+    # dty_ joined and became dty, who had joined before: the one suggestion, on that evidence. The
+    # forced pentabular -> Guest2100 -> pentabular is kept too, but Guest2100 said nothing to be a person.
+    assert rows(db, "SELECT from_external_id, to_external_id FROM rename ORDER BY id") == [
+        ("dty_", "dty"), ("pentabular", "guest2100"), ("guest2100", "pentabular")]
+    (found,) = cli("people", "suggestions", "--workspace", db, "--json").json()
+    assert found["reasons"] == ["dty_ became dty on IRC (2012-10-17)"] and found["confidence"] >= 0.9
     before = cli("status", "--workspace", db, "--json").json()
     assert cli("import", "--workspace", db, log).code == 0
     assert cli("status", "--workspace", db, "--json").json() == before

@@ -4,8 +4,9 @@ of them (``ChannelLogger/<network>/#channel/#channel.2024-05-01.log``) or a zip 
 Every line is ``<ISO time>  <message>``: ``<nick> text`` (a message), ``* nick text`` (an action,
 kept as written: "nick waves"), ``-nick- text`` (a notice), and ``*** nick has joined #chan`` and
 ``*** nick has left #chan`` or ``was kicked by`` (a join and a leave, kept as membership events).
-Quits (a disconnection, not a leave), nick changes, modes and topics are not activities and are
-skipped without a problem, as are lines with an empty message. A line that is not a log
+A nick change (``*** dty_ is now known as dty``) is kept as a rename: evidence for the merge
+suggestions that the two nicks are one person. Quits (a disconnection, not a leave), modes and
+topics are not activities and are skipped without a problem, as are lines with an empty message. A line that is not a log
 line is that line's problem. A nick written ``<nick&gt;`` (a log saved from a web page) is read as
 ``<nick>``; the text is kept as written.
 
@@ -31,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, RenameRec, SourceRec
 from . import safety
 from .base import Importer, ReadContext
 from .jsonstream import Member, clean, members, skip_quietly, stable_id, walk_folder
@@ -44,6 +45,7 @@ ACTION = re.compile(r"^\*\s?([^\s*]+)(?:\s(.*))?$")
 NOTICE = re.compile(r"^-([^\s-][^\s]*?)-(?:\s(.*))?$")
 SERVER = re.compile(r"^\*\*\*\s(\S+)\s(.*)$")
 JOINED = re.compile(r"^has joined ([#&+!]\S+)")
+RENAMED = re.compile(r"^is now known as ([^\s!]+)")
 LEFT = re.compile(r"^(?:has left [#&+!]\S+|was kicked by )")  # a part or a kick; a quit is a disconnection
 CHANNEL_NAME = re.compile(r"^([#&+!][^\s,]+?)(?:\.\d{4}-\d{2}-\d{2})?(?:\.log)?$", re.IGNORECASE)
 DATE_IN_NAME = re.compile(r"[._-]?\d{4}[._-]\d{2}[._-]\d{2}")
@@ -109,7 +111,7 @@ class IrcLogImporter(Importer):
     name = "irc-supybot"
     label = "IRC channel logs (Supybot, Limnoria)"
     platform = PLATFORM
-    version = "1"
+    version = "2"  # 2: nick changes kept as renames
     patterns = ("*.log", "*.zip")
     folders = True
 
@@ -234,9 +236,16 @@ class IrcLogImporter(Importer):
             ctx.problem(f"line {n}", "a server line without a nick; skipped.", file=file)
             return []
         nick = server.group(1).split("!", 1)[0]
+        renamed = RENAMED.match(server.group(2))
+        if renamed:
+            new = renamed.group(1).lstrip("@+%~&")
+            if not new or new.lower() == nick.lower():
+                skip_quietly(ctx)  # only the case changed: the same account
+                return []
+            return [RenameRec(PLATFORM, nick.lower(), new.lower(), at, channel_external_id=chan.key)]
         kind = "join" if JOINED.match(server.group(2)) else "leave" if LEFT.match(server.group(2)) else None
         if kind is None:
-            skip_quietly(ctx)  # quits, nick changes, modes, topics: not membership, not activity
+            skip_quietly(ctx)  # quits, modes, topics: not membership, not activity
             return []
         out = self._account(nick, state, network)
         out.append(MembershipRec(PLATFORM, nick.lower(), at, kind, channel_external_id=chan.key,

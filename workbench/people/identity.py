@@ -8,7 +8,9 @@ anything and are skipped. Each candidate pair is then scored from evidence a per
 - the handles ("handle similar: ana.silva17 ~ ana17"), with rapidfuzz for near spellings;
 - the display names (normalized: NFKC, case folded, invisible characters dropped, accents folded);
 - whether the name is unique on both platforms, or shared with other people there;
-- the weeks in which both were active.
+- the weeks in which both were active;
+- a nick change in an IRC log ("dty_ became dty on IRC"): one connection took the other name, so
+  it outweighs everything but an e-mail, sharing a platform included.
 
 Confidence is a sum of those parts, capped below 1 (only the same e-mail is certain, and that
 merges automatically). Pairs a person rejected are never suggested again.
@@ -21,12 +23,12 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from .. import fmt
 from ..store.dialect import utc_day
-from ..store.models import Account, Activity, DailyRollup, Person
+from ..store.models import Account, Activity, DailyRollup, Person, Rename
 from .merge import rejected_person_pairs
 from .normalize import compact_handle, fold, handle_core, handle_parts, name_key, norm_email, tokens
 
@@ -110,6 +112,22 @@ def _blocks(people: dict[int, _Person]) -> dict[str, set[int]]:
             if len(a.compact) >= 4:
                 blocks["x:" + a.compact].add(p.id)
     return blocks
+
+
+def _renames(conn: Connection, people: dict[int, _Person]) -> dict[tuple[int, int], str]:
+    """Pairs of people one of whose accounts was seen taking the other's name (an IRC nick change),
+    each with its reason, from the first time it was seen."""
+    old, new = ACC.alias("old"), ACC.alias("new")
+    q = (select(Rename.platform, old.c.person_id, old.c.handle, new.c.person_id, new.c.handle, Rename.at)
+         .join(old, and_(old.c.platform == Rename.platform, old.c.external_id == Rename.from_external_id))
+         .join(new, and_(new.c.platform == Rename.platform, new.c.external_id == Rename.to_external_id))
+         .order_by(Rename.at, Rename.id))
+    found: dict[tuple[int, int], str] = {}
+    for platform, a, a_handle, b, b_handle, at in conn.execute(q):
+        if a != b and a in people and b in people:
+            found.setdefault((min(a, b), max(a, b)), f"{a_handle} became {b_handle} on {fmt.platform_name(platform)} "
+                                                     f"({at:%Y-%m-%d})")
+    return found
 
 
 def _name_counts(people: dict[int, _Person]) -> dict[tuple[str, str], int]:
@@ -197,11 +215,16 @@ def _name_evidence(p: _Person, q: _Person, counts: dict[tuple[str, str], int], *
     return best, reasons
 
 
-def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]]) -> tuple[float, list[str]]:
+def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]],
+           renamed: str = "") -> tuple[float, list[str]]:
     reasons: list[str] = []
     emails = {a.email for a in p.accounts} & {b.email for b in q.accounts} - {None}
     if emails:
         return 0.99, [f"same e-mail: {sorted(emails)[0]}"]
+    if renamed:  # one connection took the other's name: one person, whatever the names look like
+        if p.is_bot != q.is_bot:
+            return 0.6, [renamed, "only one of them is a bot"]
+        return 0.95, [renamed]
     h, hr = _handle_evidence(p, q)
     n, nr = _name_evidence(p, q, counts, handle=h >= 0.5)
     if n > 0 and hr.startswith("handle matches name"):
@@ -247,11 +270,13 @@ def suggestions(conn: Connection, *, min_confidence: float = DEFAULT_MIN_CONFIDE
                 pairs.add((x, y))
         if cancel is not None and cancel():
             return []
+    renames = {pair: why for pair, why in _renames(conn, people).items() if pair not in rejected}
+    pairs.update(renames)
     counts = _name_counts(people)
     weeks = _weeks(conn, {x for pair in pairs for x in pair})
     out = []
     for x, y in pairs:
-        conf, reasons = _score(people[x], people[y], counts, weeks)
+        conf, reasons = _score(people[x], people[y], counts, weeks, renames.get((x, y), ""))
         if conf >= min_confidence and conf > 0:
             out.append(Suggestion(x, y, conf, reasons, people[x].name, people[y].name,
                                   tuple(sorted(people[x].platforms)), tuple(sorted(people[y].platforms))))

@@ -223,6 +223,21 @@ class MembershipEvent(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
 
 
+class Rename(Base):
+    """An account seen taking another name on its platform (an IRC nick change), by the accounts'
+    external ids: evidence for the merge suggestions, kept once per pair (the first time seen)."""
+
+    __tablename__ = "rename"
+    __table_args__ = (UniqueConstraint("platform", "from_external_id", "to_external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    from_external_id: Mapped[str] = mapped_column(Text)
+    to_external_id: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime]
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
+
+
 class Recognition(Base):
     """Something the community did to thank a person.
 

@@ -28,11 +28,12 @@ from ..records import (
     ReactionRec,
     RecognitionRec,
     Record,
+    RenameRec,
     SourceRec,
     without_surrogates,
 )
 from .dialect import insert_ignore
-from .models import Account, Activity, Channel, MembershipEvent, Person, Reaction, Recognition, Source
+from .models import Account, Activity, Channel, MembershipEvent, Person, Reaction, Recognition, Rename, Source
 
 BATCH = 2000
 UTC = dt.timezone.utc
@@ -64,7 +65,7 @@ def normalize_email(email: str | None) -> str | None:
 
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     t: tuple(f.name for f in dataclasses.fields(t) if f.type in ("str", "str | None") and f.name not in ("platform", "kind"))
-    for t in (SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec)
+    for t in (SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec, RenameRec)
 }
 
 
@@ -109,6 +110,7 @@ def _bind_processor(type_, dialect):  # noqa: ANN001, ANN202 - SQLAlchemy types
 
 REACTION_COLUMNS = ["activity_id", "account_id", "emoji", "created_at", "import_run_id"]
 MEMBERSHIP_COLUMNS = ["account_id", "channel_id", "channel_key", "kind", "at", "import_run_id"]
+RENAME_COLUMNS = ["platform", "from_external_id", "to_external_id", "at", "channel_id", "import_run_id"]
 
 
 class _Bulk:
@@ -237,6 +239,7 @@ class Writer:
         self._reactions: list[ReactionRec] = []
         self._memberships: list[MembershipRec] = []
         self._recognitions: list[RecognitionRec] = []
+        self._renames: list[RenameRec] = []
         self._bulk: dict[str, _Bulk] = {}
         self._fresh: dict[str, bool] = {}  # platform -> it had no activities when this run began
         self._seen: _SeenKeys | None = None
@@ -278,6 +281,11 @@ class Writer:
             self._recognitions.append(rec)
             if len(self._recognitions) >= self.batch_size:
                 self.flush()
+        elif t is RenameRec:
+            _make_storable(rec)
+            self._renames.append(rec)
+            if len(self._renames) >= self.batch_size:
+                self.flush()
         else:
             raise TypeError(f"not a record: {rec!r}")
 
@@ -295,6 +303,8 @@ class Writer:
             self._flush_memberships()
         if self._recognitions:
             self._flush_recognitions()
+        if self._renames:
+            self._flush_renames()
 
     def _bulk_insert(self, name: str, stmt, columns: list[str], rows: list[list]) -> int:  # noqa: ANN001
         bulk = self._bulk.get(name)
@@ -586,6 +596,21 @@ class Writer:
             stmt = insert_ignore(MembershipEvent.__table__, self.conn, ["account_id", "channel_key", "kind", "at"])
             added = self._bulk_insert("membership", stmt, MEMBERSHIP_COLUMNS, rows)
             self._bump("memberships", added)
+
+    def _flush_renames(self) -> None:
+        recs, self._renames = self._renames, []
+        rows, seen = [], set()
+        for r in recs:
+            key = (r.platform, r.from_external_id, r.to_external_id)
+            if key in seen or r.from_external_id == r.to_external_id:
+                continue
+            seen.add(key)
+            rows.append([r.platform, r.from_external_id, r.to_external_id, _naive(r.at),
+                         self._channel_id(r.platform, r.channel_external_id), self.run_id])
+        if rows:
+            stmt = insert_ignore(Rename.__table__, self.conn, ["platform", "from_external_id", "to_external_id"])
+            added = self._bulk_insert("rename", stmt, RENAME_COLUMNS, rows)
+            self._bump("nick changes", added)
 
     def _flush_recognitions(self) -> None:
         recs, self._recognitions = self._recognitions, []
