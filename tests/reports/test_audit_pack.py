@@ -164,6 +164,37 @@ def test_a_pack_from_a_newer_workbench_shows_its_report_and_leaves_its_copy_clos
     conn.close()
 
 
+def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(source, tmp_path, copy_db):
+    """A pack made before nick changes were kept (schema 0001): its copy opens, brought up to date in
+    the extracted copy, with everything it held; the pack itself is not touched."""
+    import hashlib
+    import sqlite3
+
+    from workbench.store import db
+
+    path = copy_db(source[0])
+    ws = Workspace.open(path)
+    try:
+        report = prepare_report(ws)
+        counts = ws.counts()
+        with sqlite3.connect(path) as conn:  # as the previous version left it
+            conn.execute("DROP TABLE rename")
+            conn.execute("UPDATE alembic_version SET version_num = '0001'")
+        conn.close()
+        result = write_pack(ws, report, tmp_path / "older.wbpack", with_workspace=True)
+    finally:
+        ws.close()
+    digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
+    opened = extract_pack(result.path, tmp_path / "opened")
+    assert opened.workspace is not None and opened.note == ""
+    copy = Workspace.open(opened.workspace, readonly=True)
+    try:
+        assert db.current_revision(copy.engine) == db.head_revision() and copy.counts() == counts
+    finally:
+        copy.close()
+    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == digest
+
+
 def test_a_pseudonymized_pack_holds_no_name_handle_email_platform_id_or_message_text(source, tmp_path,
                                                                                       memory_keyring):
     path, truth = source
