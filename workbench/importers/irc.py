@@ -6,9 +6,9 @@ kept as written: "nick waves"), ``-nick- text`` (a notice), and ``*** nick has j
 ``*** nick has left #chan`` or ``was kicked by`` (a join and a leave, kept as membership events).
 A nick change (``*** dty_ is now known as dty``) is kept as a rename: evidence for the merge
 suggestions that the two nicks are one person. Quits (a disconnection, not a leave), modes and
-topics are not activities and are skipped without a problem, as are lines with an empty message. A line that is not a log
-line is that line's problem. A nick written ``<nick&gt;`` (a log saved from a web page) is read as
-``<nick>``; the text is kept as written.
+topics are not activities and are skipped without a problem, as are lines with an empty message.
+A line that is not a log line is that line's problem. A nick written ``<nick&gt;`` (a log saved
+from a web page) is read as ``<nick>``; the text is kept as written.
 
 - **Accounts** are nicks, compared without case (``Tv_`` and ``tv_`` are one account); ``!user@host``
   is dropped. Network services (``ChanServ``, ``NickServ``) and bots (``CafeBot``, ``ceph-bot``, but
