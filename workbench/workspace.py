@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,7 @@ class Workspace:
         self._write_lock = threading.RLock()
         self._listeners: list[Listener] = []
         self.notifications = 0  # how many writes this workspace object has announced (see store/watch.py)
+        self.writer_id = uuid.uuid4().hex  # what its writes on a server are signed with (see store/watch.py)
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -117,7 +119,7 @@ class Workspace:
         self._check_writable()
         with self._write_lock:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
-                lock_for_writing(s.connection())
+                lock_for_writing(s.connection(), self.writer_id)
                 yield s
         self.notify(what)
 
@@ -127,7 +129,7 @@ class Workspace:
         self._check_writable()
         with self._write_lock:
             with self.engine.begin() as conn:
-                lock_for_writing(conn)
+                lock_for_writing(conn, self.writer_id)
                 yield conn
         self.notify(what)
 
@@ -194,7 +196,7 @@ class Workspace:
         planned, notes = plan(paths)
         with self._write_lock, self.engine.connect() as conn, bulk_write(conn):
             with conn.begin():
-                lock_for_writing(conn)
+                lock_for_writing(conn, self.writer_id)
                 result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
                 broken = broken_references(conn)
                 if broken:

@@ -345,20 +345,38 @@ def test_opening_the_workspace_waits_for_no_ones_import(pg_url, monkeypatch):
 
 
 def test_a_teammates_change_is_seen_and_our_own_is_not(pg_url):
+    import time
+
+    from workbench.store.dialect import lock_for_writing
     from workbench.store.watch import ChangeWatch
+
+    def seen(within: float = 10.0) -> bool:  # a notice arrives a moment after the commit
+        end = time.monotonic() + within
+        while time.monotonic() < end:
+            if watch.changed():
+                return True
+            time.sleep(0.05)
+        return False
 
     mine, theirs = Workspace.open(pg_url), Workspace.open(pg_url)
     watch = ChangeWatch(mine)
     try:
         assert not watch.changed()
         theirs.set_setting("reporting.timezone", "Asia/Tokyo")
-        assert watch.changed() and not watch.changed()
+        assert seen() and not watch.changed()  # told once
+        # Our own write is never told, even when the window looks before its notice arrives.
         mine.set_setting("reporting.timezone", "Europe/Lisbon")
         assert not watch.changed()
+        assert not seen(within=1.0)
+        with mine.engine.begin() as conn:  # its notice arriving only after the window looked
+            lock_for_writing(conn, mine.writer_id)
+        assert not seen(within=1.0)
         with pytest.raises(ValueError):  # a write that rolls back tells no one
             with theirs.write_conn():
                 raise ValueError("changed my mind")
-        assert not watch.changed()
+        assert not seen(within=1.0)
+        theirs.set_setting("reporting.timezone", "UTC")
+        assert seen()
     finally:
         watch.close()
         mine.close()

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import BigInteger, Date, Table, cast, event, func
+from sqlalchemy import BigInteger, Date, Table, cast, event, func, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -70,16 +70,18 @@ WRITE_LOCK_KEY = 0x57424E43
 CHANGE_CHANNEL = "workbench_changes"
 
 
-def lock_for_writing(conn: Connection) -> None:
+def lock_for_writing(conn: Connection, writer: str = "") -> None:
     """One writer at a time, as a SQLite file has it. On a database server, a transaction that
     writes takes the workspace's write lock first and holds it until it commits or rolls back, so
     that two teammates importing the same export at once take turns rather than collide; it waits
-    up to ``BUSY_TIMEOUT_S`` for another program's write, then says the workspace is busy."""
+    up to ``BUSY_TIMEOUT_S`` for another program's write, then says the workspace is busy. Its
+    commit is announced to those watching (``store/watch.py``), signed ``writer``."""
     if is_sqlite(conn):
         return  # SQLite locks the file for the first writer, and waits busy_timeout for it
     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-    conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")  # sent when (and only if) the transaction commits
+    # Sent when (and only if) the transaction commits.
+    conn.execute(text("SELECT pg_notify(:channel, :writer)"), {"channel": CHANGE_CHANNEL, "writer": writer})
 
 
 def install_server_errors(engine: Engine) -> None:

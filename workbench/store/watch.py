@@ -2,10 +2,12 @@
 while the window is open, a teammate's merge on the team's server.
 
 A SQLite file says so through ``PRAGMA data_version`` on a connection of the watch's own: its value
-moves whenever another connection commits a change. On a database server every write transaction
-sends ``NOTIFY`` (``dialect.lock_for_writing``) and the watch ``LISTEN``s. Either way the
-workspace's own writes (those it announced with ``Workspace.notify``) are told apart and not
-reported. Looking costs one small query or a look at the socket, so a window can look every few
+moves whenever another connection commits a change; the workspace's own writes (those it
+announced with ``Workspace.notify``) are told apart by their count. On a database server every
+write transaction sends a notice signed with its workspace's ``writer_id``
+(``dialect.lock_for_writing``) and the watch ``LISTEN``s: its own notices are known by their
+signature however late they arrive (a server across a network delivers them a round trip after
+the commit, when the window may already have looked). Looking costs one small query or a look at the socket, so a window can look every few
 seconds.
 """
 from __future__ import annotations
@@ -43,11 +45,11 @@ class ChangeWatch:
     def changed(self) -> bool:
         if self._conn is None:
             return False
-        if isinstance(self._conn, sqlite3.Connection):
-            version = self._data_version()
-            moved, self._version = version != self._version, version
-        else:
-            moved = any(True for _ in self._conn.notifies(timeout=0.0))
+        if not isinstance(self._conn, sqlite3.Connection):
+            signed = [n.payload for n in self._conn.notifies(timeout=0.0)]  # every notice that came
+            return any(writer != self.ws.writer_id for writer in signed)
+        version = self._data_version()
+        moved, self._version = version != self._version, version
         own, self._own = self._own, self.ws.notifications
         # A change that came with one of the workspace's own writes was shown with it.
         return moved and own == self.ws.notifications
