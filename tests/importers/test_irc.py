@@ -5,6 +5,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from workbench.importers import registry
 from workspace_rows import rows
 
@@ -167,3 +169,20 @@ def test_a_nick_change_is_kept_and_suggests_the_two_nicks_are_one_person(ws, tmp
     assert "nick changes" not in ws.import_paths([tmp_path / "libera"], options={"irc-supybot": {"reread": True}}).by_kind
     merge.reject(ws, found.a, found.b)
     assert suggestions_for(ws, min_confidence=0.0) == []
+
+
+def test_a_change_to_a_guest_nick_is_weaker_evidence(ws, tmp_path):
+    """Networks hand "Guest2100" to whoever has not identified in time; the nick is someone else's
+    another day, so the pair is offered less surely, and says why."""
+    from workbench.people.identity import suggestions_for
+
+    log = tmp_path / "#ceph.2012-10-17.log"
+    log.write_text("2012-10-17T11:20:00+0000  <pentabular> is rbd caching on by default?\n"
+                   "2012-10-17T11:26:46+0000  *** pentabular is now known as Guest2100\n"
+                   "2012-10-17T11:27:00+0000  <Guest2100> sorry, network trouble\n"
+                   "2012-10-17T11:27:09+0000  *** Guest2100 is now known as pentabular\n", encoding="utf-8")
+    ws.import_paths([log])
+    (found,) = suggestions_for(ws, min_confidence=0.65)
+    assert found.confidence == pytest.approx(0.7)
+    assert found.reasons == ["pentabular became Guest2100 on IRC (2012-10-17)",
+                             "Guest2100 is a guest nick, which others may have had on other days"]

@@ -10,7 +10,8 @@ anything and are skipped. Each candidate pair is then scored from evidence a per
 - whether the name is unique on both platforms, or shared with other people there;
 - the weeks in which both were active;
 - a nick change in an IRC log ("dty_ became dty on IRC"): one connection took the other name, so
-  it outweighs everything but an e-mail, sharing a platform included.
+  it outweighs everything but an e-mail, sharing a platform included; less so when one side is a
+  guest nick ("Guest2100"), which the network hands to others on other days.
 
 Confidence is a sum of those parts, capped below 1 (only the same e-mail is certain, and that
 merges automatically). Pairs a person rejected are never suggested again.
@@ -18,6 +19,7 @@ merges automatically). Pairs a person rejected are never suggested again.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -114,19 +116,26 @@ def _blocks(people: dict[int, _Person]) -> dict[str, set[int]]:
     return blocks
 
 
-def _renames(conn: Connection, people: dict[int, _Person]) -> dict[tuple[int, int], str]:
+# A nick an IRC network hands to whoever has not identified in time ("Guest2100"): the same nick
+# is someone else's another day, so a change to or from it is weaker evidence.
+GUEST_NICK = re.compile(r"^guest\d+$", re.IGNORECASE)
+
+
+def _renames(conn: Connection, people: dict[int, _Person]) -> dict[tuple[int, int], list[str]]:
     """Pairs of people one of whose accounts was seen taking the other's name (an IRC nick change),
-    each with its reason, from the first time it was seen."""
+    each with its reasons, from the first time it was seen."""
     old, new = ACC.alias("old"), ACC.alias("new")
     q = (select(Rename.platform, old.c.person_id, old.c.handle, new.c.person_id, new.c.handle, Rename.at)
          .join(old, and_(old.c.platform == Rename.platform, old.c.external_id == Rename.from_external_id))
          .join(new, and_(new.c.platform == Rename.platform, new.c.external_id == Rename.to_external_id))
          .order_by(Rename.at, Rename.id))
-    found: dict[tuple[int, int], str] = {}
+    found: dict[tuple[int, int], list[str]] = {}
     for platform, a, a_handle, b, b_handle, at in conn.execute(q):
-        if a != b and a in people and b in people:
-            found.setdefault((min(a, b), max(a, b)), f"{a_handle} became {b_handle} on {fmt.platform_name(platform)} "
-                                                     f"({at:%Y-%m-%d})")
+        if a != b and a in people and b in people and (min(a, b), max(a, b)) not in found:
+            why = [f"{a_handle} became {b_handle} on {fmt.platform_name(platform)} ({at:%Y-%m-%d})"]
+            why += [f"{h} is a guest nick, which others may have had on other days"
+                    for h in (a_handle, b_handle) if GUEST_NICK.match(h or "")]
+            found[(min(a, b), max(a, b))] = why
     return found
 
 
@@ -216,15 +225,15 @@ def _name_evidence(p: _Person, q: _Person, counts: dict[tuple[str, str], int], *
 
 
 def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]],
-           renamed: str = "") -> tuple[float, list[str]]:
+           renamed: list[str] | None = None) -> tuple[float, list[str]]:
     reasons: list[str] = []
     emails = {a.email for a in p.accounts} & {b.email for b in q.accounts} - {None}
     if emails:
         return 0.99, [f"same e-mail: {sorted(emails)[0]}"]
     if renamed:  # one connection took the other's name: one person, whatever the names look like
         if p.is_bot != q.is_bot:
-            return 0.6, [renamed, "only one of them is a bot"]
-        return 0.95, [renamed]
+            return 0.6, [*renamed, "only one of them is a bot"]
+        return (0.95 if len(renamed) == 1 else 0.7), renamed
     h, hr = _handle_evidence(p, q)
     n, nr = _name_evidence(p, q, counts, handle=h >= 0.5)
     if n > 0 and hr.startswith("handle matches name"):
@@ -276,7 +285,7 @@ def suggestions(conn: Connection, *, min_confidence: float = DEFAULT_MIN_CONFIDE
     weeks = _weeks(conn, {x for pair in pairs for x in pair})
     out = []
     for x, y in pairs:
-        conf, reasons = _score(people[x], people[y], counts, weeks, renames.get((x, y), ""))
+        conf, reasons = _score(people[x], people[y], counts, weeks, renames.get((x, y)))
         if conf >= min_confidence and conf > 0:
             out.append(Suggestion(x, y, conf, reasons, people[x].name, people[y].name,
                                   tuple(sorted(people[x].platforms)), tuple(sorted(people[y].platforms))))
