@@ -70,6 +70,9 @@ def test_list_search_and_flags(cli, wsfile, community_path):
     assert cli("people", "flag", pid, "--bot", "--workspace", wsfile).code == 0
     listed = cli("people", "list", "--workspace", wsfile, "--json", "--search", "müller", "--limit", "0").json()
     assert pid not in {row["person_id"] for row in listed}  # bots are left out of the list by default
+    r = cli("people", "list", "--workspace", wsfile, "--search", "no such person zz")
+    assert r.code == 0 and r.out.strip() == \
+        "No people match 'no such person zz' (bots are left out; --bots includes them)."
 
 
 def test_errors_are_one_sentence(cli, wsfile):

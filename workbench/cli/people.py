@@ -140,6 +140,11 @@ def run_list(args: argparse.Namespace) -> int:
                      "activities": r["activities"], "level": r["level"], "tags": r["tags"],
                      "bot": r["is_bot"], "staff": r["is_staff"]} for r in rows])
         return 0
+    if not rows:
+        print("No people match" + (f" '{args.search}'" if args.search else "")
+              + (f" on {', '.join(args.platform)}" if args.platform else "")
+              + ("" if args.bots else " (bots are left out; --bots includes them)") + ".")
+        return 0
     table = [{"id": r["person_id"], "name": (r["name"] or "")[:40], "platforms": ", ".join(r["platforms"]),
               "last": f"{r['last_seen'].astimezone(tz):%Y-%m-%d}" if r["last_seen"] else "",
               "n": fmt.number(r["activities"]),
