@@ -42,6 +42,9 @@ def test_move_recognize_and_gap(cli, helpdesk):
             "--by", "Kim")
     assert r.code == 0 and "1 recognition" in r.out, r
     assert cli("champions", "gap", "--workspace", path, "--json").json() == []
+    assert cli("champions", "gap", "--workspace", path).out.startswith("No gap: every strong contributor")
+    r = cli("champions", "gap", "--workspace", path, "--as-of", "2030-01-01")  # a period with nobody in it
+    assert r.code == 0 and r.out.strip() == "No gap to show: nobody contributed from 2029-10-04 to 2030-01-01 (UTC)."
     r = cli("champions", "move", str(p["alice"]), "champion", "--workspace", path, "--reason", "answers everyone")
     assert r.code == 0 and f"Moved person {p['alice']} to champion" in r.out
     assert [x["person_id"] for x in cli("champions", "candidates", "-w", path, "--json").json()] == [p["bob"], p["carol"]]

@@ -109,6 +109,11 @@ def run_gap(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_records(df))
         return 0
+    if df.empty and not df.attrs.get("top_decile"):
+        period = df.attrs.get("period")
+        print(f"No gap to show: nobody contributed{' from ' + period.text() if period else ''} "
+              f"({period.tz if period else 'UTC'}).")
+        return 0
     if df.empty:
         print("No gap: every strong contributor was recognized in the last 180 days.")
         return 0
