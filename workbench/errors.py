@@ -53,6 +53,17 @@ class KeyringUnavailable(WorkbenchError):
     """No OS keyring backend is available to keep a secret."""
 
 
+def make_folder(path, what: str) -> None:  # noqa: ANN001 - a Path
+    """Create the folder ``path`` for ``what`` is written there ("CSV reports", "the metric tables"),
+    or say in one sentence why it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise WorkbenchError(f"{path} is a file; {what} are written to a folder.")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"The folder {path} cannot be created: {exc.strerror}.") from exc
+
+
 def file_error(exc: OSError) -> str:
     """A file that cannot be read or written, in a sentence: its name and why ("PATH: reason.")."""
     where = f"{exc.filename}: " if exc.filename else ""

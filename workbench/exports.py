@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from .errors import WorkbenchError
+from .errors import make_folder
 
 TABLES: list[str] = [
     "workbench.people.export:write_people_csv",
@@ -20,10 +20,7 @@ TABLES: list[str] = [
 
 
 def write_metric_tables(ws, out_dir: Path) -> list[Path]:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkbenchError(f"The folder {out_dir} cannot be created: {exc.strerror}.") from exc
+    make_folder(out_dir, "the metric tables")
     written = []
     for spec in TABLES:
         module, func = spec.split(":")

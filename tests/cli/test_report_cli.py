@@ -53,6 +53,14 @@ def test_the_champion_tables_are_those_of_the_reports_period(cli, db, tmp_path):
     latest = cli("champions", "candidates", "--workspace", db, "--json", "--limit", "0")
     assert [c["person_id"] for c in asked.json()][:len(in_report)] == in_report
     assert [c["person_id"] for c in latest.json()][:len(in_report)] != in_report  # another period, other people
+    # A file where the folder should be: one sentence, for the report and for the metric tables alike.
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    r = cli("report", "--workspace", db, "--format", "csv", "--out", taken)
+    assert r.code == 2 and r.err.strip() == f"workbench: {taken} is a file; CSV reports are written to a folder."
+    r = cli("export-metrics", "--workspace", db, "--out", taken)
+    assert r.code == 2 and r.err.strip() == f"workbench: {taken} is a file; the metric tables are written to a folder."
+    assert taken.read_text(encoding="utf-8") == "mine"
 
 
 def test_xlsx_figures_equal_workbench_metrics_json(cli, db, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import WorkbenchError
+from ..errors import make_folder
 from .data import ReportData
 from .safe import csv_cell, file_stem
 
@@ -31,12 +31,7 @@ def csv_files(report: ReportData) -> list[tuple[str, pd.DataFrame]]:
 
 
 def write_csv_folder(report: ReportData, out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise WorkbenchError(f"{out} is a file; CSV reports are written to a folder.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkbenchError(f"The folder {out} cannot be created: {exc.strerror}.") from exc
+    make_folder(out, "CSV reports")
     for name, df in csv_files(report):
         write_frame_csv(df, out / name)
     return out
