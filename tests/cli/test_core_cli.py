@@ -75,6 +75,15 @@ def test_version_and_help(cli):
         assert command in r.out
 
 
+def test_an_unknown_option_is_told_by_its_command_with_that_commands_usage(cli):
+    r = cli("champions", "candidates", "--from", "2024-01-01")
+    assert r.code == 2
+    assert r.err.startswith("usage: workbench champions candidates ") and "--as-of DATE" in r.err
+    assert r.err.strip().endswith("workbench champions candidates: error: unrecognized arguments: --from 2024-01-01")
+    r = cli("status", "--bogus")
+    assert r.code == 2 and r.err.strip().endswith("workbench status: error: unrecognized arguments: --bogus")
+
+
 def test_import_help_names_every_format_it_reads(cli):
     from workbench.importers import registry
 

@@ -38,12 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _chosen(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)command parser that ``args`` came through: ``workbench champions candidates``'s own."""
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its subcommands only there
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, action.dest, None) in action.choices:  # noqa: SLF001
+            return _chosen(action.choices[getattr(args, action.dest)], args)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if not getattr(args, "func", None):
-        args = parser.parse_args(["gui", *argv])
+        args, extra = parser.parse_known_args(["gui", *argv])
+    if extra:  # said by the command they were given to, with its usage (not the top level's)
+        _chosen(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args) or 0)
     except WorkbenchError as exc:
