@@ -5,6 +5,8 @@ Every error carries a one-sentence ``message`` for the window or the terminal, a
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class WorkbenchError(Exception):
     """An error a person can act on: one sentence, plus optional details."""
@@ -53,8 +55,8 @@ class KeyringUnavailable(WorkbenchError):
     """No OS keyring backend is available to keep a secret."""
 
 
-def make_folder(path, what: str) -> None:  # noqa: ANN001 - a Path
-    """Create the folder ``path`` for ``what`` is written there ("CSV reports", "the metric tables"),
+def make_folder(path: Path, what: str) -> None:
+    """Create the folder ``path``, where ``what`` are written ("CSV reports", "the metric tables"),
     or say in one sentence why it cannot be."""
     if path.exists() and not path.is_dir():
         raise WorkbenchError(f"{path} is a file; {what} are written to a folder.")
