@@ -73,10 +73,30 @@ def duration_unit(top_seconds: float) -> tuple[str, float]:
     return next((u for u in reversed(DURATION_UNITS) if top_seconds >= 2 * u[1]), DURATION_UNITS[0])
 
 
-def change(current: float | None, previous: float | None) -> tuple[str, int]:
-    """The change against the previous period: ('▲ 8%', +1), ('▼ 3%', -1), ('= 0%', 0), ('—', 0)."""
-    if current is None or previous is None or previous == 0 or any(
-            isinstance(v, float) and math.isnan(v) for v in (current, previous)):
+def change(current: float | None, previous: float | None, kind: str = "count") -> tuple[str, int]:
+    """The change against the previous period, as text and direction.
+
+    Counts and durations change by a share of the previous figure ('▲ 8%', '▼ 3%', '= 0%'). A share
+    (``kind`` 'percent', kept as 0-1) changes by percentage points ('▲ 6 points': 75% to 81%, which
+    '▲ 8%' would leave ambiguous), and a ratio such as stickiness by its difference ('▲ 0.04'):
+    a ratio that rises from 0.04 to 0.30 did not grow by '650%' in any sense a reader can use.
+    '—' where either figure is missing (or a count's previous figure is zero).
+    """
+    if current is None or previous is None or any(isinstance(v, float) and math.isnan(v) for v in (current, previous)):
+        return "—", 0
+    if kind == "percent":
+        points = (current - previous) * 100
+        if abs(points) < 0.5:
+            return "= 0 points", 0
+        n = abs(points)
+        text = f"{n:.0f} point{'' if round(n) == 1 else 's'}"
+        return (f"▲ {text}", 1) if points > 0 else (f"▼ {text}", -1)
+    if kind == "ratio":
+        diff = current - previous
+        if abs(diff) < 0.005:
+            return "= 0.00", 0
+        return (f"▲ {diff:.2f}", 1) if diff > 0 else (f"▼ {-diff:.2f}", -1)
+    if previous == 0:
         return "—", 0
     pct = (current - previous) / abs(previous) * 100
     if abs(pct) < 0.5:

@@ -62,6 +62,9 @@ def test_metrics_for_people_reads_as_a_table(cli, ws_path):
     line = next(x for x in r.out.splitlines() if x.startswith("Median time to first response"))
     assert line.split()[5:6] == ["3h"]
     assert "Active people" in r.out and "▲ 200%" in r.out
+    # stickiness went from 0.25 to 0.31: the change is the difference, not "▲ 25%" of a ratio
+    line = next(x for x in r.out.splitlines() if x.startswith("Stickiness"))
+    assert line.split()[-4:] == ["0.31", "0.25", "▲", "0.06"], line
 
 
 def test_metrics_refuses_a_backwards_period(cli, ws_path):

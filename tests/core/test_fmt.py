@@ -23,3 +23,24 @@ def test_a_chart_of_durations_reads_in_the_unit_its_values_reach():
 def test_platforms_are_named_as_people_write_them():
     assert [fmt.platform_name(p) for p in ("slack", "github", "irc", "stackexchange", "mbox", "rocketchat", "zulip")] \
         == ["Slack", "GitHub", "IRC", "Stack Exchange", "Mailing lists", "Rocket.Chat", "Zulip"]
+
+
+def test_a_count_changes_by_a_share_of_the_previous_figure():
+    assert fmt.change(260, 159) == ("▲ 64%", 1)
+    assert fmt.change(40, 50, "duration") == ("▼ 20%", -1)
+    assert fmt.change(100, 100) == ("= 0%", 0)
+    assert fmt.change(5, 0) == ("—", 0)  # no share of nothing
+    assert fmt.change(None, 3) == ("—", 0)
+
+
+def test_a_rate_changes_by_points_and_a_ratio_by_its_difference():
+    # 80% to 85% is five points: "▲ 6%" would read as if five in a hundred more were answered
+    assert fmt.change(0.85, 0.80, "percent") == ("▲ 5 points", 1)
+    assert fmt.change(0.50, 0.51, "percent") == ("▼ 1 point", -1)
+    assert fmt.change(0.4, 0.0, "percent") == ("▲ 40 points", 1)  # none answered before is a figure too
+    assert fmt.change(0.801, 0.8, "percent") == ("= 0 points", 0)
+    # stickiness 0.04 to 1.00 on a quiet period: the old text was "▲ 2400%"
+    assert fmt.change(1.0, 0.04, "ratio") == ("▲ 0.96", 1)
+    assert fmt.change(0.14, 0.17, "ratio") == ("▼ 0.03", -1)
+    assert fmt.change(0.2, 0.2, "ratio") == ("= 0.00", 0)
+    assert fmt.change(float("nan"), 0.2, "ratio") == ("—", 0)

@@ -64,6 +64,16 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     assert (f.end - f.start).days == 89 and f.tz == "UTC"
     assert page.zone_label.text().endswith("days in UTC")
     assert page.cards["active_people"].value.text() == fmt.number(headline(ws, f)["active_people"])
+    # A count changes by a share of the earlier figure, a rate by points, stickiness by its difference.
+    now, before = headline(ws, f), headline(ws, f.previous())
+    assert before["response_rate_24h"] and before["stickiness"]
+    rate = page.cards["response_rate_24h"].change.text()
+    points = round((now["response_rate_24h"] - before["response_rate_24h"]) * 100)
+    assert rate == f"{'▲' if points > 0 else '▼'} {abs(points)} points vs {before['response_rate_24h'] * 100:.0f}%", rate
+    diff = now["stickiness"] - before["stickiness"]
+    assert page.cards["stickiness"].change.text() == f"{'▲' if diff > 0 else '▼'} {abs(diff):.2f} vs " \
+        f"{before['stickiness']:.2f}"
+    assert page.cards["active_people"].change.text().split()[1].endswith("%")
     assert set(page.platform_chart.series) == {"Slack", "Discord"}
     all_dau = page.active_chart.series["DAU"][1].copy()
     assert np.array_equal(all_dau, dau_wau_mau(ws, f)["dau"].to_numpy())

@@ -58,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{f.start} to {f.end} ({f.days} days, {f.tz}), {where}; change against {f.previous().start} to "
           f"{f.previous().end}")
+    from ..metrics.dashboard import headline_kind
+
     rows = []
     for key, (label, show) in LABELS.items():
-        change, _ = fmt.change(figures[key], previous[key])
+        change, _ = fmt.change(figures[key], previous[key], headline_kind(key))
         rows.append({"figure": label, "value": show(figures[key]), "previous": show(previous[key]),
                      "change": change})
     print_table(rows, ["figure", "value", "previous", "change"],

@@ -15,6 +15,14 @@ from .support import support_figures_b, ttfr_weekly_b, unanswered_b
 
 HEADLINE_KEYS = ["active_people", "new_people", "stickiness", "ttfr_median_s", "ttfr_p90_s", "response_rate_24h",
                  "response_rate_ever", "absence_factor", "questions", "unanswered", "activities"]
+# What each figure is, for showing it and its change (fmt.change): the rest are counts.
+HEADLINE_KINDS = {"stickiness": "ratio", "ttfr_median_s": "duration", "ttfr_p90_s": "duration",
+                  "response_rate_24h": "percent", "response_rate_ever": "percent"}
+
+
+def headline_kind(key: str) -> str:
+    """'count', 'ratio', 'duration' or 'percent' (a share kept as 0-1)."""
+    return HEADLINE_KINDS.get(key, "count")
 
 
 def headline_b(b: Base, f: Filters) -> dict:

@@ -17,23 +17,24 @@ from typing import Any
 import pandas as pd
 
 from .. import APP_NAME, __version__, fmt
+from ..metrics.dashboard import headline_kind
 
 ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
-# key: (label, kind, higher is better)
-FIGURES: dict[str, tuple[str, str, bool]] = {
-    "activities": ("Activities", "count", True),
-    "active_people": ("Active people", "count", True),
-    "new_people": ("New people", "count", True),
-    "stickiness": ("Stickiness (DAU / MAU)", "ratio", True),
-    "questions": ("Questions", "count", True),
-    "ttfr_median_s": ("Median time to first response", "duration", False),
-    "ttfr_p90_s": ("90th percentile time to first response", "duration", False),
-    "response_rate_24h": ("Answered within 24 hours", "percent", True),
-    "response_rate_ever": ("Answered at all", "percent", True),
-    "unanswered": ("Unanswered questions", "count", False),
-    "absence_factor": ("Contributor absence factor", "count", True),
+# key: (label, higher is better); what kind of figure each is, metrics.dashboard.headline_kind says
+FIGURES: dict[str, tuple[str, bool]] = {
+    "activities": ("Activities", True),
+    "active_people": ("Active people", True),
+    "new_people": ("New people", True),
+    "stickiness": ("Stickiness (DAU / MAU)", True),
+    "questions": ("Questions", True),
+    "ttfr_median_s": ("Median time to first response", False),
+    "ttfr_p90_s": ("90th percentile time to first response", False),
+    "response_rate_24h": ("Answered within 24 hours", True),
+    "response_rate_ever": ("Answered at all", True),
+    "unanswered": ("Unanswered questions", False),
+    "absence_factor": ("Contributor absence factor", True),
 }
 
 DEFINITIONS: dict[str, str] = {
@@ -83,7 +84,7 @@ class Figure:
 
     def change(self) -> tuple[str, int, bool | None]:
         """(text, direction, good): '▲ 8%', +1, True when the change is for the better."""
-        text, direction = fmt.change(self.value, self.previous)
+        text, direction = fmt.change(self.value, self.previous, self.kind)
         good = None if direction == 0 else (direction > 0) == self.higher_is_better
         return text, direction, good
 
@@ -169,10 +170,10 @@ class ReportData:
 def make_figures(current: dict, previous: dict | None) -> list[Figure]:
     previous = previous or {}
     out = []
-    for key, (label, kind, better) in FIGURES.items():
+    for key, (label, better) in FIGURES.items():
         if key not in current:
             continue
-        out.append(Figure(key, label, kind, _number(current.get(key)), _number(previous.get(key)), better))
+        out.append(Figure(key, label, headline_kind(key), _number(current.get(key)), _number(previous.get(key)), better))
     return out
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import fmt
-from ...metrics.dashboard import Dashboard, compute_dashboard
+from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
@@ -361,7 +361,7 @@ class DashboardPage(Page):
     def _show_cards(self, d: Dashboard) -> None:
         for key, _, show, lower in CARDS:
             value, previous = d.headline.get(key), d.previous.get(key)
-            change, direction = fmt.change(value, previous)
+            change, direction = fmt.change(value, previous, headline_kind(key))
             self.cards[key].show_value(show(value), change, direction, lower, show(previous))
 
     def _show_charts(self, d: Dashboard) -> None:
