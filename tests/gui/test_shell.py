@@ -489,3 +489,31 @@ def test_an_import_made_in_a_terminal_shows_in_the_open_window(qtbot, tmp_path, 
     qtbot.wait(600)  # the window's own change is not someone else's
     assert not w.elsewhere_button.isVisible()
     w.ctx.ws.close()
+
+
+def test_a_run_of_many_formats_keeps_its_counts_in_sight(window, qtbot, tmp_path):
+    """A consultant drops a folder of everything: the run's row names two formats and says how many
+    more (all of them on hover), and its Read to Problems columns stay on screen."""
+    import shutil
+
+    DATA = Path(__file__).resolve().parent.parent / "data"
+
+    folder = tmp_path / "client"
+    folder.mkdir()
+    for name in ("telegram/result.json", "gitter/messages.json", "discord/dm.json"):
+        shutil.copy(DATA / name, folder / name.replace("/", "-"))
+    shutil.copytree(DATA / "mbox", folder / "mbox")
+    page = window.imports_page()
+    window.resize(1280, 800)
+    window.show_page("ImportsPage")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(folder)])
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 1)
+    formats = page.runs.item(0, 3)
+    names = formats.toolTip().split("\n")
+    assert len(names) >= 4 and "DiscordChatExporter JSON" in names and "Gitter messages or rooms" in names
+    assert formats.text() == f"{names[0]} and {len(names) - 1} more"
+    header = page.runs.horizontalHeader()
+    right = header.sectionViewportPosition(8) + header.sectionSize(8)
+    assert right <= page.runs.viewport().width(), "the Problems column is scrolled out of sight"
+    assert page.runs.item(0, 2).toolTip().split("\n")[0] == page.runs.item(0, 2).text().split(" and ")[0]

@@ -165,11 +165,14 @@ class ImportsPage(Page):
         self.detail.setVisible(has)
         self.runs.setRowCount(len(self._runs))
         for row, r in enumerate(self._runs):
+            formats, all_formats = _format_names(r)
             cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)),
-                     _item(r.file_names), _item(_format_names(r)), _item(figures.number(r.read), right=True),
+                     _item(r.file_names), _item(formats), _item(figures.number(r.read), right=True),
                      _item(figures.number(r.added), right=True),
                      _item(figures.number(r.updated), right=True), _item(figures.number(r.skipped), right=True),
                      _item(figures.number(r.problem_count), right=True)]
+            cells[2].setToolTip(_file_names_tip(r))
+            cells[3].setToolTip(all_formats)
             cells[5].setToolTip(_added_tip(r.counts))
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
@@ -307,8 +310,18 @@ class ImportsPage(Page):
         self.import_cancelled.emit()
 
 
-def _format_names(run: RunSummary) -> str:
-    return ", ".join(sorted({registry.format_name(f.importer) for f in run.files}))
+def _format_names(run: RunSummary) -> tuple[str, str]:
+    """The formats of a run as its row shows them, and all of them for the tooltip. A run of a
+    folder of everything (twenty formats) names two, so that its counts stay in sight."""
+    names = sorted({registry.format_name(f.importer) for f in run.files})
+    shown = ", ".join(names) if len(names) <= 2 else f"{names[0]} and {len(names) - 1} more"
+    return shown, "\n".join(names)
+
+
+def _file_names_tip(run: RunSummary, limit: int = 30) -> str:
+    names = [f.name for f in run.files]
+    more = len(names) - limit
+    return "\n".join(names[:limit]) + (f"\n… and {more:,} more (the Files tab lists them)" if more > 0 else "")
 
 
 def _added_tip(by_kind: dict[str, int]) -> str:
