@@ -363,3 +363,47 @@ def test_first_and_last_seen_are_days_of_the_reporting_time_zone(qtbot, small_wi
         win.ctx.ws.set_setting("reporting.timezone", "America/New_York")
     assert all(seen(r) == ("2024-03-03", "2024-03-15") for r in range(3))
     win.ctx.wait_for_tasks(20000)
+
+
+def test_the_chips_of_fourteen_platforms_wrap_and_none_is_clipped(qtbot, people_page, tmp_path):
+    """A consultant's workspace of every platform: the chips take a second line at 1024 px rather
+    than squeezing ("ɔiscor", "iitHul", "legra" was what showed), and the table starts below them."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from workbench.records import ActivityRec
+    from workbench.store.models import ImportRun
+    from workbench.store.writer import Writer
+
+    plats = ["discord", "discourse", "github", "gitter", "irc", "mattermost", "mbox", "meetup", "rocketchat",
+             "slack", "stackexchange", "telegram", "groupsio", "zulip"]
+    path = tmp_path / "every.db"
+    ws = Workspace.open(path)
+    with ws.write_conn("import") as conn:
+        run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
+        w = Writer(conn, run)
+        w.add_all([ActivityRec(p, f"m-{p}", f"u-{p}", dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc),
+                               channel_external_id="general", text="hello") for p in plats])
+        w.flush()
+    ws.close()
+    page = people_page(path)
+    page.resize(880, 700)  # the page's share of a 1024 px window
+    page.show()
+    qtbot.waitUntil(lambda: len(page.platform_chips) == len(plats), timeout=30_000)
+    qtbot.wait(50)
+    assert page.width() == 880 and page.minimumSizeHint().width() <= 880  # the chips do not widen the page
+    chips = [*page.platform_chips.values(), *page.level_chips.values()]
+    boxes = []
+    for chip in chips:
+        assert chip.isVisible()
+        assert chip.width() >= chip.sizeHint().width(), f"{chip.text()!r} is clipped"
+        top_left = chip.mapTo(page, chip.rect().topLeft())
+        box = chip.rect().translated(top_left)
+        assert 0 <= box.left() and box.right() < page.width(), f"{chip.text()!r} is outside the page"
+        assert not any(box.intersects(other) for other in boxes), f"{chip.text()!r} overlaps another chip"
+        boxes.append(box)
+    lines = {b.top() for b in boxes}
+    assert len(lines) == 2
+    table_top = page.table.mapTo(page, page.table.rect().topLeft()).y()
+    assert table_top > max(b.bottom() for b in boxes)

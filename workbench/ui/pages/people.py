@@ -32,7 +32,7 @@ from ...people.directory import LEVELS, DirectoryFilter, platforms, tag_names
 from ...people.identity import DEFAULT_MIN_CONFIDENCE, Suggestion, suggestions_for
 from ..people_model import COLUMNS, SORTABLE, PeopleModel, PersonIdRole
 from ..people_profile import ProfilePanel
-from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
+from ..widgets import Banner, EmptyState, FlowLayout, Page, make_copyable, remember_sizes, vbox
 
 FLAG_MODES = [("People (no bots)", "hide", "include"), ("Everyone", "include", "include"),
               ("Bots only", "only", "include"), ("Staff only", "hide", "only"), ("Without staff", "hide", "hide")]
@@ -100,19 +100,21 @@ class PeoplePage(Page):
         top.addWidget(self.staff_button)
         top.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignRight)
         lay.addLayout(top)
-        chips = QHBoxLayout()
-        chips.setSpacing(4)
-        self.platform_box = QHBoxLayout()
-        self.platform_box.setSpacing(4)
-        chips.addLayout(self.platform_box)
-        chips.addSpacing(16)
+        # Platform chips (filled once the workspace is read), a gap, then the level chips as one
+        # group, wrapping onto a second line when there are more than the width holds.
+        chips = self.chips = FlowLayout(spacing=4)
+        chips.gap(16)
         self.level_chips: dict[str, QPushButton] = {}
+        levels = QWidget()
+        row = QHBoxLayout(levels)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
         for level in reversed(LEVELS):
             chip = _chip(level)
             chip.toggled.connect(self._apply_filter)
             self.level_chips[level] = chip
-            chips.addWidget(chip)
-        chips.addStretch(1)
+            row.addWidget(chip)
+        chips.addWidget(levels)
         lay.addLayout(chips)
         self.platform_chips: dict[str, QPushButton] = {}
         self._restore_filters()
@@ -188,12 +190,12 @@ class PeoplePage(Page):
             for chip in self.platform_chips.values():
                 chip.setParent(None)
             self.platform_chips = {}
-            for p in plats:
+            for i, p in enumerate(plats):
                 chip = _chip(fmt.platform_name(p))
                 chip.setChecked(p in checked)
                 chip.toggled.connect(self._apply_filter)
                 self.platform_chips[p] = chip
-                self.platform_box.addWidget(chip)
+                self.chips.insertWidget(i, chip)
             self._chip_platforms = plats
         current = before.tags[0] if before.tags else ""
         self._saved_tag = ""
