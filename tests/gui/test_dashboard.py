@@ -74,6 +74,9 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     assert page.cards["stickiness"].change.text() == f"{'▲' if diff > 0 else '▼'} {abs(diff):.2f} vs " \
         f"{before['stickiness']:.2f}"
     assert page.cards["active_people"].change.text().split()[1].endswith("%")
+    # A busy period: no chart or list says it has nothing.
+    assert not any(c.empty_label.isVisible() for c in (page.active_chart, page.ttfr_chart, page.retention_chart))
+    assert not page.unanswered_empty.label.isVisible() and not page.helpers_empty.label.isVisible()
     assert set(page.platform_chart.series) == {"Slack", "Discord"}
     all_dau = page.active_chart.series["DAU"][1].copy()
     assert np.array_equal(all_dau, dau_wau_mau(ws, f)["dau"].to_numpy())
@@ -356,3 +359,48 @@ def test_answers_within_minutes_are_charted_in_minutes_and_a_lone_week_shows(qtb
     assert len(dots) == 2  # the median and the 90th percentile
     low, high = chart.getPlotItem().viewRange()[0]
     assert 6 * 86400 <= high - low <= 8 * 86400
+
+
+def test_a_quiet_period_reads_as_quiet_not_as_broken(qtbot, ctx, tmp_path):
+    """Three messages and no question in the period: people are counted in whole numbers, the one
+    platform is named, and the charts and lists with nothing in them say so in a sentence instead
+    of drawing empty axes ("00.250" on a date axis) or blank tables."""
+    from sqlalchemy import insert
+
+    from workbench.records import ActivityRec
+    from workbench.store.models import ImportRun
+    from workbench.store.writer import Writer
+
+    path = tmp_path / "quiet.db"
+    with Workspace.open(path) as ws:
+        with ws.write_conn("import") as conn:
+            run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
+            w = Writer(conn, run)
+            w.add_all([ActivityRec("discord", f"m{i}", who, dt.datetime(2024, 3, day, 12, tzinfo=dt.timezone.utc),
+                                   channel_external_id="general", text="thanks, all good")
+                       for i, (who, day) in enumerate([("ana", 1), ("ana", 2), ("ben", 2)])])
+            w.flush()
+    ctx.open_workspace(str(path))
+    page = open_page(qtbot, ctx)
+    assert page.cards["active_people"].value.text() == "2"
+
+    for chart in (page.active_chart, page.new_chart, page.platform_chart, page.channel_chart):
+        axis = chart.getPlotItem().getAxis("left")
+        low, high = chart.getPlotItem().viewRange()[1]
+        steps = [step for step, values in axis.tickValues(low, high, 200) if len(values)]
+        assert steps and min(steps) >= 1, f"{chart}: ticks between whole people ({steps})"
+        assert not chart.empty_label.isVisible()
+    # One platform, one channel: still named.
+    assert page.platform_chart.legend.isVisible() and [label.text for _, label in page.platform_chart.legend.items] \
+        == ["Discord"]
+    assert [label.text for _, label in page.channel_chart.legend.items] == ["Discord #general"]
+
+    ttfr = page.ttfr_chart
+    assert ttfr.empty_label.isVisible()
+    assert ttfr.empty_label.text() == "No question had a reply from someone else in this period."
+    assert not ttfr.getPlotItem().getAxis("bottom").isVisible() and not ttfr.legend.isVisible()
+    assert page.unanswered_model.rowCount() == 0 and page.unanswered_empty.label.isVisible()
+    assert page.unanswered_empty.label.text() == "No unanswered questions in this period."
+    assert page.helpers_empty.label.isVisible()
+    assert "Person id" not in [page.helpers_model.headerData(i, Qt.Orientation.Horizontal)
+                               for i in range(page.helpers_model.columnCount())]

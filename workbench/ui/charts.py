@@ -108,6 +108,13 @@ class _NumberAxis(pg.AxisItem):
     def __init__(self, orientation: str) -> None:
         super().__init__(orientation=orientation)
         self.enableAutoSIPrefix(False)  # 40 and "(x0.001)" beside it read as 40; the ticks say 0.04
+        self.whole = False  # counts (people, messages): no tick between 0 and 1 person
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: ANN001, ANN201, N802, N803 - pyqtgraph's names
+        levels = super().tickSpacing(minVal, maxVal, size)
+        if not self.whole:
+            return levels
+        return [(step, offset) for step, offset in levels if step >= 1] or [(1.0, 0.0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802 - pyqtgraph's name
         step = spacing * scale
@@ -160,6 +167,26 @@ class _Plot(pg.PlotWidget):
         self.setMinimumHeight(190)
         self.scene().sigMouseMoved.connect(self._moved)
         self._fmt: Callable[[float], str] = figures.number
+        # Said over an empty plot, whose axes are hidden (an empty date axis reads "00.250").
+        self.empty_label = QLabel("Nothing to show for this period.", self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.hide()
+
+    def show_empty(self, empty: bool) -> None:
+        """The empty label instead of axes when there is nothing to plot."""
+        item = self.getPlotItem()
+        for side in ("left", "bottom"):
+            item.showAxis(side, not empty)
+        self.empty_label.setGeometry(self.rect())
+        self.empty_label.setVisible(empty)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if "empty_label" in self.__dict__:  # not while the base class is being built
+            self.empty_label.setGeometry(self.rect())
 
     def style_legend(self) -> None:
         """The legend in the window's colours (light or dark theme): a translucent box of the
@@ -216,8 +243,12 @@ class TimeSeriesChart(_Plot):
     def __init__(self, *, value_format: Callable[[float], str] | None = None, stacked: bool = False,
                  bars: bool = False, scale: float = 1.0, y_label: str = "",
                  unit: Callable[[float], tuple[str, float]] | None = None, weekly: bool | None = None,
-                 parent: QWidget | None = None) -> None:
+                 counts: bool = False, named: bool = False, parent: QWidget | None = None) -> None:
+        """``counts``: whole numbers, ticked as such; ``named``: a lone series is named in the legend
+        too (the one platform or channel a chart of them shows)."""
         super().__init__(date_axis=True, parent=parent)
+        self.getPlotItem().getAxis("left").whole = counts
+        self.named = named
         self.weekly = weekly  # a value per week; None: told by the spacing of the dates
         self.stacked = stacked
         self.bars = bars
@@ -276,7 +307,9 @@ class TimeSeriesChart(_Plot):
             item.setXRange(x[0], x[-1], padding=0.02)
         elif len(x):  # one day or week: a week around it, not seconds
             item.setXRange(x[0] - 3.5 * DAY_S, x[0] + 3.5 * DAY_S, padding=0)
-        self.legend.setVisible(len(series) > 1)
+        empty = not any(len(y) and np.isfinite(y).any() for _, y in self.series.values())
+        self.show_empty(empty)
+        self.legend.setVisible(not empty and (len(series) > 1 or (self.named and len(series) == 1)))
         tops = [np.nanmax(v) / self.scale for _, v in self.series.values() if len(v) and np.isfinite(v).any()]
         self._top = float(below.max()) if self.stacked and len(below) else max(tops, default=0.0)
         self._fit_legend(force=True)
@@ -296,7 +329,7 @@ class TimeSeriesChart(_Plot):
                 self.legend.setColumnCount(fit)
                 force = True
         if force:
-            rows = 0 if len(self.series) <= 1 else -(-len(self.series) // self.legend.columnCount)
+            rows = 0 if not self.legend.isVisible() else -(-len(self.series) // self.legend.columnCount)
             top = self._top
             self.getPlotItem().setYRange(0, max(top, 1e-9) * (1.12 + 0.2 * rows) if top > 0 else 1, padding=0)
 
@@ -357,6 +390,7 @@ class HeatmapChart(_Plot):
         for t in self._labels:
             self.getPlotItem().removeItem(t)
         self._labels = []
+        self.show_empty(not values.size)
         if not values.size:
             self.image.clear()
             return
@@ -426,6 +460,7 @@ class BarChart(_Plot):
             item.addItem(bars)  # named items join the legend by themselves
             left = left + width
         item.getAxis("left").setTicks([[(i, c) for i, c in enumerate(categories)]])
+        item.getAxis("bottom").whole = True  # people
         item.setYRange(-0.5, len(categories) - 0.5, padding=0.05)
         item.setXRange(0, max(float(left.max()) if len(left) else 1.0, 1.0) * 1.3, padding=0.02)
 

@@ -227,6 +227,34 @@ class DataFrameModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+class EmptyText(QObject):
+    """A sentence in the middle of a table while it has no rows ("No unanswered questions in this
+    period."), so that an empty list reads as an answer rather than as a table still loading."""
+
+    def __init__(self, view: QTableView, text: str) -> None:
+        super().__init__(view)
+        self.view = view
+        self.label = QLabel(text, view.viewport())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: palette(placeholder-text);")
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            signal.connect(self.update)
+        view.viewport().installEventFilter(self)
+        self.update()
+
+    def update(self) -> None:
+        self.label.setGeometry(self.view.viewport().rect().adjusted(8, 8, -8, -8))
+        self.label.setVisible(self.view.model().rowCount() == 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.update()
+        return False
+
+
 class RoomForText(QObject):
     """Gives the column a person reads (a question, say) the width the other columns leave, and at
     least ``share`` of the table however wide they are. When that leaves too little for the rest,

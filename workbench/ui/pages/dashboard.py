@@ -34,7 +34,17 @@ from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
 from ..tasks import Newest
-from ..widgets import Banner, DataFrameModel, ElidedLabel, EmptyState, Page, RoomForText, make_copyable, vbox
+from ..widgets import (
+    Banner,
+    DataFrameModel,
+    ElidedLabel,
+    EmptyState,
+    EmptyText,
+    Page,
+    RoomForText,
+    make_copyable,
+    vbox,
+)
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
 CARDS = [  # key, title, format, lower is better
@@ -247,14 +257,16 @@ class DashboardPage(Page):
 
     # -- charts -------------------------------------------------------------------------------
     def _build_charts(self) -> None:
-        self.active_chart = TimeSeriesChart()
-        self.platform_chart = TimeSeriesChart(stacked=True)
-        self.new_chart = TimeSeriesChart(bars=True)
-        self.channel_chart = TimeSeriesChart(stacked=True)
+        self.active_chart = TimeSeriesChart(counts=True)
+        self.platform_chart = TimeSeriesChart(stacked=True, counts=True, named=True)
+        self.new_chart = TimeSeriesChart(bars=True, counts=True)
+        self.channel_chart = TimeSeriesChart(stacked=True, counts=True, named=True)
         self.ttfr_chart = TimeSeriesChart(value_format=fmt.duration, unit=fmt.duration_unit, weekly=True)
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)}% active")
         self.levels_chart = BarChart()
+        self.ttfr_chart.empty_label.setText("No question had a reply from someone else in this period.")
+        self.retention_chart.empty_label.setText("No one's first activity falls in this period.")
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Waiting",
                                                         "where": "Where", "excerpt": "Question"},
                                                formatters={"asked_at": lambda t: dates.moment(t, self._zone, zone=True),
@@ -265,6 +277,8 @@ class DashboardPage(Page):
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
                                                      "newcomers_helped": "Newcomers"})
         self.helpers_view = self._table(self.helpers_model, "top-helpers.csv")
+        self.unanswered_empty = EmptyText(self.unanswered_view, "No unanswered questions in this period.")
+        self.helpers_empty = EmptyText(self.helpers_view, "No one replied to someone else in this period.")
         self.boxes = {
             "active": ChartBox("Active people", self.active_chart, note="daily, weekly (7 days), monthly (28 days)"),
             "platform": ChartBox("Activity by platform", self.platform_chart),
@@ -403,7 +417,7 @@ class DashboardPage(Page):
         total = d.unanswered.attrs.get("total", len(d.unanswered))
         self.boxes["unanswered"].note = f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
-        self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"]) if len(d.top_helpers) else d.top_helpers)
+        self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"], errors="ignore"))
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
         for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),
                                     (self.helpers_view, "people_helped", Qt.SortOrder.DescendingOrder)):
