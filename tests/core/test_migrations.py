@@ -91,3 +91,52 @@ def test_a_workspace_of_the_first_schema_is_brought_up_to_date_with_its_data(tmp
         assert ws.import_paths([log]).by_kind["nick changes"] == 1
     finally:
         ws.close()
+
+
+def test_people_named_by_their_accounts_id_take_its_name_on_upgrade(tmp_path):
+    """Workspaces imported before 0003 have people named by an account id ('meta-history-se-dump:2144')
+    where the account's name came after its messages; opened, they show the account's name, and
+    a person named otherwise keeps that name."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import create_engine, insert, text
+
+    from workbench.people.directory import STAMP_KEY, ensure_summary
+    from workbench.records import AccountRec, ActivityRec
+    from workbench.store.models import ImportRun
+    from workbench.store.writer import Writer
+
+    path = tmp_path / "named.db"
+    with Workspace.open(path) as ws:
+        with ws.write_conn("import") as conn:
+            run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
+            w = Writer(conn, run)
+            w.add_all([AccountRec("stackexchange", "se:7", handle="kevin king", display_name="kevin king"),
+                       AccountRec("stackexchange", "se:8", handle="ada"),
+                       AccountRec("stackexchange", "se:9"),
+                       ActivityRec("stackexchange", "p1", "se:7", dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))])
+            w.flush()
+        ensure_summary(ws)
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:  # as the writer before 0003 left them
+        conn.execute(text("UPDATE person SET display_name = 'se:7' WHERE display_name = 'kevin king'"))
+        conn.execute(text("UPDATE person SET display_name = 'se:8' WHERE display_name = 'ada'"))
+        conn.execute(text("INSERT INTO person (display_name, created_at) VALUES ('Someone', '2024-01-01')"))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    engine.dispose()
+
+    with Workspace.open(path) as ws:
+        assert db.current_revision(ws.engine) == db.head_revision()
+        with ws.connect() as conn:
+            names = dict(conn.execute(text("SELECT a.external_id, p.display_name FROM account a "
+                                           "JOIN person p ON p.id = a.person_id")).all())
+            assert conn.execute(text("SELECT count(*) FROM setting WHERE key = :k"), {"k": STAMP_KEY}).scalar() == 0
+        assert names == {"se:7": "kevin king", "se:8": "ada", "se:9": "se:9"}  # se:9 has no other name
+        assert ensure_summary(ws)  # the directory is rebuilt with the names
+        with ws.connect() as conn:
+            shown = {r[0] for r in conn.execute(text("SELECT name FROM person_summary"))}
+            assert {"kevin king", "ada", "se:9"} <= shown and not shown & {"se:7", "se:8"}
+            assert conn.execute(text("SELECT count(*) FROM person WHERE display_name = 'Someone'")).scalar() == 1

@@ -42,6 +42,31 @@ def test_an_unseen_account_is_a_placeholder_until_its_record_arrives(ws):
         assert s.scalar(select(Activity.account_id)) == a.id
 
 
+def test_a_person_takes_the_name_that_arrives_after_their_messages(ws):
+    """Messages read before the member list (a Stack Exchange dump's Posts.xml before Users.xml, a
+    saved API page before users.info) make accounts known only by their id; the person shown in the
+    directory is named when the name comes, and follows a rename, but keeps a name given otherwise."""
+    from workbench.store.models import Person
+
+    def person_name(ext):
+        with ws.session() as s:
+            return s.scalar(select(Person.display_name).join(Account, Account.person_id == Person.id)
+                            .where(Account.external_id == ext))
+
+    write(ws, [msg(1, "U9"), AccountRec("slack", "U9", handle="nine", display_name="Nine")])  # one import
+    assert person_name("U9") == "Nine"
+    write(ws, [AccountRec("slack", "U9", handle="nine", display_name="Nina")])  # a later export: renamed
+    assert person_name("U9") == "Nina"
+    write(ws, [msg(2, "U8")])
+    write(ws, [AccountRec("slack", "U8", handle="eight")])  # no display name: the handle
+    assert person_name("U8") == "eight"
+    with ws.write_conn() as conn:  # a person named after another account (as a merge leaves it)
+        conn.execute(Person.__table__.update().where(Person.__table__.c.display_name == "eight")
+                     .values(display_name="Eight Smith"))
+    write(ws, [AccountRec("slack", "U8", handle="eight", display_name="E.")])
+    assert person_name("U8") == "Eight Smith"
+
+
 def test_counts_added_updated_and_unchanged(ws):
     first = write(ws, [AccountRec("slack", "U1", handle="one"), msg(1), msg(2), msg(3)], batch_size=2)
     assert (first.counts.added, first.counts.updated, first.counts.unchanged) == (4, 0, 0)

@@ -412,6 +412,7 @@ class Writer:
                                           ACC.c.flags_set_by_user, ACC.c.joined_at, ACC.c.import_run_id])
         new: list[AccountRec] = []
         updates: list[dict] = []
+        renamed: list[dict] = []  # accounts whose name changed: their person's name follows
         for r in recs:
             key = (r.platform, r.external_id)
             if key not in have:
@@ -437,6 +438,9 @@ class Writer:
             if row != before:
                 if run != self.run_id:  # an account this run added is counted as added, not updated
                     self._changed_accounts.note(aid, before, row)
+                was, now = name or handle or r.external_id, row["display_name"] or row["handle"] or r.external_id
+                if now != was:
+                    renamed.append({"_acc": aid, "_was": was, "_now": now})
                 row = {**row, "email_norm": normalize_email(row["email"]), "_id": aid}
                 updates.append(row)
         if updates:
@@ -444,6 +448,13 @@ class Writer:
                 **{k: bindparam(k) for k in updates[0] if k != "_id"})
             self.conn.execute(stmt, updates)
             self._count_updates()
+        if renamed:
+            # A person is named after their account when it is made; an account first known only by
+            # its id (a message read before the member list) or renamed since renames its person,
+            # unless the person is named otherwise (after another account, by a merge).
+            owner = select(ACC.c.person_id).where(ACC.c.id == bindparam("_acc")).scalar_subquery()
+            self.conn.execute(update(PER).where(PER.c.id == owner, PER.c.display_name == bindparam("_was"))
+                              .values(display_name=bindparam("_now")), renamed)
         if new:
             person_rows = [{"display_name": r.display_name or r.handle or r.external_id} for r in new]
             ids = self.conn.execute(insert(PER).returning(PER.c.id, sort_by_parameter_order=True),
