@@ -89,6 +89,30 @@ def test_impact_per_recognition_and_per_kind(ws):
     assert (k.loc["badge", "measured"], math.isnan(k.loc["badge", "change_pct"])) == (1 - 1, True)
 
 
+def test_a_badge_near_the_end_of_its_platforms_data_is_not_measured(ws):
+    """A Stack Exchange dump that ends in August 2018 beside a Slack that goes on to 2024: a badge of
+    the dump's last weeks has no 60 days after it on Stack Exchange (0 activities there read as
+    "-100%"), so it is not measured; the same badge given to someone on both platforms is."""
+    recs = [account("se1", platform="stackexchange"), account("se2", platform="stackexchange"),
+            account("both"), account("filler")]
+    recs += [msg("filler", at("2018-01-01")), msg("filler", at("2024-12-31"))]  # Slack: 2018 to 2024
+    recs += [msg(w, at(d), platform="stackexchange") for w in ("se1", "se2") for d in ("2018-01-01", "2018-08-01")]
+    recs += [badge("se1", at("2018-07-25"), "Yearling", platform="stackexchange", ext="b1"),
+             badge("se2", at("2018-07-20"), "Yearling", platform="stackexchange", ext="b2")]
+    write(ws, recs)
+    from workbench.people.merge import merge
+
+    merge(ws, person_of(ws, "both"), person_of(ws, "se2", "stackexchange"))
+    add_recognition(ws, [person_of(ws, "se1", "stackexchange")], kind="shout-out", given_at=dt.date(2018, 3, 10))
+    per, kinds = recognition_impact(ws)
+    by = {(r.kind, r.given_at.date().isoformat()): bool(r.measured) for r in per.itertuples()}
+    assert by == {("Yearling", "2018-07-25"): False,  # the dump ends a week later
+                  ("Yearling", "2018-07-20"): True,  # its person is on Slack too, whose data goes on
+                  ("shout-out", "2018-03-10"): True}
+    k = kinds.set_index("kind")
+    assert (k.loc["Yearling", "recognitions"], k.loc["Yearling", "measured"]) == (2, 1)
+
+
 def test_badges_survive_reimport_and_follow_their_account_through_merge_and_unmerge(ws):
     from workbench.people.merge import merge, unmerge
 

@@ -7,7 +7,9 @@
   the period's end (or after it).
 - **Recognition impact**: a person's activities in the 60 days after a recognition against the 60
   days before it, as a percentage change. A recognition is *measured* when both windows lie
-  inside the workspace's data; the figures per kind are over measured recognitions.
+  inside the data of the platforms the person is on (a Stack Exchange dump that ends in 2018
+  measures no badge of its last 60 days, however long the workspace's Slack goes on); the figures
+  per kind are over measured recognitions.
 """
 from __future__ import annotations
 
@@ -160,6 +162,16 @@ IMPACT_COLUMNS = ["id", "person_id", "name", "kind", "given_at", "before", "afte
 KIND_COLUMNS = ["kind", "recognitions", "measured", "before", "after", "change_pct", "median_change_pct"]
 
 
+def platform_spans(conn) -> dict[str, tuple[int, int]]:  # noqa: ANN001 - a Connection
+    """Each platform's first and last activity, in UTC seconds."""
+    q = select(A.c.platform, func.min(A.c.created_at), func.max(A.c.created_at)).group_by(A.c.platform)
+    def seconds(t: dt.datetime) -> int:
+        return math.floor((t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp())
+
+    return {platform: (seconds(first), seconds(last)) for platform, first, last in conn.execute(q).all()
+            if first is not None}
+
+
 def _pct(before: float, after: float) -> float:
     return (after - before) / before * 100.0 if before > 0 else float("nan")
 
@@ -175,10 +187,17 @@ def recognition_impact(ws, *, days: int = IMPACT_DAYS) -> tuple[pd.DataFrame, pd
         return pd.DataFrame({c: [] for c in IMPACT_COLUMNS}), pd.DataFrame({c: [] for c in KIND_COLUMNS})
     persons = sorted(set(int(p) for p in log["person_id"]))
     with ws.connect() as conn:
-        lo, hi = conn.execute(select(func.min(epoch(conn, A.c.created_at)), func.max(epoch(conn, A.c.created_at)))).one()
-        acc = dict(conn.execute(select(ACC.c.id, ACC.c.person_id).where(ACC.c.person_id.in_(persons))).all())
+        spans = platform_spans(conn)
+        found = conn.execute(select(ACC.c.id, ACC.c.person_id, ACC.c.platform).where(ACC.c.person_id.in_(persons))).all()
+        acc = {a: p for a, p, _ in found}
         rows = conn.execute(select(A.c.account_id, epoch(conn, A.c.created_at))
                             .where(A.c.account_id.in_(list(acc)))).all() if acc else []
+    covered: dict[int, tuple[int, int]] = {}  # person -> the span of the data of their platforms
+    for _, p, platform in found:
+        if platform in spans:
+            lo, hi = spans[platform]
+            was = covered.get(p, (lo, hi))
+            covered[p] = (min(was[0], lo), max(was[1], hi))
     times: dict[int, np.ndarray] = {}
     if rows:
         arr = np.array(rows, dtype=np.int64)
@@ -197,7 +216,8 @@ def recognition_impact(ws, *, days: int = IMPACT_DAYS) -> tuple[pd.DataFrame, pd
     per["before"] = np.array(before, dtype=np.int64)
     per["after"] = np.array(after, dtype=np.int64)
     per["change_pct"] = [_pct(b, a) for b, a in zip(before, after)]
-    per["measured"] = (given - span >= (lo or 0)) & (given + span <= (hi or 0)) if lo is not None else False
+    edges = np.array([covered.get(int(p), (1, 0)) for p in log["person_id"]], dtype=np.int64).reshape(-1, 2)
+    per["measured"] = (given - span >= edges[:, 0]) & (given + span <= edges[:, 1])
     per = per.reset_index(drop=True)
     kinds = []
     for kind, g in per.groupby("kind", sort=True):

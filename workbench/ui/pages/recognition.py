@@ -151,8 +151,11 @@ class RecognitionPage(Page):
         impact = QWidget()
         il = QVBoxLayout(impact)
         il.setContentsMargins(0, 6, 0, 0)
-        il.addWidget(QLabel("Activities in the 60 days after each recognition against the 60 days before. "
-                            "A recognition is measured when both windows lie inside the imported data."))
+        note = QLabel("Activities in the 60 days after each recognition against the 60 days before. "
+                      "A recognition is measured when both windows lie inside the data of the platforms "
+                      "its person is on.")
+        note.setWordWrap(True)
+        il.addWidget(note)
         split = QSplitter(Qt.Orientation.Vertical)
         self.kind_model = DataFrameModel(headers={"kind": "Kind", "recognitions": "Recognitions", "measured": "Measured",
                                                   "before": "Before (60 days)", "after": "After (60 days)",
