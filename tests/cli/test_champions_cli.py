@@ -32,6 +32,8 @@ def test_candidates_as_json_and_table(cli, helpdesk):
     assert rows[0]["answers"] == 1 and rows[0]["newcomer_replies"] == 1 and rows[0]["score"] == pytest.approx(7.7)
     r = cli("champions", "candidates", "--workspace", path, "--limit", "1")
     assert r.code == 0 and "Alice Ng" in r.out and "Carol" not in r.out and "2024-03-02" in r.out
+    # Headings as words, as every other table of the command line writes them.
+    assert r.out.splitlines()[1].split()[:5] == ["Rank", "Person", "Name", "Score", "Answers"], r.out
 
 
 def test_move_recognize_and_gap(cli, helpdesk):
@@ -49,7 +51,7 @@ def test_move_recognize_and_gap(cli, helpdesk):
     assert r.code == 0 and f"Moved person {p['alice']} to champion" in r.out
     assert [x["person_id"] for x in cli("champions", "candidates", "-w", path, "--json").json()] == [p["bob"], p["carol"]]
     r = cli("champions", "history", "alice", "--workspace", path)
-    assert "answers everyone" in r.out
+    assert "answers everyone" in r.out and r.out.split()[:4] == ["When", "From", "To", "Reason"], r.out
     r = cli("champions", "move", "nobody", "champion", "--workspace", path, "--reason", "x")
     assert r.code == 2 and "No person is called “nobody”" in r.err
     r = cli("recognize", "Alice Ng", "--workspace", path, "--kind", "badge")

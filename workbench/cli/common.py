@@ -25,9 +25,9 @@ def print_json(data: Any) -> None:
 
 
 def print_table(rows: list[dict], columns: list[str], *, headers: dict[str, str] | None = None) -> None:
-    """A plain aligned text table for the terminal."""
+    """A plain aligned text table for the terminal, its headings written as words ('Last seen')."""
     headers = headers or {}
-    titles = [headers.get(c, c) for c in columns]
+    titles = [(t := headers.get(c, c.replace("_", " ")))[:1].upper() + t[1:] for c in columns]
     cells = [[str(r.get(c, "")) for c in columns] for r in rows]
     widths = [max([len(t)] + [len(row[i]) for row in cells]) for i, t in enumerate(titles)]
     print("  ".join(t.ljust(w) for t, w in zip(titles, widths)).rstrip())
