@@ -147,6 +147,10 @@ def test_the_pdf_has_a_title_page_page_numbers_and_the_tables(rendered):
     assert "Community health report" in pages[0] and "Headline figures" in pages[0]
     assert f"page 2 of {len([p for p in pages if p.strip()])}" in pages[1]
     assert "Top helpers" in text and "Unanswered questions" in text
+    noted = [c for c in report.charts if c.description]
+    assert noted, "the period ends mid-week: its weekly charts leave part weeks out, and say so"
+    for chart in noted:  # the weekly charts say which part weeks they leave out
+        assert " ".join(chart.description.split()[:4]) in " ".join(text.split()), chart.description
 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) is not installed")
@@ -289,3 +293,45 @@ def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tm
     assert ax.get_ylim()[1] > np.nanmax(chart.frame.to_numpy())
     low, high = ax.get_xlim()
     assert 20 <= high - low <= 40  # days
+
+
+def test_a_period_ending_mid_week_says_which_days_the_weekly_charts_leave_out():
+    """The weekly charts draw whole weeks only, and say which part weeks are left out; when the part
+    weeks hold all there is (three messages on the period's last Wednesday) the days are drawn, not
+    an empty chart with its axis reading '0.0, 0.0, 0.0'."""
+    import pandas as pd
+
+    from workbench.reports.build import weekly
+    from workbench.reports.charts import draw
+    from workbench.reports.data import Chart
+
+    days = pd.date_range("2026-03-27", "2026-06-24", freq="D")  # a Friday to a Wednesday: 90 days
+    busy = pd.DataFrame({"discord": range(len(days))}, index=days)
+    frame, unit, note = weekly(busy)
+    assert unit == "week" and frame.index[0] == pd.Timestamp("2026-03-30") and frame.index[-1] == pd.Timestamp("2026-06-15")
+    assert frame["discord"].iloc[0] == sum(range(3, 10))  # 30 March to 5 April
+    assert note == ("Whole weeks, Monday to Sunday; the part weeks 2026-03-27 to 2026-03-29 and "
+                    "2026-06-22 to 2026-06-24 are left out.")
+    quiet = pd.DataFrame({"discord": [0] * (len(days) - 1) + [11]}, index=days)
+    frame, unit, note = weekly(quiet)
+    assert (unit, note, len(frame), int(frame["discord"].sum())) == ("day", "", len(days), 11)
+    assert weekly(pd.DataFrame({"discord": [0] * len(days)}, index=days))[1:] == ("week", "")
+
+    zeros = Chart("new_people", "New people per week", "trends", "bar",
+                  pd.DataFrame({"people": [0, 0, 0, 0]}, index=days[:4]), y_label="people")
+    fig = draw(zeros)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert labels[0] == "0" and "0.0" not in labels, labels
+
+
+def test_the_report_shows_a_charts_note_under_its_title(tmp_path):
+    import pandas as pd
+
+    from workbench.reports.data import Chart
+    from workbench.reports.render_html import chart_html
+
+    chart = Chart("new_people", "New people per week", "trends", "bar", pd.DataFrame({"people": [1]}),
+                  description="Whole weeks, Monday to Sunday; the part week 2026-06-22 to 2026-06-24 is left out.")
+    html = chart_html(chart, lambda c: "<svg></svg>")
+    assert '<figcaption>New people per week</figcaption><p class="meta">Whole weeks, Monday to Sunday; ' in html

@@ -255,11 +255,11 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     dwm = series_frame(frames["dau_wau_mau"]).rename(columns=SERIES_NAMES)
     add("dau_wau_mau", "Active people: daily, weekly (7 days), monthly (28 days)", "trends", "line", dwm,
         y_label="people")
-    add("new_people", "New people per week", "trends", "bar", weekly(series_frame(frames["new_people"])),
-        y_label="people")
-    add("activity_by_platform", "Activity by platform (per week)", "trends", "area",
-        weekly(series_frame(frames["activity_by_platform"], category="platform")).rename(columns=fmt.platform_name),
-        y_label="activities")
+    new, unit, note = weekly(series_frame(frames["new_people"]))
+    add("new_people", f"New people per {unit}", "trends", "bar", new, y_label="people", description=note)
+    by_platform, unit, note = weekly(series_frame(frames["activity_by_platform"], category="platform"))
+    add("activity_by_platform", f"Activity by platform (per {unit})", "trends", "area",
+        by_platform.rename(columns=fmt.platform_name), y_label="activities", description=note)
     ch = frames["activity_by_channel"]
     label = next((c for c in ("channel", "channel_name", "name") if c in ch.columns), None)
     value = next((c for c in ch.columns if c != label and pd.api.types.is_numeric_dtype(ch[c])
@@ -292,19 +292,34 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
 SERIES_NAMES = {"dau": "daily", "wau": "weekly", "mau": "monthly"}
 
 
-def weekly(df: pd.DataFrame) -> pd.DataFrame:
-    """Daily counts summed by ISO week (weeks start on Monday) when there are too many days to read."""
+def weekly(df: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
+    """Daily counts summed by ISO week (weeks start on Monday) when there are too many days to read:
+    (frame, 'week' or 'day', a sentence naming the days left out). Only whole weeks are drawn (a part
+    week at either end would look like a drop), unless the part weeks hold everything there is:
+    then the days are drawn as they are."""
     if df.empty or len(df) <= 45:
-        return df
+        return df, "day", ""
     try:
         idx = pd.DatetimeIndex(df.index)
     except (TypeError, ValueError):
-        return df
+        return df, "day", ""
     out = df.copy()
     out.index = idx
     weeks = out.resample("W-MON", label="left", closed="left")
-    days = weeks.size()
-    return weeks.sum()[days == 7]  # whole weeks only: a part week at either end would look like a drop
+    whole = weeks.sum()[weeks.size() == 7]
+    week_of = out.index.to_period("W-SUN")
+    left_out = out[~week_of.start_time.isin(whole.index)]
+    if not left_out.to_numpy().any():
+        return whole, "week", ""
+    if not whole.to_numpy().any():
+        return df, "day", ""
+    spans = []
+    for _, part in left_out.groupby(left_out.index.to_period("W-SUN")):
+        first, last = part.index.min().date(), part.index.max().date()
+        spans.append(f"{first}" if first == last else f"{first} to {last}")
+    parts = "the part week" if len(spans) == 1 else "the part weeks"
+    return whole, "week", (f"Whole weeks, Monday to Sunday; {parts} {' and '.join(spans)} "
+                           f"{'is' if len(spans) == 1 else 'are'} left out.")
 
 
 def _durations(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:

@@ -129,6 +129,8 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             ax.yaxis.set_major_formatter(FuncFormatter(
                 (lambda v, _: f"{v:.0%}") if chart.percent else _axis_number))
             ax.set_ylim(bottom=0)
+            if not np.nan_to_num(values).any():
+                ax.set_ylim(0, 1)  # all zeros: an axis from 0 to 1, not five ticks reading "0.0"
             top = np.nanmax(values) if chart.kind == "line" and np.isfinite(values).any() else 0.0
             if top > 0 and ax.get_ylim()[1] < top * 1.08:
                 ax.set_ylim(0, top * 1.08)  # head room: the highest dot whole, not cut by the frame

@@ -173,7 +173,8 @@ def figures_html(report: ReportData) -> str:
 
 
 def chart_html(chart: Chart, render: Callable[[Chart], str]) -> str:
-    return (f'<figure id="c-{text(chart.key)}"><figcaption>{text(chart.title)}</figcaption>'
+    note = f'<p class="meta">{text(chart.description)}</p>' if chart.description else ""
+    return (f'<figure id="c-{text(chart.key)}"><figcaption>{text(chart.title)}</figcaption>{note}'
             f"{render(chart)}</figure>")
 
 

@@ -123,6 +123,9 @@ def write_pdf(report: ReportData, out: Path) -> Path:
                 pdf.add_page()
             pdf.set_font("dejavu", "B", 10.5)
             pdf.multi_cell(0, 6, _clean(chart.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if chart.description:
+                pdf.set_font("dejavu", "", 8.5)
+                pdf.multi_cell(0, 4.5, _clean(chart.description), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.image(io.BytesIO(to_png(chart, dpi=140)), w=pdf.epw)
             pdf.ln(3)
         for t in tables:
