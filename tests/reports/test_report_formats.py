@@ -335,3 +335,29 @@ def test_the_report_shows_a_charts_note_under_its_title(tmp_path):
                   description="Whole weeks, Monday to Sunday; the part week 2026-06-22 to 2026-06-24 is left out.")
     html = chart_html(chart, lambda c: "<svg></svg>")
     assert '<figcaption>New people per week</figcaption><p class="meta">Whole weeks, Monday to Sunday; ' in html
+
+
+def test_other_channels_are_not_ranked_among_the_busiest():
+    """"other channels" is the rest together: in the report's busiest channels it comes last, in
+    grey, and the chart says what it is, even when it holds more than the sixth busiest."""
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from workbench.reports.build import make_charts
+    from workbench.reports.charts import OTHER_GREY, draw
+
+    days = pd.date_range("2026-11-01", periods=2, freq="D")
+    names = ["Slack #help", "Discord #help", "Slack #general", "Slack #showcase", "Slack #random",
+             "Discord #show-and-tell", "other channels"]
+    counts = [780, 400, 360, 350, 340, 220, 420]
+    by_channel = pd.DataFrame([{"date": d, "channel": n, "activities": c // 2} for d in days
+                               for n, c in zip(names, counts)])
+    empty = pd.DataFrame()
+    frames = {"dau_wau_mau": empty, "new_people": empty, "activity_by_platform": empty, "activity_by_channel": by_channel,
+              "hour_weekday": empty, "retention": empty, "ttfr_weekly": empty, "level_movement": empty}
+    chart = next(c for c in make_charts(frames) if c.key == "activity_by_channel")
+    assert list(chart.frame.index[::-1]) == names  # the biggest first, the rest together last
+    assert chart.description == "The 6 busiest, then “other channels”: all the rest together."
+    fig = draw(chart)
+    bars = fig.axes[0].patches
+    assert to_hex(bars[0].get_facecolor()) == OTHER_GREY and to_hex(bars[-1].get_facecolor()) != OTHER_GREY

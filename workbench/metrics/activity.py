@@ -200,6 +200,9 @@ def activity_by_platform(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
     return activity_by_platform_b(base(ws), filters)
 
 
+OTHER_CHANNELS = "other channels"  # the channels after the busiest, together
+
+
 def activity_by_channel_b(b: Base, f: Filters, top: int = 6) -> pd.DataFrame:
     """Activities per day (or week) for the busiest ``top`` channels of the period, the rest as
     "other channels": columns date, channel, channel_id, activities."""
@@ -214,7 +217,7 @@ def activity_by_channel_b(b: Base, f: Filters, top: int = 6) -> pd.DataFrame:
              for c in chosen]
     code = np.full(int(max(b.channel.max(initial=0), 0)) + 1, len(chosen), dtype=np.int64)
     code[chosen] = np.arange(len(chosen))
-    extra = ["other channels"] if len(ids) > len(chosen) else []
+    extra = [OTHER_CHANNELS] if len(ids) > len(chosen) else []
     frame = _by(b, f, code[b.channel], names + extra, "channel")
     ids_by_name = dict(zip(names, chosen.tolist()))
     frame["channel_id"] = frame["channel"].map(ids_by_name).astype("Int64")

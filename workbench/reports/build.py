@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from .. import fmt
 from ..history import import_runs
+from ..metrics.activity import OTHER_CHANNELS
 from ..metrics.filters import Filters
 from ..store.models import Channel, Setting
 from .data import Chart, ReportData, Table, make_figures
@@ -265,9 +266,13 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     value = next((c for c in ch.columns if c != label and pd.api.types.is_numeric_dtype(ch[c])
                   and not str(c).endswith("id")), None)
     if label and value:
-        top = ch.groupby(label)[value].sum().sort_values(ascending=False).head(12).to_frame(value)
+        totals = ch.groupby(label)[value].sum().sort_values(ascending=False)
+        rest = totals[totals.index == OTHER_CHANNELS]  # the rest together: below the ranked ones, not among them
+        top = pd.concat([totals[totals.index != OTHER_CHANNELS].head(12), rest]).to_frame(value)
         top.index = top.index.map(str)
-        add("activity_by_channel", "Busiest channels", "trends", "barh", top.iloc[::-1], y_label="activities")
+        add("activity_by_channel", "Busiest channels", "trends", "barh", top.iloc[::-1], y_label="activities",
+            description=f"The {len(top) - len(rest)} busiest, then “{OTHER_CHANNELS}”: all the rest together."
+            if len(rest) else "")
     add("hour_weekday", "When people are active (hour of day by weekday)", "trends", "heatmap",
         heatmap_frame(frames["hour_weekday"], row="weekday", col="hour"))
     ret = frames["retention"]

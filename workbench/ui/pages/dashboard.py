@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import fmt
+from ...metrics.activity import OTHER_CHANNELS
 from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
@@ -435,6 +436,6 @@ class DashboardPage(Page):
         wide = frame.pivot_table(index="date", columns=column, values="activities", aggfunc="sum", fill_value=0,
                                  sort=False)
         totals = frame.groupby(column, sort=False)["activities"].sum().sort_values(ascending=False)
-        order = [c for c in totals.index if c != "other channels"] + [c for c in totals.index if c == "other channels"]
+        order = [c for c in totals.index if c != OTHER_CHANNELS] + [c for c in totals.index if c == OTHER_CHANNELS]
         wide = wide[[c for c in order if c in wide.columns]].sort_index()
         chart.set_series(day_seconds(wide.index), {str(c): wide[c].to_numpy() for c in wide.columns}, colours=colours)
