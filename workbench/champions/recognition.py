@@ -164,10 +164,10 @@ KIND_COLUMNS = ["kind", "recognitions", "measured", "before", "after", "change_p
 
 def platform_spans(conn) -> dict[str, tuple[int, int]]:  # noqa: ANN001 - a Connection
     """Each platform's first and last activity, in UTC seconds."""
-    q = select(A.c.platform, func.min(A.c.created_at), func.max(A.c.created_at)).group_by(A.c.platform)
     def seconds(t: dt.datetime) -> int:
         return math.floor((t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp())
 
+    q = select(A.c.platform, func.min(A.c.created_at), func.max(A.c.created_at)).group_by(A.c.platform)
     return {platform: (seconds(first), seconds(last)) for platform, first, last in conn.execute(q).all()
             if first is not None}
 

@@ -312,14 +312,15 @@ def weekly(df: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
     out.index = idx
     weeks = out.resample("W-MON", label="left", closed="left")
     whole = weeks.sum()[weeks.size() == 7]
-    week_of = out.index.to_period("W-SUN")
-    left_out = out[~week_of.start_time.isin(whole.index)]
+    week_of = out.index.to_period("W-SUN")  # Monday to Sunday
+    part_week = ~week_of.start_time.isin(whole.index)
+    left_out = out[part_week]
     if not left_out.to_numpy().any():
         return whole, "week", ""
     if not whole.to_numpy().any():
         return df, "day", ""
     spans = []
-    for _, part in left_out.groupby(left_out.index.to_period("W-SUN")):
+    for _, part in left_out.groupby(week_of[part_week]):
         first, last = part.index.min().date(), part.index.max().date()
         spans.append(f"{first}" if first == last else f"{first} to {last}")
     parts = "the part week" if len(spans) == 1 else "the part weeks"
