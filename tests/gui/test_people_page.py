@@ -405,5 +405,13 @@ def test_the_chips_of_fourteen_platforms_wrap_and_none_is_clipped(qtbot, people_
         boxes.append(box)
     lines = {b.top() for b in boxes}
     assert len(lines) == 2
+    # Tab reaches the chips in the order they read: the platforms, then the levels, then the table.
+    order, w = [], page.staff_button
+    for _ in range(len(chips) + 1):
+        w = w.nextInFocusChain()
+        while not (w.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            w = w.nextInFocusChain()
+        order.append(w)
+    assert order == [*chips, page.table]
     table_top = page.table.mapTo(page, page.table.rect().topLeft()).y()
     assert table_top > max(b.bottom() for b in boxes)

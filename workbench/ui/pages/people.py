@@ -197,6 +197,10 @@ class PeoplePage(Page):
                 self.platform_chips[p] = chip
                 self.chips.insertWidget(i, chip)
             self._chip_platforms = plats
+            # Tab goes through the chips as they read, the platforms first (they are made last).
+            chain = [self.staff_button, *self.platform_chips.values(), *self.level_chips.values(), self.table]
+            for before_it, it in zip(chain, chain[1:]):
+                QWidget.setTabOrder(before_it, it)
         current = before.tags[0] if before.tags else ""
         self._saved_tag = ""
         self.tag_filter.blockSignals(True)
