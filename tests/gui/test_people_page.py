@@ -213,6 +213,9 @@ def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window
     assert shown in ("Slack", "Discord") and prof.timeline.item(0, 1).text() == shown and f"on {shown} ·" in \
         prof.summary.text()
     assert prof.name.text() in ("Ana Silva", "Ben Okafor")
+    # The weekly line in words: five messages on 4 to 16 March 2024, three of them in the first week.
+    assert prof.spark_note.text() == ("5 activities in the 52 weeks since 2023-03-20; the busiest week, "
+                                      "from 2024-03-04, had 3.")
     pid = prof.person_id
     prof.tag_edit.setText("meetup host")
     prof.tag_edit.returnPressed.emit()
@@ -415,3 +418,17 @@ def test_the_chips_of_fourteen_platforms_wrap_and_none_is_clipped(qtbot, people_
     assert order == [*chips, page.table]
     table_top = page.table.mapTo(page, page.table.rect().topLeft()).y()
     assert table_top > max(b.bottom() for b in boxes)
+
+
+def test_a_flat_weekly_line_says_when_the_person_was_last_active():
+    """Someone quiet for two years draws a flat line; the words under it say since when."""
+    import datetime as dt
+
+    from workbench.ui.people_profile import _spark_note
+
+    weeks = [(dt.date(2025, 6, 30) + dt.timedelta(weeks=i), 0) for i in range(52)]
+    last = dt.datetime(2024, 2, 25, 9, 30, tzinfo=dt.timezone.utc)
+    assert _spark_note(weeks, last) == "No activity in the 52 weeks since 2025-06-30; last active 2024-02-25."
+    weeks[10] = (weeks[10][0], 1)
+    assert _spark_note(weeks, last) == ("1 activity in the 52 weeks since 2025-06-30; the busiest week, "
+                                        "from 2025-09-08, had 1.")

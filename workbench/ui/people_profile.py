@@ -119,6 +119,10 @@ class ProfilePanel(QScrollArea):
                                            brush=pg.mkBrush(0, 114, 178, 50))
         lay.addWidget(_heading("Activity per week (last 52 weeks)"))
         lay.addWidget(self.spark)
+        self.spark_note = QLabel()  # what the line shows, in words: a flat line can mean years of silence
+        self.spark_note.setWordWrap(True)
+        self.spark_note.setStyleSheet("color: palette(placeholder-text);")
+        lay.addWidget(self.spark_note)
 
         lay.addWidget(_heading("Accounts"))
         self.accounts = _table(["Platform", "Handle", "Name", "E-mail", "Activities", "First", "Last", "Flags"], 2)
@@ -227,6 +231,8 @@ class ProfilePanel(QScrollArea):
         self.unmerge_button.setVisible(any(h["action"] == "merge" and h["undone_by_id"] is None for h in p.history))
         x = np.arange(len(p.weekly), dtype=float)
         self.spark_curve.setData(x, np.array([n for _, n in p.weekly], dtype=float))
+        last = max((a["last"] for a in p.accounts if a["last"] is not None), default=None)
+        self.spark_note.setText(_spark_note(p.weekly, dates.in_zone(last, tz) if last else None))
         self.accounts.setRowCount(len(p.accounts))
         for i, a in enumerate(p.accounts):
             plat = _item(fmt.platform_name(a["platform"]))
@@ -326,6 +332,21 @@ def _history_line(h: dict, person_id: int) -> str:
     how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
     undone = " (undone)" if h["undone_by_id"] else ""
     return f"{_day(h['at'])} · {what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
+
+
+def _spark_note(weekly: list[tuple[dt.date, int]], last: dt.datetime | None) -> str:
+    """The weekly line in words: '84 activities in the 52 weeks since 2025-06-30; the busiest week,
+    from 2026-05-04, had 12.' or, for a flat line, when the person was last active."""
+    if not weekly:
+        return ""
+    total = sum(n for _, n in weekly)
+    span = f"the {len(weekly)} weeks since {dates.day(weekly[0][0])}"
+    if not total:
+        since = f"; last active {_day(last)}" if last else ""
+        return f"No activity in {span}{since}."
+    week, most = max(weekly, key=lambda w: (w[1], w[0]))
+    return (f"{figures.plural(total, 'activity', 'activities')} in {span}; the busiest week, from "
+            f"{dates.day(week)}, had {figures.number(most)}.")
 
 
 def _day(t: dt.datetime | None) -> str:
