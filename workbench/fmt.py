@@ -64,6 +64,14 @@ def platform_name(platform: str) -> str:
     return PLATFORM_NAMES.get(platform, platform[:1].upper() + platform[1:])
 
 
+RECOGNITION_SOURCES = {"manual": "by hand", "csv": "CSV file"}
+
+
+def recognition_source(source: str) -> str:
+    """Where a recognition came from, as the log says it: 'by hand', 'CSV file', 'Stack Exchange'."""
+    return RECOGNITION_SOURCES.get(source, platform_name(source)) if source else ""
+
+
 DURATION_UNITS = (("minutes", 60.0), ("hours", 3600.0), ("days", 86400.0))
 
 

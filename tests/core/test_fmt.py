@@ -44,3 +44,8 @@ def test_a_rate_changes_by_points_and_a_ratio_by_its_difference():
     assert fmt.change(0.14, 0.17, "ratio") == ("▼ 0.03", -1)
     assert fmt.change(0.2, 0.2, "ratio") == ("= 0.00", 0)
     assert fmt.change(float("nan"), 0.2, "ratio") == ("—", 0)
+
+
+def test_a_recognitions_source_reads_as_words():
+    assert [fmt.recognition_source(s) for s in ("manual", "csv", "stackexchange", "")] == \
+        ["by hand", "CSV file", "Stack Exchange", ""]

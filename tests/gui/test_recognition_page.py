@@ -51,6 +51,7 @@ def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
     gap = page.gap_model.frame()
     assert list(gap["name"]) == ["P11"] and "1 of the 2 people" in page.gap_label.text()
     assert page.log_model.rowCount() == 1 and page.log_model.index(0, 2).data() == "swag"
+    assert page.log_model.index(0, 5).data() == "by hand"  # where it came from, in words ("manual" is stored)
     # Impact: p12's swag, 10 activities in December before, 12 in February after (+20%).
     assert page.impact_model.index(0, 5).data() == "+20%"
     assert page.kind_model.index(0, 0).data() == "swag"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import fmt
 from ...champions.programme import resolve_person
 from ...champions.recognition import (
     add_recognition,
@@ -126,7 +127,7 @@ class RecognitionPage(Page):
         ll.setContentsMargins(0, 6, 0, 0)
         self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind", "note": "Note",
                                                  "given_by": "Given by", "source": "Source"},
-                                        formatters={"given_at": _day})
+                                        formatters={"given_at": _day, "source": fmt.recognition_source})
         self.log_view = _table(self.log_model, stretch="note")
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
