@@ -144,3 +144,22 @@ def test_a_pair_on_one_platform_is_told_with_the_platform_as_people_write_it(ws)
                   + member("stackexchange", "18", handle="ana_silva17", name="A. Silva", start=T0 + dt.timedelta(days=400)))
     (found,) = suggestions_for(ws, min_confidence=0.0)
     assert "both have an account on Stack Exchange" in found.reasons
+
+
+def test_deleted_and_hidden_accounts_are_not_suggested_as_one_person(ws):
+    """Discord names every deleted author "Deleted User", Telegram "Deleted Account", and Stack
+    Exchange users leave as "please delete me": unrelated people, who were offered as one at 75%.
+    A deleted account that kept its own name (Slack keeps it) still meets its other accounts."""
+    records = base_records("discord") + base_records("telegram") + base_records("slack") + base_records("stackexchange")
+    for i in range(3):
+        records += member("discord", f"45600{i}", handle="Deleted User#0000", name="Deleted User", is_deleted=True)
+        records += member("discord", f"deleted_user_{i}a2b", handle=f"deleted_user_{i}a2b", name="Deleted User")
+    records += member("telegram", "user1", name="Deleted Account") + member("telegram", "user2", name="Deleted Account")
+    records += member("stackexchange", "se:1", handle="please delete me", name="please delete me")
+    records += member("stackexchange", "se:2", handle="please delete me", name="please delete me")
+    records += member("slack", "U1", handle="ana.silva", name="Ana Silva", is_deleted=True)
+    records += member("discord", "D1", handle="ana.silva", name="Ana Silva")
+    write_records(ws, records)
+    found = suggestions_for(ws, min_confidence=0.0)
+    assert [sorted((s.a_name, s.b_name)) for s in found] == [["Ana Silva", "Ana Silva"]], \
+        [(s.a_name, s.b_name, s.reasons) for s in found]

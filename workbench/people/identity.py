@@ -13,6 +13,9 @@ anything and are skipped. Each candidate pair is then scored from evidence a per
   it outweighs everything but an e-mail, sharing a platform included; less so when one side is a
   guest nick ("Guest2100"), which the network hands to others on other days.
 
+Names a platform gives to any deleted or hidden account ("Deleted User", "Deleted Account",
+"ghost") are no evidence: two of them are not suggested as one person.
+
 Confidence is a sum of those parts, capped below 1 (only the same e-mail is certain, and that
 merges automatically). Pairs a person rejected are never suggested again.
 """
@@ -83,6 +86,20 @@ class _Person:
         return {a.platform for a in self.accounts}
 
 
+# Names platforms give accounts that are gone or hidden, as compact handles: Discord's "Deleted User"
+# (and "deleted_user_1a2b3c"), Telegram's "Deleted Account", GitHub's "ghost", Reddit-style
+# "[deleted]", Stack Exchange's "please delete me". Unrelated people share them, so they are no
+# evidence of who is who: such an account is matched by its e-mail or a nick change only.
+PLACEHOLDER_NAMES = {"deleteduser", "deletedaccount", "deleted", "ghost", "pleasedeleteme", "anonymous",
+                     "unknownuser", "removeduser", "userdeleted"}
+
+
+def placeholder_name(text: str | None) -> bool:
+    """A name or handle that a platform gives to any deleted or hidden account."""
+    compact = compact_handle(text or "")
+    return compact in PLACEHOLDER_NAMES or compact.startswith("deleteduser")
+
+
 def _load(conn: Connection) -> dict[int, _Person]:
     q = (select(PER.c.id, PER.c.display_name, ACC.c.id, ACC.c.platform, ACC.c.handle, ACC.c.display_name,
                 ACC.c.email_norm, ACC.c.is_bot)
@@ -94,6 +111,8 @@ def _load(conn: Connection) -> dict[int, _Person]:
         if p is None:
             p = people[pid] = _Person(pid, pname or name or handle, False)
         p.is_bot = p.is_bot or bool(is_bot)
+        handle = None if placeholder_name(handle) else handle
+        name = None if placeholder_name(name) else name
         words, _ = handle_parts(handle)
         p.accounts.append(_Acc(aid, platform, handle or "", name or "", norm_email(email), name_key(name),
                                handle_core(handle), compact_handle(handle),
