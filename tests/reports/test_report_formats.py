@@ -316,6 +316,12 @@ def test_a_period_ending_mid_week_says_which_days_the_weekly_charts_leave_out():
     frame, unit, note = weekly(quiet)
     assert (unit, note, len(frame), int(frame["discord"].sum())) == ("day", "", len(days), 11)
     assert weekly(pd.DataFrame({"discord": [0] * len(days)}, index=days))[1:] == ("week", "")
+    # Over a long period the metrics give a value per week already: drawn as it is, per week (it
+    # was summed again into 'whole weeks' of one value each, none whole, and the charts vanished).
+    mondays = pd.date_range("2002-01-07", "2026-06-22", freq="W-MON")
+    per_week = pd.DataFrame({"discord": range(len(mondays))}, index=mondays)
+    frame, unit, note = weekly(per_week)
+    assert (unit, note) == ("week", "") and frame.equals(per_week)
 
     zeros = Chart("new_people", "New people per week", "trends", "bar",
                   pd.DataFrame({"people": [0, 0, 0, 0]}, index=days[:4]), y_label="people")
@@ -361,3 +367,23 @@ def test_other_channels_are_not_ranked_among_the_busiest():
     fig = draw(chart)
     bars = fig.axes[0].patches
     assert to_hex(bars[0].get_facecolor()) == OTHER_GREY and to_hex(bars[-1].get_facecolor()) != OTHER_GREY
+
+
+def test_a_legend_of_twelve_platforms_stays_on_the_page():
+    import pandas as pd
+
+    from workbench import fmt
+    from workbench.reports.charts import draw
+    from workbench.reports.data import Chart
+
+    plats = ["discord", "discourse", "github", "gitter", "irc", "mattermost", "mbox", "meetup", "rocketchat",
+             "slack", "stackexchange", "telegram"]
+    weeks = pd.date_range("2024-01-01", periods=10, freq="W-MON")
+    chart = Chart("activity_by_platform", "Activity by platform (per week)", "trends", "area",
+                  pd.DataFrame({fmt.platform_name(p): range(10) for p in plats}, index=weeks), y_label="activities")
+    fig = draw(chart)
+    fig.canvas.draw()
+    box = fig.axes[0].get_legend().get_window_extent()
+    assert box.x1 <= fig.bbox.width and box.x0 >= 0, "the legend runs off the page"
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Stack Exchange" in labels

@@ -308,6 +308,8 @@ def weekly(df: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
         idx = pd.DatetimeIndex(df.index)
     except (TypeError, ValueError):
         return df, "day", ""
+    if len(idx) > 1 and (idx[1:] - idx[:-1]).min() >= pd.Timedelta(days=7):
+        return df, "week", ""  # already a value per week (the metrics' own, over a long period)
     out = df.copy()
     out.index = idx
     weeks = out.resample("W-MON", label="left", closed="left")

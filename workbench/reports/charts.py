@@ -142,8 +142,11 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             if chart.y_label:
                 ax.set_ylabel(chart.y_label)
             if len(cols) > 1:
-                ax.legend(frameon=False, fontsize=8, ncols=min(len(cols), 6), loc="lower left",
-                          bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
+                # As many columns as the width holds ("Stack Exchange" beside eleven other platforms
+                # takes four; six ran off the page's edge).
+                widest = max(len(_short(c)) for c in cols)
+                ax.legend(frameon=False, fontsize=8, ncols=max(1, min(len(cols), 6, 80 // (widest + 6))),
+                          loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
         return fig
 
 
