@@ -387,3 +387,24 @@ def test_a_legend_of_twelve_platforms_stays_on_the_page():
     assert box.x1 <= fig.bbox.width and box.x0 >= 0, "the legend runs off the page"
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "Stack Exchange" in labels
+
+
+def test_a_years_report_keeps_its_weekly_charts(hostile_db):
+    """Over a period longer than 120 days the metrics count by week; the report drew neither "New
+    people per week" nor "Activity by platform" for a year."""
+    import datetime as dt
+
+    from workbench.metrics import Filters
+    from workbench.metrics.filters import last_activity_day
+
+    ws = Workspace.open(hostile_db, readonly=True)
+    try:
+        end = last_activity_day(ws)
+        report = prepare_report(ws, Filters(start=end - dt.timedelta(days=364), end=end))
+    finally:
+        ws.close()
+    charts = {c.key: c for c in report.charts}
+    assert charts["new_people"].title == "New people per week"
+    assert charts["activity_by_platform"].title == "Activity by platform (per week)"
+    steps = charts["new_people"].frame.index.to_series().diff().dropna().dt.days
+    assert len(steps) > 45 and set(steps) == {7} and charts["new_people"].frame.to_numpy().sum() > 0

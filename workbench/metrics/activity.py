@@ -164,7 +164,7 @@ def _weekly(frame: pd.DataFrame, days: int, how: dict) -> pd.DataFrame:
     """Daily rows summed into ISO weeks (dated by their Monday) when the period is long."""
     if days <= WEEKLY_AFTER_DAYS:
         return frame
-    week = (frame["date"] - pd.to_timedelta(frame["date"].dt.weekday, unit="D")).to_numpy()
+    week = (frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")).to_numpy()
     out = frame.drop(columns="date").groupby(week).agg(how)
     out.index.name = "date"
     return out.reset_index()
