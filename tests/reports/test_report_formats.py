@@ -408,3 +408,19 @@ def test_a_years_report_keeps_its_weekly_charts(hostile_db):
     assert charts["activity_by_platform"].title == "Activity by platform (per week)"
     steps = charts["new_people"].frame.index.to_series().diff().dropna().dt.days
     assert len(steps) > 45 and set(steps) == {7} and charts["new_people"].frame.to_numpy().sum() > 0
+
+
+def test_a_heatmap_of_many_cohorts_labels_rows_it_has_room_for():
+    import pandas as pd
+
+    from workbench.reports.charts import draw
+    from workbench.reports.data import Chart
+
+    cohorts = [f"{2002 + i // 12}-{i % 12 + 1:02d}" for i in range(270)]
+    frame = pd.DataFrame([[0.5] * 12 for _ in cohorts], index=cohorts, columns=range(12))
+    fig = draw(Chart("retention", "Retention", "retention", "heatmap", frame, percent=True))
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert 8 <= len(labels) <= 16 and labels[0] == "2002-01"
+    few = draw(Chart("retention", "Retention", "retention", "heatmap", frame.iloc[:5], percent=True))
+    assert [t.get_text() for t in few.axes[0].get_yticklabels()] == cohorts[:5]

@@ -174,7 +174,8 @@ def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001
     rows = [WEEKDAYS[int(v)] if isinstance(v, (int, np.integer)) and 0 <= int(v) < 7 and len(df.index) == 7
             else _short(getattr(v, "strftime", lambda _f: v)("%Y-%m") if hasattr(v, "strftime") else v)
             for v in df.index]
-    ax.set_yticks(np.arange(len(rows)), rows)
+    row_step = -(-len(rows) // 16)  # sixteen labels at most: 270 monthly cohorts printed over each other
+    ax.set_yticks(np.arange(0, len(rows), row_step), rows[::row_step])
     step = max(1, len(df.columns) // 12)
     ax.set_xticks(np.arange(0, len(df.columns), step), [str(c) for c in df.columns][::step])
     if chart.percent and data.size <= 400:
