@@ -404,3 +404,23 @@ def test_a_quiet_period_reads_as_quiet_not_as_broken(qtbot, ctx, tmp_path):
     assert page.helpers_empty.label.isVisible()
     assert "Person id" not in [page.helpers_model.headerData(i, Qt.Orientation.Horizontal)
                                for i in range(page.helpers_model.columnCount())]
+
+
+def test_a_heatmap_of_many_cohorts_labels_the_rows_it_has_room_for(qtbot):
+    """270 monthly cohorts (a workspace spanning 24 years) printed their labels over each other."""
+    from workbench.ui.charts import HeatmapChart
+
+    chart = HeatmapChart()
+    qtbot.addWidget(chart)
+    rows = [f"{2002 + i // 12}-{i % 12 + 1:02d}" for i in range(270)]
+    chart.set_grid(np.full((270, 277), 50.0), rows, [f"+{k}" for k in range(277)])
+    left = chart.getPlotItem().getAxis("left")._tickLevels[0]
+    bottom = chart.getPlotItem().getAxis("bottom")._tickLevels[0]
+    assert 8 <= len(left) <= 12 and left[0][1] == "2002-01"
+    assert len(bottom) <= 16 and bottom[0][1] == "+0"
+    assert chart.describe(QPointF(100.5, 200.5)) == "2018-09, +100: 50"  # every cell still named on hover
+    chart.set_grid(np.full((7, 24), 1.0), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+                   [f"{h:02d}" for h in range(24)], column_step=3)
+    assert [t for _, t in chart.getPlotItem().getAxis("left")._tickLevels[0]] == \
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert len(chart.getPlotItem().getAxis("bottom")._tickLevels[0]) == 8

@@ -400,7 +400,11 @@ class HeatmapChart(_Plot):
         self.image.setColorMap(self.colour_map)
         self.image.setRect(0, 0, values.shape[1], values.shape[0])
         item = self.getPlotItem()
-        item.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(self.row_labels)]])
+        # As many labels as fit (270 monthly cohorts printed theirs over each other): every row up
+        # to a dozen, then every k-th; the hover names any cell.
+        row_step = -(-len(self.row_labels) // 12)
+        column_step = max(column_step, -(-len(self.columns) // 16))
+        item.getAxis("left").setTicks([[(i + 0.5, r) for i, r in enumerate(self.row_labels) if i % row_step == 0]])
         item.getAxis("bottom").setTicks([[(j + 0.5, c) for j, c in enumerate(self.columns) if j % column_step == 0]])
         item.setXRange(0, values.shape[1], padding=0)
         item.setYRange(0, values.shape[0], padding=0)
