@@ -424,3 +424,17 @@ def test_a_heatmap_of_many_cohorts_labels_rows_it_has_room_for():
     assert 8 <= len(labels) <= 16 and labels[0] == "2002-01"
     few = draw(Chart("retention", "Retention", "retention", "heatmap", frame.iloc[:5], percent=True))
     assert [t.get_text() for t in few.axes[0].get_yticklabels()] == cohorts[:5]
+
+
+def test_pdf_table_columns_are_as_wide_as_what_they_hold():
+    """The unanswered questions' text gets the room and a count only its own: with equal widths a
+    question ran one word a line beside a wide column of platform names."""
+    from workbench.reports.render_pdf import _widths
+
+    head = ["Platform", "Channel", "Asked at", "Author", "Excerpt", "Waiting days"]
+    rows = [["Mailing lists", "perceval-api", "2014-12-17 22:04", "updates+owner",
+             "New Feature: Wiki Hello, We continue to improve Groups.io and today we're happy to announce", "4,207"]] * 5
+    widths = _widths(head, rows)
+    excerpt, waiting, platform = widths[4], widths[5], widths[0]
+    assert excerpt == max(widths) and excerpt >= 3 * waiting
+    assert waiting >= len("Waiting") + 2 and platform >= len("Mailing lists")

@@ -78,6 +78,19 @@ def _title_page(pdf: _Doc, report: ReportData) -> None:
             table.row([f.label, f.display(), f.display(f.previous) if f.previous is not None else "—", change])
 
 
+def _widths(head: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+    """Columns as wide as what they hold, within bounds: a question's text gets the room, a count
+    or a date only its own (equal widths squeezed the questions into a column of one word a line)."""
+    out = []
+    for i, title in enumerate(head):
+        lengths = sorted(len(r[i]) for r in rows) or [0]
+        typical = lengths[int(0.9 * (len(lengths) - 1))]
+        longest_word = max((len(w) for w in title.split()), default=0)
+        # + 2: the cell's padding; a heading's words are bold, a little wider than the cells' text
+        out.append(float(min(max(typical, longest_word + 2, 6), 60) + 2))
+    return tuple(out)
+
+
 def _table(pdf: _Doc, t: Table) -> None:
     pdf.set_font("dejavu", "B", 11)
     pdf.multi_cell(0, 7, _clean(t.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -89,10 +102,14 @@ def _table(pdf: _Doc, t: Table) -> None:
         return
     visible = shown_columns(df)
     cols = visible[:PDF_COLUMNS]
-    with pdf.table(line_height=4.2, first_row_as_headings=True, text_align="LEFT") as table:
-        table.row([_clean(column_title(c))[:40] for c in cols])
-        for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None):
-            table.row([_clean(cell_text(c, v))[:120] for c, v in zip(cols, row)])
+    head = [_clean(column_title(c))[:40] for c in cols]
+    rows = [[_clean(cell_text(c, v))[:120] for c, v in zip(cols, row)]
+            for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None)]
+    with pdf.table(line_height=4.2, first_row_as_headings=True, text_align="LEFT",
+                   col_widths=_widths(head, rows)) as table:
+        table.row(head)
+        for row in rows:
+            table.row(row)
     notes = []
     if len(df) > PDF_ROWS:
         notes.append(f"{PDF_ROWS} of {len(df):,} rows")
