@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
+from html import unescape
 
 
 def number(n: float | int | None, digits: int = 0) -> str:
@@ -122,3 +124,38 @@ def when(t: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
     local = t.astimezone(tz)
     name = local.tzname() or str(tz)
     return f"{local:%Y-%m-%d %H:%M} {name}"
+
+
+# -- text as a reader sees it ----------------------------------------------------------------------
+TAG = re.compile(r"<!--.*?(?:-->|$)|</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>", re.S)
+BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "table"}
+# What marks a text as HTML (a Stack Exchange post's body, a forum's cooked post, a mailing list's
+# HTML part): the tags and entities such texts are made of, which a chat message hardly ever holds.
+HTML_HINT = re.compile(r"</?(?:p|br|div|a|code|pre|em|strong|b|i|blockquote|ul|ol|li|span|img|h[1-6]|hr|table|tr|td)"
+                       r"(?:\s[^<>]*)?/?>|&(?:nbsp|amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);", re.I)
+
+
+def _tag_text(m: re.Match) -> str:
+    name = (m.group(1) or "").lower()
+    return "\n" if name == "br" else "\n\n" if name in BLOCKS else ""
+
+
+def html_text(html: str) -> str:
+    """HTML as the text a reader sees: tags and comments dropped, entities decoded, paragraphs and
+    line breaks kept."""
+    if "<" not in html and "&" not in html:
+        return html.strip()
+    text = unescape(TAG.sub(_tag_text, html))
+    lines = [line.strip(" \t") for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def snippet(text: str | None, n: int = 160) -> str:
+    """A text on one line, as a list shows it: HTML read as its text ("<p>Which tags&nbsp;…" reads
+    "Which tags …"), whitespace run together, cut at ``n`` characters with "…". The stored text is
+    kept exactly as the export wrote it; only what is shown changes."""
+    t = text or ""
+    if HTML_HINT.search(t):
+        t = html_text(t)
+    t = " ".join(t.split())
+    return t if len(t) <= n else t[: n - 1] + "…"

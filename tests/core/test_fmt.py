@@ -49,3 +49,13 @@ def test_a_rate_changes_by_points_and_a_ratio_by_its_difference():
 def test_a_recognitions_source_reads_as_words():
     assert [fmt.recognition_source(s) for s in ("manual", "csv", "stackexchange", "")] == \
         ["by hand", "CSV file", "Stack Exchange", ""]
+
+
+def test_a_snippet_reads_html_as_its_text_and_leaves_chat_alone():
+    body = "<p>Which tags should we use for questions about Carthage?</p>\n<p>There have been&nbsp;a few.</p>"
+    assert fmt.snippet("Tags for Carthage " + body) == \
+        "Tags for Carthage Which tags should we use for questions about Carthage? There have been a few."
+    assert fmt.snippet("if a < b and c > d, swap them") == "if a < b and c > d, swap them"  # no markup: as written
+    assert fmt.snippet("  many\n\nlines   here ") == "many lines here"
+    assert fmt.snippet("x" * 300, 10) == "x" * 9 + "…"
+    assert fmt.snippet(None) == ""

@@ -156,6 +156,19 @@ def test_the_dumps_files_chosen_one_by_one_name_every_person(real, ws):
     assert len(named) > 1000 and all(shown[k] == v for k, v in named.items() if k in shown)
 
 
+def test_unanswered_questions_read_as_text_not_markup(real, ws):
+    """Post bodies are HTML in the dump and are kept so; the lists show what a reader sees."""
+    from workbench.metrics import Filters
+    from workbench.metrics.support import unanswered
+
+    ws.import_paths([real / DUMP])
+    with ws.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from activity where text like '%<p>%'").scalar() > 100
+    listed = unanswered(ws, Filters(start=dt.date(2010, 1, 1), end=dt.date(2019, 1, 1)))
+    assert len(listed) > 0
+    assert not listed["excerpt"].str.contains(r"<p>|</p>|&nbsp;|&quot;", regex=True).any()
+
+
 def test_cli_imports_the_folder(real, cli, tmp_path):
     r = cli("import", "--workspace", tmp_path / "w.db", real / DUMP, "--json")
     assert r.code == 0, r

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from .. import fmt
 from ..errors import WorkbenchError
 from ..metrics.columns import frame_of
 from ..metrics.filters import last_activity_day, reporting_tz, zone
@@ -300,11 +301,6 @@ class Evidence:
     helped: pd.DataFrame  # person_id, name, replies, answers, newcomer
 
 
-def _snippet(text: str | None, n: int = 160) -> str:
-    t = " ".join((text or "").split())
-    return t if len(t) <= n else t[: n - 1] + "…"
-
-
 def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DEFAULT_DAYS,  # noqa: ANN001
              limit: int = 5) -> Evidence:
     """What a score rests on: the person's most helpful replies of the period (answers first, then
@@ -329,7 +325,7 @@ def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DE
     per = links.groupby("id").agg(answer=("question", "any"), to_newcomer=("newcomer", "any"),
                                   target=("target", "first"), target_person=("target_person", "first"))
     qtarget = links[links["question"]].groupby("id")["target"].first()
-    per["question"] = [_snippet(tgt.at[q, "title"] or tgt.at[q, "text"], 120) if q == q else ""
+    per["question"] = [fmt.snippet(tgt.at[q, "title"] or tgt.at[q, "text"], 120) if q == q else ""
                        for q in qtarget.reindex(per.index)]
     per["reactions"] = acts.loc[per.index, "reactions"].to_numpy()
     per["ts"] = acts.loc[per.index, "ts"].to_numpy()
@@ -340,7 +336,7 @@ def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DE
         "channel": [r.extra["channels"].get(acts.at[i, "channel_id"], "") for i in top.index],
         "replied_to": [names.get(int(p), "") for p in top["target_person"]],
         "question": top["question"].to_numpy(),
-        "text": [_snippet(acts.at[i, "text"]) for i in top.index],
+        "text": [fmt.snippet(acts.at[i, "text"]) for i in top.index],
         "reactions": top["reactions"].astype(np.int64).to_numpy(),
         "answer": top["answer"].to_numpy(dtype=bool),
         "to_newcomer": top["to_newcomer"].to_numpy(dtype=bool),

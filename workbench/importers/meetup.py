@@ -20,12 +20,12 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 from typing import Any
 
 import ijson
 
+from ..fmt import html_text
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from . import safety
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, stated_count, why
@@ -36,8 +36,6 @@ HEAD_BYTES = 65536  # the first record of a page, long description included
 STAFF_ROLES = {"organizer", "coorganizer", "assistant_organizer", "event_organizer"}
 JOINS = {"yes", "waitlist"}
 EVENT_LINK = re.compile(r"/events/([^/?#\s]+)")
-TAG = re.compile(r"<!--.*?(?:-->|$)|</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>", re.S)
-BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "table"}
 LABELS = {"events": "event", "comments": "comment", "rsvps": "RSVP"}
 NEEDS = {"events": "an id, a name and a creation time",
          "comments": "an id, a member, a text and a creation time",
@@ -247,21 +245,6 @@ def _description(ev: dict) -> str:
     if plain is not None:
         return _text(plain, "plain_text_description")
     return html_text(_text(ev.get("description"), "description"))
-
-
-def _tag_text(m: re.Match) -> str:
-    name = (m.group(1) or "").lower()
-    return "\n" if name == "br" else "\n\n" if name in BLOCKS else ""
-
-
-def html_text(html: str) -> str:
-    """HTML as the text a reader sees: tags and comments dropped, entities decoded, paragraphs and
-    line breaks kept."""
-    if "<" not in html and "&" not in html:
-        return html.strip()
-    text = unescape(TAG.sub(_tag_text, html))
-    lines = [line.strip(" \t") for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 IMPORTERS: list[Importer] = [MeetupImporter()]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from .. import fmt
 from ..store.models import Account, Activity, Channel
 from .activity import period, resolve
 from .base import DAY, Base, base
@@ -140,7 +141,7 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
     for i in idx:
         qid = int(b.q_id[i])
         title, text, channel, display, handle = details.get(qid, ("", "", "", "", ""))
-        excerpt = " ".join(((title or "") + " " + (text or "")).split())
+        excerpt = fmt.snippet((title or "") + " " + (text or ""), 200)
         rows.append({
             "question_id": qid,
             "platform": b.platforms[int(b.q_platform[i])],
@@ -149,7 +150,7 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
             "author": names.get(int(b.q_person[i])) or display or handle or "",
             "author_person_id": int(b.q_person[i]),
             "external_id": b.q_external_id[i],
-            "excerpt": excerpt[:200],
+            "excerpt": excerpt,
             "waiting_days": None,
         })
     frame = pd.DataFrame(rows, columns=["question_id", "platform", "channel", "asked_at", "author",

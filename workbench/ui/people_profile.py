@@ -261,11 +261,11 @@ class ProfilePanel(QScrollArea):
         self.history.setText("\n".join(_history_line(h, p.person_id) for h in p.history[:20]) or "Never merged.")
         self.timeline.setRowCount(len(p.timeline))
         for i, t in enumerate(p.timeline):
-            text = (t["text"] or "").replace("\n", " ")
+            text = fmt.snippet(t["text"], 200)
             plat = _item(fmt.platform_name(t["platform"]))
             plat.setForeground(platform_colour(t["platform"]))
             for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), plat, _item(t["channel"] or ""),
-                                    _item(text[:200])]):
+                                    _item(text)]):
                 self.timeline.setItem(i, c, it)
         self.timeline.resizeColumnsToContents()
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
