@@ -87,7 +87,7 @@ def _widths(head: list[str], rows: list[list[str]]) -> tuple[float, ...]:
         typical = lengths[int(0.9 * (len(lengths) - 1))]
         longest_word = max((len(w) for w in title.split()), default=0)
         # + 2: the cell's padding; a heading's words are bold, a little wider than the cells' text
-        out.append(float(min(max(typical, longest_word + 2, 6), 60) + 2))
+        out.append(float(min(max(typical, longest_word + 3, 6), 60) + 2))
     return tuple(out)
 
 
