@@ -43,6 +43,30 @@ def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
     assert "Discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
 
 
+def test_a_period_without_activity_says_so_and_where_the_activity_is(cli, db, tmp_path):
+    """A report of a year before the community began has nothing to chart: it says which dates hold
+    activity, on the command line, at the top of the HTML and in the XLSX summary, instead of
+    empty axes."""
+    from html import escape
+
+    from workbench.workspace import Workspace
+
+    with Workspace.open(db, readonly=True) as ws:
+        with ws.connect() as conn:
+            first, last = conn.exec_driver_sql("select min(created_at), max(created_at) from activity").one()
+    said = (f"No activity in this period. The workspace's activity runs from {first[:10]} to {last[:10]} (UTC).")
+    r = cli("report", "--workspace", db, "--from", "1990-01-01", "--to", "1990-12-31", "--out", tmp_path / "r.html")
+    assert r.code == 0 and r.out.splitlines()[-1] == said, r
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f'<p class="notice"><b>{escape(said)}</b></p>' in html and "<svg" not in html
+    r = cli("report", "--workspace", db, "--from", "1990-01-01", "--to", "1990-12-31", "--format", "xlsx",
+            "--out", tmp_path / "r.xlsx")
+    assert r.code == 0, r
+    assert ("Note", said) in [r[:2] for r in load_workbook(tmp_path / "r.xlsx")["Summary"].iter_rows(values_only=True)]
+    r = cli("report", "--workspace", db, "--from", "2023-06-01", "--to", "2023-06-30", "--out", tmp_path / "j.html")
+    assert r.code == 0 and "No activity" not in r.out and "<svg" in (tmp_path / "j.html").read_text(encoding="utf-8")
+
+
 def test_the_champion_tables_are_those_of_the_reports_period(cli, db, tmp_path):
     r = cli("report", "--workspace", db, "--from", "2023-04-02", "--to", "2023-06-30", "--format", "csv",
             "--out", tmp_path / "q2")

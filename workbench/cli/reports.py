@@ -91,6 +91,8 @@ def run_report(args: argparse.Namespace) -> int:
         print_json(info)
     else:
         print(f"{out} ({info['bytes']:,} bytes, {report.period_text()}, {seconds:.1f}s)")
+        if report.notice:
+            print(report.notice)
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import fmt
 from ..history import import_runs
@@ -230,7 +230,8 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("import_runs", "Import runs", "provenance", provenance_frame(ws)),
     ]
     step(0.75, "Preparing the charts")
-    charts = make_charts({t.key: t.frame for t in tables})
+    notice = "" if head.get("activities") else empty_period_notice(ws, f)
+    charts = make_charts({t.key: t.frame for t in tables}) if not notice else []  # nothing to draw
     name = ws.name
     return ReportData(
         title=title or "Community health report",
@@ -243,7 +244,29 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         tables=tables,
         charts=charts,
         settings=workspace_settings(ws, f),
+        notice=notice,
     )
+
+
+def empty_period_notice(ws, f: Filters) -> str:  # noqa: ANN001
+    """Why a report has nothing to show, and which dates would: 'No activity in this period on
+    Slack. The workspace's activity on Slack runs from 2024-01-10 to 2025-01-24 (UTC).'"""
+    from ..store.models import Activity
+
+    q = select(func.min(Activity.created_at), func.max(Activity.created_at))
+    where = ""
+    if f.platforms:
+        q = q.where(Activity.platform.in_(f.platforms))
+        where = f" on {', '.join(map(fmt.platform_name, f.platforms))}"
+    if f.channels:
+        q = q.where(Activity.channel_id.in_(list(f.channels)))
+        where += " in the chosen channels"
+    with ws.connect() as conn:
+        first, last = conn.execute(q).one()
+    if first is None:
+        return f"No activity{where} in the workspace: import an export first."
+    return (f"No activity in this period{where}. The workspace's activity{where} runs from {first:%Y-%m-%d} "
+            f"to {last:%Y-%m-%d} (UTC).")
 
 
 def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:

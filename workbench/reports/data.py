@@ -138,6 +138,7 @@ class ReportData:
     settings: dict[str, Any] = field(default_factory=dict)
     pseudonymized: bool = False
     pseudonym_note: str = ""
+    notice: str = ""  # said at the top when the period is empty ("No activity in this period …")
     app: str = APP_NAME
     app_version: str = __version__
 

@@ -204,6 +204,8 @@ def render_html(report: ReportData, *, chart_markup: Callable[[Chart], str] | No
     ]
     if report.pseudonym_note:
         parts.append(f'<p class="meta">{text(report.pseudonym_note)}</p>')
+    if report.notice:
+        parts.append(f'<p class="notice"><b>{text(report.notice)}</b></p>')
     parts += ["</header>", "<h2>Headline figures</h2>", figures_table_html(report) if simple else figures_html(report)]
     for key, title in SECTIONS:
         charts = [c for c in report.charts if c.section == key]

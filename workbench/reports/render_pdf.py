@@ -63,7 +63,7 @@ def _title_page(pdf: _Doc, report: ReportData) -> None:
              f"Compared with: {prev['from']} to {prev['to']}" if prev and prev.get("from") else "",
              report.filters_text, f"Made {fmt.when(report.generated_at)} by {report.app} {report.app_version}",
              "Pseudonymized: names, handles, e-mails and platform ids replaced; no message text."
-             if report.pseudonymized else ""]
+             if report.pseudonymized else "", report.notice]
     for line in filter(None, lines):
         pdf.multi_cell(0, 7, _clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(10)

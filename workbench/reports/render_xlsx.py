@@ -52,7 +52,8 @@ def write_xlsx(report: ReportData, out: Path) -> Path:
                           if report.previous_period and report.previous_period.get("from") else "none"),
                          ("Filters", report.filters_text), ("Made", report.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
                          ("Made by", f"{report.app} {report.app_version}"),
-                         ("Pseudonymized", "yes" if report.pseudonymized else "no")):
+                         ("Pseudonymized", "yes" if report.pseudonymized else "no"),
+                         *((("Note", report.notice),) if report.notice else ())):
         summary.append(_row(summary, [label, value]))
     summary.append([])
     _write_frame(summary, report.figures_frame())
