@@ -297,6 +297,24 @@ def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_p
     again.ctx.ws.close()
 
 
+def test_a_closed_window_does_not_write_its_filters_over_a_newer_choice(qtbot, small_window):
+    """A search typed just before the window closed is applied 250 ms later: that late filter must
+    not save the closed window's platforms over what the next window has chosen since (the cause of
+    a rare failure of the test above)."""
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: "discord" in page.platform_chips, timeout=30_000)
+    with qtbot.waitSignal(page.model.loaded, timeout=30_000):
+        page.platform_chips["discord"].click()
+    assert win.ctx.settings.value("people/platforms") == "discord"
+    page.search.setText("ana")  # applied after a pause in typing
+    win.close()
+    win.ctx.settings.setValue("people/platforms", "")  # what the next window chose meanwhile
+    qtbot.wait(600)
+    assert win.ctx.settings.value("people/platforms") == ""
+
+
 def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_window, tmp_path):
     """On a small screen First seen can give its room to the rest: hidden from the headings'
     menu, left out when the table is copied, and still hidden in the next session."""

@@ -258,6 +258,11 @@ class PeoplePage(Page):
         self.flag_mode.blockSignals(False)
 
     def _save_filters(self) -> None:
+        if not self.isVisible():
+            # What a person chose is saved as they choose it, on the page they see. A page that is
+            # not shown (its window closed, another window's page) only reacts to loads, and must
+            # not write its older choice over the one made since.
+            return
         s = self.ctx.settings
         f = self._filter()
         s.setValue("people/platforms", ",".join(f.platforms))
