@@ -14,7 +14,7 @@ from .. import fmt
 from ..history import import_runs
 from ..metrics.activity import OTHER_CHANNELS
 from ..metrics.filters import Filters
-from ..store.models import Channel, Setting
+from ..store.models import Activity, Channel, Setting
 from .data import Chart, ReportData, Table, make_figures
 from .programme import programme_frame, recognitions_frame
 
@@ -251,8 +251,6 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
 def empty_period_notice(ws, f: Filters) -> str:  # noqa: ANN001
     """Why a report has nothing to show, and which dates would: 'No activity in this period on
     Slack. The workspace's activity on Slack runs from 2024-01-10 to 2025-01-24 (UTC).'"""
-    from ..store.models import Activity
-
     q = select(func.min(Activity.created_at), func.max(Activity.created_at))
     where = ""
     if f.platforms:

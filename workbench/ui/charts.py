@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolBut
 
 from . import dates, figures
 from .palette import series_colour
-from .widgets import ElidedLabel, copy_menu, warn
+from .widgets import ElidedLabel, copy_menu, overlay_note, warn
 
 DAY_S = 86400
 
@@ -168,11 +168,7 @@ class _Plot(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._moved)
         self._fmt: Callable[[float], str] = figures.number
         # Said over an empty plot, whose axes are hidden (an empty date axis reads "00.250").
-        self.empty_label = QLabel("Nothing to show for this period.", self)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
-        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label = overlay_note("Nothing to show for this period.", self)
         self.empty_label.hide()
 
     def show_empty(self, empty: bool) -> None:

@@ -227,6 +227,17 @@ class DataFrameModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+def overlay_note(text: str, parent: QWidget) -> QLabel:
+    """A muted sentence laid over a view that has nothing to show (a table without rows, a chart
+    without data), centred and wrapped, letting the mouse through to the view."""
+    label = QLabel(text, parent)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    return label
+
+
 class EmptyText(QObject):
     """A sentence in the middle of a table while it has no rows ("No unanswered questions in this
     period."), so that an empty list reads as an answer rather than as a table still loading."""
@@ -234,11 +245,7 @@ class EmptyText(QObject):
     def __init__(self, view: QTableView, text: str) -> None:
         super().__init__(view)
         self.view = view
-        self.label = QLabel(text, view.viewport())
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: palette(placeholder-text);")
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label = overlay_note(text, view.viewport())
         model = view.model()
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             signal.connect(self.update)
