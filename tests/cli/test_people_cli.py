@@ -22,8 +22,18 @@ def test_suggestions_json_merge_unmerge_and_people_csv(cli, wsfile, tmp_path, co
     r = cli("people", "suggestions", "--workspace", wsfile, "--json")
     assert r.code == 0, r
     found = r.json()
-    assert found and set(found[0]) == {"a", "b", "confidence", "reasons"}
+    assert found and set(found[0]) == {"a", "b", "confidence", "reasons", "a_name", "b_name", "a_platforms",
+                                       "b_platforms"}
     assert all(0.65 <= s["confidence"] <= 1 and s["reasons"] for s in found)
+    # The table says whose accounts each side holds, on which platform, as the window does.
+    text = cli("people", "suggestions", "--workspace", wsfile).out.splitlines()
+    assert text[0].split() == ["A", "B", "Confidence", "Person", "A", "Person", "B", "Reasons"]
+    first = found[0]
+    a_plat = ", ".join(p.capitalize() for p in first["a_platforms"])
+    b_plat = ", ".join(p.capitalize() for p in first["b_platforms"])
+    assert f"{first['a_name']} ({a_plat})" in text[1] and f"{first['b_name']} ({b_plat})" in text[1], text[1]
+    assert first["a_platforms"] != first["b_platforms"] and set(first["a_platforms"] + first["b_platforms"]) <= {
+        "slack", "discord", "telegram"}
     loose = cli("people", "suggestions", "--workspace", wsfile, "--json", "--min-confidence", "0.4").json()
     assert len(loose) > len(found)
     top = found[0]

@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = psub.add_parser("suggestions", help="people who are probably the same human, with the reasons")
     add_workspace_arg(s)
-    s.add_argument("--json", action="store_true", help="print a JSON list of {a, b, confidence, reasons}")
+    s.add_argument("--json", action="store_true",
+                   help="print a JSON list of {a, b, confidence, reasons, a_name, b_name, a_platforms, b_platforms}")
     s.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="show suggestions at or above this confidence, 0..1 (default: the workbench's default)")
     s.set_defaults(func=run_suggestions)
@@ -75,15 +76,20 @@ def run_suggestions(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         found = suggestions_for(ws, min_confidence=threshold)
     if args.json:
-        print_json([{"a": s.a, "b": s.b, "confidence": round(s.confidence, 3), "reasons": s.reasons} for s in found])
+        print_json([s.as_dict() for s in found])
         return 0
     if not found:
         print(f"No merge suggestions at or above {threshold:.2f}.")
         return 0
-    rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "names": f"{s.a_name} / {s.b_name}"[:60],
-             "why": "; ".join(s.reasons)} for s in found]
-    print_table(rows, ["a", "b", "conf", "names", "why"], headers={"a": "A", "b": "B", "conf": "Confidence",
-                                                                    "names": "Names", "why": "Reasons"})
+
+    def who(name: str, platforms: tuple[str, ...]) -> str:  # as the window writes it: "Ana Silva (Slack)"
+        return f"{fmt.snippet(name, 40)} ({', '.join(map(fmt.platform_name, platforms))})"
+
+    rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "a_who": who(s.a_name, s.a_platforms),
+             "b_who": who(s.b_name, s.b_platforms), "why": "; ".join(s.reasons)} for s in found]
+    print_table(rows, ["a", "b", "conf", "a_who", "b_who", "why"],
+                headers={"a": "A", "b": "B", "conf": "Confidence", "a_who": "Person A", "b_who": "Person B",
+                         "why": "Reasons"})
     print(f"{fmt.plural(len(found), 'suggestion')}. Merge with `workbench people merge A B`, "
           "or `workbench people reject A B`.")
     return 0

@@ -58,7 +58,8 @@ class Suggestion:
 
     def as_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "confidence": round(self.confidence, 3), "reasons": self.reasons,
-                "a_name": self.a_name, "b_name": self.b_name}
+                "a_name": self.a_name, "b_name": self.b_name, "a_platforms": list(self.a_platforms),
+                "b_platforms": list(self.b_platforms)}
 
 
 @dataclass
