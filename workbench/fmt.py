@@ -69,6 +69,11 @@ def platform_name(platform: str) -> str:
 RECOGNITION_SOURCES = {"manual": "by hand", "csv": "CSV file"}
 
 
+def platform_names(platforms: str) -> str:
+    """A list of platforms as stored in a table ("discord, slack") as people write it: "Discord, Slack"."""
+    return ", ".join(platform_name(p.strip()) for p in platforms.split(",") if p.strip())
+
+
 def recognition_source(source: str) -> str:
     """Where a recognition came from, as the log says it: 'by hand', 'CSV file', 'Stack Exchange'."""
     return RECOGNITION_SOURCES.get(source, platform_name(source)) if source else ""

@@ -33,7 +33,19 @@ def test_candidates_as_json_and_table(cli, helpdesk):
     r = cli("champions", "candidates", "--workspace", path, "--limit", "1")
     assert r.code == 0 and "Alice Ng" in r.out and "Carol" not in r.out and "2024-03-02" in r.out
     # Headings as words, as every other table of the command line writes them.
-    assert r.out.splitlines()[1].split()[:5] == ["Rank", "Person", "Name", "Score", "Answers"], r.out
+    assert r.out.splitlines()[1].split()[:6] == ["Rank", "Person", "Name", "Platforms", "Score", "Answers"], r.out
+    # Two people called Alice Ng (her Slack and her Discord accounts, not yet joined) tell apart by their
+    # platforms; once joined, she is one person on both.
+    assert rows[0]["platforms"] == "slack" and r.out.splitlines()[2].split()[:5] == ["1", str(p["alice"]), "Alice",
+                                                                                     "Ng", "Slack"], r.out
+    other = [x for x in cli("people", "list", "-w", path, "--json", "--limit", "0").json()
+             if x["name"] == "Alice Ng" and x["person_id"] != p["alice"]]
+    assert len(other) == 1
+    assert cli("people", "merge", str(p["alice"]), str(other[0]["person_id"]), "-w", path).code == 0
+    r = cli("champions", "candidates", "--workspace", path, "--limit", "1")
+    assert r.out.splitlines()[2].split()[3:6] == ["Ng", "Discord,", "Slack"], r.out
+    assert cli("champions", "gap", "-w", path).out.splitlines()[1].split()[1:5] == ["Alice", "Ng", "Discord,",
+                                                                                    "Slack"]
 
 
 def test_move_recognize_and_gap(cli, helpdesk):

@@ -51,6 +51,13 @@ def open_page(qtbot, ctx):
 def test_candidates_show_the_score_in_parts_and_rerank_live(qtbot, ctx):
     page = open_page(qtbot, ctx)
     assert page.candidate_names()[:2] == ["Helen", "Rex"]
+    # Each row names the platforms of the person's accounts, as the People page does.
+    assert page.model.headerData(2, Qt.Orientation.Horizontal) == "Platforms"
+    assert page.model.index(0, 2).data() == "Slack"
+    # Headings on two lines on screen are one line when the table is copied.
+    from workbench.ui.widgets import table_rows
+    assert table_rows(page.table, selection_only=False)[0] == [
+        "#", "Name", "Platforms", "Score", "Answers", "Newcomer replies", "People helped", "Reactions", "Active days"]
     assert page.person_label.text() == "Helen — score 22.5, rank 1"  # 3×3 + 3×2 + 3×2 + 0 + 3×0.5
     assert [page.parts.item(r, 3).text() for r in range(5)] == ["9", "6", "6", "0", "1.5"]
     qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
@@ -151,6 +158,11 @@ def test_on_a_small_screen_the_evidence_keeps_its_room(qtbot, ctx):
     assert parts.viewport().height() >= sum(parts.rowHeight(r) for r in range(5))
     assert not replies.verticalScrollBar().isVisible()
     assert replies.viewport().height() >= 3 * replies.rowHeight(0)
+    # The names keep a quarter of the candidates' table; the figures scroll sideways instead.
+    table = page.table
+    qtbot.waitUntil(lambda: table.columnWidth(1) >= table.viewport().width() // 4)
+    assert table.columnWidth(1) >= table.sizeHintForColumn(1) and table.horizontalScrollBar().maximum() > 0
+    assert [table.model().index(r, 1).data() for r in range(2)] == ["Helen", "Rex"]
     # Dragging the handle is the person's choice, and the page keeps it.
     page.right_split.moveSplitter(0, 1)  # fold the weights away
     page.resize(850, 620)

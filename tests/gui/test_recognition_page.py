@@ -50,6 +50,10 @@ def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
     # The top tenth of 12 people is p12 and p11; p12 was thanked in January, so only p11 is left.
     gap = page.gap_model.frame()
     assert list(gap["name"]) == ["P11"] and "1 of the 2 people" in page.gap_label.text()
+    shown = [page.gap_model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.gap_model.columnCount())
+             if not page.gap_view.isColumnHidden(c)]
+    assert shown == ["Name", "Platforms", "Champion score", "Last recognized"]
+    assert page.gap_model.index(0, 1).data() == "Slack"
     assert page.log_model.rowCount() == 1 and page.log_model.index(0, 2).data() == "swag"
     assert page.log_model.index(0, 5).data() == "by hand"  # where it came from, in words ("manual" is stored)
     # Impact: p12's swag, 10 activities in December before, 12 in February after (+20%).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -263,6 +264,17 @@ def test_a_platform_reads_as_people_write_it_in_the_html_and_pdf_tables():
 
     assert [cell_text("platform", p) for p in ("stackexchange", "irc", "slack")] == ["Stack Exchange", "IRC", "Slack"]
     assert cell_text("channel", "irc") == "irc"  # a channel named so stays as it is
+    # A person's platforms (champion candidates, the recognition gap): two people of one name tell apart.
+    assert cell_text("platforms", "discord, stackexchange") == "Discord, Stack Exchange"
+
+
+def test_the_champion_tables_name_each_persons_platforms(rendered):
+    html = rendered[1]["html"].read_text(encoding="utf-8")
+    for title in ("Champion candidates", "Recognition gap"):
+        table = html[html.index(f">{title}"):]
+        table = table[:table.index("</table>")]
+        assert "<th>Platforms</th>" in table, title
+        assert re.search(r"<td>(Discord|Slack|Telegram)(, (Discord|Slack|Telegram))*</td>", table), title
 
 
 def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tmp_path):

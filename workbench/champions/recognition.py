@@ -140,7 +140,7 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
     lastr = pd.to_datetime(lastr, utc=True)
     keep = lastr.isna() | (lastr < cutoff)
     out = pd.DataFrame({"person_id": top["person_id"].to_numpy(dtype=np.int64), "name": top["name"].to_numpy(),
-                        "score": top["score"].to_numpy(), "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
+                        "platforms": top["platforms"].to_numpy(), "score": top["score"].to_numpy(), "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
     out["last_recognized_at"] = pd.to_datetime(out["last_recognized_at"], utc=True)
     out = out.reset_index(drop=True)
     out.attrs = {"period": period, "top_decile": len(top)}
@@ -149,7 +149,7 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
 
 def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = None,  # noqa: ANN001
                     days: int = DEFAULT_DAYS) -> pd.DataFrame:
-    """Strong contributors not thanked in 180 days: person_id, name, score, last_recognized_at
+    """Strong contributors not thanked in 180 days: person_id, name, platforms, score, last_recognized_at
     (NaT: never), best score first."""
     from .score import load_weights
 

@@ -47,7 +47,7 @@ LABELS: dict[str, str] = {"answers": "Answers to others' questions", "newcomer_r
                           "active_days": "Active days"}
 DEFAULT_WEIGHTS: dict[str, float] = {"answers": 3.0, "newcomer_replies": 2.0, "people_helped": 2.0,
                                      "reactions": 0.1, "active_days": 0.5}
-COLUMNS: list[str] = ["person_id", "name", *COMPONENTS, "score", "rank"]
+COLUMNS: list[str] = ["person_id", "name", "platforms", *COMPONENTS, "score", "rank"]
 
 
 # -- weights -------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ class _Read:
     acts: pd.DataFrame  # id, person, ts, parent, root, reactions (bots' activities left out)
     targets: pd.DataFrame  # activities replied to: id, person, ts, question
     first: pd.Series  # person -> first activity (UTC seconds), all time
-    people: pd.DataFrame  # person_id, name, is_bot, is_staff
+    people: pd.DataFrame  # person_id, name, platforms, is_bot, is_staff
     marker: str = "?"
     extra: dict = field(default_factory=dict)
 
@@ -131,8 +131,8 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
         fq = person_flags_query().subquery()
         people = frame_of(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff),
                           ["person_id", "name", "is_bot", "is_staff"])
-        acc = frame_of(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle),
-                       ["account_id", "person_id", "acc_name", "handle"])
+        acc = frame_of(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle, ACC.c.platform),
+                       ["account_id", "person_id", "acc_name", "handle", "platform"])
         window = [A.c.created_at >= lo, A.c.created_at < hi]
         if accounts is not None:
             window.append(A.c.account_id.in_(accounts))
@@ -157,6 +157,9 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
     acc["fallback"] = acc["acc_name"].where(acc["acc_name"].astype(bool), acc["handle"])
     fallback = acc.sort_values("account_id").groupby("person_id")["fallback"].first()
     people["name"] = [n or fallback.get(p, "") or f"Person {p}" for p, n in zip(people["person_id"], people["name"])]
+    # The platforms of a person's accounts ("discord, slack"): two rows of one name tell apart.
+    platforms = acc.groupby("person_id")["platform"].agg(lambda s: ", ".join(sorted(set(s))))
+    people["platforms"] = people["person_id"].map(platforms).fillna("").to_numpy()
     bots = set(people.loc[people["is_bot"] == 1, "person_id"])
     acc_person = dict(zip(acc["account_id"], acc["person_id"]))
     for f in (acts, targets, first_acc):
@@ -201,7 +204,8 @@ def _newcomer(r: _Read, links: pd.DataFrame) -> pd.Series:
 
 # -- components ----------------------------------------------------------------------------------
 def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAYS) -> pd.DataFrame:  # noqa: ANN001
-    """Per person active in the period (bots left out): person_id, name, is_staff and the five
+    """Per person active in the period (bots left out): person_id, name, platforms (their accounts'
+    platforms, "discord, slack"), is_staff and the five
     components. ``frame.attrs["period"]`` is the ``Period``."""
     period = period_of(ws, as_of, days)
     r = _read(ws, period)
@@ -229,6 +233,7 @@ def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAY
     people = r.people.set_index("person_id")
     frame = pd.DataFrame({"person_id": out.index.to_numpy(dtype=np.int64)})
     frame["name"] = people["name"].reindex(frame["person_id"]).fillna("").to_numpy()
+    frame["platforms"] = people["platforms"].reindex(frame["person_id"]).fillna("").to_numpy()
     frame["is_staff"] = people["is_staff"].reindex(frame["person_id"]).fillna(0).astype(bool).to_numpy()
     for c in COMPONENTS:
         frame[c] = out[c].to_numpy(dtype=np.int64)
@@ -254,7 +259,8 @@ def rank(frame: pd.DataFrame, weights: dict | None = None) -> pd.DataFrame:
 def champion_scores(ws, *, as_of: dt.date | None = None, weights: dict | None = None,  # noqa: ANN001
                     days: int = DEFAULT_DAYS) -> pd.DataFrame:
     """Every person active in the period (bots left out, staff and champions in), best first:
-    person_id, name, answers, newcomer_replies, people_helped, reactions, active_days, score, rank."""
+    person_id, name, platforms, answers, newcomer_replies, people_helped, reactions, active_days, score,
+    rank."""
     w = weights if weights is not None else load_weights(ws)
     ranked = rank(component_frame(ws, as_of=as_of, days=days), w)
     out = ranked[COLUMNS].copy()

@@ -98,6 +98,8 @@ def cell_text(column: str, value: object) -> str:
         return fmt.number(value)
     if col == "platform" and isinstance(value, str):
         return fmt.platform_name(value)
+    if col == "platforms" and isinstance(value, str):
+        return fmt.platform_names(value)
     if hasattr(value, "strftime"):
         try:
             return value.strftime("%Y-%m-%d %H:%M") if getattr(value, "hour", 0) or getattr(value, "minute", 0) \

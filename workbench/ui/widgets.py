@@ -330,7 +330,8 @@ def write_rows_csv(rows: list[list[str]], path: str) -> None:
 
 
 def table_rows(view: QTableView, *, selection_only: bool = True) -> list[list[str]]:
-    """The table's shown columns (or its selected rows) as text, headers first."""
+    """The table's shown columns (or its selected rows) as text, headers first (a heading set on two
+    lines is one line here)."""
     model = view.model()
     if model is None:
         return []
@@ -338,7 +339,7 @@ def table_rows(view: QTableView, *, selection_only: bool = True) -> list[list[st
     if not rows:
         rows = list(range(model.rowCount()))
     cols = [c for c in range(model.columnCount()) if not view.isColumnHidden(c)]
-    return [[model.headerData(c, Qt.Orientation.Horizontal) for c in cols]] + \
+    return [[" ".join(str(model.headerData(c, Qt.Orientation.Horizontal)).split()) for c in cols]] + \
         [[model.index(r, c).data() or "" for c in cols] for r in rows]
 
 

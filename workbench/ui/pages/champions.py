@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import fmt
 from ...champions import NO_STAGE, programme
 from ...champions.score import (
     COMPONENTS,
@@ -42,11 +43,13 @@ from ...metrics.filters import zone
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
 from ..tasks import Newest
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, vbox
+from ..widgets import Banner, DataFrameModel, EmptyState, Page, RoomForText, make_copyable, remember_sizes, vbox
 
-HEADERS = {"rank": "#", "name": "Name", "score": "Score", "answers": "Answers", "newcomer_replies": "Newcomer replies",
-           "people_helped": "People helped", "reactions": "Reactions", "active_days": "Active days"}
-SHOWN = ["rank", "name", "score", *COMPONENTS]
+# Two-word headings on two lines, so that the names keep their room beside nine columns.
+HEADERS = {"rank": "#", "name": "Name", "platforms": "Platforms", "score": "Score", "answers": "Answers",
+           "newcomer_replies": "Newcomer\nreplies", "people_helped": "People\nhelped", "reactions": "Reactions",
+           "active_days": "Active\ndays"}
+SHOWN = ["rank", "name", "platforms", "score", *COMPONENTS]
 SLIDER_STEPS = 20  # slider units per weight unit
 
 
@@ -210,7 +213,8 @@ class ChampionsPage(Page):
         self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
                                 "the people who answer others' questions and welcome newcomers show up here.")
         # Every score with one decimal, so they align: 17.0 over 16.5.
-        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: figures.number(x, 1)})
+        self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: figures.number(x, 1),
+                                                                 "platforms": fmt.platform_names})
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -218,6 +222,8 @@ class ChampionsPage(Page):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         make_copyable(self.table)
+        # The names keep a quarter of the table however narrow the window: the figures scroll first.
+        self.name_room = RoomForText(self.table, "name", share=0.25)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.empty.hide()  # until the scores are read (a large workspace takes a moment)
         ll.addWidget(self.empty)
@@ -359,9 +365,7 @@ class ChampionsPage(Page):
             shown[c] = pd.Series([int(v) for v in shown[c]], index=shown.index, dtype=object)
         self.model.set_frame(shown)
         self.table.setColumnHidden(len(SHOWN), True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.name_room.fit()
         has = not self._shown.empty
         self.empty.setVisible(not has)
         self.table.setVisible(has)

@@ -102,9 +102,12 @@ class RecognitionPage(Page):
         self.gap_label = QLabel()
         self.gap_label.setWordWrap(True)
         gl.addWidget(self.gap_label)
-        self.gap_model = DataFrameModel(headers={"name": "Name", "score": "Champion score",
+        self.gap_model = DataFrameModel(headers={"name": "Name", "platforms": "Platforms", "score": "Champion score",
                                                  "last_recognized": "Last recognized", "person_id": "Person"},
-                                        formatters={"person_id": str, "last_recognized": _day, "score": figures.short})
+                                        # One decimal for every score, so they align, as on Champions.
+                                        formatters={"person_id": str, "last_recognized": _day,
+                                                    "score": lambda x: figures.number(x, 1),
+                                                    "platforms": fmt.platform_names})
         self.gap_view = _table(self.gap_model, multi=True)
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
         self.gap_empty.hide()  # until the workspace is read (a large one takes a moment)
@@ -206,10 +209,11 @@ class RecognitionPage(Page):
         self.log_view.setVisible(not self._log.empty)
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
-        frame = pd.DataFrame({"name": gap["name"], "score": gap["score"],
+        frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
                               "last_recognized": gap["last_recognized_at"], "person_id": gap["person_id"]})
         self.gap_model.set_frame(frame)
-        self.gap_view.setColumnHidden(3, True)  # the person id: for selection, not for reading
+        # The person id: for selection, not for reading.
+        self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the {figures.number(top)} people in "
