@@ -33,6 +33,18 @@ def test_every_format_is_written_headless(cli, db, tmp_path):
     assert "Summary" in load_workbook(tmp_path / "r.xlsx").sheetnames
 
 
+def test_the_format_follows_the_files_name_and_a_contradiction_is_refused(cli, db, tmp_path):
+    r = cli("report", "--workspace", db, "--out", tmp_path / "q3.PDF", "--json")  # no --format
+    assert r.code == 0 and r.json()["format"] == "pdf", r
+    assert (tmp_path / "q3.PDF").read_bytes().startswith(b"%PDF-")
+    r = cli("report", "--workspace", db, "--out", tmp_path / "q3.xlsx", "--format", "pdf")
+    assert r.code == 2 and r.err.strip() == ("workbench: q3.xlsx is named for Excel workbook, but the format chosen is "
+                                             "PDF: change the format or the name."), r
+    assert not (tmp_path / "q3.xlsx").exists()
+    r = cli("report", "--workspace", db, "--out", tmp_path / "q3", "--json")  # a name that says nothing: HTML
+    assert r.code == 0 and r.json()["format"] == "html"
+
+
 def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
     r = cli("report", "--workspace", db, "--from", "2023-06-01", "--to", "2023-06-30", "--platform", "discord",
             "--format", "xlsx", "--out", tmp_path / "june.xlsx", "--json")

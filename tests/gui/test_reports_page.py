@@ -64,6 +64,18 @@ def test_export_writes_the_chosen_format(page, qtbot, tmp_path):
     assert "written to" in page.banner.text()
 
 
+def test_a_name_typed_without_its_ending_gets_it_and_a_name_of_another_format_is_refused(page, qtbot, tmp_path):
+    with qtbot.waitSignal(page.export_finished, timeout=120000) as blocker:
+        page.export_to(str(tmp_path / "q3-review"), "pdf")  # typed in the save dialog as it is
+    assert blocker.args == [str(tmp_path / "q3-review.pdf")]
+    assert (tmp_path / "q3-review.pdf").read_bytes().startswith(b"%PDF")
+    page.export_to(str(tmp_path / "q3.html"), "pdf")  # a PDF under an HTML name would open as garbage
+    assert page.banner.text() == ("q3.html is named for HTML, but the format chosen is PDF: change the format or "
+                                  "the name.")
+    qtbot.wait(200)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("q3")) == ["q3-review.pdf"]
+
+
 def test_the_format_and_pseudonyms_stay_as_last_chosen(page, qtbot):
     """Someone who always hands out pseudonymized PDFs finds the page set that way next time."""
     from workbench.ui.pages.reports import ReportsPage

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write a community health report (HTML, PDF, XLSX, or a folder of CSV files)")
     add_workspace_arg(p)
     add_period_args(p)
-    p.add_argument("--format", default="html", choices=["html", "pdf", "xlsx", "csv"], help="default: html")
+    p.add_argument("--format", choices=["html", "pdf", "xlsx", "csv"],
+                   help="default: what --out's name says (.html, .pdf, .xlsx), else html")
     p.add_argument("--out", required=True, metavar="PATH", help="the file to write (a folder for csv)")
     p.add_argument("--title", metavar="TEXT", help="the report's title")
     _add_pseudonym_args(p)
@@ -77,15 +78,16 @@ def _size(path: Path) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from ..reports.build import prepare_report
-    from ..reports.formats import write_report
+    from ..reports.formats import format_for, write_report
 
+    form = format_for(args.out, args.format)
     key = pseudonym_key(args)
     t0 = time.perf_counter()
     with open_workspace(args, readonly=True, create=False) as ws:
         report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
-    out = write_report(report, args.format, args.out)
+    out = write_report(report, form, args.out)
     seconds = time.perf_counter() - t0
-    info = {"path": str(out), "format": args.format, "bytes": _size(out), "seconds": round(seconds, 2),
+    info = {"path": str(out), "format": form, "bytes": _size(out), "seconds": round(seconds, 2),
             "period": report.period, "pseudonymized": report.pseudonymized}
     if args.json:
         print_json(info)

@@ -44,6 +44,27 @@ def get_format(name: str) -> Format:
                              f"{', '.join(FORMATS)}.") from None
 
 
+def named_format(out: str | Path) -> Format | None:
+    """The format a file's name says it holds (report.pdf: PDF; report.htm: HTML), if any."""
+    suffix = Path(out).suffix.lower()
+    suffix = ".html" if suffix == ".htm" else suffix
+    return next((f for f in FORMATS.values() if f.suffix and f.suffix == suffix), None)
+
+
+def format_for(out: str | Path, asked: str | None) -> str:
+    """The format to write to ``out``: the one asked for, else the one its name says, else HTML. A
+    name that says another format than the one asked for is a mistake to say before anything is
+    written (a PDF named report.html opens as garbage)."""
+    said = named_format(out)
+    if asked is None:
+        return said.name if said else "html"
+    fmt = get_format(asked)
+    if said is not None and said is not fmt:
+        raise WorkbenchError(f"{Path(out).name} is named for {said.label}, but the format chosen is {fmt.label}: "
+                             "change the format or the name.")
+    return fmt.name
+
+
 def write_report(report: ReportData, format_name: str, out: str | Path) -> Path:
     fmt = get_format(format_name)
     out = Path(out)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from ... import fmt
-from ...errors import KeyringUnavailable
+from ...errors import KeyringUnavailable, WorkbenchError
 from ...store.models import Channel
 from .. import dates
 from ..tasks import Newest
@@ -298,6 +298,16 @@ class ReportsPage(Page):
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> None:
+        from ...reports.formats import format_for, get_format, named_format
+
+        suffix = get_format(fmt).suffix
+        if suffix and named_format(path) is None:  # "report" typed in the dialog: "report.pdf"
+            path += suffix
+        try:
+            format_for(path, fmt)
+        except WorkbenchError as exc:
+            self.banner.show_error(exc)
+            return
         self._with_key(lambda key: self._export_with(path, fmt, key))
 
     def _export_with(self, path: str, fmt: str, key) -> None:  # noqa: ANN001
