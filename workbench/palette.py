@@ -21,6 +21,10 @@ PLATFORM_COLOURS = {
     "csv": "#999999",
 }
 
+# "other channels", the channels after the busiest together: grey beside the named ones, in the
+# window's charts and the report's alike.
+OTHER_HEX = "#9a9a9a"
+
 # Engagement level movement: up is good, down is a warning, holding is neutral.
 MOVEMENT_COLOURS = {"moved up": "#009E73", "held": "#999999", "moved down": "#D55E00"}
 

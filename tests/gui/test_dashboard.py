@@ -15,6 +15,7 @@ from workbench import fmt
 from workbench.demo import build_demo
 from workbench.metrics import Filters, headline
 from workbench.metrics.activity import dau_wau_mau
+from workbench.palette import OTHER_HEX
 from workbench.ui.widgets import RoomForText
 from workbench.workspace import Workspace
 
@@ -78,6 +79,10 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     assert not any(c.empty_label.isVisible() for c in (page.active_chart, page.ttfr_chart, page.retention_chart))
     assert not page.unanswered_empty.label.isVisible() and not page.helpers_empty.label.isVisible()
     assert set(page.platform_chart.series) == {"Slack", "Discord"}
+    # "other channels", the rest together, is grey beside the named ones, as in the report.
+    colours = page.channel_chart.colours
+    assert colours["other channels"].name() == OTHER_HEX
+    assert all(c.name() != OTHER_HEX for name, c in colours.items() if name != "other channels")
     all_dau = page.active_chart.series["DAU"][1].copy()
     assert np.array_equal(all_dau, dau_wau_mau(ws, f)["dau"].to_numpy())
 

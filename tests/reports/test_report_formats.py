@@ -361,8 +361,9 @@ def test_other_channels_are_not_ranked_among_the_busiest():
     import pandas as pd
     from matplotlib.colors import to_hex
 
+    from workbench.palette import OTHER_HEX
     from workbench.reports.build import make_charts
-    from workbench.reports.charts import OTHER_GREY, draw
+    from workbench.reports.charts import draw
 
     days = pd.date_range("2026-11-01", periods=2, freq="D")
     names = ["Slack #help", "Discord #help", "Slack #general", "Slack #showcase", "Slack #random",
@@ -378,7 +379,7 @@ def test_other_channels_are_not_ranked_among_the_busiest():
     assert chart.description == "The 6 busiest, then “other channels”: all the rest together."
     fig = draw(chart)
     bars = fig.axes[0].patches
-    assert to_hex(bars[0].get_facecolor()) == OTHER_GREY and to_hex(bars[-1].get_facecolor()) != OTHER_GREY
+    assert to_hex(bars[0].get_facecolor()) == OTHER_HEX and to_hex(bars[-1].get_facecolor()) != OTHER_HEX
 
 
 def test_a_legend_of_twelve_platforms_stays_on_the_page():

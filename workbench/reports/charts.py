@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import fmt
 from ..metrics.activity import OTHER_CHANNELS, WEEKDAYS
-from ..palette import MOVEMENT_COLOURS, OKABE_ITO, PLATFORM_COLOURS
+from ..palette import MOVEMENT_COLOURS, OKABE_ITO, OTHER_HEX, PLATFORM_COLOURS
 from .data import Chart
 
 RC = {
@@ -38,7 +38,6 @@ RC = {
 }
 _LOCK = threading.Lock()  # rc_context changes matplotlib's global settings: one chart at a time
 _LABEL_LIMIT = 28
-OTHER_GREY = "#9a9a9a"
 
 
 PLATFORM_BY_NAME = {fmt.platform_name(p).lower(): p for p in PLATFORM_COLOURS}  # 'stack exchange' -> 'stackexchange'
@@ -95,7 +94,7 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             for col, colour, label in zip(df.columns, palette, cols):
                 vals = df[col].astype(float).fillna(0).to_numpy()
                 if len(cols) == 1:  # "other channels", the rest together, in grey beside the ranked ones
-                    colour = [OTHER_GREY if str(v) == OTHER_CHANNELS else colour for v in df.index]
+                    colour = [OTHER_HEX if str(v) == OTHER_CHANNELS else colour for v in df.index]
                 ax.barh(y, vals, left=left, color=colour, label=_short(label))
                 left += vals
             ax.set_yticks(y, [_short(v) for v in df.index])

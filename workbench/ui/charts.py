@@ -157,6 +157,7 @@ class _Plot(pg.PlotWidget):
                 "bottom": _DateAxis() if date_axis else _NumberAxis(orientation="bottom")}
         super().__init__(parent=parent, axisItems=axes, background=None)
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.colours: dict[str, QColor] = {}  # each series' colour, as drawn
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
@@ -263,7 +264,7 @@ class TimeSeriesChart(_Plot):
         item = self.getPlotItem()
         item.clear()
         self.legend.clear()
-        self.series = {}
+        self.series, self.colours = {}, {}
         if self.unit is not None:
             top = max((float(np.nanmax(y)) for y in map(np.asarray, series.values()) if np.isfinite(y).any()),
                       default=0.0)
@@ -276,6 +277,7 @@ class TimeSeriesChart(_Plot):
             y = np.asarray(y, dtype=np.float64)
             colour = (colours or {}).get(name, series_colour(i))
             self.series[name] = (x, y)
+            self.colours[name] = QColor(colour)
             if self.bars:
                 width = (x[1] - x[0]) * 0.8 if len(x) > 1 else DAY_S * 0.8
                 item.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y) / self.scale, width=width, brush=colour,

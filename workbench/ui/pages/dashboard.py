@@ -33,7 +33,7 @@ from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
-from ..palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_colour
+from ..palette import MOVEMENT_COLOURS, OTHER_COLOUR, PLATFORM_COLOURS, platform_colour
 from ..tasks import Newest
 from ..widgets import (
     Banner,
@@ -389,7 +389,7 @@ class DashboardPage(Page):
             else by_platform
         self._per_group(self.platform_chart, named, "platform",
                         {fmt.platform_name(p): platform_colour(p) for p in [*PLATFORM_COLOURS, *d.platforms]})
-        self._per_group(self.channel_chart, d.activity_by_channel, "channel", None)
+        self._per_group(self.channel_chart, d.activity_by_channel, "channel", {OTHER_CHANNELS: OTHER_COLOUR})
         t = d.ttfr_weekly
         self.ttfr_chart.set_series(day_seconds(t["week"]) if len(t) else np.zeros(0),
                                    {"median": t["median_s"].to_numpy(dtype=float) if len(t) else np.zeros(0),
