@@ -58,7 +58,14 @@ def test_metrics_for_people_reads_as_a_table(cli, ws_path):
     _small(ws_path)
     r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12")
     assert r.code == 0, r
-    assert "2024-03-06 to 2024-03-12 (7 days, UTC), all platforms" in r.out
+    assert r.out.startswith("2024-03-06 to 2024-03-12 (7 days, UTC); all platforms; change against 2024-02-28 to "
+                            "2024-03-05\n")
+    # The scope in words: platforms as people write them, channels by name (they were numbered: "channels 2").
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--platform", "discord",
+            "--channel", "general")
+    assert r.out.splitlines()[0].split("; ")[1:3] == ["Discord", "channels #general"], r.out
+    r = cli("metrics", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--channel", "general")
+    assert r.out.splitlines()[0].split("; ")[1:3] == ["all platforms", "channels Discord #general, Slack #general"]
     line = next(x for x in r.out.splitlines() if x.startswith("Median time to first response"))
     assert line.split()[5:6] == ["3h"]
     assert "Active people" in r.out and "▲ 200%" in r.out

@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..metrics.filters import scope_parts
+
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         if f.start is None:
@@ -47,16 +49,14 @@ def run(args: argparse.Namespace) -> int:
 
             figures = headline(ws, f)
             previous = headline(ws, f.previous())
+        where = "; ".join(p for p in scope_parts(ws, f) if p != "all channels")
     if args.json:
         print_json({"period": f.as_dict(), "figures": figures, "previous": previous})
         return 0
-    where = ", ".join(f.platforms) if f.platforms else "all platforms"
-    if f.channels:
-        where += f", channels {', '.join(map(str, f.channels))}"
     if f.start is None:
         print("The workspace has no activity yet: import an export first (workbench import FILE).")
         return 0
-    print(f"{f.start} to {f.end} ({f.days} days, {f.tz}), {where}; change against {f.previous().start} to "
+    print(f"{f.start} to {f.end} ({f.days} days, {f.tz}); {where}; change against {f.previous().start} to "
           f"{f.previous().end}")
     from ..metrics.dashboard import headline_kind
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
+from .. import fmt
 from ..errors import WorkbenchError
-from ..store.models import Activity
+from ..store.models import Activity, Channel
 
 TZ_SETTING = "reporting.timezone"
 DEFAULT_DAYS = 90
@@ -97,3 +98,18 @@ def first_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
     if first.tzinfo is None:
         first = first.replace(tzinfo=dt.timezone.utc)
     return first.astimezone(zone(tz)).date()
+
+
+def scope_parts(ws, f: Filters) -> list[str]:  # noqa: ANN001 - a Workspace
+    """Where the figures come from, as a person reads it: ["Discord", "channels #help"], ["Discord,
+    Slack", "channels Discord #help, Slack #help"], or ["all platforms", "all channels"]."""
+    parts = [", ".join(map(fmt.platform_name, f.platforms)) if f.platforms else "all platforms"]
+    if f.channels:
+        with ws.connect() as conn:
+            chosen = conn.execute(select(Channel.platform, Channel.name).where(Channel.id.in_(list(f.channels)))).all()
+        several = len({p for p, _ in chosen}) > 1  # "#help" on two platforms names two channels
+        parts.append("channels " + ", ".join(sorted(f"{fmt.platform_name(p)} #{n}" if several else f"#{n}"
+                                                    for p, n in chosen)))
+    else:
+        parts.append("all channels")
+    return parts

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from .. import fmt
 from ..history import import_runs
 from ..metrics.activity import OTHER_CHANNELS
-from ..metrics.filters import Filters
-from ..store.models import Activity, Channel, Setting
+from ..metrics.filters import Filters, scope_parts
+from ..store.models import Activity, Setting
 from .data import Chart, ReportData, Table, make_figures
 from .programme import programme_frame, recognitions_frame
 
@@ -140,13 +140,7 @@ def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
-    parts = [", ".join(map(fmt.platform_name, f.platforms)) if f.platforms else "all platforms"]
-    if f.channels:
-        with ws.connect() as conn:
-            names = conn.execute(select(Channel.name).where(Channel.id.in_(list(f.channels)))).scalars().all()
-        parts.append("channels " + ", ".join(f"#{n}" for n in sorted(names)))
-    else:
-        parts.append("all channels")
+    parts = scope_parts(ws, f)
     parts.append(f"times in {f.tz}")
     return "; ".join(parts)
 
