@@ -128,6 +128,10 @@ def test_people_list_says_last_seen_as_a_day_of_the_reporting_time_zone(cli, wsf
     assert len(shown) == 20
     for pid, line in shown.items():
         assert f"  {days[pid]:%Y-%m-%d}  " in line, line
+    # Platforms as people write them, as the window shows them ("Discord", not the stored "discord").
+    platforms = {p["person_id"]: ", ".join(x.capitalize() for x in p["platforms"]) for p in listed}
+    for pid, line in shown.items():
+        assert f"  {platforms[pid]}  " in line, line
     utc_days = {pid: dt.datetime.fromisoformat(p["last_seen"]).date() for pid, p in
                 ((p["person_id"], p) for p in listed)}
     assert any(days[pid] != utc_days[pid] for pid in shown)  # the zone made a difference somewhere

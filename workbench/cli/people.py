@@ -148,10 +148,11 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print("No people match" + (f" '{args.search}'" if args.search else "")
-              + (f" on {', '.join(args.platform)}" if args.platform else "")
+              + (f" on {', '.join(map(fmt.platform_name, args.platform))}" if args.platform else "")
               + ("" if args.bots else " (bots are left out; --bots includes them)") + ".")
         return 0
-    table = [{"id": r["person_id"], "name": (r["name"] or "")[:40], "platforms": ", ".join(r["platforms"]),
+    table = [{"id": r["person_id"], "name": fmt.snippet(r["name"], 40),
+              "platforms": ", ".join(map(fmt.platform_name, r["platforms"])),
               "last": f"{r['last_seen'].astimezone(tz):%Y-%m-%d}" if r["last_seen"] else "",
               "n": fmt.number(r["activities"]),
               "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}
