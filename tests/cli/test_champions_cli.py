@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import sys
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -54,16 +56,27 @@ def test_move_recognize_and_gap(cli, helpdesk):
     assert r.code == 0 and [x["person_id"] for x in r.json()] == [p["alice"]]
     r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--note", "Hoodie", "--date", "2024-03-05",
             "--by", "Kim")
-    assert r.code == 0 and "1 recognition" in r.out, r
+    assert r.code == 0 and r.out.strip() == f"Recorded 1 recognition (swag) for Alice Ng (person {p['alice']}).", r
     assert cli("champions", "gap", "--workspace", path, "--json").json() == []
     assert cli("champions", "gap", "--workspace", path).out.startswith("No gap: every strong contributor")
     r = cli("champions", "gap", "--workspace", path, "--as-of", "2030-01-01")  # a period with nobody in it
     assert r.code == 0 and r.out.strip() == "No gap to show: nobody contributed from 2029-10-04 to 2030-01-01 (UTC)."
     r = cli("champions", "move", str(p["alice"]), "champion", "--workspace", path, "--reason", "answers everyone")
-    assert r.code == 0 and f"Moved person {p['alice']} to champion" in r.out
+    assert r.code == 0 and r.out.strip() == f"Moved Alice Ng (person {p['alice']}) to champion."
     assert [x["person_id"] for x in cli("champions", "candidates", "-w", path, "--json").json()] == [p["bob"], p["carol"]]
+    from workbench.workspace import Workspace
+
+    with Workspace.open(path) as ws:
+        ws.set_setting("reporting.timezone", "Asia/Kolkata")  # UTC+5:30
     r = cli("champions", "history", "alice", "--workspace", path)
-    assert "answers everyone" in r.out and r.out.split()[:4] == ["When", "From", "To", "Reason"], r.out
+    lines = r.out.splitlines()
+    assert lines[0] == f"Alice Ng (person {p['alice']}), newest first:", r.out
+    assert lines[1].split() == ["When", "(Asia/Kolkata)", "From", "To", "Reason", "By"], r.out
+    moved = dt.datetime.fromisoformat(cli("champions", "history", "alice", "-w", path, "--json").json()[0]["changed_at"])
+    local = moved.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m-%d %H:%M")
+    assert lines[2].split() == [*local.split(), "—", "champion", "answers", "everyone", "—"], r.out
+    r = cli("champions", "history", "bob", "--workspace", path)
+    assert r.out.strip() == f"Bob (person {p['bob']}) is not in the programme, and never was.", r.out
     r = cli("champions", "move", "nobody", "champion", "--workspace", path, "--reason", "x")
     assert r.code == 2 and "No person is called “nobody”" in r.err
     r = cli("recognize", "Alice Ng", "--workspace", path, "--kind", "badge")

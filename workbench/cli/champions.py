@@ -5,7 +5,7 @@ import argparse
 import math
 
 from .. import fmt
-from .common import add_workspace_arg, date_arg, open_workspace, print_json, print_table
+from .common import add_workspace_arg, date_arg, open_workspace, people_named, print_json, print_table
 
 STAGE_CHOICES = ("candidate", "nominated", "champion", "alumni", "none")
 
@@ -130,26 +130,33 @@ def run_move(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         pid = resolve_person(ws, args.person)
         move(ws, pid, args.stage, reason=args.reason, by=args.by)
+        who = people_named(ws, [pid])
     where = "out of the programme" if args.stage == "none" else f"to {args.stage}"
-    print(f"Moved person {pid} {where}.")
+    print(f"Moved {who} {where}.")
     return 0
 
 
 def run_history(args: argparse.Namespace) -> int:
     from ..champions.programme import history, resolve_person
 
+    from ..metrics.filters import reporting_tz, zone
+
     with open_workspace(args, readonly=True, create=False) as ws:
-        rows = history(ws, resolve_person(ws, args.person))
+        pid = resolve_person(ws, args.person)
+        rows = history(ws, pid)
+        who, tz = people_named(ws, [pid]), reporting_tz(ws)
     if args.json:
         print_json(rows)
         return 0
     if not rows:
-        print("Not in the programme, and never was.")
+        print(f"{who[:1].upper()}{who[1:]} is not in the programme, and never was.")
         return 0
-    print_table([{**r, "changed_at": r["changed_at"].strftime("%Y-%m-%d %H:%M"),
-                  "previous_stage": r["previous_stage"] or ""} for r in rows],
+    print(f"{who}, newest first:")
+    # Times in the reporting time zone, named in the heading, as the window shows them.
+    print_table([{**r, "changed_at": r["changed_at"].astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M"),
+                  "previous_stage": r["previous_stage"] or "—", "changed_by": r["changed_by"] or "—"} for r in rows],
                 ["changed_at", "previous_stage", "stage", "reason", "changed_by"],
-                headers={"changed_at": "when", "previous_stage": "from", "stage": "to", "changed_by": "by"})
+                headers={"changed_at": f"when ({tz})", "previous_stage": "from", "stage": "to", "changed_by": "by"})
     return 0
 
 
@@ -160,6 +167,6 @@ def run_recognize(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         pids = [resolve_person(ws, p) for p in args.person]
         ids = add_recognition(ws, pids, kind=args.kind, note=args.note, given_at=args.date, given_by=args.by)
-    who = ", ".join(str(p) for p in dict.fromkeys(pids))
-    print(f"Recorded {fmt.plural(len(ids), 'recognition')} ({args.kind}) for person {who}.")
+        who = people_named(ws, pids)
+    print(f"Recorded {fmt.plural(len(ids), 'recognition')} ({args.kind}) for {who}.")
     return 0

@@ -19,6 +19,17 @@ def open_workspace(args: argparse.Namespace, *, readonly: bool = False, create: 
     return Workspace.open(getattr(args, "workspace", None), readonly=readonly, create=create)
 
 
+def people_named(ws: Workspace, ids: list[int]) -> str:
+    """People as a sentence names them: "Xavi García (person 218), Uma Ivanova (person 523)"."""
+    from sqlalchemy import select
+
+    from ..store.models import Person
+
+    with ws.connect() as conn:
+        names = dict(conn.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).all())
+    return ", ".join(f"{names[p]} (person {p})" if names.get(p) else f"person {p}" for p in dict.fromkeys(ids))
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=None, default=str)
     sys.stdout.write("\n")
