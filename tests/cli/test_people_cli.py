@@ -65,6 +65,25 @@ def test_suggestions_json_merge_unmerge_and_people_csv(cli, wsfile, tmp_path, co
     assert after == before
 
 
+def test_every_suggestion_shown_is_accepted_in_one_go(cli, wsfile):
+    before = cli("status", "--workspace", wsfile, "--json").json()["people"]
+    shown = cli("people", "suggestions", "--workspace", wsfile, "--json", "--min-confidence", "0.9").json()
+    assert len(shown) > 10
+    r = cli("people", "suggestions", "--workspace", wsfile, "--min-confidence", "0.9", "--accept", "--json")
+    assert r.code == 0, r
+    done = r.json()
+    assert done["merged"] + done["already_joined"] == len(shown) and done["merged"] > 10
+    assert cli("status", "--workspace", wsfile, "--json").json()["people"] == before - done["merged"]
+    r = cli("people", "suggestions", "--workspace", wsfile, "--min-confidence", "0.9")
+    assert r.out.strip() == "No merge suggestions at or above 0.90.", r.out
+    # Each accepted pair is one person now, and can be taken apart again.
+    a = shown[0]["a"]
+    assert cli("people", "unmerge", str(a), "--workspace", wsfile).code == 0
+    assert cli("status", "--workspace", wsfile, "--json").json()["people"] > before - done["merged"]
+    r = cli("people", "suggestions", "--workspace", wsfile, "--min-confidence", "0.9", "--accept")
+    assert r.code == 0 and r.out.startswith("Merged "), r.out
+
+
 def test_list_search_and_flags(cli, wsfile, community_path):
     r = cli("people", "list", "--workspace", wsfile, "--json", "--search", "MULLER", "--limit", "0")
     assert r.code == 0, r

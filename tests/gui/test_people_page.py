@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from people_bulk import bulk_workspace, name_of, platform_of
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QItemSelectionModel, Qt, QTimer
 from sqlalchemy import select
 
 from workbench.people.normalize import fold
@@ -131,6 +131,10 @@ def _records():
 
 @pytest.fixture
 def small_window(qtbot, tmp_path):
+    yield from _window(qtbot, tmp_path, _records())
+
+
+def _window(qtbot, tmp_path, records):
     from sqlalchemy import insert
 
     from workbench.importing import _post_import_steps
@@ -143,7 +147,7 @@ def small_window(qtbot, tmp_path):
     with ws.write_conn("import") as conn:
         run = conn.execute(insert(ImportRun.__table__).values(status="done", counts={})).inserted_primary_key[0]
         w = Writer(conn, run)
-        w.add_all(_records())
+        w.add_all(records)
         w.flush()
         for step in _post_import_steps():
             step(conn, run)
@@ -198,6 +202,67 @@ def test_accept_a_suggestion_then_undo_it_with_ctrl_z(qtbot, small_window, tmp_p
     page.reject_button.click()
     qtbot.waitUntil(lambda: "will not be suggested again" in page.banner.text(), timeout=30_000)
     qtbot.waitUntil(lambda: page.sugg_table.rowCount() == 0, timeout=30_000)
+
+
+@pytest.fixture
+def many_pairs_window(qtbot, tmp_path):
+    """Ana on Slack, Discord and Telegram (three pairs, one of them joined by the other two); Ben,
+    Cleo and Dev on Slack and Discord (a pair each)."""
+    import datetime as dt
+
+    from workbench.records import AccountRec, ActivityRec
+
+    t0 = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc)
+    recs = []
+    people = [("ana", "Ana Silva", ("slack", "discord", "telegram")), ("ben", "Ben Okafor", ("slack", "discord")),
+              ("cleo", "Cleo Haddad", ("slack", "discord")), ("dev", "Dev Rahman", ("slack", "discord"))]
+    for key, name, platforms in people:
+        for plat in platforms:
+            ext = f"{plat}-{key}"
+            recs.append(AccountRec(plat, ext, handle=f"{key}{len(name)}", display_name=name))
+            recs += [ActivityRec(plat, f"{ext}-{i}", ext, t0 + dt.timedelta(days=3 * i), text="hi") for i in range(5)]
+    yield from _window(qtbot, tmp_path, recs)
+
+
+def _people(win) -> int:
+    with win.ctx.ws.connect() as conn:
+        return len(set(conn.execute(select(Account.person_id)).scalars()))
+
+
+def test_several_suggestions_are_accepted_at_once_and_undone_together(qtbot, many_pairs_window):
+    win = many_pairs_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
+        page.tabs.setCurrentIndex(1)
+    assert page.sugg_table.rowCount() == 6 and _people(win) == 9
+    page.sugg_table.selectAll()  # Ctrl+A
+    assert page.accept_button.text() == "Accept 6 (merge)" and page.reject_button.text() == "Reject 6"
+    with qtbot.waitSignal(page.merged, timeout=30_000):
+        page.accept_button.click()
+    assert page.banner.text() == "Merged 6 pairs of people. Ctrl+Z undoes them together."
+    assert _people(win) == 4  # one person each, Ana's third pair passed over as already joined
+    assert owner(win, "telegram-ana") == owner(win, "slack-ana") == owner(win, "discord-ana")
+    qtbot.waitUntil(lambda: page.sugg_table.rowCount() == 0, timeout=30_000)
+    with qtbot.waitSignal(page.merged, timeout=30_000):
+        win.undo_action.trigger()  # Ctrl+Z: the whole accept, not its last merge
+    assert _people(win) == 9
+    assert page.banner.text() == "Undid 5 merges made together: the people are apart again, as before."
+
+    # Two rejected at once; the other four stay suggested.
+    qtbot.waitUntil(lambda: page.sugg_table.rowCount() == 6, timeout=30_000)
+    rejected = {frozenset((s.a, s.b)) for s in page._suggestions[:2]}
+    page.sugg_table.clearSelection()
+    for r in (0, 1):
+        page.sugg_table.selectionModel().select(page.sugg_table.model().index(r, 0),
+                                                QItemSelectionModel.SelectionFlag.Select
+                                                | QItemSelectionModel.SelectionFlag.Rows)
+    assert page.reject_button.text() == "Reject 2"
+    page.reject_button.click()
+    qtbot.waitUntil(lambda: page.banner.text() == "The 2 pairs will not be suggested again.", timeout=30_000)
+    qtbot.waitUntil(lambda: page.sugg_table.rowCount() == 4, timeout=30_000)
+    assert not rejected & {frozenset((s.a, s.b)) for s in page._suggestions}
+    assert page.accept_button.text() == "Accept (merge)"  # the first row, chosen again by itself
 
 
 def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window):

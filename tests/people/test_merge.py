@@ -92,6 +92,23 @@ def test_undo_last_merge_and_chains(ws, small):
     assert m.undo_last_merge(ws) is None
 
 
+def test_suggestions_accepted_together_are_undone_together(ws, small):
+    before = snapshot(ws)
+    a, d, t = person_of(ws, "slack", "U1"), person_of(ws, "discord", "D1"), person_of(ws, "telegram", "user1")
+    events = m.merge_suggested(ws, [(a, d, "x"), (a, t, "y"), (d, t, "z")])  # the third is joined by the first two
+    assert len(events) == 2 and person_of(ws, "discord", "D1") == person_of(ws, "telegram", "user1") == a
+    assert snapshot(ws)["counts"]["people"] == before["counts"]["people"] - 2
+    # A merge made after them is undone alone; then the two go back together.
+    cara = person_of(ws, "slack", "U3")
+    later = m.merge(ws, a, cara)
+    assert m.undo_last_merges(ws, events) == [later]
+    assert m.undo_last_merges(ws, events) == sorted(events, reverse=True)
+    assert snapshot(ws) == before
+    m.reject_many(ws, [(a, d), (a, t)])
+    assert not {frozenset((s.a, s.b)) for s in suggestions_for(ws, min_confidence=0.3)} & {
+        frozenset((a, d)), frozenset((a, t))}
+
+
 def test_reimport_keeps_merges_and_new_accounts_join_their_address(ws, small):
     a, d = person_of(ws, "slack", "U1"), person_of(ws, "discord", "D1")
     m.merge(ws, a, d)

@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="print a JSON list of {a, b, confidence, reasons, a_name, b_name, a_platforms, b_platforms}")
     s.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="show suggestions at or above this confidence, 0..1 (default: the workbench's default)")
+    s.add_argument("--accept", action="store_true",
+                   help="merge every suggestion shown, in one go (each can be undone with `workbench people unmerge`)")
     s.set_defaults(func=run_suggestions)
 
     s = psub.add_parser("merge", help="merge person B into person A (undo with `people unmerge`)")
@@ -75,6 +77,19 @@ def run_suggestions(args: argparse.Namespace) -> int:
         raise WorkbenchError("--min-confidence is a number from 0 to 1.")
     with open_workspace(args, create=False) as ws:
         found = suggestions_for(ws, min_confidence=threshold)
+        if args.accept and found:
+            from ..people.merge import merge_suggested
+
+            events = merge_suggested(ws, [(s.a, s.b, "accepted suggestion: " + "; ".join(s.reasons)) for s in found],
+                                     by=who("command line"))
+            passed = len(found) - len(events)
+            if args.json:
+                print_json({"merged": len(events), "merge_events": events, "already_joined": passed})
+                return 0
+            print(f"Merged {fmt.plural(len(events), 'pair')} of people at or above {threshold:.2f}"
+                  + (f" ({fmt.plural(passed, 'suggestion')} already joined by the others)" if passed else "")
+                  + ". Take a person apart again with `workbench people unmerge PERSON`.")
+            return 0
     if args.json:
         print_json([s.as_dict() for s in found])
         return 0
@@ -82,11 +97,11 @@ def run_suggestions(args: argparse.Namespace) -> int:
         print(f"No merge suggestions at or above {threshold:.2f}.")
         return 0
 
-    def who(name: str, platforms: tuple[str, ...]) -> str:  # as the window writes it: "Ana Silva (Slack)"
+    def side(name: str, platforms: tuple[str, ...]) -> str:  # as the window writes it: "Ana Silva (Slack)"
         return f"{fmt.snippet(name, 40)} ({', '.join(map(fmt.platform_name, platforms))})"
 
-    rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "a_who": who(s.a_name, s.a_platforms),
-             "b_who": who(s.b_name, s.b_platforms), "why": "; ".join(s.reasons)} for s in found]
+    rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "a_who": side(s.a_name, s.a_platforms),
+             "b_who": side(s.b_name, s.b_platforms), "why": "; ".join(s.reasons)} for s in found]
     print_table(rows, ["a", "b", "conf", "a_who", "b_who", "why"],
                 headers={"a": "A", "b": "B", "conf": "Confidence", "a_who": "Person A", "b_who": "Person B",
                          "why": "Reasons"})

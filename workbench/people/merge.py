@@ -292,6 +292,33 @@ def merge_many(ws, pairs: Iterable[tuple[int, int]], *, reason: str = "", by: st
     return events
 
 
+def merge_suggested(ws, pairs: Iterable[tuple[int, int, str]], *, by: str = "") -> list[int]:  # noqa: ANN001
+    """Accept several merge suggestions at once, in one transaction: each ``(a, b, reason)`` merges
+    b into a. A pair that an earlier one already joined (a–b, b–c, a–c) is passed over. Returns the
+    merge events' ids, to undo them together (``undo_last_merges``)."""
+    with _changing(ws) as (conn, events):
+        for a, b, reason in pairs:
+            if live_person(conn, a) != live_person(conn, b):
+                events.append(merge_on(conn, a, b, reason=reason, by=by))
+    return events
+
+
+def undo_last_merges(ws, together: Iterable[int] = (), *, by: str = "") -> list[int]:  # noqa: ANN001
+    """Undo the latest merge; when it is the last of ``together`` (merges made by one action, say
+    accepting several suggestions), undo all of those still standing with it, latest first, in one
+    transaction. Returns the merges undone, none when there is none."""
+    together = set(together)
+    with _changing(ws) as (conn, events):
+        last = last_merge_id(conn)
+        undone = [] if last is None else [last]
+        if last is not None and last == max(together, default=None):
+            undone = sorted(_ids(conn, select(EV.c.id).where(EV.c.id.in_(together), EV.c.undone_by_id.is_(None))),
+                            reverse=True)
+        for ev in undone:
+            events.append(undo_on(conn, ev, by=by))
+    return undone
+
+
 def unmerge(ws, person_id: int, *, by: str = "") -> list[int]:  # noqa: ANN001
     with _changing(ws) as (conn, events):
         events.extend(unmerge_on(conn, person_id, by=by))
@@ -300,16 +327,19 @@ def unmerge(ws, person_id: int, *, by: str = "") -> list[int]:  # noqa: ANN001
 
 def undo_last_merge(ws, *, by: str = "") -> int | None:  # noqa: ANN001
     """Undo the latest merge not undone yet; returns its id, None when there is none."""
-    with _changing(ws) as (conn, events):
-        ev = last_merge_id(conn)
-        if ev is not None:
-            events.append(undo_on(conn, ev, by=by))
-    return ev
+    undone = undo_last_merges(ws, by=by)
+    return undone[0] if undone else None
 
 
 def reject(ws, a: int, b: int, *, by: str = "") -> None:  # noqa: ANN001
+    reject_many(ws, [(a, b)], by=by)
+
+
+def reject_many(ws, pairs: Iterable[tuple[int, int]], *, by: str = "") -> None:  # noqa: ANN001
+    """Say of each pair of people that they are not the same human, in one transaction."""
     with ws.write_conn("merge") as conn:
-        reject_on(conn, a, b, by=by)
+        for a, b in pairs:
+            reject_on(conn, a, b, by=by)
 
 
 def run_auto_merge(ws) -> list[int]:  # noqa: ANN001

@@ -66,6 +66,7 @@ class PeoplePage(Page):
         self.tabs.addTab(self._build_suggestions(), "Merge suggestions")
         self.tabs.currentChanged.connect(lambda _: self._load_suggestions() if self.tabs.currentIndex() == 1 else None)
         self._suggestions: list[Suggestion] = []
+        self._together: list[int] = []  # the merges of the last accept, undone together
 
     # -- directory ----------------------------------------------------------------------------
     def _build_directory(self) -> QWidget:
@@ -362,6 +363,9 @@ class PeoplePage(Page):
         self.sugg_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.sugg_table.setWordWrap(True)
         make_copyable(self.sugg_table)
+        # Several at once (Shift/Ctrl+click, Ctrl+A): a first import can bring hundreds of sure pairs.
+        self.sugg_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.sugg_table.itemSelectionChanged.connect(self._name_buttons)
         self.sugg_table.doubleClicked.connect(lambda _: self.accept_selected())
         lay.addWidget(self.sugg_table, 1)
         return w
@@ -381,6 +385,7 @@ class PeoplePage(Page):
 
     def _fill_suggestions(self, found: list[Suggestion]) -> None:
         self._suggestions = found
+        self.sugg_table.clearSelection()  # the rows are other pairs now: a choice must not pass to them
         self.sugg_table.setRowCount(len(found))
         for i, s in enumerate(found):
             cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {', '.join(map(fmt.platform_name, s.a_platforms))})",
@@ -395,37 +400,52 @@ class PeoplePage(Page):
                                 "else looks like the same human at this confidence.")
         self.accept_button.setEnabled(bool(found))
         self.reject_button.setEnabled(bool(found))
-        if found and not self.sugg_table.selectedItems():
+        if found:
             self.sugg_table.selectRow(0)
         self.suggestions_loaded.emit(len(found))
 
-    def _chosen(self) -> Suggestion | None:
+    def _chosen(self) -> list[Suggestion]:
         rows = sorted({i.row() for i in self.sugg_table.selectedIndexes()})
-        return self._suggestions[rows[0]] if rows and rows[0] < len(self._suggestions) else None
+        return [self._suggestions[r] for r in rows if r < len(self._suggestions)]
+
+    def _name_buttons(self) -> None:
+        n = len(self._chosen())
+        self.accept_button.setText(f"Accept {figures.number(n)} (merge)" if n > 1 else "Accept (merge)")
+        self.reject_button.setText(f"Reject {figures.number(n)}" if n > 1 else "Reject")
 
     def accept_selected(self) -> None:
-        s = self._chosen()
-        if s is None or self.ctx.ws is None:
+        chosen = self._chosen()
+        if not chosen or self.ctx.ws is None:
             return
         ws = self.ctx.ws
-        reason = "accepted suggestion: " + "; ".join(s.reasons)
-        self.ctx.run_task(lambda p, c: merging.merge(ws, s.a, s.b, reason=reason, by=who("window")), "Merging",
-                          change=True, on_done=lambda ev: self._merged(ev, f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a})."),
-                          on_error=self.banner.show_error)
+        pairs = [(s.a, s.b, "accepted suggestion: " + "; ".join(s.reasons)) for s in chosen]
+        if len(chosen) == 1:
+            s = chosen[0]
+            text = f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a}). Ctrl+Z undoes it."
+        else:
+            text = f"Merged {figures.plural(len(chosen), 'pair')} of people. Ctrl+Z undoes them together."
+
+        def done(events: list[int]) -> None:
+            self._together = events  # what Ctrl+Z takes back at once
+            self.banner.show_message(text, kind="success")
+            self.merged.emit(events[-1] if events else None)
+
+        self.ctx.run_task(lambda p, c: merging.merge_suggested(ws, pairs, by=who("window")), "Merging",
+                          change=True, on_done=done, on_error=self.banner.show_error)
 
     def reject_selected(self) -> None:
-        s = self._chosen()
-        if s is None or self.ctx.ws is None:
+        chosen = self._chosen()
+        if not chosen or self.ctx.ws is None:
             return
         ws = self.ctx.ws
-        self.ctx.run_task(lambda p, c: merging.reject(ws, s.a, s.b, by=who("window")), "Rejecting", change=True,
-                          on_done=lambda _: self.banner.show_message(
-                              f"{s.a_name} (#{s.a}) and {s.b_name} (#{s.b}) will not be suggested again.", kind="info"),
+        if len(chosen) == 1:
+            s = chosen[0]
+            text = f"{s.a_name} (#{s.a}) and {s.b_name} (#{s.b}) will not be suggested again."
+        else:
+            text = f"The {figures.number(len(chosen))} pairs will not be suggested again."
+        self.ctx.run_task(lambda p, c: merging.reject_many(ws, [(s.a, s.b) for s in chosen], by=who("window")),
+                          "Rejecting", change=True, on_done=lambda _: self.banner.show_message(text, kind="info"),
                           on_error=self.banner.show_error)
-
-    def _merged(self, event_id, text: str) -> None:  # noqa: ANN001
-        self.banner.show_message(text + " Ctrl+Z undoes it.", kind="success")
-        self.merged.emit(event_id)
 
     # -- undo ---------------------------------------------------------------------------------
     def can_undo(self) -> bool:
@@ -437,12 +457,18 @@ class PeoplePage(Page):
             return
         ws = self.ctx.ws
 
-        def done(ev) -> None:  # noqa: ANN001
-            if ev is None:
+        together, self._together = self._together, []
+
+        def done(undone: list[int]) -> None:
+            if not undone:
                 self.banner.show_message("There is no merge to undo.", kind="info")
+            elif len(undone) == 1:
+                self.banner.show_message(f"Undid merge {undone[0]}: the people are apart again, as before.",
+                                         kind="success")
             else:
-                self.banner.show_message(f"Undid merge {ev}: the people are apart again, as before.", kind="success")
+                self.banner.show_message(f"Undid {figures.number(len(undone))} merges made together: the people are "
+                                         "apart again, as before.", kind="success")
             self.merged.emit(None)
 
-        self.ctx.run_task(lambda p, c: merging.undo_last_merge(ws, by=who("window")), "Undoing the last merge",
-                          on_done=done, on_error=self.banner.show_error, change=True)
+        self.ctx.run_task(lambda p, c: merging.undo_last_merges(ws, together, by=who("window")),
+                          "Undoing the last merge", on_done=done, on_error=self.banner.show_error, change=True)
