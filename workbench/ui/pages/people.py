@@ -419,14 +419,17 @@ class PeoplePage(Page):
             return
         ws = self.ctx.ws
         pairs = [(s.a, s.b, "accepted suggestion: " + "; ".join(s.reasons)) for s in chosen]
-        if len(chosen) == 1:
-            s = chosen[0]
-            text = f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a}). Ctrl+Z undoes it."
-        else:
-            text = f"Merged {figures.plural(len(chosen), 'pair')} of people. Ctrl+Z undoes them together."
 
         def done(events: list[int]) -> None:
             self._together = events  # what Ctrl+Z takes back at once
+            if len(chosen) == 1:
+                s = chosen[0]
+                text = f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a}). Ctrl+Z undoes it."
+            else:
+                passed = len(chosen) - len(events)
+                text = (f"Merged {figures.plural(len(events), 'pair')} of people"
+                        + (f" ({figures.number(passed)} more already joined by the others)" if passed else "")
+                        + ". Ctrl+Z undoes them together.")
             self.banner.show_message(text, kind="success")
             self.merged.emit(events[-1] if events else None)
 
