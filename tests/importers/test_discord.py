@@ -137,6 +137,29 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     assert forced.read > 0 and (forced.added, forced.updated) == (0, 0)
 
 
+def test_channel_files_read_again_one_by_one_change_nothing(ws, tmp_path):
+    """Ana joins in #general and writes in #help: her join day stays hers, and reading both files
+    again (named one by one, as a folder of several exports gives them) updates nothing."""
+    doc = json.loads(GENERAL.read_text(encoding="utf-8"))
+    help_doc = dict(doc, channel=dict(doc["channel"], id="900000000000000300", name="help"),
+                    messages=[dict(doc["messages"][1], id="1215000000000000301", content="Anyone here?",
+                                   timestamp="2024-03-02T09:00:00+07:00")])
+    files = [tmp_path / "general.json", tmp_path / "help.json"]
+    files[0].write_text(json.dumps(doc), encoding="utf-8")
+    files[1].write_text(json.dumps(help_doc), encoding="utf-8")
+    ws.import_paths(files)
+    joined = one(ws, "SELECT joined_at FROM account WHERE external_id='700000000000000001'")[0]
+    assert str(joined).startswith("2024-03-01 01:00:00")
+    before = ws.counts()
+    forced = ws.import_paths(files, options={"discord-json": {"reread": True}})
+    assert forced.read > 0 and (forced.added, forced.updated) == (0, 0)
+    again = ws.import_paths(files)  # byte for byte what run 1 read: not read at all
+    assert again.read == 0 and [p.message for p in again.problems] == [
+        "identical to the file imported in run 1; nothing new to read"] * 2
+    assert ws.counts() == before
+    assert one(ws, "SELECT joined_at FROM account WHERE external_id='700000000000000001'")[0] == joined
+
+
 def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

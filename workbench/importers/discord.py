@@ -46,7 +46,7 @@ from .jsonstream import (
     walk_folder,
     zip_heads,
 )
-from .unchanged import identical_members
+from .unchanged import identical_import, identical_members
 
 # -- DiscordChatExporter JSON -----------------------------------------------------------------
 
@@ -128,8 +128,12 @@ class DiscordJsonImporter(Importer):
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
         options = known_flags(conn, options)
-        if path.is_dir() and not options.get("reread"):
-            options["identical"] = identical_members(conn, path, self.name, self.version, ".json")
+        if not options.get("reread"):
+            if path.is_dir():
+                options["identical"] = identical_members(conn, path, self.name, self.version, ".json")
+            elif path.suffix.lower() == ".json" and (run := identical_import(conn, path, self.name, self.version)):
+                # One channel's file, named by itself or found in a folder of several exports.
+                options["identical"] = {path.name: run}
         return options
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
@@ -141,7 +145,10 @@ class DiscordJsonImporter(Importer):
                 skipped.append(identical[m.name])
                 continue
             yield from self._read_member(m, ctx, state)
-        if skipped:
+        if skipped and not path.is_dir():
+            ctx.problem("whole file", f"identical to the file imported in run {skipped[0]}; nothing new to read",
+                        skipped=False)
+        elif skipped:
             n = len(skipped)
             ctx.problem("whole folder", f"{n:,} file{'s' if n != 1 else ''} identical to what run {max(skipped)} "
                         "imported; nothing new to read in them", skipped=False)

@@ -424,7 +424,7 @@ class Writer:
                 continue
             row = {"handle": r.handle or handle, "display_name": r.display_name or name,
                    "email": r.email or email, "placeholder": False,
-                   "joined_at": _naive(r.joined_at) or joined}
+                   "joined_at": _naive(r.joined_at) or _naive(joined)}
             if user_flags:
                 row.update(is_bot=is_bot, is_staff=is_staff)
             else:
@@ -433,7 +433,7 @@ class Writer:
                            is_staff=is_staff if r.is_staff is None else bool(r.is_staff))
             row["is_deleted"] = r.is_deleted
             before = {"handle": handle, "display_name": name, "email": email, "placeholder": was_placeholder,
-                      "joined_at": _naive(joined) if joined else None, "is_bot": is_bot, "is_staff": is_staff,
+                      "joined_at": _naive(joined), "is_bot": is_bot, "is_staff": is_staff,
                       "is_deleted": is_deleted}
             if row != before:
                 if run != self.run_id:  # an account this run added is counted as added, not updated
