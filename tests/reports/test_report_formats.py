@@ -257,6 +257,7 @@ def test_a_percentage_reads_as_one():
     assert cell_text("percent", 100.0) == "100%"
     assert cell_text("answered_rate", 0.85) == "85%"  # a share
     assert cell_text("retained", 26) == "26"
+    assert [cell_text("score", s) for s in (51.5, 49.0, 43.7)] == ["51.5", "49.0", "43.7"]  # aligned, as on screen
 
 
 def test_a_platform_reads_as_people_write_it_in_the_html_and_pdf_tables():

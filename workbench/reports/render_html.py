@@ -91,6 +91,8 @@ def cell_text(column: str, value: object) -> str:
             return fmt.duration(float(value))
         if any(w in col for w in ("rate", "share", "stickiness", "pct")) and -1.5 <= float(value) <= 1.5:
             return fmt.percent(float(value))
+        if col == "score":  # one decimal for every champion score, so they align, as in the window
+            return fmt.number(float(value), 1)
         if col == "percent" or col.endswith("_percent"):  # already out of 100 (retention)
             return fmt.percent(float(value) / 100, 0 if float(value).is_integer() else 1)
         if isinstance(value, float) and not value.is_integer():
