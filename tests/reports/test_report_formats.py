@@ -221,6 +221,8 @@ def test_chart_axes_count_people_in_whole_numbers():
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert labels and labels[0] == "0" and all(s.isdigit() for s in labels), labels  # never '0.0' or '2.5'
+    # Eight weeks of September to November: the corner under the day ticks names the year alone.
+    assert ax.xaxis.get_offset_text().get_text() == "2026"
     hours = Chart("ttfr", "Time to first response", "support", "line",
                   pd.DataFrame({"median": [0.5, 1.25, 0.75, 1.0]}, index=weeks[:4]), y_label="hours")
     fig = draw(hours)

@@ -124,7 +124,10 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             if is_date:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
                 ax.xaxis.set_major_locator(locator)
-                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+                # Beside day ticks the corner names the year ("2023"), not the last tick's month
+                # ("2023-Dec" under a chart of October to December).
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+                    locator, offset_formats=["", "%Y", "%Y", "%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
             values = df.astype(float).to_numpy()
             counts = not chart.percent and bool(np.all(np.isnan(values) | (values == np.round(values))))
             ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=counts))  # no 2.5 people
