@@ -38,7 +38,10 @@ class RunSummary:
 
     @property
     def formats(self) -> str:
-        return ", ".join(sorted({f.importer for f in self.files}))
+        """The formats read, as people call them: 'DiscordChatExporter JSON, Slack workspace export'."""
+        from .importers.registry import format_name
+
+        return ", ".join(sorted({format_name(f.importer) for f in self.files}))
 
     @property
     def file_names(self) -> str:

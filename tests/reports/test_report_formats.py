@@ -450,7 +450,35 @@ def test_pdf_table_columns_are_as_wide_as_what_they_hold():
     head = ["Platform", "Channel", "Asked at", "Author", "Excerpt", "Waiting days"]
     rows = [["Mailing lists", "perceval-api", "2014-12-17 22:04", "updates+owner",
              "New Feature: Wiki Hello, We continue to improve Groups.io and today we're happy to announce", "4,207"]] * 5
-    widths = _widths(head, rows)
+    widths = _widths(head, rows, 126)
     excerpt, waiting, platform = widths[4], widths[5], widths[0]
     assert excerpt == max(widths) and excerpt >= 3 * waiting
     assert waiting >= len("Waiting") + 2 and platform >= len("Mailing lists")
+
+
+def test_pdf_table_columns_that_do_not_fit_squeeze_their_text_not_their_numbers():
+    """The import runs' table wants more than a page: the file names and formats wrap, the counts
+    and their headings stay whole (they read '25,73' over '9' and 'Adde' over 'd')."""
+    from workbench.reports.render_pdf import _widths
+
+    head = ["Run", "Started", "Files", "File names", "Formats", "Read", "Added", "Updated"]
+    rows = [["1", "2026-12-01 22:23", "6", "AI Builders - Text Channels - general [1100000000000000100].json, " * 3,
+             "DiscordChatExporter JSON, Slack workspace export, Telegram Desktop export", "25,739", "20,862", "0"]]
+    room = 126.0  # characters of 7.5 pt across an A4 page
+    widths = _widths(head, rows, room)
+    assert sum(widths) == pytest.approx(room)
+    read, added, updated = widths[5:]
+    assert read >= len("25,739") + 2 and added >= len("Added") + 3 and updated >= len("Updated") + 3
+    assert widths[0] >= len("Run") + 3 and widths[1] >= len("2026-12-01") + 2
+    assert widths[3] > widths[4] > read  # the text columns share what is left
+
+
+def test_the_provenance_and_gap_tables_read_in_words(rendered):
+    """Formats as people call them, and 'never' for a strong contributor nobody thanked yet."""
+    html = rendered[1]["html"].read_text(encoding="utf-8")
+    runs = html[html.index(">Import runs"):]
+    runs = runs[:runs.index("</table>")]
+    assert "DiscordChatExporter JSON" in runs and "discord-json" not in runs
+    gap = html[html.index(">Recognition gap"):]
+    gap = gap[:gap.index("</table>")]
+    assert "<td>never</td>" in gap

@@ -76,11 +76,9 @@ def _numeric_column(values: pd.Series) -> bool:
 
 def cell_text(column: str, value: object) -> str:
     """How a table cell reads: durations in words, shares as percentages, thousands separators."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value is pd.NaT:
-        return ""
     col = str(column).lower()
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return "never" if col == "last_recognized_at" else ""  # the recognition gap: nobody thanked them yet
     if hasattr(value, "item") and not isinstance(value, str):
         try:
             value = value.item()

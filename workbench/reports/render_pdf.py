@@ -78,17 +78,28 @@ def _title_page(pdf: _Doc, report: ReportData) -> None:
             table.row([f.label, f.display(), f.display(f.previous) if f.previous is not None else "—", change])
 
 
-def _widths(head: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+def _widths(head: list[str], rows: list[list[str]], room: float) -> tuple[float, ...]:
     """Columns as wide as what they hold, within bounds: a question's text gets the room, a count
-    or a date only its own (equal widths squeezed the questions into a column of one word a line)."""
-    out = []
+    or a date only its own (equal widths squeezed the questions into a column of one word a line).
+    Widths are in characters; ``room`` is how many fit across the page. When the wishes do not fit,
+    the columns of text give up width, never below their longest word: a number or a heading's
+    word is never broken ('25,73' over '9', 'Adde' over 'd')."""
+    want, least = [], []
     for i, title in enumerate(head):
-        lengths = sorted(len(r[i]) for r in rows) or [0]
+        cells = [r[i] for r in rows]
+        lengths = sorted(len(c) for c in cells) or [0]
         typical = lengths[int(0.9 * (len(lengths) - 1))]
-        longest_word = max((len(w) for w in title.split()), default=0)
-        # + 2: the cell's padding; a heading's words are bold, a little wider than the cells' text
-        out.append(float(min(max(typical, longest_word + 3, 6), 60) + 2))
-    return tuple(out)
+        # a heading's words are bold, a little wider than the cells' text; a long token (a file
+        # name) may wrap past 20 characters
+        floor = max(max((len(w) for w in title.split()), default=0) + 3,
+                    min(max((len(w) for c in cells for w in c.split()), default=0), 20), 6)
+        want.append(float(min(max(typical, floor), 60) + 2))  # + 2: the cell's padding
+        least.append(float(floor + 2))
+    over, spare = sum(want) - room, sum(want) - sum(least)
+    if over > 0 and spare > 0:
+        share = min(1.0, over / spare)
+        want = [w - (w - m) * share for w, m in zip(want, least)]
+    return tuple(want)
 
 
 def _table(pdf: _Doc, t: Table) -> None:
@@ -103,10 +114,11 @@ def _table(pdf: _Doc, t: Table) -> None:
     visible = shown_columns(df)
     cols = visible[:PDF_COLUMNS]
     head = [_clean(column_title(c))[:40] for c in cols]
-    rows = [[_clean(cell_text(c, v))[:120] for c, v in zip(cols, row)]
+    rows = [[fmt.snippet(_clean(cell_text(c, v)), 120) for c, v in zip(cols, row)]
             for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None)]
+    room = pdf.epw / pdf.get_string_width("0")  # characters across the page, at the cells' size
     with pdf.table(line_height=4.2, first_row_as_headings=True, text_align="LEFT",
-                   col_widths=_widths(head, rows)) as table:
+                   col_widths=_widths(head, rows, room)) as table:
         table.row(head)
         for row in rows:
             table.row(row)
