@@ -422,7 +422,9 @@ class PeoplePage(Page):
 
         def done(events: list[int]) -> None:
             self._together = events  # what Ctrl+Z takes back at once
-            if len(chosen) == 1:
+            if not events:  # joined meanwhile (another window, a terminal)
+                text = "Nothing to merge: they are one person already."
+            elif len(chosen) == 1:
                 s = chosen[0]
                 text = f"Merged {s.b_name} (#{s.b}) into {s.a_name} (#{s.a}). Ctrl+Z undoes it."
             else:
