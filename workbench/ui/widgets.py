@@ -264,7 +264,8 @@ class EmptyText(QObject):
 
 class RoomForText(QObject):
     """Gives the column a person reads (a question, say) the width the other columns leave, and at
-    least ``share`` of the table however wide they are. When that leaves too little for the rest,
+    least ``share`` of the table however wide they are (or all it holds, when that is less: short
+    names leave the figures beside them their room). When that leaves too little for the rest,
     the ``shrink`` columns (where, who: text that elides and shows whole on hover) give up width,
     down to ``SHRUNK`` pixels, before any column is pushed out of view; figures and dates keep
     theirs. Refitted when the table is resized; ``fit()`` after a refill."""
@@ -288,7 +289,7 @@ class RoomForText(QObject):
             self.natural = {i: max(self.view.sizeHintForColumn(i), header.sectionSizeHint(i))
                             for i in range(len(columns))}
         width = self.view.viewport().width()
-        text = int(width * self.share)
+        text = min(int(width * self.share), self.natural[c])
         shrinkable = [i for i, name in enumerate(columns) if name in self.shrink]
         fixed = sum(w for i, w in self.natural.items() if i != c and i not in shrinkable)
         wanted = sum(self.natural[i] for i in shrinkable)
