@@ -42,6 +42,8 @@ def test_log_add_edit_delete(twelve):
     assert len(ids) == 2
     log = recognition_log(ws)
     assert set(log["person_id"]) == {p1, p2} and set(log["kind"]) == {"swag"} and set(log["given_by"]) == {"Zoë"}
+    assert list(log.columns[:5]) == ["id", "person_id", "name", "platforms", "kind"] and set(log["platforms"]) == {
+        "slack"}  # whose: two people of one name tell apart by their platforms
     edit_recognition(ws, ids[0], kind="speaker slot", note="Meetup talk")
     row = recognition_log(ws).set_index("id").loc[ids[0]]
     assert (row.kind, row.note, row.given_at.date()) == ("speaker slot", "Meetup talk", dt.date(2024, 2, 10))

@@ -54,10 +54,11 @@ def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
              if not page.gap_view.isColumnHidden(c)]
     assert shown == ["Name", "Platforms", "Champion score", "Last recognized"]
     assert page.gap_model.index(0, 1).data() == "Slack"
-    assert page.log_model.rowCount() == 1 and page.log_model.index(0, 2).data() == "swag"
-    assert page.log_model.index(0, 5).data() == "by hand"  # where it came from, in words ("manual" is stored)
+    assert page.log_model.rowCount() == 1 and page.log_model.index(0, 3).data() == "swag"
+    assert page.log_model.index(0, 2).data() == "Slack"  # whose: two people of one name tell apart
+    assert page.log_model.index(0, 6).data() == "by hand"  # where it came from, in words ("manual" is stored)
     # Impact: p12's swag, 10 activities in December before, 12 in February after (+20%).
-    assert page.impact_model.index(0, 5).data() == "+20%"
+    assert [page.impact_model.index(0, c).data() for c in (1, 2, 6)] == ["P12", "Slack", "+20%"]
     assert page.kind_model.index(0, 0).data() == "swag"
     # A recognition added elsewhere shows up in the log by itself.
     add_recognition(ctx.ws, [person_of(ctx.ws, "p12")], kind="x")

@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, insert, select, update
 from ..errors import NotFound, WorkbenchError
 from ..people.merge import live_person
 from ..store.models import Account, Activity, Person, Recognition
+from ..store.views import person_platforms
 from .score import DEFAULT_DAYS, component_frame, epoch, rank
 
 REC = Recognition.__table__
@@ -33,7 +34,7 @@ KINDS: tuple[str, ...] = ("shout-out", "badge", "swag", "role", "invitation")
 GAP_DAYS = 180
 IMPACT_DAYS = 60
 WHAT = "recognition"  # what the workspace broadcasts after a change
-LOG_COLUMNS = ["id", "person_id", "name", "kind", "given_at", "note", "given_by", "source"]
+LOG_COLUMNS = ["id", "person_id", "name", "platforms", "kind", "given_at", "note", "given_by", "source"]
 
 
 def _when(given_at: dt.date | dt.datetime | None) -> dt.datetime:
@@ -97,13 +98,17 @@ def delete_recognitions(ws, recognition_ids) -> int:  # noqa: ANN001
 
 
 def recognition_log(ws) -> pd.DataFrame:  # noqa: ANN001
-    """Every recognition, newest first: id, person_id, name, kind, given_at, note, given_by, source."""
+    """Every recognition, newest first: id, person_id, name, platforms ("discord, slack"), kind,
+    given_at, note, given_by, source."""
     with ws.connect() as conn:
         rows = conn.execute(
             select(REC.c.id, REC.c.person_id, PER.c.display_name, REC.c.kind, REC.c.given_at, REC.c.note,
                    REC.c.given_by, REC.c.source).join(PER, PER.c.id == REC.c.person_id)
             .order_by(REC.c.given_at.desc(), REC.c.id.desc())).all()
-    df = pd.DataFrame.from_records(rows, columns=LOG_COLUMNS) if rows else pd.DataFrame({c: [] for c in LOG_COLUMNS})
+        platforms = person_platforms(conn, [r[1] for r in rows])
+    read = [c for c in LOG_COLUMNS if c != "platforms"]
+    df = pd.DataFrame.from_records(rows, columns=read) if rows else pd.DataFrame({c: [] for c in read})
+    df.insert(LOG_COLUMNS.index("platforms"), "platforms", [platforms.get(int(p), "") for p in df["person_id"]])
     df["given_at"] = pd.to_datetime(df["given_at"], utc=True)
     return df
 
@@ -158,7 +163,8 @@ def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = 
 
 
 # -- the impact ----------------------------------------------------------------------------------
-IMPACT_COLUMNS = ["id", "person_id", "name", "kind", "given_at", "before", "after", "change_pct", "measured"]
+IMPACT_COLUMNS = ["id", "person_id", "name", "platforms", "kind", "given_at", "before", "after", "change_pct",
+                  "measured"]
 KIND_COLUMNS = ["kind", "recognitions", "measured", "before", "after", "change_pct", "median_change_pct"]
 
 
@@ -212,7 +218,7 @@ def recognition_impact(ws, *, days: int = IMPACT_DAYS) -> tuple[pd.DataFrame, pd
         i0, i1, i2 = np.searchsorted(t, [g - span, g, g + span])
         before.append(int(i1 - i0))
         after.append(int(i2 - i1))
-    per = log[["id", "person_id", "name", "kind", "given_at"]].copy()
+    per = log[["id", "person_id", "name", "platforms", "kind", "given_at"]].copy()
     per["before"] = np.array(before, dtype=np.int64)
     per["after"] = np.array(after, dtype=np.int64)
     per["change_pct"] = [_pct(b, a) for b, a in zip(before, after)]

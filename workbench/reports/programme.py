@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..metrics.filters import Filters
 from ..store.models import ChampionStatus, Person, Recognition
+from ..store.views import person_platforms
 
 RECENT_DAYS = 180
 
@@ -29,12 +30,13 @@ def programme_frame(ws, f: Filters) -> pd.DataFrame:  # noqa: ANN001
                                 .where(Recognition.given_at >= end - dt.timedelta(days=RECENT_DAYS),
                                        Recognition.given_at <= end)
                                 .group_by(Recognition.person_id)).all())
-    out = [{"person_id": pid, "name": name, "stage": stage,
+        platforms = person_platforms(s.connection(), [r[0] for r in rows])
+    out = [{"person_id": pid, "name": name, "platforms": platforms.get(pid, ""), "stage": stage,
             "since": changed.replace(tzinfo=None) if changed else None,
             "recognitions_180d": int(recent.get(pid, 0))}
            for pid, name, stage, changed in rows if stage and stage != "(none)"]
     order = {"champion": 0, "nominated": 1, "candidate": 2, "alumni": 3}
-    df = pd.DataFrame(out, columns=["person_id", "name", "stage", "since", "recognitions_180d"])
+    df = pd.DataFrame(out, columns=["person_id", "name", "platforms", "stage", "since", "recognitions_180d"])
     return df.sort_values(["stage", "since"], key=lambda c: c.map(order) if c.name == "stage" else c,
                           kind="stable").reset_index(drop=True)
 
@@ -49,6 +51,7 @@ def recognitions_frame(ws, f: Filters) -> pd.DataFrame:  # noqa: ANN001
         q = q.where(Recognition.given_at <= dt.datetime.combine(f.end, dt.time.max, tzinfo=dt.timezone.utc))
     with ws.session() as s:
         rows = s.execute(q.order_by(Recognition.given_at.desc())).all()
-    return pd.DataFrame([{"person_id": r[0], "name": r[1], "kind": r[2], "given_at": r[3].replace(tzinfo=None),
-                          "given_by": r[4], "note": r[5]} for r in rows],
-                        columns=["person_id", "name", "kind", "given_at", "given_by", "note"])
+        platforms = person_platforms(s.connection(), [r[0] for r in rows])
+    return pd.DataFrame([{"person_id": r[0], "name": r[1], "platforms": platforms.get(r[0], ""), "kind": r[2],
+                          "given_at": r[3].replace(tzinfo=None), "given_by": r[4], "note": r[5]} for r in rows],
+                        columns=["person_id", "name", "platforms", "kind", "given_at", "given_by", "note"])

@@ -128,9 +128,11 @@ class RecognitionPage(Page):
         log = QWidget()
         ll = QVBoxLayout(log)
         ll.setContentsMargins(0, 6, 0, 0)
-        self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind", "note": "Note",
-                                                 "given_by": "Given by", "source": "Source"},
-                                        formatters={"given_at": _day, "source": fmt.recognition_source})
+        self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "platforms": "Platforms",
+                                                 "kind": "Kind", "note": "Note", "given_by": "Given by",
+                                                 "source": "Source"},
+                                        formatters={"given_at": _day, "source": fmt.recognition_source,
+                                                    "platforms": fmt.platform_names})
         self.log_view = _table(self.log_model, stretch="note")
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
@@ -166,10 +168,12 @@ class RecognitionPage(Page):
                                                   "change_pct": "Change", "median_change_pct": "Median change"},
                                          formatters={"change_pct": _pct, "median_change_pct": _pct})
         self.kind_view = _table(self.kind_model, stretch="kind")
-        self.impact_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "kind": "Kind",
-                                                    "before": "Before (60 days)", "after": "After (60 days)",
-                                                    "change_pct": "Change", "measured": "Measured"},
+        self.impact_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "platforms": "Platforms",
+                                                    "kind": "Kind", "before": "Before (60 days)",
+                                                    "after": "After (60 days)", "change_pct": "Change",
+                                                    "measured": "Measured"},
                                            formatters={"given_at": _day, "change_pct": _pct,
+                                                       "platforms": fmt.platform_names,
                                                        "measured": lambda v: "yes" if v else "not yet"})
         self.impact_view = _table(self.impact_model, stretch="name")
         split.addWidget(self.kind_view)
@@ -201,10 +205,10 @@ class RecognitionPage(Page):
 
     def _loaded(self, r: dict) -> None:
         self._log = r["log"]
-        self.log_model.set_frame(self._log[["given_at", "name", "kind", "note", "given_by", "source", "id"]]
-                                 if not self._log.empty else self._log)
+        shown = ["given_at", "name", "platforms", "kind", "note", "given_by", "source", "id"]
+        self.log_model.set_frame(self._log[shown] if not self._log.empty else self._log)
         if not self._log.empty:
-            self.log_view.setColumnHidden(6, True)
+            self.log_view.setColumnHidden(shown.index("id"), True)  # for editing, not for reading
         self.log_empty.setVisible(self._log.empty)
         self.log_view.setVisible(not self._log.empty)
         gap: pd.DataFrame = r["gap"]
@@ -229,7 +233,8 @@ class RecognitionPage(Page):
         self.select_all_button.setEnabled(not gap.empty)
         self.kind_model.set_frame(_py(r["kinds"]))
         per = r["per"]
-        self.impact_model.set_frame(_py(per[["given_at", "name", "kind", "before", "after", "change_pct", "measured"]])
+        self.impact_model.set_frame(_py(per[["given_at", "name", "platforms", "kind", "before", "after", "change_pct",
+                                             "measured"]])
                                     if not per.empty else per)
         self.loaded.emit()
 
