@@ -38,7 +38,7 @@ def test_candidates_as_json_and_table(cli, helpdesk):
     assert r.out.splitlines()[1].split()[:6] == ["Rank", "Person", "Name", "Platforms", "Score", "Answers"], r.out
     # Two people called Alice Ng (her Slack and her Discord accounts, not yet joined) tell apart by their
     # platforms; once joined, she is one person on both.
-    assert rows[0]["platforms"] == "slack" and r.out.splitlines()[2].split()[:5] == ["1", str(p["alice"]), "Alice",
+    assert rows[0]["platforms"] == ["slack"] and r.out.splitlines()[2].split()[:5] == ["1", str(p["alice"]), "Alice",
                                                                                      "Ng", "Slack"], r.out
     other = [x for x in cli("people", "list", "-w", path, "--json", "--limit", "0").json()
              if x["name"] == "Alice Ng" and x["person_id"] != p["alice"]]
