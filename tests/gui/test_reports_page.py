@@ -1,6 +1,8 @@
 """The Reports page: preview, export and audit packs, all made off the GUI thread."""
 from __future__ import annotations
 
+import re
+
 import keyring
 import keyring.backends.fail
 import pytest
@@ -120,6 +122,14 @@ def test_an_audit_pack_without_a_workspace_opens_its_report(page, qtbot, tmp_pat
     assert "Community health report" in page.preview_text()
     assert "every file matches its manifest" in page.banner.text()
     assert not page.ctx.ws.readonly  # the open workspace is still the user's own
+    # The pack's own words: when it was made as people write a time, its runs counted in English.
+    assert re.search(r"Audit pack made \d{4}-\d\d-\d\d \d\d:\d\d UTC by .*, 1 import run, \d+ source files\.",
+                     page.banner.text()), page.banner.text()
+    # The headline figures as the report wrote them, one line each (not label, value and change
+    # stacked on three lines, the browser's cards without their style sheet).
+    lines = page.preview_text().splitlines()
+    active = next(line for line in lines if line.startswith("Active people"))
+    assert re.fullmatch(r"Active people [\d,]+ [▲▼=] .* · previous [\d,]+", active), active
 
 
 def test_an_audit_pack_with_a_workspace_opens_it_read_only(page, qtbot, tmp_path):

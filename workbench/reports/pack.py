@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, fmt
 from ..errors import ImportCancelled, WorkbenchError
 from ..store.models import ImportRun
 from .data import ReportData
@@ -305,9 +305,16 @@ def extract_pack(path: str | Path, dest: str | Path) -> OpenedPack:
 
 
 def pack_summary(manifest: dict[str, Any]) -> str:
+    """What a pack holds, in a sentence: 'Audit pack made 2026-12-01 23:04 UTC by Community
+    Workbench 0.1.0: period 2023-10-04 to 2024-01-01, 1 import run, 6 source files, pseudonymized.'"""
     period = manifest.get("period") or {}
     files = sum(len(r.get("files", [])) for r in manifest.get("imports", []))
-    return (f"Audit pack made {manifest.get('created_at', '?')} by {manifest.get('app', {}).get('name', '?')} "
+    made = manifest.get("created_at", "?")
+    try:
+        made = fmt.when(dt.datetime.fromisoformat(str(made)))
+    except ValueError:
+        pass  # a pack written by hand or by another tool: its own words
+    return (f"Audit pack made {made} by {manifest.get('app', {}).get('name', '?')} "
             f"{manifest.get('app', {}).get('version', '?')}: period {period.get('from')} to {period.get('to')}, "
-            f"{len(manifest.get('imports', []))} import runs, {files} source files"
+            f"{fmt.plural(len(manifest.get('imports', [])), 'import run')}, {fmt.plural(files, 'source file')}"
             f"{', pseudonymized' if manifest.get('pseudonymized') else ''}.")

@@ -32,7 +32,7 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { color: var(--muted); font-size: 12px; } .card .value { font-size: 22px; font-weight: 600; }
-.card .change { font-size: 12px; } .good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
+.card .change { font-size: 12px; } .card > span { display: block; } .good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
 figure { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 360px; } figure img { max-width: 100%; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
@@ -168,9 +168,11 @@ def figures_html(report: ReportData) -> str:
         change, _, good = f.change()
         cls = "flat" if good is None else "good" if good else "bad"
         prev = f"previous {f.display(f.previous)}" if f.previous is not None else "no previous period"
-        cards.append(f'<div class="card"><div class="label">{text(f.label)}</div>'
-                     f'<div class="value">{text(f.display())}</div>'
-                     f'<div class="change"><span class="{cls}">{text(change)}</span> · {text(prev)}</div></div>')
+        # Spans that the style sheet stacks: a viewer without it (the window showing a pack's
+        # report) reads each card as one line, "Activities 3,793 ▼ 34% · previous 5,731".
+        cards.append(f'<div class="card"><span class="label">{text(f.label)}</span> '
+                     f'<span class="value"><b>{text(f.display())}</b></span> '
+                     f'<span class="change"><span class="{cls}">{text(change)}</span> · {text(prev)}</span></div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
@@ -199,7 +201,7 @@ def render_html(report: ReportData, *, chart_markup: Callable[[Chart], str] | No
         '<meta name="referrer" content="no-referrer">',
         f"<title>{text(report.title)} — {text(period)}</title>",
         f"<style>{CSS}</style>" + (f"<style>{QT_CSS}</style>" if simple else "") + "</head><body>",
-        f"<header><h1>{text(report.title)}{badge}</h1>",
+        f"<header><h1>{text(report.title)} {badge}</h1>",
         f'<p class="meta">{text(report.workspace)} · {text(period)} (compared with {text(prev_text)})</p>',
         f'<p class="meta">{text(report.filters_text)} · made {text(fmt.when(report.generated_at))} by '
         f"{text(report.app)} {text(report.app_version)}</p>",
