@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="build a demo workspace from a synthetic community")
     add_workspace_arg(p)
     p.add_argument("--members", type=int, default=300, help="members in the demo community (default 300)")
-    p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--seed", type=int, default=11,
+                   help="the synthetic community's random seed (default 11): one seed, one community")
     p.add_argument("--if-missing", action="store_true", help="do nothing when the workspace already has data")
     p.set_defaults(func=run_demo)
 
