@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = csub.add_parser("history", help="a person's history in the programme")
     add_workspace_arg(s)
-    s.add_argument("person", metavar="PERSON")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("person", metavar="PERSON", help="a person id, platform:account id, or a name only one person has")
+    s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=run_history)
 
     r = sub.add_parser("recognize", help="record a recognition (shout-out, badge, swag, role, invitation...)")

@@ -34,13 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = psub.add_parser("unmerge", help="split a person back into the people merged into it")
     add_workspace_arg(s)
-    s.add_argument("person", type=int, metavar="PERSON")
+    s.add_argument("person", type=int, metavar="PERSON",
+                   help="a person others were merged into (all come apart), or one merged away (it comes back)")
     s.set_defaults(func=run_unmerge)
 
     s = psub.add_parser("reject", help="say two people are not the same human (never suggested again)")
     add_workspace_arg(s)
-    s.add_argument("a", type=int, metavar="A")
-    s.add_argument("b", type=int, metavar="B")
+    s.add_argument("a", type=int, metavar="A", help="a person id (as `people suggestions` lists them)")
+    s.add_argument("b", type=int, metavar="B", help="the other person's id")
     s.set_defaults(func=run_reject)
 
     s = psub.add_parser("list", help="the member directory")
@@ -54,16 +55,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = psub.add_parser("flag", help="mark a person as bot or staff (or not)")
     add_workspace_arg(s)
-    s.add_argument("person", type=int, metavar="PERSON")
-    s.add_argument("--bot", dest="bot", action="store_true", default=None)
-    s.add_argument("--no-bot", dest="bot", action="store_false")
-    s.add_argument("--staff", dest="staff", action="store_true", default=None)
-    s.add_argument("--no-staff", dest="staff", action="store_false")
+    s.add_argument("person", type=int, metavar="PERSON", help="the person's id")
+    s.add_argument("--bot", dest="bot", action="store_true", default=None,
+                   help="a bot: left out of every figure (kept over re-imports)")
+    s.add_argument("--no-bot", dest="bot", action="store_false", help="not a bot, whatever the export says")
+    s.add_argument("--staff", dest="staff", action="store_true", default=None,
+                   help="staff: counted in activity, never a champion candidate")
+    s.add_argument("--no-staff", dest="staff", action="store_false", help="not staff")
     s.set_defaults(func=run_flag)
 
     s = psub.add_parser("staff", help="mark accounts as staff by handle or e-mail (arguments or a file, one a line)")
     add_workspace_arg(s)
-    s.add_argument("names", nargs="*", metavar="HANDLE_OR_EMAIL")
+    s.add_argument("names", nargs="*", metavar="HANDLE_OR_EMAIL", help="handles or e-mail addresses of accounts")
     s.add_argument("--file", metavar="FILE", help="a text file of handles or e-mails, one a line")
     s.add_argument("--remove", action="store_true", help="mark them as not staff")
     s.set_defaults(func=run_staff)
