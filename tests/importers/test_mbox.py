@@ -88,5 +88,5 @@ def test_a_groups_io_member_of_the_wrong_shape_is_that_members_problem(ws, tmp_p
     assert registry.sniff(page).name == "groupsio-members"
     result = ws.import_paths([page])
     assert [(p.position, p.message) for p in result.problems] == [
-        ("member 1", "its display_name is a list where text belongs; skipped")]
+        ("member 1", "its display_name is a list where text belongs; skipped.")]
     assert rows(ws, "select external_id, display_name from account") == [("bo@example.org", "Bo")]

@@ -154,6 +154,6 @@ def test_an_api_question_of_the_wrong_shape_is_skipped_whole_and_named(ws, tmp_p
     result = ws.import_paths([page])
     assert [(p.position, p.message) for p in result.problems] == [
         ("item 1", "not a question with a question_id and a creation_date (its title is true or false where text "
-                   "belongs); it was skipped with its answers and comments")]
+                   "belongs); it was skipped with its answers and comments.")]
     assert rows(ws, "select external_id, title from activity order by id") == [
         ("cooking.stackexchange.com:2", "Why does bread rise?"), ("cooking.stackexchange.com:3", "")]

@@ -114,7 +114,10 @@ class ReadContext:
 
     # -- problems -----------------------------------------------------------------------------
     def problem(self, position: str, message: str, *, file: str | None = None, skipped: bool = True) -> None:
-        """Record a problem with one record (which the importer then skips)."""
+        """Record a problem with one record (which the importer then skips). The message is a
+        sentence, and ends as one ("…; skipped.")."""
+        if not message.rstrip().endswith((".", "?", "!", "…")):
+            message = message.rstrip() + "."
         self.problem_count += 1
         if skipped:
             self.skipped += 1
