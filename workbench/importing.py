@@ -119,7 +119,8 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             for child in _files_under(path):
                 child_imp = registry.sniff(child)
                 if child_imp is None:
-                    notes.append(Problem(str(child), "whole file", "not an export format the workbench knows; skipped."))
+                    notes.append(Problem(str(child), "whole file",
+                                         "not an export format the workbench knows; skipped."))
                     continue
                 planned.append(PlannedInput(child, child_imp, [child]))
                 found += 1

@@ -145,7 +145,8 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
     lastr = pd.to_datetime(lastr, utc=True)
     keep = lastr.isna() | (lastr < cutoff)
     out = pd.DataFrame({"person_id": top["person_id"].to_numpy(dtype=np.int64), "name": top["name"].to_numpy(),
-                        "platforms": top["platforms"].to_numpy(), "score": top["score"].to_numpy(), "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
+                        "platforms": top["platforms"].to_numpy(), "score": top["score"].to_numpy(),
+                        "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
     out["last_recognized_at"] = pd.to_datetime(out["last_recognized_at"], utc=True)
     out = out.reset_index(drop=True)
     out.attrs = {"period": period, "top_decile": len(top)}

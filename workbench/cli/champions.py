@@ -97,8 +97,8 @@ def run_candidates(args: argparse.Namespace) -> int:
               + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items()))
     rows = [{**r, "score": _num(r["score"]), "platforms": ", ".join(map(fmt.platform_name, r["platforms"]))}
             for r in _records(df)]
-    print_table(rows, ["rank", "person_id", "name", "platforms", "score", "answers", "newcomer_replies", "people_helped",
-                       "reactions", "active_days"],
+    print_table(rows, ["rank", "person_id", "name", "platforms", "score", "answers", "newcomer_replies",
+                       "people_helped", "reactions", "active_days"],
                 headers={"person_id": "person", "newcomer_replies": "newcomer replies",
                          "people_helped": "people helped", "active_days": "active days"})
     return 0
@@ -157,7 +157,8 @@ def run_history(args: argparse.Namespace) -> int:
     print(f"{who}, newest first:")
     # Times in the reporting time zone, named in the heading, as the window shows them.
     print_table([{**r, "changed_at": r["changed_at"].astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M"),
-                  "previous_stage": r["previous_stage"] or "—", "changed_by": r["changed_by"] or "—"} for r in rows],
+                  "previous_stage": r["previous_stage"] or "—", "changed_by": r["changed_by"] or "—"}
+                 for r in rows],
                 ["changed_at", "previous_stage", "stage", "reason", "changed_by"],
                 headers={"changed_at": f"when ({tz})", "previous_stage": "from", "stage": "to", "changed_by": "by"})
     return 0

@@ -32,7 +32,8 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { color: var(--muted); font-size: 12px; } .card .value { font-size: 22px; font-weight: 600; }
-.card .change { font-size: 12px; } .card > span { display: block; } .good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
+.card .change { font-size: 12px; } .card > span { display: block; }
+.good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
 figure { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 360px; } figure img { max-width: 100%; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
