@@ -119,6 +119,21 @@ def test_moving_people_on_the_board_records_history_and_undo(qtbot, ctx):
     assert len(programme.history(ws, helen)) == 2
 
 
+def test_two_people_of_one_name_on_the_board_say_their_platforms(qtbot, ctx):
+    """Helen's Discord account, not joined to her Slack one, is a second Helen: on the board each
+    card says which; a name nobody else bears stays as it is."""
+    ws = ctx.ws
+    write(ws, [account("helen", platform="discord", name="Helen"),
+               msg("helen", at("2024-03-02", "12:00"), platform="discord")])
+    slack, discord, rex = person_of(ws, "helen"), person_of(ws, "helen", "discord"), person_of(ws, "rex")
+    for p in (slack, discord, rex):
+        programme.move(ws, p, "candidate", reason="seen helping")
+    page = open_page(qtbot, ctx)
+    assert sorted(page.board.names("candidate")) == ["Helen (Discord)", "Helen (Slack)", "Rex"]
+    item = page.board.lists["candidate"].item(page.board.names("candidate").index("Helen (Discord)"))
+    assert item.toolTip().startswith(f"Person {discord} (Discord); candidate since")
+
+
 def test_an_empty_workspace_says_what_to_do(qtbot, ws_path, tmp_path):
     from workbench.ui.app import create_app
     from workbench.ui.context import AppContext

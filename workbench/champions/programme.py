@@ -73,7 +73,10 @@ def undo_last_move(ws) -> dict | None:  # noqa: ANN001
 
 
 def current_stages(ws) -> pd.DataFrame:  # noqa: ANN001
-    """Everyone in the programme now: person_id, name, stage, since (the date of the latest move)."""
+    """Everyone in the programme now: person_id, name, stage, since (the date of the latest move),
+    platforms (of the person's accounts, "discord, slack")."""
+    from ..store.views import person_platforms
+
     with ws.connect() as conn:
         latest = select(CS.c.person_id, func.max(CS.c.id).label("last_id")).group_by(CS.c.person_id).subquery()
         rows = conn.execute(
@@ -81,10 +84,12 @@ def current_stages(ws) -> pd.DataFrame:  # noqa: ANN001
             .join(latest, latest.c.last_id == CS.c.id).join(PER, PER.c.id == CS.c.person_id)
             .where(PER.c.merged_into_id.is_(None), CS.c.stage != NO_STAGE)
             .order_by(CS.c.changed_at, CS.c.person_id)).all()
+        platforms = person_platforms(conn, [r[0] for r in rows])
     df = pd.DataFrame.from_records(rows, columns=["person_id", "name", "stage", "since"]) if rows else \
         pd.DataFrame({"person_id": pd.Series(dtype="int64"), "name": pd.Series(dtype=object),
                       "stage": pd.Series(dtype=object), "since": pd.Series(dtype="datetime64[ns, UTC]")})
     df["since"] = pd.to_datetime(df["since"], utc=True)
+    df["platforms"] = [platforms.get(int(p), "") for p in df["person_id"]]
     return df
 
 

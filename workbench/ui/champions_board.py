@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import fmt
 from ..champions import NO_STAGE, STAGES
 from . import dates, figures
 from .widgets import copy_menu
@@ -179,16 +180,21 @@ class ProgrammeBoard(QFrame):
     # -- filling ------------------------------------------------------------------------------
     def set_stages(self, stages: pd.DataFrame) -> None:
         keep = {st: set(lst.person_ids(selected=True)) for st, lst in self.lists.items()}
+        # A name two people on the board bear says whose it is: "Alice Ng (Discord)", "Alice Ng (Slack)".
+        shared = set(stages["name"][stages["name"].duplicated(keep=False)]) if "name" in stages else set()
         for stage, lst in self.lists.items():
             rows = stages[stages["stage"] == stage].sort_values("name", key=lambda s: s.str.lower())
             lst.blockSignals(True)
             lst.clear()
             for r in rows.itertuples(index=False):
-                it = QListWidgetItem(r.name or f"Person {r.person_id}")
+                where = fmt.platform_names(getattr(r, "platforms", "") or "")
+                name = r.name or f"Person {r.person_id}"
+                it = QListWidgetItem(f"{name} ({where})" if r.name in shared and where else name)
                 it.setData(ID, int(r.person_id))
                 since = dates.day(r.since) if pd.notna(r.since) else ""
                 it.setData(SINCE, since)
-                it.setToolTip(f"Person {r.person_id}; {TITLES[stage].lower()} since {since}")
+                it.setToolTip(f"Person {r.person_id}" + (f" ({where})" if where else "")
+                              + f"; {stage} since {since}")  # "candidate since", not "candidates since"
                 lst.addItem(it)
                 if int(r.person_id) in keep[stage]:
                     it.setSelected(True)
