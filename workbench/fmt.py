@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import unescape
 
 
@@ -69,9 +69,11 @@ def platform_name(platform: str) -> str:
 RECOGNITION_SOURCES = {"manual": "by hand", "csv": "CSV file"}
 
 
-def platform_names(platforms: str) -> str:
-    """A list of platforms as stored in a table ("discord, slack") as people write it: "Discord, Slack"."""
-    return ", ".join(platform_name(p.strip()) for p in platforms.split(",") if p.strip())
+def platform_names(platforms: str | Iterable[str] | None) -> str:
+    """Platforms as people write them, "Discord, Slack": from a list (["discord", "slack"]) or as a
+    table stores them ("discord, slack")."""
+    items = platforms.split(",") if isinstance(platforms, str) else platforms or []
+    return ", ".join(platform_name(p.strip()) for p in items if p.strip())
 
 
 def recognition_source(source: str) -> str:

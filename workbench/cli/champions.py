@@ -95,7 +95,7 @@ def run_candidates(args: argparse.Namespace) -> int:
     if period is not None:
         print(f"Champion candidates, {period.text()} ({period.tz}); "
               + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items()))
-    rows = [{**r, "score": _num(r["score"]), "platforms": ", ".join(map(fmt.platform_name, r["platforms"]))}
+    rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"])}
             for r in _records(df)]
     print_table(rows, ["rank", "person_id", "name", "platforms", "score", "answers", "newcomer_replies",
                        "people_helped", "reactions", "active_days"],
@@ -120,7 +120,7 @@ def run_gap(args: argparse.Namespace) -> int:
     if df.empty:
         print("No gap: every strong contributor was recognized in the last 180 days.")
         return 0
-    rows = [{**r, "score": _num(r["score"]), "platforms": ", ".join(map(fmt.platform_name, r["platforms"])),
+    rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
              "last_recognized_at": (r["last_recognized_at"] or "never")[:10]} for r in _records(df)]
     print_table(rows, ["person_id", "name", "platforms", "score", "last_recognized_at"],
                 headers={"person_id": "person", "last_recognized_at": "last recognized"})

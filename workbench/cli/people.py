@@ -101,7 +101,7 @@ def run_suggestions(args: argparse.Namespace) -> int:
         return 0
 
     def side(name: str, platforms: tuple[str, ...]) -> str:  # as the window writes it: "Ana Silva (Slack)"
-        return f"{fmt.snippet(name, 40)} ({', '.join(map(fmt.platform_name, platforms))})"
+        return f"{fmt.snippet(name, 40)} ({fmt.platform_names(platforms)})"
 
     rows = [{"a": s.a, "b": s.b, "conf": f"{s.confidence:.2f}", "a_who": side(s.a_name, s.a_platforms),
              "b_who": side(s.b_name, s.b_platforms), "why": "; ".join(s.reasons)} for s in found]
@@ -166,11 +166,11 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print("No people match" + (f" '{args.search}'" if args.search else "")
-              + (f" on {', '.join(map(fmt.platform_name, args.platform))}" if args.platform else "")
+              + (f" on {fmt.platform_names(args.platform)}" if args.platform else "")
               + ("" if args.bots else " (bots are left out; --bots includes them)") + ".")
         return 0
     table = [{"id": r["person_id"], "name": fmt.snippet(r["name"], 40),
-              "platforms": ", ".join(map(fmt.platform_name, r["platforms"])),
+              "platforms": fmt.platform_names(r["platforms"]),
               "last": f"{r['last_seen'].astimezone(tz):%Y-%m-%d}" if r["last_seen"] else "",
               "n": fmt.number(r["activities"]),
               "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}

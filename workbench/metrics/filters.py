@@ -103,7 +103,7 @@ def first_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
 def scope_parts(ws, f: Filters) -> list[str]:  # noqa: ANN001 - a Workspace
     """Where the figures come from, as a person reads it: ["Discord", "channels #help"], ["Discord,
     Slack", "channels Discord #help, Slack #help"], or ["all platforms", "all channels"]."""
-    parts = [", ".join(map(fmt.platform_name, f.platforms)) if f.platforms else "all platforms"]
+    parts = [fmt.platform_names(f.platforms) if f.platforms else "all platforms"]
     if f.channels:
         with ws.connect() as conn:
             chosen = conn.execute(select(Channel.platform, Channel.name).where(Channel.id.in_(list(f.channels)))).all()

@@ -277,7 +277,7 @@ def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]],
     if p.platforms & q.platforms:
         score -= 0.3
         shared = sorted(p.platforms & q.platforms)
-        reasons.append("both have an account on " + ", ".join(map(fmt.platform_name, shared)))
+        reasons.append("both have an account on " + fmt.platform_names(shared))
     if p.is_bot != q.is_bot:
         score -= 0.3
         reasons.append("only one of them is a bot")

@@ -249,7 +249,7 @@ def empty_period_notice(ws, f: Filters) -> str:  # noqa: ANN001
     where = ""
     if f.platforms:
         q = q.where(Activity.platform.in_(f.platforms))
-        where = f" on {', '.join(map(fmt.platform_name, f.platforms))}"
+        where = f" on {fmt.platform_names(f.platforms)}"
     if f.channels:
         q = q.where(Activity.channel_id.in_(list(f.channels)))
         where += " in the chosen channels"

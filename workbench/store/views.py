@@ -52,16 +52,20 @@ def staff_person_ids(conn) -> set[int]:  # noqa: ANN001
     return set(conn.execute(select(q.c.person_id).where(q.c.is_staff == 1)).scalars())
 
 
-def person_platforms(conn, persons) -> dict[int, str]:  # noqa: ANN001 - a Connection, ids
-    """The platforms of each person's accounts, as a table stores them: {218: "discord, slack"}.
-    Beside a name, they tell two people of one name apart (a Slack and a Discord account not yet
-    joined)."""
-    found: dict[int, set[str]] = {}
-    ids = sorted({int(p) for p in persons})
-    for i in range(0, len(ids), 900):  # within every database's limit of bound parameters
-        q = select(Account.person_id, Account.platform).distinct().where(Account.person_id.in_(ids[i:i + 900]))
-        for pid, platform in conn.execute(q):
-            found.setdefault(int(pid), set()).add(platform)
+def person_platforms(conn, persons=None) -> dict[int, str]:  # noqa: ANN001 - a Connection, ids
+    """The platforms of each person's accounts (of ``persons``, or everyone's), as a table stores
+    them: {218: "discord, slack"}. Beside a name, they tell two people of one name apart (a Slack
+    and a Discord account not yet joined)."""
+    q = select(Account.person_id, Account.platform).distinct()
+    if persons is None:
+        chunks = [q]
+    else:
+        ids = sorted({int(p) for p in persons})  # within every database's limit of bound parameters
+        chunks = [q.where(Account.person_id.in_(ids[i:i + 900])) for i in range(0, len(ids), 900)]
+    found: dict[int, list[str]] = {}
+    for chunk in chunks:
+        for pid, platform in conn.execute(chunk):
+            found.setdefault(int(pid), []).append(platform)
     return {p: ", ".join(sorted(v)) for p, v in found.items()}
 
 

@@ -187,7 +187,7 @@ class ProgrammeBoard(QFrame):
             lst.blockSignals(True)
             lst.clear()
             for r in rows.itertuples(index=False):
-                where = fmt.platform_names(getattr(r, "platforms", "") or "")
+                where = fmt.platform_names(getattr(r, "platforms", ""))
                 name = r.name or f"Person {r.person_id}"
                 it = QListWidgetItem(f"{name} ({where})" if r.name in shared and where else name)
                 it.setData(ID, int(r.person_id))

@@ -163,7 +163,7 @@ class PeopleModel(QAbstractTableModel):
             marks = "".join(m for m, on in ((" [bot]", row["is_bot"]), (" [staff]", row["is_staff"])) if on)
             return (value or f"Person {row['person_id']}") + marks
         if key == "platforms":
-            return ", ".join(fmt.platform_name(p) for p in value or [])
+            return fmt.platform_names(value)
         if key == "tags":
             return ", ".join(value or [])
         if key in ("first_seen", "last_seen"):

@@ -224,7 +224,7 @@ class ProfilePanel(QScrollArea):
         total = sum(a["activities"] for a in p.accounts)
         platforms = sorted({a["platform"] for a in p.accounts})
         self.summary.setText(f"Person {p.person_id} · {figures.plural(len(p.accounts), 'account')} "
-                             f"on {', '.join(fmt.platform_name(p) for p in platforms)} · "
+                             f"on {fmt.platform_names(platforms)} · "
                              f"{figures.number(total)} activities")
         self.bot.setChecked(p.is_bot)
         self.staff.setChecked(p.is_staff)

@@ -388,8 +388,8 @@ class PeoplePage(Page):
         self.sugg_table.clearSelection()  # the rows are other pairs now: a choice must not pass to them
         self.sugg_table.setRowCount(len(found))
         for i, s in enumerate(found):
-            cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {', '.join(map(fmt.platform_name, s.a_platforms))})",
-                     f"{s.b_name} (#{s.b}, {', '.join(map(fmt.platform_name, s.b_platforms))})", "; ".join(s.reasons)]
+            cells = [f"{s.confidence:.0%}", f"{s.a_name} (#{s.a}, {fmt.platform_names(s.a_platforms)})",
+                     f"{s.b_name} (#{s.b}, {fmt.platform_names(s.b_platforms)})", "; ".join(s.reasons)]
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(text)
                 it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
