@@ -1,8 +1,11 @@
-"""A workspace of many people, written fast by bulk insert (for the directory's scale tests)."""
+"""A workspace of many people, written fast by bulk insert, and a heartbeat on the GUI thread (for the
+pages' scale tests)."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QTimer
 
 from workbench.workspace import Workspace
 
@@ -44,3 +47,29 @@ def bulk_workspace(path: Path, people: int = 100_000, activities_per_person: int
                              "VALUES (?, ?, ?, ?, ?, 'message', ?, ?, 0, '', 5, 0)", rows)
     ws.close()
     return path
+
+
+class Heartbeat:
+    """A 10 ms timer on the GUI thread: the longest gap between its ticks is the longest freeze."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.worst = 0
+        self.last = 0
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last = 0
+        self.timer.start()
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return self.worst

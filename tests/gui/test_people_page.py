@@ -3,8 +3,8 @@ the window, merge suggestions with Accept / Reject, Ctrl+Z, Ctrl+F, and the prof
 from __future__ import annotations
 
 import pytest
-from people_bulk import bulk_workspace, name_of, platform_of
-from PySide6.QtCore import QElapsedTimer, QItemSelectionModel, Qt, QTimer
+from people_bulk import Heartbeat, bulk_workspace, name_of, platform_of
+from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import select
 
 from workbench.people.normalize import fold
@@ -13,32 +13,6 @@ from workbench.ui.people_model import COLUMNS
 from workbench.workspace import Workspace
 
 PEOPLE = 100_000
-
-
-class Heartbeat:
-    """A 10 ms timer on the GUI thread: the longest gap between its ticks is the longest freeze."""
-
-    def __init__(self) -> None:
-        self.clock = QElapsedTimer()
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.worst = 0
-        self.last = 0
-
-    def _tick(self) -> None:
-        now = self.clock.elapsed()
-        self.worst = max(self.worst, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        self.clock.start()
-        self.last = 0
-        self.timer.start()
-
-    def stop(self) -> int:
-        self.timer.stop()
-        return self.worst
 
 
 @pytest.fixture(scope="module")
