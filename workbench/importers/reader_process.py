@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .. import collector
 from ..errors import ImportFailed
 from ..records import Record
 from .base import MAX_PROBLEMS_KEPT, Importer, ReadContext
@@ -169,6 +170,7 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
 def main() -> None:
     """The child: the request on standard input, the records on standard output (and nothing else:
     anything printed goes to standard error)."""
+    collector.for_bulk_work()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=1 << 20)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     importer_name, path, display_name, options = pickle.load(sys.stdin.buffer)
