@@ -58,6 +58,7 @@ class ImportResult:
     by_kind: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    notes: list[Problem] = field(default_factory=list)  # files left alone (identical to ones imported before)
     first_at: dt.datetime | None = None
     last_at: dt.datetime | None = None
 
@@ -71,6 +72,7 @@ class ImportResult:
             "last_activity": self.last_at.isoformat() if self.last_at else None,
             "problems": [{"file": p.file, "position": p.position, "message": p.message} for p in self.problems],
             "problem_count": self.problem_count,
+            "notes": [{"file": p.file, "position": p.position, "message": p.message} for p in self.notes],
         }
 
 
@@ -214,6 +216,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                     "export nor in the workspace; they were skipped"), skipped=False)
             problems.extend(ctx.problems)
             problem_count += ctx.problem_count
+            result.notes.extend(ctx.notes)
             writer.counts.skipped += ctx.skipped
     writer.flush()
     if cancel is not None and cancel():

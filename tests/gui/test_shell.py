@@ -123,6 +123,19 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     with qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(users)])  # the same file again: nothing new, no run
     assert page.runs.rowCount() == 2 and page.banner.text().startswith("Nothing new")
+    # The zip again beside a new file: the new one is read, the zip is said to be left alone, and
+    # nothing speaks of problems or skipped records.
+    more = tmp_path / "more" / "users.json"
+    more.parent.mkdir()
+    more.write_text('[{"id": "U10", "name": "ten", "real_name": "Ten"}]', encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(slack_zip), str(more)])
+    banner = page.banner.text()
+    assert banner.startswith("Imported 1 record: added 1 account;")
+    assert f"{slack_zip.name}: identical to the file imported in run 1; nothing new to read." in banner
+    assert "problem" not in banner and "skipped" not in banner
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 3, timeout=30000)
+    assert page.runs.item(0, 8).text() == "0"  # the new run's Problems
 
 
 def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):

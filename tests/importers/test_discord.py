@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from workbench.errors import ImportFailed
+from workbench.history import import_runs
 from workbench.importers import registry
 from workspace_rows import rows
 
@@ -124,7 +125,8 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     before = ws.counts()
     again = ws.import_paths([folder])
     assert (again.added, again.updated, again.read) == (0, 0, 0)  # neither channel file is read again
-    assert [p.message for p in again.problems] == ["2 files identical to what run 1 imported; nothing new to read in them."]
+    assert [p.message for p in again.notes] == ["2 files identical to what run 1 imported; nothing new to read in them."]
+    assert (again.problems, again.problem_count) == ([], 0)  # a file left alone is said, not a problem
     assert ws.counts() == before
     general = folder / GENERAL.name
     doc = json.loads(general.read_text(encoding="utf-8"))
@@ -132,7 +134,9 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     general.write_text(json.dumps(doc), encoding="utf-8")
     later = ws.import_paths([folder])
     assert later.by_kind.get("activities") == 1
-    assert [p.message for p in later.problems] == ["1 file identical to what run 1 imported; nothing new to read in them."]
+    assert [p.message for p in later.notes] == ["1 file identical to what run 1 imported; nothing new to read in them."]
+    assert (later.problems, later.problem_count) == ([], 0)
+    assert import_runs(ws)[0].problem_count == 0  # the run kept has none either
     forced = ws.import_paths([folder], options={"discord-json": {"reread": True}})
     assert forced.read > 0 and (forced.added, forced.updated) == (0, 0)
 
@@ -154,8 +158,8 @@ def test_channel_files_read_again_one_by_one_change_nothing(ws, tmp_path):
     forced = ws.import_paths(files, options={"discord-json": {"reread": True}})
     assert forced.read > 0 and (forced.added, forced.updated) == (0, 0)
     again = ws.import_paths(files)  # byte for byte what run 1 read: not read at all
-    assert again.read == 0 and [p.message for p in again.problems] == [
-        "identical to the file imported in run 1; nothing new to read."] * 2
+    assert again.read == 0 and [p.message for p in again.notes] == [
+        "identical to the file imported in run 1; nothing new to read."] * 2 and again.problem_count == 0
     assert ws.counts() == before
     assert one(ws, "SELECT joined_at FROM account WHERE external_id='700000000000000001'")[0] == joined
 

@@ -112,7 +112,8 @@ def test_the_same_export_twice_adds_nothing_even_when_read_again(ws, tmp_path):
     ws.import_paths([z])
     before = ws.counts()
     again = ws.import_paths([z])
-    assert again.added == 0 and "identical to the file imported in run 1" in again.problems[0].message
+    assert again.added == 0 and "identical to the file imported in run 1" in again.notes[0].message
+    assert again.problem_count == 0
     reread = ws.import_paths([z], options={"slack": {"reread": True}})
     assert reread.added == 0 and reread.updated == 0 and reread.unchanged == 9
     after = ws.counts()

@@ -137,7 +137,7 @@ def run_import(args: argparse.Namespace) -> int:
     if result.run_id is None:
         print("Nothing new: the workspace already holds all of it, so it is unchanged and no import run was "
               "recorded.")
-        for p in result.problems[:20]:
+        for p in [*result.notes, *result.problems][:20]:
             print(f"  {p}")
         return 0
     else:
@@ -152,6 +152,10 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"  {p}")
         if result.problem_count > 20:
             print(f"  ... and {fmt.number(result.problem_count - 20)} more (see the Imports page or --json).")
+    if result.notes:
+        print("Not read again:" if all("identical" in p.message for p in result.notes) else "Notes:")
+        for p in result.notes[:20]:
+            print(f"  {p}")
     return 0
 
 

@@ -107,6 +107,7 @@ class ReadContext:
         self.options: dict = dict(options or {})  # importer-specific (a CSV column mapping, a time zone)
         self.problems: list[Problem] = []
         self.problem_count = 0
+        self.notes: list[Problem] = []  # what was left alone and why (a file imported before), not problems
         self.skipped = 0
         self._progress = progress
         self._cancel = cancel
@@ -123,6 +124,16 @@ class ReadContext:
             self.skipped += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append(Problem(file or self.file, position, message))
+
+    def note(self, position: str, message: str, *, file: str | None = None) -> None:
+        """Record something left alone that is not a problem: a file identical to one imported
+        before, which is not read again. Said where the import is reported, not counted with the
+        problems (a folder read again with one new file had "1 problem", and the window said that a
+        record had been skipped)."""
+        if not message.rstrip().endswith((".", "?", "!", "…")):
+            message = message.rstrip() + "."
+        if len(self.notes) < MAX_PROBLEMS_KEPT:
+            self.notes.append(Problem(file or self.file, position, message))
 
     def fail(self, position: str, message: str, *, file: str | None = None) -> ImportFailed:
         """An ``ImportFailed`` naming the file and the place; ``raise ctx.fail(...)``."""

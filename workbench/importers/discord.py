@@ -146,12 +146,11 @@ class DiscordJsonImporter(Importer):
                 continue
             yield from self._read_member(m, ctx, state)
         if skipped and not path.is_dir():
-            ctx.problem("whole file", f"identical to the file imported in run {skipped[0]}; nothing new to read.",
-                        skipped=False)
+            ctx.note("whole file", f"identical to the file imported in run {skipped[0]}; nothing new to read.")
         elif skipped:
             n = len(skipped)
-            ctx.problem("whole folder", f"{n:,} file{'s' if n != 1 else ''} identical to what run {max(skipped)} "
-                        "imported; nothing new to read in them.", skipped=False)
+            ctx.note("whole folder", f"{n:,} file{'s' if n != 1 else ''} identical to what run {max(skipped)} "
+                     "imported; nothing new to read in them.")
 
     def _read_member(self, m: Member, ctx: ReadContext, state: _State) -> Iterator[Record]:
         with JsonGuard(m.open()) as stream:

@@ -74,7 +74,7 @@ def _child(out: BinaryIO, importer_name: str, path: str, display_name: str, opti
         for rec in registry.by_name(importer_name).read(Path(path), ctx):
             pipe.record(rec)
         pipe.flush()
-        pipe.send("done", (ctx.problems, ctx.problem_count, ctx.skipped))
+        pipe.send("done", (ctx.problems, ctx.problem_count, ctx.skipped, ctx.notes))
     except ImportFailed as exc:
         pipe.send("failed", str(exc))
     except RecursionError:
@@ -143,9 +143,10 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
                 elif kind == "progress":
                     ctx.progress(*payload)
                 elif kind == "done":
-                    problems, count, skipped = payload
+                    problems, count, skipped, notes = payload
                     room = max(0, MAX_PROBLEMS_KEPT - len(ctx.problems))
                     ctx.problems.extend(problems[:room])
+                    ctx.notes.extend(notes[:max(0, MAX_PROBLEMS_KEPT - len(ctx.notes))])
                     ctx.problem_count += count
                     ctx.skipped += skipped
                     return

@@ -35,7 +35,7 @@ def already_imported(ctx: ReadContext) -> bool:
     run = ctx.options.get("identical_to_run")
     if run is None:
         return False
-    ctx.problem("whole file", f"identical to the file imported in run {run}; nothing new to read.", skipped=False)
+    ctx.note("whole file", f"identical to the file imported in run {run}; nothing new to read.")
     ctx.progress(1.0, "Already imported")
     return True
 

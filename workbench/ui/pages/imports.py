@@ -279,13 +279,15 @@ class ImportsPage(Page):
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()
         kinds = figures.counts(result.by_kind) or "nothing new"
-        text = f"Imported {figures.number(result.read)} records: added {kinds}; {figures.number(result.updated)} updated."
+        text = f"Imported {figures.plural(result.read, 'record')}: added {kinds}; {figures.number(result.updated)} updated."
         if result.run_id is None:
             text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
-                    "was added. " + " ".join(f"{p.file}: {p.message}." for p in result.problems[:3])).strip()
-        elif result.problem_count:
-            text += (f" {figures.plural(result.problem_count, 'record')} had problems and "
-                     f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
+                    "was added. " + " ".join(f"{p.file}: {p.message}" for p in [*result.notes, *result.problems][:3])).strip()
+        else:
+            if result.problem_count:
+                text += (f" {figures.plural(result.problem_count, 'record')} had problems and "
+                         f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
+            text += "".join(f" {p.file}: {p.message}" for p in result.notes[:3])
         self.banner.show_message(text, kind="success")
         self._finished.append(result)
         self.refresh()
