@@ -92,3 +92,20 @@ def test_import_help_names_every_format_it_reads(cli):
     listed = r.out.split("formats read (a file, a folder of them, or a zip):\n", 1)[1].splitlines()
     assert sorted(line.strip() for line in listed) == sorted(imp.label for imp in registry.all_importers())
     assert "  DiscordChatExporter JSON" in listed and "  IRC channel logs (Supybot, Limnoria)" in listed
+
+
+def test_a_folder_imported_again_beside_a_new_file_says_what_it_left_alone(cli, ws_path, tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    guild = data / "discord" / "guild"
+    telegram = next((data / "telegram").rglob("result.json"))
+    assert cli("import", "--workspace", ws_path, guild).code == 0
+    r = cli("import", "--workspace", ws_path, guild, telegram)
+    assert r.code == 0, r
+    out = r.out.splitlines()
+    assert "Left alone:" in out
+    assert out[out.index("Left alone:") + 1] == \
+        "  guild, whole folder: 2 files identical to what run 1 imported; nothing new to read in them."
+    # Among the problems (the Telegram sample has one of its own) the folder is not.
+    assert not any("identical" in line for line in out[:out.index("Left alone:")])

@@ -125,7 +125,8 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     before = ws.counts()
     again = ws.import_paths([folder])
     assert (again.added, again.updated, again.read) == (0, 0, 0)  # neither channel file is read again
-    assert [p.message for p in again.notes] == ["2 files identical to what run 1 imported; nothing new to read in them."]
+    assert [p.message for p in again.notes] == [
+        "2 files identical to what run 1 imported; nothing new to read in them."]
     assert (again.problems, again.problem_count) == ([], 0)  # a file left alone is said, not a problem
     assert ws.counts() == before
     general = folder / GENERAL.name

@@ -153,7 +153,7 @@ def run_import(args: argparse.Namespace) -> int:
         if result.problem_count > 20:
             print(f"  ... and {fmt.number(result.problem_count - 20)} more (see the Imports page or --json).")
     if result.notes:
-        print("Not read again:" if all("identical" in p.message for p in result.notes) else "Notes:")
+        print("Left alone:")
         for p in result.notes[:20]:
             print(f"  {p}")
     return 0

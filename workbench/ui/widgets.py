@@ -277,7 +277,7 @@ class EmptyText(QObject):
 SIZED_ROWS = 200
 
 
-def size_to_first_rows(view: QTableView) -> None:
+def size_from_few_rows(view: QTableView) -> None:
     """Columns sized to their contents measure the rows in view and ``SIZED_ROWS`` more around them,
     not Qt's thousand: with 17,000 candidates that took a third of a second at each refill, with the
     window held up. A longer cell further down elides and shows whole on hover."""
@@ -297,7 +297,7 @@ class RoomForText(QObject):
     def __init__(self, view: QTableView, column: str, share: float = 0.45, shrink: tuple[str, ...] = ()) -> None:
         super().__init__(view)
         self.view, self.column, self.share, self.shrink = view, column, share, shrink
-        size_to_first_rows(view)
+        size_from_few_rows(view)
         self.natural: dict[int, int] = {}
         view.viewport().installEventFilter(self)
 

@@ -279,10 +279,12 @@ class ImportsPage(Page):
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()
         kinds = figures.counts(result.by_kind) or "nothing new"
-        text = f"Imported {figures.plural(result.read, 'record')}: added {kinds}; {figures.number(result.updated)} updated."
+        text = (f"Imported {figures.plural(result.read, 'record')}: added {kinds}; "
+                f"{figures.number(result.updated)} updated.")
         if result.run_id is None:
+            said = [*result.notes, *result.problems][:3]
             text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
-                    "was added. " + " ".join(f"{p.file}: {p.message}" for p in [*result.notes, *result.problems][:3])).strip()
+                    "was added. " + " ".join(f"{p.file}: {p.message}" for p in said)).strip()
         else:
             if result.problem_count:
                 text += (f" {figures.plural(result.problem_count, 'record')} had problems and "

@@ -34,7 +34,8 @@ from ...champions.score import component_frame, load_weights
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, size_to_first_rows, vbox
+from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, size_from_few_rows,
+                       vbox)
 
 
 def _day(v) -> str:  # noqa: ANN001
@@ -70,7 +71,7 @@ def _table(model: DataFrameModel, *, multi: bool = False, stretch: str | None = 
                           else QAbstractItemView.SelectionMode.SingleSelection)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    size_to_first_rows(view)
+    size_from_few_rows(view)
     header.setStretchLastSection(stretch is None)
     if stretch is not None:
         def fit() -> None:
