@@ -34,3 +34,28 @@ def _no_key_left_held():
     w.close()
     w.deleteLater()
     assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+
+
+@pytest.fixture
+def page_on(qtbot):
+    """``page_on(PageClass, path, size)``: one page of the window on the workspace at ``path``,
+    built as the window builds its pages (the heap settled after, as ``ui.app.main`` does), not
+    shown yet. The workspace is closed after the test, once the page's tasks are done."""
+    from workbench.ui.app import create_app, settle_heap
+    from workbench.ui.context import AppContext
+    from workbench.workspace import Workspace
+
+    create_app()
+    ctx = AppContext()
+
+    def make(page_class, path, size=(1280, 760)):
+        ctx.set_workspace(Workspace.open(path))
+        page = page_class(ctx)
+        qtbot.addWidget(page)
+        page.resize(*size)
+        settle_heap()
+        return page
+    yield make
+    ctx.wait_for_tasks(60000)
+    if ctx.ws is not None:
+        ctx.ws.close()

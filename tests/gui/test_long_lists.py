@@ -21,27 +21,6 @@ def many(tmp_path_factory):
     return bulk_workspace(tmp_path_factory.mktemp("many") / "many.db", PEOPLE)
 
 
-@pytest.fixture
-def open_page(qtbot):
-    from workbench.ui.app import create_app, settle_heap
-    from workbench.ui.context import AppContext
-
-    create_app()
-    ctx = AppContext()
-
-    def make(page_class, path):
-        ctx.set_workspace(Workspace.open(path))
-        page = page_class(ctx)
-        qtbot.addWidget(page)
-        page.resize(1280, 760)
-        settle_heap()
-        return page
-    yield make
-    ctx.wait_for_tasks(60000)
-    if ctx.ws is not None:
-        ctx.ws.close()
-
-
 def _expected(path):
     ws = Workspace.open(path)
     try:
@@ -50,18 +29,24 @@ def _expected(path):
         ws.close()
 
 
-def test_thousands_of_candidates_fill_the_champions_page_without_holding_up_the_window(qtbot, open_page, many):
+def _longest_pause(qtbot, page, rows, expected: int) -> int:
+    """Shows ``page`` and waits until ``rows()`` is ``expected`` and the columns are sized (and the
+    first row's details asked for); the longest pause of the window meanwhile, in ms."""
+    heart = Heartbeat()
+    heart.start()
+    page.show()
+    qtbot.waitUntil(lambda: rows() == expected, timeout=120_000)
+    qtbot.wait(300)
+    return heart.stop()
+
+
+def test_thousands_of_candidates_fill_the_champions_page_without_holding_up_the_window(qtbot, page_on, many):
     from workbench.ui.pages.champions import ChampionsPage
 
     shown, _ = _expected(many)
     assert shown > 10_000
-    page = open_page(ChampionsPage, many)
-    heart = Heartbeat()
-    heart.start()
-    page.show()
-    qtbot.waitUntil(lambda: page.table.model().rowCount() == shown, timeout=120_000)
-    qtbot.wait(300)  # the columns are sized and the first candidate's evidence asked for
-    worst = heart.stop()
+    page = page_on(ChampionsPage, many)
+    worst = _longest_pause(qtbot, page, lambda: page.table.model().rowCount(), shown)
     print(f"\nworst event-loop gap while {shown:,} candidates filled the page: {worst} ms")
     assert worst < 250
     # The top candidate is selected and its name column holds its name whole.
@@ -70,17 +55,12 @@ def test_thousands_of_candidates_fill_the_champions_page_without_holding_up_the_
     assert page.table.columnWidth(1) >= page.table.fontMetrics().horizontalAdvance(name)
 
 
-def test_a_long_recognition_gap_fills_without_holding_up_the_window(qtbot, open_page, many):
+def test_a_long_recognition_gap_fills_without_holding_up_the_window(qtbot, page_on, many):
     from workbench.ui.pages.recognition import RecognitionPage
 
     _, gap = _expected(many)
     assert gap > 1_000
-    page = open_page(RecognitionPage, many)
-    heart = Heartbeat()
-    heart.start()
-    page.show()
-    qtbot.waitUntil(lambda: page.gap_model.rowCount() == gap, timeout=120_000)
-    qtbot.wait(300)
-    worst = heart.stop()
+    page = page_on(RecognitionPage, many)
+    worst = _longest_pause(qtbot, page, page.gap_model.rowCount, gap)
     print(f"\nworst event-loop gap while a gap of {gap:,} people filled the page: {worst} ms")
     assert worst < 250

@@ -21,26 +21,10 @@ def big_path(tmp_path_factory):
 
 
 @pytest.fixture
-def people_page(qtbot):
-    from workbench.ui.app import create_app
-    from workbench.ui.context import AppContext
+def people_page(page_on):
     from workbench.ui.pages.people import PeoplePage
 
-    create_app()
-    ctx = AppContext()
-    made = []
-
-    def make(path):
-        ctx.set_workspace(Workspace.open(path))
-        page = PeoplePage(ctx)
-        qtbot.addWidget(page)
-        page.resize(1300, 800)
-        made.append(page)
-        return page
-    yield make
-    ctx.wait_for_tasks(60000)
-    if ctx.ws is not None:
-        ctx.ws.close()
+    return lambda path: page_on(PeoplePage, path, (1300, 800))
 
 
 def test_a_directory_of_100000_people_never_blocks_the_window(qtbot, people_page, big_path):
