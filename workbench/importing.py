@@ -189,8 +189,11 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             # The files' digests (for the run's provenance) are taken on a second thread while the
             # records are read: hashlib works without the interpreter lock.
             # A file ``prepare`` has just hashed (to know it was imported before) is not read again.
+            # Files left alone (identical to ones an earlier run read) stay that run's files.
+            alone = {f.resolve() for f in item.importer.left_alone(item.path, opts)}
+            files = [f for f in item.files if f.resolve() not in alone]
             digests = hasher.submit(contextvars.copy_context().run,
-                                    lambda files=item.files: [sha256_of(f, cancel) for f in files])
+                                    lambda files=files: [sha256_of(f, cancel) for f in files])
             orphans_before = writer.orphan_reactions
             records = reader_process.read_in_process(item.importer, item.path, ctx) \
                 if sizes[i] >= reader_process.MIN_BYTES \
@@ -205,7 +208,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                 raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
             ctx.progress(1.0, f"Read {item.path.name}")
             writer.flush()
-            for f, digest in zip(item.files, digests.result()):
+            for f, digest in zip(files, digests.result()):
                 file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
                                   "sha256": digest, "importer": item.importer.name,
                                   "importer_version": item.importer.version})

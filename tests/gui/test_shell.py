@@ -136,6 +136,9 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     assert "problem" not in banner and "skipped" not in banner
     qtbot.waitUntil(lambda: page.runs.rowCount() == 3, timeout=30000)
     assert page.runs.item(0, 8).text() == "0"  # the new run's Problems
+    # The run's files are the one it read: the zip stays the first run's.
+    qtbot.waitUntil(lambda: page.files.rowCount() == 1, timeout=30000)
+    assert page.files.item(0, 0).text() == "users.json"
 
 
 def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):

@@ -268,3 +268,25 @@ def test_a_later_export_that_cannot_know_the_flags_keeps_them(ws, tmp_path):
     ws.import_paths([only_reacts])
     assert rows(ws, staff) == [(1,)]
     assert rows(ws, "SELECT is_bot FROM account WHERE external_id = '700000000000000009'") == [(1,)]
+
+
+def test_a_run_lists_the_files_it_read_and_names_the_run_that_read_the_others(ws, tmp_path):
+    folder = tmp_path / "guild"
+    shutil.copytree(GUILD, folder)
+    telegram = GUILD.parent.parent / "telegram" / "result.json"
+    ws.import_paths([folder])  # run 1 reads the channels
+    second = ws.import_paths([folder, telegram])  # run 2 reads only the Telegram export
+    assert [p.message for p in second.notes] == [
+        "2 files identical to what run 1 imported; nothing new to read in them."]
+    runs = import_runs(ws)
+    assert [f.name for f in runs[0].files] == ["result.json"]  # not the folder's files: run 1's
+    assert {f.name for f in runs[1].files} >= {GENERAL.name, "icon.png"}
+    # A third run, with one channel changed: the other is named as run 1's, which read it.
+    general = folder / GENERAL.name
+    doc = json.loads(general.read_text(encoding="utf-8"))
+    doc["messages"].append(dict(doc["messages"][2], id="1215000000000000098", content="one more"))
+    general.write_text(json.dumps(doc), encoding="utf-8")
+    third = ws.import_paths([folder])
+    assert [p.message for p in third.notes] == [
+        "1 file identical to what run 1 imported; nothing new to read in them."]
+    assert GENERAL.name in {f.name for f in import_runs(ws)[0].files}

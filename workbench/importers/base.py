@@ -232,5 +232,11 @@ class Importer(ABC):
         """
         return options
 
+    def left_alone(self, path: Path, options: dict) -> list[Path]:
+        """The files of ``path`` that ``prepare`` found identical to files an earlier run read (in
+        ``options``, what it returned): ``read`` passes over them, and the run does not list them
+        among its files, which stay those of the run that read them."""
+        return []
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

@@ -136,6 +136,16 @@ class DiscordJsonImporter(Importer):
                 options["identical"] = {path.name: run}
         return options
 
+    def left_alone(self, path: Path, options: dict) -> list[Path]:
+        identical = options.get("identical") or {}
+        if not path.is_dir():
+            return [path] if path.name in identical else []
+        files = walk_folder(path)
+        channels = [f for f in files if f.suffix.lower() == ".json"]
+        alone = [f for f in channels if str(f.relative_to(path.parent)) in identical]
+        # A folder read for nothing (every channel's file read before) leaves its attachments alone too.
+        return files if alone and len(alone) == len(channels) else alone
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         state = _State(staff=set(ctx.options.get("staff", ())), bots=set(ctx.options.get("bots", ())))
         identical: dict[str, int] = ctx.options.get("identical") or {}

@@ -29,6 +29,9 @@ class SkipIdentical:
                 options["identical_to_run"] = run
         return options
 
+    def left_alone(self, path: Path, options: dict) -> list[Path]:
+        return [Path(path)] if options.get("identical_to_run") is not None else []
+
 
 def already_imported(ctx: ReadContext) -> bool:
     """True (after noting it) when ``prepare`` found the file already imported."""
