@@ -126,6 +126,29 @@ def owner(win, ext: str) -> int:
         return conn.execute(select(Account.person_id).where(Account.external_id == ext)).scalar_one()
 
 
+def test_on_a_small_screen_the_names_keep_their_room(qtbot, people_page, big_path):
+    page = people_page(big_path)
+    page.resize(880, 700)  # the page's share of a 1024 px window
+    with qtbot.waitSignal(page.model.loaded, timeout=180_000):
+        page.show()
+    qtbot.wait(50)
+    names = [page.model.index(r, 0).data() for r in range(30)]
+    widest = max(page.table.fontMetrics().horizontalAdvance(n) for n in names)
+    assert page.table.columnWidth(0) >= widest  # the other columns scroll sideways instead
+    # With room, the names take what the other columns leave, and nothing scrolls sideways.
+    page.resize(1600, 800)
+    qtbot.wait(50)
+    shown = sum(page.table.columnWidth(c) for c in range(page.model.columnCount()) if not page.table.isColumnHidden(c))
+    assert shown <= page.table.viewport().width() and page.table.columnWidth(0) > widest
+    # A column hidden from the headings gives its room to the names: no gap at the right.
+    before = page.table.columnWidth(0)
+    page.table.setColumnHidden(len(COLUMNS) - 1, True)
+    qtbot.wait(50)
+    assert page.table.columnWidth(0) > before
+    assert sum(page.table.columnWidth(c) for c in range(page.model.columnCount())
+               if not page.table.isColumnHidden(c)) == page.table.viewport().width()
+
+
 def test_accept_a_suggestion_then_undo_it_with_ctrl_z(qtbot, small_window, tmp_path):
     win = small_window
     titles = [win.sidebar.item(i).text() for i in range(win.sidebar.count())]

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -329,6 +330,32 @@ class RoomForText(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize:
             self.fit(refilled=False)
+        return False
+
+
+class RoomLeft(QObject):
+    """Gives a column (the names) the width the other columns leave, and never less than
+    ``least_chars`` average characters: on a narrow window the other columns scroll sideways rather
+    than the names out of sight. (A stretched column shrinks to nothing instead: at 1,024 px the
+    directory's names read "…".) Refitted when the table or another column is resized."""
+
+    def __init__(self, view: QTableView, column: int, least_chars: int) -> None:
+        super().__init__(view)
+        self.view, self.column, self.least_chars = view, column, least_chars
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda index, *_: index != self.column and self.fit())
+        view.viewport().installEventFilter(self)
+
+    def fit(self) -> None:
+        others = sum(self.view.columnWidth(i) for i in range(self.view.model().columnCount())
+                     if i != self.column and not self.view.isColumnHidden(i))
+        least = self.view.fontMetrics().averageCharWidth() * self.least_chars
+        self.view.horizontalHeader().resizeSection(self.column, max(least, self.view.viewport().width() - others))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
         return False
 
 

@@ -32,7 +32,7 @@ from ...people.directory import LEVELS, DirectoryFilter, platforms, tag_names
 from ...people.identity import DEFAULT_MIN_CONFIDENCE, Suggestion, suggestions_for
 from ..people_model import COLUMNS, SORTABLE, PeopleModel, PersonIdRole
 from ..people_profile import ProfilePanel
-from ..widgets import Banner, EmptyState, FlowLayout, Page, make_copyable, remember_sizes, vbox
+from ..widgets import Banner, EmptyState, FlowLayout, Page, RoomLeft, make_copyable, remember_sizes, vbox
 
 FLAG_MODES = [("People (no bots)", "hide", "include"), ("Everyone", "include", "include"),
               ("Bots only", "only", "include"), ("Staff only", "hide", "only"), ("Without staff", "hide", "hide")]
@@ -131,9 +131,9 @@ class PeoplePage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col, width in ((1, 110), (2, 86), (3, 86), (4, 72), (5, 100), (6, 90)):
             self.table.setColumnWidth(col, width)
+        self.name_room = RoomLeft(self.table, 0, least_chars=24)
         keys = [k for k, _ in COLUMNS]
         sort_key, descending = self._saved_sort()
         header.setSortIndicator(keys.index(sort_key),
@@ -156,7 +156,7 @@ class PeoplePage(Page):
         split.addWidget(self.profile)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([760, 480])
+        split.setSizes([840, 400])
         remember_sizes(split, self.ctx.settings, "people/split")
         self.split = split
         lay.addWidget(split, 1)
