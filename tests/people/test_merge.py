@@ -95,7 +95,7 @@ def test_undo_last_merge_and_chains(ws, small):
 def test_suggestions_accepted_together_are_undone_together(ws, small):
     before = snapshot(ws)
     a, d, t = person_of(ws, "slack", "U1"), person_of(ws, "discord", "D1"), person_of(ws, "telegram", "user1")
-    events = m.merge_suggested(ws, [(a, d, "x"), (a, t, "y"), (d, t, "z")])  # the third is joined by the first two
+    events = m.merge_many(ws, [(a, d, "x"), (a, t, "y"), (d, t, "z")])  # the third is joined by the first two
     assert len(events) == 2 and person_of(ws, "discord", "D1") == person_of(ws, "telegram", "user1") == a
     assert snapshot(ws)["counts"]["people"] == before["counts"]["people"] - 2
     # A merge made after them is undone alone; then the two go back together.

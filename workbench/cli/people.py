@@ -81,10 +81,9 @@ def run_suggestions(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         found = suggestions_for(ws, min_confidence=threshold)
         if args.accept and found:
-            from ..people.merge import merge_suggested
+            from ..people.merge import merge_many
 
-            events = merge_suggested(ws, [(s.a, s.b, "accepted suggestion: " + "; ".join(s.reasons)) for s in found],
-                                     by=who("command line"))
+            events = merge_many(ws, [s.accepted for s in found], by=who("command line"))
             passed = len(found) - len(events)
             if args.json:
                 print_json({"merged": len(events), "merge_events": events, "already_joined": passed})

@@ -96,6 +96,12 @@ def why(exc: BaseException) -> str:
     return str(exc) or exc.__class__.__name__
 
 
+def _sentence(message: str) -> str:
+    """A message ending as a sentence: 'no author; skipped' -> 'no author; skipped.'."""
+    message = message.rstrip()
+    return message if message.endswith((".", "?", "!", "…")) else message + "."
+
+
 class ReadContext:
     """What an importer's ``read`` gets: problem collection, progress and cancel for one input."""
 
@@ -117,8 +123,7 @@ class ReadContext:
     def problem(self, position: str, message: str, *, file: str | None = None, skipped: bool = True) -> None:
         """Record a problem with one record (which the importer then skips). The message is a
         sentence, and ends as one ("…; skipped.")."""
-        if not message.rstrip().endswith((".", "?", "!", "…")):
-            message = message.rstrip() + "."
+        message = _sentence(message)
         self.problem_count += 1
         if skipped:
             self.skipped += 1
@@ -130,8 +135,7 @@ class ReadContext:
         before, which is not read again. Said where the import is reported, not counted with the
         problems (a folder read again with one new file had "1 problem", and the window said that a
         record had been skipped)."""
-        if not message.rstrip().endswith((".", "?", "!", "…")):
-            message = message.rstrip() + "."
+        message = _sentence(message)
         if len(self.notes) < MAX_PROBLEMS_KEPT:
             self.notes.append(Problem(file or self.file, position, message))
 

@@ -56,6 +56,11 @@ class Suggestion:
     a_platforms: tuple[str, ...] = ()
     b_platforms: tuple[str, ...] = ()
 
+    @property
+    def accepted(self) -> tuple[int, int, str]:
+        """The merge that accepting it makes, for ``merge.merge_many``: (a, b, its reasons)."""
+        return self.a, self.b, "accepted suggestion: " + "; ".join(self.reasons)
+
     def as_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "confidence": round(self.confidence, 3), "reasons": self.reasons,
                 "a_name": self.a_name, "b_name": self.b_name, "a_platforms": list(self.a_platforms),

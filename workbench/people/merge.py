@@ -284,22 +284,15 @@ def merge(ws, target: int, other: int, *, reason: str = "", by: str = "") -> int
     return events[0]
 
 
-def merge_many(ws, pairs: Iterable[tuple[int, int]], *, reason: str = "", by: str = "") -> list[int]:  # noqa: ANN001
-    """Merge each ``(target, other)`` pair in one transaction; returns the merge events' ids."""
+def merge_many(ws, pairs: Iterable[tuple], *, reason: str = "", by: str = "") -> list[int]:  # noqa: ANN001
+    """Merge each ``(target, other)`` pair, or ``(target, other, reason)`` (several suggestions
+    accepted at once), in one transaction. A pair that an earlier one already joined (a–b, b–c,
+    a–c) is passed over. Returns the merge events' ids, to undo them together
+    (``undo_last_merges``)."""
     with _changing(ws) as (conn, events):
-        for target, other in pairs:
-            events.append(merge_on(conn, target, other, reason=reason, by=by))
-    return events
-
-
-def merge_suggested(ws, pairs: Iterable[tuple[int, int, str]], *, by: str = "") -> list[int]:  # noqa: ANN001
-    """Accept several merge suggestions at once, in one transaction: each ``(a, b, reason)`` merges
-    b into a. A pair that an earlier one already joined (a–b, b–c, a–c) is passed over. Returns the
-    merge events' ids, to undo them together (``undo_last_merges``)."""
-    with _changing(ws) as (conn, events):
-        for a, b, reason in pairs:
-            if live_person(conn, a) != live_person(conn, b):
-                events.append(merge_on(conn, a, b, reason=reason, by=by))
+        for target, other, *own in pairs:
+            if live_person(conn, target) != live_person(conn, other):
+                events.append(merge_on(conn, target, other, reason=own[0] if own else reason, by=by))
     return events
 
 

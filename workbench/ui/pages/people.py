@@ -418,7 +418,7 @@ class PeoplePage(Page):
         if not chosen or self.ctx.ws is None:
             return
         ws = self.ctx.ws
-        pairs = [(s.a, s.b, "accepted suggestion: " + "; ".join(s.reasons)) for s in chosen]
+        pairs = [s.accepted for s in chosen]
 
         def done(events: list[int]) -> None:
             self._together = events  # what Ctrl+Z takes back at once
@@ -435,7 +435,7 @@ class PeoplePage(Page):
             self.banner.show_message(text, kind="success")
             self.merged.emit(events[-1] if events else None)
 
-        self.ctx.run_task(lambda p, c: merging.merge_suggested(ws, pairs, by=who("window")), "Merging",
+        self.ctx.run_task(lambda p, c: merging.merge_many(ws, pairs, by=who("window")), "Merging",
                           change=True, on_done=done, on_error=self.banner.show_error)
 
     def reject_selected(self) -> None:
