@@ -58,7 +58,7 @@ class ImportResult:
     by_kind: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
-    notes: list[Problem] = field(default_factory=list)  # files left alone (identical to ones imported before)
+    notes: list[Problem] = field(default_factory=list)  # what was left alone, and why (not problems)
     first_at: dt.datetime | None = None
     last_at: dt.datetime | None = None
 
@@ -92,7 +92,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
     """Which importer reads which path. Raises ``ImportFailed`` with one sentence per bad path.
 
     A folder that no importer claims as a whole is walked: each file in it that an importer
-    claims is an input, and the others are noted as problems (the import goes on).
+    claims is an input, and the others are left alone, with a note (the import goes on).
     """
     planned: list[PlannedInput] = []
     notes: list[Problem] = []
@@ -121,7 +121,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             for child in _files_under(path):
                 child_imp = registry.sniff(child)
                 if child_imp is None:
-                    notes.append(Problem(str(child), "whole file",
+                    notes.append(Problem(child.relative_to(path.parent).as_posix(), "whole file",
                                          "not an export format the workbench knows; skipped."))
                     continue
                 planned.append(PlannedInput(child, child_imp, [child]))
@@ -163,9 +163,9 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                options: dict[str, dict] | None = None) -> ImportResult:
     """Read every planned input into the workspace on ``conn`` (inside the caller's transaction).
 
-    ``options`` maps an importer name to its options (``{"csv": {"mapping": {...}}}``).
+    ``options`` maps an importer name to its options (``{"csv": {"mapping": {...}}}``); ``notes``
+    are what planning left alone (files of a folder that are no export), said with the importers' own.
     """
-    notes = list(notes or [])
     started = dt.datetime.now(dt.timezone.utc)
     run_id = conn.execute(insert(ImportRun.__table__).values(started_at=started, status="running",
                                                              app_version=__version__, counts={})).inserted_primary_key[0]
@@ -173,8 +173,9 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     sizes = [sum(f.stat().st_size for f in item.files) for item in planned]
     deferred = defer_indexes(conn, sum(sizes))
     result = ImportResult(run_id=run_id, inputs=[(str(p.path), p.importer.label) for p in planned])
-    problems: list[Problem] = list(notes)
-    problem_count = len(notes)
+    result.notes.extend(notes or [])
+    problems: list[Problem] = []
+    problem_count = 0
     n = max(len(planned), 1)
     file_rows = []
     with remembered(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:

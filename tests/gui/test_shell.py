@@ -141,6 +141,34 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     assert page.files.item(0, 0).text() == "users.json"
 
 
+def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_path):
+    """A folder with a file that is no export, a saved list of bare member ids, and a Telegram
+    chat with one time that has no UTC instant: one problem (the time, kept and read as UTC, not
+    a record skipped); the two files left alone are said as such, and are not problems."""
+    page = window.imports_page()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "README.txt").write_text("Exported for the audit.\n", encoding="utf-8")
+    (folder / "members.json").write_text('{"ok": true, "members": ["U1", "U2"]}', encoding="utf-8")
+    (folder / "result.json").write_text(
+        '{"name": "Builders", "type": "public_supergroup", "id": 42, "messages": ['
+        '{"id": 1, "type": "message", "date": "2024-03-02T01:30:00", "date_unixtime": "1709335800", '
+        '"from": "Nia", "from_id": "user1", "text": "hello"}, '
+        '{"id": 2, "type": "message", "date": "2024-03-02T02:00:00", "from": "Omar", "from_id": "user2", '
+        '"text": "hi"}]}', encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(folder)])
+    banner = page.banner.text()
+    assert banner.startswith("Imported "), banner
+    assert "1 problem: see Problems." in banner
+    assert "skipped (see" not in banner and "had problems" not in banner
+    assert "exports/README.txt: not an export format the workbench knows; skipped." in banner
+    assert "members.json: a member list of 2 ids without names or dates; nothing to import from it." in banner
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 1, timeout=30000)
+    assert page.runs.item(0, 8).text() == "1"  # the run's Problems: the time, not the files left alone
+    assert window.ctx.ws.counts()["activities"] == 2  # nothing was skipped
+
+
 def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):
     import shutil
 

@@ -17,7 +17,8 @@ def test_every_page_imports_on_its_own(real, ws):
 
 def test_the_folder_with_its_facts(real, ws):
     result = ws.import_paths([real / FOLDER])
-    notes = sorted(p.file for p in result.problems)
+    assert result.problem_count == 0
+    notes = sorted(p.file for p in result.notes)
     assert notes == ["github_events_page_1.json", "github_events_page_2.json", "github_events_page_3.json",
                      "github_events_pull_request_review.json", "github_orgs.json"]
     # The ghost (a null or empty user) is kept as one deleted account, with what it did.

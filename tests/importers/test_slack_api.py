@@ -41,8 +41,9 @@ def test_history_pages_take_their_channel_from_the_saved_info_and_overlap_withou
 def test_users_info_is_a_member_and_errors_and_bare_member_lists_are_notes(ws):
     result = ws.import_paths([API / "user_U0001.json", API / "user_missing.json", API / "members.json"])
     assert result.by_kind == {"sources": 1, "accounts": 1}
-    assert sorted(p.message.split(" (")[0].split(";")[0] for p in result.problems) == [
+    assert sorted(p.message.split(" (")[0].split(";")[0] for p in result.notes) == [
         "Slack answered with an error", "a member list of 3 ids without names or dates"]
+    assert result.problem_count == 0 and result.problems == []  # nothing is wrong with the files
     with ws.session() as s:
         acs = s.scalars(select(Account)).one()
     assert (acs.external_id, acs.is_staff, acs.email, acs.display_name) == ("U0001", True, "acs@example.com", "Alvaro")

@@ -132,9 +132,10 @@ class ReadContext:
 
     def note(self, position: str, message: str, *, file: str | None = None) -> None:
         """Record something left alone that is not a problem: a file identical to one imported
-        before, which is not read again. Said where the import is reported, not counted with the
-        problems (a folder read again with one new file had "1 problem", and the window said that a
-        record had been skipped)."""
+        before, which is not read again, or one that holds nothing the workbench keeps (a saved
+        error response, a bare list of ids). Said where the import is reported, not counted with
+        the problems (a folder read again with one new file had "1 problem", and the window said
+        that a record had been skipped)."""
         message = _sentence(message)
         if len(self.notes) < MAX_PROBLEMS_KEPT:
             self.notes.append(Problem(file or self.file, position, message))

@@ -92,8 +92,7 @@ class _PageReader:
     def page(self, path: Path, data: Any) -> Iterator[Record]:
         file = path.name
         if isinstance(data, dict) and "data" in data:
-            self.ctx.problem("whole file", "GraphQL timeline events name people by login only; not read",
-                             file=file, skipped=False)
+            self.ctx.note("whole file", "GraphQL timeline events name people by login only; not read", file=file)
             return
         if isinstance(data, dict) and isinstance(data.get("users"), list):  # requested reviewers
             for user in data["users"]:
@@ -104,8 +103,8 @@ class _PageReader:
         if not isinstance(data, list):
             raise self.ctx.fail("", "not a GitHub API page (a list or an object was expected).", file=file)
         if data and all(isinstance(i, dict) and "/orgs/" in str(i.get("url", "")) for i in data):
-            self.ctx.problem("whole file", "a list of organisations holds no members or activity; not read",
-                             file=file, skipped=False)
+            self.ctx.note("whole file", "a list of organisations holds no members or activity; not read",
+                          file=file)
             return
         for n, item in enumerate(data, start=1):
             if not isinstance(item, dict):

@@ -55,8 +55,7 @@ class SlackApiPage(Importer):
         if not isinstance(data, dict):
             raise ctx.fail("", "not a Slack Web API response (expected a JSON object).")
         if data.get("ok") is not True:
-            ctx.problem("the response", f"Slack answered with an error ({data.get('error')!s:.80}); nothing to import",
-                        skipped=False)
+            ctx.note("the response", f"Slack answered with an error ({data.get('error')!s:.80}); nothing to import")
             return
         source = _team(data) or team_near(path)
         if source:
@@ -72,8 +71,8 @@ class SlackApiPage(Importer):
         if isinstance(members, list) and members and all(isinstance(m, dict) for m in members):
             yield from mapper.users(members, "members")
         elif isinstance(members, list) and members:
-            ctx.problem("members", f"a member list of {len(members):,} ids without names or dates; "
-                        "nothing to import from it", skipped=False)
+            ctx.note("members", f"a member list of {len(members):,} ids without names or dates; "
+                     "nothing to import from it")
         if isinstance(data.get("messages"), list):
             channel = _channel_beside(path) or path.parent.name or path.stem
             yield ChannelRec(PLATFORM, channel, name=channel, source_external_id=source)

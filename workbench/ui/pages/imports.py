@@ -287,8 +287,8 @@ class ImportsPage(Page):
                     "was added. " + " ".join(f"{p.file}: {p.message}" for p in said)).strip()
         else:
             if result.problem_count:
-                text += (f" {figures.plural(result.problem_count, 'record')} had problems and "
-                         f"{'was' if result.problem_count == 1 else 'were'} skipped (see Problems).")
+                # Not every problem is a record skipped: a time read as UTC is kept, and says so.
+                text += f" {figures.plural(result.problem_count, 'problem')}: see Problems."
             text += "".join(f" {p.file}: {p.message}" for p in result.notes[:3])
         self.banner.show_message(text, kind="success")
         self._finished.append(result)
