@@ -167,6 +167,21 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_
     qtbot.waitUntil(lambda: page.runs.rowCount() == 1, timeout=30000)
     assert page.runs.item(0, 8).text() == "1"  # the run's Problems: the time, not the files left alone
     assert window.ctx.ws.counts()["activities"] == 2  # nothing was skipped
+    assert not page.banner.details_button.isVisible()  # all said in the banner
+    # Many files left alone: three are named, and all of them are under Details, where the rest
+    # are kept (they are no problems of the run).
+    for n in range(4):
+        (folder / f"notes-{n}.txt").write_text("x\n", encoding="utf-8")
+    (folder / "result.json").write_text((folder / "result.json").read_text(encoding="utf-8").replace(
+        '"hi"', '"hi again"').replace('"id": 2,', '"id": 2, "edited_unixtime": "1709337000",'), encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(folder)])
+    banner = page.banner.text()
+    assert banner.count("not an export format the workbench knows") == 3
+    assert banner.endswith("And 3 more (see Details)."), banner
+    assert page.banner.details_button.isVisible()
+    details = page.banner._details.splitlines()
+    assert len(details) == 6 and "exports/notes-3.txt, whole file: not an export format the workbench knows; skipped." in details
 
 
 def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):

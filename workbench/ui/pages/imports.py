@@ -28,6 +28,8 @@ from ..csv_mapping import ask_csv_mapping
 from ..tasks import Newest
 from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
+SAID_IN_BANNER = 3  # files left alone named in the banner after an import; all of them under Details
+
 
 def _item(text: str, *, right: bool = False, data=None) -> QTableWidgetItem:  # noqa: ANN001
     it = QTableWidgetItem(text)
@@ -282,15 +284,19 @@ class ImportsPage(Page):
         text = (f"Imported {figures.plural(result.read, 'record')}: added {kinds}; "
                 f"{figures.number(result.updated)} updated.")
         if result.run_id is None:
-            said = [*result.notes, *result.problems][:3]
-            text = ("Nothing new: the workspace already holds all of it, so it is unchanged and no import run "
-                    "was added. " + " ".join(f"{p.file}: {p.message}" for p in said)).strip()
+            text = "Nothing new: the workspace already holds all of it, so it is unchanged and no import run was added."
+            said = [*result.notes, *result.problems]
         else:
             if result.problem_count:
                 # Not every problem is a record skipped: a time read as UTC is kept, and says so.
                 text += f" {figures.plural(result.problem_count, 'problem')}: see Problems."
-            text += "".join(f" {p.file}: {p.message}" for p in result.notes[:3])
-        self.banner.show_message(text, kind="success")
+            said = result.notes
+        text += "".join(f" {p.file}: {p.message}" for p in said[:SAID_IN_BANNER])
+        details = ""
+        if len(said) > SAID_IN_BANNER:  # the rest are kept nowhere else: all of them under Details
+            text += f" And {figures.number(len(said) - SAID_IN_BANNER)} more (see Details)."
+            details = "\n".join(f"{p.file}, {p.position}: {p.message}" for p in said)
+        self.banner.show_message(text, kind="success", details=details)
         self._finished.append(result)
         self.refresh()
 
