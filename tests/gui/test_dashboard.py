@@ -246,6 +246,7 @@ def test_a_small_window_shows_both_columns_of_charts_whole(qtbot, ctx):
     gives way rather than widen its chart, and every legend entry is inside its chart."""
     page = open_page(qtbot, ctx)
     assert page.boxes["channel"].chart.legend.columnCount == 3  # 1110 px wide
+    assert page.boxes["retention"].hover.shown_text() == page.boxes["retention"].note  # whole, as at 1,280 px
     page.resize(850, 600)
     qtbot.waitUntil(lambda: page.width() == 850 and page.boxes["channel"].chart.legend.columnCount < 3)
     scroll = page.charts_scroll

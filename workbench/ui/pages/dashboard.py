@@ -288,7 +288,7 @@ class DashboardPage(Page):
             "ttfr": ChartBox("Time to first response", self.ttfr_chart, note="per week: median and 90th percentile"),
             "hours": ChartBox("When people are active", self.hours_chart),
             "retention": ChartBox("Retention by cohort", self.retention_chart,
-                                  note="% of each month's newcomers active k months later"),
+                                  note="% of newcomers active k months later"),
             "levels": ChartBox("Level movement", self.levels_chart, note="from the day before the period to its end"),
             "unanswered": ChartBox("Unanswered questions", self.unanswered_view, note="the oldest first"),
             "helpers": ChartBox("Top helpers", self.helpers_view, note="who replies to the most people"),
