@@ -163,6 +163,9 @@ def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, co
     first = model.data(model.index(0, list(model.frame().columns).index("asked_at")))
     asked = page.dashboard.unanswered["asked_at"].iloc[0].tz_convert("Asia/Tokyo")
     assert first == f"{asked:%Y-%m-%d %H:%M} JST"
+    # On a narrow table the Asked column is out of view: how long a question waits says it on hover.
+    waiting = model.index(0, list(model.frame().columns).index("waiting_days"))
+    assert waiting.data(Qt.ItemDataRole.ToolTipRole) == f"Asked {asked:%Y-%m-%d %H:%M} JST"
 
 
 def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db, demo_path):

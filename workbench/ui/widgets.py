@@ -182,10 +182,14 @@ class DataFrameModel(QAbstractTableModel):
     return before any lookup."""
 
     def __init__(self, df: pd.DataFrame | None = None, *, headers: dict[str, str] | None = None,
-                 formatters: dict[str, Any] | None = None, parent=None) -> None:
+                 formatters: dict[str, Any] | None = None, tips: dict[str, tuple[str, Any]] | None = None,
+                 parent=None) -> None:
+        """``tips`` maps a column to ``(another column, format)``: its cells' tooltip is the other
+        column's value in the row, formatted (what a column pushed out of view says, on hover)."""
         super().__init__(parent)
         self._headers = headers or {}
         self._formatters = formatters or {}
+        self._tips = tips or {}
         self._keep(df if df is not None else pd.DataFrame())
 
     def _keep(self, df: pd.DataFrame) -> None:
@@ -214,8 +218,14 @@ class DataFrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             fmt = self._formatters.get(self._names[index.column()])
             return fmt(value) if fmt else _display(value)
-        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > TIP_AFTER:
-            return value  # a long text (a note, a question's title) whole, where the column cuts it short
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = self._tips.get(self._names[index.column()])
+            if tip is not None and tip[0] in self._names:
+                other = self._cells[self._names.index(tip[0])][index.row()]
+                return None if _display(other) == "" else tip[1](other)
+            if isinstance(value, str) and len(value) > TIP_AFTER:
+                return value  # a long text (a note, a question's title) whole, where the column cuts it short
+            return None
         if role == Qt.ItemDataRole.UserRole:
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(value):
