@@ -564,7 +564,7 @@ class Writer:
         """The keys that a row may have already, to be looked up; the others are surely new: their
         platform had no activities when the run began and the run has not written them (see
         ``_SeenKeys``)."""
-        for platform in {k[0] for k in keys} - self._fresh.keys():
+        for platform in {k[0] for k in keys}.difference(self._fresh):
             fresh = self._fresh[platform] = self.conn.execute(
                 select(A.c.id).where(A.c.platform == platform).limit(1)).first() is None
             if fresh and self._seen is None:
