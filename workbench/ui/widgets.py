@@ -153,8 +153,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def _missing(value: Any) -> bool:
+    """An empty cell: None, pandas' NaT, or a NaN."""
+    return value is None or value is pd.NaT or (
+        _is_number(value) and not isinstance(value, numbers.Integral) and math.isnan(value))
+
+
 def _display(value: Any) -> str:
-    if value is None or value is pd.NaT:
+    if _missing(value):
         return ""
     if isinstance(value, dt.datetime):  # pandas' Timestamp too
         return dates.moment(value)
@@ -164,7 +170,7 @@ def _display(value: Any) -> str:
         return str(value)
     if isinstance(value, numbers.Integral):
         return figures.number(value)
-    return "" if math.isnan(value) else figures.number(value, 2)
+    return figures.number(value, 2)
 
 
 TIP_AFTER = 30  # characters: a longer text in a table cell also shows whole on hover
@@ -222,7 +228,7 @@ class DataFrameModel(QAbstractTableModel):
             tip = self._tips.get(self._names[index.column()])
             if tip is not None and tip[0] in self._names:
                 other = self._cells[self._names.index(tip[0])][index.row()]
-                return None if _display(other) == "" else tip[1](other)
+                return None if _missing(other) else tip[1](other)
             if isinstance(value, str) and len(value) > TIP_AFTER:
                 return value  # a long text (a note, a question's title) whole, where the column cuts it short
             return None
