@@ -28,9 +28,9 @@ def msg(who: str, when: dt.datetime, *, text: str = "hello", parent: str | None 
 
 
 def account(who: str, *, platform: str = "slack", bot: bool = False, staff: bool = False,
-            name: str | None = None, email: str | None = None) -> AccountRec:
+            name: str | None = None, email: str | None = None, deleted: bool = False) -> AccountRec:
     return AccountRec(platform=platform, external_id=who, handle=who, display_name=name or who.title(), is_bot=bot,
-                      is_staff=staff, email=email)
+                      is_staff=staff, email=email, is_deleted=deleted)
 
 
 def badge(who: str, when: dt.datetime, kind: str = "badge", *, platform: str = "slack", ext: str | None = None) -> RecognitionRec:

@@ -94,6 +94,30 @@ def test_candidates_leave_out_staff_bots_and_champions(helpdesk):
     assert list(candidates(ws, limit=1)["person_id"]) == [alice]
 
 
+def test_people_whose_every_account_is_deleted_are_neither_candidates_nor_in_the_gap(helpdesk):
+    """A platform's shared "Deleted User" stands for many people; one who left cannot be thanked either.
+    Both are scored, but the best-scored of them is nobody's candidate and in nobody's gap."""
+    from workbench.champions.recognition import recognition_gap
+    from workbench.people.merge import merge
+
+    ws = helpdesk
+    write(ws, [account("U0GHOST", name="Deleted User", deleted=True), account("erin"),
+               account("erin-old", name="Erin", deleted=True),
+               msg("U0GHOST", at("2024-03-01", "12:00"), text="reinstall", parent="q1", reactions=40),
+               msg("U0GHOST", at("2024-03-02", "12:00"), text="clear the cache", parent="q2", reactions=40),
+               msg("U0GHOST", at("2024-03-03", "12:00"), text="Anyone?"),
+               msg("erin-old", at("2024-03-02", "13:00"), text="works for me", parent="q2")])
+    ghost, alice, erin = person_of(ws, "U0GHOST"), person_of(ws, "alice"), person_of(ws, "erin")
+    scores = champion_scores(ws).set_index("person_id")
+    assert scores.loc[ghost, "rank"] == 1  # its activity counts
+    c = candidates(ws)
+    assert ghost not in set(c["person_id"]) and c["person_id"].iloc[0] == alice
+    assert person_of(ws, "erin-old") not in set(c["person_id"])  # left: her only account is deleted
+    assert list(recognition_gap(ws)["person_id"]) == [alice]  # the top tenth of 5 is one person
+    merge(ws, erin, person_of(ws, "erin-old"))  # Erin is still here on another account
+    assert erin in set(candidates(ws)["person_id"])
+
+
 def test_evidence_shows_the_most_helpful_replies_and_the_people_helped(helpdesk):
     ws = helpdesk
     e = evidence(ws, person_of(ws, "alice"))

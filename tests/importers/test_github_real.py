@@ -36,6 +36,15 @@ def test_the_folder_with_its_facts(real, ws):
         == [(3,)]
 
 
+def test_the_ghost_is_scored_but_nobodys_candidate(real, ws):
+    """GitHub's ghost stands for every deleted user: its review counts, but it cannot be thanked."""
+    from workbench.champions.score import candidates, champion_scores
+
+    ws.import_paths([real / FOLDER])
+    assert "Deleted user" in set(champion_scores(ws)["name"])
+    assert list(candidates(ws)["name"]) == ["zhquan_example"]
+
+
 def test_reimport_adds_nothing(real, ws):
     ws.import_paths([real / FOLDER])
     again = ws.import_paths([real / FOLDER])

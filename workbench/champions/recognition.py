@@ -135,9 +135,10 @@ def last_recognitions(ws) -> pd.Series:  # noqa: ANN001
 
 
 def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days: int = GAP_DAYS) -> pd.DataFrame:
-    """The recognition gap from a component frame (staff left out) and the latest recognitions."""
+    """The recognition gap from a component frame and the latest recognitions. Staff are left out,
+    and so are people who are gone (every account deleted): nobody can thank them."""
     period = frame.attrs["period"]
-    ranked = rank(frame[~frame["is_staff"]], weights)
+    ranked = rank(frame[~frame["is_staff"] & ~frame["is_gone"]], weights)
     top = top_decile(ranked)
     _, hi = period.bounds()
     cutoff = pd.Timestamp(hi - dt.timedelta(days=days))

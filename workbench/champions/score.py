@@ -119,7 +119,7 @@ class _Read:
     acts: pd.DataFrame  # id, person, ts, parent, root, reactions (bots' activities left out)
     targets: pd.DataFrame  # activities replied to: id, person, ts, question
     first: pd.Series  # person -> first activity (UTC seconds), all time
-    people: pd.DataFrame  # person_id, name, platforms, is_bot, is_staff
+    people: pd.DataFrame  # person_id, name, platforms, is_bot, is_staff, is_gone
     marker: str = "?"
     extra: dict = field(default_factory=dict)
 
@@ -129,8 +129,8 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
     marker = question_marker(ws)
     with ws.connect() as conn:
         fq = person_flags_query().subquery()
-        people = frame_of(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff),
-                          ["person_id", "name", "is_bot", "is_staff"])
+        people = frame_of(conn, select(fq.c.person_id, fq.c.display_name, fq.c.is_bot, fq.c.is_staff, fq.c.is_gone),
+                          ["person_id", "name", "is_bot", "is_staff", "is_gone"])
         acc = frame_of(conn, select(ACC.c.id, ACC.c.person_id, ACC.c.display_name, ACC.c.handle),
                        ["account_id", "person_id", "acc_name", "handle"])
         platforms = person_platforms(conn)  # beside the name: two rows of one name tell apart
@@ -204,7 +204,7 @@ def _newcomer(r: _Read, links: pd.DataFrame) -> pd.Series:
 # -- components ----------------------------------------------------------------------------------
 def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAYS) -> pd.DataFrame:  # noqa: ANN001
     """Per person active in the period (bots left out): person_id, name, platforms (their accounts'
-    platforms, "discord, slack"), is_staff and the five
+    platforms, "discord, slack"), is_staff, is_gone (every account deleted) and the five
     components. ``frame.attrs["period"]`` is the ``Period``."""
     period = period_of(ws, as_of, days)
     r = _read(ws, period)
@@ -233,7 +233,8 @@ def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAY
     frame = pd.DataFrame({"person_id": out.index.to_numpy(dtype=np.int64)})
     frame["name"] = people["name"].reindex(frame["person_id"]).fillna("").to_numpy()
     frame["platforms"] = people["platforms"].reindex(frame["person_id"]).fillna("").to_numpy()
-    frame["is_staff"] = people["is_staff"].reindex(frame["person_id"]).fillna(0).astype(bool).to_numpy()
+    for flag in ("is_staff", "is_gone"):
+        frame[flag] = people[flag].reindex(frame["person_id"]).fillna(0).astype(bool).to_numpy()
     for c in COMPONENTS:
         frame[c] = out[c].to_numpy(dtype=np.int64)
     frame.attrs["period"] = period
@@ -269,9 +270,9 @@ def champion_scores(ws, *, as_of: dt.date | None = None, weights: dict | None = 
 
 def candidates_from(frame: pd.DataFrame, weights: dict | None, champions: set[int],
                     *, limit: int | None = None) -> pd.DataFrame:
-    """Candidates from a component frame: not staff, not current champions, a score above zero;
-    ranked 1..n among themselves (arithmetic only)."""
-    keep = frame[~frame["is_staff"] & ~frame["person_id"].isin(list(champions))]
+    """Candidates from a component frame: not staff, not gone (every account deleted), not current
+    champions, a score above zero; ranked 1..n among themselves (arithmetic only)."""
+    keep = frame[~frame["is_staff"] & ~frame["is_gone"] & ~frame["person_id"].isin(list(champions))]
     ranked = rank(keep, weights)
     ranked = ranked[ranked["score"] > 0]
     ranked["rank"] = np.arange(1, len(ranked) + 1, dtype=np.int64)
@@ -282,7 +283,8 @@ def candidates_from(frame: pd.DataFrame, weights: dict | None, champions: set[in
 
 def candidates(ws, *, limit: int | None = None, weights: dict | None = None,  # noqa: ANN001
                as_of: dt.date | None = None, days: int = DEFAULT_DAYS) -> pd.DataFrame:
-    """Ranked champion candidates: people who are not bots, not staff and not current champions."""
+    """Ranked champion candidates: people who are not bots, not staff, not gone (every account deleted)
+    and not current champions."""
     from .programme import champion_ids
 
     w = weights if weights is not None else load_weights(ws)

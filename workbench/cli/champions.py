@@ -90,7 +90,8 @@ def run_candidates(args: argparse.Namespace) -> int:
         print_json(_records(df))
         return 0
     if df.empty:
-        print("No candidates: nobody outside staff, bots and current champions helped anyone in the period.")
+        print("No candidates: nobody outside staff, bots, deleted accounts and current champions helped anyone "
+              "in the period.")
         return 0
     if period is not None:
         print(f"Champion candidates, {period.text()} ({period.tz}); "

@@ -56,7 +56,9 @@ DEFINITIONS: dict[str, str] = {
     "champion_score": "Explainable weighted sum over the last 90 days: answers to others' questions, replies "
                       "to newcomers, distinct people helped, reactions received, active days.",
     "recognition_gap": "People in the top decile of champion score with no recognition in the last 180 days.",
-    "bots_and_staff": "Bots are always left out; staff count in activity and are never champion candidates.",
+    "bots_and_staff": "Bots are always left out; staff count in activity and are never champion candidates; nor "
+                      "are people whose every account is deleted (they left, or are a platform's shared \"Deleted "
+                      "user\"), who cannot be thanked.",
     "time": "Days, weeks and months are calendar periods in the reporting time zone; weeks start on Monday.",
 }
 

@@ -5,6 +5,9 @@
 - A person is a bot (staff) when the person's own flag says so, or, when it is unset (None),
   when any of their accounts is flagged. Bots are always left out of metrics; staff are in
   activity counts and out of champion candidates.
+- A person is gone when every account of theirs is deleted: they left the platform, or they are
+  a platform's shared placeholder ("Deleted User", GitHub's ghost), which stands for many people.
+  They count in activity, and nobody can nominate or thank them: they are no champion candidates.
 - A question is what the source says (``activity.is_question``), or else a top-level activity
   (no parent) whose text contains the question marker (``?`` by default; the setting
   ``questions.marker``).
@@ -25,7 +28,8 @@ def _any(flag) -> ColumnElement:  # noqa: ANN001
 
 
 def person_flags_query() -> Select:
-    """One row per person: ``person_id, display_name, is_bot, is_staff, accounts`` (1/0 flags)."""
+    """One row per person: ``person_id, display_name, is_bot, is_staff, accounts, is_gone`` (1/0 flags;
+    ``is_gone``: every account is deleted)."""
     return (
         select(
             Person.id.label("person_id"),
@@ -35,6 +39,7 @@ def person_flags_query() -> Select:
             func.coalesce(case((Person.is_staff.is_(None), None), else_=case((Person.is_staff.is_(True), 1), else_=0)),
                           _any(Account.is_staff)).label("is_staff"),
             func.count(Account.id).label("accounts"),
+            func.min(case((Account.is_deleted.is_(True), 1), else_=0)).label("is_gone"),
         )
         .join(Account, Account.person_id == Person.id)
         .where(Person.merged_into_id.is_(None))

@@ -349,7 +349,8 @@ class ChampionsPage(Page):
         period = self._frame.attrs.get("period") if self._frame is not None else None
         self.period_label.setText(
             f"Champion candidates over {dates.period(period.start, period.end)} ({period.tz}): people "
-            "who are not bots, not staff and not already champions, ranked by their score. Select one to see why."
+            "who are not bots, not staff, not deleted accounts and not already champions, ranked by their "
+            "score. Select one to see why."
             if period else "")
         self._fill()
         self.loaded.emit()
