@@ -35,6 +35,7 @@ class RunSummary:
     first_activity_at: dt.datetime | None
     last_activity_at: dt.datetime | None
     files: list[RunFile] = field(default_factory=list)
+    note_count: int = 0  # files left alone, having nothing to read
 
     @property
     def formats(self) -> str:
@@ -50,21 +51,27 @@ class RunSummary:
 
 
 def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
-    """Every import run, newest first, with its files and the number of problems."""
+    """Every import run, newest first, with its files and the number of problems and notes."""
     with ws.session() as s:
-        problem_counts = dict(s.execute(select(ImportProblem.run_id, func.count()).group_by(ImportProblem.run_id)).all())
+        said: dict[str, dict[int, int]] = {"problem": {}, "note": {}}
+        for run, kind, n in s.execute(select(ImportProblem.run_id, ImportProblem.kind, func.count())
+                                      .group_by(ImportProblem.run_id, ImportProblem.kind)):
+            said.setdefault(kind, {})[run] = n
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
         return [RunSummary(
             id=r.id, started_at=r.started_at, finished_at=r.finished_at, read=r.read, added=r.added,
             updated=r.updated, unchanged=r.unchanged, skipped=r.skipped, counts=dict(r.counts or {}),
-            problem_count=problem_counts.get(r.id, 0), first_activity_at=r.first_activity_at,
+            problem_count=said["problem"].get(r.id, 0), note_count=said["note"].get(r.id, 0),
+            first_activity_at=r.first_activity_at,
             last_activity_at=r.last_activity_at,
             files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
             for r in runs]
 
 
-def run_problems(ws, run_id: int, limit: int = 5000) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def run_problems(ws, run_id: int, limit: int = 5000, *, kind: str = "problem") -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """A run's problems (file, where, what), or with ``kind="note"`` the files it left alone."""
     with ws.session() as s:
         rows = s.execute(select(ImportProblem.file, ImportProblem.position, ImportProblem.message)
-                         .where(ImportProblem.run_id == run_id).order_by(ImportProblem.id).limit(limit)).all()
+                         .where(ImportProblem.run_id == run_id, ImportProblem.kind == kind)
+                         .order_by(ImportProblem.id).limit(limit)).all()
         return [tuple(r) for r in rows]

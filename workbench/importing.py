@@ -234,10 +234,10 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             raise ImportCancelled()
     if file_rows:
         conn.execute(insert(ImportFile.__table__), file_rows)
-    if problems:
+    if problems or result.notes:  # the notes too: what the run left alone is part of its record
         conn.execute(insert(ImportProblem.__table__),
-                     [{"run_id": run_id, "file": p.file, "position": p.position, "message": p.message}
-                      for p in problems])
+                     [{"run_id": run_id, "kind": kind, "file": p.file, "position": p.position, "message": p.message}
+                      for kind, said in (("problem", problems), ("note", result.notes)) for p in said])
     c = writer.counts
     if c.added == 0 and c.updated == 0 and not any(c.by_kind.values()):
         # Nothing new: the workspace is exactly as it was, so no run is kept either (importing the

@@ -168,6 +168,14 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_
     assert page.runs.item(0, 8).text() == "1"  # the run's Problems: the time, not the files left alone
     assert window.ctx.ws.counts()["activities"] == 2  # nothing was skipped
     assert not page.banner.details_button.isVisible()  # all said in the banner
+    # The run keeps them: its Left alone tab says them after the banner is gone.
+    page.runs.selectRow(0)
+    assert [page.detail.tabText(i) for i in range(3)] == ["Files", "Problems (1)", "Left alone (2)"]
+    left = [(page.left_alone.item(r, 0).text(), page.left_alone.item(r, 2).text())
+            for r in range(page.left_alone.rowCount())]
+    assert ("exports/README.txt", "not an export format the workbench knows; skipped.") in left
+    assert [f for f, _ in left] == ["exports/README.txt", "members.json"]
+    assert page.problems.rowCount() == 1
     # Many files left alone: three are named, and all of them are under Details, where the rest
     # are kept (they are no problems of the run).
     for n in range(4):
@@ -182,6 +190,9 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_
     assert page.banner.details_button.isVisible()
     details = page.banner._details.splitlines()
     assert len(details) == 6 and "exports/notes-3.txt, whole file: not an export format the workbench knows; skipped." in details
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 2, timeout=30000)
+    page.runs.selectRow(0)
+    assert page.detail.tabText(2) == "Left alone (6)" and page.left_alone.rowCount() == 6
 
 
 def test_a_long_file_name_shows_whole_beside_its_digest(window, qtbot, slack_zip, tmp_path):

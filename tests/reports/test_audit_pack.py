@@ -61,6 +61,29 @@ def test_the_manifest_names_every_source_file_run_and_member(source, tmp_path):
     assert verify_pack(result.path).ok
 
 
+def test_the_manifest_says_which_files_each_run_left_alone(ws, tmp_path):
+    """A README beside an export is no problem of the run, but the run's record says it was not read,
+    in a pseudonymized pack too, where a file named after a member keeps no trace of the name."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "README.txt").write_text("Exported for the audit.\n", encoding="utf-8")
+    (folder / "Notes for Nia Okafor.txt").write_text("to thank\n", encoding="utf-8")
+    (folder / "result.json").write_text(
+        '{"name": "Builders", "type": "public_supergroup", "id": 42, "messages": ['
+        '{"id": 1, "type": "message", "date": "2024-03-02T01:30:00", "date_unixtime": "1709335800", '
+        '"from": "Nia Okafor", "from_id": "user1", "text": "hello"}]}', encoding="utf-8")
+    ws.import_paths([folder])
+    plain = json.loads(read_pack(write_pack(ws, prepare_report(ws), tmp_path / "a.wbpack").path)["manifest.json"])
+    (run,) = plain["imports"]
+    assert run["problems"] == [] and sorted(n["file"] for n in run["left_alone"]) == [
+        "Notes for Nia Okafor.txt", "README.txt"]
+    assert run["left_alone"][0]["message"] == "not an export format the workbench knows; skipped."
+    hidden = write_pack(ws, prepare_report(ws, key=load_key(one_off=True)), tmp_path / "p.wbpack").path
+    (run,) = json.loads(read_pack(hidden)["manifest.json"])["imports"]
+    assert "README.txt" in {n["file"] for n in run["left_alone"]} and len(run["left_alone"]) == 2
+    assert not [name for name, data in all_bytes(hidden.name, hidden.read_bytes()) if b"Okafor" in data]
+
+
 def _rewrite(src, dest, change):
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -164,35 +187,49 @@ def test_a_pack_from_a_newer_workbench_shows_its_report_and_leaves_its_copy_clos
     conn.close()
 
 
-def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(source, tmp_path, copy_db):
-    """A pack made before nick changes were kept (schema 0001): its copy opens, brought up to date in
-    the extracted copy, with everything it held; the pack itself is not touched."""
+def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(source, tmp_path):
+    """A pack made before nick changes and import notes were kept (schema 0001): its copy opens,
+    brought up to date in the extracted copy, with everything it held; the pack itself is not touched."""
     import hashlib
     import sqlite3
 
     from workbench.store import db
 
-    path = copy_db(source[0])
-    ws = Workspace.open(path)
+    path, _ = source
+    ws = Workspace.open(path, readonly=True)
     try:
-        report = prepare_report(ws)
         counts = ws.counts()
-        with sqlite3.connect(path) as conn:  # as the previous version left it
-            conn.execute("DROP TABLE rename")
-            conn.execute("UPDATE alembic_version SET version_num = '0001'")
-        conn.close()
-        result = write_pack(ws, report, tmp_path / "older.wbpack", with_workspace=True)
+        result = write_pack(ws, prepare_report(ws), tmp_path / "now.wbpack", with_workspace=True)
     finally:
         ws.close()
-    digest = hashlib.sha256(result.path.read_bytes()).hexdigest()
-    opened = extract_pack(result.path, tmp_path / "opened")
+    # The same pack as the previous version wrote it: its copy without the tables and columns added
+    # since, and the manifest's hashes to match.
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(read_pack(result.path)[WORKSPACE_MEMBER])
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP TABLE rename")  # 0002
+        conn.execute("ALTER TABLE import_problem DROP COLUMN kind")  # 0004
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    conn.close()
+    old_db = copy.read_bytes()
+    manifest = json.loads(read_pack(result.path)["manifest.json"])
+    manifest["members"][WORKSPACE_MEMBER] = {"size": len(old_db), "sha256": hashlib.sha256(old_db).hexdigest()}
+    old_manifest = json.dumps(manifest).encode("utf-8")
+    older = tmp_path / "older.wbpack"
+    _rewrite(result.path, older, lambda name, data: {
+        WORKSPACE_MEMBER: old_db, "manifest.json": old_manifest,
+        "manifest.json.sha256": f"{hashlib.sha256(old_manifest).hexdigest()}  manifest.json\n".encode("ascii"),
+    }.get(name, data))
+    assert verify_pack(older).ok
+    digest = hashlib.sha256(older.read_bytes()).hexdigest()
+    opened = extract_pack(older, tmp_path / "opened")
     assert opened.workspace is not None and opened.note == ""
     copy = Workspace.open(opened.workspace, readonly=True)
     try:
         assert db.current_revision(copy.engine) == db.head_revision() and copy.counts() == counts
     finally:
         copy.close()
-    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == digest
+    assert hashlib.sha256(older.read_bytes()).hexdigest() == digest
 
 
 def test_a_pseudonymized_pack_holds_no_name_handle_email_platform_id_or_message_text(source, tmp_path,

@@ -151,9 +151,9 @@ def provenance_frame(ws) -> pd.DataFrame:  # noqa: ANN001
         rows.append({"run": r.id, "started": r.started_at.replace(tzinfo=None) if r.started_at else None,
                      "files": len(r.files), "file_names": ", ".join(f.name for f in r.files),
                      "formats": r.formats, "read": r.read, "added": r.added, "updated": r.updated,
-                     "skipped": r.skipped, "problems": r.problem_count})
+                     "skipped": r.skipped, "problems": r.problem_count, "left_alone": r.note_count})
     return pd.DataFrame(rows, columns=["run", "started", "files", "file_names", "formats", "read", "added",
-                                       "updated", "skipped", "problems"])
+                                       "updated", "skipped", "problems", "left_alone"])
 
 
 def workspace_settings(ws, f: Filters | None = None) -> dict[str, Any]:  # noqa: ANN001

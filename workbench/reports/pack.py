@@ -43,7 +43,8 @@ def _when(t: dt.datetime | None) -> str | None:
 
 
 def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
-    """Every import run with its files (name, size, SHA-256), counts and problems, oldest first."""
+    """Every import run with its files (name, size, SHA-256), counts, problems and the files it left
+    alone (having nothing to read in them), oldest first."""
     s_ = scrub or (lambda v: v)
     out = []
     with ws.session() as s:
@@ -57,8 +58,9 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
                            "importer_version": f.importer_version} for f in r.files],
-                "problems": [{"file": s_(p.file.rsplit("/", 1)[-1]), "position": s_(p.position),
-                              "message": s_(p.message)} for p in r.problems],
+                **{said: [{"file": s_(p.file.rsplit("/", 1)[-1]), "position": s_(p.position),
+                           "message": s_(p.message)} for p in r.problems if p.kind == kind]
+                   for said, kind in (("problems", "problem"), ("left_alone", "note"))},
             })
     return out
 

@@ -94,9 +94,13 @@ class ImportFile(Base):
 
 
 class ImportProblem(Base):
+    """A record an import skipped or doubted (kind "problem"), or a file it left alone, having
+    nothing to read in it (kind "note": a README in a dropped folder, a saved error response)."""
+
     __tablename__ = "import_problem"
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="problem", server_default="problem")
     file: Mapped[str] = mapped_column(Text)
     position: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)

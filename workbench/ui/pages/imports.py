@@ -41,6 +41,32 @@ def _item(text: str, *, right: bool = False, data=None) -> QTableWidgetItem:  # 
     return it
 
 
+def _said_table(what: str) -> QTableWidget:
+    """A run's problems, or the files it left alone: file, where, and what was said."""
+    t = QTableWidget(0, 3)
+    t.setHorizontalHeaderLabels(["File", "Where", what])
+    t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().hide()
+    t.setWordWrap(False)
+    t.setTextElideMode(Qt.TextElideMode.ElideLeft)  # a long path keeps its file's name
+    make_copyable(t)
+    return t
+
+
+def _fill_said(t: QTableWidget, rows: list[tuple[str, str, str]]) -> None:
+    """Rows of (file, where, what), each cell's whole text its tooltip; the file and the place take
+    what they need, up to two fifths of the width each, and what was said the rest."""
+    t.setRowCount(len(rows))
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            it = _item(text)
+            it.setToolTip(text)
+            t.setItem(i, j, it)
+    for column in (0, 1):
+        t.resizeColumnToContents(column)
+        t.setColumnWidth(column, min(t.columnWidth(column), max(t.viewport().width() * 2 // 5, 120)))
+
+
 class DropZone(QFrame):
     clicked = Signal()
 
@@ -119,13 +145,11 @@ class ImportsPage(Page):
         self.files.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.files.verticalHeader().hide()
         make_copyable(self.files)
-        self.problems = QTableWidget(0, 3)
-        self.problems.setHorizontalHeaderLabels(["File", "Where", "What was wrong"])
-        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.problems.verticalHeader().hide()
-        make_copyable(self.problems)
+        self.problems = _said_table("What was wrong")
+        self.left_alone = _said_table("Why")  # files with nothing to read: no problem, but said
         self.detail.addTab(self.files, "Files")
         self.detail.addTab(self.problems, "Problems")
+        self.detail.addTab(self.left_alone, "Left alone")
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -218,13 +242,10 @@ class ImportsPage(Page):
             self.files.setItem(i, 3, _item(f.sha256))
             self.files.item(i, 3).setToolTip(f.sha256)
         self._fit_digest()
-        probs = run_problems(self.ctx.ws, run.id)
-        self.problems.setRowCount(len(probs))
-        for i, (file, where, what) in enumerate(probs):
-            self.problems.setItem(i, 0, _item(file))
-            self.problems.setItem(i, 1, _item(where))
-            self.problems.setItem(i, 2, _item(what))
-        self.detail.setTabText(1, f"Problems ({figures.number(run.problem_count)})")
+        for tab, (table, kind, title, n) in enumerate(((self.problems, "problem", "Problems", run.problem_count),
+                                                       (self.left_alone, "note", "Left alone", run.note_count)), 1):
+            _fill_said(table, run_problems(self.ctx.ws, run.id, kind=kind))
+            self.detail.setTabText(tab, f"{title} ({figures.number(n)})")
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
