@@ -130,6 +130,21 @@ def test_an_audit_pack_without_a_workspace_opens_its_report(page, qtbot, tmp_pat
     lines = page.preview_text().splitlines()
     active = next(line for line in lines if line.startswith("Active people"))
     assert re.fullmatch(r"Active people [\d,]+ [▲▼=] .* · previous [\d,]+", active), active
+    # Each change in its colour, as in a browser: better green, worse red (the window's viewer drops
+    # a style sheet that uses CSS variables, and drew them all black).
+    from workbench.reports.render_html import BAD, GOOD, MUTED
+
+    drawn = {}
+    block = page.browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.text()[:1] in "▲▼":
+                drawn[frag.text()] = frag.charFormat().foreground().color().name()
+            it += 1
+        block = block.next()
+    assert len(drawn) >= 5 and set(drawn.values()) <= {GOOD, BAD, MUTED} and GOOD in drawn.values(), drawn
 
 
 def test_an_audit_pack_with_a_workspace_opens_it_read_only(page, qtbot, tmp_path):

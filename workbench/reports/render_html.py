@@ -18,8 +18,10 @@ from .safe import text
 HTML_ROWS = 50
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
+GOOD, BAD, MUTED = "#1a7f46", "#b3261e", "#5f6b7a"  # a change for the better, for the worse, none
+
 CSS = """
-:root { --ink:#1d2430; --muted:#5f6b7a; --line:#dfe3e8; --good:#1a7f46; --bad:#b3261e; --card:#f6f8fa; }
+:root { --ink:#1d2430; --muted:#5f6b7a; --line:#dfe3e8; --card:#f6f8fa; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--ink);
        margin: 0 auto; max-width: 1080px; padding: 28px 32px 48px; line-height: 1.45; font-size: 14px; }
@@ -33,7 +35,6 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .card .label { color: var(--muted); font-size: 12px; } .card .value { font-size: 22px; font-weight: 600; }
 .card .change { font-size: 12px; } .card > span { display: block; }
-.good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
 figure { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-height: 360px; } figure img { max-width: 100%; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
@@ -51,11 +52,14 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
   .cards { grid-template-columns: repeat(4, 1fr); }
 }
 """
+# Without CSS variables, in a sheet of its own: the window's viewer drops a whole sheet that uses
+# them, and still draws a report's changes in their colours from this one.
+PLAIN_CSS = (f".good {{ color: {GOOD}; }} .bad {{ color: {BAD}; }} "
+             f".flat, .meta, .more, .empty {{ color: {MUTED}; }}")
 
 # The window's preview (Qt's rich text) reads plain CSS only: no custom properties, no grids.
 QT_CSS = """
 th, td { text-align: left; padding: 2px 8px 2px 0; } th.num, td.num { text-align: right; padding: 2px 0 2px 8px; }
-.meta, .more, .empty { color: #5f6b7a; }
 """
 
 
@@ -155,7 +159,7 @@ def figures_table_html(report: ReportData) -> str:
     rows = ["<table><thead><tr><th>Figure</th><th>This period</th><th>Previous</th><th>Change</th></tr></thead><tbody>"]
     for f in report.figures:
         change, _, good = f.change()
-        colour = "#1a7f46" if good else "#b3261e" if good is False else "#5f6b7a"
+        colour = GOOD if good else BAD if good is False else MUTED
         prev = f.display(f.previous) if f.previous is not None else "—"
         rows.append(f'<tr><td>{text(f.label)}</td><td class="num"><b>{text(f.display())}</b></td>'
                     f'<td class="num">{text(prev)}</td><td class="num"><font color="{colour}">{text(change)}</font></td></tr>')
@@ -201,7 +205,8 @@ def render_html(report: ReportData, *, chart_markup: Callable[[Chart], str] | No
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>{text(report.title)} — {text(period)}</title>",
-        f"<style>{CSS}</style>" + (f"<style>{QT_CSS}</style>" if simple else "") + "</head><body>",
+        f"<style>{CSS}</style><style>{PLAIN_CSS}</style>" + (f"<style>{QT_CSS}</style>" if simple else "")
+        + "</head><body>",
         f"<header><h1>{text(report.title)} {badge}</h1>",
         f'<p class="meta">{text(report.workspace)} · {text(period)} (compared with {text(prev_text)})</p>',
         f'<p class="meta">{text(report.filters_text)} · made {text(fmt.when(report.generated_at))} by '
