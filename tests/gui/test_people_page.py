@@ -126,6 +126,26 @@ def owner(win, ext: str) -> int:
         return conn.execute(select(Account.person_id).where(Account.external_id == ext)).scalar_one()
 
 
+def test_a_pair_joined_meanwhile_is_nothing_to_merge_and_no_success(qtbot, small_window):
+    """The pair was merged from a terminal while the suggestion was on screen: accepting it says so,
+    in the banner's plain colour, not the green of something done."""
+    from workbench.people.merge import merge
+    from workbench.ui.widgets import Banner
+
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
+        page.tabs.setCurrentIndex(1)
+    assert page.sugg_table.rowCount() == 1
+    merge(win.ctx.ws, owner(win, "U1"), owner(win, "D1"))
+    with qtbot.waitSignal(page.merged, timeout=30_000):
+        page.accept_button.click()
+    assert page.banner.text() == "Nothing to merge: they are one person already."
+    assert Banner.STYLES["info"] in page.banner.styleSheet()
+
+
 def test_on_a_small_screen_the_names_keep_their_room(qtbot, people_page, big_path):
     page = people_page(big_path)
     page.resize(880, 700)  # the page's share of a 1024 px window

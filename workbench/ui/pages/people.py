@@ -432,7 +432,7 @@ class PeoplePage(Page):
                 text = (f"Merged {figures.plural(len(events), 'pair')} of people"
                         + (f" ({figures.number(passed)} more already joined by the others)" if passed else "")
                         + ". Ctrl+Z undoes them together.")
-            self.banner.show_message(text, kind="success")
+            self.banner.show_message(text, kind="success" if events else "info")  # nothing done: no success
             self.merged.emit(events[-1] if events else None)
 
         self.ctx.run_task(lambda p, c: merging.merge_many(ws, pairs, by=who("window")), "Merging",
