@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
+from .importers.unread import what_it_is
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
@@ -37,6 +39,8 @@ POST_IMPORT: list[str] = [
 ]
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+UNKNOWN = "not an export format the workbench knows; skipped."
+SAID_ONE_BY_ONE = 10  # files of a folder left alone that are named each; more are said as one
 
 
 @dataclass
@@ -117,17 +121,21 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             planned.append(PlannedInput(path, imp, _files_under(path)))
             continue
         if path.is_dir():
+            unread: list[tuple[Path, str | None]] = []
             found = 0
             for child in _files_under(path):
                 child_imp = registry.sniff(child)
                 if child_imp is None:
-                    notes.append(Problem(child.relative_to(path.parent).as_posix(), "whole file",
-                                         "not an export format the workbench knows; skipped."))
+                    unread.append((child, what_it_is(child)))
                     continue
                 planned.append(PlannedInput(child, child_imp, [child]))
                 found += 1
-            if not found:
-                errors.append(f"{raw}: the folder holds no export file the workbench knows.")
+            if found:
+                notes.extend(_left_alone(unread, path.parent))
+            else:
+                known = next((what for _, what in unread if what), None)
+                errors.append(f"{raw}: the folder holds {known}" if known else
+                              f"{raw}: the folder holds no export file the workbench knows.")
             continue
         if path.is_file() and path.stat().st_size == 0:
             errors.append(f"{raw}: the file is empty.")
@@ -135,11 +143,32 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             errors.append(f"{raw}: a zip archive that is damaged or cut short (its table of contents is missing); "
                           "export it again or copy it whole.")
         else:
-            errors.append(f"{raw}: not an export format the workbench knows.")
+            known = what_it_is(path)
+            errors.append(f"{raw}: {known}" if known else f"{raw}: not an export format the workbench knows.")
     if errors:
         raise UnknownFormat(errors[0] if len(errors) == 1 else f"{len(errors)} paths cannot be imported.",
                             details="\n".join(errors) if len(errors) > 1 else "")
     return planned, notes
+
+
+def _left_alone(unread: list[tuple[Path, str | None]], root: Path) -> list[Problem]:
+    """Notes for the files of a dropped folder that no importer reads, named from ``root``. A folder
+    holding many of them (an export's photos, stickers, attachments) is one note, not one a file."""
+    by_folder: dict[tuple[Path, str], list[Path]] = {}
+    for f, what in unread:
+        by_folder.setdefault((f.parent, what or UNKNOWN), []).append(f)
+    notes = []
+    for (folder, what), files in by_folder.items():
+        if len(files) <= SAID_ONE_BY_ONE:
+            notes += [Problem(f.relative_to(root).as_posix(), "whole file", what) for f in files]
+            continue
+        kinds = Counter(f.suffix.lower() or "no extension" for f in files)
+        said = next(iter(kinds)) if len(kinds) == 1 else ", ".join(
+            f"{n:,} {k}" for k, n in kinds.most_common(3)) + (", ..." if len(kinds) > 3 else "")
+        notes.append(Problem(folder.relative_to(root).as_posix() + "/", "whole folder",
+                             f"{len(files):,} files ({said}), none of them an export format the workbench "
+                             "knows; skipped." if what == UNKNOWN else f"{len(files):,} files ({said}): {what}"))
+    return notes
 
 
 def _broken_zip(path: Path) -> bool:

@@ -109,3 +109,71 @@ def test_a_folder_imported_again_beside_a_new_file_says_what_it_left_alone(cli, 
         "  guild, whole folder: 2 files identical to what run 1 imported; nothing new to read in them."
     # Among the problems (the Telegram sample has one of its own) the folder is not.
     assert not any("identical" in line for line in out[:out.index("Left alone:")])
+
+
+TELEGRAM_HTML = """<!DOCTYPE html>
+<html>
+ <head>
+  <meta charset="utf-8"/>
+<title>Exported Data</title>
+  <link href="css/style.css" rel="stylesheet"/>
+ </head>
+ <body onload="CheckLocation();">
+  <div class="page_wrap">
+   <div class="page_header">
+"""
+DCE_HTML = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<title>Builders - general</title>
+<style>
+.chatlog__message-group { display: grid; }
+</style>
+</head>
+<body>
+<div class="chatlog">
+"""
+
+
+def test_an_html_export_is_named_with_the_export_to_make_instead(cli, ws_path, tmp_path):
+    """Telegram Desktop and DiscordChatExporter both offer HTML first: refused, named, with what to do."""
+    chat = tmp_path / "ChatExport_2024-03-02"
+    (chat / "css").mkdir(parents=True)
+    (chat / "messages.html").write_text(TELEGRAM_HTML, encoding="utf-8")
+    (chat / "css" / "style.css").write_text("body { margin: 0 }\n", encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, chat)
+    assert r.code == 2 and r.err.strip() == (
+        f"workbench: {chat}: the folder holds Telegram Desktop's HTML export, which is for reading, not for the "
+        "workbench: export the chat again with the format \u201cMachine-readable JSON\u201d (it writes result.json)."), r
+    channel = tmp_path / "Builders - general [1200].html"
+    channel.write_text(DCE_HTML, encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, channel)
+    assert r.code == 2 and f"{channel}: DiscordChatExporter's HTML export" in r.err and "again as JSON" in r.err, r
+    assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
+
+
+def test_a_folder_of_attachments_is_left_alone_in_one_line(cli, ws_path, tmp_path):
+    """A Telegram export folder: result.json is read; its 40 photos are one note, not forty, and its
+    two documents are named each."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    chat = tmp_path / "ChatExport_2024-03-02"
+    (chat / "photos").mkdir(parents=True)
+    (chat / "files").mkdir()
+    (chat / "result.json").write_bytes(next((data / "telegram").rglob("result.json")).read_bytes())
+    for i in range(39):
+        (chat / "photos" / f"photo_{i}@02-03-2024_10-00-00.jpg").write_bytes(b"\xff\xd8\xff" + bytes(20))
+    (chat / "photos" / "photo_39.png").write_bytes(b"\x89PNG" + bytes(20))
+    (chat / "files" / "slides.pdf").write_bytes(b"%PDF-1.4\n")
+    (chat / "files" / "notes.txt").write_text("agenda\n", encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, chat, "--json")
+    assert r.code == 0, r
+    notes = {(n["file"], n["message"]) for n in json.loads(r.out)["notes"]}
+    assert notes == {
+        ("ChatExport_2024-03-02/photos/", "40 files (39 .jpg, 1 .png), none of them an export format the "
+                                          "workbench knows; skipped."),
+        ("ChatExport_2024-03-02/files/notes.txt", "not an export format the workbench knows; skipped."),
+        ("ChatExport_2024-03-02/files/slides.pdf", "not an export format the workbench knows; skipped.")}
+    assert json.loads(r.out)["added_by_kind"]["activities"] > 0
