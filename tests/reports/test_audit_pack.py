@@ -76,11 +76,11 @@ def test_the_manifest_says_which_files_each_run_left_alone(ws, tmp_path):
     plain = json.loads(read_pack(write_pack(ws, prepare_report(ws), tmp_path / "a.wbpack").path)["manifest.json"])
     (run,) = plain["imports"]
     assert run["problems"] == [] and sorted(n["file"] for n in run["left_alone"]) == [
-        "Notes for Nia Okafor.txt", "README.txt"]
+        "exports/Notes for Nia Okafor.txt", "exports/README.txt"]
     assert run["left_alone"][0]["message"] == "not an export format the workbench knows; skipped."
     hidden = write_pack(ws, prepare_report(ws, key=load_key(one_off=True)), tmp_path / "p.wbpack").path
     (run,) = json.loads(read_pack(hidden)["manifest.json"])["imports"]
-    assert "README.txt" in {n["file"] for n in run["left_alone"]} and len(run["left_alone"]) == 2
+    assert "exports/README.txt" in {n["file"] for n in run["left_alone"]} and len(run["left_alone"]) == 2
     assert not [name for name, data in all_bytes(hidden.name, hidden.read_bytes()) if b"Okafor" in data]
 
 

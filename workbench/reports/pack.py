@@ -58,9 +58,11 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
                            "importer_version": f.importer_version} for f in r.files],
-                **{said: [{"file": s_(p.file.rsplit("/", 1)[-1]), "position": s_(p.position),
-                           "message": s_(p.message)} for p in r.problems if p.kind == kind]
-                   for said, kind in (("problems", "problem"), ("left_alone", "note"))},
+                "problems": [{"file": s_(p.file.rsplit("/", 1)[-1]), "position": s_(p.position),
+                              "message": s_(p.message)} for p in r.problems if p.kind == "problem"],
+                # Named from the folder dropped ("exports/README.txt", "ChatExport/photos/"), never a full path.
+                "left_alone": [{"file": s_(p.file), "position": s_(p.position), "message": s_(p.message)}
+                               for p in r.problems if p.kind == "note"],
             })
     return out
 
