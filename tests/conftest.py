@@ -168,3 +168,35 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(before)
+
+
+def _chat_message(n: int, author: str, text: str, *, utc: bool = True) -> dict:
+    """A message of a Telegram Desktop export, sent on 2024-03-02 at 01:30 + n minutes; without its
+    UTC instant (``date_unixtime``) when ``utc`` is False, as some exports write it."""
+    msg = {"id": n, "type": "message", "date": f"2024-03-02T01:{30 + n:02d}:00", "from": author,
+           "from_id": f"user{sum(map(ord, author))}", "text": text}  # one author, one id
+    if utc:
+        msg["date_unixtime"] = str(1709335800 + 60 * n)  # the exporter's clock was 2 hours ahead of UTC
+    return msg
+
+
+@pytest.fixture
+def chat_message():
+    """``chat_message(n, author, text, utc=True)``: a message of a Telegram Desktop export."""
+    return _chat_message
+
+
+@pytest.fixture
+def exports_folder(tmp_path):
+    """An "exports" folder as people drop one: a Telegram chat's result.json (Nia's "hello", or the
+    ``messages`` given) beside the other ``files`` (name: text)."""
+    def make(files: dict[str, str] | None = None, messages: list[dict] | None = None) -> Path:
+        folder = tmp_path / "exports"
+        folder.mkdir(exist_ok=True)
+        for name, text in (files or {}).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        chat = {"name": "Builders", "type": "public_supergroup", "id": 42,
+                "messages": messages or [_chat_message(0, "Nia", "hello")]}
+        (folder / "result.json").write_text(json.dumps(chat), encoding="utf-8")
+        return folder
+    return make

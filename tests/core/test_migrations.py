@@ -59,23 +59,31 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         ws.close()
 
 
+def _at_revision(path, revision: str, *sql: str) -> None:
+    """A workspace file at the older ``revision``, with the statements ``sql`` run in it."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        for statement in sql:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
 def test_a_workspace_of_the_first_schema_is_brought_up_to_date_with_its_data(tmp_path):
     """A workspace written before nick changes were kept (revision 0001) opens, gains the table,
     keeps what it held, and imports a log with a nick change."""
     import pytest
-    from alembic import command
     from sqlalchemy import create_engine
 
     from workbench.errors import WorkspaceError
 
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    cfg = db.alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('reporting.timezone', '\"Europe/Lisbon\"')")
-    engine.dispose()
+    _at_revision(path, "0001", "INSERT INTO setting (key, value) VALUES ('reporting.timezone', '\"Europe/Lisbon\"')")
     assert "rename" not in inspect(create_engine(f"sqlite:///{path}")).get_table_names()
     with pytest.raises(WorkspaceError, match="older version"):
         Workspace.open(path, readonly=True)  # reading alone writes nothing, and says what to do
@@ -142,40 +150,24 @@ def test_people_named_by_their_accounts_id_take_its_name_on_upgrade(tmp_path):
             assert conn.execute(text("SELECT count(*) FROM person WHERE display_name = 'Someone'")).scalar() == 1
 
 
-def test_problems_kept_before_notes_were_kept_stay_problems(tmp_path):
+def test_problems_kept_before_notes_were_kept_stay_problems(tmp_path, exports_folder):
     """A run of a workspace at revision 0003 kept its problems alone; brought up to date, the run still
     has them as problems, none as files left alone, and a new import keeps its notes apart."""
-    from alembic import command
-    from sqlalchemy import create_engine
-
     from workbench.history import import_runs, run_problems
 
     path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    cfg = db.alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
-        conn.exec_driver_sql(
-            "INSERT INTO import_run (id, started_at, status, app_version, read, added, updated, unchanged, skipped, "
-            "counts) VALUES (1, '2026-11-01 10:00:00', 'done', '0.1.0', 3, 2, 0, 0, 1, '{}')")
-        conn.exec_driver_sql("INSERT INTO import_problem (run_id, file, position, message) "
-                             "VALUES (1, 'result.json', 'message 3', 'no date; skipped.')")
-    engine.dispose()
+    _at_revision(path, "0003",
+                 "INSERT INTO import_run (id, started_at, status, app_version, read, added, updated, unchanged, "
+                 "skipped, counts) VALUES (1, '2026-11-01 10:00:00', 'done', '0.1.0', 3, 2, 0, 0, 1, '{}')",
+                 "INSERT INTO import_problem (run_id, file, position, message) "
+                 "VALUES (1, 'result.json', 'message 3', 'no date; skipped.')")
     ws = Workspace.open(path)
     try:
         (run,) = import_runs(ws)
         assert (run.problem_count, run.note_count) == (1, 0)
         assert run_problems(ws, 1) == [("result.json", "message 3", "no date; skipped.")]
         assert run_problems(ws, 1, kind="note") == []
-        folder = tmp_path / "exports"
-        folder.mkdir()
-        (folder / "README.txt").write_text("Exported for the audit.\n", encoding="utf-8")
-        (folder / "result.json").write_text(
-            '{"name": "Builders", "type": "public_supergroup", "id": 42, "messages": [{"id": 1, "type": "message", '
-            '"date": "2024-03-02T01:30:00", "date_unixtime": "1709335800", "from": "Nia", "from_id": "user1", '
-            '"text": "hello"}]}', encoding="utf-8")
-        new = ws.import_paths([folder]).run_id
+        new = ws.import_paths([exports_folder({"README.txt": "Exported for the audit.\n"})]).run_id
         assert run_problems(ws, new, kind="note") == [
             ("exports/README.txt", "whole file", "not an export format the workbench knows; skipped.")]
         assert [(r.id, r.problem_count, r.note_count) for r in import_runs(ws)] == [(new, 0, 1), (1, 1, 0)]

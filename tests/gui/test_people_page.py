@@ -126,6 +126,17 @@ def owner(win, ext: str) -> int:
         return conn.execute(select(Account.person_id).where(Account.external_id == ext)).scalar_one()
 
 
+def _suggested(win, qtbot):
+    """The People page of the small workspace (3 people), on its one merge suggestion."""
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
+        page.tabs.setCurrentIndex(1)
+    assert page.sugg_table.rowCount() == 1
+    return page
+
+
 def test_a_pair_joined_meanwhile_is_nothing_to_merge_and_no_success(qtbot, small_window):
     """The pair was merged from a terminal while the suggestion was on screen: accepting it says so,
     in the banner's plain colour, not the green of something done."""
@@ -133,12 +144,7 @@ def test_a_pair_joined_meanwhile_is_nothing_to_merge_and_no_success(qtbot, small
     from workbench.ui.widgets import Banner
 
     win = small_window
-    page = win.page("PeoplePage")
-    win.show_page("PeoplePage")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
-    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
-        page.tabs.setCurrentIndex(1)
-    assert page.sugg_table.rowCount() == 1
+    page = _suggested(win, qtbot)
     merge(win.ctx.ws, owner(win, "U1"), owner(win, "D1"))
     with qtbot.waitSignal(page.merged, timeout=30_000):
         page.accept_button.click()
@@ -173,12 +179,7 @@ def test_accept_a_suggestion_then_undo_it_with_ctrl_z(qtbot, small_window, tmp_p
     win = small_window
     titles = [win.sidebar.item(i).text() for i in range(win.sidebar.count())]
     assert titles.index("People") == (titles.index("Dashboard") + 1 if "Dashboard" in titles else 0)
-    page = win.page("PeoplePage")
-    win.show_page("PeoplePage")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
-    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
-        page.tabs.setCurrentIndex(1)
-    assert page.sugg_table.rowCount() == 1
+    page = _suggested(win, qtbot)
     # Platforms as people write them, in the pair and in the directory.
     pair = {page.sugg_table.item(0, c).text().split(", ")[-1] for c in (1, 2)}
     assert pair == {"Slack)", "Discord)"}

@@ -141,21 +141,14 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     assert page.files.item(0, 0).text() == "users.json"
 
 
-def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_path):
+def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, exports_folder, chat_message):
     """A folder with a file that is no export, a saved list of bare member ids, and a Telegram
     chat with one time that has no UTC instant: one problem (the time, kept and read as UTC, not
     a record skipped); the two files left alone are said as such, and are not problems."""
     page = window.imports_page()
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    (folder / "README.txt").write_text("Exported for the audit.\n", encoding="utf-8")
-    (folder / "members.json").write_text('{"ok": true, "members": ["U1", "U2"]}', encoding="utf-8")
-    (folder / "result.json").write_text(
-        '{"name": "Builders", "type": "public_supergroup", "id": 42, "messages": ['
-        '{"id": 1, "type": "message", "date": "2024-03-02T01:30:00", "date_unixtime": "1709335800", '
-        '"from": "Nia", "from_id": "user1", "text": "hello"}, '
-        '{"id": 2, "type": "message", "date": "2024-03-02T02:00:00", "from": "Omar", "from_id": "user2", '
-        '"text": "hi"}]}', encoding="utf-8")
+    folder = exports_folder({"README.txt": "Exported for the audit.\n",
+                             "members.json": '{"ok": true, "members": ["U1", "U2"]}'},
+                            [chat_message(0, "Nia", "hello"), chat_message(1, "Omar", "hi", utc=False)])
     with qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(folder)])
     banner = page.banner.text()
@@ -178,10 +171,8 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, tmp_
     assert page.problems.rowCount() == 1
     # Many files left alone: three are named, and all of them are under Details, where the rest
     # are kept (they are no problems of the run).
-    for n in range(4):
-        (folder / f"notes-{n}.txt").write_text("x\n", encoding="utf-8")
-    (folder / "result.json").write_text((folder / "result.json").read_text(encoding="utf-8").replace(
-        '"hi"', '"hi again"').replace('"id": 2,', '"id": 2, "edited_unixtime": "1709337000",'), encoding="utf-8")
+    edited = chat_message(1, "Omar", "hi again", utc=False) | {"edited_unixtime": "1709337000"}
+    exports_folder({f"notes-{n}.txt": "x\n" for n in range(4)}, [chat_message(0, "Nia", "hello"), edited])
     with qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(folder)])
     banner = page.banner.text()

@@ -61,18 +61,12 @@ def test_the_manifest_names_every_source_file_run_and_member(source, tmp_path):
     assert verify_pack(result.path).ok
 
 
-def test_the_manifest_says_which_files_each_run_left_alone(ws, tmp_path):
+def test_the_manifest_says_which_files_each_run_left_alone(ws, tmp_path, exports_folder, chat_message):
     """A README beside an export is no problem of the run, but the run's record says it was not read,
     in a pseudonymized pack too, where a file named after a member keeps no trace of the name."""
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    (folder / "README.txt").write_text("Exported for the audit.\n", encoding="utf-8")
-    (folder / "Notes for Nia Okafor.txt").write_text("to thank\n", encoding="utf-8")
-    (folder / "result.json").write_text(
-        '{"name": "Builders", "type": "public_supergroup", "id": 42, "messages": ['
-        '{"id": 1, "type": "message", "date": "2024-03-02T01:30:00", "date_unixtime": "1709335800", '
-        '"from": "Nia Okafor", "from_id": "user1", "text": "hello"}]}', encoding="utf-8")
-    ws.import_paths([folder])
+    ws.import_paths([exports_folder({"README.txt": "Exported for the audit.\n",
+                                     "Notes for Nia Okafor.txt": "to thank\n"},
+                                    [chat_message(0, "Nia Okafor", "hello")])])
     plain = json.loads(read_pack(write_pack(ws, prepare_report(ws), tmp_path / "a.wbpack").path)["manifest.json"])
     (run,) = plain["imports"]
     assert run["problems"] == [] and sorted(n["file"] for n in run["left_alone"]) == [
