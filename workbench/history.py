@@ -68,8 +68,10 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
             for r in runs]
 
 
-def run_problems(ws, run_id: int, limit: int = 5000, *, kind: str = "problem") -> list[tuple[str, str, str]]:  # noqa: ANN001
-    """A run's problems (file, where, what), or with ``kind="note"`` the files it left alone."""
+def run_problems(ws, run_id: int, limit: int | None = 5000, *,  # noqa: ANN001 - a Workspace
+                 kind: str = "problem") -> list[tuple[str, str, str]]:
+    """A run's problems (file, where, what), or with ``kind="note"`` the files it left alone; the
+    first ``limit`` of them (None: all)."""
     with ws.session() as s:
         rows = s.execute(select(ImportProblem.file, ImportProblem.position, ImportProblem.message)
                          .where(ImportProblem.run_id == run_id, ImportProblem.kind == kind)

@@ -177,3 +177,32 @@ def test_a_folder_of_attachments_is_left_alone_in_one_line(cli, ws_path, tmp_pat
         ("ChatExport_2024-03-02/files/notes.txt", "not an export format the workbench knows; skipped."),
         ("ChatExport_2024-03-02/files/slides.pdf", "not an export format the workbench knows; skipped.")}
     assert json.loads(r.out)["added_by_kind"]["activities"] > 0
+
+
+def test_runs_lists_the_history_and_shows_one_run_whole(cli, ws_path, exports_folder, chat_message):
+    """What the Imports page shows, on the command line: the runs, then one with its files and their
+    SHA-256, its problem (a time without its UTC instant) and the file it left alone."""
+    import hashlib
+
+    assert cli("runs", "--workspace", ws_path).code == 2  # no workspace there: said, not made
+    folder = exports_folder({"README.txt": "Exported for the audit.\n"},
+                            [chat_message(0, "Nia", "hello"), chat_message(1, "Omar", "hi", utc=False)])
+    assert cli("import", "--workspace", ws_path, folder).code == 0
+    r = cli("runs", "--workspace", ws_path)
+    assert r.code == 0, r
+    head, row = r.out.splitlines()
+    assert head.split()[:3] == ["Run", "When", "Files"] and head.endswith("Problems  Left alone")
+    assert row.startswith("1 ") and "result.json" in row and row.split()[-2:] == ["1", "1"]
+    r = cli("runs", "1", "--workspace", ws_path)
+    digest = hashlib.sha256((folder / "result.json").read_bytes()).hexdigest()
+    assert r.code == 0 and r.out.startswith("Import run 1, ") and digest in r.out, r
+    assert "exports/README.txt, whole file: not an export format the workbench knows; skipped." in r.out
+    run = cli("runs", "1", "--workspace", ws_path, "--json").json()
+    assert [(f["name"], f["sha256"], f["format"]) for f in run["files"]] == [
+        ("result.json", digest, "Telegram Desktop export")]
+    assert [p["file"] for p in run["problems"]] == ["result.json"] and "read as UTC" in run["problems"][0]["message"]
+    assert run["left_alone"] == [{"file": "exports/README.txt", "position": "whole file",
+                                  "message": "not an export format the workbench knows; skipped."}]
+    assert (run["problem_count"], run["left_alone_count"], run["added_by_kind"]["activities"]) == (1, 1, 2)
+    r = cli("runs", "2", "--workspace", ws_path)
+    assert r.code == 2 and r.err.strip() == f"workbench: {ws_path} has no import run 2: its runs are 1.", r

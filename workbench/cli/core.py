@@ -1,4 +1,4 @@
-"""Core commands: gui, import, status, demo, password."""
+"""Core commands: gui, import, runs, status, demo, password."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,9 @@ import importlib
 import sys
 
 from .. import fmt
+from ..errors import WorkbenchError
 from ..store.db import demo_workspace_path
-from .common import add_workspace_arg, open_workspace, print_json
+from .common import add_workspace_arg, open_workspace, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timezone", metavar="TZ",
                    help="time zone of CSV dates written without one (Europe/Berlin, UTC, +02:00)")
     p.set_defaults(func=run_import)
+
+    p = sub.add_parser("runs", help="the import runs, newest first; with a run's number, its files (with their "
+                                    "SHA-256), its problems and the files it left alone",
+                       description="The import runs, newest first. `workbench runs N` shows run N: its files\n"
+                                   "(name, size, format, SHA-256), its problems and the files it left alone.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_workspace_arg(p)
+    p.add_argument("run", nargs="?", type=int, metavar="N", help="the run to show")
+    p.add_argument("--json", action="store_true", help="print the runs (or the run) as JSON")
+    p.set_defaults(func=run_runs)
 
     p = sub.add_parser("status", help="what the workspace holds")
     add_workspace_arg(p)
@@ -156,7 +167,74 @@ def run_import(args: argparse.Namespace) -> int:
         print("Left alone:")
         for p in result.notes[:20]:
             print(f"  {p}")
+        if len(result.notes) > 20:
+            print(f"  ... and {fmt.number(len(result.notes) - 20)} more (see `workbench runs {result.run_id}`).")
     return 0
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    from ..history import import_runs, run_problems
+    from ..importers.registry import format_name
+
+    with open_workspace(args, readonly=True, create=False) as ws:
+        runs = import_runs(ws)
+        if args.run is None:
+            if args.json:
+                print_json([_run_json(r) for r in runs])
+            elif not runs:
+                print("No import runs yet: import an export with `workbench import PATH`.")
+            else:
+                print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats,
+                              "read": fmt.number(r.read), "added": fmt.number(r.added),
+                              "updated": fmt.number(r.updated), "skipped": fmt.number(r.skipped),
+                              "problems": fmt.number(r.problem_count), "left_alone": fmt.number(r.note_count)}
+                             for r in runs],
+                            ["run", "when", "files", "formats", "read", "added", "updated", "skipped", "problems",
+                             "left_alone"])
+            return 0
+        run = next((r for r in runs if r.id == args.run), None)
+        if run is None:
+            known = f"its runs are {', '.join(str(r.id) for r in reversed(runs))}" if runs else "it has none yet"
+            raise WorkbenchError(f"{ws.location} has no import run {args.run}: {known}.")
+        problems, notes = (run_problems(ws, run.id, None, kind=k) for k in ("problem", "note"))
+    if args.json:
+        print_json(_run_json(run) | {"problems": [dict(zip(SAID, p)) for p in problems],
+                                     "left_alone": [dict(zip(SAID, n)) for n in notes]})
+        return 0
+    print(f"Import run {run.id}, {fmt.when(run.started_at)}: read {fmt.number(run.read)} records; added "
+          f"{fmt.counts(run.counts) or 'nothing new'}; updated {fmt.number(run.updated)}, unchanged "
+          f"{fmt.number(run.unchanged)}, skipped {fmt.number(run.skipped)}.")
+    if run.first_activity_at:
+        print(f"Activity from {run.first_activity_at:%Y-%m-%d %H:%M} to {run.last_activity_at:%Y-%m-%d %H:%M} UTC.")
+    print(f"{fmt.plural(len(run.files), 'file')}:")
+    print_table([{"file": f.name, "size": fmt.number(f.size), "format": format_name(f.importer), "sha256": f.sha256}
+                 for f in run.files], ["file", "size", "format", "sha256"], headers={"sha256": "SHA-256"})
+    if not problems:
+        print("No problems.")
+    for title, said in ((fmt.plural(len(problems), "problem"), problems), ("Left alone", notes)):
+        if said:
+            print(f"{title}:")
+            for file, where, what in said:
+                print(f"  {file}, {where}: {what}")
+    return 0
+
+
+SAID = ("file", "position", "message")
+
+
+def _run_json(r) -> dict:  # noqa: ANN001 - a RunSummary
+    from ..importers.registry import format_name
+
+    def iso(t):  # noqa: ANN001, ANN202
+        return t.isoformat() if t else None
+
+    return {"run": r.id, "started_at": iso(r.started_at), "finished_at": iso(r.finished_at), "read": r.read,
+            "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "skipped": r.skipped,
+            "added_by_kind": r.counts, "first_activity": iso(r.first_activity_at),
+            "last_activity": iso(r.last_activity_at),
+            "problem_count": r.problem_count, "left_alone_count": r.note_count,
+            "files": [{"name": f.name, "size": f.size, "sha256": f.sha256, "format": format_name(f.importer),
+                       "importer": f.importer, "importer_version": f.importer_version} for f in r.files]}
 
 
 def run_status(args: argparse.Namespace) -> int:
