@@ -206,3 +206,18 @@ def test_runs_lists_the_history_and_shows_one_run_whole(cli, ws_path, exports_fo
     assert (run["problem_count"], run["left_alone_count"], run["added_by_kind"]["activities"]) == (1, 1, 2)
     r = cli("runs", "2", "--workspace", ws_path)
     assert r.code == 2 and r.err.strip() == f"workbench: {ws_path} has no import run 2: its runs are 1.", r
+
+
+def test_an_import_that_left_many_files_alone_says_how_many_more(cli, ws_path, exports_folder):
+    """24 notes, eight in each of three folders (each few enough to be named one by one): 20 are
+    printed, and the line after says how many more and where to see them all."""
+    folder = exports_folder()
+    for sub in ("a", "b", "c"):
+        (folder / sub).mkdir()
+        for n in range(8):
+            (folder / sub / f"note-{n}.txt").write_text("x\n", encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, folder)
+    assert r.code == 0, r
+    said = r.out.splitlines()[r.out.splitlines().index("Left alone:") + 1:]
+    assert len(said) == 21 and said[-1] == "  ... and 4 more (see `workbench runs 1`)."
+    assert cli("runs", "1", "--workspace", ws_path).out.count("not an export format the workbench knows") == 24
