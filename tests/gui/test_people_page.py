@@ -518,3 +518,20 @@ def test_a_flat_weekly_line_says_when_the_person_was_last_active():
     weeks[10] = (weeks[10][0], 1)
     assert _spark_note(weeks, last) == ("1 activity in the 52 weeks since 2025-06-30; the busiest week, "
                                         "from 2025-09-08, had 1.")
+
+
+def test_a_person_whose_every_account_is_deleted_is_marked_so(qtbot, people_page, real, tmp_path):
+    """GitHub's ghost in the directory: "[deleted]" beside its name and in its tooltip, as the reason it
+    is no champion candidate; a live account is not marked."""
+    from workbench.workspace import Workspace
+
+    path = tmp_path / "github.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([real / "github" / "perceval-api"])
+    page = people_page(path)
+    with qtbot.waitSignal(page.model.loaded, timeout=60_000):
+        page.show()
+    names = {page.model.index(r, 0).data(): page.model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+             for r in range(page.model.rowCount())}
+    assert names.keys() == {"zhquan_example", "Deleted user [deleted]"}
+    assert names["Deleted user [deleted]"].endswith("(deleted)")

@@ -55,3 +55,7 @@ def test_cli_imports_the_folder(real, cli, tmp_path):
     r = cli("import", "--workspace", tmp_path / "w.db", real / FOLDER, "--json")
     assert r.code == 0, r
     assert r.json()["added_by_kind"]["activities"] == 8
+    people = cli("people", "list", "--workspace", tmp_path / "w.db", "--json").json()
+    assert {p["name"]: p["deleted"] for p in people} == {"zhquan_example": False, "Deleted user": True}
+    listed = cli("people", "list", "--workspace", tmp_path / "w.db").out.splitlines()
+    assert next(line for line in listed if "Deleted user" in line).rstrip().endswith("deleted")

@@ -147,7 +147,7 @@ def run_reject(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from ..metrics.filters import reporting_tz, zone
-    from ..people.directory import DirectoryFilter, count, ensure_summary, page
+    from ..people.directory import DirectoryFilter, count, ensure_summary, flags_of, page
 
     with open_workspace(args, create=False) as ws:
         ensure_summary(ws)
@@ -161,7 +161,7 @@ def run_list(args: argparse.Namespace) -> int:
                      "first_seen": r["first_seen"].isoformat() if r["first_seen"] else None,
                      "last_seen": r["last_seen"].isoformat() if r["last_seen"] else None,
                      "activities": r["activities"], "level": r["level"], "tags": r["tags"],
-                     "bot": r["is_bot"], "staff": r["is_staff"]} for r in rows])
+                     "bot": r["is_bot"], "staff": r["is_staff"], "deleted": r["is_gone"]} for r in rows])
         return 0
     if not rows:
         print("No people match" + (f" '{args.search}'" if args.search else "")
@@ -172,7 +172,7 @@ def run_list(args: argparse.Namespace) -> int:
               "platforms": fmt.platform_names(r["platforms"]),
               "last": f"{r['last_seen'].astimezone(tz):%Y-%m-%d}" if r["last_seen"] else "",
               "n": fmt.number(r["activities"]),
-              "level": r["level"], "flags": " ".join(x for x, on in (("bot", r["is_bot"]), ("staff", r["is_staff"])) if on)}
+              "level": r["level"], "flags": " ".join(flags_of(r))}
              for r in rows]
     print_table(table, ["id", "name", "platforms", "last", "n", "level", "flags"],
                 headers={"id": "Person", "name": "Name", "platforms": "Platforms", "last": "Last seen",

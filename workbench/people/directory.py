@@ -313,21 +313,34 @@ def count(conn: Connection, f: DirectoryFilter) -> int:
     return int(conn.execute(select(func.count()).select_from(S).where(f.where())).scalar_one())
 
 
+FLAGS = (("bot", "is_bot"), ("staff", "is_staff"), ("deleted", "is_gone"))  # as a row of the directory says them
+
+
+def flags_of(row: dict) -> list[str]:
+    """What a directory row is flagged, in words: ["bot"], ["staff", "deleted"] ("deleted": every
+    account of the person is)."""
+    return [word for word, key in FLAGS if row.get(key)]
+
+
 def page(conn: Connection, f: DirectoryFilter, *, sort: str = "last_seen", descending: bool = True,
          offset: int = 0, limit: int = 200) -> list[dict]:
     """One page of the directory: person_id, name, platforms, first_seen, last_seen, activities,
-    level, is_bot, is_staff, tags."""
+    level, is_bot, is_staff, is_gone (every account deleted), tags."""
     col = SORT_COLUMNS.get(sort, S.c.last_seen)
     order = [col.desc() if descending else col.asc(), S.c.person_id.desc() if descending else S.c.person_id.asc()]
     q = select(S).where(f.where()).order_by(*order).offset(offset).limit(limit)
     rows = [dict(r) for r in conn.execute(q).mappings()]
     ids = [r["person_id"] for r in rows]
     tags: dict[int, list[str]] = {}
+    gone: set[int] = set()
     if ids:
         tq = select(PT.c.person_id, TAG.c.name).join(TAG, TAG.c.id == PT.c.tag_id).where(PT.c.person_id.in_(ids))
         for pid, name in conn.execute(tq):
             tags.setdefault(pid, []).append(name)
+        fq = person_flags_query().where(PER.c.id.in_(ids)).subquery()
+        gone = set(conn.execute(select(fq.c.person_id).where(fq.c.is_gone == 1)).scalars())
     for r in rows:
+        r["is_gone"] = r["person_id"] in gone
         r["platforms"] = [p for p in r["platforms"].split(",") if p]
         r["level"] = "" if r["is_bot"] else LEVELS[r["level_rank"]]
         r["tags"] = sorted(tags.get(r["person_id"], []))

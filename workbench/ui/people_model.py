@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..metrics.filters import reporting_tz, zone
 from .. import fmt
 from ..people import directory
-from ..people.directory import DirectoryFilter
+from ..people.directory import DirectoryFilter, flags_of
 from . import dates, figures
 from .tasks import Newest
 
@@ -151,7 +151,7 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and key in ("platforms", "tags"):
             return self._text(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "name":
-            flags = [w for w, on in (("bot", row["is_bot"]), ("staff", row["is_staff"])) if on]
+            flags = flags_of(row)
             return f"Person {row['person_id']}" + (f" ({', '.join(flags)})" if flags else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "activities":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -160,7 +160,7 @@ class PeopleModel(QAbstractTableModel):
     def _text(self, row: dict, key: str) -> str:
         value = row.get(key)
         if key == "name":
-            marks = "".join(m for m, on in ((" [bot]", row["is_bot"]), (" [staff]", row["is_staff"])) if on)
+            marks = "".join(f" [{flag}]" for flag in flags_of(row))
             return (value or f"Person {row['person_id']}") + marks
         if key == "platforms":
             return fmt.platform_names(value)
