@@ -74,9 +74,9 @@ class ImportResult:
             "skipped": self.skipped, "added_by_kind": self.by_kind,
             "first_activity": self.first_at.isoformat() if self.first_at else None,
             "last_activity": self.last_at.isoformat() if self.last_at else None,
-            "problems": [{"file": p.file, "position": p.position, "message": p.message} for p in self.problems],
+            "problems": [p.as_dict() for p in self.problems],
             "problem_count": self.problem_count,
-            "notes": [{"file": p.file, "position": p.position, "message": p.message} for p in self.notes],
+            "notes": [p.as_dict() for p in self.notes],
         }
 
 
@@ -265,7 +265,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         conn.execute(insert(ImportFile.__table__), file_rows)
     if problems or result.notes:  # the notes too: what the run left alone is part of its record
         conn.execute(insert(ImportProblem.__table__),
-                     [{"run_id": run_id, "kind": kind, "file": p.file, "position": p.position, "message": p.message}
+                     [{"run_id": run_id, "kind": kind, **p.as_dict()}
                       for kind, said in (("problem", problems), ("note", result.notes)) for p in said])
     c = writer.counts
     if c.added == 0 and c.updated == 0 and not any(c.by_kind.values()):

@@ -168,6 +168,9 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}, {self.position}: {self.message}"
 
+    def as_dict(self) -> dict[str, str]:
+        return {"file": self.file, "position": self.position, "message": self.message}
+
 
 Record = Union[SourceRec, ChannelRec, AccountRec, ActivityRec, ReactionRec, MembershipRec, RecognitionRec, RenameRec]
 

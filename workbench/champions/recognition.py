@@ -24,7 +24,7 @@ from ..errors import NotFound, WorkbenchError
 from ..people.merge import live_person
 from ..store.models import Account, Activity, Person, Recognition
 from ..store.views import person_platforms
-from .score import DEFAULT_DAYS, component_frame, epoch, rank
+from .score import DEFAULT_DAYS, component_frame, epoch, rank, thankable
 
 REC = Recognition.__table__
 ACC = Account.__table__
@@ -138,7 +138,7 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
     """The recognition gap from a component frame and the latest recognitions. Staff are left out,
     and so are people who are gone (every account deleted): nobody can thank them."""
     period = frame.attrs["period"]
-    ranked = rank(frame[~frame["is_staff"] & ~frame["is_gone"]], weights)
+    ranked = rank(frame[thankable(frame)], weights)
     top = top_decile(ranked)
     _, hi = period.bounds()
     cutoff = pd.Timestamp(hi - dt.timedelta(days=days))

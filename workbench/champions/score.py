@@ -268,11 +268,17 @@ def champion_scores(ws, *, as_of: dt.date | None = None, weights: dict | None = 
     return out
 
 
+def thankable(frame: pd.DataFrame) -> pd.Series:
+    """The rows of a component frame that a programme can nominate or thank: not staff, and not
+    gone (every account deleted: they left, or are a platform's shared "Deleted User")."""
+    return ~frame["is_staff"] & ~frame["is_gone"]
+
+
 def candidates_from(frame: pd.DataFrame, weights: dict | None, champions: set[int],
                     *, limit: int | None = None) -> pd.DataFrame:
     """Candidates from a component frame: not staff, not gone (every account deleted), not current
     champions, a score above zero; ranked 1..n among themselves (arithmetic only)."""
-    keep = frame[~frame["is_staff"] & ~frame["is_gone"] & ~frame["person_id"].isin(list(champions))]
+    keep = frame[thankable(frame) & ~frame["person_id"].isin(list(champions))]
     ranked = rank(keep, weights)
     ranked = ranked[ranked["score"] > 0]
     ranked["rank"] = np.arange(1, len(ranked) + 1, dtype=np.int64)

@@ -174,33 +174,43 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_runs(args: argparse.Namespace) -> int:
     from ..history import import_runs, run_problems
-    from ..importers.registry import format_name
+    from ..records import Problem
 
     with open_workspace(args, readonly=True, create=False) as ws:
         runs = import_runs(ws)
         if args.run is None:
-            if args.json:
-                print_json([_run_json(r) for r in runs])
-            elif not runs:
-                print("No import runs yet: import an export with `workbench import PATH`.")
-            else:
-                print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats,
-                              "read": fmt.number(r.read), "added": fmt.number(r.added),
-                              "updated": fmt.number(r.updated), "skipped": fmt.number(r.skipped),
-                              "problems": fmt.number(r.problem_count), "left_alone": fmt.number(r.note_count)}
-                             for r in runs],
-                            ["run", "when", "files", "formats", "read", "added", "updated", "skipped", "problems",
-                             "left_alone"])
+            _print_runs(runs, as_json=args.json)
             return 0
         run = next((r for r in runs if r.id == args.run), None)
         if run is None:
             known = f"its runs are {', '.join(str(r.id) for r in reversed(runs))}" if runs else "it has none yet"
             raise WorkbenchError(f"{ws.location} has no import run {args.run}: {known}.")
-        problems, notes = (run_problems(ws, run.id, None, kind=k) for k in ("problem", "note"))
+        problems, notes = ([Problem(*row) for row in run_problems(ws, run.id, None, kind=k)]
+                           for k in ("problem", "note"))
     if args.json:
-        print_json(_run_json(run) | {"problems": [dict(zip(SAID, p)) for p in problems],
-                                     "left_alone": [dict(zip(SAID, n)) for n in notes]})
+        print_json(_run_json(run) | {"problems": [p.as_dict() for p in problems],
+                                     "left_alone": [n.as_dict() for n in notes]})
         return 0
+    _print_run(run, problems, notes)
+    return 0
+
+
+def _print_runs(runs, *, as_json: bool) -> None:  # noqa: ANN001 - RunSummary rows
+    if as_json:
+        print_json([_run_json(r) for r in runs])
+    elif not runs:
+        print("No import runs yet: import an export with `workbench import PATH`.")
+    else:
+        print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats,
+                      "read": fmt.number(r.read), "added": fmt.number(r.added), "updated": fmt.number(r.updated),
+                      "skipped": fmt.number(r.skipped), "problems": fmt.number(r.problem_count),
+                      "left_alone": fmt.number(r.note_count)} for r in runs],
+                    ["run", "when", "files", "formats", "read", "added", "updated", "skipped", "problems", "left_alone"])
+
+
+def _print_run(run, problems, notes) -> None:  # noqa: ANN001 - a RunSummary, its Problems and notes
+    from ..importers.registry import format_name
+
     print(f"Import run {run.id}, {fmt.when(run.started_at)}: read {fmt.number(run.read)} records; added "
           f"{fmt.counts(run.counts) or 'nothing new'}; updated {fmt.number(run.updated)}, unchanged "
           f"{fmt.number(run.unchanged)}, skipped {fmt.number(run.skipped)}.")
@@ -214,12 +224,8 @@ def run_runs(args: argparse.Namespace) -> int:
     for title, said in ((fmt.plural(len(problems), "problem"), problems), ("Left alone", notes)):
         if said:
             print(f"{title}:")
-            for file, where, what in said:
-                print(f"  {file}, {where}: {what}")
-    return 0
-
-
-SAID = ("file", "position", "message")
+            for p in said:
+                print(f"  {p}")
 
 
 def _run_json(r) -> dict:  # noqa: ANN001 - a RunSummary

@@ -316,7 +316,7 @@ class ImportsPage(Page):
         details = ""
         if len(said) > SAID_IN_BANNER:  # the rest are kept nowhere else: all of them under Details
             text += f" And {figures.number(len(said) - SAID_IN_BANNER)} more (see Details)."
-            details = "\n".join(f"{p.file}, {p.position}: {p.message}" for p in said)
+            details = "\n".join(map(str, said))
         self.banner.show_message(text, kind="success", details=details)
         self._finished.append(result)
         self.refresh()
