@@ -25,7 +25,7 @@ from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry
 from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
-from .importers.unread import what_it_is
+from .importers.unread import what_it_is, what_they_are
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
@@ -121,19 +121,20 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             planned.append(PlannedInput(path, imp, _files_under(path)))
             continue
         if path.is_dir():
-            unread: list[tuple[Path, str | None]] = []
+            unread_files: list[Path] = []
             found = 0
             for child in _files_under(path):
                 child_imp = registry.sniff(child)
                 if child_imp is None:
-                    unread.append((child, what_it_is(child)))
+                    unread_files.append(child)
                     continue
                 planned.append(PlannedInput(child, child_imp, [child]))
                 found += 1
+            unread = what_they_are(unread_files, read={p.path for p in planned})
             if found:
                 notes.extend(_left_alone(unread, path.parent))
             else:
-                known = next((what for _, what in unread if what), None)
+                known = next((what for f in unread_files if (what := what_it_is(f))), None)  # a page, not its parts
                 errors.append(f"{raw}: the folder holds {known}" if known else
                               f"{raw}: the folder holds no export file the workbench knows.")
             continue

@@ -179,6 +179,49 @@ def test_a_folder_of_attachments_is_left_alone_in_one_line(cli, ws_path, tmp_pat
     assert json.loads(r.out)["added_by_kind"]["activities"] > 0
 
 
+def test_html_pages_beside_the_export_read_are_said_to_be_its_reading_copy(cli, ws_path, tmp_path):
+    """Telegram Desktop's "HTML and JSON" writes the pages, their style, scripts and images beside
+    result.json: they are its reading copy, not an export still to be made. A DiscordChatExporter
+    channel exported as HTML in a folder of JSON channels is said, not passed over with the media."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    chat = tmp_path / "ChatExport_2024-03-02"
+    for sub in ("css", "js", "images"):
+        (chat / sub).mkdir(parents=True)
+    (chat / "result.json").write_bytes(next((data / "telegram").rglob("result.json")).read_bytes())
+    (chat / "messages.html").write_text(TELEGRAM_HTML, encoding="utf-8")
+    (chat / "css" / "style.css").write_text("body { margin: 0 }\n", encoding="utf-8")
+    (chat / "js" / "script.js").write_text("function CheckLocation() {}\n", encoding="utf-8")
+    for i in range(12):
+        (chat / "images" / f"section_{i}.png").write_bytes(b"\x89PNG" + bytes(20))
+    r = cli("import", "--workspace", ws_path, chat, "--json")
+    assert r.code == 0, r
+    part = "part of Telegram Desktop's HTML export (its style sheet, scripts and images); skipped."
+    assert {(n["file"], n["message"]) for n in json.loads(r.out)["notes"]} == {
+        ("ChatExport_2024-03-02/messages.html",
+         "Telegram Desktop's HTML export, the copy for reading of result.json, which is read; skipped."),
+        ("ChatExport_2024-03-02/css/style.css", part), ("ChatExport_2024-03-02/js/script.js", part),
+        ("ChatExport_2024-03-02/images/", f"12 files (.png): {part}")}
+
+    guild = tmp_path / "guild"
+    shutil.copytree(data / "discord" / "guild", guild)
+    general = next(guild.glob("*general*100*.json"))
+    (guild / general.with_suffix(".html").name).write_text(DCE_HTML, encoding="utf-8")
+    (guild / "Makers - Chat - random [900000000000000300].html").write_text(DCE_HTML, encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, guild, "--json")
+    assert r.code == 0, r
+    said = {n["file"]: n["message"] for n in json.loads(r.out)["notes"]}
+    assert said["guild/Makers - Chat - random [900000000000000300].html"] == (
+        "DiscordChatExporter's HTML export, which is for reading, not for the workbench: export the channel "
+        "again as JSON (or CSV).")
+    assert said[f"guild/{general.stem}.html"] == (
+        f"DiscordChatExporter's HTML export, the copy for reading of {general.name}, which is read; skipped.")
+    assert json.loads(r.out)["added_by_kind"]["channels"] == 2  # both JSON channels are read
+
+
 def test_runs_lists_the_history_and_shows_one_run_whole(cli, ws_path, exports_folder, chat_message):
     """What the Imports page shows, on the command line: the runs, then one with its files and their
     SHA-256, its problem (a time without its UTC instant) and the file it left alone."""

@@ -47,6 +47,7 @@ from .jsonstream import (
     zip_heads,
 )
 from .unchanged import identical_import, identical_members
+from .unread import what_it_is
 
 # -- DiscordChatExporter JSON -----------------------------------------------------------------
 
@@ -115,11 +116,15 @@ class DiscordJsonImporter(Importer):
 
     @staticmethod
     def _sniff_folder(path: Path) -> bool:
-        """A folder of DCE JSON files (and their media): every data file in it is DCE JSON."""
+        """A folder of DCE JSON files (and their media): every data file in it is DCE JSON. A
+        channel exported as HTML beside them makes it a folder of several exports, walked file by
+        file, so that the page is said left alone rather than passed over with the media."""
         found = False
         for n, f in enumerate(walk_folder(path)):
             if n > 500:
                 break
+            if f.suffix.lower() == ".html" and what_it_is(f):
+                return False
             if f.suffix.lower() in DATA_EXTS:
                 if f.suffix.lower() != ".json" or not looks_like_dce(safety.head_text(f)):
                     return False
