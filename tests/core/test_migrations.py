@@ -36,6 +36,43 @@ def test_migrations_create_exactly_the_models(tmp_path):
         ws.close()
 
 
+def test_the_revisions_read_from_the_migration_files_are_alembics(tmp_path):
+    """The workbench tells a workspace's schema without loading alembic: the revisions it reads
+    from the migration files are alembic's own, and its head is alembic's head."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(db.alembic_config())
+    known, head = db._revisions()
+    assert known == {s.revision for s in scripts.walk_revisions()} and len(known) >= 4
+    assert head == scripts.get_current_head()
+    ws = Workspace.open(tmp_path / "w.db")
+    try:
+        with ws.engine.connect() as conn:
+            assert db.current_revision(ws.engine) == MigrationContext.configure(conn).get_current_revision() == head
+    finally:
+        ws.close()
+    assert db.current_revision(db.make_engine(f"sqlite:///{tmp_path / 'other.db'}")) is None
+
+
+def test_a_command_on_a_workspace_up_to_date_starts_without_alembic_or_pandas(tmp_path):
+    """`workbench status` and an import into a workspace already at the newest schema load neither
+    the migrations' machinery nor the dashboard's pandas: a third of a second each, every time."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "w.db"
+    Workspace.open(path).close()
+    data = Path(__file__).resolve().parent.parent / "data" / "discord" / "dm.json"
+    script = ("import sys; from workbench.cli.main import main; "
+              f"main(['status', '--workspace', {str(path)!r}]); "
+              f"main(['import', '--workspace', {str(path)!r}, {str(data)!r}]); "
+              "print('loaded:', sorted(m for m in ('alembic', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "added 1 source" in out.stdout and out.stdout.splitlines()[-1] == "loaded: []", out.stdout
+
+
 def test_opening_twice_keeps_data_and_revision(tmp_path):
     path = tmp_path / "w.db"
     ws = Workspace.open(path)
