@@ -272,7 +272,10 @@ def test_the_same_person_keeps_the_same_pseudonym_across_reports(source, memory_
     assert names_a == b.table("top_helpers").frame["name"].tolist()
     assert all(n.startswith("Member ") for n in names_a)
     assert set(names_a).isdisjoint(other.table("top_helpers").frame["name"])
-    assert "excerpt" not in a.table("unanswered").frame.columns
+    # What was asked, and the link to where (its ids), are not in a pseudonymized report.
+    assert {"excerpt", "link"}.isdisjoint(a.table("unanswered").frame.columns) and len(a.table("unanswered").frame)
+    with Workspace.open(path, readonly=True) as plain_ws:
+        assert prepare_report(plain_ws).table("unanswered").frame["link"].str.startswith("https://").any()
 
 
 def test_a_pseudonymized_pack_never_holds_the_workspace(source, tmp_path):

@@ -75,8 +75,15 @@ def test_the_html_asks_for_nothing_outside_the_file_and_runs_no_script(rendered)
     assert "script" not in p.tags and "iframe" not in p.tags and "object" not in p.tags
     assert "img" not in p.tags  # hostile <img onerror> names are text, charts are inline SVG
     assert not [a for a in p.attrs if a[1].lower().startswith("on")]
-    urls = [v for tag, k, v in p.attrs if k.lower() in ("src", "href", "xlink:href", "action", "poster")]
     import re
+    # A question's link (<a href>) is followed when a reader chooses to, in a tab of its own: it asks
+    # for nothing when the page opens. Nothing else names a place outside the file.
+    links = [v for tag, k, v in p.attrs if tag == "a" and k.lower() == "href"]
+    assert links and all(re.fullmatch(r"https://(discord\.com/channels|t\.me/c|slack\.com/app_redirect)[^\s\"'<>]+", u)
+                         for u in links), links
+    assert ('a', 'target', '_blank') in p.attrs and ('a', 'rel', 'noopener noreferrer') in p.attrs
+    urls = [v for tag, k, v in p.attrs if k.lower() in ("src", "href", "xlink:href", "action", "poster")
+            and not (tag == "a" and k.lower() == "href")]
     urls += re.findall(r"url\(([^)]*)\)", page)
     assert not [u for u in urls if re.match(r"\s*['\"]?\s*(https?:)?//", u)], urls
     assert p.tags.count("svg") >= 6  # the charts

@@ -31,6 +31,7 @@ from .. import fmt
 from ..errors import WorkbenchError
 from ..metrics.columns import frame_of
 from ..metrics.filters import last_activity_day, reporting_tz, zone
+from ..permalinks import links_of
 from ..store.dialect import epoch_seconds
 from ..store.models import Account, Activity, Channel, Person
 from ..store.views import is_question_expr, person_flags_query, person_platforms, question_marker
@@ -310,7 +311,7 @@ def breakdown(row: pd.Series | dict, weights: dict | None = None) -> pd.DataFram
 class Evidence:
     person_id: int
     period: Period
-    replies: pd.DataFrame  # at, channel, replied_to, question, text, reactions, answer, to_newcomer
+    replies: pd.DataFrame  # at, channel, replied_to, question, text, reactions, answer, to_newcomer, link, platform
     helped: pd.DataFrame  # person_id, name, replies, answers, newcomer
 
 
@@ -332,7 +333,7 @@ def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DE
     acts = r.acts.set_index("id")
     if links.empty:
         replies = pd.DataFrame(columns=["at", "channel", "replied_to", "question", "text", "reactions",
-                                        "answer", "to_newcomer"])
+                                        "answer", "to_newcomer", "link", "platform"])
         helped = pd.DataFrame(columns=["person_id", "name", "replies", "answers", "newcomer"])
         return Evidence(person_id, period, replies, helped)
     per = links.groupby("id").agg(answer=("question", "any"), to_newcomer=("newcomer", "any"),
@@ -354,6 +355,10 @@ def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DE
         "answer": top["answer"].to_numpy(dtype=bool),
         "to_newcomer": top["to_newcomer"].to_numpy(dtype=bool),
     })
+    with ws.connect() as conn:  # where each reply can be read on its platform
+        found = links_of(conn, top.index)
+    replies["link"] = [found[i].url if i in found else "" for i in top.index]
+    replies["platform"] = [found[i].platform if i in found else "" for i in top.index]
     replies["at"] = pd.to_datetime(replies["at"], utc=True)
     g = links.groupby("target_person")
     helped = pd.DataFrame({"replies": g["id"].nunique(),

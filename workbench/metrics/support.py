@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from .. import fmt
+from ..permalinks import Link, links_of
 from ..store.models import Account, Activity, Channel
 from .activity import period, resolve
 from .base import DAY, Base, base
@@ -114,7 +115,8 @@ def ttfr_weekly(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
 
 def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFrame:  # noqa: ANN001
     """Questions of the period with no response yet, the oldest first, with what leads back to the
-    source: columns question_id, platform, channel, asked_at, author, external_id, excerpt."""
+    source: columns question_id, platform, channel, asked_at, author, external_id, excerpt, and the
+    link that opens it on its platform ("" where its export does not hold one: ``permalinks``)."""
     f = resolve(b, f)
     lo, hi = period(f)
     m = b.mask("q_", f, lo=lo, hi=hi) & (b.q_first_ts < 0)
@@ -125,6 +127,7 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
         idx = idx[:limit]
     ids = b.q_id[idx].tolist()
     details: dict[int, tuple] = {}
+    links: dict[int, Link] = {}
     if ids:
         with ws.connect() as conn:
             for i in range(0, len(ids), 500):
@@ -136,6 +139,7 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
                      .where(Activity.id.in_(chunk)))
                 for row in conn.execute(q):
                     details[row[0]] = row[1:]
+            links = links_of(conn, ids)
     names = b.person_names()
     rows = []
     for i in idx:
@@ -152,9 +156,10 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
             "external_id": b.q_external_id[i],
             "excerpt": excerpt,
             "waiting_days": None,
+            "link": links[qid].url if qid in links else "",
         })
     frame = pd.DataFrame(rows, columns=["question_id", "platform", "channel", "asked_at", "author",
-                                        "author_person_id", "external_id", "excerpt", "waiting_days"])
+                                        "author_person_id", "external_id", "excerpt", "waiting_days", "link"])
     if len(frame):
         end = (hi + 1) * DAY
         frame["waiting_days"] = ((end - b.q_ts[idx]) // DAY).astype(np.int64)

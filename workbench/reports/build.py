@@ -69,7 +69,7 @@ def _local_naive(df: pd.DataFrame, tz: str) -> pd.DataFrame:
 
 def _truncate_text(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
-        if df[col].dtype == object:
+        if df[col].dtype == object and col != "link":  # a link cut short leads nowhere
             df[col] = df[col].map(lambda v: v[:TEXT_LIMIT] + "…" if isinstance(v, str) and len(v) > TEXT_LIMIT else v)
     return df
 

@@ -122,9 +122,19 @@ def column_title(column: str) -> str:
     return c.replace("_", " ").replace(".", " · ").strip().capitalize()
 
 
+LINK_COLUMN = "link"  # where a row can be seen on its platform: the row's text links there in HTML
+
+
 def shown_columns(df: pd.DataFrame) -> list[str]:
-    """The columns a reader sees in HTML and PDF: internal ids stay in the XLSX and CSV files."""
-    return [c for c in df.columns if not (str(c).endswith("_id") or str(c) in ("id", "external_id"))]
+    """The columns a reader sees in HTML and PDF: internal ids and links stay in the XLSX and CSV files."""
+    return [c for c in df.columns if not (str(c).endswith("_id") or str(c) in ("id", "external_id", LINK_COLUMN))]
+
+
+def _linked(cell: str, url: object) -> str:
+    """A cell's text as a link to ``url`` (made by ``permalinks``, and checked again: https only)."""
+    if not isinstance(url, str) or not url.startswith("https://") or any(ch in url for ch in "\"<> \t\r\n"):
+        return cell
+    return f'<a href="{text(url)}" target="_blank" rel="noopener noreferrer">{cell}</a>'
 
 
 def table_html(t: Table, *, rows: int = HTML_ROWS) -> str:
@@ -136,17 +146,20 @@ def table_html(t: Table, *, rows: int = HTML_ROWS) -> str:
         out.append('<p class="empty">Nothing in this period.</p>')
         return "\n".join(out)
     cols = shown_columns(df)
+    links = df[LINK_COLUMN].head(rows).tolist() if LINK_COLUMN in df.columns else None
+    linked = next((c for c in ("excerpt", "question", "title") if c in cols), None) if links else None
     df = df[cols]
     shown = df.head(rows)
     numeric = [_numeric_column(shown[c]) for c in cols]  # right-aligned, heading and cells alike
     out.append("<table><thead><tr>" + "".join(
         ('<th class="num">' if num else "<th>") + f"{text(column_title(c))}</th>" for c, num in zip(cols, numeric))
         + "</tr></thead><tbody>")
-    for row in shown.itertuples(index=False, name=None):
+    for n, row in enumerate(shown.itertuples(index=False, name=None)):
         tds = []
         for c, v, num in zip(cols, row, numeric):
             cls = ' class="num"' if num or _is_num(v) or (hasattr(v, "item") and not isinstance(v, str)) else ""
-            tds.append(f"<td{cls}>{text(cell_text(c, v))}</td>")
+            cell = text(cell_text(c, v))
+            tds.append(f"<td{cls}>{_linked(cell, links[n]) if c == linked else cell}</td>")
         out.append("<tr>" + "".join(tds) + "</tr>")
     out.append("</tbody></table>")
     if len(df) > rows:
