@@ -59,3 +59,25 @@ def page_on(qtbot):
     ctx.wait_for_tasks(60000)
     if ctx.ws is not None:
         ctx.ws.close()
+
+
+@pytest.fixture
+def browser():
+    """What the system's browser is handed while the test runs: the https links the window opens
+    (Qt's own hook for a scheme's handler), in order; no browser is started."""
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    class Browser(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            self.urls.append(url.toString())
+
+    handler = Browser()
+    QDesktopServices.setUrlHandler("https", handler, "open")
+    yield handler.urls
+    QDesktopServices.unsetUrlHandler("https")

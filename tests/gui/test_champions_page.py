@@ -258,3 +258,45 @@ def test_the_evidence_is_dated_in_the_reporting_time_zone(qtbot, ctx):
     page.table.selectRow(page.candidate_names().index("Helen"))
     qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
     assert [page.replies.item(r, 0).text() for r in range(3)] == ["2024-03-04", "2024-03-03", "2024-03-02"]
+
+
+def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, browser):
+    """On Discord, the replies a score rests on open at their message (double-click, Enter, or the
+    row's menu), to read them whole where they were written."""
+    from workbench.records import ChannelRec, SourceRec
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    ws = Workspace.open(ws_path)
+    recs = [SourceRec("discord", "900", "AI Builders"), ChannelRec("discord", "901", "help", source_external_id="900"),
+            account("helen", platform="discord"), account("n1", platform="discord"), account("n2", platform="discord")]
+    for i, n in enumerate(("n1", "n2"), start=1):
+        recs += [msg(n, at(f"2024-03-0{i}", "09:00"), text="How do I start?", ext=f"10{i}", platform="discord",
+                     channel="901"),
+                 msg("helen", at(f"2024-03-0{i}", "10:00"), text=f"Start with the tutorial {i}", parent=f"10{i}",
+                     ext=f"20{i}", platform="discord", channel="901")]
+    write(ws, recs)
+    ws.close()
+    create_app()
+    ctx = AppContext()
+    ctx.open_workspace(str(ws_path))
+    try:
+        page = open_page(qtbot, ctx)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda: page.replies.rowCount() == 2, timeout=10000)
+        replies = page.replies
+        wrote = {replies.item(r, 3).text(): r for r in range(2)}
+        first = wrote["Start with the tutorial 1  ↳ to “How do I start?”"]
+        rect = replies.visualItemRect(replies.item(first, 3))
+        qtbot.mouseClick(replies.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(replies.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert browser == ["https://discord.com/channels/900/901/201"]
+        replies.setCurrentCell(1 - first, 3)
+        replies.setFocus()
+        qtbot.keyClick(replies, Qt.Key.Key_Return)
+        assert browser[1] == "https://discord.com/channels/900/901/202"
+        replies.customContextMenuRequested.emit(rect.center())
+        assert replies.context_menu.actions()[0].text() == "Open in Discord"
+    finally:
+        ctx.wait_for_tasks(30000)
+        ctx.ws.close()

@@ -176,8 +176,9 @@ def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db,
     page = open_page(qtbot, ctx)
     model, view = page.unanswered_model, page.unanswered_view
     assert model.rowCount() > 0
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers == ["Question", "Waiting", "Where", "Author", "Asked"]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+               if not view.isColumnHidden(c)]
+    assert headers == ["Question", "Waiting", "Where", "Author", "Asked"]  # the link is opened, not shown
     waiting = model.index(0, 1).data()
     assert waiting.endswith(" days") or waiting == "1 day"
     for width in (1280, 900):  # a wide and a small window
@@ -193,12 +194,55 @@ def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db,
             assert view.columnViewportPosition(3) + view.columnWidth(3) <= view.viewport().width()
     page.resize(1920, 700)  # a wide screen: every column whole, side by side
     qtbot.waitUntil(lambda: page.width() == 1920)
-    last = model.columnCount() - 1
+    last = max(c for c in range(model.columnCount()) if not view.isColumnHidden(c))
     qtbot.waitUntil(lambda: view.columnViewportPosition(last) + view.columnWidth(last) <= view.viewport().width())
     assert all(view.columnWidth(c) >= view.sizeHintForColumn(c) for c in range(1, last + 1))
     text = page.dashboard.unanswered["excerpt"].iloc[0]
     if len(text) > 30:
         assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == text
+
+
+def test_an_unanswered_question_opens_where_it_was_asked(qtbot, ctx, copy_db, demo_path, browser):
+    """To answer a question one goes where it was asked: double-click or Enter opens its Discord
+    message in the browser (Slack's, its channel: an export holds no workspace address), and the
+    row's menu says where it leads."""
+    from sqlalchemy import text
+
+    path = copy_db(demo_path)
+    ctx.open_workspace(str(path))
+    page = open_page(qtbot, ctx)
+    model, view = page.unanswered_model, page.unanswered_view
+    frame = page.dashboard.unanswered
+    with ctx.ws.engine.connect() as conn:
+        ids = {qid: conn.execute(text(
+            "SELECT a.external_id, c.external_id, s.external_id FROM activity a JOIN channel c ON c.id = a.channel_id "
+            "JOIN source s ON s.id = c.source_id WHERE a.id = :q"), {"q": qid}).one()
+            for qid in frame["question_id"]}
+    message, channel, guild = ids[int(frame.loc[frame["platform"] == "discord", "question_id"].iat[0])]
+    _, slack_channel, team = ids[int(frame.loc[frame["platform"] == "slack", "question_id"].iat[0])]
+    assert page.boxes["unanswered"].note.endswith("the oldest first; double-click to open")
+
+    columns = list(model.frame().columns)
+    rows = {p: next(r for r in range(model.rowCount()) if model.frame()["platform"].iat[r] == p)
+            for p in ("discord", "slack")}
+    index = model.index(rows["discord"], columns.index("excerpt"))
+    view.scrollTo(index)
+    at = view.visualRect(index).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)  # a double-click's first press
+    assert browser == []  # one click only chooses the row
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert browser == [f"https://discord.com/channels/{guild}/{channel}/{message}"]
+    view.setCurrentIndex(model.index(rows["slack"], columns.index("excerpt")))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert browser[1] == f"https://slack.com/app_redirect?channel={slack_channel}&team={team}"
+    for platform, offered in (("discord", "Open in Discord"), ("slack", "Open the channel in Slack")):
+        rect = view.visualRect(model.index(rows[platform], columns.index("excerpt")))
+        view.customContextMenuRequested.emit(rect.center())
+        titles = [a.text() for a in view.context_menu.actions()]
+        assert titles[0] == offered and "Copy whole table" in titles
+        view.context_menu.actions()[0].trigger()
+    assert browser[2:] == browser[:2]
 
 
 def test_chart_legends_follow_a_dark_theme(qtbot):

@@ -48,6 +48,38 @@ def test_the_preview_shows_the_report_with_its_charts(page, qtbot):
     assert image is not None and not image.isNull() and image.width() > 300
 
 
+def test_a_question_linked_in_the_preview_opens_in_the_browser(page, qtbot, browser):
+    """The report links each unanswered question to where it was asked; clicked in the preview, the
+    link goes to the browser, and the preview stays on the report."""
+    from PySide6.QtGui import QTextCursor
+
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        page.preview()
+    doc = page.browser.document()
+    block, anchor = doc.begin(), None
+    while block.isValid() and anchor is None:
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.charFormat().isAnchor() and frag.charFormat().anchorHref().startswith("https://"):
+                anchor = frag
+                break
+            it += 1
+        block = block.next()
+    assert anchor is not None, "no linked question in the preview"
+    href = anchor.charFormat().anchorHref()
+    assert re.fullmatch(r"https://(discord\.com/channels|t\.me/c|slack\.com/app_redirect)\S+", href)
+    cursor = QTextCursor(doc)
+    cursor.setPosition(anchor.position() + 1)
+    page.browser.setTextCursor(cursor)
+    page.browser.ensureCursorVisible()
+    at = page.browser.cursorRect(cursor).center()
+    before = page.preview_text()
+    qtbot.mouseClick(page.browser.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: browser == [href])
+    assert page.preview_text() == before
+
+
 def test_the_platform_filter_shows_its_choices_whole(page, qtbot):
     """The platforms are read after the page is first shown; the box grows to fit them."""
     combo = page.platform

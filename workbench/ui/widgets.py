@@ -24,9 +24,10 @@ from PySide6.QtCore import (
     QSettings,
     QSize,
     Qt,
+    QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -325,9 +326,9 @@ class RoomForText(QObject):
             return
         c = columns.index(self.column)
         header = self.view.horizontalHeader()
-        if refilled or len(self.natural) != len(columns):  # what each column's contents want
-            self.natural = {i: max(self.view.sizeHintForColumn(i), header.sectionSizeHint(i))
-                            for i in range(len(columns))}
+        shown = [i for i in range(len(columns)) if not self.view.isColumnHidden(i)]
+        if refilled or list(self.natural) != shown:  # what each shown column's contents want
+            self.natural = {i: max(self.view.sizeHintForColumn(i), header.sectionSizeHint(i)) for i in shown}
         width = self.view.viewport().width()
         text = min(int(width * self.share), self.natural[c])
         shrinkable = [i for i, name in enumerate(columns) if name in self.shrink]
@@ -340,7 +341,7 @@ class RoomForText(QObject):
                 natural = max(min(natural, self.SHRUNK), natural * room // wanted)
             if i != c:
                 header.resizeSection(i, natural)
-        others = sum(self.view.columnWidth(i) for i in range(len(columns)) if i != c)
+        others = sum(self.view.columnWidth(i) for i in self.natural if i != c)
         header.resizeSection(c, max(text, width - others))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -420,14 +421,17 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+RowActions = Callable[[int], Sequence[tuple[str, Callable[[], None]]]]
+
+
 def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
               selected: str | None = "Copy selected rows", whole: str = "Copy whole table",
               export_as: str = "Export as CSV…", file_name: str = "table.csv",
-              more: Sequence[tuple[str, Callable[[], None]]] = ()) -> None:
+              more: Sequence[tuple[str, Callable[[], None]]] = (), row_actions: RowActions | None = None) -> None:
     """Ctrl+C copies ``rows(True)`` (the selection, headers first); the context menu copies the
     selection or ``rows(False)``, the whole, or exports the whole as a formula-safe CSV file, then
     offers ``more`` (title, action). Without ``selected`` there is no selection: Ctrl+C copies the
-    whole."""
+    whole. ``row_actions(row)`` gives what the row under the pointer offers first ("Open in Discord")."""
     def copy(selection_only: bool) -> None:
         QGuiApplication.clipboard().setText(rows_text(rows(selection_only)))
 
@@ -449,6 +453,12 @@ def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
         if getattr(view, "context_menu", None) is not None:
             view.context_menu.deleteLater()  # the one offered last time
         m = QMenu(view)
+        if row_actions is not None and hasattr(view, "indexAt"):
+            index = view.indexAt(pos)
+            for title, act in row_actions(index.row()) if index.isValid() else ():
+                m.addAction(title, act)
+            if not m.isEmpty():
+                m.addSeparator()
         if selected is not None:
             m.addAction(selected, lambda: copy(True))
         m.addAction(whole, lambda: copy(False))
@@ -465,11 +475,55 @@ def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
     view.export_rows = export  # the same as the menu's Export…, for a button beside the view
 
 
-def make_copyable(view: QTableView, file_name: str = "table.csv") -> None:
+def make_copyable(view: QTableView, file_name: str = "table.csv", row_actions: RowActions | None = None) -> None:
     """Ctrl+C copies the selected rows; the context menu copies or exports the whole table (to
-    ``file_name``, as the save dialog first offers it)."""
+    ``file_name``, as the save dialog first offers it), after what ``row_actions`` offers."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only), file_name=file_name)
+    copy_menu(view, lambda selection_only: table_rows(view, selection_only=selection_only), file_name=file_name,
+              row_actions=row_actions)
+
+
+def open_link(url: str) -> bool:
+    """Open a web link (https only) in the system's browser, or the app that claims its address."""
+    link = QUrl(url)
+    return link.isValid() and link.scheme() == "https" and QDesktopServices.openUrl(link)
+
+
+class RowLinks(QObject):
+    """A table whose rows can be seen on their platform: the row's ``column`` holds its link ("" for
+    none; the column is hidden) and ``platform`` its platform. Double-click or Enter opens it; the
+    context menu offers "Open in Discord" ("Open the channel in Slack") for the row under the pointer."""
+
+    def __init__(self, view: QTableView, file_name: str, column: str = "link", platform: str = "platform") -> None:
+        super().__init__(view)
+        self.view, self.column, self.platform = view, column, platform
+        make_copyable(view, file_name, row_actions=self.actions)
+        view.activated.connect(lambda index: self.open(index.row()))
+        view.model().modelReset.connect(self.hide_columns)
+
+    def hide_columns(self) -> None:
+        columns = [str(c) for c in self.view.model().frame().columns]
+        for i, name in enumerate(columns):
+            self.view.setColumnHidden(i, name in (self.column, self.platform))
+
+    def link(self, row: int) -> tuple[str, str]:
+        """The row's link and platform ("" and "" when it has none)."""
+        frame = self.view.model().frame()
+        if not 0 <= row < len(frame) or self.column not in frame.columns:
+            return "", ""
+        link = frame[self.column].iat[row]
+        return (link if isinstance(link, str) else ""), str(frame[self.platform].iat[row]) \
+            if self.platform in frame.columns else ""
+
+    def open(self, row: int) -> bool:
+        link, _ = self.link(row)
+        return bool(link) and open_link(link)
+
+    def actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
+        from ..permalinks import action
+
+        link, platform = self.link(row)
+        return [(action(platform), lambda: open_link(link))] if link else []
 
 
 def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -40,10 +41,21 @@ from ...champions.score import (
     save_weights,
 )
 from ...metrics.filters import zone
+from ...permalinks import action
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
 from ..tasks import Newest
-from ..widgets import Banner, DataFrameModel, EmptyState, Page, RoomForText, make_copyable, remember_sizes, vbox
+from ..widgets import (
+    Banner,
+    DataFrameModel,
+    EmptyState,
+    Page,
+    RoomForText,
+    make_copyable,
+    open_link,
+    remember_sizes,
+    vbox,
+)
 
 # Two-word headings on two lines, so that the names keep their room beside nine columns.
 HEADERS = {"rank": "#", "name": "Name", "platforms": "Platforms", "score": "Score", "answers": "Answers",
@@ -275,7 +287,9 @@ class ChampionsPage(Page):
         self.replies.verticalHeader().setDefaultSectionSize(24)
         self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.replies.setWordWrap(False)
-        make_copyable(self.replies)
+        self._reply_links: list[tuple[str, str]] = []  # each row's link and platform ("" for none)
+        make_copyable(self.replies, row_actions=self._reply_actions)
+        self.replies.activated.connect(lambda index: self._open_reply(index.row()))  # double-click, Enter
         self.replies.currentCellChanged.connect(lambda row, *_: self._show_reply(row))
         rl.addWidget(self.replies, 1)
         # The chosen reply in full: the table's column is narrow beside the candidates.
@@ -453,6 +467,7 @@ class ChampionsPage(Page):
         period = self._frame.attrs.get("period") if self._frame is not None else None
         tz = zone(period.tz) if period else dt.timezone.utc  # the days of the period, in its zone
         self.replies.setRowCount(len(e.replies))
+        self._reply_links = list(zip(e.replies["link"], e.replies["platform"]))
         for i, r in enumerate(e.replies.itertuples(index=False)):
             reasons = [(short, long) for short, long, on in (
                 ("answer", "an answer to a question", r.answer), ("newcomer", "a reply to a newcomer", r.to_newcomer),
@@ -468,6 +483,15 @@ class ChampionsPage(Page):
             self.replies.setCurrentCell(0, 3)
         self._show_reply(self.replies.currentRow())
         self.replies.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def _open_reply(self, row: int) -> None:
+        for _title, act in self._reply_actions(row):
+            act()
+
+    def _reply_actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
+        """Where the reply can be read (a Discord message, a GitHub comment...), when its export says."""
+        link, platform = self._reply_links[row] if 0 <= row < len(self._reply_links) else ("", "")
+        return [(action(platform), lambda: open_link(link))] if link else []
 
     def _show_reply(self, row: int) -> None:
         item = self.replies.item(row, 3) if row >= 0 else None

@@ -43,6 +43,7 @@ from ..widgets import (
     EmptyText,
     Page,
     RoomForText,
+    RowLinks,
     make_copyable,
     vbox,
 )
@@ -122,6 +123,8 @@ class DashboardPage(Page):
         self.grid = QGridLayout(grid_host)
         self.grid.setContentsMargins(0, 0, 4, 0)
         self.grid.setSpacing(8)
+        for column in (0, 1):  # two columns of one width, whatever the length of a box's note
+            self.grid.setColumnStretch(column, 1)
         self._build_charts()
         scroll.setWidget(grid_host)
         body.addWidget(scroll, 1)
@@ -274,7 +277,9 @@ class DashboardPage(Page):
                                                            "waiting_days": lambda d: figures.plural(int(d), "day")},
                                                # Asked is the column a narrow table pushes out of view
                                                tips={"waiting_days": ("asked_at", lambda t: f"Asked {self._asked(t)}")})
-        self.unanswered_view = self._table(self.unanswered_model, "unanswered-questions.csv")
+        self.unanswered_view = self._table(self.unanswered_model, None)
+        # Double-click (or Enter) opens the question where it was asked, to answer it there.
+        self.question_links = RowLinks(self.unanswered_view, "unanswered-questions.csv")
         # What was asked comes first; where and who give up width before anything is pushed out of view.
         self.question_room = RoomForText(self.unanswered_view, "excerpt", shrink=("where", "author"))
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
@@ -302,7 +307,7 @@ class DashboardPage(Page):
             self.grid.addWidget(box, i // 2, i % 2)
 
     @staticmethod
-    def _table(model: DataFrameModel, file_name: str) -> QTableView:
+    def _table(model: DataFrameModel, file_name: str | None) -> QTableView:
         view = QTableView()
         view.setModel(model)
         view.verticalHeader().hide()
@@ -311,7 +316,8 @@ class DashboardPage(Page):
         view.setWordWrap(False)
         view.horizontalHeader().setStretchLastSection(True)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        make_copyable(view, file_name)
+        if file_name is not None:  # None: made copyable by the caller, with what its rows offer
+            make_copyable(view, file_name)
         return view
 
     # -- computing ----------------------------------------------------------------------------
@@ -419,9 +425,12 @@ class DashboardPage(Page):
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
         un = d.unanswered.assign(where=d.unanswered["platform"].map(fmt.platform_name) + " #" + d.unanswered["channel"])
         # In the order a person reads them: what, how long it waits, where, who, when.
-        self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at"]])
+        self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at", "link",
+                                            "platform"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
-        self.boxes["unanswered"].note = f"{figures.number(total)} in the period, the oldest first"
+        linked = (un["link"] != "").any()  # "where it was asked", on its platform
+        self.boxes["unanswered"].note = f"{figures.number(total)}, the oldest first; double-click to open" if linked \
+            else f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
         self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"], errors="ignore"))
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.

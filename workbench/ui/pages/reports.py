@@ -33,7 +33,7 @@ from ...errors import KeyringUnavailable, WorkbenchError
 from ...store.models import Channel
 from .. import dates
 from ..tasks import Newest
-from ..widgets import Banner, Page, vbox
+from ..widgets import Banner, Page, open_link, vbox
 
 FORMATS = [("html", "HTML", "One page that opens in any browser, charts included"),
            ("pdf", "PDF", "Paginated, with a title page and page numbers"),
@@ -125,6 +125,8 @@ class ReportsPage(Page):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
+        # A question's link (an unanswered one, to answer it there) opens in the browser, not in the preview.
+        self.browser.anchorClicked.connect(lambda url: open_link(url.toString()))
         self.browser.setPlaceholderText("Choose a period and press Preview to see the report here.")
         lay.addWidget(self.browser, 1)
         self.task = None
