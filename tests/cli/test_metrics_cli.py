@@ -148,3 +148,40 @@ def test_metrics_and_report_read_the_period_options_alike(cli, ws_path, tmp_path
     assert (r.json()["period"]["from"], r.json()["period"]["to"]) == ("2024-03-09", "2024-03-12")
     bad = cli("metrics", "--workspace", ws_path, "--from", "9 March")
     assert bad.code == 2 and "'9 March' is not a date like 2024-03-01" in bad.err, bad
+
+
+def test_unanswered_lists_the_questions_nobody_answered_with_where_to_answer_them(cli, ws_path, tmp_path):
+    """Ana's second question had only a bot's reply: it waits, and says so; a question imported
+    from DiscordChatExporter comes with the link to its message."""
+    import json
+
+    _small(ws_path)
+    r = cli("unanswered", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--json")
+    assert r.code == 0, r
+    doc = r.json()
+    assert doc["total"] == 1 and len(doc["questions"]) == 1
+    q = doc["questions"][0]
+    assert (q["question"], q["asked_at"], q["waiting_days"], q["link"]) == (
+        "and this?", "2024-03-11T09:00:00+00:00", 1, None)  # a Slack id the export never wrote: no link
+    r = cli("unanswered", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12")
+    assert r.out.splitlines()[0] == "1 unanswered question from 2024-03-06 to 2024-03-12 (UTC), the oldest first:"
+    assert "and this?" in r.out.splitlines()[2] and "1 day" in r.out.splitlines()[2]
+
+    export = {"guild": {"id": "1100000000000000000", "name": "AI Builders"},
+              "channel": {"id": "1100000000000000101", "type": "GuildTextChat", "name": "help"},
+              "messages": [{"id": f"114700000000000000{i}", "type": "Default",
+                            "timestamp": f"2024-03-1{i}T10:00:00+01:00", "content": f"Question {i}: how do I start?",
+                            "author": {"id": "1000000000000000001", "name": "nia", "isBot": False}}
+                           for i in (1, 2)]}
+    path = tmp_path / "AI Builders - help [1100000000000000101].json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    assert cli("import", "--workspace", ws_path, path).code == 0
+    r = cli("unanswered", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--platform",
+            "discord", "--limit", "1", "--json")
+    assert r.json()["total"] == 2 and [q["link"] for q in r.json()["questions"]] == [
+        "https://discord.com/channels/1100000000000000000/1100000000000000101/1147000000000000001"]
+    r = cli("unanswered", "--workspace", ws_path, "--from", "2024-03-06", "--to", "2024-03-12", "--platform",
+            "discord", "--limit", "1")
+    assert r.out.splitlines()[0] == "2 unanswered questions from 2024-03-06 to 2024-03-12 (UTC), the oldest:"
+    assert "Discord #help" in r.out.splitlines()[2]
+    assert cli("unanswered", "--workspace", ws_path, "--limit", "-3").code == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from .. import fmt
+from ..errors import WorkbenchError
 from .common import (
     add_period_args,
     add_workspace_arg,
@@ -34,6 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_period_args(p)
     p.add_argument("--json", action="store_true", help="print JSON: period, figures, previous")
     p.set_defaults(func=run)
+    p = sub.add_parser("unanswered", help="the questions of a period nobody has answered yet, the oldest first, "
+                                          "with the link to where each was asked")
+    add_workspace_arg(p)
+    add_period_args(p)
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="list the N oldest (default 50; 0: all)")
+    p.add_argument("--json", action="store_true", help="print JSON: period, total, questions")
+    p.set_defaults(func=run_unanswered)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,3 +76,45 @@ def run(args: argparse.Namespace) -> int:
     print_table(rows, ["figure", "value", "previous", "change"],
                 headers={"figure": "Figure", "value": "This period", "previous": "Previous", "change": "Change"})
     return 0
+
+
+def run_unanswered(args: argparse.Namespace) -> int:
+    """The Dashboard's unanswered questions, for a terminal or a weekly job: each with how long it
+    has waited, where, who asked, and the link that opens it there (when its export holds one)."""
+    from ..metrics.support import unanswered
+
+    if args.limit < 0:
+        raise WorkbenchError(f"--limit {args.limit}: give a number of questions, or 0 for all of them.")
+    with open_workspace(args, readonly=False, create=False) as ws:
+        f = filters_from_args(ws, args)
+        frame = unanswered(ws, f, limit=args.limit or None) if f.start is not None else None
+    total = int(frame.attrs.get("total", len(frame))) if frame is not None else 0
+    questions = [] if frame is None else [
+        {"asked_at": _iso_in_zone(r.asked_at, f.tz), "waiting_days": int(r.waiting_days), "platform": r.platform,
+         "channel": r.channel, "author": r.author, "question": r.excerpt, "link": r.link or None}
+        for r in frame.itertuples(index=False)]
+    if args.json:
+        print_json({"period": f.as_dict(), "total": total, "questions": questions})
+        return 0
+    if f.start is None:
+        print("The workspace has no activity yet: import an export first (workbench import FILE).")
+        return 0
+    if not questions:
+        print(f"No unanswered questions from {f.start} to {f.end} ({f.tz}).")
+        return 0
+    shown = "the oldest first" if len(questions) == total else \
+        "the oldest" if len(questions) == 1 else f"the {fmt.number(len(questions))} oldest"
+    print(f"{fmt.number(total)} unanswered question{'s' if total != 1 else ''} from {f.start} to {f.end} "
+          f"({f.tz}), {shown}:")
+    print_table([{"waiting": fmt.plural(q["waiting_days"], "day"),
+                  "where": f"{fmt.platform_name(q['platform'])} #{q['channel']}" if q["channel"]
+                  else fmt.platform_name(q["platform"]),
+                  "author": fmt.snippet(q["author"], 24), "question": fmt.snippet(q["question"], 60),
+                  "link": q["link"] or ""} for q in questions],
+                ["waiting", "where", "author", "question", "link"])
+    return 0
+
+
+def _iso_in_zone(t, tz: str) -> str:  # noqa: ANN001 - a Timestamp
+    """An instant as ISO 8601 in the reporting time zone (the offset written)."""
+    return t.tz_convert(tz).isoformat()
