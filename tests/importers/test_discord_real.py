@@ -88,3 +88,22 @@ def test_every_discord_sample_imports_and_a_second_import_changes_nothing(cli, r
     assert r.code == 0, r
     after = cli("status", "--workspace", db, "--json").json()
     assert after == before
+
+
+def test_a_message_links_to_discord_as_discord_writes_it(cli, real, tmp_path):
+    """A server's message opens at discord.com/channels/<guild>/<channel>/<message>; a direct
+    message (guild 0 in the export) under @me."""
+    from workbench.permalinks import links_of
+
+    for rel, message, url in (
+            (ZULIP, "1519313281611862046",
+             "https://discord.com/channels/1519311536839983195/1519311538035490958/1519313281611862046"),
+            ("discord/chat-analytics/DM_2A_2M.json", "530805779645595660",
+             "https://discord.com/channels/@me/530805775262679064/530805779645595660")):
+        ws = imported(cli, real, tmp_path / message, rel)
+        try:
+            (aid,), = rows(ws, f"SELECT id FROM activity WHERE external_id='{message}'")
+            with ws.connect() as conn:
+                assert links_of(conn, [aid])[aid].url == url
+        finally:
+            ws.close()

@@ -59,3 +59,17 @@ def test_cli_imports_the_folder(real, cli, tmp_path):
     assert {p["name"]: p["deleted"] for p in people} == {"zhquan_example": False, "Deleted user": True}
     listed = cli("people", "list", "--workspace", tmp_path / "w.db").out.splitlines()
     assert next(line for line in listed if "Deleted user" in line).rstrip().endswith("deleted")
+
+
+def test_pull_requests_and_comments_link_to_github(real, ws):
+    """A pull request opens at github.com/<repo>/pull/<n>, a comment at its anchor on the issue page."""
+    from workbench.permalinks import links_of
+
+    ws.import_paths([real / FOLDER])
+    ids = dict(rows(ws, """select external_id, id from activity where external_id in
+                           ('zhquan_example/repo#1', 'zhquan_example/repo#issuecomment-1')"""))
+    with ws.connect() as conn:
+        found = links_of(conn, ids.values())
+    assert found[ids["zhquan_example/repo#1"]].url == "https://github.com/zhquan_example/repo/pull/1"
+    assert found[ids["zhquan_example/repo#issuecomment-1"]].url == \
+        "https://github.com/zhquan_example/repo/issues/1#issuecomment-1"

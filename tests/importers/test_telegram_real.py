@@ -112,3 +112,14 @@ def test_bot_api_pages(real, ws):
     assert act(ws, "2:35").text == "Holaaa" and act(ws, "2:35").edited_at is not None
     assert act(ws, "1:31").account_id == acc(ws, "user8").id
     assert acc(ws, "user8").handle == "sdd"
+
+
+def test_a_public_supergroups_message_links_to_telegram(real, ws):
+    """A message of a public supergroup opens at t.me/c/<chat>/<message>, the link Telegram's own
+    "Copy message link" gives its members."""
+    from workbench.permalinks import links_of
+
+    ws.import_paths([real / "telegram" / "tgif" / "software-testing.json"])
+    first = act(ws, "1712691810:242640")
+    with ws.connect() as conn:
+        assert links_of(conn, [first.id])[first.id].url == "https://t.me/c/1712691810/242640"
