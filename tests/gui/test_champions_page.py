@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,26 +16,35 @@ from workbench.champions.score import DEFAULT_WEIGHTS, load_weights  # noqa: E40
 from workbench.workspace import Workspace  # noqa: E402
 
 
-@pytest.fixture
-def ctx(qtbot, ws_path):
-    """Helen answers three newcomers' questions; Rex is around on 20 days and helps nobody."""
+@contextmanager
+def _window_on(ws_path, recs):
+    """The window's context on a workspace of ``recs``, closed after its tasks are done."""
     from workbench.ui.app import create_app
     from workbench.ui.context import AppContext
 
     ws = Workspace.open(ws_path)
-    recs = [account("helen"), account("rex"), account("n1"), account("n2"), account("n3")]
-    for i, n in enumerate(("n1", "n2", "n3"), start=1):
-        recs += [msg(n, at(f"2024-03-0{i}", "09:00"), text="How do I start?", ext=f"q{i}"),
-                 msg("helen", at(f"2024-03-0{i}", "10:00"), text=f"Start with the tutorial {i}", parent=f"q{i}")]
-    recs += day_series("rex", "2024-02-01", 20)
     write(ws, recs)
     ws.close()
     create_app()
     c = AppContext()
     c.open_workspace(str(ws_path))
-    yield c
-    c.wait_for_tasks(30000)
-    c.ws.close()
+    try:
+        yield c
+    finally:
+        c.wait_for_tasks(30000)
+        c.ws.close()
+
+
+@pytest.fixture
+def ctx(qtbot, ws_path):
+    """Helen answers three newcomers' questions; Rex is around on 20 days and helps nobody."""
+    recs = [account("helen"), account("rex"), account("n1"), account("n2"), account("n3")]
+    for i, n in enumerate(("n1", "n2", "n3"), start=1):
+        recs += [msg(n, at(f"2024-03-0{i}", "09:00"), text="How do I start?", ext=f"q{i}"),
+                 msg("helen", at(f"2024-03-0{i}", "10:00"), text=f"Start with the tutorial {i}", parent=f"q{i}")]
+    recs += day_series("rex", "2024-02-01", 20)
+    with _window_on(ws_path, recs) as c:
+        yield c
 
 
 def open_page(qtbot, ctx):
@@ -264,10 +274,7 @@ def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, brow
     """On Discord, the replies a score rests on open at their message (double-click, Enter, or the
     row's menu), to read them whole where they were written."""
     from workbench.records import ChannelRec, SourceRec
-    from workbench.ui.app import create_app
-    from workbench.ui.context import AppContext
 
-    ws = Workspace.open(ws_path)
     recs = [SourceRec("discord", "900", "AI Builders"), ChannelRec("discord", "901", "help", source_external_id="900"),
             account("helen", platform="discord"), account("n1", platform="discord"), account("n2", platform="discord")]
     for i, n in enumerate(("n1", "n2"), start=1):
@@ -275,12 +282,7 @@ def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, brow
                      channel="901"),
                  msg("helen", at(f"2024-03-0{i}", "10:00"), text=f"Start with the tutorial {i}", parent=f"10{i}",
                      ext=f"20{i}", platform="discord", channel="901")]
-    write(ws, recs)
-    ws.close()
-    create_app()
-    ctx = AppContext()
-    ctx.open_workspace(str(ws_path))
-    try:
+    with _window_on(ws_path, recs) as ctx:
         page = open_page(qtbot, ctx)
         page.table.selectRow(0)
         qtbot.waitUntil(lambda: page.replies.rowCount() == 2, timeout=10000)
@@ -297,6 +299,3 @@ def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, brow
         assert browser[1] == "https://discord.com/channels/900/901/202"
         replies.customContextMenuRequested.emit(rect.center())
         assert replies.context_menu.actions()[0].text() == "Open in Discord"
-    finally:
-        ctx.wait_for_tasks(30000)
-        ctx.ws.close()

@@ -29,6 +29,9 @@ LABELS = {
 }
 
 
+NO_ACTIVITY = "The workspace has no activity yet: import an export first (workbench import FILE)."
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("metrics", help="print the headline figures of community health for a period")
     add_workspace_arg(p)
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({"period": f.as_dict(), "figures": figures, "previous": previous})
         return 0
     if f.start is None:
-        print("The workspace has no activity yet: import an export first (workbench import FILE).")
+        print(NO_ACTIVITY)
         return 0
     print(f"{f.start} to {f.end} ({f.days} days, {f.tz}); {where}; change against {f.previous().start} to "
           f"{f.previous().end}")
@@ -97,7 +100,7 @@ def run_unanswered(args: argparse.Namespace) -> int:
         print_json({"period": f.as_dict(), "total": total, "questions": questions})
         return 0
     if f.start is None:
-        print("The workspace has no activity yet: import an export first (workbench import FILE).")
+        print(NO_ACTIVITY)
         return 0
     if not questions:
         print(f"No unanswered questions from {f.start} to {f.end} ({f.tz}).")
