@@ -8,13 +8,15 @@ hold the ids a platform's own links are made of, for some platforms:
   private chat have no message links);
 - GitHub: the issue or pull request, and a comment's anchor on it;
 - Stack Exchange: ``https://<site>/q/<id>`` (``/a/`` for an answer), when the site is known by its
-  address (the API's pages name it; a data dump's folder does when it keeps the dump's name);
-- Discourse: ``https://<forum>/p/<post>``, when the forum's folder is named by its address;
+  address (the API's pages name it; a data dump's folder does when it keeps the dump's name) and
+  that address is one of the network's sites;
+- Discourse: ``https://<forum>/p/<post>``, when the folder of saved pages is named by the forum's
+  address (a name the person who saved them gave, not the pages' data);
 - Slack: the channel only (``slack.com/app_redirect``): a message's link needs the workspace's
   address, which an export does not hold.
 
 Every id is checked against what the platform writes before it becomes part of a link, so text
-from a hostile export never becomes a link of its own (``javascript:``, another host).
+from a hostile export never becomes a link of its own (``javascript:``, another host, another path).
 """
 from __future__ import annotations
 
@@ -32,8 +34,12 @@ from .store.models import Activity, Channel, Source
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _SLACK_ID = re.compile(r"[A-Z0-9]{2,20}")
 _SLACK_TS = re.compile(r"[0-9]{9,11}\.[0-9]{1,6}")
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}/(?!\.+$)[A-Za-z0-9_.-]{1,100}")
 _HOST = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+# The Stack Exchange network's sites (and their meta and language sites): a site named by a saved
+# page's own links is one of these, or no link is made of it.
+_SE_HOST = re.compile(r"(?:[a-z0-9-]+\.)*(?:stackoverflow\.com|stackexchange\.com|superuser\.com|serverfault\.com"
+                      r"|askubuntu\.com|mathoverflow\.net|stackapps\.com)")
 _GITHUB_ANCHOR = re.compile(r"#(issuecomment|discussion_r|pullrequestreview)-?([0-9]{1,20})")
 
 
@@ -91,7 +97,7 @@ def link_of(platform: str, external_id: str, *, source: str | None = None, chann
     if platform == "stackexchange":
         site, _, post = ext.partition(":")
         host = _host(site)
-        if host is None:
+        if host is None or not _SE_HOST.fullmatch(host):
             return None
         if _DIGITS.fullmatch(post):
             return Link(f"https://{host}/{'a' if kind == 'answer' else 'q'}/{post}", kind or "question", platform)
