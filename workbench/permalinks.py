@@ -12,8 +12,9 @@ hold the ids a platform's own links are made of, for some platforms:
   that address is one of the network's sites;
 - Discourse: ``https://<forum>/p/<post>``, when the folder of saved pages is named by the forum's
   address (a name the person who saved them gave, not the pages' data);
-- Slack: the channel only (``slack.com/app_redirect``): a message's link needs the workspace's
-  address, which an export does not hold.
+- Slack: ``https://<workspace>.slack.com/archives/<channel>/p<ts>`` (a thread's reply with its
+  thread) when the workspace's address was given (``workbench.settings``: an export holds the
+  workspace's id, not its address); the channel (``slack.com/app_redirect``) otherwise.
 
 Every id is checked against what the platform writes before it becomes part of a link, so text
 from a hostile export never becomes a link of its own (``javascript:``, another host, another path).
@@ -50,13 +51,13 @@ class Link:
     platform: str
 
 
-CHANNEL_ONLY = {"slack"}  # platforms whose links open the channel, not the activity
+SLACK_CHANNEL = "https://slack.com/app_redirect?"  # a Slack link that opens the channel, not the message
 
 
-def action(platform: str) -> str:
-    """What a menu offers for a link of ``platform``: "Open in Discord", "Open the channel in Slack"."""
+def action(platform: str, url: str) -> str:
+    """What a menu offers for a link: "Open in Discord", "Open the channel in Slack"."""
     name = platform_name(platform)
-    return f"Open the channel in {name}" if platform in CHANNEL_ONLY else f"Open in {name}"
+    return f"Open the channel in {name}" if url.startswith(SLACK_CHANNEL) else f"Open in {name}"
 
 
 def _host(value: str | None) -> str | None:
@@ -65,9 +66,11 @@ def _host(value: str | None) -> str | None:
 
 
 def link_of(platform: str, external_id: str, *, source: str | None = None, channel: str | None = None,
-            channel_kind: str | None = None, parent: str | None = None, kind: str | None = None) -> Link | None:
+            channel_kind: str | None = None, parent: str | None = None, kind: str | None = None,
+            address: str | None = None) -> Link | None:
     """The link to one activity, from its platform, its id and those of its source (guild,
-    workspace, repository, site, forum) and channel; None where the export does not hold enough."""
+    workspace, repository, site, forum) and channel, and the address given for its source where
+    the export holds none (a Slack workspace's); None where that is not enough."""
     ext = external_id or ""
     if platform == "discord":
         guild = "@me" if source == "0" else source
@@ -112,17 +115,24 @@ def link_of(platform: str, external_id: str, *, source: str | None = None, chann
         return None
     if platform == "slack":
         chan, _, ts = ext.partition(":")
-        if _SLACK_ID.fullmatch(chan) and _SLACK_TS.fullmatch(ts):
-            team = f"&team={quote(source)}" if source and _SLACK_ID.fullmatch(source) else ""
-            return Link(f"https://slack.com/app_redirect?channel={chan}{team}", "channel", platform)
-        return None
+        if not (_SLACK_ID.fullmatch(chan) and _SLACK_TS.fullmatch(ts)):
+            return None
+        if address:  # checked when it was given (settings.slack_host)
+            p_chan, _, thread = (parent or "").partition(":")
+            in_thread = f"?thread_ts={thread}&cid={chan}" if p_chan == chan and _SLACK_TS.fullmatch(thread) else ""
+            return Link(f"https://{address}/archives/{chan}/p{ts.replace('.', '')}{in_thread}", "message", platform)
+        team = f"&team={quote(source)}" if source and _SLACK_ID.fullmatch(source) else ""
+        return Link(f"{SLACK_CHANNEL}channel={chan}{team}", "channel", platform)
     return None
 
 
 def links_of(conn: Connection, activity_ids: Iterable[int]) -> dict[int, Link]:
     """The links of the given activities (those that have one), read with their sources and channels."""
+    from .settings import slack_addresses
+
     ids = list(dict.fromkeys(int(i) for i in activity_ids))
     out: dict[int, Link] = {}
+    addresses = slack_addresses(conn) if ids else {}
     A, C, S = Activity.__table__, Channel.__table__, Source.__table__
     for i in range(0, len(ids), 500):
         q = (select(A.c.id, A.c.platform, A.c.external_id, A.c.parent_external_id, A.c.kind, S.c.external_id,
@@ -132,7 +142,7 @@ def links_of(conn: Connection, activity_ids: Iterable[int]) -> dict[int, Link]:
              .where(A.c.id.in_(ids[i:i + 500])))
         for aid, platform, ext, parent, kind, source, channel, channel_kind in conn.execute(q):
             link = link_of(platform, ext, source=source, channel=channel, channel_kind=channel_kind, parent=parent,
-                           kind=kind)
+                           kind=kind, address=addresses.get(source or "") if platform == "slack" else None)
             if link is not None:
                 out[aid] = link
     return out

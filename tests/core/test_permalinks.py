@@ -75,8 +75,19 @@ def test_no_link_where_the_export_holds_too_little_or_an_id_is_not_the_platforms
 
 
 def test_what_a_link_opens_is_said():
-    assert action("discord") == "Open in Discord"
-    assert action("slack") == "Open the channel in Slack"  # a Slack export holds no workspace address
+    assert action("discord", "https://discord.com/channels/1/2/3") == "Open in Discord"
+    # A Slack export holds no workspace address: without one given, a Slack link opens the channel
+    assert action("slack", "https://slack.com/app_redirect?channel=C1&team=T1") == "Open the channel in Slack"
+    assert action("slack", "https://acme.slack.com/archives/C1/p1486999900000001") == "Open in Slack"
+
+
+def test_a_slack_message_links_to_itself_once_the_workspaces_address_is_given():
+    kw = dict(source="T0001", channel="C011DUKE8", channel_kind="channel", address="acme.slack.com")
+    assert link_of("slack", "C011DUKE8:1486999900.000001", **kw).url == \
+        "https://acme.slack.com/archives/C011DUKE8/p1486999900000001"
+    # A thread's reply opens in its thread
+    assert link_of("slack", "C011DUKE8:1486999990.000200", parent="C011DUKE8:1486999900.000001", **kw).url == \
+        "https://acme.slack.com/archives/C011DUKE8/p1486999990000200?thread_ts=1486999900.000001&cid=C011DUKE8"
 
 
 def test_an_unanswered_question_links_to_its_message(tmp_path):

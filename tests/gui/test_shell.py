@@ -299,6 +299,37 @@ def test_workspace_settings_are_saved_in_the_workspace(window, qtbot):
     qtbot.waitUntil(lambda: "settings" in heard)
 
 
+def test_a_slack_workspaces_address_given_in_the_settings_opens_its_questions_at_their_message(
+        window, qtbot, slack_zip):
+    """A Slack export names its workspace by id only: given its address once (checked, as the
+    command line checks it), a Slack question's link opens at its message, not in its channel."""
+    from sqlalchemy import select
+
+    from workbench.metrics import Filters
+    from workbench.metrics.support import unanswered
+    from workbench.store.models import Source
+    from workbench.ui.settings_dialog import SettingsDialog
+
+    window.ctx.ws.import_paths([slack_zip])
+    with window.ctx.ws.connect() as conn:
+        team = conn.execute(select(Source.external_id).where(Source.platform == "slack")).scalar_one()
+    before = unanswered(window.ctx.ws, Filters())["link"]
+    assert len(before) and before.str.startswith("https://slack.com/app_redirect?channel=").all()
+    dlg = SettingsDialog(window.ctx, window)
+    field = dlg.fields[f"slack.address.{team}"]
+    assert field.placeholderText() == "acme.slack.com" and field.text() == ""
+    field.setText("evil.example")
+    dlg.save()
+    assert "not a Slack workspace's address" in dlg.error.text() and dlg.result() != dlg.DialogCode.Accepted
+    field.setText("https://Builders.slack.com/")
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    qtbot.waitUntil(lambda: window.ctx.ws.get_setting(f"slack.address.{team}") == "builders.slack.com", timeout=10000)
+    after = unanswered(window.ctx.ws, Filters())
+    assert after["link"].str.match(r"https://builders\.slack\.com/archives/C[A-Z0-9]+/p\d{16}$").all()
+    assert SettingsDialog(window.ctx, window).fields[f"slack.address.{team}"].text() == "builders.slack.com"
+
+
 def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbot, tmp_path, slack_zip, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

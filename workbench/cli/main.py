@@ -19,6 +19,7 @@ from ..errors import WorkbenchError, file_error
 # Command modules under workbench.cli, in the order their commands are listed in --help.
 MODULES: list[str] = [
     "core",
+    "settings",
     "exports",
     "metrics",
     "people",

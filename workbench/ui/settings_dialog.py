@@ -1,13 +1,16 @@
-"""Workspace settings that change what the numbers mean: the reporting time zone and the question rule."""
+"""Workspace settings that change what the numbers mean (the reporting time zone, the question rule)
+and where a question opens (a Slack workspace's address); checked as `workbench settings` checks them."""
 from __future__ import annotations
 
 import zoneinfo
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ..store.views import DEFAULT_QUESTION_MARKER, QUESTION_MARKER_SETTING
+from ..errors import WorkbenchError
+from ..settings import TIMEZONE, Known, known
+from ..store.views import QUESTION_MARKER_SETTING
 
-TIMEZONE_SETTING = "reporting.timezone"
+TIMEZONE_SETTING = TIMEZONE
 
 
 class SettingsDialog(QDialog):
@@ -16,20 +19,31 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Workspace settings")
         form = QFormLayout(self)
-        self.timezone = QComboBox()
-        self.timezone.setEditable(True)
-        zones = sorted(zoneinfo.available_timezones() - {"UTC"})
-        self.timezone.addItems(["UTC", *zones])
-        self.timezone.setCurrentText(ctx.ws.get_setting(TIMEZONE_SETTING, "UTC") or "UTC")
-        form.addRow("Reporting time zone:", self.timezone)
-        form.addRow("", QLabel("Days, weeks and months in charts and reports are counted in this zone."))
-        self.marker = QLineEdit(ctx.ws.get_setting(QUESTION_MARKER_SETTING, DEFAULT_QUESTION_MARKER) or "?")
-        self.marker.setMaxLength(8)
-        form.addRow("A question contains:", self.marker)
-        form.addRow("", QLabel("Top-level messages containing this text count as questions "
-                               "(forum topics and Q&A sites say so themselves)."))
+        with ctx.ws.connect() as conn:
+            self.settings: dict[str, Known] = {k.key: k for k in known(conn)}
+        self.fields: dict[str, QComboBox | QLineEdit] = {}
+        for key, k in self.settings.items():
+            value = ctx.ws.get_setting(key, None) or k.default
+            if key == TIMEZONE:
+                field = self.timezone = QComboBox()
+                field.setEditable(True)
+                field.addItems(["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})])
+                field.setCurrentText(value)
+            else:
+                field = QLineEdit(value)
+                if key == QUESTION_MARKER_SETTING:
+                    self.marker = field
+                    field.setMaxLength(8)
+                else:
+                    field.setPlaceholderText("acme.slack.com")
+            self.fields[key] = field
+            form.addRow(f"{k.label}:", field)
+            hint = QLabel(k.about[:1].upper() + k.about[1:] + ".")
+            hint.setStyleSheet("color: palette(placeholder-text);")
+            form.addRow("", hint)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b2182b;")
+        self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -37,18 +51,24 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.ws.readonly)
 
+    def _text(self, key: str) -> str:
+        field = self.fields[key]
+        return field.currentText() if isinstance(field, QComboBox) else field.text()
+
     def save(self) -> None:
-        zone = self.timezone.currentText().strip()
-        try:
-            zoneinfo.ZoneInfo(zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.error.setText(f"“{zone}” is not a time zone the workbench knows (try Europe/Berlin or UTC).")
-            return
-        marker = self.marker.text()
-        if not marker.strip():
-            self.error.setText("The question marker cannot be empty.")
-            return
-        ws, values = self.ctx.ws, {TIMEZONE_SETTING: zone, QUESTION_MARKER_SETTING: marker}
+        values = {}
+        for key, k in self.settings.items():
+            text = self._text(key)
+            if not k.default and not text.strip():
+                values[key] = None  # left empty: none given
+                continue
+            try:
+                values[key] = k.check(text)
+            except WorkbenchError as exc:
+                self.error.setText(str(exc))
+                self.fields[key].setFocus()
+                return
+        ws = self.ctx.ws
         # Written in the background (after an import under way, if there is one); a failure is
         # said in a dialog over the window.
         self.ctx.run_task(lambda progress, cancel: ws.set_settings(values), "Saving the settings", change=True,

@@ -523,7 +523,7 @@ class RowLinks(QObject):
         from ..permalinks import action
 
         link, platform = self.link(row)
-        return [(action(platform), lambda: open_link(link))] if link else []
+        return [(action(platform, link), lambda: open_link(link))] if link else []
 
 
 def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:

@@ -491,7 +491,7 @@ class ChampionsPage(Page):
     def _reply_actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
         """Where the reply can be read (a Discord message, a GitHub comment...), when its export says."""
         link, platform = self._reply_links[row] if 0 <= row < len(self._reply_links) else ("", "")
-        return [(action(platform), lambda: open_link(link))] if link else []
+        return [(action(platform, link), lambda: open_link(link))] if link else []
 
     def _show_reply(self, row: int) -> None:
         item = self.replies.item(row, 3) if row >= 0 else None
