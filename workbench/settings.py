@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .errors import WorkbenchError
+from .metrics.filters import TZ_SETTING as TIMEZONE
 from .store.models import Setting, Source
 from .store.views import DEFAULT_QUESTION_MARKER, QUESTION_MARKER_SETTING
 
-TIMEZONE = "reporting.timezone"
 SLACK_ADDRESS = "slack.address."  # + the Slack workspace's (team's) id
 _SLACK_HOST = re.compile(r"(?=.{1,200}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+slack\.com")
 _SLACK_TEAM = re.compile(r"[A-Z0-9]{2,20}")

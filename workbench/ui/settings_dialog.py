@@ -10,8 +10,6 @@ from ..errors import WorkbenchError
 from ..settings import TIMEZONE, Known, known
 from ..store.views import QUESTION_MARKER_SETTING
 
-TIMEZONE_SETTING = TIMEZONE
-
 
 class SettingsDialog(QDialog):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
