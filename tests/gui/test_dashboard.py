@@ -234,8 +234,11 @@ def test_an_unanswered_question_opens_where_it_was_asked(qtbot, ctx, copy_db, de
     assert browser == [f"https://discord.com/channels/{guild}/{channel}/{message}"]
     view.setCurrentIndex(model.index(rows["slack"], columns.index("excerpt")))
     view.setFocus()
+    assert not page.banner.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert browser[1] == f"https://slack.com/app_redirect?channel={slack_channel}&team={team}"
+    # Slack opened the channel only: the page says how its messages would open
+    assert page.banner.isVisible() and "Slack workspace's address once (Workspace ▸ Settings…)" in page.banner.text()
     for platform, offered in (("discord", "Open in Discord"), ("slack", "Open the channel in Slack")):
         rect = view.visualRect(model.index(rows[platform], columns.index("excerpt")))
         view.customContextMenuRequested.emit(rect.center())

@@ -489,14 +489,30 @@ def open_link(url: str) -> bool:
     return link.isValid() and link.scheme() == "https" and QDesktopServices.openUrl(link)
 
 
+SLACK_ADDRESS_HINT = ("Slack opened the channel: give the Slack workspace's address once (Workspace ▸ "
+                      "Settings…) and each question or reply opens at its message.")
+
+
+def link_actions(link: str, platform: str, banner: Banner | None = None) -> list[tuple[str, Callable[[], None]]]:
+    """What a row with ``link`` offers ("Open in Discord"), as (title, action); none without a link.
+    A Slack link that can only open the channel says in ``banner`` how to open the message."""
+    from ..permalinks import SLACK_CHANNEL, action
+
+    def go() -> None:
+        if open_link(link) and banner is not None and link.startswith(SLACK_CHANNEL):
+            banner.show_message(SLACK_ADDRESS_HINT, kind="info")
+    return [(action(platform, link), go)] if link else []
+
+
 class RowLinks(QObject):
     """A table whose rows can be seen on their platform: the row's ``column`` holds its link ("" for
     none; the column is hidden) and ``platform`` its platform. Double-click or Enter opens it; the
     context menu offers "Open in Discord" ("Open the channel in Slack") for the row under the pointer."""
 
-    def __init__(self, view: QTableView, file_name: str, column: str = "link", platform: str = "platform") -> None:
+    def __init__(self, view: QTableView, file_name: str, column: str = "link", platform: str = "platform",
+                 banner: Banner | None = None) -> None:
         super().__init__(view)
-        self.view, self.column, self.platform = view, column, platform
+        self.view, self.column, self.platform, self.banner = view, column, platform, banner
         make_copyable(view, file_name, row_actions=self.actions)
         view.activated.connect(lambda index: self.open(index.row()))
         view.model().modelReset.connect(self.hide_columns)
@@ -515,15 +531,12 @@ class RowLinks(QObject):
         return (link if isinstance(link, str) else ""), str(frame[self.platform].iat[row]) \
             if self.platform in frame.columns else ""
 
-    def open(self, row: int) -> bool:
-        link, _ = self.link(row)
-        return bool(link) and open_link(link)
+    def open(self, row: int) -> None:
+        for _title, act in self.actions(row):
+            act()
 
     def actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
-        from ..permalinks import action
-
-        link, platform = self.link(row)
-        return [(action(platform, link), lambda: open_link(link))] if link else []
+        return link_actions(*self.link(row), self.banner)
 
 
 def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:

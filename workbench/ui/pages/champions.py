@@ -41,7 +41,6 @@ from ...champions.score import (
     save_weights,
 )
 from ...metrics.filters import zone
-from ...permalinks import action
 from .. import dates, figures
 from ..champions_board import ProgrammeBoard
 from ..tasks import Newest
@@ -51,8 +50,8 @@ from ..widgets import (
     EmptyState,
     Page,
     RoomForText,
+    link_actions,
     make_copyable,
-    open_link,
     remember_sizes,
     vbox,
 )
@@ -491,7 +490,7 @@ class ChampionsPage(Page):
     def _reply_actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
         """Where the reply can be read (a Discord message, a GitHub comment...), when its export says."""
         link, platform = self._reply_links[row] if 0 <= row < len(self._reply_links) else ("", "")
-        return [(action(platform, link), lambda: open_link(link))] if link else []
+        return link_actions(link, platform, self.banner)
 
     def _show_reply(self, row: int) -> None:
         item = self.replies.item(row, 3) if row >= 0 else None

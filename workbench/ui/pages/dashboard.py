@@ -279,7 +279,7 @@ class DashboardPage(Page):
                                                tips={"waiting_days": ("asked_at", lambda t: f"Asked {self._asked(t)}")})
         self.unanswered_view = self._table(self.unanswered_model, None)
         # Double-click (or Enter) opens the question where it was asked, to answer it there.
-        self.question_links = RowLinks(self.unanswered_view, "unanswered-questions.csv")
+        self.question_links = RowLinks(self.unanswered_view, "unanswered-questions.csv", banner=self.banner)
         # What was asked comes first; where and who give up width before anything is pushed out of view.
         self.question_room = RoomForText(self.unanswered_view, "excerpt", shrink=("where", "author"))
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
