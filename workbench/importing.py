@@ -130,9 +130,8 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
                     continue
                 planned.append(PlannedInput(child, child_imp, [child]))
                 found += 1
-            unread = what_they_are(unread_files, read={p.path for p in planned})
             if found:
-                notes.extend(_left_alone(unread, path.parent))
+                notes.extend(_left_alone(what_they_are(unread_files, read={p.path for p in planned}), path.parent))
             else:
                 known = next((what for f in unread_files if (what := what_it_is(f))), None)  # a page, not its parts
                 errors.append(f"{raw}: the folder holds {known}" if known else

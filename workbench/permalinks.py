@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from .fmt import platform_name
+from .settings import slack_addresses
 from .store.models import Activity, Channel, Source
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
@@ -128,8 +129,6 @@ def link_of(platform: str, external_id: str, *, source: str | None = None, chann
 
 def links_of(conn: Connection, activity_ids: Iterable[int]) -> dict[int, Link]:
     """The links of the given activities (those that have one), read with their sources and channels."""
-    from .settings import slack_addresses
-
     ids = list(dict.fromkeys(int(i) for i in activity_ids))
     out: dict[int, Link] = {}
     addresses = slack_addresses(conn) if ids else {}

@@ -46,6 +46,9 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
     """Every import run with its files (name, size, SHA-256), counts, problems and the files it left
     alone (having nothing to read in them), oldest first."""
     s_ = scrub or (lambda v: v)
+
+    def said(p, file: str) -> dict[str, str]:  # noqa: ANN001 - an ImportProblem row: a problem or a note
+        return {"file": s_(file), "position": s_(p.position), "message": s_(p.message)}
     out = []
     with ws.session() as s:
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files), selectinload(ImportRun.problems))
@@ -58,11 +61,9 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
                            "importer_version": f.importer_version} for f in r.files],
-                "problems": [{"file": s_(p.file.rsplit("/", 1)[-1]), "position": s_(p.position),
-                              "message": s_(p.message)} for p in r.problems if p.kind == "problem"],
+                "problems": [said(p, p.file.rsplit("/", 1)[-1]) for p in r.problems if p.kind == "problem"],
                 # Named from the folder dropped ("exports/README.txt", "ChatExport/photos/"), never a full path.
-                "left_alone": [{"file": s_(p.file), "position": s_(p.position), "message": s_(p.message)}
-                               for p in r.problems if p.kind == "note"],
+                "left_alone": [said(p, p.file) for p in r.problems if p.kind == "note"],
             })
     return out
 
