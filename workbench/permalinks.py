@@ -13,8 +13,9 @@ hold the ids a platform's own links are made of, for some platforms:
 - Discourse: ``https://<forum>/p/<post>``, when the folder of saved pages is named by the forum's
   address (a name the person who saved them gave, not the pages' data);
 - Slack: ``https://<workspace>.slack.com/archives/<channel>/p<ts>`` (a thread's reply with its
-  thread) when the workspace's address was given (``workbench.settings``: an export holds the
-  workspace's id, not its address); the channel (``slack.com/app_redirect``) otherwise.
+  thread) when the workspace's address is known (an export names its workspace by id; a shared
+  file's page shows the address, or a person gives it: ``workbench.settings``); the channel
+  (``slack.com/app_redirect``) otherwise.
 
 Every id is checked against what the platform writes before it becomes part of a link, so text
 from a hostile export never becomes a link of its own (``javascript:``, another host, another path).
@@ -118,7 +119,7 @@ def link_of(platform: str, external_id: str, *, source: str | None = None, chann
         chan, _, ts = ext.partition(":")
         if not (_SLACK_ID.fullmatch(chan) and _SLACK_TS.fullmatch(ts)):
             return None
-        if address:  # checked when it was given (settings.slack_host)
+        if address:  # checked by settings.slack_host
             p_chan, _, thread = (parent or "").partition(":")
             in_thread = f"?thread_ts={thread}&cid={chan}" if p_chan == chan and _SLACK_TS.fullmatch(thread) else ""
             return Link(f"https://{address}/archives/{chan}/p{ts.replace('.', '')}{in_thread}", "message", platform)

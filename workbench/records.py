@@ -50,6 +50,7 @@ class SourceRec:
     platform: str
     external_id: str
     name: str = ""
+    address: str | None = None  # the host its pages are at, where the export shows it (acme.slack.com)
 
 
 @_pickles_as_tuple

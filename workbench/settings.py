@@ -2,9 +2,10 @@
 
 - ``reporting.timezone``: the zone whose calendar days, weeks and months the figures count in;
 - ``questions.marker``: what a top-level message contains to count as a question;
-- ``slack.address.<team id>``: a Slack workspace's address (``acme.slack.com``). A Slack export
-  holds the workspace's id but not its address, which a message's link needs: given it, a Slack
-  question opens at its message rather than in its channel.
+- ``slack.address.<team id>``: a Slack workspace's address (``acme.slack.com``), which a
+  message's link needs: given it, a Slack question opens at its message rather than in its
+  channel. An export names its workspace by id; where a shared file's page shows the address, the
+  import keeps it with the workspace's source and it applies until one is given.
 
 Settings live in the workspace (they travel with it to a teammate or into an audit pack's copy).
 """
@@ -35,6 +36,8 @@ class Known:
     default: str
     check: Callable[[str], str]  # the value to keep, or a WorkbenchError naming what is wrong
     about: str = ""
+    optional: bool = False  # may be left without a value (then the default, if any, applies)
+    default_is: str = "the default"  # where the default comes from, as a person is told
 
 
 def _zone(value: str) -> str:
@@ -72,13 +75,23 @@ def known(conn: Connection) -> list[Known]:
                  "days, weeks and months in charts and reports are counted in this zone"),
            Known(QUESTION_MARKER_SETTING, "A question contains", DEFAULT_QUESTION_MARKER, _marker,
                  "top-level messages containing this text count as questions")]
-    teams = conn.execute(select(Source.external_id, Source.name).where(Source.platform == "slack")
+    teams = conn.execute(select(Source.external_id, Source.name, Source.address).where(Source.platform == "slack")
                          .order_by(Source.name, Source.external_id)).all()
-    for team, name in teams:
+    for team, name, found in teams:
         if _SLACK_TEAM.fullmatch(team or ""):
-            out.append(Known(SLACK_ADDRESS + team, f"Slack address of {name or team}", "", slack_host,
-                             "a Slack question opens at its message, not only in its channel"))
+            found = _or_none(slack_host, found)
+            out.append(Known(SLACK_ADDRESS + team, f"Slack address of {name or team}", found or "", slack_host,
+                             "a Slack question opens at its message, not only in its channel" if not found else
+                             "found in the export's shared files; a Slack question opens at its message",
+                             optional=True, default_is="found in the export"))
     return out
+
+
+def _or_none(check: Callable[[str], str], value: object) -> str | None:
+    try:
+        return check(str(value)) if value else None
+    except WorkbenchError:  # written by hand into the database: not a link of anyone's making
+        return None
 
 
 def find(conn: Connection, key: str) -> Known:
@@ -95,12 +108,13 @@ def check(conn: Connection, key: str, value: str) -> str:
 
 
 def slack_addresses(conn: Connection) -> dict[str, str]:
-    """Each Slack workspace's address that was given, by its team id."""
-    rows = conn.execute(select(Setting.key, Setting.value).where(Setting.key.startswith(SLACK_ADDRESS, autoescape=True)))
+    """Each Slack workspace's address by its team id: the one a person gave, else the one its
+    export showed (a shared file's page)."""
+    found = conn.execute(select(Source.external_id, Source.address)
+                         .where(Source.platform == "slack", Source.address.is_not(None)))
+    given = conn.execute(select(Setting.key, Setting.value).where(Setting.key.startswith(SLACK_ADDRESS, autoescape=True)))
     out = {}
-    for key, value in rows:
-        try:
-            out[key.removeprefix(SLACK_ADDRESS)] = slack_host(str(value or ""))
-        except WorkbenchError:  # written by hand into the database: not a link of anyone's making
-            continue
+    for team, value in [*found, *((k.removeprefix(SLACK_ADDRESS), v) for k, v in given)]:
+        if (host := _or_none(slack_host, value)) is not None:
+            out[team] = host
     return out

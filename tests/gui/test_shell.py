@@ -330,6 +330,34 @@ def test_a_slack_workspaces_address_given_in_the_settings_opens_its_questions_at
     assert SettingsDialog(window.ctx, window).fields[f"slack.address.{team}"].text() == "builders.slack.com"
 
 
+def test_the_settings_show_the_slack_address_found_in_the_export_and_leave_it_unset(window, qtbot, tmp_path):
+    """An address a shared file's page showed is offered, not written: the field stays empty with
+    the found address as its placeholder, and saving leaves it found rather than given."""
+    import json
+    import shutil
+
+    from PySide6.QtWidgets import QLabel
+
+    from workbench.ui.settings_dialog import SettingsDialog
+
+    export = tmp_path / "export"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "slack" / "export", export)
+    (export / "help" / "2024-01-03.json").write_text(json.dumps([
+        {"type": "message", "user": "U01ADMIN", "text": "the sheet", "ts": "1704290100.000200",
+         "files": [{"id": "F0ABC", "url_private": "https://files.slack.com/files-pri/T0TEST-F0ABC/gpus.png",
+                    "permalink": "https://builders.slack.com/files/U01ADMIN/F0ABC/gpus.png"}]}]))
+    window.ctx.ws.import_paths([export])
+    dlg = SettingsDialog(window.ctx, window)
+    field = dlg.fields["slack.address.T0TEST"]
+    assert field.text() == "" and field.placeholderText() == "builders.slack.com (found in the export)"
+    labels = [w.text() for w in dlg.findChildren(QLabel)]
+    assert any(t.startswith("Found in the export's shared files") for t in labels), labels
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    window.ctx.wait_for_tasks()
+    assert window.ctx.ws.get_setting("slack.address.T0TEST", None) is None
+
+
 def test_closing_while_a_page_loads_quits_without_asking_but_an_import_asks(qtbot, tmp_path, slack_zip, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 

@@ -190,3 +190,41 @@ def test_a_lone_users_file_brings_members_without_messages(ws, tmp_path):
     result = ws.import_paths([users])
     assert result.by_kind == {"sources": 1, "accounts": 5}
     assert account(ws, "U02GONE").is_deleted and ws.counts()["activities"] == 0
+
+
+def _shared_file(host: str, team: str) -> dict:
+    """A message sharing a screenshot, as a Slack export writes it."""
+    return {"type": "message", "user": "U01ADMIN", "text": "see the log", "ts": "1704300000.000200",
+            "files": [{"id": "F0ABC", "name": "log.png", "user": "U01ADMIN",
+                       "url_private": f"https://files.slack.com/files-pri/{team}-F0ABC/log.png",
+                       "permalink": f"https://{host}/files/U01ADMIN/F0ABC/log.png",
+                       "permalink_public": f"https://slack-files.com/{team}-F0ABC-9503e9d1cd"}]}
+
+
+@pytest.mark.parametrize(("host", "team", "kept"), [
+    ("builders.slack.com", "T0TEST", "builders.slack.com"),  # the workspace's own file: its address
+    ("builders.enterprise.slack.com", "T0TEST", "builders.enterprise.slack.com"),
+    ("partner.slack.com", "T9OTHER", None),  # shared from another workspace into a shared channel
+    ("files.slack.com", "T0TEST", None),  # Slack's file host, not a workspace
+    ("builders.slack.com.evil.example", "T0TEST", None),
+])
+def test_a_shared_files_page_gives_the_workspaces_address(ws, tmp_path, host, team, kept):
+    export = tmp_path / "export"
+    shutil.copytree(EXPORT, export)
+    (export / "general" / "2024-01-03.json").write_text(json.dumps([_shared_file(host, team)]))
+    ws.import_paths([export])
+    with ws.session() as s:
+        assert s.execute(select(Source.external_id, Source.address)).all() == [("T0TEST", kept)]
+
+
+def test_the_address_stays_when_a_later_export_shows_none(ws, tmp_path):
+    first, later = tmp_path / "first", tmp_path / "later"
+    shutil.copytree(EXPORT, first)
+    (first / "general" / "2024-01-03.json").write_text(json.dumps([_shared_file("builders.slack.com", "T0TEST")]))
+    ws.import_paths([first])
+    shutil.copytree(EXPORT, later)
+    (later / "general" / "2024-01-04.json").write_text(json.dumps([
+        {"type": "message", "user": "U01ADMIN", "text": "no files today", "ts": "1704390000.000300"}]))
+    assert ws.import_paths([later]).by_kind["activities"] == 1
+    with ws.session() as s:
+        assert s.execute(select(Source.address)).one() == ("builders.slack.com",)

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("key", nargs="?", metavar="KEY", help="a setting's key, as the list names it")
     p.add_argument("value", nargs="?", metavar="VALUE", help="its new value (checked before it is kept)")
     p.add_argument("--unset", action="store_true", help="give KEY its default back")
-    p.add_argument("--json", action="store_true", help="print JSON: key, label, value, default")
+    p.add_argument("--json", action="store_true", help="print JSON: key, label, value, default, default_is")
     p.set_defaults(func=run)
 
 
@@ -29,16 +29,17 @@ def run(args: argparse.Namespace) -> int:
             settings = [find(conn, args.key)] if args.key is not None else known(conn)
         if new:  # checked before anything is written
             ws.set_setting(args.key, None if args.unset else settings[0].check(args.value))
-        rows = [{"key": k.key, "label": k.label, "value": ws.get_setting(k.key, None) or None, "default": k.default}
-                for k in settings]
+        rows = [{"key": k.key, "label": k.label, "value": ws.get_setting(k.key, None) or None, "default": k.default,
+                 "default_is": k.default_is} for k in settings]
     if args.json:
         print_json(rows if args.key is None else rows[0])
         return 0
     if new:
-        shown = rows[0]["value"] if rows[0]["value"] is not None else f"{rows[0]['default'] or 'none'} (the default)"
+        shown = rows[0]["value"] if rows[0]["value"] is not None else \
+            f"{rows[0]['default']} ({rows[0]['default_is']})" if rows[0]["default"] else "none"
         print(f"{rows[0]['label']} ({args.key}): {shown}.")
         return 0
     print_table([{**r, "value": r["value"] if r["value"] is not None else
-                  (f"{r['default']} (default)" if r["default"] else "—")} for r in rows],
+                  (f"{r['default']} ({r['default_is']})" if r["default"] else "—")} for r in rows],
                 ["key", "label", "value"], headers={"key": "Key", "label": "Setting", "value": "Value"})
     return 0

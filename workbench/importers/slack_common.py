@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from .base import ReadContext, as_dict, as_list, stated_count
 from .safety import head_text
 
@@ -28,6 +28,12 @@ TS_RE = re.compile(r"^\d{1,12}(\.\d{1,9})?$")
 DAY_FILE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 TEAM_RE = re.compile(r'"(?:team_id|team)"\s*:\s*"(T[A-Z0-9]+)"')
 SLACKBOT = "USLACKBOT"
+# A shared file's page is at its workspace's address: https://acme.slack.com/files/U0123/F0456/name
+FILE_PAGE_RE = re.compile(r"https://((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,3}slack\.com)/files/")
+# ... and its download links name its workspace's id: files.slack.com/files-pri/T0123-F0456/...,
+# slack-files.com/T0123-F0456-secret
+FILE_TEAM_RE = re.compile(r"(?:/files-(?:pri|tmb)/|//slack-files\.com/)(T[A-Z0-9]{1,19})-F")
+NOT_A_WORKSPACE = {"files.slack.com", "app.slack.com", "api.slack.com", "www.slack.com"}
 MEMBER_EVENTS = {"channel_join": "join", "group_join": "join", "channel_leave": "leave", "group_leave": "leave"}
 # Messages the platform writes about a channel, not something a member wrote.
 SYSTEM_SUBTYPES = {
@@ -112,6 +118,23 @@ def _block_texts(blocks: Any) -> list[str]:
     return ["".join(out)] if out else []
 
 
+def workspace_address(m: dict, team: str) -> str | None:
+    """The address of Slack workspace ``team`` (``acme.slack.com``) as a message's shared file
+    shows it: its page's host, when the file's own links (or else the message) name that workspace,
+    so that a file shared from another workspace into a shared channel does not give its address."""
+    for f in as_list(m.get("files")):
+        if not isinstance(f, dict):
+            continue
+        page = FILE_PAGE_RE.match(_str(f.get("permalink")))
+        if page is None or page.group(1) in NOT_A_WORKSPACE:
+            continue
+        teams = {t.group(1) for k in ("url_private", "url_private_download", "permalink_public")
+                 if (t := FILE_TEAM_RE.search(_str(f.get(k))))}
+        if teams == {team} or (not teams and _str(m.get("team")) == team):
+            return page.group(1)
+    return None
+
+
 def user_account(u: Any, source: str | None) -> AccountRec | None:
     """An account from a users.json entry (or a users.info ``user``); None when it has no id."""
     if not isinstance(u, dict) or not isinstance(u.get("id"), str) or not u["id"]:
@@ -158,6 +181,7 @@ class SlackMapper:
         self.source = source
         self.full: set[str] = set()  # accounts given from a member list (never overwritten by a message)
         self.given: set[str] = set()  # accounts given from a message (bots)
+        self.address: str | None = None  # the workspace's address, once a shared file shows it
 
     def users(self, users: Any, where: str) -> Iterator[AccountRec]:
         if not isinstance(users, list):
@@ -213,6 +237,10 @@ class SlackMapper:
         account_id, account = author
         if account is not None:
             yield account
+        if self.address is None and self.source and "files" in m:
+            self.address = workspace_address(m, self.source)
+            if self.address:
+                yield SourceRec(PLATFORM, self.source, address=self.address)
         thread_ts = norm_ts(m.get("thread_ts"))
         parent = f"{channel}:{thread_ts}" if thread_ts and thread_ts != ts else None
         edited_ts = norm_ts(as_dict(m.get("edited")).get("ts"))

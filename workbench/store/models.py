@@ -114,6 +114,9 @@ class Source(Base):
     platform: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text, default="")
+    # The host its pages are at, as its export shows it (a Slack workspace's, from its files' links);
+    # a Slack message's link needs it. An address a person gives (workbench.settings) comes first.
+    address: Mapped[str | None] = mapped_column(Text)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
 
 

@@ -268,7 +268,11 @@ class Writer:
                 self.flush()
         elif t in self._pending:
             _make_storable(rec)
-            self._pending[t][(rec.platform, rec.external_id)] = rec
+            pending, key = self._pending[t], (rec.platform, rec.external_id)
+            if t is SourceRec and key in pending:  # a source's name and its address can come apart
+                old = pending[key]
+                rec = SourceRec(rec.platform, rec.external_id, rec.name or old.name, rec.address or old.address)
+            pending[key] = rec
             if len(self._pending[t]) >= self.batch_size:
                 self._flush_meta()
         elif t is ReactionRec:
@@ -359,16 +363,21 @@ class Writer:
 
     def _write_sources(self, recs: list[SourceRec]) -> None:
         keys = [(r.platform, r.external_id) for r in recs]
-        have = self._existing(SRC, keys, [SRC.c.id, SRC.c.name])
+        have = self._existing(SRC, keys, [SRC.c.id, SRC.c.name, SRC.c.address])
         for r in recs:
             key = (r.platform, r.external_id)
             if key in have:
-                sid, name = have[key]
+                sid, name, address = have[key]
+                changed = {}
                 if r.name and r.name != name:
-                    self.conn.execute(update(SRC).where(SRC.c.id == sid).values(name=r.name))
+                    changed["name"] = r.name
+                if r.address and r.address != address:
+                    changed["address"] = r.address
+                if changed:
+                    self.conn.execute(update(SRC).where(SRC.c.id == sid).values(**changed))
             else:
-                sid = self.conn.execute(insert(SRC).values(platform=r.platform, external_id=r.external_id,
-                                                           name=r.name, import_run_id=self.run_id)).inserted_primary_key[0]
+                sid = self.conn.execute(insert(SRC).values(platform=r.platform, external_id=r.external_id, name=r.name,
+                                                           address=r.address, import_run_id=self.run_id)).inserted_primary_key[0]
                 self._bump("sources")
             self._sources[key] = sid
 

@@ -21,7 +21,7 @@ class SettingsDialog(QDialog):
             self.settings: dict[str, Known] = {k.key: k for k in known(conn)}
         self.fields: dict[str, QComboBox | QLineEdit] = {}
         for key, k in self.settings.items():
-            value = ctx.ws.get_setting(key, None) or k.default
+            value = ctx.ws.get_setting(key, None) or ("" if k.optional else k.default)
             if key == TIMEZONE:
                 field = self.timezone = QComboBox()
                 field.setEditable(True)
@@ -32,8 +32,8 @@ class SettingsDialog(QDialog):
                 if key == QUESTION_MARKER_SETTING:
                     self.marker = field
                     field.setMaxLength(8)
-                else:
-                    field.setPlaceholderText("acme.slack.com")
+                else:  # left empty, the address found in the export applies
+                    field.setPlaceholderText(f"{k.default} ({k.default_is})" if k.default else "acme.slack.com")
             self.fields[key] = field
             form.addRow(f"{k.label}:", field)
             hint = QLabel(k.about[:1].upper() + k.about[1:] + ".")
@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         values = {}
         for key, k in self.settings.items():
             text = self._text(key)
-            if not k.default and not text.strip():
+            if k.optional and not text.strip():
                 values[key] = None  # left empty: none given
                 continue
             try:
