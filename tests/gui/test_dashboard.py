@@ -480,3 +480,19 @@ def test_a_heatmap_of_many_cohorts_labels_the_rows_it_has_room_for(qtbot):
     assert [t for _, t in chart.getPlotItem().getAxis("left")._tickLevels[0]] == \
         ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert len(chart.getPlotItem().getAxis("bottom")._tickLevels[0]) == 8
+
+
+def test_the_retention_cohorts_are_named_as_the_locale_names_months(qtbot, ctx):
+    """A cohort is a calendar month: 'Sep 2026 (37)' for a person whose locale is en_US, as its
+    dates read '9/2/2026'."""
+    import re
+
+    from PySide6.QtCore import QLocale
+
+    QLocale.setDefault(QLocale("en_US"))
+    page = open_page(qtbot, ctx)
+    labels = page.retention_chart.row_labels
+    assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d \(\d+\)", label) for label in labels), labels
+    first = page.dashboard.retention.sort_values("cohort").iloc[0]
+    month = dt.date.fromisoformat(f"{first['cohort']}-01")
+    assert labels[0] == f"{month:%b %Y} ({first['size']})"

@@ -32,6 +32,13 @@ def test_a_day_and_a_moment_in_each_locale(locale, day, moment):
     assert dates.moment(AT, dt.timezone(dt.timedelta(hours=10)), zone=True).endswith("UTC+10:00")
 
 
+@pytest.mark.parametrize(("locale", "month"), [("C", "2026-09"), ("en_US", "Sep 2026")])
+def test_a_cohorts_month_in_each_locale(locale, month):
+    QLocale.setDefault(QLocale(locale))
+    assert dates.month("2026-09") == month
+    assert dates.month("2026-13") == "2026-13" and dates.month("not a month") == "not a month"
+
+
 def test_tables_show_local_dates_and_still_sort_by_time(qtbot):
     QLocale.setDefault(QLocale("de_DE"))
     frame = pd.DataFrame({"name": ["b", "a", "c"],

@@ -91,6 +91,21 @@ def moment(value: object, tz: dt.tzinfo | None = None, *, zone: bool = False) ->
     return text
 
 
+def month(value: object) -> str:
+    """A calendar month ('2026-09', as the metrics name cohorts) in the locale's words: 'Sep 2026'
+    in en_US, 'Sept. 2026' in de_DE; without a locale, as given."""
+    loc = _locale()
+    text = str(value)
+    try:
+        year, number = (int(part) for part in text.split("-"))
+        first = QDate(year, number, 1)
+    except ValueError:
+        return text
+    if loc.language() == QLocale.Language.C or not first.isValid():
+        return text
+    return loc.toString(first, "MMM yyyy")
+
+
 def weekday(name: str) -> str:
     """A weekday's short name ('Mon' ... 'Sun', as the metrics name rows) in the locale's words:
     'Mo.' in de_DE; without a locale, as given."""

@@ -414,7 +414,7 @@ class DashboardPage(Page):
         if len(r):
             table = r.pivot(index="cohort", columns="month", values="percent").sort_index()
             sizes = r.drop_duplicates("cohort").set_index("cohort")["size"]
-            rows = [f"{c} ({figures.number(sizes[c])})" for c in table.index]
+            rows = [f"{dates.month(c)} ({figures.number(sizes[c])})" for c in table.index]
             self.retention_chart.set_grid(table.to_numpy(), rows, [f"+{k}" for k in table.columns],
                                           cell_text=True, text_format=figures.number)
         else:
