@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from workbench.store.models import Account, Activity, Channel, MembershipEvent, Reaction
+from workbench.permalinks import links_of
+from workbench.store.models import Account, Activity, Channel, MembershipEvent, Reaction, Source
 
 pytestmark = pytest.mark.acceptance
 UTC = dt.timezone.utc
@@ -133,6 +134,15 @@ def test_slackdump_dump_threads_and_tombstones(real, ws):
     orphan = act(ws, "CHY5HUESG:1736554838.911679")  # its parent is a tombstone, which is not an activity
     assert orphan.parent_external_id == "CHY5HUESG:1736554828.343759" and orphan.parent_id is None
     assert acc(ws, "U089AJ964TE").is_bot  # Polly: a bot with a user id and a bot_profile
+    # No message names its workspace; a shared file's links do (files-pri/THY5HTZ8U-F…), and its
+    # page the workspace's address, so that a message opens at itself, a reply in its thread.
+    with ws.session() as s:
+        assert s.execute(select(Source.external_id, Source.address)).all() == [("THY5HTZ8U", "sample.slack.com")]
+    with ws.connect() as conn:
+        links = links_of(conn, [parent.id, act(ws, "CHY5HUESG:1736554746.482349").id])
+    assert links[parent.id].url == "https://sample.slack.com/archives/CHY5HUESG/p1736478630905399"
+    assert links[act(ws, "CHY5HUESG:1736554746.482349").id].url == \
+        "https://sample.slack.com/archives/CHY5HUESG/p1736554746482349?thread_ts=1736478630.905399&cid=CHY5HUESG"
 
 
 def test_web_api_pages_together(real, ws):

@@ -19,8 +19,8 @@ from typing import Any
 
 from ..records import AccountRec, ChannelRec, Record, SourceRec
 from . import safety
-from .base import Importer, ReadContext
-from .slack_common import PLATFORM, SlackMapper, channel_record, team_near, user_account
+from .base import Importer, ReadContext, as_list
+from .slack_common import PLATFORM, SlackMapper, channel_record, file_teams, team_near, user_account
 
 OK_RE = re.compile(r'^\s*\{.*?"ok"\s*:\s*(true|false)', re.S)
 INFO_RE = re.compile(r'"channel"\s*:\s*\{')
@@ -166,10 +166,16 @@ class SlackdumpDump(Importer):
 
 
 def _first_team(messages: Any) -> str | None:
-    for m in messages if isinstance(messages, list) else []:
-        team = m.get("team") if isinstance(m, dict) else None
+    """The workspace the first message naming one names, or else the first shared file's links."""
+    messages = [m for m in as_list(messages) if isinstance(m, dict)]
+    for m in messages:
+        team = m.get("team")
         if isinstance(team, str) and team.startswith("T"):
             return team
+    for m in messages:
+        for f in as_list(m.get("files")):
+            if isinstance(f, dict) and len(teams := file_teams(f)) == 1:
+                return teams.pop()
     return None
 
 

@@ -128,11 +128,16 @@ def workspace_address(m: dict, team: str) -> str | None:
         page = FILE_PAGE_RE.match(_str(f.get("permalink")))
         if page is None or page.group(1) in NOT_A_WORKSPACE:
             continue
-        teams = {t.group(1) for k in ("url_private", "url_private_download", "permalink_public")
-                 if (t := FILE_TEAM_RE.search(_str(f.get(k))))}
+        teams = file_teams(f)
         if teams == {team} or (not teams and _str(m.get("team")) == team):
             return page.group(1)
     return None
+
+
+def file_teams(f: dict) -> set[str]:
+    """The workspaces a shared file's download links name (one, for a file of Slack's)."""
+    return {t.group(1) for k in ("url_private", "url_private_download", "permalink_public")
+            if (t := FILE_TEAM_RE.search(_str(f.get(k))))}
 
 
 def user_account(u: Any, source: str | None) -> AccountRec | None:
