@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
@@ -555,7 +554,6 @@ class Page(QWidget):
     """
 
     title = ""
-    status_message = Signal(str)
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
         super().__init__(parent)
