@@ -213,8 +213,8 @@ def test_a_shared_files_page_gives_the_workspaces_address(ws, tmp_path, host, te
     shutil.copytree(EXPORT, export)
     (export / "general" / "2024-01-03.json").write_text(json.dumps([_shared_file(host, team)]))
     ws.import_paths([export])
-    with ws.session() as s:
-        assert s.execute(select(Source.external_id, Source.address)).all() == [("T0TEST", kept)]
+    with ws.session() as s:  # the export's name and the address, though they came in two records
+        assert s.execute(select(Source.external_id, Source.name, Source.address)).all() == [("T0TEST", "export", kept)]
 
 
 def test_the_address_stays_when_a_later_export_shows_none(ws, tmp_path):
