@@ -48,6 +48,55 @@ def test_the_preview_shows_the_report_with_its_charts(page, qtbot):
     assert image is not None and not image.isNull() and image.width() > 300
 
 
+def _meta(page) -> str:
+    """The report's line under its title that names its period and filters."""
+    return next((line for line in page.preview_text().splitlines() if "times in" in line), "")
+
+
+def test_the_preview_follows_the_choices_without_being_asked(page, qtbot):
+    """Opened, the page shows the report of the period it read; a platform chosen, the report of
+    that platform follows by itself, Preview not pressed."""
+    qtbot.waitUntil(lambda: "Community health report" in page.preview_text(), timeout=120000)
+    assert "Discord" not in _meta(page)
+    bar = page.browser.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)  # reading halfway down
+    place = bar.value()
+    page.platform.setCurrentIndex(page.platform.findData("discord"))
+    qtbot.waitUntil(lambda: "Discord" in _meta(page), timeout=120000)
+    assert not page.banner.isVisible()
+    assert place > 0 and bar.value() == min(place, bar.maximum())  # still reading there
+
+
+def test_export_pressed_while_the_preview_is_made_is_not_refused_and_the_preview_follows(page, qtbot, tmp_path):
+    """A preview made by itself gives way to Export pressed meanwhile (not "a report is already
+    being made"), says nothing of being cancelled, and is made again after the export."""
+    qtbot.waitUntil(lambda: "Community health report" in page.preview_text(), timeout=120000)
+    page.platform.setCurrentIndex(page.platform.findData("discord"))
+    qtbot.waitUntil(lambda: page.is_busy(), timeout=10000)  # the new preview is being made
+    out = tmp_path / "report.html"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.export_to(str(out), "html")
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert page.banner.text() == f"The report was written to {out}."
+    qtbot.waitUntil(lambda: "Discord" in _meta(page), timeout=120000)
+    assert page.banner.text() == f"The report was written to {out}." and page.banner.isVisible()
+
+
+def test_a_pseudonymized_preview_does_not_ask_for_a_key_by_itself(page, qtbot):
+    """Without a keyring, the pseudonym key is asked for when Preview is pressed, not sprung on a
+    person who only ticked the box."""
+    qtbot.waitUntil(lambda: "Community health report" in page.preview_text(), timeout=120000)
+    before = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        page.pseudonymize.setChecked(True)
+        qtbot.waitUntil(lambda: page.preview_text() == "", timeout=10000)
+        assert page.key_dialog is None
+        assert page.browser.placeholderText().startswith("Press Preview to choose a pseudonym key")
+    finally:
+        keyring.set_keyring(before)
+
+
 def test_a_question_linked_in_the_preview_opens_in_the_browser(page, qtbot, browser):
     """The report links each unanswered question to where it was asked; clicked in the preview, the
     link goes to the browser, and the preview stays on the report."""

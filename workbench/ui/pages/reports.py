@@ -1,7 +1,9 @@
 """Reports: choose a period, platform, format and pseudonyms; preview; export; create and open audit packs.
 
 Every report is built and written off the GUI thread (``ctx.run_task``); the preview is the same
-HTML a browser gets, with its charts as images the window can show.
+HTML a browser gets, with its charts as images the window can show. The preview follows the
+choices: it is made when the page has read the period, and again shortly after a choice changes;
+Export, Create audit pack and Open audit pack pressed meanwhile take its place.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QDate, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QPainter, QTextDocument
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -35,6 +37,7 @@ from .. import dates
 from ..tasks import Newest
 from ..widgets import Banner, Page, open_link, vbox
 
+PLACEHOLDER = "The report of the period and filters chosen above appears here as soon as it is made."
 FORMATS = [("html", "HTML", "One page that opens in any browser, charts included"),
            ("pdf", "PDF", "Paginated, with a title page and page numbers"),
            ("xlsx", "Excel (XLSX)", "A workbook with a sheet per table"),
@@ -127,11 +130,21 @@ class ReportsPage(Page):
         self.browser.setOpenExternalLinks(False)
         # A question's link (an unanswered one, to answer it there) opens in the browser, not in the preview.
         self.browser.anchorClicked.connect(lambda url: open_link(url.toString()))
-        self.browser.setPlaceholderText("Choose a period and press Preview to see the report here.")
+        self.browser.setPlaceholderText(PLACEHOLDER)
         lay.addWidget(self.browser, 1)
         self.task = None
+        self._task_is_preview = False  # the task under way only previews (what any other action replaces)
         self.key_dialog: QMessageBox | None = None
         self._newest = Newest()
+        self._newest_preview = Newest()
+        self._showing_pack = False  # the browser shows an audit pack's own report, not a preview
+        # A choice changed: the preview follows once the choices have settled (a date typed digit
+        # by digit, or arrowed through, makes one preview, not ten).
+        self._choices_settled = QTimer(self, singleShot=True, interval=600)
+        self._choices_settled.timeout.connect(self._preview_by_itself)
+        for changed in (self.start.dateChanged, self.end.dateChanged, self.platform.currentIndexChanged,
+                        self.channel.currentIndexChanged, self.pseudonymize.toggled):
+            changed.connect(self._choice_changed)
         self._channels: list[tuple[int, str, str]] | None = None  # read in the background
         self._tz = "UTC"
         for b in (self.preview_button, self.export_button, self.pack_button):
@@ -170,6 +183,7 @@ class ReportsPage(Page):
 
     def _fill_form(self, f, channels: list[tuple[int, str, str]], tz: str) -> None:  # noqa: ANN001 - a Filters
         self._channels, self._tz = channels, tz
+        self._filling = True
         end = f.end or dt.date.today()
         start = f.start or end - dt.timedelta(days=89)
         self.start.setDate(_qdate(start))
@@ -183,9 +197,41 @@ class ReportsPage(Page):
         self.platform.setCurrentIndex(max(self.platform.findData(current), 0))
         self.platform.blockSignals(False)
         self._fill_channels()
+        self._filling = False
         for b in (self.preview_button, self.export_button, self.pack_button):
             b.setEnabled(True)
         self.form_ready.emit()
+        self._preview_by_itself()
+
+    _filling = False
+
+    def _choice_changed(self) -> None:
+        if not self._filling and self._channels is not None:
+            self._showing_pack = False  # a choice made over a pack's report asks for a preview
+            self._choices_settled.start()
+
+    def _preview_by_itself(self) -> None:
+        """The preview of the current choices, made without being asked for: not over an audit
+        pack's report being read, nor while an export or a pack is being made (it follows that),
+        nor by asking for a pseudonym key (without a keyring, Preview asks)."""
+        from ...reports.pseudonymize import load_key
+
+        self._choices_settled.stop()
+        if self.ctx.ws is None or not self.isVisible() or self._showing_pack:
+            return
+        if self.task is not None and self.task.running and not self._task_is_preview:
+            self._choices_settled.start()  # after the export or the pack
+            return
+        key = None
+        if self.pseudonymize.isChecked():
+            try:
+                key = load_key()
+            except KeyringUnavailable:
+                self.browser.clear()
+                self.browser.setPlaceholderText("Press Preview to choose a pseudonym key; the pseudonymized "
+                                                "report then appears here.")
+                return
+        self._preview_with(key)
 
     def _fill_channels(self) -> None:
         current = self.channel.currentData()
@@ -229,19 +275,30 @@ class ReportsPage(Page):
         then(key)
 
     # -- background work ----------------------------------------------------------------------
-    def _run(self, fn, title: str, on_done, *, reads_only: bool = False) -> None:  # noqa: ANN001
+    def _run(self, fn, title: str, on_done, *, reads_only: bool = False, preview: bool = False) -> None:  # noqa: ANN001
         if self.task is not None and self.task.running:
-            self.banner.show_message("A report is already being made; wait for it or cancel it.", kind="info")
-            return
-        self.banner.hide()
+            if not self._task_is_preview:
+                self.banner.show_message("A report is already being made; wait for it or cancel it.", kind="info")
+                return
+            self.task.cancel()  # a preview gives way to what was asked for now, without a word,
+            owed = not preview  # and is made again once that is done
+        else:
+            owed = False
+        if not preview:  # a preview leaves what the banner says (the export just written) in place
+            self.banner.hide()
         self.progress_row.show()
         self.progress.setValue(0)
         self.progress_label.setText(title)
-        self.task = self.ctx.run_task(fn, title, on_done=on_done, on_error=self._failed, parent=self,
-                                      reads_only=reads_only)
-        self.task.progress.connect(lambda f, m: (self.progress.setValue(int(f * 1000)), self.progress_label.setText(m)))
-        self.task.ended.connect(self.progress_row.hide)
-        self.task.cancelled.connect(lambda: self.banner.show_message("Cancelled; nothing was written.", kind="info"))
+        task = self.task = self.ctx.run_task(fn, title, on_done=on_done, on_error=self._failed, parent=self,
+                                             reads_only=reads_only)
+        self._task_is_preview = preview
+        task.progress.connect(lambda f, m: (self.progress.setValue(int(f * 1000)), self.progress_label.setText(m))
+                              if self.task is task else None)
+        task.ended.connect(lambda: self.progress_row.hide() if self.task is task else None)
+        if owed:
+            task.ended.connect(lambda: self._preview_by_itself() if self.task is task else None)
+        task.cancelled.connect(lambda: self.banner.show_message("Cancelled; nothing was written.", kind="info")
+                               if self.task is task else None)
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -249,6 +306,9 @@ class ReportsPage(Page):
 
     def _failed(self, exc: BaseException) -> None:
         self.banner.show_error(exc)
+        self._preview_failed = self._task_is_preview
+
+    _preview_failed = False  # the banner says why a preview failed: the next one shown clears it
 
     def is_busy(self) -> bool:
         return self.task is not None and self.task.running
@@ -259,6 +319,9 @@ class ReportsPage(Page):
 
     def _preview_with(self, key) -> None:  # noqa: ANN001
         ws, f = self.ctx.ws, self.filters()
+        self._choices_settled.stop()
+        self.browser.setPlaceholderText(PLACEHOLDER)
+        only = self._newest_preview.next()  # a preview overtaken by a newer one is not shown
 
         def work(progress, cancel):  # noqa: ANN001, ANN202
             from ...reports.build import prepare_report
@@ -271,19 +334,29 @@ class ReportsPage(Page):
             html = render_html(report, chart_markup=lambda c: f'<p><img src="chart:{c.key}" width="720"></p>',
                                simple=True)
             return html, images
-        self._run(work, "Making the preview", self._show_preview, reads_only=True)
+        self._run(work, "Making the preview", only(self._show_preview), reads_only=True, preview=True)
 
     def _show_preview(self, result) -> None:  # noqa: ANN001
         html, images = result
-        self.show_html(html, images)
+        # A preview that replaces a preview keeps the place being read (a channel chosen while
+        # reading its unanswered questions); one that replaces a pack's report starts at its top.
+        keep_place = not self._showing_pack
+        self._showing_pack = False
+        if self._preview_failed:
+            self.banner.hide()
+            self._preview_failed = False
+        self.show_html(html, images, keep_place=keep_place)
         self.preview_ready.emit()
 
-    def show_html(self, html: str, images: dict[str, bytes] | None = None) -> None:
+    def show_html(self, html: str, images: dict[str, bytes] | None = None, *, keep_place: bool = False) -> None:
         doc = QTextDocument(self.browser)
         for key, png in (images or {}).items():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{key}"), QImage.fromData(png))
         doc.setHtml(html)
+        bar = self.browser.verticalScrollBar()
+        place = bar.value() if keep_place else 0
         self.browser.setDocument(doc)
+        bar.setValue(place)
 
     def preview_text(self) -> str:
         return self.browser.toPlainText()
@@ -375,6 +448,8 @@ class ReportsPage(Page):
                 window.show_page("DashboardPage")
         else:
             html, images = svg_to_images(opened.report_html)
+            self._newest_preview.next()  # a preview under way is not shown over the pack's report
+            self._showing_pack = True  # until a preview is asked for (Preview, or a choice changed)
             self.show_html(html, images)
             if hasattr(window, "pages") and "ReportsPage" in window.pages:
                 window.show_page("ReportsPage")
