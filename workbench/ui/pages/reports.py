@@ -134,6 +134,8 @@ class ReportsPage(Page):
         lay.addWidget(self.browser, 1)
         self.task = None
         self._task_is_preview = False  # the task under way only previews (what any other action replaces)
+        self._preview_failed = False  # the banner says why a preview failed: the next one shown clears it
+        self._filling = False  # the form is being filled from the workspace, not changed by a person
         self.key_dialog: QMessageBox | None = None
         self._newest = Newest()
         self._newest_preview = Newest()
@@ -202,8 +204,6 @@ class ReportsPage(Page):
             b.setEnabled(True)
         self.form_ready.emit()
         self._preview_by_itself()
-
-    _filling = False
 
     def _choice_changed(self) -> None:
         if not self._filling and self._channels is not None:
@@ -307,8 +307,6 @@ class ReportsPage(Page):
     def _failed(self, exc: BaseException) -> None:
         self.banner.show_error(exc)
         self._preview_failed = self._task_is_preview
-
-    _preview_failed = False  # the banner says why a preview failed: the next one shown clears it
 
     def is_busy(self) -> bool:
         return self.task is not None and self.task.running
