@@ -49,6 +49,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import WorkbenchError
+from ..permalinks import SLACK_CHANNEL
+from ..permalinks import action as link_action  # 'Open in Discord'
 from . import dates, figures
 
 
@@ -495,12 +497,10 @@ SLACK_ADDRESS_HINT = ("Slack opened the channel: give the Slack workspace's addr
 def link_actions(link: str, platform: str, banner: Banner | None = None) -> list[tuple[str, Callable[[], None]]]:
     """What a row with ``link`` offers ("Open in Discord"), as (title, action); none without a link.
     A Slack link that can only open the channel says in ``banner`` how to open the message."""
-    from ..permalinks import SLACK_CHANNEL, action
-
     def go() -> None:
         if open_link(link) and banner is not None and link.startswith(SLACK_CHANNEL):
             banner.show_message(SLACK_ADDRESS_HINT, kind="info")
-    return [(action(platform, link), go)] if link else []
+    return [(link_action(platform, link), go)] if link else []
 
 
 class RowLinks(QObject):
@@ -527,8 +527,8 @@ class RowLinks(QObject):
         if not 0 <= row < len(frame) or self.column not in frame.columns:
             return "", ""
         link = frame[self.column].iat[row]
-        return (link if isinstance(link, str) else ""), str(frame[self.platform].iat[row]) \
-            if self.platform in frame.columns else ""
+        platform = str(frame[self.platform].iat[row]) if self.platform in frame.columns else ""
+        return (link if isinstance(link, str) else ""), platform
 
     def open(self, row: int) -> None:
         for _title, act in self.actions(row):
