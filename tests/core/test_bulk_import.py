@@ -26,15 +26,27 @@ def schema_diff(ws) -> list:
         return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
 
 
-def test_an_import_into_an_empty_workspace_leaves_every_index_and_key_check(ws):
+def _index_sql(path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        return dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+
+
+def test_an_import_into_an_empty_workspace_leaves_every_index_and_key_check(ws, ws_path, tmp_path):
+    from workbench.workspace import Workspace
+
     result = ws.import_paths([GUILD])
     assert result.added > 0
     assert schema_diff(ws) == []  # the indexes built at the end are the models' indexes
+    Workspace.open(tmp_path / "new.db").close()
+    assert _index_sql(ws_path) == _index_sql(tmp_path / "new.db")  # to the letter, partial ones' WHERE included
     with ws.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # checks are on again for everyone else
         plan = " ".join(r[-1] for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id FROM activity WHERE account_id = 1 ORDER BY created_at").all())
         assert "ix_activity_account_created" in plan
+        plan = " ".join(r[-1] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM activity WHERE channel_id = 1").all())
+        assert "ix_activity_channel_id" in plan
 
 
 def test_a_cancelled_import_gets_its_indexes_back(ws):

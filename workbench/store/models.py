@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -181,6 +182,12 @@ class Activity(Base):
         Index("ix_activity_created_at", "created_at"),
         Index("ix_activity_account_created", "account_id", "created_at"),
         Index("ix_activity_parent_ext", "platform", "parent_external_id"),
+        # A reply's links are filled in after the import; the many rows without one are left out
+        # of these two indexes, so that writing a message costs no entry in them.
+        Index("ix_activity_parent_id", "parent_id", sqlite_where=text("parent_id IS NOT NULL"),
+              postgresql_where=text("parent_id IS NOT NULL")),
+        Index("ix_activity_root_id", "root_id", sqlite_where=text("root_id IS NOT NULL"),
+              postgresql_where=text("root_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -192,8 +199,8 @@ class Activity(Base):
     edited_at: Mapped[dt.datetime | None]
     kind: Mapped[str] = mapped_column(String(16), default="message")
     parent_external_id: Mapped[str | None] = mapped_column(Text)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"), index=True)
-    root_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"), index=True)  # thread root, when resolved
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))  # thread root, when resolved
     is_question: Mapped[bool | None] = mapped_column(Boolean)  # what the source says; None: the text rule decides
     is_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(Text, default="")
