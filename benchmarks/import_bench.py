@@ -61,12 +61,12 @@ def reader_rss_mb(paths: list[Path]) -> float:
     sys.path.insert(0, str(ROOT))
     peak = 0.0
     for p in paths:
-        from workbench.importers import registry
+        from workbench.importers import reader_process, registry
 
         imp = registry.sniff(p)
         proc = subprocess.Popen([sys.executable, "-m", "workbench.importers.reader_process"], cwd=ROOT,
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-        proc.stdin.write(pickle.dumps((imp.name, str(p), p.name, {"staff": set(), "bots": set()})))
+        proc.stdin.write(pickle.dumps(reader_process.request(imp, p, p.name, {"staff": set(), "bots": set()})))
         proc.stdin.close()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -126,3 +126,39 @@ def test_cancel_stops_the_reading_process_and_writes_nothing(ws, tmp_path, separ
     assert any(m.startswith("Reading long.json") for m in messages)  # the news came from the child
     assert ws.counts()["activities"] == 0 and ws.counts()["import_runs"] == 0
     assert _reading_children() == []
+
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.parametrize("name, path", [("discord-json", GENERAL), ("slack", DATA / "slack" / "export"),
+                                        ("telegram", DATA / "telegram" / "result.json")])
+def test_the_reading_process_loads_its_importer_alone(name, path):
+    """The reading process starts while the writer waits for its first records: it loads the one
+    importer it reads with, not the others nor the database machinery (half a second each start)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from workbench.importers import registry
+
+    imp = registry.by_name(name)
+    request = pickle.dumps(reader_process.request(imp, path, path.name, {}))
+    # The reading process as the import starts it, telling at its exit what it had loaded.
+    probe = ("import atexit, runpy, sys; atexit.register(lambda: sys.stderr.write('\\nloaded: ' + ' '.join(sys.modules)));"
+             "runpy.run_module('workbench.importers.reader_process', run_name='__main__')")
+    out = subprocess.run([sys.executable, "-c", probe], input=request, capture_output=True, check=True)
+    records = []
+    data = out.stdout
+    while data:
+        size = int.from_bytes(data[:8], "little")
+        records.append(pickle.loads(data[8:8 + size]))
+        data = data[8 + size:]
+    assert records[-1][0] == "done" and any(kind == "records" and payload for kind, payload in records)
+    loaded = set(out.stderr.decode().rsplit("loaded: ", 1)[1].split())
+    assert type(imp).__module__ in loaded
+    assert not {m for m in loaded if m.split(".")[0] == "sqlalchemy"}
+    others = {m for m in loaded if m.startswith("workbench.importers.")} & \
+        {f"workbench.importers.{m}" for m in ("github", "discourse", "csvfile", "mbox", "stackexchange", "irc", "registry")}
+    assert not others

@@ -14,6 +14,7 @@ same one-sentence ``ImportFailed`` the importer raised.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import queue
@@ -64,14 +65,25 @@ class _Pipe:
         self.out.flush()
 
 
-def _child(out: BinaryIO, importer_name: str, path: str, display_name: str, options: dict) -> None:
-    """Read ``path`` with the named importer and send everything to ``out``."""
-    from . import registry
+def request(importer: Importer, path: Path, display_name: str, options: dict) -> tuple:
+    """What the reading process is asked: the importer by its name and module (the process loads
+    that module alone: the others, and the database machinery, would only slow its start)."""
+    return importer.name, type(importer).__module__, str(path), display_name, options
 
+
+def _importer(name: str, module: str) -> Importer:
+    found = [imp for imp in importlib.import_module(module).IMPORTERS if imp.name == name]
+    if not found:
+        raise KeyError(f"no importer {name!r} in {module}")
+    return found[0]
+
+
+def _child(out: BinaryIO, importer_name: str, module: str, path: str, display_name: str, options: dict) -> None:
+    """Read ``path`` with the named importer and send everything to ``out``."""
     pipe = _Pipe(out)
     try:
         ctx = ReadContext(display_name, progress=pipe.progress, options=options)
-        for rec in registry.by_name(importer_name).read(Path(path), ctx):
+        for rec in _importer(importer_name, module).read(Path(path), ctx):
             pipe.record(rec)
         pipe.flush()
         pipe.send("done", (ctx.problems, ctx.problem_count, ctx.skipped, ctx.notes))
@@ -121,7 +133,7 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
         drain = threading.Thread(target=_drain, args=(proc.stdout, frames, stop), name="workbench-read-drain",
                                  daemon=True)
         try:
-            pickle.dump((importer.name, str(path), ctx.file, ctx.options), proc.stdin)
+            pickle.dump(request(importer, path, ctx.file, ctx.options), proc.stdin)
             proc.stdin.close()
             drain.start()
             while True:
@@ -174,8 +186,7 @@ def main() -> None:
     collector.for_bulk_work()
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=1 << 20)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    importer_name, path, display_name, options = pickle.load(sys.stdin.buffer)
-    _child(out, importer_name, path, display_name, options)
+    _child(out, *pickle.load(sys.stdin.buffer))
     out.close()
 
 

@@ -8,13 +8,17 @@ The option ``{"reread": True}`` reads it anyway.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-
-from ..store.models import Activity, ImportFile, ImportRun
 from .base import ReadContext
 from .digest import sha256_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+# The database is only asked before reading (``prepare``, in the importing process): the process
+# that reads a large export (``reader_process``) loads the importer's module and never this
+# machinery, which would add half a second to its start, while the writer waits for its first records.
 
 
 class SkipIdentical:
@@ -50,6 +54,10 @@ def identical_import(conn: Connection, path: Path, importer: str, version: str) 
     reading the file again could not add or change a row; None otherwise. Folders are never
     identical (their files may have changed one by one).
     """
+    from sqlalchemy import func, select
+
+    from ..store.models import Activity, ImportFile, ImportRun
+
     path = Path(path)
     if not path.is_file():
         return None
