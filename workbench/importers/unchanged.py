@@ -4,6 +4,11 @@ An importer that mixes in ``SkipIdentical`` looks, before reading, for an earlie
 imported the identical file with the same importer version and whose rows are all still there;
 then reading it again could add or change nothing, and ``read`` notes that and reads nothing.
 The option ``{"reread": True}`` reads it anyway.
+
+The database is asked only before reading (``prepare``, in the importing process), and SQLAlchemy
+and the models are loaded only then: the process that reads a large export (``reader_process``)
+loads the importer's module, and would otherwise spend half a second of its start on them while
+the writer waits for its first records.
 """
 from __future__ import annotations
 
@@ -15,10 +20,6 @@ from .digest import sha256_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-# The database is only asked before reading (``prepare``, in the importing process): the process
-# that reads a large export (``reader_process``) loads the importer's module and never this
-# machinery, which would add half a second to its start, while the writer waits for its first records.
 
 
 class SkipIdentical:
