@@ -6,7 +6,7 @@ import re
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox
 
@@ -65,6 +65,22 @@ def test_the_preview_follows_the_choices_without_being_asked(page, qtbot):
     qtbot.waitUntil(lambda: "Discord" in _meta(page), timeout=120000)
     assert not page.banner.isVisible()
     assert place > 0 and bar.value() == min(place, bar.maximum())  # still reading there
+
+
+def test_a_preview_being_made_leaves_the_report_shown_where_it_is(page, qtbot):
+    """A new preview's progress shows under the report being read: the report neither moves down the
+    page nor scrolls while the next one is made (which happens a moment after every change)."""
+    qtbot.waitUntil(lambda: "Community health report" in page.preview_text() and not page.is_busy(), timeout=120000)
+    bar = page.browser.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    place, top = bar.value(), page.browser.mapTo(page, QPoint(0, 0)).y()
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        page.preview()
+        page.layout().activate()
+        assert page.progress_row.isVisible() and page.cancel_button.isVisible()
+        assert page.browser.mapTo(page, QPoint(0, 0)).y() == top and bar.value() == place
+        assert page.progress_row.mapTo(page, QPoint(0, 0)).y() >= top + page.browser.height()
+    assert page.browser.mapTo(page, QPoint(0, 0)).y() == top
 
 
 def test_export_pressed_while_the_preview_is_made_is_not_refused_and_the_preview_follows(page, qtbot, tmp_path):

@@ -124,7 +124,6 @@ class ReportsPage(Page):
         self.progress_row = QWidget()
         self.progress_row.setLayout(prog)
         self.progress_row.hide()
-        lay.addWidget(self.progress_row)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setOpenExternalLinks(False)
@@ -132,6 +131,9 @@ class ReportsPage(Page):
         self.browser.anchorClicked.connect(lambda url: open_link(url.toString()))
         self.browser.setPlaceholderText(PLACEHOLDER)
         lay.addWidget(self.browser, 1)
+        # Under the preview: a preview is made again a moment after every change, and its progress
+        # shown above would push the report being read down the page each time.
+        lay.addWidget(self.progress_row)
         self.task = None
         self._task_is_preview = False  # the task under way only previews (what any other action replaces)
         self._preview_failed = False  # the banner says why a preview failed: the next one shown clears it
