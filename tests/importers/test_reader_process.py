@@ -162,3 +162,13 @@ def test_the_reading_process_loads_its_importer_alone(name, path):
     others = {m for m in loaded if m.startswith("workbench.importers.")} & \
         {f"workbench.importers.{m}" for m in ("github", "discourse", "csvfile", "mbox", "stackexchange", "irc", "registry")}
     assert not others
+
+
+def test_every_importer_is_found_by_the_reading_process():
+    """A large input of any format is read in the reading process, which finds its importer in the
+    module the request names (not through the registry): each registered importer is there."""
+    from workbench.importers import registry
+
+    for imp in registry.all_importers():
+        name, module = reader_process.request(imp, GENERAL, GENERAL.name, {})[:2]
+        assert reader_process._importer(name, module) is imp, imp.name
