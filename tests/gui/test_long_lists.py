@@ -14,6 +14,11 @@ from workbench.champions.score import candidates
 from workbench.workspace import Workspace
 
 PEOPLE = 30_000
+# The longest pause allowed, in ms. Filling takes 109-151 ms at its worst on a 2-core machine on a
+# normal day, and 237-385 ms on the same machine running 2-2.5 times slower; the freezes this
+# guards against were 724 and 1,274 ms on a normal day. A pause a person feels as the window hanging
+# stays out, whatever the machine's day.
+WORST_PAUSE_MS = 600
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +53,7 @@ def test_thousands_of_candidates_fill_the_champions_page_without_holding_up_the_
     page = page_on(ChampionsPage, many)
     worst = _longest_pause(qtbot, page, lambda: page.table.model().rowCount(), shown)
     print(f"\nworst event-loop gap while {shown:,} candidates filled the page: {worst} ms")
-    assert worst < 250
+    assert worst < WORST_PAUSE_MS
     # The top candidate is selected and its name column holds its name whole.
     name = page.table.model().index(0, 1).data()
     assert page.table.currentIndex().row() == 0
@@ -63,4 +68,4 @@ def test_a_long_recognition_gap_fills_without_holding_up_the_window(qtbot, page_
     page = page_on(RecognitionPage, many)
     worst = _longest_pause(qtbot, page, page.gap_model.rowCount, gap)
     print(f"\nworst event-loop gap while a gap of {gap:,} people filled the page: {worst} ms")
-    assert worst < 250
+    assert worst < WORST_PAUSE_MS

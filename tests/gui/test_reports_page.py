@@ -8,7 +8,7 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractSlider, QMessageBox
 
 pytestmark = pytest.mark.slow
 
@@ -53,17 +53,32 @@ def _meta(page) -> str:
     return next((line for line in page.preview_text().splitlines() if "times in" in line), "")
 
 
+def _laid_out(qtbot, bar) -> None:
+    """Waits until the report shown is laid out whole: its scroll range still for half a second (a
+    report is laid out in steps after it is shown, and the range moves with them)."""
+    seen = [bar.maximum(), 0]
+
+    def still() -> bool:
+        if bar.maximum() != seen[0]:
+            seen[:] = [bar.maximum(), 0]
+        seen[1] += 1
+        return seen[1] > 50
+    qtbot.waitUntil(still, timeout=30000)  # asked every 10 ms
+
+
 def test_the_preview_follows_the_choices_without_being_asked(page, qtbot):
     """Opened, the page shows the report of the period it read; a platform chosen, the report of
     that platform follows by itself, Preview not pressed."""
     qtbot.waitUntil(lambda: "Community health report" in page.preview_text(), timeout=120000)
     assert "Discord" not in _meta(page)
     bar = page.browser.verticalScrollBar()
+    _laid_out(qtbot, bar)
     bar.setValue(bar.maximum() // 2)  # reading halfway down
     place = bar.value()
     page.platform.setCurrentIndex(page.platform.findData("discord"))
     qtbot.waitUntil(lambda: "Discord" in _meta(page), timeout=120000)
     assert not page.banner.isVisible()
+    _laid_out(qtbot, bar)
     assert place > 0 and bar.value() == min(place, bar.maximum())  # still reading there
 
 
@@ -81,6 +96,25 @@ def test_a_preview_being_made_leaves_the_report_shown_where_it_is(page, qtbot):
         assert page.browser.mapTo(page, QPoint(0, 0)).y() == top and bar.value() == place
         assert page.progress_row.mapTo(page, QPoint(0, 0)).y() >= top + page.browser.height()
     assert page.browser.mapTo(page, QPoint(0, 0)).y() == top
+
+
+def test_a_new_preview_keeps_the_place_while_it_is_laid_out(page, qtbot):
+    """A new report is laid out in steps after it is shown, and its scroll range grows with them: the
+    place being read is reached as the range grows (not left where an early, shorter step put it),
+    and once the person scrolls, their place is theirs."""
+    qtbot.waitUntil(lambda: "Community health report" in page.preview_text() and not page.is_busy(), timeout=120000)
+    bar = page.browser.verticalScrollBar()
+    _laid_out(qtbot, bar)
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        page.preview()
+    _laid_out(qtbot, bar)
+    assert bar.value() == place
+    bar.triggerAction(QAbstractSlider.SliderAction.SliderSingleStepAdd)  # the person scrolls on
+    moved = bar.value()
+    bar.setRange(0, bar.maximum() + 100)
+    assert place > 0 and moved > place and bar.value() == moved
 
 
 def test_export_pressed_while_the_preview_is_made_is_not_refused_and_the_preview_follows(page, qtbot, tmp_path):

@@ -131,6 +131,13 @@ class ReportsPage(Page):
         self.browser.anchorClicked.connect(lambda url: open_link(url.toString()))
         self.browser.setPlaceholderText(PLACEHOLDER)
         lay.addWidget(self.browser, 1)
+        # The place kept when a new preview replaces one: its document is laid out in steps after it
+        # is shown, and the scroll range grows with them, so the place is set again as it grows,
+        # until the person scrolls.
+        self._wanted_place: int | None = None
+        bar = self.browser.verticalScrollBar()
+        bar.rangeChanged.connect(self._keep_wanted_place)
+        bar.actionTriggered.connect(self._forget_wanted_place)
         # Under the preview: a preview is made again a moment after every change, and its progress
         # shown above would push the report being read down the page each time.
         lay.addWidget(self.progress_row)
@@ -355,8 +362,17 @@ class ReportsPage(Page):
         doc.setHtml(html)
         bar = self.browser.verticalScrollBar()
         place = bar.value() if keep_place else 0
+        self._wanted_place = None
         self.browser.setDocument(doc)
         bar.setValue(place)
+        self._wanted_place = place or None
+
+    def _keep_wanted_place(self, _low: int, high: int) -> None:
+        if self._wanted_place is not None:
+            self.browser.verticalScrollBar().setValue(min(self._wanted_place, high))
+
+    def _forget_wanted_place(self, _action: int) -> None:
+        self._wanted_place = None
 
     def preview_text(self) -> str:
         return self.browser.toPlainText()
