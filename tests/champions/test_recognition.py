@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from champion_helpers import account, at, badge, day_series, msg, person_of, write
 from sqlalchemy import select
@@ -59,6 +60,9 @@ def test_gap_is_the_top_decile_not_thanked_in_180_days(twelve):
     # 12 people (staff left out) -> the top tenth is 2 people: p12 and p11.
     gap = recognition_gap(ws)
     assert list(gap["person_id"]) == [p12, p11] and gap["last_recognized_at"].isna().all()
+    # When each was last active (10:00 UTC on their last day): a manager sees who is still here.
+    assert list(gap["last_active_at"]) == [pd.Timestamp("2024-02-12 10:00", tz="UTC"),
+                                           pd.Timestamp("2024-02-11 10:00", tz="UTC")]
     add_recognition(ws, [p12], kind="shout-out", given_at=dt.date(2023, 10, 1))  # within 180 days of 2024-02-29
     add_recognition(ws, [p11], kind="swag", given_at=dt.date(2023, 8, 1))  # 212 days before
     gap = recognition_gap(ws)

@@ -51,9 +51,21 @@ def test_candidates_as_json_and_table(cli, helpdesk):
 
 
 def test_move_recognize_and_gap(cli, helpdesk):
+    from workbench.workspace import Workspace
+
     path, p = helpdesk
     r = cli("champions", "gap", "--workspace", path, "--json")
     assert r.code == 0 and [x["person_id"] for x in r.json()] == [p["alice"]]
+    assert r.json()[0]["last_active_at"] == "2024-03-01T10:00:00+00:00"
+    # The table says the day she was last active, in the reporting zone.
+    r = cli("champions", "gap", "--workspace", path)
+    assert r.out.splitlines()[0].split()[-4:] == ["Last", "active", "Last", "recognized"], r.out
+    assert r.out.splitlines()[1].split()[-2:] == ["2024-03-01", "never"], r.out
+    with Workspace.open(path) as ws:  # 10:00 UTC is the next day there
+        ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+    assert cli("champions", "gap", "--workspace", path).out.splitlines()[1].split()[-2:] == ["2024-03-02", "never"]
+    with Workspace.open(path) as ws:
+        ws.set_setting("reporting.timezone", "UTC")
     r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--note", "Hoodie", "--date", "2024-03-05",
             "--by", "Kim")
     assert r.code == 0 and r.out.strip() == f"Recorded 1 recognition (swag) for Alice Ng (person {p['alice']}).", r
@@ -64,8 +76,6 @@ def test_move_recognize_and_gap(cli, helpdesk):
     r = cli("champions", "move", str(p["alice"]), "champion", "--workspace", path, "--reason", "answers everyone")
     assert r.code == 0 and r.out.strip() == f"Moved Alice Ng (person {p['alice']}) to champion."
     assert [x["person_id"] for x in cli("champions", "candidates", "-w", path, "--json").json()] == [p["bob"], p["carol"]]
-    from workbench.workspace import Workspace
-
     with Workspace.open(path) as ws:
         ws.set_setting("reporting.timezone", "Asia/Kolkata")  # UTC+5:30
     r = cli("champions", "history", "alice", "--workspace", path)

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
 from champion_helpers import account, day_series, person_of, write  # noqa: E402
 
 from workbench.champions.recognition import add_recognition, recognition_log  # noqa: E402
+from workbench.ui import dates  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
 
 PEOPLE = [f"p{i:02d}" for i in range(1, 13)]
@@ -52,7 +53,12 @@ def test_gap_log_and_impact_then_recognize_from_the_gap(qtbot, ctx):
     assert list(gap["name"]) == ["P11"] and "1 of the 2 people" in page.gap_label.text()
     shown = [page.gap_model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.gap_model.columnCount())
              if not page.gap_view.isColumnHidden(c)]
-    assert shown == ["Name", "Platforms", "Champion score", "Last recognized"]
+    assert shown == ["Name", "Platforms", "Champion score", "Last active", "Last recognized"]
+    # p11 was last active on 11 February: still around, and never thanked.
+    assert [page.gap_model.index(0, c).data() for c in (3, 4)] == [dates.day(dt.date(2024, 2, 11)), "never"]
+    # The name takes the room left; the dates keep to their headings' width, beside the score.
+    widths = [page.gap_view.columnWidth(c) for c in range(5)]
+    assert widths[0] == max(widths) and widths[4] < 200, widths
     assert page.gap_model.index(0, 1).data() == "Slack"
     assert page.log_model.rowCount() == 1 and page.log_model.index(0, 3).data() == "swag"
     assert page.log_model.index(0, 2).data() == "Slack"  # whose: two people of one name tell apart

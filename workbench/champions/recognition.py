@@ -147,7 +147,9 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
     keep = lastr.isna() | (lastr < cutoff)
     out = pd.DataFrame({"person_id": top["person_id"].to_numpy(dtype=np.int64), "name": top["name"].to_numpy(),
                         "platforms": top["platforms"].to_numpy(), "score": top["score"].to_numpy(),
+                        "last_active_at": top["last_active_at"].to_numpy(),
                         "last_recognized_at": lastr.to_numpy()})[keep.to_numpy()]
+    out["last_active_at"] = pd.to_datetime(out["last_active_at"], utc=True)
     out["last_recognized_at"] = pd.to_datetime(out["last_recognized_at"], utc=True)
     out = out.reset_index(drop=True)
     out.attrs = {"period": period, "top_decile": len(top)}
@@ -156,8 +158,9 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
 
 def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = None,  # noqa: ANN001
                     days: int = DEFAULT_DAYS) -> pd.DataFrame:
-    """Strong contributors not thanked in 180 days: person_id, name, platforms, score, last_recognized_at
-    (NaT: never), best score first."""
+    """Strong contributors not thanked in 180 days: person_id, name, platforms, score, last_active_at
+    (their last activity in the period: are they still here?), last_recognized_at (NaT: never), best
+    score first."""
     from .score import load_weights
 
     w = weights if weights is not None else load_weights(ws)

@@ -205,8 +205,8 @@ def _newcomer(r: _Read, links: pd.DataFrame) -> pd.Series:
 # -- components ----------------------------------------------------------------------------------
 def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAYS) -> pd.DataFrame:  # noqa: ANN001
     """Per person active in the period (bots left out): person_id, name, platforms (their accounts'
-    platforms, "discord, slack"), is_staff, is_gone (every account deleted) and the five
-    components. ``frame.attrs["period"]`` is the ``Period``."""
+    platforms, "discord, slack"), is_staff, is_gone (every account deleted), the five components
+    and last_active_at (their last activity in the period, UTC). ``frame.attrs["period"]`` is the ``Period``."""
     period = period_of(ws, as_of, days)
     r = _read(ws, period)
     links = _reply_links(r)
@@ -224,6 +224,7 @@ def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAY
     out = pd.DataFrame({
         "reactions": acts.groupby("person")["reactions"].sum(),
         "active_days": day.groupby(acts["person"]).nunique(),
+        "last_ts": acts.groupby("person")["ts"].max(),
     })
     out["answers"] = answers.groupby("person").size()
     out["newcomer_replies"] = replied[replied["newcomer"]].groupby("person").size()
@@ -238,6 +239,7 @@ def component_frame(ws, *, as_of: dt.date | None = None, days: int = DEFAULT_DAY
         frame[flag] = people[flag].reindex(frame["person_id"]).fillna(0).astype(bool).to_numpy()
     for c in COMPONENTS:
         frame[c] = out[c].to_numpy(dtype=np.int64)
+    frame["last_active_at"] = pd.to_datetime(out["last_ts"].to_numpy(dtype=np.int64), unit="s", utc=True)
     frame.attrs["period"] = period
     return frame
 

@@ -105,6 +105,15 @@ def run_candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_day(iso: str, tz: str) -> str:
+    """The day of a UTC time in the reporting zone."""
+    import pandas as pd
+
+    from ..metrics.filters import zone
+
+    return pd.Timestamp(iso).tz_convert(zone(tz)).strftime("%Y-%m-%d")
+
+
 def run_gap(args: argparse.Namespace) -> int:
     from ..champions.recognition import recognition_gap
 
@@ -122,9 +131,11 @@ def run_gap(args: argparse.Namespace) -> int:
         print("No gap: every strong contributor was recognized in the last 180 days.")
         return 0
     rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
+             "last_active_at": _local_day(r["last_active_at"], df.attrs["period"].tz),
              "last_recognized_at": (r["last_recognized_at"] or "never")[:10]} for r in _records(df)]
-    print_table(rows, ["person_id", "name", "platforms", "score", "last_recognized_at"],
-                headers={"person_id": "person", "last_recognized_at": "last recognized"})
+    print_table(rows, ["person_id", "name", "platforms", "score", "last_active_at", "last_recognized_at"],
+                headers={"person_id": "person", "last_active_at": "last active",
+                         "last_recognized_at": "last recognized"})
     return 0
 
 

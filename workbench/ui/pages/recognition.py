@@ -31,6 +31,7 @@ from ...champions.recognition import (
     recognition_log,
 )
 from ...champions.score import component_frame, load_weights
+from ...metrics.filters import zone
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
@@ -105,12 +106,14 @@ class RecognitionPage(Page):
         self.gap_label.setWordWrap(True)
         gl.addWidget(self.gap_label)
         self.gap_model = DataFrameModel(headers={"name": "Name", "platforms": "Platforms", "score": "Champion score",
-                                                 "last_recognized": "Last recognized", "person_id": "Person"},
+                                                 "last_active": "Last active", "last_recognized": "Last recognized",
+                                                 "person_id": "Person"},
                                         # One decimal for every score, so they align, as on Champions.
-                                        formatters={"person_id": str, "last_recognized": _day,
+                                        formatters={"person_id": str, "last_recognized": _day, "last_active": _day,
                                                     "score": lambda x: figures.number(x, 1),
                                                     "platforms": fmt.platform_names})
-        self.gap_view = _table(self.gap_model, multi=True)
+        # The names take the room left, so that the dates stay beside their headings.
+        self.gap_view = _table(self.gap_model, multi=True, stretch="name")
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
         self.gap_empty.hide()  # until the workspace is read (a large one takes a moment)
         gl.addWidget(self.gap_empty, 1)  # the room goes to the table, or to what to do when there is none
@@ -216,7 +219,10 @@ class RecognitionPage(Page):
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
         frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
-                              "last_recognized": gap["last_recognized_at"], "person_id": gap["person_id"]})
+                              # the day in the reporting zone, as the period is
+                              "last_active": gap["last_active_at"].dt.tz_convert(zone(period.tz)) if period
+                              else gap["last_active_at"], "last_recognized": gap["last_recognized_at"],
+                              "person_id": gap["person_id"]})
         self.gap_model.set_frame(frame)
         # The person id: for selection, not for reading.
         self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
