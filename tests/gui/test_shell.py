@@ -17,7 +17,9 @@ def open_window(qtbot, path):  # noqa: ANN001, ANN201 - a MainWindow
 
     create_app()
     w = create_window(str(path))
-    qtbot.addWidget(w)
+    # A test that fails with an import under way leaves it to finish first: closing the window
+    # would ask whether to cancel it, and wait for an answer that nobody gives.
+    qtbot.addWidget(w, before_close_func=lambda window: window.ctx.wait_for_tasks(20000))
     w.resize(1280, 800)
     w.show()
     qtbot.waitExposed(w)
@@ -109,6 +111,30 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     phrase = banner.split("added ", 1)[1].split(";")[0]
     assert [phrase.index(k) for k in ("channels", "accounts", "activities")] == \
         sorted(phrase.index(k) for k in ("channels", "accounts", "activities"))
+
+
+def test_an_import_under_way_shows_in_the_drop_zone_and_moves_nothing(window, qtbot, slack_zip):
+    """The progress and Cancel take the place of the drop zone's invitation while an import runs, so
+    the history below stays where it is when an import starts."""
+    from PySide6.QtCore import QPoint
+
+    page = window.imports_page()
+    window.show_page("ImportsPage")
+    qtbot.waitUntil(lambda: page.runs.isVisible() or page.empty.isVisible())
+
+    def history_top() -> int:
+        return page.split.mapTo(page, QPoint(0, 0)).y()
+
+    before, height = history_top(), page.drop.height()
+    window.import_paths([str(slack_zip)])
+    qtbot.wait(100)  # the layout settles
+    assert (history_top(), page.drop.height()) == (before, height)
+    assert page.progress.isVisible() and page.cancel_button.isVisible() and not page.drop.button.isVisible()
+    assert page.drop.isAncestorOf(page.progress) and page.drop.isAncestorOf(page.cancel_button)
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        pass
+    assert page.drop.button.isVisible() and page.drop.label.isVisible() and not page.progress.isVisible()
+    qtbot.waitUntil(lambda: page.drop.height() == height)  # the invitation's two lines again
 
 
 def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slack_zip, tmp_path):

@@ -68,9 +68,12 @@ def _fill_said(t: QTableWidget, rows: list[tuple[str, str, str]]) -> None:
 
 
 class DropZone(QFrame):
+    """Where to drop exports, or choose them; while an import runs, its progress and Cancel in the
+    same place, so that the history below does not move when an import starts or ends."""
+
     clicked = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, running: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dropzone")
         self.setStyleSheet("#dropzone { border: 2px dashed palette(mid); border-radius: 8px; }")
@@ -83,8 +86,23 @@ class DropZone(QFrame):
         self.button = QPushButton("Import…")
         self.button.setDefault(True)
         self.button.clicked.connect(self.clicked.emit)
+        self.running = running
+        running.hide()
         lay.addWidget(self.label, 1)
         lay.addWidget(self.button)
+        lay.addWidget(running, 1)
+
+    def show_import(self, on: bool) -> None:
+        """The import's progress in place of the invitation. The zone keeps the height it has (the
+        invitation's two lines), so that nothing below it moves."""
+        if on and self.isVisible():
+            self.setFixedHeight(self.height())
+        elif not on:
+            self.setMinimumHeight(0)
+            self.setMaximumHeight((1 << 24) - 1)  # Qt's QWIDGETSIZE_MAX: no bound
+        self.label.setVisible(not on)
+        self.button.setVisible(not on)
+        self.running.setVisible(on)
 
 
 class ImportsPage(Page):
@@ -99,11 +117,7 @@ class ImportsPage(Page):
         lay = vbox(self)
         self.banner = Banner()
         lay.addWidget(self.banner)
-        self.drop = DropZone()
-        self.drop.clicked.connect(self.choose_files)
-        lay.addWidget(self.drop)
-
-        # The running import.
+        # The running import, shown in the drop zone.
         self.running = QFrame()
         rl = QHBoxLayout(self.running)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -115,8 +129,9 @@ class ImportsPage(Page):
         rl.addWidget(self.progress_label, 2)
         rl.addWidget(self.progress, 3)
         rl.addWidget(self.cancel_button)
-        self.running.hide()
-        lay.addWidget(self.running)
+        self.drop = DropZone(self.running)
+        self.drop.clicked.connect(self.choose_files)
+        lay.addWidget(self.drop)
         self.task = None
 
         # History of runs and the selected run's files and problems.
@@ -270,8 +285,7 @@ class ImportsPage(Page):
         self.progress.setValue(0)
         self.progress_label.setText(f"Importing {figures.plural(len(paths), 'item')}…")
         self.cancel_button.setEnabled(True)
-        self.running.show()
-        self.drop.button.setEnabled(False)
+        self.drop.show_import(True)
 
         def work(progress, cancel):  # noqa: ANN001
             return ws.import_paths(paths, progress=progress, cancel=cancel, options=options)
@@ -295,9 +309,8 @@ class ImportsPage(Page):
 
     def _finish(self) -> None:
         self.task = None
-        self.running.hide()
+        self.drop.show_import(False)
         self.cancel_button.setEnabled(True)
-        self.drop.button.setEnabled(True)
 
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()
