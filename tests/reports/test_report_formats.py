@@ -489,3 +489,9 @@ def test_the_provenance_and_gap_tables_read_in_words(rendered):
     gap = html[html.index(">Recognition gap"):]
     gap = gap[:gap.index("</table>")]
     assert "<td>never</td>" in gap
+    # The day each was last active and last thanked, in one form for every row.
+    head = gap[:gap.index("</thead>")]
+    assert head.index("Last active<") < head.index("Last recognized<")
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", gap[gap.index("<tbody>"):])
+    days = cells[3::5] + cells[4::5]  # after the name, the platforms and the score
+    assert days and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}|never", d) for d in days), days

@@ -67,6 +67,16 @@ def _local_naive(df: pd.DataFrame, tz: str) -> pd.DataFrame:
     return out
 
 
+def _days(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Times as the days they fell on (in the zone they are in), under the new names: the gap says
+    on which day someone was last active or thanked, one form for every row."""
+    out = df.copy()
+    for col in columns:
+        out[col] = pd.Series([t.date() if pd.notna(t) else None for t in pd.to_datetime(out[col])],
+                             index=out.index, dtype=object)
+    return out.rename(columns=columns)
+
+
 def _truncate_text(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         if df[col].dtype == object and col != "link":  # a link cut short leads nowhere
@@ -217,7 +227,8 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS),
               description="Scored over the report's period on every platform."),
         Table("recognition_gap", "Recognition gap: strong contributors not thanked in 180 days", "champions",
-              _local_naive(gap, tz).head(TOP_ROWS),
+              _days(_local_naive(gap, tz), {"last_active_at": "last_active", "last_recognized_at": "last_recognized"})
+              .head(TOP_ROWS),
               description="The top tenth by champion score over the report's period, on every platform."),
         Table("champion_programme", "The champion programme", "champions", programme_frame(ws, f)),
         Table("recognitions", "Recognitions given in the period", "champions", recognitions_frame(ws, f)),

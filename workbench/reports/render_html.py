@@ -83,7 +83,7 @@ def cell_text(column: str, value: object) -> str:
     """How a table cell reads: durations in words, shares as percentages, thousands separators."""
     col = str(column).lower()
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return "never" if col == "last_recognized_at" else ""  # the recognition gap: nobody thanked them yet
+        return "never" if col == "last_recognized" else ""  # the recognition gap: nobody thanked them yet
     if hasattr(value, "item") and not isinstance(value, str):
         try:
             value = value.item()

@@ -218,11 +218,12 @@ class RecognitionPage(Page):
         self.log_view.setVisible(not self._log.empty)
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
+        def local(times: pd.Series) -> pd.Series:  # the days in the reporting zone, as the period's
+            return times.dt.tz_convert(zone(period.tz)) if period else times
+
         frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
-                              # the day in the reporting zone, as the period is
-                              "last_active": gap["last_active_at"].dt.tz_convert(zone(period.tz)) if period
-                              else gap["last_active_at"], "last_recognized": gap["last_recognized_at"],
-                              "person_id": gap["person_id"]})
+                              "last_active": local(gap["last_active_at"]),
+                              "last_recognized": local(gap["last_recognized_at"]), "person_id": gap["person_id"]})
         self.gap_model.set_frame(frame)
         # The person id: for selection, not for reading.
         self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
