@@ -137,6 +137,27 @@ def test_an_import_under_way_shows_in_the_drop_zone_and_moves_nothing(window, qt
     qtbot.waitUntil(lambda: page.drop.height() == height)  # the invitation's two lines again
 
 
+def test_a_runs_files_and_formats_share_a_narrow_window_on_one_line(window, qtbot, slack_zip, tmp_path):
+    """On a narrow window the files and formats of a run end in "…" (whole on hover) rather than
+    wrap or push the figures out of view."""
+    page = window.imports_page()
+    users = tmp_path / "users.json"
+    users.write_text('[{"id": "U9", "name": "nine", "real_name": "Nine"}]', encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(slack_zip), str(users)])
+    t = page.runs
+    files, formats = t.item(0, 2), t.item(0, 3)
+    assert ", " in formats.text() and "and 1 more" in files.text()
+    for width in (1280, 900):
+        window.resize(width, 700)
+        qtbot.waitUntil(lambda: abs(sum(t.columnWidth(c) for c in range(t.columnCount())) - t.viewport().width()) <= 1)
+        assert not t.horizontalScrollBar().isVisible() and not t.wordWrap()
+        assert t.columnWidth(2) >= 60 and t.columnWidth(3) >= 60
+        assert t.columnWidth(1) >= t.sizeHintForColumn(1) and t.columnWidth(8) >= t.sizeHintForColumn(8)  # kept whole
+    assert t.columnWidth(3) < t.fontMetrics().horizontalAdvance(formats.text())  # at 900 px it gives way
+    assert formats.toolTip() and files.toolTip()
+
+
 def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slack_zip, tmp_path):
     page = window.imports_page()
     users = tmp_path / "users.json"

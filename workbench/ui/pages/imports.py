@@ -140,7 +140,9 @@ class ImportsPage(Page):
         self.runs.setHorizontalHeaderLabels(["Run", "When", "Files", "Format", "Read", "Added", "Updated",
                                              "Skipped", "Problems"])
         self.runs.verticalHeader().hide()
-        self.runs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.runs.setWordWrap(False)  # a run is one line; what does not fit ends in "…", whole on hover
+        self._natural: dict[int, int] = {}  # what the files and the formats columns hold
+        self.runs.viewport().installEventFilter(self)  # the files and formats share its width
         self.runs.setAlternatingRowColors(True)
         make_copyable(self.runs)
         self.runs.itemSelectionChanged.connect(self._show_selected)
@@ -218,7 +220,8 @@ class ImportsPage(Page):
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
         self.runs.resizeColumnsToContents()
-        self.runs.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self._natural = {c: self.runs.columnWidth(c) for c in (2, 3)}
+        self._fit_runs()
         if has and not self.runs.selectedItems():
             self.runs.selectRow(0)
         if has:  # the rows under the selection may be other runs now: show what is selected
@@ -237,9 +240,25 @@ class ImportsPage(Page):
         left = t.viewport().width() - names - t.columnWidth(1) - t.columnWidth(2)
         t.horizontalHeader().resizeSection(3, max(t.viewport().width() // 3, min(full, left)))
 
+    def _fit_runs(self) -> None:
+        """The files and the formats take the width the figures leave: each as much as it holds
+        when both fit, else a share in proportion to what it holds (the files last: a run's names
+        matter more than its formats), so that no run's line wraps or goes out of view."""
+        t, natural = self.runs, self._natural
+        if not natural:
+            return
+        left = t.viewport().width() - sum(t.columnWidth(c) for c in range(t.columnCount()) if c not in natural)
+        files, formats = natural[2], natural[3]
+        if files + formats > left:
+            formats = max(min(formats, left * formats // (files + formats)), 60)
+        t.horizontalHeader().resizeSection(3, formats)
+        t.horizontalHeader().resizeSection(2, max(left - formats, 60))
+
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
         if watched is self.files.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_digest()
+        elif watched is self.runs.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_runs()
         return super().eventFilter(watched, event)
 
     def _show_selected(self) -> None:
