@@ -116,7 +116,8 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
 def test_an_import_under_way_shows_in_the_drop_zone_and_moves_nothing(window, qtbot, slack_zip):
     """The progress and Cancel take the place of the drop zone's invitation while an import runs, so
     the history below stays where it is when an import starts."""
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtWidgets import QApplication
 
     page = window.imports_page()
     window.show_page("ImportsPage")
@@ -127,7 +128,9 @@ def test_an_import_under_way_shows_in_the_drop_zone_and_moves_nothing(window, qt
 
     before, height = history_top(), page.drop.height()
     window.import_paths([str(slack_zip)])
-    qtbot.wait(100)  # the layout settles
+    # The layout settles (its pending requests only: the import's own events wait, so it cannot
+    # have ended and said so in a banner before the page is measured).
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     assert (history_top(), page.drop.height()) == (before, height)
     assert page.progress.isVisible() and page.cancel_button.isVisible() and not page.drop.button.isVisible()
     assert page.drop.isAncestorOf(page.progress) and page.drop.isAncestorOf(page.cancel_button)
