@@ -69,7 +69,7 @@ def _fill_said(t: QTableWidget, rows: list[tuple[str, str, str]]) -> None:
 
 class DropZone(QFrame):
     """Where to drop exports, or choose them; while an import runs, its progress and Cancel in the
-    same place, so that the history below does not move when an import starts or ends."""
+    same place, so that the history below does not move when an import starts."""
 
     clicked = Signal()
 
@@ -241,9 +241,9 @@ class ImportsPage(Page):
         t.horizontalHeader().resizeSection(3, max(t.viewport().width() // 3, min(full, left)))
 
     def _fit_runs(self) -> None:
-        """The files and the formats take the width the figures leave: each as much as it holds
-        when both fit, else a share in proportion to what it holds (the files last: a run's names
-        matter more than its formats), so that no run's line wraps or goes out of view."""
+        """The files and the formats take the width the figures leave: the formats as much as they
+        hold and the files the rest when both fit, else each a share in proportion to what it
+        holds, so that no run's line wraps and no figure goes out of view."""
         t, natural = self.runs, self._natural
         if not natural:
             return
