@@ -1,6 +1,7 @@
 """Recognition: the log, the gap (strong contributors not thanked in 180 days), and the impact."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -102,6 +103,7 @@ class RecognitionPage(Page):
         gap = QWidget()
         gl = QVBoxLayout(gap)
         gl.setContentsMargins(0, 6, 0, 0)
+        self._zone: dt.tzinfo = dt.timezone.utc  # the reporting zone, read with the gap
         self.gap_label = QLabel()
         self.gap_label.setWordWrap(True)
         gl.addWidget(self.gap_label)
@@ -109,7 +111,9 @@ class RecognitionPage(Page):
                                                  "last_active": "Last active", "last_recognized": "Last recognized",
                                                  "person_id": "Person"},
                                         # One decimal for every score, so they align, as on Champions.
-                                        formatters={"person_id": str, "last_recognized": _day, "last_active": _day,
+                                        formatters={"person_id": str,
+                                                    "last_recognized": lambda v: _day(dates.in_zone(v, self._zone)),
+                                                    "last_active": lambda v: _day(dates.in_zone(v, self._zone)),
                                                     "score": lambda x: figures.number(x, 1),
                                                     "platforms": fmt.platform_names})
         # The names take the room left, so that the dates stay beside their headings.
@@ -218,12 +222,10 @@ class RecognitionPage(Page):
         self.log_view.setVisible(not self._log.empty)
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
-        def local(times: pd.Series) -> pd.Series:  # the days in the reporting zone, as the period's
-            return times.dt.tz_convert(zone(period.tz)) if period else times
-
+        self._zone = zone(period.tz) if period else dt.timezone.utc  # the gap's days are the period's
         frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
-                              "last_active": local(gap["last_active_at"]),
-                              "last_recognized": local(gap["last_recognized_at"]), "person_id": gap["person_id"]})
+                              "last_active": gap["last_active_at"], "last_recognized": gap["last_recognized_at"],
+                              "person_id": gap["person_id"]})
         self.gap_model.set_frame(frame)
         # The person id: for selection, not for reading.
         self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
