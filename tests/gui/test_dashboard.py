@@ -168,6 +168,22 @@ def test_the_unanswered_questions_are_timed_in_the_reporting_zone(qtbot, ctx, co
     assert waiting.data(Qt.ItemDataRole.ToolTipRole) == f"Asked {asked:%Y-%m-%d %H:%M} JST"
 
 
+def test_a_narrow_window_still_names_the_zone_the_days_are_counted_in(qtbot, ctx, copy_db, demo_path):
+    """At 850 px (a 1,024 px screen) the bar beside the filters says whose days these are, whole:
+    the date fields already show the period, which the label gives on hover."""
+    path = copy_db(demo_path)
+    ctx.open_workspace(str(path))
+    ctx.ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+    page = open_page(qtbot, ctx)
+    page.resize(850, 600)
+    qtbot.waitUntil(lambda: page.width() == 850)
+    label, f = page.zone_label, page.dashboard.filters
+    assert label.text() == "days in Pacific/Kiritimati"
+    assert label.shown_text() == label.text()
+    assert label.toolTip().startswith(f"{f.start:%Y-%m-%d} – {f.end:%Y-%m-%d}: ")
+    assert (page.start.date().toPython(), page.end.date().toPython()) == (f.start, f.end)
+
+
 def test_the_unanswered_questions_show_what_was_asked_first(qtbot, ctx, copy_db, demo_path):
     """The question is what a person reads: it comes first and keeps its room however narrow the
     table, and whole on hover; how long it waits follows, in view, then where and who, which give

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableView,
+    QToolButton,
     QWidget,
 )
 
@@ -152,11 +153,15 @@ class DashboardPage(Page):
         self.channel = QComboBox()
         self.channel.addItem("All channels", 0)
         self.channel.setMinimumContentsLength(16)
-        self.zone_label = ElidedLabel()  # the period and the time zone; shortened when the window is narrow
+        # The zone the days are counted in (the date fields beside it show the period's days);
+        # shortened when the window is narrow, whole on hover.
+        self.zone_label = ElidedLabel()
         self.zone_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.zone_label.setStyleSheet("color: palette(placeholder-text);")
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setToolTip("Compute the figures again (F5)")
+        self.refresh_button = QToolButton()  # an icon, which leaves the zone's name its room at 1,024 px
+        self.refresh_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.refresh_button.setAccessibleName("Refresh")
+        self.refresh_button.setToolTip("Refresh: compute the figures again (F5)")
         self.refresh_button.setShortcut("F5")
         self.refresh_button.clicked.connect(self.reload)
         self.period.currentIndexChanged.connect(self._period_changed)
@@ -376,7 +381,9 @@ class DashboardPage(Page):
             self.start.setDate(QDate(f.start))
             self.end.setDate(QDate(f.end))
         self._restoring = False
-        self.zone_label.setText(f"{dates.day(f.start)} – {dates.day(f.end)} · days in {f.tz}")
+        self.zone_label.setText(f"days in {f.tz}")
+        self.zone_label.setToolTip(f"{dates.day(f.start)} – {dates.day(f.end)}: days from midnight to midnight in "
+                                   f"{f.tz}, the reporting time zone (Workspace > Settings)")
         self._zone = zone(f.tz)  # the unanswered questions' times are shown in the reporting zone too
         self._show_cards(d)
         self._show_charts(d)
