@@ -54,6 +54,20 @@ def test_log_add_edit_delete(twelve):
         add_recognition(ws, [p1], kind="  ")
 
 
+def test_a_day_given_is_that_day_in_the_reporting_zone(twelve):
+    """Thanked "on 10 February" in Auckland (UTC+13 in summer) or in Pago Pago (UTC-11) is noon on
+    10 February there, which every page shows as that day; so is a day given when editing."""
+    ws = twelve
+    p1 = person_of(ws, "p01")
+    for name in ("Pacific/Auckland", "Pacific/Pago_Pago", "UTC"):
+        ws.set_setting("reporting.timezone", name)
+        (rid,) = add_recognition(ws, [p1], kind="shout-out", given_at=dt.date(2024, 2, 10))
+        given = recognition_log(ws).set_index("id").loc[rid, "given_at"]
+        assert given.tz_convert(name) == pd.Timestamp("2024-02-10 12:00", tz=name), name
+        edit_recognition(ws, rid, given_at=dt.date(2024, 2, 29))
+        assert recognition_log(ws).set_index("id").loc[rid, "given_at"].tz_convert(name).date() == dt.date(2024, 2, 29)
+
+
 def test_gap_is_the_top_decile_not_thanked_in_180_days(twelve):
     ws = twelve
     p11, p12 = person_of(ws, "p11"), person_of(ws, "p12")

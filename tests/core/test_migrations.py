@@ -228,3 +228,38 @@ def test_a_workspace_brought_up_to_date_has_the_indexes_of_a_new_one(tmp_path):
     assert upgraded == new
     assert new["ix_activity_parent_id"].endswith("(parent_id) WHERE parent_id IS NOT NULL")
     assert new["ix_activity_root_id"].endswith("(root_id) WHERE root_id IS NOT NULL")
+
+
+def test_days_given_by_hand_before_0007_keep_their_day_in_the_reporting_zone(tmp_path):
+    """A recognition recorded by hand for 16 May was kept as noon UTC, which is already 17 May in
+    Auckland; opened, the workspace keeps it as noon on 16 May there. A time that came with its
+    recognition (a badge, a recognition given at 09:30) is left as it was, and going back to 0006
+    gives noon UTC again."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    path = tmp_path / "thanks.db"
+    _at_revision(path, "0006",
+                 "INSERT INTO setting (key, value) VALUES ('reporting.timezone', '\"Pacific/Auckland\"')",
+                 "INSERT INTO person (id, display_name, created_at) VALUES (1, 'Ada', '2026-01-01 00:00:00')",
+                 *(f"INSERT INTO recognition (id, person_id, kind, given_at, note, given_by, source, created_at) "
+                   f"VALUES ({i}, 1, 'badge', '{when}', '', '', '{source}', '2026-06-01 00:00:00')"
+                   for i, when, source in ((1, "2026-05-16 12:00:00.000000", "manual"),
+                                           (2, "2026-05-16 09:30:00.000000", "manual"),
+                                           (3, "2026-05-16 12:00:00.000000", "stackexchange"),
+                                           (4, "2026-12-24 12:00:00.000000", "manual"))))
+
+    def given() -> dict[int, str]:
+        with create_engine(f"sqlite:///{path}").connect() as conn:
+            return {i: str(w)[:16] for i, w in conn.execute(text("SELECT id, given_at FROM recognition"))}
+
+    Workspace.open(path).close()
+    # Noon in Auckland: 00:00 UTC in May (UTC+12), the day before at 23:00 UTC in December (UTC+13).
+    assert given() == {1: "2026-05-16 00:00", 2: "2026-05-16 09:30", 3: "2026-05-16 12:00", 4: "2026-12-23 23:00"}
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        cfg = db.alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    engine.dispose()
+    assert given() == {1: "2026-05-16 12:00", 2: "2026-05-16 09:30", 3: "2026-05-16 12:00", 4: "2026-12-24 12:00"}

@@ -82,3 +82,36 @@ def test_a_report_or_pack_that_cannot_be_written_is_said_and_keeps_the_file_ther
                                demo.location, "--out", "/dev/full"], capture_output=True, text=True, timeout=300)
         assert proc.returncode == 2
         assert proc.stderr.strip() == "workbench: The report cannot be written to /dev/full: no space left on device."
+
+
+def test_the_champion_tables_keep_the_days_of_the_reporting_zone(tmp_path):
+    """In Kiritimati (UTC+14) a swag given on 1 March (22:00 UTC on 29 February) is in a report of
+    March and reads 1 March at noon; one given on 31 March is in it too, one of 1 April is not; a
+    stage moved now reads the time it is there."""
+    import datetime as dt
+    import sys
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
+    from champion_helpers import account, day_series, person_of, write
+
+    from workbench.champions.programme import move
+    from workbench.champions.recognition import add_recognition
+
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    with Workspace.open(tmp_path / "w.db") as ws:
+        write(ws, [account("ada"), *day_series("ada", "2024-03-01", 20)])
+        ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+        ada = person_of(ws, "ada")
+        for day, kind in ((dt.date(2024, 3, 1), "swag"), (dt.date(2024, 3, 31), "badge"), (dt.date(2024, 4, 1), "role")):
+            add_recognition(ws, [ada], kind=kind, given_at=day)
+        move(ws, ada, "candidate")
+        now = dt.datetime.now(kiritimati).replace(tzinfo=None)
+        report = prepare_report(ws, Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31), tz="Pacific/Kiritimati"))
+        given = report.table("recognitions").frame
+        assert list(given["kind"]) == ["badge", "swag"]
+        assert list(given["given_at"]) == [dt.datetime(2024, 3, 31, 12), dt.datetime(2024, 3, 1, 12)]
+        today = prepare_report(ws, Filters(start=now.date(), end=now.date(), tz="Pacific/Kiritimati"))
+        since = today.table("champion_programme").frame["since"].iloc[0]
+        assert abs(since - now) < dt.timedelta(minutes=5)

@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
 
 from ..errors import NotFound, WorkbenchError
+from ..metrics.filters import reporting_tz, zone
 from ..people.merge import live_person
 from ..store.models import Account, Activity, Person, Recognition
 from ..store.views import person_platforms
@@ -37,12 +38,16 @@ WHAT = "recognition"  # what the workspace broadcasts after a change
 LOG_COLUMNS = ["id", "person_id", "name", "platforms", "kind", "given_at", "note", "given_by", "source"]
 
 
-def _when(given_at: dt.date | dt.datetime | None) -> dt.datetime:
+def _when(ws, given_at: dt.date | dt.datetime | None) -> dt.datetime:  # noqa: ANN001 - a Workspace
+    """When a recognition was given, as a UTC time. A day (what a person types) is that day in the
+    reporting time zone, kept as its noon there: whatever the zone, from Pacific/Kiritimati to
+    Pacific/Pago_Pago, every page that shows days in that zone shows the day that was typed."""
     if given_at is None:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     if isinstance(given_at, dt.datetime):
         return given_at if given_at.tzinfo else given_at.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.combine(given_at, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    noon = dt.datetime.combine(given_at, dt.time(12, 0), tzinfo=zone(reporting_tz(ws)))
+    return noon.astimezone(dt.timezone.utc)
 
 
 def _kind(kind: str) -> str:
@@ -61,7 +66,7 @@ def add_recognition(ws, person_ids, *, kind: str, note: str = "",  # noqa: ANN00
     ids = [int(p) for p in ([person_ids] if isinstance(person_ids, (int, np.integer)) else person_ids)]
     if not ids:
         raise WorkbenchError("Choose at least one person to recognize.")
-    k, when = _kind(kind), _when(given_at)
+    k, when = _kind(kind), _when(ws, given_at)
     out: list[int] = []
     with ws.write_conn(WHAT) as conn:
         for pid in dict.fromkeys(live_person(conn, int(p)) for p in ids):
@@ -79,7 +84,7 @@ def edit_recognition(ws, recognition_id: int, *, kind: str | None = None, note: 
     if note is not None:
         values["note"] = note.strip()
     if given_at is not None:
-        values["given_at"] = _when(given_at)
+        values["given_at"] = _when(ws, given_at)
     if given_by is not None:
         values["given_by"] = given_by.strip()
     with ws.write_conn(WHAT) as conn:

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--kind", "-k", required=True, metavar="K",
                    help="shout-out, badge, swag, role, invitation, or a kind of your own")
     r.add_argument("--note", "-n", default="", metavar="N", help="what it was for")
-    r.add_argument("--date", type=date_arg, default=None, metavar="D", help="when, YYYY-MM-DD (default: now)")
+    r.add_argument("--date", type=date_arg, default=None, metavar="D",
+                   help="the day, YYYY-MM-DD, in the reporting time zone (default: now)")
     r.add_argument("--by", default="", metavar="NAME", help="who gave it")
     r.set_defaults(func=run_recognize)
 

@@ -230,8 +230,9 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
               _days(_local_naive(gap, tz), {"last_active_at": "last_active", "last_recognized_at": "last_recognized"})
               .head(TOP_ROWS),
               description="The top tenth by champion score over the report's period, on every platform."),
-        Table("champion_programme", "The champion programme", "champions", programme_frame(ws, f)),
-        Table("recognitions", "Recognitions given in the period", "champions", recognitions_frame(ws, f)),
+        Table("champion_programme", "The champion programme", "champions", _local_naive(programme_frame(ws, f), tz)),
+        Table("recognitions", "Recognitions given in the period", "champions",
+              _local_naive(recognitions_frame(ws, f), tz)),
         Table("import_runs", "Import runs", "provenance", provenance_frame(ws)),
     ]
     step(0.75, "Preparing the charts")
