@@ -268,6 +268,19 @@ def test_the_evidence_is_dated_in_the_reporting_time_zone(qtbot, ctx):
     page.table.selectRow(page.candidate_names().index("Helen"))
     qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
     assert [page.replies.item(r, 0).text() for r in range(3)] == ["2024-03-04", "2024-03-03", "2024-03-02"]
+    # A move made now is dated with today's day there, on the board and in the person's history.
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from workbench.ui import dates
+    from workbench.ui.champions_board import SINCE
+
+    helen = person_of(ctx.ws, "helen")
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.move_people([helen], "candidate")
+    today = dates.day(dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date())
+    assert page.board.lists["candidate"].item(0).data(SINCE) == today
+    assert page.board.history.text() == f"History: {today}: outside → candidate"
 
 
 def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, browser):

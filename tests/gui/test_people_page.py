@@ -435,6 +435,37 @@ def test_the_profile_timeline_is_in_the_reporting_time_zone(qtbot, small_window)
     win.ctx.wait_for_tasks(20000)
 
 
+def test_the_profile_gives_every_day_in_the_reporting_time_zone(qtbot, small_window):
+    """In Kiritimati (UTC+14) a recognition given "on 16 March" reads 16 March, and a stage move and
+    a note made now read today's date there, not the UTC day."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from workbench.champions.programme import move
+    from workbench.champions.recognition import add_recognition
+    from workbench.people.profile import add_note
+    from workbench.ui import dates
+
+    win = small_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    prof = page.profile
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        page.select_row(0)
+    ws, pid = win.ctx.ws, prof.person_id
+    ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+    add_recognition(ws, [pid], kind="swag", given_at=dt.date(2024, 3, 16))
+    move(ws, pid, "candidate", reason="helps")
+    add_note(ws, pid, "Met at the meetup")
+    today = dates.day(dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date())
+    prof.show_person(pid)  # read again once every change is in (each change also asks for a reading)
+    qtbot.waitUntil(lambda: "Met at" in prof.notes.text() and "candidate" in prof.champion.text(), timeout=30_000)
+    assert prof.recognitions.text() == f"{dates.day(dt.date(2024, 3, 16))} · swag"
+    assert prof.champion.text().splitlines()[1].strip() == f"{today} · candidate — helps"
+    assert prof.notes.text() == f"{today}: Met at the meetup"
+
+
 def test_first_and_last_seen_are_days_of_the_reporting_time_zone(qtbot, small_window):
     """Ana's last message, at midnight UTC on 16 March, was on the evening of the 15th in New York,
     where the workspace reports: the directory says the 15th, as the Dashboard counts it."""

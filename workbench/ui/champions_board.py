@@ -8,6 +8,8 @@ workspace.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
@@ -178,7 +180,9 @@ class ProgrammeBoard(QFrame):
             sc.activated.connect(slot)
 
     # -- filling ------------------------------------------------------------------------------
-    def set_stages(self, stages: pd.DataFrame) -> None:
+    def set_stages(self, stages: pd.DataFrame, tz: dt.tzinfo = dt.timezone.utc) -> None:
+        """Everyone in the programme, each in their stage's column, since the day (in ``tz``, the
+        reporting zone) of their last move."""
         keep = {st: set(lst.person_ids(selected=True)) for st, lst in self.lists.items()}
         # A name two people on the board bear says whose it is: "Alice Ng (Discord)", "Alice Ng (Slack)".
         shared = set(stages["name"][stages["name"].duplicated(keep=False)]) if "name" in stages else set()
@@ -191,7 +195,7 @@ class ProgrammeBoard(QFrame):
                 name = r.name or f"Person {r.person_id}"
                 it = QListWidgetItem(f"{name} ({where})" if r.name in shared and where else name)
                 it.setData(ID, int(r.person_id))
-                since = dates.day(r.since) if pd.notna(r.since) else ""
+                since = dates.day(dates.in_zone(r.since, tz)) if pd.notna(r.since) else ""
                 it.setData(SINCE, since)
                 it.setToolTip(f"Person {r.person_id}" + (f" ({where})" if where else "")
                               + f"; {stage} since {since}")  # "candidate since", not "candidates since"

@@ -22,7 +22,8 @@ from . import dates, figures
 
 
 class RecognitionDialog(QDialog):
-    """``values()`` after acceptance: kind, given_at (a date), note, given_by.
+    """``values()`` after acceptance: kind, given_at (a date, a day of the reporting zone ``tz``,
+    which is also where "today", the date it starts with, is taken), note, given_by.
 
     With ``ask_person`` the dialog also has a person field (id, platform:account id, handle or a
     unique name) for a recognition added straight to the log.
@@ -30,7 +31,7 @@ class RecognitionDialog(QDialog):
 
     def __init__(self, names: list[str], *, kinds: list[str] | None = None, given_by: str = "",
                  ask_person: bool = False, initial: dict | None = None, title: str = "Recognize",
-                 parent: QWidget | None = None) -> None:
+                 tz: dt.tzinfo = dt.timezone.utc, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
@@ -50,7 +51,7 @@ class RecognitionDialog(QDialog):
         self.kind.addItems(kinds or list(KINDS))
         self.kind.setToolTip("Choose a kind or type your own")
         form.addRow("&Kind:", self.kind)
-        self.date = QDateEdit(QDate.currentDate())
+        self.date = QDateEdit(QDate(dt.datetime.now(tz).date()))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat(dates.date_format())
         form.addRow("&Date:", self.date)

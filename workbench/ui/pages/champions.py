@@ -358,7 +358,7 @@ class ChampionsPage(Page):
         self.weights.set_saved(saved)
         if not what_if:
             self.weights.set_weights(saved, emit=False)
-        self.board.set_stages(stages)
+        self.board.set_stages(stages, self._zone())
         period = self._frame.attrs.get("period") if self._frame is not None else None
         self.period_label.setText(
             f"Champion candidates over {dates.period(period.start, period.end)} ({period.tz}): people "
@@ -463,8 +463,7 @@ class ChampionsPage(Page):
         more = f" and {figures.number(len(helped) - 8)} more" if len(helped) > 8 else ""
         self.evidence_label.setText(f"Helped {figures.number(len(helped))} people: {names}{more}." if len(helped)
                                     else "No replies to others in the period.")
-        period = self._frame.attrs.get("period") if self._frame is not None else None
-        tz = zone(period.tz) if period else dt.timezone.utc  # the days of the period, in its zone
+        tz = self._zone()
         self.replies.setRowCount(len(e.replies))
         self._reply_links = list(zip(e.replies["link"], e.replies["platform"]))
         for i, r in enumerate(e.replies.itertuples(index=False)):
@@ -533,12 +532,18 @@ class ChampionsPage(Page):
     def _user(self) -> str:
         return str(self.ctx.settings.value("user_name", "") or "")
 
+    def _zone(self) -> dt.tzinfo:
+        """The reporting zone, read with the candidates: the days of the page are its days."""
+        period = self._frame.attrs.get("period") if self._frame is not None else None
+        return zone(period.tz) if period else dt.timezone.utc
+
     def _show_history(self, pid: int) -> None:
         rows = programme.history(self.ctx.ws, pid)
         if not rows:
             self.board.history.setText("Not in the programme, and never was.")
             return
-        lines = [f"{dates.day(r['changed_at'])}: {r['previous_stage'] or 'outside'} → {r['stage']}"
+        tz = self._zone()
+        lines = [f"{dates.day(dates.in_zone(r['changed_at'], tz))}: {r['previous_stage'] or 'outside'} → {r['stage']}"
                  + (f" — {r['reason']}" if r["reason"] else "") + (f" (by {r['changed_by']})" if r["changed_by"] else "")
                  for r in rows[:6]]
         self.board.history.setText("History: " + " · ".join(lines))

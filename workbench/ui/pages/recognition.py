@@ -32,7 +32,7 @@ from ...champions.recognition import (
     recognition_log,
 )
 from ...champions.score import component_frame, load_weights
-from ...metrics.filters import zone
+from ...metrics.filters import reporting_tz, zone
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
@@ -103,7 +103,7 @@ class RecognitionPage(Page):
         gap = QWidget()
         gl = QVBoxLayout(gap)
         gl.setContentsMargins(0, 6, 0, 0)
-        self._zone: dt.tzinfo = dt.timezone.utc  # the reporting zone, read with the gap
+        self._zone: dt.tzinfo = dt.timezone.utc  # the reporting zone, read with the page's tables
         self.gap_label = QLabel()
         self.gap_label.setWordWrap(True)
         gl.addWidget(self.gap_label)
@@ -112,8 +112,8 @@ class RecognitionPage(Page):
                                                  "person_id": "Person"},
                                         # One decimal for every score, so they align, as on Champions.
                                         formatters={"person_id": str,
-                                                    "last_recognized": lambda v: _day(dates.in_zone(v, self._zone)),
-                                                    "last_active": lambda v: _day(dates.in_zone(v, self._zone)),
+                                                    "last_recognized": self._local_day,
+                                                    "last_active": self._local_day,
                                                     "score": lambda x: figures.number(x, 1),
                                                     "platforms": fmt.platform_names})
         # The names take the room left, so that the dates stay beside their headings.
@@ -140,7 +140,8 @@ class RecognitionPage(Page):
         self.log_model = DataFrameModel(headers={"given_at": "Date", "name": "Person", "platforms": "Platforms",
                                                  "kind": "Kind", "note": "Note", "given_by": "Given by",
                                                  "source": "Source"},
-                                        formatters={"given_at": _day, "source": fmt.recognition_source,
+                                        formatters={"given_at": self._local_day,
+                                                    "source": fmt.recognition_source,
                                                     "platforms": fmt.platform_names})
         self.log_view = _table(self.log_model, stretch="note")
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -181,7 +182,8 @@ class RecognitionPage(Page):
                                                     "kind": "Kind", "before": "Before (60 days)",
                                                     "after": "After (60 days)", "change_pct": "Change",
                                                     "measured": "Measured"},
-                                           formatters={"given_at": _day, "change_pct": _pct,
+                                           formatters={"given_at": self._local_day,
+                                                       "change_pct": _pct,
                                                        "platforms": fmt.platform_names,
                                                        "measured": lambda v: "yes" if v else "not yet"})
         self.impact_view = _table(self.impact_model, stretch="name")
@@ -207,12 +209,13 @@ class RecognitionPage(Page):
             gap = gap_from(frame, load_weights(ws), last_recognitions(ws))
             progress(0.7, "Measuring the impact")
             per, kinds = recognition_impact(ws)
-            return {"log": log, "gap": gap, "per": per, "kinds": kinds}
+            return {"log": log, "gap": gap, "per": per, "kinds": kinds, "tz": zone(reporting_tz(ws))}
 
         self.ctx.run_task(work, "Recognition", on_done=only(self._loaded),
                           on_error=self.banner.show_error, parent=self, reads_only=True)
 
     def _loaded(self, r: dict) -> None:
+        self._zone = r["tz"]  # every day on the page is a day in the reporting zone
         self._log = r["log"]
         shown = ["given_at", "name", "platforms", "kind", "note", "given_by", "source", "id"]
         self.log_model.set_frame(self._log[shown] if not self._log.empty else self._log)
@@ -222,7 +225,6 @@ class RecognitionPage(Page):
         self.log_view.setVisible(not self._log.empty)
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
-        self._zone = zone(period.tz) if period else dt.timezone.utc  # the gap's days are the period's
         frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
                               "last_active": gap["last_active_at"], "last_recognized": gap["last_recognized_at"],
                               "person_id": gap["person_id"]})
@@ -249,6 +251,9 @@ class RecognitionPage(Page):
                                     if not per.empty else per)
         self.loaded.emit()
 
+    def _local_day(self, v) -> str:  # noqa: ANN001 - a time, or nothing
+        return _day(dates.in_zone(v, self._zone))
+
     # -- the gap ------------------------------------------------------------------------------
     def gap_selected(self) -> list[tuple[int, str]]:
         frame = self.gap_model.frame()
@@ -269,7 +274,7 @@ class RecognitionPage(Page):
         ws = self.ctx.ws
         self.dialog = RecognitionDialog(names, kinds=kinds_in_use(ws),
                                         given_by=str(self.ctx.settings.value("recognition/given_by", "") or ""),
-                                        parent=self, **kw)
+                                        tz=self._zone, parent=self, **kw)
         return self.dialog
 
     def _add(self, person_ids: list[int], v: dict) -> None:
@@ -303,7 +308,8 @@ class RecognitionPage(Page):
         if not rows or frame.empty:
             return None
         rec = frame.iloc[min(rows)]
-        return {"id": int(rec["id"]), "kind": rec["kind"], "given_at": rec["given_at"], "note": rec["note"],
+        return {"id": int(rec["id"]), "kind": rec["kind"], "given_at": dates.in_zone(rec["given_at"], self._zone),
+                "note": rec["note"],
                 "given_by": rec["given_by"], "name": rec["name"]}
 
     def edit_selected(self) -> None:
