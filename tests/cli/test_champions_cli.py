@@ -93,6 +93,29 @@ def test_move_recognize_and_gap(cli, helpdesk):
     assert r.code == 2 and "2 people are called" in r.err
 
 
+def test_the_log_gives_each_recognition_on_the_day_it_was_given(cli, helpdesk):
+    """In Kiritimati (UTC+14) a swag "on 1 June 2023" is 1 June there (22:00 UTC on 31 May): so the
+    log says, and so does the gap, where Alice, thanked long ago, still is."""
+    from workbench.workspace import Workspace
+
+    path, p = helpdesk
+    with Workspace.open(path) as ws:
+        ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
+    assert cli("champions", "log", "-w", path).out.startswith("No recognition yet: record one")
+    assert cli("recognize", "alice", "-w", path, "--kind", "swag", "--date", "2023-06-01", "--by", "Kim").code == 0
+    assert cli("recognize", "bob", "-w", path, "--kind", "shout-out", "--note", "Kind words", "--date", "2024-03-05").code == 0
+    lines = cli("champions", "log", "-w", path).out.splitlines()
+    assert lines[0].split()[:3] == ["Day", "(Pacific/Kiritimati)", "Person"], lines
+    assert lines[1].split() == ["2024-03-05", str(p["bob"]), "Bob", "Slack", "shout-out", "Kind", "words", "by", "hand"]
+    assert lines[2].split() == ["2023-06-01", str(p["alice"]), "Alice", "Ng", "Slack", "swag", "Kim", "by", "hand"]
+    given = cli("champions", "log", "alice", "-w", path, "--json").json()
+    assert [(g["person_id"], g["given_at"]) for g in given] == [(p["alice"], "2023-05-31T22:00:00+00:00")]
+    assert cli("champions", "log", "carol", "-w", path).out.strip() == \
+        f"Carol (person {p['carol']}) has no recognition yet."
+    gap = cli("champions", "gap", "-w", path).out.splitlines()
+    assert gap[1].split()[-2:] == ["2024-03-02", "2023-06-01"], gap
+
+
 def test_export_metrics_writes_candidates_csv(cli, helpdesk, tmp_path):
     path, p = helpdesk
     out = tmp_path / "out"

@@ -1,4 +1,4 @@
-"""``workbench champions`` (candidates, gap, move, history) and ``workbench recognize``."""
+"""``workbench champions`` (candidates, gap, log, move, history) and ``workbench recognize``."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print a JSON list")
     s.add_argument("--as-of", type=date_arg, default=None, metavar="DATE", help="the period's last day, YYYY-MM-DD")
     s.set_defaults(func=run_gap)
+
+    s = csub.add_parser("log", help="every recognition, newest first, on the day it was given")
+    add_workspace_arg(s)
+    s.add_argument("person", nargs="?", default=None, metavar="PERSON",
+                   help="only this person's (a person id, platform:account id, or a name only one person has)")
+    s.add_argument("--json", action="store_true", help="print a JSON list (given_at as a UTC time)")
+    s.set_defaults(func=run_log)
 
     s = csub.add_parser("move", help="move a person to a stage of the programme (date and reason recorded)")
     add_workspace_arg(s)
@@ -133,10 +140,36 @@ def run_gap(args: argparse.Namespace) -> int:
         return 0
     rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
              "last_active_at": _local_day(r["last_active_at"], df.attrs["period"].tz),
-             "last_recognized_at": (r["last_recognized_at"] or "never")[:10]} for r in _records(df)]
+             "last_recognized_at": _local_day(r["last_recognized_at"], df.attrs["period"].tz)
+             if r["last_recognized_at"] else "never"} for r in _records(df)]
     print_table(rows, ["person_id", "name", "platforms", "score", "last_active_at", "last_recognized_at"],
                 headers={"person_id": "person", "last_active_at": "last active",
                          "last_recognized_at": "last recognized"})
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    from ..champions.programme import resolve_person
+    from ..champions.recognition import recognition_log
+    from ..metrics.filters import reporting_tz
+
+    with open_workspace(args, readonly=True, create=False) as ws:
+        df, tz = recognition_log(ws), reporting_tz(ws)
+        pid = resolve_person(ws, args.person) if args.person else None
+        who = people_named(ws, [pid]) if pid is not None else ""
+    if pid is not None:
+        df = df[df["person_id"] == pid]
+    if args.json:
+        print_json(_records(df))
+        return 0
+    if df.empty:
+        print(f"{who[:1].upper()}{who[1:]} has no recognition yet." if who else
+              "No recognition yet: record one with `workbench recognize PERSON --kind K`, or import a CSV of them.")
+        return 0
+    rows = [{**r, "given_at": _local_day(r["given_at"], tz), "platforms": fmt.platform_names(r["platforms"]),
+             "source": fmt.recognition_source(r["source"])} for r in _records(df)]
+    print_table(rows, ["given_at", "person_id", "name", "platforms", "kind", "note", "given_by", "source"],
+                headers={"given_at": f"day ({tz})", "person_id": "person", "given_by": "given by"})
     return 0
 
 
