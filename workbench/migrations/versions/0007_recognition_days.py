@@ -45,16 +45,13 @@ def _move(to_zone: bool) -> None:
         return  # days in UTC: noon UTC is the noon of the reporting zone
     rows = conn.execute(sa.select(RECOGNITION.c.id, RECOGNITION.c.given_at)
                         .where(RECOGNITION.c.source == 'manual')).all()
-    for rid, given in rows:
-        if to_zone and given.time() == NOON:  # naive UTC, as every time is kept
-            new = dt.datetime.combine(given.date(), NOON, tzinfo=tz).astimezone(dt.timezone.utc)
-        elif not to_zone and given.replace(tzinfo=dt.timezone.utc).astimezone(tz).time() == NOON:
-            new = dt.datetime.combine(given.replace(tzinfo=dt.timezone.utc).astimezone(tz).date(), NOON,
-                                      tzinfo=dt.timezone.utc)
-        else:
-            continue
+    for rid, given in rows:  # naive UTC, as every time is kept
+        day = given if to_zone else given.replace(tzinfo=dt.timezone.utc).astimezone(tz)
+        if day.time() != NOON:
+            continue  # a time that came with the recognition, not a day
+        new = dt.datetime.combine(day.date(), NOON, tzinfo=tz if to_zone else dt.timezone.utc)
         conn.execute(sa.update(RECOGNITION).where(RECOGNITION.c.id == rid)
-                     .values(given_at=new.replace(tzinfo=None)))
+                     .values(given_at=new.astimezone(dt.timezone.utc).replace(tzinfo=None)))
 
 
 def upgrade() -> None:

@@ -383,7 +383,7 @@ class DashboardPage(Page):
         self._restoring = False
         self.zone_label.setText(f"days in {f.tz}")
         self.zone_label.setToolTip(f"{dates.day(f.start)} – {dates.day(f.end)}: days from midnight to midnight in "
-                                   f"{f.tz}, the reporting time zone (Workspace > Settings)")
+                                   f"{f.tz}, the reporting time zone (Workspace ▸ Settings…)")
         self._zone = zone(f.tz)  # the unanswered questions' times are shown in the reporting zone too
         self._show_cards(d)
         self._show_charts(d)
