@@ -66,7 +66,7 @@ def window(qtbot, ws_path):
 
     create_app()
     w = create_window(str(ws_path))
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=lambda window: window.ctx.wait_for_tasks(20000))
     w.show()
     qtbot.waitExposed(w)
     yield w

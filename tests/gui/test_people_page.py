@@ -112,7 +112,7 @@ def _window(qtbot, tmp_path, records):
     ws.close()
     create_app()
     win = create_window(str(path))
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=lambda window: window.ctx.wait_for_tasks(20000))
     win.resize(1300, 800)
     win.show()
     qtbot.waitExposed(win)
@@ -326,7 +326,7 @@ def _next_session(qtbot, path):  # noqa: ANN001, ANN202
     from workbench.ui.app import create_window
 
     window = create_window(str(path))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
     window.show()
     window.show_page("PeoplePage")
     return window, window.page("PeoplePage")

@@ -330,7 +330,7 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
 
     create_app()
     window = create_window(str(copy_db(community_db()[0])))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
     window.show()
     qtbot.waitExposed(window)
     try:

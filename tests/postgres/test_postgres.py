@@ -197,7 +197,7 @@ def test_the_window_opens_on_a_postgresql_workspace(qtbot, pg_url, tmp_path):
         ws.close()
         create_app()
         window = create_window(where)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
         window.show()
         page = window.page("DashboardPage")
         assert isinstance(page, DashboardPage)
@@ -264,7 +264,7 @@ def _window_on(qtbot, path):  # noqa: ANN001, ANN202
 
     create_app()
     window = create_window(str(path))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
     window.show()
     return window
 
