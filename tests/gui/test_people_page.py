@@ -412,16 +412,21 @@ def test_columns_can_be_hidden_from_the_headings_and_stay_hidden(qtbot, small_wi
     again.ctx.ws.close()
 
 
+def _first_profile(qtbot, win):  # noqa: ANN001, ANN202
+    """The People page of ``win`` with the first of its three people shown in the profile."""
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    with qtbot.waitSignal(page.profile.loaded, timeout=30_000):
+        page.select_row(0)
+    return page.profile
+
+
 def test_the_profile_timeline_is_in_the_reporting_time_zone(qtbot, small_window):
     """A person's activities are timed as the Dashboard times them: in the workspace's reporting
     zone, named (the last message, 00:00 UTC on 16 March, is 09:00 in Tokyo)."""
     win = small_window
-    page = win.page("PeoplePage")
-    win.show_page("PeoplePage")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
-    prof = page.profile
-    with qtbot.waitSignal(prof.loaded, timeout=30_000):
-        page.select_row(0)
+    prof = _first_profile(qtbot, win)
     assert prof.timeline.horizontalHeaderItem(0).text() == "When"
     assert prof.timeline.item(0, 0).text() == "2024-03-16 00:00 UTC"
     win.ctx.ws.set_setting("reporting.timezone", "Asia/Tokyo")
@@ -447,12 +452,7 @@ def test_the_profile_gives_every_day_in_the_reporting_time_zone(qtbot, small_win
     from workbench.ui import dates
 
     win = small_window
-    page = win.page("PeoplePage")
-    win.show_page("PeoplePage")
-    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
-    prof = page.profile
-    with qtbot.waitSignal(prof.loaded, timeout=30_000):
-        page.select_row(0)
+    prof = _first_profile(qtbot, win)
     ws, pid = win.ctx.ws, prof.person_id
     ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
     add_recognition(ws, [pid], kind="swag", given_at=dt.date(2024, 3, 16))

@@ -19,8 +19,9 @@ PEOPLE = [f"p{i:02d}" for i in range(1, 13)]
 
 
 @pytest.fixture
-def ctx(qtbot, ws_path):
-    """p01..p12 active on 1..12 days of February 2024; p12 got a swag in January."""
+def ctx(qtbot, ws_path, request):
+    """p01..p12 active on 1..12 days of February 2024; p12 got a swag on 5 January, a day of the
+    reporting zone (UTC, or the fixture's parameter)."""
     from workbench.ui.app import create_app
     from workbench.ui.context import AppContext
 
@@ -30,6 +31,7 @@ def ctx(qtbot, ws_path):
         recs += day_series(p, "2024-02-01", i)
     recs += day_series("p12", "2023-12-01", 10)
     write(ws, recs)
+    ws.set_setting("reporting.timezone", getattr(request, "param", "UTC"))
     add_recognition(ws, [person_of(ws, "p12")], kind="swag", note="Hoodie", given_at=dt.date(2024, 1, 5))
     ws.close()
     create_app()
@@ -146,51 +148,34 @@ def test_a_long_note_takes_the_room_and_shows_whole_on_hover(qtbot, ctx):
     assert page.impact_view.horizontalHeader().sectionResizeMode(impact.index("name")) == QHeaderView.ResizeMode.Stretch
 
 
-def test_the_days_typed_are_the_days_shown_in_the_reporting_zone(qtbot, ws_path):
+@pytest.mark.parametrize("ctx", ["Pacific/Kiritimati"], indirect=True)
+def test_the_days_typed_are_the_days_shown_in_the_reporting_zone(qtbot, ctx):
     """In Kiritimati (UTC+14) a swag given on 5 January reads 5 January in the log and the impact,
     opens for editing on 5 January, and a day typed there is the day the log shows."""
     from zoneinfo import ZoneInfo
 
     from PySide6.QtCore import QDate
 
-    from workbench.ui.app import create_app
-    from workbench.ui.context import AppContext
     from workbench.ui.pages.recognition import RecognitionPage
 
-    ws = Workspace.open(ws_path)
-    recs = [account(p) for p in PEOPLE]
-    for i, p in enumerate(PEOPLE, start=1):
-        recs += day_series(p, "2024-02-01", i)
-    recs += day_series("p12", "2023-12-01", 10)
-    write(ws, recs)
-    ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
-    add_recognition(ws, [person_of(ws, "p12")], kind="swag", given_at=dt.date(2024, 1, 5))
-    ws.close()
-    create_app()
-    ctx = AppContext()
-    ctx.open_workspace(str(ws_path))
-    try:
-        page = RecognitionPage(ctx)
-        qtbot.addWidget(page)
-        with qtbot.waitSignal(page.loaded, timeout=30000):
-            page.show()
-        jan5 = dates.day(dt.date(2024, 1, 5))
-        assert page.log_model.index(0, 0).data() == jan5
-        assert page.impact_model.index(0, 0).data() == jan5
-        page.log_view.selectRow(0)
-        qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
-        dlg = page.dialog
-        assert dlg.date.date() == QDate(2024, 1, 5)
-        dlg.date.setDate(QDate(2024, 1, 20))
-        with qtbot.waitSignal(page.loaded, timeout=30000):
-            dlg.accept()
-        assert page.log_model.index(0, 0).data() == dates.day(dt.date(2024, 1, 20))
-        given = recognition_log(ctx.ws)["given_at"].iloc[0].tz_convert("Pacific/Kiritimati")
-        assert (given.date(), given.hour) == (dt.date(2024, 1, 20), 12)
-        # A new recognition starts on today's date there, whatever the computer's own zone.
-        page.add_one()
-        assert page.dialog.date.date().toPython() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
-        page.dialog.reject()
-    finally:
-        ctx.wait_for_tasks(30000)
-        ctx.ws.close()
+    page = RecognitionPage(ctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    jan5 = dates.day(dt.date(2024, 1, 5))
+    assert page.log_model.index(0, 0).data() == jan5
+    assert page.impact_model.index(0, 0).data() == jan5
+    page.log_view.selectRow(0)
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    dlg = page.dialog
+    assert dlg.date.date() == QDate(2024, 1, 5)
+    dlg.date.setDate(QDate(2024, 1, 20))
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        dlg.accept()
+    assert page.log_model.index(0, 0).data() == dates.day(dt.date(2024, 1, 20))
+    given = recognition_log(ctx.ws)["given_at"].iloc[0].tz_convert("Pacific/Kiritimati")
+    assert (given.date(), given.hour) == (dt.date(2024, 1, 20), 12)
+    # A new recognition starts on today's date there, whatever the computer's own zone.
+    page.add_one()
+    assert page.dialog.date.date().toPython() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    page.dialog.reject()
