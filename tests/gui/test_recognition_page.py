@@ -179,3 +179,43 @@ def test_the_days_typed_are_the_days_shown_in_the_reporting_zone(qtbot, ctx):
     page.add_one()
     assert page.dialog.date.date().toPython() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
     page.dialog.reject()
+
+
+def test_the_log_narrows_to_what_is_searched(qtbot, ctx):
+    """Words typed in the log's search keep the recognitions whose person, kind, note or giver
+    hold them all; the count says how many of the log are shown, and a change elsewhere keeps
+    the search."""
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    add_recognition(ctx.ws, [person_of(ctx.ws, "p11")], kind="speaker slot", note="Meetup talk", given_by="Kim",
+                    given_at=dt.date(2024, 2, 20))
+    add_recognition(ctx.ws, [person_of(ctx.ws, "p10")], kind="shout-out", note="Answers on the forum",
+                    given_at=dt.date(2024, 2, 21))
+    page = RecognitionPage(ctx)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+
+    def kinds() -> list[str]:
+        frame = page.log_model.frame()
+        return list(frame["kind"]) if len(frame) else []
+
+    assert page.log_count.text() == "3 recognitions" and len(kinds()) == 3
+
+    def search(words: str, count: str, found: list[str]) -> None:
+        page.log_search.setText(words)
+        qtbot.waitUntil(lambda: (page.log_count.text(), kinds()) == (count, found), timeout=5000)
+
+    search("HOOD", "1 of 3 recognitions", ["swag"])
+    search("kim talk", "1 of 3 recognitions", ["speaker slot"])  # a word of the giver and one of the note
+    search("p10 forum", "1 of 3 recognitions", ["shout-out"])
+    search("nobody said this", "0 of 3 recognitions", [])
+    assert not page.log_empty.isVisible()  # the log is not empty: the search found nothing
+    search("slot", "1 of 3 recognitions", ["speaker slot"])
+    add_recognition(ctx.ws, [person_of(ctx.ws, "p09")], kind="speaker slot", note="Webinar")
+    qtbot.waitUntil(lambda: page.log_count.text() == "2 of 4 recognitions", timeout=10000)
+    assert kinds() == ["speaker slot", "speaker slot"]
+    search("", "4 recognitions", list(recognition_log(ctx.ws)["kind"]))
+    page.tabs.setCurrentIndex(0)
+    page.focus_search()
+    assert page.tabs.currentIndex() == 1

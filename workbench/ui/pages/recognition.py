@@ -5,12 +5,13 @@ import datetime as dt
 import math
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -148,6 +149,21 @@ class RecognitionPage(Page):
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
                                     "CSV of past recognitions (File ▸ Import…).")
         self.log_empty.hide()
+        # Thousands of Stack Exchange badges, or years of shout-outs: a search narrows the log.
+        top = QHBoxLayout()
+        self.log_search = QLineEdit()
+        self.log_search.setPlaceholderText("Search by person, platform, kind, note or who gave it (Ctrl+F)")
+        self.log_search.setClearButtonEnabled(True)
+        self._search_text: pd.Series | None = None  # each row's searchable words, lower-cased once per load
+        self._debounce = QTimer(self)  # typing a word in a log of 100,000 badges reads it once
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self._show_log)
+        self.log_search.textChanged.connect(lambda _: self._debounce.start())
+        self.log_count = QLabel()
+        top.addWidget(self.log_search, 1)
+        top.addWidget(self.log_count)
+        ll.addLayout(top)
         ll.addWidget(self.log_empty)
         ll.addWidget(self.log_view, 1)
         row = QHBoxLayout()
@@ -216,13 +232,8 @@ class RecognitionPage(Page):
 
     def _loaded(self, r: dict) -> None:
         self._zone = r["tz"]  # every day on the page is a day in the reporting zone
-        self._log = r["log"]
-        shown = ["given_at", "name", "platforms", "kind", "note", "given_by", "source", "id"]
-        self.log_model.set_frame(self._log[shown] if not self._log.empty else self._log)
-        if not self._log.empty:
-            self.log_view.setColumnHidden(shown.index("id"), True)  # for editing, not for reading
-        self.log_empty.setVisible(self._log.empty)
-        self.log_view.setVisible(not self._log.empty)
+        self._log, self._search_text = r["log"], None
+        self._show_log()
         gap: pd.DataFrame = r["gap"]
         period = gap.attrs.get("period")
         frame = pd.DataFrame({"name": gap["name"], "platforms": gap["platforms"], "score": gap["score"],
@@ -250,6 +261,39 @@ class RecognitionPage(Page):
                                              "measured"]])
                                     if not per.empty else per)
         self.loaded.emit()
+
+    def _show_log(self) -> None:
+        """The log, narrowed to the rows whose person, platforms, kind, note or giver hold every word
+        searched."""
+        log = self._log
+        words = self.log_search.text().lower().split()
+        if words and not log.empty:
+            if self._search_text is None:
+                text = log["name"].fillna("")
+                for column in ("platforms", "kind", "note", "given_by"):
+                    text = text + " " + log[column].fillna("")
+                self._search_text = text.str.lower()
+            keep = pd.Series(True, index=log.index)
+            for w in words:
+                keep &= self._search_text.str.contains(w, regex=False)
+            log = log[keep]
+        shown = ["given_at", "name", "platforms", "kind", "note", "given_by", "source", "id"]
+        self.log_model.set_frame(log[shown] if not self._log.empty else log)
+        if not self._log.empty:
+            self.log_view.setColumnHidden(shown.index("id"), True)  # for editing, not for reading
+        total = len(self._log)
+        self.log_count.setText(figures.plural(total, "recognition") if len(log) == total
+                               else f"{figures.number(len(log))} of {figures.plural(total, 'recognition')}")
+        self.log_empty.setVisible(self._log.empty)
+        self.log_view.setVisible(not self._log.empty)
+        self.log_search.setVisible(not self._log.empty)
+        self.log_count.setVisible(not self._log.empty)
+
+    def focus_search(self) -> None:
+        """Edit ▸ Find (Ctrl+F): the log's search."""
+        self.tabs.setCurrentIndex(1)
+        self.log_search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.log_search.selectAll()
 
     def _local_day(self, v) -> str:  # noqa: ANN001 - a time, or nothing
         return _day(dates.in_zone(v, self._zone))
