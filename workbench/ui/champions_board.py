@@ -195,7 +195,7 @@ class ProgrammeBoard(QFrame):
                 name = r.name or f"Person {r.person_id}"
                 it = QListWidgetItem(f"{name} ({where})" if r.name in shared and where else name)
                 it.setData(ID, int(r.person_id))
-                since = dates.day(dates.in_zone(r.since, tz)) if pd.notna(r.since) else ""
+                since = dates.day(r.since, tz) if pd.notna(r.since) else ""
                 it.setData(SINCE, since)
                 it.setToolTip(f"Person {r.person_id}" + (f" ({where})" if where else "")
                               + f"; {stage} since {since}")  # "candidate since", not "candidates since"

@@ -61,11 +61,14 @@ def in_zone(value: object, tz: dt.tzinfo) -> object:
     return (v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)).astimezone(tz)
 
 
-def day(value: object) -> str:
-    """A day (a date, a datetime, a pandas Timestamp or an ISO string) in the locale's words."""
+def day(value: object, tz: dt.tzinfo | None = None) -> str:
+    """A day (a date, a datetime, a pandas Timestamp or an ISO string) in the locale's words; with
+    ``tz`` (the reporting zone), a moment's day there (a naive moment is UTC)."""
     v = _as_datetime(value)
     if v is None:
         return "" if not isinstance(value, str) else value
+    if tz is not None and isinstance(v, dt.datetime):
+        v = in_zone(v, tz)
     return _locale().toString(QDate(v.year, v.month, v.day), date_format())
 
 

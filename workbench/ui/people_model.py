@@ -167,7 +167,7 @@ class PeopleModel(QAbstractTableModel):
         if key == "tags":
             return ", ".join(value or [])
         if key in ("first_seen", "last_seen"):
-            return dates.day(dates.in_zone(value, self.tz)) if value else ""
+            return dates.day(value, self.tz) if value else ""
         if key == "activities":
             return figures.number(value)
         return "" if value is None else str(value)

@@ -3,7 +3,6 @@ recognitions, tags, notes, the timeline across platforms, and the bot/staff flag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -217,9 +216,6 @@ class ProfilePanel(QScrollArea):
             return
         self.current = p
         self.person_id = p.person_id
-
-        def local(when: object) -> str:  # a time's day in the reporting zone
-            return _day(dates.in_zone(when, tz))
         self.hint.hide()
         self.body.show()
         self.banner.hide()
@@ -245,23 +241,23 @@ class ProfilePanel(QScrollArea):
                                               ("deleted", a["is_deleted"]), ("set by hand", a["flags_set_by_user"])) if on)
             for c, it in enumerate([plat, _item(a["handle"] or ""), _item(a["display_name"] or ""),
                                     _item(a["email"] or ""), _item(figures.number(a["activities"]), right=True),
-                                    _item(local(a["first"])), _item(local(a["last"])), _item(marks)]):
+                                    _item(_day(a["first"], tz)), _item(_day(a["last"], tz)), _item(marks)]):
                 self.accounts.setItem(i, c, it)
         self.accounts.resizeColumnsToContents()
         if p.accounts:
             self.accounts.selectRow(0)
-        moves = [f"{local(m['changed_at'])} · {m['stage']}" + (f" — {m['reason']}" if m["reason"] else "")
+        moves = [f"{_day(m['changed_at'], tz)} · {m['stage']}" + (f" — {m['reason']}" if m["reason"] else "")
                  + (f" (by {m['changed_by']})" if m["changed_by"] else "") for m in p.programme[:10]]
         self.champion.setText((f"Champion programme: {p.champion_stage}" if p.champion_stage
                                else "Champion programme: not in the programme")
                               + "".join(f"\n  {line}" for line in moves))
         self.recognitions.setText("\n".join(
-            f"{local(r['given_at'])} · {r['kind']}" + (f" — {r['note']}" if r["note"] else "")
+            f"{_day(r['given_at'], tz)} · {r['kind']}" + (f" — {r['note']}" if r["note"] else "")
             + (f" (by {r['given_by']})" if r["given_by"] else "") for r in p.recognitions) or "None yet.")
         self.tags.setText(", ".join(p.tags) or "No tags.")
-        self.notes.setText("\n\n".join(f"{local(n['created_at'])}{' · ' + n['author'] if n['author'] else ''}: {n['text']}"
+        self.notes.setText("\n\n".join(f"{_day(n['created_at'], tz)}{' · ' + n['author'] if n['author'] else ''}: {n['text']}"
                                        for n in p.notes) or "No notes.")
-        self.history.setText("\n".join(_history_line(h, p.person_id, local) for h in p.history[:20]) or "Never merged.")
+        self.history.setText("\n".join(_history_line(h, p.person_id, tz) for h in p.history[:20]) or "Never merged.")
         self.timeline.setRowCount(len(p.timeline))
         for i, t in enumerate(p.timeline):
             text = fmt.snippet(t["text"], 200)
@@ -329,12 +325,12 @@ class ProfilePanel(QScrollArea):
         self._run(lambda: merge.unmerge(ws, pid, by=who("window")), "Unmerging")
 
 
-def _history_line(h: dict, person_id: int, local: Callable[[object], str]) -> str:
+def _history_line(h: dict, person_id: int, tz: dt.tzinfo) -> str:
     other = h["other_person_id"] if h["target_person_id"] == person_id else h["target_person_id"]
     what = {"merge": f"person {other} merged", "unmerge": f"person {other} split off"}.get(h["action"], h["action"])
     how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
     undone = " (undone)" if h["undone_by_id"] else ""
-    return f"{local(h['at'])} · {what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
+    return f"{_day(h['at'], tz)} · {what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
 
 
 def _spark_note(weekly: list[tuple[dt.date, int]], last: dt.datetime | None) -> str:
@@ -352,5 +348,6 @@ def _spark_note(weekly: list[tuple[dt.date, int]], last: dt.datetime | None) -> 
             f"{dates.day(week)}, had {figures.number(most)}.")
 
 
-def _day(t: dt.datetime | None) -> str:
-    return dates.day(t) if t else ""
+def _day(t: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+    """A time's day in ``tz`` (the reporting zone), or nothing."""
+    return dates.day(t, tz) if t else ""

@@ -474,7 +474,7 @@ class ChampionsPage(Page):
             why.setToolTip("; ".join(long for _, long in reasons).capitalize() or "A reply to someone else")
             text = _item(r.text + (f"  ↳ to “{r.question}”" if r.question else ""))
             text.setToolTip(text.text())
-            for c, it in enumerate([_item(dates.day(dates.in_zone(r.at, tz))), _item(r.replied_to), why, text]):
+            for c, it in enumerate([_item(dates.day(r.at, tz)), _item(r.replied_to), why, text]):
                 self.replies.setItem(i, c, it)
         self.replies.resizeColumnsToContents()
         if len(e.replies):
@@ -543,7 +543,7 @@ class ChampionsPage(Page):
             self.board.history.setText("Not in the programme, and never was.")
             return
         tz = self._zone()
-        lines = [f"{dates.day(dates.in_zone(r['changed_at'], tz))}: {r['previous_stage'] or 'outside'} → {r['stage']}"
+        lines = [f"{dates.day(r['changed_at'], tz)}: {r['previous_stage'] or 'outside'} → {r['stage']}"
                  + (f" — {r['reason']}" if r["reason"] else "") + (f" (by {r['changed_by']})" if r["changed_by"] else "")
                  for r in rows[:6]]
         self.board.history.setText("History: " + " · ".join(lines))

@@ -41,9 +41,10 @@ from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, 
                        vbox)
 
 
-def _day(v) -> str:  # noqa: ANN001
+def _day(v, tz: dt.tzinfo) -> str:  # noqa: ANN001 - a time, or nothing
+    """A time's day in ``tz`` (the reporting zone), or "never"."""
     return "never" if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)) else \
-        dates.day(pd.Timestamp(v))
+        dates.day(pd.Timestamp(v), tz)
 
 
 def _pct(v) -> str:  # noqa: ANN001
@@ -296,7 +297,7 @@ class RecognitionPage(Page):
         self.log_search.selectAll()
 
     def _local_day(self, v) -> str:  # noqa: ANN001 - a time, or nothing
-        return _day(dates.in_zone(v, self._zone))
+        return _day(v, self._zone)
 
     # -- the gap ------------------------------------------------------------------------------
     def gap_selected(self) -> list[tuple[int, str]]:
