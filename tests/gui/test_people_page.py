@@ -175,6 +175,51 @@ def test_on_a_small_screen_the_names_keep_their_room(qtbot, people_page, big_pat
                if not page.table.isColumnHidden(c)) == page.table.viewport().width()
 
 
+def test_on_a_1024_px_screen_the_directory_has_the_width_until_a_person_is_chosen(qtbot, small_window, tmp_path):
+    """At 1,024 px the directory shows its seven columns without scrolling sideways. Choosing a
+    person opens the profile beside it, whole (its close button in view). The button, or Esc in
+    the table, closes it and gives the table its width back; the same person opens again, and
+    opening another workspace closes the last one's person."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    win = small_window
+    win.resize(1024, 700)
+    page, prof = win.page("PeoplePage"), win.page("PeoplePage").profile
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+
+    def whole_table() -> bool:  # every column in view, nothing to scroll sideways to
+        shown = sum(page.table.columnWidth(c) for c in range(len(COLUMNS)) if not page.table.isColumnHidden(c))
+        return shown <= page.table.viewport().width() and page.table.horizontalScrollBar().maximum() == 0
+
+    qtbot.waitUntil(whole_table)
+    assert not prof.isVisible()
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        page.select_row(0)
+    assert prof.isVisible() and prof.name.text() in ("Ana Silva", "Ben Okafor")
+    button = prof.close_button
+    qtbot.waitUntil(lambda: button.mapTo(prof.viewport(), QPoint(button.width(), 0)).x() <= prof.viewport().width())
+    assert button.isVisible() and prof.widget().width() <= prof.viewport().width()  # nothing cut at its right
+
+    button.click()
+    assert not prof.isVisible() and not page.table.selectionModel().hasSelection()
+    qtbot.waitUntil(whole_table)
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        page.select_row(0)  # the same person again
+    assert prof.isVisible()
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Escape)
+    assert not prof.isVisible()
+    qtbot.waitUntil(whole_table)
+
+    with qtbot.waitSignal(prof.loaded, timeout=30_000):
+        page.select_row(1)
+    Workspace.open(tmp_path / "other.db").close()
+    assert win.open_workspace(str(tmp_path / "other.db"))
+    assert not prof.isVisible() and prof.person_id is None
+
+
 def test_accept_a_suggestion_then_undo_it_with_ctrl_z(qtbot, small_window, tmp_path):
     win = small_window
     titles = [win.sidebar.item(i).text() for i in range(win.sidebar.count())]

@@ -520,11 +520,18 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
 
     from PySide6.QtWidgets import QSplitter
 
+    def open_a_profile(page) -> None:  # the People page's divider is there while a profile is open
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=30_000)
+        page.select_row(0)
+        qtbot.waitUntil(lambda: page.profile.isVisible() and page.split.sizes()[1] > 0)
+
     first = open_window(qtbot, path)
     dragged = {}
     for name, (page, splitter) in splitters(first).items():
         first.show_page(type(page).__name__)
         qtbot.waitUntil(splitter.isVisible)
+        if name == "people":
+            open_a_profile(page)
         dragged[name] = _drag(qtbot, splitter, -90 if name != "weights" else 60)
     first.ctx.wait_for_tasks(20000)
     first.close()
@@ -534,6 +541,8 @@ def test_the_panes_open_next_time_where_they_were_dragged(qtbot, tmp_path):
     for name, (page, splitter) in splitters(again).items():
         again.show_page(type(page).__name__)
         qtbot.waitUntil(splitter.isVisible)
+        if name == "people":
+            open_a_profile(page)
         assert splitter.sizes() == dragged[name], name
     again.ctx.wait_for_tasks(20000)
     again.ctx.ws.close()

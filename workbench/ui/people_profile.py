@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +53,7 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
 
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
+    label.setWordWrap(True)  # a long heading wraps in a narrow panel instead of widening it past its edge
     font = label.font()
     font.setBold(True)
     label.setFont(font)
@@ -61,6 +64,7 @@ class ProfilePanel(QScrollArea):
     """Shows one person; edits go through the core and the workspace's ``changed`` signal."""
 
     loaded = Signal(int)  # person id
+    close_asked = Signal()  # the close button: the page hides the panel and gives the table its room
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001 - AppContext
         super().__init__(parent)
@@ -75,7 +79,7 @@ class ProfilePanel(QScrollArea):
         outer_lay.setContentsMargins(0, 0, 0, 0)
         self.banner = Banner()
         outer_lay.addWidget(self.banner)
-        self.hint = QLabel("Choose a person in the table to see their accounts, activity, recognitions and notes.")
+        self.hint = QLabel("Reading the profile…")  # until the first person's profile is read
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setStyleSheet("color: palette(mid); padding: 30px;")
@@ -91,7 +95,16 @@ class ProfilePanel(QScrollArea):
         self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setStyleSheet("font-size: 17px; font-weight: 600;")
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.name)
+        self.close_button = QToolButton()
+        self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Close the profile (Esc in the table)")
+        self.close_button.setAccessibleName("Close the profile")
+        self.close_button.clicked.connect(self.close_asked)
+        head = QHBoxLayout()
+        head.addWidget(self.name, 1)
+        head.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(head)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
@@ -200,6 +213,8 @@ class ProfilePanel(QScrollArea):
         if person_id is None or self.ctx.ws is None:
             self.current = None
             self._set_enabled(False)
+            self.body.hide()  # the next person opens on "Reading…", not on the last one's profile
+            self.hint.show()
             return
         ws = self.ctx.ws
 

@@ -1,8 +1,9 @@
-"""People: the member directory (search, filter chips, a paged sortable table, a profile beside it)
-and merge suggestions with their reasons, Accept and Reject. Ctrl+Z undoes the last merge."""
+"""People: the member directory (search, filter chips, a paged sortable table, and the chosen
+person's profile beside it, closed again with its button or Esc) and merge suggestions with their reasons, Accept and Reject. Ctrl+Z undoes the last merge."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -145,7 +146,13 @@ class PeoplePage(Page):
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.empty = EmptyState("No people yet. Import an export on the Imports page (Ctrl+I): every member "
                                 "who wrote or joined appears here.")
+        # The profile opens beside the table when a person is chosen and closes with its button or
+        # Esc in the table: until then the directory has the page's whole width (at 1,024 px its
+        # seven columns fit only so), and a closed profile gives it back.
         self.profile = ProfilePanel(self.ctx)
+        self.profile.close_asked.connect(self.close_profile)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.table, self.close_profile,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -158,6 +165,11 @@ class PeoplePage(Page):
         split.setStretchFactor(1, 2)
         split.setSizes([840, 400])
         remember_sizes(split, self.ctx.settings, "people/split")
+        # After the restore, which brings back the setting of the session that saved the sizes: a
+        # profile dragged to nothing would stay open, unseen, and a person chosen would not show.
+        split.setChildrenCollapsible(False)
+        self.profile.setMinimumWidth(300)
+        self.profile.hide()  # after the sizes are restored: shown again, it takes the width it was given
         self.split = split
         lay.addWidget(split, 1)
         self.empty.hide()
@@ -182,6 +194,8 @@ class PeoplePage(Page):
     def _on_changed(self, what: str) -> None:
         if what == "people-directory":  # our own cache was brought in step: nothing new to show
             return
+        if what == "workspace":  # another workspace: the person shown was one of the last one's
+            self.close_profile()
         super()._on_changed(what)
 
     def _fill_chips(self, plats: list[str], tags: list[str]) -> None:
@@ -300,8 +314,21 @@ class PeoplePage(Page):
 
     def _selected(self, current, _previous=None) -> None:  # noqa: ANN001
         pid = self.model.data(current, PersonIdRole) if current.isValid() else None
-        if pid is not None and pid != self.profile.person_id:
+        if pid is not None and (pid != self.profile.person_id or self.profile.isHidden()):
             self.profile.show_person(pid)
+            self.profile.show()
+
+    def close_profile(self) -> None:
+        """Hides the profile and gives the table the page's width; choosing a person opens it again."""
+        if self.profile.isHidden():
+            return
+        had_focus = self.profile.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
+        self.profile.hide()
+        self.profile.show_person(None)
+        self.table.selectionModel().clearSelection()
+        self.table.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        if had_focus:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def select_row(self, row: int) -> None:
         self.table.selectionModel().setCurrentIndex(self.model.index(row, 0),
