@@ -72,7 +72,8 @@ def known(conn: Connection) -> list[Known]:
     """The settings of this workspace a person sets: the two that every workspace has, and the
     address of each Slack workspace it holds."""
     out = [Known(TIMEZONE, "Reporting time zone", "UTC", _zone,
-                 "days, weeks and months in charts and reports are counted in this zone"),
+                 "days, weeks and months in charts and reports are counted in this zone; "
+                 "a recognition given for a day stays on that day"),
            Known(QUESTION_MARKER_SETTING, "A question contains", DEFAULT_QUESTION_MARKER, _marker,
                  "top-level messages containing this text count as questions")]
     teams = conn.execute(select(Source.external_id, Source.name, Source.address).where(Source.platform == "slack")

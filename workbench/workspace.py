@@ -156,8 +156,23 @@ class Workspace:
         self.set_settings({key: value})
 
     def set_settings(self, values: dict) -> None:
-        """Several settings in one transaction: all of them or none."""
+        """Several settings in one transaction: all of them or none. A new reporting time zone takes
+        the recognitions given for a day with it (they stay on the day that was typed)."""
+        from .champions.recognition import move_days
+        from .metrics.filters import TZ_SETTING, zone
+
+        def known(name) -> object:  # noqa: ANN001 - a setting's value
+            try:
+                return zone(str(name or "UTC"))
+            except WorkbenchError:  # a zone no day was typed in (nothing reads in it), or none to move to
+                return None
+
         with self.write("settings") as s:
+            if TZ_SETTING in values:
+                before = s.get(Setting, TZ_SETTING)
+                old, new = known(before.value if before else None), known(values[TZ_SETTING])
+                if old is not None and new is not None:
+                    move_days(s.connection(), old, new)
             for key, value in values.items():
                 row = s.get(Setting, key)
                 if row is None:

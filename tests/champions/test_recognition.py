@@ -68,6 +68,35 @@ def test_a_day_given_is_that_day_in_the_reporting_zone(twelve):
         assert recognition_log(ws).set_index("id").loc[rid, "given_at"].tz_convert(name).date() == dt.date(2024, 2, 29)
 
 
+def test_a_day_given_stays_that_day_when_the_reporting_zone_changes(twelve):
+    """Swag "on 16 February" typed in Kiritimati (UTC+14) still reads 16 February once the
+    workspace is reported in Honolulu (UTC-10), 24 hours behind, and again back in Kiritimati. A
+    recognition given with a time of its own and a badge an import brought keep their instants."""
+    ws = twelve
+    p1 = person_of(ws, "p01")
+    kiritimati = "Pacific/Kiritimati"
+    ws.set_setting("reporting.timezone", kiritimati)
+    (day,) = add_recognition(ws, [p1], kind="swag", given_at=dt.date(2024, 2, 16))
+    timed_at = dt.datetime(2024, 2, 16, 9, 30, tzinfo=dt.timezone.utc)
+    (timed,) = add_recognition(ws, [p1], kind="shout-out", given_at=timed_at)
+    imported_at = pd.Timestamp("2024-02-16 12:00", tz=kiritimati).to_pydatetime()  # noon there, by chance
+    write(ws, [badge("p01", imported_at, "Teacher", ext="t1")])
+
+    def given() -> dict:
+        log = recognition_log(ws)
+        return dict(zip(log["id"], log["given_at"])) | {"badge": log.loc[log["source"] == "test", "given_at"].iloc[0]}
+
+    for name in ("Pacific/Honolulu", kiritimati, "UTC"):
+        ws.set_setting("reporting.timezone", name)
+        now = given()
+        assert now[day].tz_convert(name) == pd.Timestamp("2024-02-16 12:00", tz=name), name
+        assert now[timed] == pd.Timestamp(timed_at) and now["badge"] == pd.Timestamp(imported_at), name
+    ws.set_setting("reporting.timezone", None)  # back to the default, UTC: nothing to move
+    assert given()[day] == pd.Timestamp("2024-02-16 12:00", tz="UTC")
+    ws.set_setting("reporting.timezone", kiritimati)
+    assert given()[day].tz_convert(kiritimati).date() == dt.date(2024, 2, 16)
+
+
 def test_gap_is_the_top_decile_not_thanked_in_180_days(twelve):
     ws = twelve
     p11, p12 = person_of(ws, "p11"), person_of(ws, "p12")

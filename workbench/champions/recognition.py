@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..errors import NotFound, WorkbenchError
 from ..metrics.filters import reporting_tz, zone
@@ -35,6 +35,7 @@ KINDS: tuple[str, ...] = ("shout-out", "badge", "swag", "role", "invitation")
 GAP_DAYS = 180
 IMPACT_DAYS = 60
 WHAT = "recognition"  # what the workspace broadcasts after a change
+NOON = dt.time(12, 0)  # a day given is kept as its noon in the reporting zone: that day in every zone
 LOG_COLUMNS = ["id", "person_id", "name", "platforms", "kind", "given_at", "note", "given_by", "source"]
 
 
@@ -46,8 +47,27 @@ def _when(ws, given_at: dt.date | dt.datetime | None) -> dt.datetime:  # noqa: A
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     if isinstance(given_at, dt.datetime):
         return given_at if given_at.tzinfo else given_at.replace(tzinfo=dt.timezone.utc)
-    noon = dt.datetime.combine(given_at, dt.time(12, 0), tzinfo=zone(reporting_tz(ws)))
+    noon = dt.datetime.combine(given_at, NOON, tzinfo=zone(reporting_tz(ws)))
     return noon.astimezone(dt.timezone.utc)
+
+
+def move_days(conn, old: dt.tzinfo, new: dt.tzinfo) -> int:  # noqa: ANN001 - a Connection
+    """Recognitions given by hand for a day sit at that day's noon in the reporting zone
+    (``_when``). When the zone changes from ``old`` to ``new``, each moves to the same day's noon
+    in the new zone, so every page still shows the day that was typed (between Kiritimati and
+    Honolulu, 24 hours apart, it would otherwise read a day off). A recognition with a time of its
+    own, or from an import, keeps its instant. Returns how many moved."""
+    if str(old) == str(new):
+        return 0
+    moved = []
+    for rid, given in conn.execute(select(REC.c.id, REC.c.given_at).where(REC.c.source == "manual")):
+        local = given.astimezone(old)
+        if local.time() == NOON:
+            at = dt.datetime.combine(local.date(), NOON, tzinfo=new).astimezone(dt.timezone.utc)
+            moved.append({"rid": rid, "at": at})
+    if moved:
+        conn.execute(update(REC).where(REC.c.id == bindparam("rid")).values(given_at=bindparam("at")), moved)
+    return len(moved)
 
 
 def _kind(kind: str) -> str:

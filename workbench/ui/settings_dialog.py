@@ -16,6 +16,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Workspace settings")
+        self.setMinimumWidth(700)  # the hints under the fields wrap, in two lines at the most
         form = QFormLayout(self)
         with ctx.ws.connect() as conn:
             self.settings: dict[str, Known] = {k.key: k for k in known(conn)}
@@ -38,6 +39,7 @@ class SettingsDialog(QDialog):
             form.addRow(f"{k.label}:", field)
             hint = QLabel(k.about[:1].upper() + k.about[1:] + ".")
             hint.setStyleSheet("color: palette(placeholder-text);")
+            hint.setWordWrap(True)
             form.addRow("", hint)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b2182b;")
