@@ -154,3 +154,46 @@ def test_people_list_says_last_seen_as_a_day_of_the_reporting_time_zone(cli, wsf
     utc_days = {pid: dt.datetime.fromisoformat(p["last_seen"]).date() for pid, p in
                 ((p["person_id"], p) for p in listed)}
     assert any(days[pid] != utc_days[pid] for pid in shown)  # the zone made a difference somewhere
+
+
+def test_a_persons_profile_tags_and_notes_from_the_terminal(cli, wsfile):
+    """`people show` gives what the People page's profile shows; a tag and a note written from the
+    terminal are in it (and the tag in the member list), a merge is in its history, and its days
+    are days of the reporting time zone."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from workbench.workspace import Workspace
+
+    top = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "1").json()[0]  # the most active
+    pid = top["person_id"]
+    r = cli("people", "tag", pid, "meetup host", "speaker", "--workspace", wsfile)
+    assert r.code == 0 and r.out.strip() == f"{top['name']} (person {pid}): tags meetup host, speaker.", r
+    assert cli("people", "tag", pid, "speaker", "--remove", "--workspace", wsfile).code == 0
+    r = cli("people", "note", pid, "Runs the Lisbon meetup", "--workspace", wsfile)
+    assert r.code == 0 and r.out.strip() == f"Note added to {top['name']} (person {pid}).", r
+    pair = cli("people", "suggestions", "--workspace", wsfile, "--json").json()[0]
+    assert cli("people", "merge", pair["a"], pair["b"], "--workspace", wsfile).code == 0
+
+    shown = cli("people", "show", pid, "--workspace", wsfile, "--json", "--latest", "3").json()
+    assert (shown["person_id"], shown["name"], shown["tags"]) == (pid, top["name"], ["meetup host"])
+    assert [n["text"] for n in shown["notes"]] == ["Runs the Lisbon meetup"]
+    assert shown["notes"][0]["author"].endswith("(command line)")
+    assert sum(a["activities"] for a in shown["accounts"]) == top["activities"]
+    assert len(shown["timeline"]) == 3 and \
+        dt.datetime.fromisoformat(shown["timeline"][0]["at"]) == dt.datetime.fromisoformat(top["last_seen"])
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "1").json()[0]
+    assert listed["tags"] == ["meetup host"]
+    merged = cli("people", "show", pair["a"], "--workspace", wsfile).out
+    assert f"person {pair['b']} merged by " in merged
+
+    with Workspace.open(wsfile) as ws:
+        ws.set_setting("reporting.timezone", "Pacific/Kiritimati")  # UTC+14
+    text = cli("people", "show", pid, "--workspace", wsfile, "--latest", "0").out.splitlines()
+    assert text[0] == f"{top['name']} (person {pid})" and "Tags: meetup host" in text
+    assert "(days in Pacific/Kiritimati)" in text and "Latest activity" not in "\n".join(text)
+    note_day = dt.datetime.fromisoformat(shown["notes"][0]["created_at"]).astimezone(ZoneInfo("Pacific/Kiritimati"))
+    assert any(line.startswith(f"{note_day:%Y-%m-%d}") and line.endswith("Runs the Lisbon meetup") for line in text)
+    r = cli("people", "show", "no such person zz", "--workspace", wsfile)
+    assert r.code == 2 and r.err.strip() == \
+        "workbench: No person is called “no such person zz” (give a person id, or platform:account id)."

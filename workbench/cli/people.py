@@ -1,4 +1,5 @@
-"""``workbench people``: merge suggestions, merges and unmerges, the member list, bot and staff flags."""
+"""``workbench people``: merge suggestions, merges and unmerges, the member list, a person's profile,
+tags and notes, bot and staff flags."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ from pathlib import Path
 from .. import fmt
 from ..errors import WorkbenchError
 from ..people.merge import who
-from .common import add_workspace_arg, open_workspace, print_json, print_table
+from .common import add_workspace_arg, open_workspace, people_named, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,6 +53,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100; 0: all)")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=run_list)
+
+    person_help = "a person id, platform:account id, or a handle or name only one person has"
+    s = psub.add_parser("show", help="a person's profile: accounts, champion programme, recognitions, tags, notes, "
+                                     "merges and latest activity, as the People page shows it")
+    add_workspace_arg(s)
+    s.add_argument("person", metavar="PERSON", help=person_help)
+    s.add_argument("--latest", type=int, default=10, metavar="N",
+                   help="how many of the latest activities to list (default 10; 0: none)")
+    s.add_argument("--json", action="store_true", help="print JSON (times in UTC)")
+    s.set_defaults(func=run_show)
+
+    s = psub.add_parser("tag", help="tag a person (a tag filters the member list), or --remove tags")
+    add_workspace_arg(s)
+    s.add_argument("person", metavar="PERSON", help=person_help)
+    s.add_argument("tags", nargs="+", metavar="TAG", help="one or more tags (quote a tag of several words)")
+    s.add_argument("--remove", action="store_true", help="take these tags off the person")
+    s.set_defaults(func=run_tag)
+
+    s = psub.add_parser("note", help="write a note about a person (shown in the profile, newest first)")
+    add_workspace_arg(s)
+    s.add_argument("person", metavar="PERSON", help=person_help)
+    s.add_argument("text", metavar="TEXT", help="the note (quote it)")
+    s.set_defaults(func=run_note)
 
     s = psub.add_parser("flag", help="mark a person as bot or staff (or not)")
     add_workspace_arg(s)
@@ -179,6 +203,99 @@ def run_list(args: argparse.Namespace) -> int:
                          "n": "Activities", "level": "Level", "flags": "Flags"})
     if total > len(rows):
         print(f"... {fmt.number(total - len(rows))} more of {fmt.number(total)} (use --limit 0 for all).")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from ..champions.programme import resolve_person
+    from ..metrics.filters import reporting_tz, zone
+    from ..people.profile import history_text, profile
+
+    if args.latest < 0:
+        raise WorkbenchError("--latest takes a number of activities, 0 or more.")
+    with open_workspace(args, readonly=True, create=False) as ws:
+        pid = resolve_person(ws, args.person)
+        name = reporting_tz(ws)
+        with ws.connect() as conn:
+            p = profile(conn, pid, timeline_limit=args.latest)
+    if args.json:  # times and days as ISO 8601 (times in UTC), as the other commands write them
+        print_json(json.loads(json.dumps(dataclasses.asdict(p), default=lambda v: v.isoformat())))
+        return 0
+    tz = zone(name)
+
+    def day(t) -> str:  # noqa: ANN001 - a UTC time or None
+        return f"{t.astimezone(tz):%Y-%m-%d}" if t else ""
+
+    total = sum(a["activities"] for a in p.accounts)
+    flags = [w for w, on in (("bot", p.is_bot), ("staff", p.is_staff)) if on]
+    print(f"{p.name or 'Person ' + str(p.person_id)} (person {p.person_id})")
+    print(f"{fmt.plural(len(p.accounts), 'account')} on {fmt.platform_names({a['platform'] for a in p.accounts})}"
+          f" · {fmt.plural(total, 'activity', 'activities')}" + (f" · {', '.join(flags)}" if flags else ""))
+    print(f"Champion programme: {p.champion_stage or 'not in the programme'}")
+    print(f"Tags: {', '.join(p.tags) or 'none'}")
+    print(f"(days in {name})")
+
+    def section(title: str, rows: list[dict], columns: list[str], headers: dict[str, str], none: str) -> None:
+        print(f"\n{title}")
+        if rows:
+            print_table(rows, columns, headers=headers)
+        else:
+            print(none)
+
+    section("Accounts", [{"platform": fmt.platform_name(a["platform"]), "handle": a["handle"] or "",
+                          "name": fmt.snippet(a["display_name"], 40), "email": a["email"] or "",
+                          "n": fmt.number(a["activities"]), "first": day(a["first"]), "last": day(a["last"]),
+                          "flags": ", ".join(w for w, on in (("bot", a["is_bot"]), ("staff", a["is_staff"]),
+                                                             ("deleted", a["is_deleted"]),
+                                                             ("set by hand", a["flags_set_by_user"])) if on)}
+                         for a in p.accounts],
+            ["platform", "handle", "name", "email", "n", "first", "last", "flags"],
+            {"email": "e-mail", "n": "activities", "first": "first seen", "last": "last seen"}, "No accounts.")
+    section("Champion programme", [{"day": day(m["changed_at"]), "stage": m["stage"], "reason": m["reason"] or "",
+                                    "by": m["changed_by"] or ""} for m in p.programme],
+            ["day", "stage", "reason", "by"], {}, "Never in the programme.")
+    section("Recognitions", [{"day": day(r["given_at"]), "kind": r["kind"], "note": r["note"] or "",
+                              "by": r["given_by"] or ""} for r in p.recognitions],
+            ["day", "kind", "note", "by"], {"by": "given by"}, "None yet.")
+    section("Notes", [{"day": day(n["created_at"]), "author": n["author"] or "", "text": fmt.snippet(n["text"], 200)}
+                      for n in p.notes], ["day", "author", "text"], {"text": "note"}, "No notes.")
+    section("Merge history", [{"day": day(h["at"]), "what": history_text(h, p.person_id)} for h in p.history],
+            ["day", "what"], {}, "Never merged.")
+    if args.latest:
+        section(f"Latest activity (times in {name})",
+                [{"when": f"{t['at'].astimezone(tz):%Y-%m-%d %H:%M}", "platform": fmt.platform_name(t["platform"]),
+                  "channel": t["channel"] or "", "what": fmt.snippet(t["text"], 70)} for t in p.timeline],
+                ["when", "platform", "channel", "what"], {}, "No activity.")
+    return 0
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    from ..champions.programme import resolve_person
+    from ..people.profile import add_tag, profile, remove_tag
+
+    with open_workspace(args, create=False) as ws:
+        pid = resolve_person(ws, args.person)
+        for tag in args.tags:
+            (remove_tag if args.remove else add_tag)(ws, pid, tag)
+        with ws.connect() as conn:
+            tags = profile(conn, pid, timeline_limit=0).tags
+        whose = people_named(ws, [pid])
+    print(f"{whose[:1].upper()}{whose[1:]}: tags {', '.join(tags) if tags else 'none'}.")
+    return 0
+
+
+def run_note(args: argparse.Namespace) -> int:
+    from ..champions.programme import resolve_person
+    from ..people.profile import add_note
+
+    with open_workspace(args, create=False) as ws:
+        pid = resolve_person(ws, args.person)
+        add_note(ws, pid, args.text, author=who("command line"))
+        whose = people_named(ws, [pid])
+    print(f"Note added to {whose}.")
     return 0
 
 

@@ -89,6 +89,16 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> P
                    recognitions, notes, tags, merge_history(conn, pid), programme)
 
 
+def history_text(h: dict, person_id: int) -> str:
+    """A merge or unmerge of ``merge_history`` as a profile tells it, without its day: "person 12
+    merged by maria (window): same e-mail", "person 9 split off (undone) automatically"."""
+    other = h["other_person_id"] if h["target_person_id"] == person_id else h["target_person_id"]
+    what = {"merge": f"person {other} merged", "unmerge": f"person {other} split off"}.get(h["action"], h["action"])
+    how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
+    undone = " (undone)" if h["undone_by_id"] else ""
+    return f"{what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
+
+
 def _weekly(conn: Connection, acc_ids: list[int]) -> list[tuple[dt.date, int]]:
     if not acc_ids:
         return []

@@ -333,7 +333,7 @@ class ProfilePanel(QScrollArea):
             return
         self.note_edit.clear()
         ws, pid = self.ctx.ws, self.person_id
-        self._run(lambda: profile.add_note(ws, pid, text), "Adding a note")
+        self._run(lambda: profile.add_note(ws, pid, text, author=who("window")), "Adding a note")
 
     def _unmerge(self) -> None:
         ws, pid = self.ctx.ws, self.person_id
@@ -341,11 +341,7 @@ class ProfilePanel(QScrollArea):
 
 
 def _history_line(h: dict, person_id: int, tz: dt.tzinfo) -> str:
-    other = h["other_person_id"] if h["target_person_id"] == person_id else h["target_person_id"]
-    what = {"merge": f"person {other} merged", "unmerge": f"person {other} split off"}.get(h["action"], h["action"])
-    how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
-    undone = " (undone)" if h["undone_by_id"] else ""
-    return f"{_day(h['at'], tz)} · {what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
+    return f"{_day(h['at'], tz)} · {profile.history_text(h, person_id)}"
 
 
 def _spark_note(weekly: list[tuple[dt.date, int]], last: dt.datetime | None) -> str:
