@@ -182,8 +182,13 @@ def test_a_persons_profile_tags_and_notes_from_the_terminal(cli, wsfile):
     assert sum(a["activities"] for a in shown["accounts"]) == top["activities"]
     assert len(shown["timeline"]) == 3 and \
         dt.datetime.fromisoformat(shown["timeline"][0]["at"]) == dt.datetime.fromisoformat(top["last_seen"])
-    listed = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "1").json()[0]
-    assert listed["tags"] == ["meetup host"]
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0", "--tag", "meetup host").json()
+    assert [(p["person_id"], p["tags"]) for p in listed] == [(pid, ["meetup host"])]
+    other = "Inactive" if top["level"] != "Inactive" else "Leading"  # a level the only person tagged is not at
+    r = cli("people", "list", "--workspace", wsfile, "--tag", "meetup host", "--level", other.lower())
+    assert r.out.strip() == f"No people tagged meetup host at level {other} (bots are left out; --bots includes them)."
+    level = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0", "--level", top["level"].lower()).json()
+    assert pid in {p["person_id"] for p in level} and {p["level"] for p in level} == {top["level"]}
     merged = cli("people", "show", pair["a"], "--workspace", wsfile).out
     assert f"person {pair['b']} merged by " in merged
 

@@ -49,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_workspace_arg(s)
     s.add_argument("--search", "-s", default="", metavar="S", help="name, handle or e-mail (parts of words match)")
     s.add_argument("--platform", action="append", default=[], metavar="P", help="only people on this platform")
+    s.add_argument("--tag", action="append", default=[], metavar="T",
+                   help="only people with this tag (repeat for any of several)")
+    s.add_argument("--level", action="append", default=[], metavar="L", type=str.capitalize,
+                   choices=["Leading", "Contributing", "Participating", "Exploring", "Inactive"],
+                   help="only people at this engagement level: leading, contributing, participating, exploring, "
+                        "inactive (repeat for any of several)")
     s.add_argument("--bots", action="store_true", help="include bots")
     s.add_argument("--limit", type=int, default=100, help="at most this many rows (default 100; 0: all)")
     s.add_argument("--json", action="store_true", help="print JSON")
@@ -176,7 +182,8 @@ def run_list(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         ensure_summary(ws)
         tz = zone(reporting_tz(ws))  # a day of the reporting time zone, as the metrics count days
-        f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), bots="include" if args.bots else "hide")
+        f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), tags=tuple(args.tag),
+                            levels=tuple(args.level), bots="include" if args.bots else "hide")
         with ws.connect() as conn:
             total = count(conn, f)
             rows = page(conn, f, sort="activities", descending=True, limit=args.limit or total or 1)
@@ -188,8 +195,10 @@ def run_list(args: argparse.Namespace) -> int:
                      "bot": r["is_bot"], "staff": r["is_staff"], "deleted": r["is_gone"]} for r in rows])
         return 0
     if not rows:
-        print("No people match" + (f" '{args.search}'" if args.search else "")
+        print("No people" + (f" match '{args.search}'" if args.search else "")
               + (f" on {fmt.platform_names(args.platform)}" if args.platform else "")
+              + (f" tagged {' or '.join(args.tag)}" if args.tag else "")
+              + (f" at level {' or '.join(args.level)}" if args.level else "")
               + ("" if args.bots else " (bots are left out; --bots includes them)") + ".")
         return 0
     table = [{"id": r["person_id"], "name": fmt.snippet(r["name"], 40),
