@@ -220,8 +220,8 @@ def run_show(args: argparse.Namespace) -> int:
     import json
 
     from ..champions.programme import resolve_person
-    from ..metrics.filters import reporting_tz, zone
-    from ..people.profile import history_text, profile
+    from ..metrics.filters import reporting_tz
+    from ..people.profile import profile
 
     if args.latest < 0:
         raise WorkbenchError("--latest takes a number of activities, 0 or more.")
@@ -232,7 +232,16 @@ def run_show(args: argparse.Namespace) -> int:
             p = profile(conn, pid, timeline_limit=args.latest)
     if args.json:  # times and days as ISO 8601 (times in UTC), as the other commands write them
         print_json(json.loads(json.dumps(dataclasses.asdict(p), default=lambda v: v.isoformat())))
-        return 0
+    else:
+        _print_profile(p, name, latest=args.latest)
+    return 0
+
+
+def _print_profile(p, name: str, *, latest: int) -> None:  # noqa: ANN001 - a Profile
+    """The profile as tables, its days and times in the reporting zone ``name``."""
+    from ..metrics.filters import zone
+    from ..people.profile import history_text
+
     tz = zone(name)
 
     def day(t) -> str:  # noqa: ANN001 - a UTC time or None
@@ -273,12 +282,11 @@ def run_show(args: argparse.Namespace) -> int:
                       for n in p.notes], ["day", "author", "text"], {"text": "note"}, "No notes.")
     section("Merge history", [{"day": day(h["at"]), "what": history_text(h, p.person_id)} for h in p.history],
             ["day", "what"], {}, "Never merged.")
-    if args.latest:
+    if latest:
         section(f"Latest activity (times in {name})",
                 [{"when": f"{t['at'].astimezone(tz):%Y-%m-%d %H:%M}", "platform": fmt.platform_name(t["platform"]),
                   "channel": t["channel"] or "", "what": fmt.snippet(t["text"], 70)} for t in p.timeline],
                 ["when", "platform", "channel", "what"], {}, "No activity.")
-    return 0
 
 
 def run_tag(args: argparse.Namespace) -> int:
