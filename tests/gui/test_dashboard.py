@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetrics, QImage
 
 from workbench import fmt
 from workbench.demo import build_demo
@@ -117,6 +117,30 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     again = open_page(qtbot, ctx)
     assert again.platform.currentData() == "discord"
     assert again.dashboard.filters.platforms == ("discord",)
+
+
+def test_the_whole_dashboard_is_saved_as_one_picture(qtbot, ctx, tmp_path):
+    """PNG beside the filters saves the figures and every chart, those scrolled out of sight too,
+    under a line naming the workspace, the period, the filters and the zone. The charts at the
+    bottom, never painted on screen, have their axis labels (the level names) in it."""
+    page = open_page(qtbot, ctx)
+    assert page.save_button.isEnabled()
+    f = page.dashboard.filters
+    assert page.heading() == f"demo.db · {f.start} – {f.end} · All platforms · All channels · days in UTC"
+    host, viewport = page.charts_scroll.widget(), page.charts_scroll.viewport()
+    assert host.height() > viewport.height() + 250  # the level movement chart is out of sight
+    axis = page.levels_chart.getPlotItem().getAxis("left")
+    font = QFontMetrics(axis.style["tickFont"] or page.font())
+    labels = max(font.horizontalAdvance(name) for name in ("Leading", "Contributing", "Inactive"))
+    path = tmp_path / "dashboard.png"
+    assert page.save_png(str(path))
+    image = QImage(str(path))
+    assert image.width() >= host.width() and image.height() >= host.height() + page.cards_row.height()
+    assert axis.width() >= labels  # the picture was drawn once the axis had room for "Contributing"
+    # The picture's bottom rows are charts and tables, not an empty background.
+    bottom = image.copy(0, image.height() - 400, image.width(), 380)
+    colours = {bottom.pixel(x, y) for x in range(0, bottom.width(), 7) for y in range(0, bottom.height(), 7)}
+    assert len(colours) > 20
 
 
 def test_a_custom_period_and_a_channel(qtbot, ctx):

@@ -10,11 +10,13 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QColor
+import pyqtgraph as pg
+from PySide6.QtCore import QDate, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -47,6 +49,7 @@ from ..widgets import (
     RowLinks,
     make_copyable,
     vbox,
+    warn,
 )
 
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
@@ -110,13 +113,15 @@ class DashboardPage(Page):
         lay.addWidget(self.empty)
         self.body = QWidget()
         body = vbox(self.body, 0, 8)
-        cards = QHBoxLayout()
+        self.cards_row = QWidget()
+        cards = QHBoxLayout(self.cards_row)
+        cards.setContentsMargins(0, 0, 0, 0)
         cards.setSpacing(8)
         self.cards: dict[str, Card] = {}
         for key, title, _, _ in CARDS:
             self.cards[key] = Card(title, TIPS[key])
             cards.addWidget(self.cards[key])
-        body.addLayout(cards)
+        body.addWidget(self.cards_row)
         scroll = self.charts_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -138,7 +143,7 @@ class DashboardPage(Page):
     # -- the filter bar -----------------------------------------------------------------------
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        bar.setSpacing(6)
+        bar.setSpacing(4)  # with the two icons at its end, "days in Pacific/Kiritimati" fits at 1,024 px
         self.period = QComboBox()
         for label, days in PERIODS:
             self.period.addItem(label, days)
@@ -164,6 +169,13 @@ class DashboardPage(Page):
         self.refresh_button.setToolTip("Refresh: compute the figures again (F5)")
         self.refresh_button.setShortcut("F5")
         self.refresh_button.clicked.connect(self.reload)
+        self.save_button = QToolButton()  # an icon too, for the zone's name
+        self.save_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.save_button.setAccessibleName("Save as PNG")
+        self.save_button.setToolTip("Save the whole Dashboard as one PNG image: the period and filters, the "
+                                    "figures and every chart")
+        self.save_button.setEnabled(False)  # until there are figures to show
+        self.save_button.clicked.connect(self.save_dialog)
         self.period.currentIndexChanged.connect(self._period_changed)
         self.start.dateChanged.connect(self._custom_dates)
         self.end.dateChanged.connect(self._custom_dates)
@@ -174,6 +186,7 @@ class DashboardPage(Page):
         bar.addStretch(1)
         bar.addWidget(self.zone_label)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.save_button)
         return bar
 
     def _restore_filters(self) -> None:
@@ -361,6 +374,7 @@ class DashboardPage(Page):
         first_time = self.dashboard is None
         self.empty.setVisible(d is None)
         self.body.setVisible(d is not None)
+        self.save_button.setEnabled(d is not None)
         if d is None:
             self.zone_label.setText("")
             days = int(self.period.currentData())
@@ -390,6 +404,61 @@ class DashboardPage(Page):
         if not has:
             self.banner.show_message("No activity in this period under these filters.", kind="info")
         self.updated.emit(d)
+
+    # -- the page as one picture -------------------------------------------------------------
+    def heading(self) -> str:
+        """What the figures are of, as the picture's first line: the workspace, the period, the
+        platform and channel, and the zone whose days are counted."""
+        f = self.dashboard.filters
+        period = (f"{dates.day(f.start)} – {dates.day(f.end)}" if f.start and f.end else
+                  f"up to {dates.day(f.end)}" if f.end else "all time")
+        return (f"{self.ctx.ws.name} · {period} · {self.platform.currentText()} · {self.channel.currentText()} · "
+                f"days in {f.tz}")
+
+    def page_image(self) -> QImage:
+        """The Dashboard as one picture to pass around: the heading, the figures and every chart,
+        those scrolled out of sight too, in the window's colours."""
+        host = self.charts_scroll.widget()
+        # A chart scrolled out of sight has not been painted yet, and an axis learns how wide its
+        # labels are when it is painted: draw once, let the axes take their width, then draw.
+        host.grab()
+        for plot in host.findChildren(pg.PlotWidget):
+            plot.getPlotItem().layout.activate()
+        cards, charts = self.cards_row.grab(), host.grab()
+        ratio = charts.devicePixelRatio()
+        font = self.font()
+        font.setBold(True)
+        line = QFontMetrics(font).height()
+        margin, gap = 12, 8
+        width = margin * 2 + max(cards.deviceIndependentSize().width(), charts.deviceIndependentSize().width())
+        height = margin * 2 + line + gap * 2 + cards.deviceIndependentSize().height() + \
+            charts.deviceIndependentSize().height()
+        image = QImage(round(width * ratio), round(height * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(self.palette().color(QPalette.ColorRole.Window))
+        painter = QPainter(image)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        room = round(width) - 2 * margin
+        painter.drawText(QRect(margin, margin, room, line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(font).elidedText(self.heading(), Qt.TextElideMode.ElideRight, room))
+        y = margin + line + gap
+        painter.drawPixmap(margin, y, cards)
+        painter.drawPixmap(margin, y + round(cards.deviceIndependentSize().height()) + gap, charts)
+        painter.end()
+        return image
+
+    def save_png(self, path: str) -> bool:
+        return self.dashboard is not None and self.page_image().save(path, "PNG")
+
+    def save_dialog(self) -> None:
+        f = self.dashboard.filters if self.dashboard is not None else None
+        if f is None:
+            return
+        name = "dashboard" + (f"-{f.start.isoformat()}" if f.start else "") + (f"-{f.end.isoformat()}" if f.end else "")
+        path, _ = QFileDialog.getSaveFileName(self, "Save the dashboard", name + ".png", "PNG images (*.png)")
+        if path and not self.save_png(path):
+            warn(self, f"The dashboard cannot be saved to {path} (is the folder writable, with room on its disk?).")
 
     def _show_cards(self, d: Dashboard) -> None:
         for key, _, show, lower in CARDS:
