@@ -160,6 +160,16 @@ def test_people_the_programme_and_reports_on_postgresql(cli, pg_url, tmp_path, m
                "candidate").code == 0
     history = cli("champions", "history", "--workspace", pg_url, str(someone))
     assert history.code == 0 and "answers newcomers" in history.out
+    # A day typed in Kiritimati stays that day once the team reports in Honolulu, 24 hours behind.
+    assert cli("settings", "--workspace", pg_url, "reporting.timezone", "Pacific/Kiritimati").code == 0
+    assert cli("recognize", "--workspace", pg_url, "--kind", "badge", "--date", "2024-05-16", str(someone)).code == 0
+    assert cli("settings", "--workspace", pg_url, "reporting.timezone", "Pacific/Honolulu").code == 0
+    log = cli("champions", "log", "--workspace", pg_url, str(someone)).out.splitlines()
+    assert any(line.startswith("2024-05-16") and "badge" in line for line in log), log
+    assert cli("people", "tag", "--workspace", pg_url, str(someone), "meetup host").code == 0
+    assert cli("people", "note", "--workspace", pg_url, str(someone), "Runs the Lisbon meetup").code == 0
+    shown = cli("people", "show", "--workspace", pg_url, "--json", str(someone)).json()
+    assert shown["tags"] == ["meetup host"] and [n["text"] for n in shown["notes"]] == ["Runs the Lisbon meetup"]
 
     from openpyxl import load_workbook
 
