@@ -161,7 +161,7 @@ class Workspace:
         from .champions.recognition import move_days
         from .metrics.filters import TZ_SETTING, zone
 
-        def known(name) -> object:  # noqa: ANN001 - a setting's value
+        def zone_or_none(name: object):  # noqa: ANN202 - a tzinfo, or None for a zone the workbench does not know
             try:
                 return zone(str(name or "UTC"))
             except WorkbenchError:  # a zone no day was typed in (nothing reads in it), or none to move to
@@ -170,7 +170,7 @@ class Workspace:
         with self.write("settings") as s:
             if TZ_SETTING in values:
                 before = s.get(Setting, TZ_SETTING)
-                old, new = known(before.value if before else None), known(values[TZ_SETTING])
+                old, new = zone_or_none(before.value if before else None), zone_or_none(values[TZ_SETTING])
                 if old is not None and new is not None:
                     move_days(s.connection(), old, new)
             for key, value in values.items():

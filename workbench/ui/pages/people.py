@@ -1,5 +1,6 @@
 """People: the member directory (search, filter chips, a paged sortable table, and the chosen
-person's profile beside it, closed again with its button or Esc) and merge suggestions with their reasons, Accept and Reject. Ctrl+Z undoes the last merge."""
+person's profile beside it, closed again with its button or Esc) and merge suggestions with their
+reasons, Accept and Reject. Ctrl+Z undoes the last merge."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
