@@ -126,3 +126,41 @@ def test_export_metrics_writes_candidates_csv(cli, helpdesk, tmp_path):
     assert list(rows[0]) == ["rank", "person_id", "name", "score", "accounts"]
     assert (rows[0]["rank"], rows[0]["person_id"], rows[0]["score"], rows[0]["accounts"]) == \
         ("1", str(p["alice"]), "7.7", "slack:alice")
+
+
+def test_weights_are_listed_saved_and_tried_without_saving(cli, helpdesk):
+    """`champions weights` lists the score's weights and saves new ones (as the Champions page's
+    Save weights does); `candidates --weight` ranks by other weights without saving them; a weight
+    that is not a number of zero or more, or a part the score has not, is one sentence."""
+    path, p = helpdesk
+    defaults = {"answers": 3, "newcomer_replies": 2, "people_helped": 2, "reactions": 0.1, "active_days": 0.5}
+    assert cli("champions", "weights", "--workspace", path, "--json").json() == defaults
+    table = cli("champions", "weights", "--workspace", path).out.splitlines()
+    assert table[0].split() == ["Part", "What", "Weight", "Default"]
+    assert table[4].split()[0] == "reactions" and table[4].split()[-2:] == ["0.1", "0.1"]
+
+    # What if reactions counted for a lot: Alice (2 reactions) gains 2 x 10 points; nothing is saved.
+    tried = cli("champions", "candidates", "--workspace", path, "--json", "--weight", "reactions=10").json()
+    assert tried[0]["person_id"] == p["alice"] and tried[0]["score"] == pytest.approx(7.7 - 0.2 + 20)
+    said = cli("champions", "candidates", "--workspace", path, "--weight", "reactions=10").out.splitlines()[0]
+    assert "reactions ×10" in said and said.endswith("(what-if weights, not saved)")
+    assert cli("champions", "weights", "--workspace", path, "--json").json() == defaults
+
+    # Saved, the weights rank the candidates from then on; --defaults puts them back.
+    r = cli("champions", "weights", "--workspace", path, "answers=5", "active-days=0")
+    assert r.code == 0 and r.out.strip().endswith("rank people by these weights."), r
+    assert cli("champions", "weights", "--workspace", path, "--json").json() == {**defaults, "answers": 5,
+                                                                                 "active_days": 0}
+    alice = cli("champions", "candidates", "--workspace", path, "--json").json()[0]
+    assert alice["person_id"] == p["alice"]
+    assert alice["score"] == pytest.approx(5 * alice["answers"] + 2 * alice["newcomer_replies"]
+                                           + 2 * alice["people_helped"] + 0.1 * alice["reactions"])
+    assert cli("champions", "weights", "--workspace", path, "--defaults").code == 0
+    assert cli("champions", "weights", "--workspace", path, "--json").json() == defaults
+
+    r = cli("champions", "weights", "--workspace", path, "answers=-1")
+    assert r.code == 2 and r.err.strip() == \
+        "workbench: The weight of answers to others' questions must be zero or more, not '-1'."
+    r = cli("champions", "weights", "--workspace", path, "kudos=1")
+    assert r.code == 2 and "“kudos” is not a part of the champion score; its parts are answers, " in r.err
+    assert cli("champions", "weights", "--workspace", path, "--json").json() == defaults

@@ -1,4 +1,4 @@
-"""``workbench champions`` (candidates, gap, log, move, history) and ``workbench recognize``."""
+"""``workbench champions`` (candidates, weights, gap, log, move, history) and ``workbench recognize``."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--limit", type=int, default=20, metavar="N", help="at most N candidates (default 20; 0: all)")
     s.add_argument("--as-of", type=date_arg, default=None, metavar="DATE",
                    help="the period's last day, YYYY-MM-DD (default: the day of the latest activity)")
+    s.add_argument("--weight", action="append", type=weight_arg, default=[], metavar="PART=X",
+                   help="what if this part of the score weighed X (answers, newcomer_replies, people_helped, "
+                        "reactions, active_days); not saved; repeat for several")
     s.set_defaults(func=run_candidates)
+
+    s = csub.add_parser("weights", help="the champion score's weights, as the Champions page's what-if panel saves "
+                                        "them: list them, or save some: workbench champions weights answers=4")
+    add_workspace_arg(s)
+    s.add_argument("weights", nargs="*", type=weight_arg, metavar="PART=X",
+                   help="a part of the score and its new weight, zero or more (the parts the list names)")
+    s.add_argument("--defaults", action="store_true", help="put the default weights back")
+    s.add_argument("--json", action="store_true", help="print JSON: {part: weight}")
+    s.set_defaults(func=run_weights)
 
     s = csub.add_parser("gap", help="strong contributors (top tenth by champion score) not thanked in 180 days")
     add_workspace_arg(s)
@@ -87,12 +99,26 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 
+def weight_arg(text: str) -> tuple[str, str]:
+    """``PART=X``: a part of the champion score and a weight (checked as a number when it is used)."""
+    from ..champions.score import COMPONENTS
+
+    part, sep, value = text.partition("=")
+    part = part.strip().lower().replace("-", "_")
+    if not sep or not value.strip():
+        raise argparse.ArgumentTypeError(f"“{text}” is not PART=NUMBER (for example answers=3)")
+    if part not in COMPONENTS:
+        raise argparse.ArgumentTypeError(f"“{part}” is not a part of the champion score; its parts are "
+                                         f"{', '.join(COMPONENTS)}")
+    return part, value.strip()
+
+
 def run_candidates(args: argparse.Namespace) -> int:
-    from ..champions.score import candidates, load_weights
+    from ..champions.score import candidates, clean_weights, load_weights
 
     with open_workspace(args, readonly=True, create=False) as ws:
-        weights = load_weights(ws)
-        df = candidates(ws, limit=args.limit or None, as_of=args.as_of)
+        weights = clean_weights({**load_weights(ws), **dict(args.weight)})
+        df = candidates(ws, limit=args.limit or None, as_of=args.as_of, weights=weights)
     period = df.attrs.get("period")
     if args.json:
         print_json(_records(df))
@@ -103,13 +129,38 @@ def run_candidates(args: argparse.Namespace) -> int:
         return 0
     if period is not None:
         print(f"Champion candidates, {period.text()} ({period.tz}); "
-              + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items()))
+              + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items())
+              + (" (what-if weights, not saved)" if args.weight else ""))
     rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"])}
             for r in _records(df)]
     print_table(rows, ["rank", "person_id", "name", "platforms", "score", "answers", "newcomer_replies",
                        "people_helped", "reactions", "active_days"],
                 headers={"person_id": "person", "newcomer_replies": "newcomer replies",
                          "people_helped": "people helped", "active_days": "active days"})
+    return 0
+
+
+def run_weights(args: argparse.Namespace) -> int:
+    from ..champions.score import COMPONENTS, DEFAULT_WEIGHTS, LABELS, load_weights, save_weights
+    from ..errors import WorkbenchError
+
+    if args.defaults and args.weights:
+        raise WorkbenchError("--defaults puts every default weight back and takes no PART=X.")
+    change = args.defaults or bool(args.weights)
+    with open_workspace(args, readonly=not change, create=False) as ws:
+        if args.defaults:
+            weights = save_weights(ws, DEFAULT_WEIGHTS)
+        elif args.weights:
+            weights = save_weights(ws, {**load_weights(ws), **dict(args.weights)})
+        else:
+            weights = load_weights(ws)
+    if args.json:
+        print_json(weights)
+        return 0
+    print_table([{"part": c, "what": LABELS[c], "weight": f"{weights[c]:g}", "default": f"{DEFAULT_WEIGHTS[c]:g}"}
+                 for c in COMPONENTS], ["part", "what", "weight", "default"])
+    if change:
+        print("Saved: the Champions page, the recognition gap and the reports rank people by these weights.")
     return 0
 
 
