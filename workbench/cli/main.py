@@ -15,6 +15,7 @@ import traceback
 
 from .. import APP_NAME, __version__, collector
 from ..errors import WorkbenchError, file_error
+from . import terminal
 
 # Command modules under workbench.cli, in the order their commands are listed in --help.
 MODULES: list[str] = [
@@ -59,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     # A command does one piece of work and exits: its collector is set for bulk work meanwhile (a
     # report of 379,000 messages took 2.9-3.2 s rather than 3.6); the window keeps Python's defaults.
     work = contextlib.nullcontext() if args.command == "gui" else collector.bulk_work()
+    with contextlib.nullcontext() if args.command == "gui" else terminal.shown_safely():
+        return _run(args, work)
+
+
+def _run(args: argparse.Namespace, work: contextlib.AbstractContextManager) -> int:
     try:
         with work:
             return int(args.func(args) or 0)
