@@ -1,7 +1,7 @@
 """The member directory: search, filters in SQL, flags, tags and notes, kept in step with merges."""
 from __future__ import annotations
 
-from people_helpers import member, write_records
+from people_helpers import base_records, member, write_records
 from sqlalchemy import select
 
 from workbench.people import directory as d
@@ -85,6 +85,23 @@ def test_profile_has_accounts_timeline_notes_and_tags(ws, small):
     assert sum(n for _, n in p.weekly) == 10
     assert p.notes[0]["text"] == "Runs the Lisbon meetup" and p.tags == ["meetup host"]
     assert p.history[0]["action"] == "merge"
+
+
+def test_the_weekly_line_counts_weeks_of_the_reporting_zone(ws):
+    """A message late on Sunday 10 March 2024 in UTC is Monday morning in Tokyo: the profile's
+    weekly line counts it in the week from 4 March in UTC and from 11 March in Tokyo, as the
+    Dashboard counts weeks, and its last week is that one."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    late = dt.datetime(2024, 3, 10, 23, 30, tzinfo=dt.timezone.utc)
+    write_records(ws, base_records("slack") + member("slack", "U1", name="Ana", messages=1, start=late))
+    with ws.connect() as conn:
+        in_utc = profile.profile(conn, pid(ws, "U1")).weekly
+        in_tokyo = profile.profile(conn, pid(ws, "U1"), tz=ZoneInfo("Asia/Tokyo")).weekly
+    assert [w for w in in_utc if w[1]] == [(dt.date(2024, 3, 4), 1)] and in_utc[-1][0] == dt.date(2024, 3, 4)
+    assert [w for w in in_tokyo if w[1]] == [(dt.date(2024, 3, 11), 1)] and in_tokyo[-1][0] == dt.date(2024, 3, 11)
+    assert len(in_utc) == len(in_tokyo) == profile.WEEKS
 
 
 def test_profile_carries_the_champion_programme_history(ws, small):

@@ -220,7 +220,7 @@ def run_show(args: argparse.Namespace) -> int:
     import json
 
     from ..champions.programme import resolve_person
-    from ..metrics.filters import reporting_tz
+    from ..metrics.filters import reporting_tz, zone
     from ..people.profile import profile
 
     if args.latest < 0:
@@ -229,7 +229,7 @@ def run_show(args: argparse.Namespace) -> int:
         pid = resolve_person(ws, args.person)
         name = reporting_tz(ws)
         with ws.connect() as conn:
-            p = profile(conn, pid, timeline_limit=args.latest)
+            p = profile(conn, pid, timeline_limit=args.latest, tz=zone(name))
     if args.json:  # times and days as ISO 8601 (times in UTC), as the other commands write them
         print_json(json.loads(json.dumps(dataclasses.asdict(p), default=lambda v: v.isoformat())))
     else:

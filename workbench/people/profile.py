@@ -54,7 +54,10 @@ class Profile:
     programme: list[dict] = field(default_factory=list)  # champion programme moves, newest first
 
 
-def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> Profile:
+def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
+            tz: dt.tzinfo = dt.timezone.utc) -> Profile:
+    """One person's profile; its weeks (the weekly line) are Monday-to-Sunday weeks of the
+    reporting zone ``tz``, as the Dashboard counts them."""
     pid = live_person(conn, person_id)
     person = conn.execute(select(PER).where(PER.c.id == pid)).mappings().one()
     fq = person_flags_query().subquery()
@@ -85,7 +88,7 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100) -> P
     tags = sorted(conn.execute(select(TAG.c.name).join(PT, PT.c.tag_id == TAG.c.id).where(PT.c.person_id == pid))
                   .scalars())
     return Profile(pid, person["display_name"], bool(flags[0]), bool(flags[1]), person["is_bot"], person["is_staff"],
-                   accounts, timeline, _weekly(conn, acc_ids), stage if stage and stage != "(none)" else None,
+                   accounts, timeline, _weekly(conn, acc_ids, tz), stage if stage and stage != "(none)" else None,
                    recognitions, notes, tags, merge_history(conn, pid), programme)
 
 
@@ -99,18 +102,19 @@ def history_text(h: dict, person_id: int) -> str:
     return f"{what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
 
 
-def _weekly(conn: Connection, acc_ids: list[int]) -> list[tuple[dt.date, int]]:
+def _weekly(conn: Connection, acc_ids: list[int], tz: dt.tzinfo) -> list[tuple[dt.date, int]]:
     if not acc_ids:
         return []
     last = conn.execute(select(func.max(A.c.created_at))).scalar_one()
     if last is None:
         return []
-    end = last.date() - dt.timedelta(days=last.weekday())
+    last_day = last.astimezone(tz).date()
+    end = last_day - dt.timedelta(days=last_day.weekday())
     start = end - dt.timedelta(weeks=WEEKS - 1)
-    since = dt.datetime.combine(start, dt.time(), tzinfo=dt.timezone.utc)
+    since = dt.datetime.combine(start, dt.time(), tzinfo=tz).astimezone(dt.timezone.utc)
     counts = [0] * WEEKS
     for (at,) in conn.execute(select(A.c.created_at).where(A.c.account_id.in_(acc_ids), A.c.created_at >= since)):
-        i = (at.date() - start).days // 7
+        i = (at.astimezone(tz).date() - start).days // 7
         if 0 <= i < WEEKS:
             counts[i] += 1
     return [(start + dt.timedelta(weeks=i), n) for i, n in enumerate(counts)]

@@ -221,7 +221,7 @@ class ProfilePanel(QScrollArea):
         def work(progress, cancel):  # noqa: ANN001, ARG001
             tz = zone(reporting_tz(ws))  # every day and time of the profile, as the Dashboard shows times
             with ws.connect() as conn:
-                return profile.profile(conn, person_id), tz
+                return profile.profile(conn, person_id, tz=tz), tz
 
         self.ctx.run_task(work, "Reading a profile", on_done=lambda got: self._fill(person_id, *got),
                           on_error=self.banner.show_error, reads_only=True)
