@@ -4,8 +4,9 @@ Names, handles and messages come from exports anyone can write. A terminal acts 
 instead of showing them: C0 and C1 controls start escape sequences (clear the screen, retitle the
 window, hide what follows, move the cursor back over a line), and the bidirectional controls
 reorder the rest of the line (a name behind U+202E reads backwards, a table's columns slide). The
-command line writes each of them as ``\\uXXXX``: readable in a table, and in JSON output the same
-escape a JSON reader reads back as the character itself, so ``--json`` keeps every name exactly.
+command line writes each of them as its code point escaped, ESC as ``\\u001b``: readable in a table,
+and in JSON output the same escape a JSON reader reads back as the character itself, so ``--json``
+keeps every name exactly.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ _UNSAFE_BUT_CR = re.compile(f"[{_CONTROLS}{_BIDI}]")
 
 
 def shown(text: str, *, keep_cr: bool = False) -> str:
-    """``text`` with every character a terminal would act on written as ``\\uXXXX``."""
+    """``text`` with every character a terminal would act on written as its escaped code point
+    (U+202E as ``\\u202e``)."""
     return (_UNSAFE_BUT_CR if keep_cr else _UNSAFE).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -428,7 +428,8 @@ class DashboardPage(Page):
         ratio = charts.devicePixelRatio()
         font = self.font()
         font.setBold(True)
-        line = QFontMetrics(font).height()
+        metrics = QFontMetrics(font)
+        line = metrics.height()
         margin, gap = 12, 8
         width = margin * 2 + max(cards.deviceIndependentSize().width(), charts.deviceIndependentSize().width())
         height = margin * 2 + line + gap * 2 + cards.deviceIndependentSize().height() + \
@@ -441,7 +442,7 @@ class DashboardPage(Page):
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         room = round(width) - 2 * margin
         painter.drawText(QRect(margin, margin, room, line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetrics(font).elidedText(self.heading(), Qt.TextElideMode.ElideRight, room))
+                         metrics.elidedText(self.heading(), Qt.TextElideMode.ElideRight, room))
         y = margin + line + gap
         painter.drawPixmap(margin, y, cards)
         painter.drawPixmap(margin, y + round(cards.deviceIndependentSize().height()) + gap, charts)
@@ -452,9 +453,9 @@ class DashboardPage(Page):
         return self.dashboard is not None and self.page_image().save(path, "PNG")
 
     def save_dialog(self) -> None:
-        f = self.dashboard.filters if self.dashboard is not None else None
-        if f is None:
+        if self.dashboard is None:
             return
+        f = self.dashboard.filters
         name = "dashboard" + (f"-{f.start.isoformat()}" if f.start else "") + (f"-{f.end.isoformat()}" if f.end else "")
         path, _ = QFileDialog.getSaveFileName(self, "Save the dashboard", name + ".png", "PNG images (*.png)")
         if path and not self.save_png(path):
