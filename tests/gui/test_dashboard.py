@@ -143,6 +143,42 @@ def test_the_whole_dashboard_is_saved_as_one_picture(qtbot, ctx, tmp_path):
     assert len(colours) > 20
 
 
+def test_a_picture_has_no_buttons_or_scroll_bars_and_gives_their_room_to_the_notes(qtbot, ctx, tmp_path):
+    """Nothing in a picture can be clicked: a chart's picture, and the whole page's, leave out the
+    CSV and PNG buttons and the tables' scroll bars. The note the buttons cut short is whole in the
+    picture; the page on screen keeps its buttons and scrolls as before."""
+    page = open_page(qtbot, ctx)
+    page.resize(880, 700)  # the page of a window 1,024 px wide
+    qtbot.wait(50)
+    platform, active, unanswered = page.boxes["platform"], page.boxes["active"], page.boxes["unanswered"]
+    buttons = platform.data_button.geometry().united(platform.save_button.geometry()).adjusted(1, 1, -1, -1)
+    path = tmp_path / "platform.png"
+    assert platform.save_png(str(path))
+    image = QImage(str(path))
+    assert image.size() == platform.size()
+    # Where the buttons are on screen, the picture has the box's background only ("Activity by
+    # platform" has no note to take the room).
+    ratio = image.devicePixelRatio()
+    colours = {image.pixel(round(x * ratio), round(y * ratio))
+               for x in range(buttons.left(), buttons.right()) for y in range(buttons.top(), buttons.bottom())}
+    assert len(colours) == 1
+    assert active.hover.shown_text().endswith("…")  # on screen the buttons leave the note no room
+    with active.as_picture():
+        assert active.hover.shown_text() == "daily, weekly (7 days), monthly (28 days)"
+    view = page.unanswered_view
+    with unanswered.as_picture():
+        unanswered.grab()
+        assert not view.verticalScrollBar().isVisible() and not view.horizontalScrollBar().isVisible()
+    assert page.save_png(str(tmp_path / "dashboard.png"))
+    qtbot.wait(50)
+    for box in page.boxes.values():  # the page on screen is as it was
+        assert box.save_button.isVisible() and box.data_button.isVisible()
+    assert active.hover.shown_text().endswith("…")
+    assert view.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    page.charts_scroll.ensureWidgetVisible(unanswered)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())  # 49 questions: the table scrolls
+
+
 def test_a_custom_period_and_a_channel(qtbot, ctx):
     page = open_page(qtbot, ctx)
     end = page.dashboard.filters.end

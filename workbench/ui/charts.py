@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QLocale, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import dates, figures
 from .palette import series_colour
@@ -84,8 +94,36 @@ class ChartBox(QFrame):
         if hasattr(chart, "hovered"):
             chart.hovered.connect(lambda text: self.hover.setText(text or self.note))
 
+    @contextmanager
+    def as_picture(self) -> Iterator[None]:
+        """While it lasts, the box looks as a picture of it should: without its CSV and PNG buttons,
+        whose room goes to the title's note, and a table without its scroll bars."""
+        buttons = [b for b in (getattr(self, "data_button", None), self.save_button) if b is not None and not b.isHidden()]
+        scrolled = self.chart if isinstance(self.chart, QAbstractScrollArea) else None
+        policies = (scrolled.horizontalScrollBarPolicy(), scrolled.verticalScrollBarPolicy()) if scrolled else None
+        for button in buttons:
+            button.hide()
+        if scrolled is not None:
+            scrolled.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scrolled.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.layout().activate()
+        try:
+            yield
+        finally:
+            for button in buttons:
+                button.show()
+            if scrolled is not None and policies is not None:
+                scrolled.setHorizontalScrollBarPolicy(policies[0])
+                scrolled.setVerticalScrollBarPolicy(policies[1])
+            self.layout().activate()
+
+    def picture(self) -> QPixmap:
+        """The box as a picture: its title, note and chart."""
+        with self.as_picture():
+            return self.grab()
+
     def save_png(self, path: str) -> bool:
-        ok = self.grab().save(path, "PNG")
+        ok = self.picture().save(path, "PNG")
         if ok:
             self.saved.emit(path)
         return ok

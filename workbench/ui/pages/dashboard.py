@@ -6,6 +6,7 @@ older answer moot, so the page always shows the last filters chosen.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 
@@ -419,12 +420,15 @@ class DashboardPage(Page):
         """The Dashboard as one picture to pass around: the heading, the figures and every chart,
         those scrolled out of sight too, in the window's colours."""
         host = self.charts_scroll.widget()
-        # A chart scrolled out of sight has not been painted yet, and an axis learns how wide its
-        # labels are when it is painted: draw once, let the axes take their width, then draw.
-        host.grab()
-        for plot in host.findChildren(pg.PlotWidget):
-            plot.getPlotItem().layout.activate()
-        cards, charts = self.cards_row.grab(), host.grab()
+        with contextlib.ExitStack() as stack:
+            for box in self.boxes.values():  # no buttons or scroll bars: nothing in a picture clicks
+                stack.enter_context(box.as_picture())
+            # A chart scrolled out of sight has not been painted yet, and an axis learns how wide its
+            # labels are when it is painted: draw once, let the axes take their width, then draw.
+            host.grab()
+            for plot in host.findChildren(pg.PlotWidget):
+                plot.getPlotItem().layout.activate()
+            cards, charts = self.cards_row.grab(), host.grab()
         ratio = charts.devicePixelRatio()
         font = self.font()
         font.setBold(True)
