@@ -202,3 +202,19 @@ def test_a_persons_profile_tags_and_notes_from_the_terminal(cli, wsfile):
     r = cli("people", "show", "no such person zz", "--workspace", wsfile)
     assert r.code == 2 and r.err.strip() == \
         "workbench: No person is called “no such person zz” (give a person id, or platform:account id)."
+
+
+def test_a_persons_latest_activity_says_where_to_read_it(cli, wsfile):
+    """`people show --latest N` gives each activity's link where its export keeps the ids: a Discord
+    message's own address; in the table as in JSON."""
+    import re
+
+    person = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "1", "--platform", "discord").json()[0]
+    shown = cli("people", "show", person["person_id"], "--workspace", wsfile, "--json", "--latest", "200").json()
+    discord = [t for t in shown["timeline"] if t["platform"] == "discord"]
+    assert discord and all(re.fullmatch(r"https://discord\.com/channels/\d+/\d+/\d+", t["link"]) for t in discord)
+    assert len({t["link"] for t in discord}) == len(discord)  # each message its own
+    text = cli("people", "show", person["person_id"], "--workspace", wsfile, "--latest", "200").out.splitlines()
+    head = text.index(next(line for line in text if line.startswith("Latest activity"))) + 1
+    assert text[head].split()[-1] == "Link"
+    assert any(line.endswith(discord[0]["link"]) for line in text[head + 1:])

@@ -377,6 +377,59 @@ def _next_session(qtbot, path):  # noqa: ANN001, ANN202
     return window, window.page("PeoplePage")
 
 
+def test_the_profile_timeline_opens_an_activity_where_it_was_written(qtbot, tmp_path, browser):
+    """A person's latest messages are a double-click (or Enter) away from where they were written:
+    a Discord message opens in the browser; the row's menu says so; a message whose export keeps
+    no way to it offers nothing. Its whole text, markup and all, is the row's tooltip, as text."""
+    import datetime as dt
+
+    from PySide6.QtGui import QTextDocument
+
+    from workbench.records import AccountRec, ActivityRec, ChannelRec, SourceRec
+
+    t0 = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc)
+    long = "<script>How do I</script> fine-tune " + "a small model " * 30 + "on one GPU?"
+    records = [SourceRec("discord", "1100", name="AI Builders"),
+               ChannelRec("discord", "2200", name="help", source_external_id="1100"),
+               AccountRec("discord", "D9", handle="cy", display_name="Cy"),
+               ActivityRec("discord", "3300", "D9", t0, channel_external_id="2200", source_external_id="1100",
+                           text="older, in #help"),
+               ActivityRec("discord", "3301", "D9", t0 + dt.timedelta(hours=1), channel_external_id="2200",
+                           source_external_id="1100", text=long),
+               ActivityRec("discord", "3302", "D9", t0 + dt.timedelta(hours=2), text="no channel kept")]
+    win = next(_window(qtbot, tmp_path, records))
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30_000)
+    with qtbot.waitSignal(page.profile.loaded, timeout=30_000):
+        page.select_row(0)
+    timeline = page.profile.timeline
+    assert [timeline.item(r, 3).text()[:15] for r in range(3)] == ["no channel kept", "<script>How do ",
+                                                                   "older, in #help"]
+    assert timeline.item(1, 3).text().endswith("…")
+    tip = QTextDocument()
+    tip.setHtml(timeline.item(1, 3).toolTip())  # as the tooltip shows it
+    assert tip.toPlainText().splitlines() == [" ".join(long.split()), "Open in Discord: double-click or Enter"]
+    assert "Open in" not in timeline.item(0, 3).toolTip()
+
+    at = timeline.visualRect(timeline.model().index(1, 3)).center()
+    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert browser == []  # one click only chooses the row
+    qtbot.mouseDClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert browser == ["https://discord.com/channels/1100/2200/3301"]
+    timeline.setCurrentCell(2, 3)
+    timeline.setFocus()
+    qtbot.keyClick(timeline, Qt.Key.Key_Return)
+    assert browser[1] == "https://discord.com/channels/1100/2200/3300"
+    for row, offered in ((1, "Open in Discord"), (0, None)):
+        timeline.customContextMenuRequested.emit(timeline.visualRect(timeline.model().index(row, 3)).center())
+        titles = [a.text() for a in timeline.context_menu.actions() if a.text()]
+        assert (titles[0] == offered) if offered else not any(t.startswith("Open") for t in titles)
+    timeline.setCurrentCell(0, 3)
+    qtbot.keyClick(timeline, Qt.Key.Key_Return)
+    assert len(browser) == 2  # nothing to open
+
+
 def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_path):
     """Platforms, levels, bots and staff, and the sort come back in the next session; the search,
     which is for the moment, does not."""

@@ -285,8 +285,9 @@ def _print_profile(p, name: str, *, latest: int) -> None:  # noqa: ANN001 - a Pr
     if latest:
         section(f"Latest activity (times in {name})",
                 [{"when": f"{t['at'].astimezone(tz):%Y-%m-%d %H:%M}", "platform": fmt.platform_name(t["platform"]),
-                  "channel": t["channel"] or "", "what": fmt.snippet(t["text"], 70)} for t in p.timeline],
-                ["when", "platform", "channel", "what"], {}, "No activity.")
+                  "channel": t["channel"] or "", "what": fmt.snippet(t["text"], 70), "link": t["link"]}
+                 for t in p.timeline],
+                ["when", "platform", "channel", "what", "link"], {}, "No activity.")
 
 
 def run_tag(args: argparse.Namespace) -> int:

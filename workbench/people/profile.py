@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from ..errors import WorkbenchError
+from ..permalinks import links_of
 from ..store.models import (
     Account,
     Activity,
@@ -44,7 +45,9 @@ class Profile:
     bot_override: bool | None
     staff_override: bool | None
     accounts: list[dict]
-    timeline: list[dict]  # latest activities across platforms: at, platform, channel, kind, text
+    # latest activities across platforms: id, at, platform, channel, kind, text, and link: where it
+    # can be seen on its platform ("" when its export does not say)
+    timeline: list[dict]
     weekly: list[tuple[dt.date, int]]  # activities per week (Monday), the last WEEKS weeks of data
     champion_stage: str | None
     recognitions: list[dict]
@@ -72,9 +75,13 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
         .where(ACC.c.person_id == pid).order_by(ACC.c.platform, ACC.c.id)).mappings()]
     acc_ids = [a["id"] for a in accounts]
     timeline = [dict(r) for r in conn.execute(
-        select(A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"), A.c.kind, A.c.text)
+        select(A.c.id, A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"), A.c.kind, A.c.text)
         .select_from(A.outerjoin(CH, CH.c.id == A.c.channel_id))
-        .where(A.c.account_id.in_(acc_ids)).order_by(A.c.created_at.desc()).limit(timeline_limit)).mappings()]
+        .where(A.c.account_id.in_(acc_ids)).order_by(A.c.created_at.desc(), A.c.id.desc())
+        .limit(timeline_limit)).mappings()]
+    found = links_of(conn, [t["id"] for t in timeline])
+    for t in timeline:
+        t["link"] = found[t["id"]].url if t["id"] in found else ""
     programme = [dict(r) for r in conn.execute(
         select(CS.c.changed_at, CS.c.stage, CS.c.previous_stage, CS.c.reason, CS.c.changed_by)
         .where(CS.c.person_id == pid).order_by(CS.c.changed_at.desc(), CS.c.id.desc())).mappings()]

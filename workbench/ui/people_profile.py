@@ -3,6 +3,8 @@ recognitions, tags, notes, the timeline across platforms, and the bot/staff flag
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,9 +31,10 @@ from ..metrics.filters import reporting_tz, zone
 from ..people import flags, merge, profile
 from ..people.merge import who
 from ..people.profile import Profile
+from ..permalinks import action as link_action
 from . import dates, figures
 from .palette import platform_colour
-from .widgets import Banner, make_copyable
+from .widgets import Banner, RowActions, link_actions, make_copyable
 
 
 def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
@@ -42,12 +45,12 @@ def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
     return it
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
+def _table(headers: list[str], stretch: int, row_actions: RowActions | None = None) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().hide()
     t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    make_copyable(t)
+    make_copyable(t, row_actions=row_actions)
     return t
 
 
@@ -195,8 +198,10 @@ class ProfilePanel(QScrollArea):
         self.history.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.history)
 
-        lay.addWidget(_heading("Timeline across platforms (latest first)"))
-        self.timeline = _table(["When", "Platform", "Channel", "What"], 3)
+        lay.addWidget(_heading("Timeline across platforms (latest first; double-click to open)"))
+        # A row opens where it was written (Enter, a double-click or its context menu), when its export says.
+        self.timeline = _table(["When", "Platform", "Channel", "What"], 3, row_actions=self._timeline_actions)
+        self.timeline.activated.connect(lambda index: self._open_activity(index.row()))
         self.timeline.setMinimumHeight(200)
         lay.addWidget(self.timeline, 1)
         self.setWidget(outer)
@@ -278,12 +283,30 @@ class ProfilePanel(QScrollArea):
             text = fmt.snippet(t["text"], 200)
             plat = _item(fmt.platform_name(t["platform"]))
             plat.setForeground(platform_colour(t["platform"]))
+            what = _item(text)
+            # The whole text, wrapped: rich text whose every character is escaped, so that a message's
+            # own markup stays text.
+            tip = "<p>" + html.escape(fmt.snippet(t["text"], 2000)) + "</p>"
+            if t["link"]:
+                tip += f"<p><i>{html.escape(link_action(t['platform'], t['link']))}: double-click or Enter</i></p>"
+            what.setToolTip(tip)
             for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), plat, _item(t["channel"] or ""),
-                                    _item(text)]):
+                                    what]):
                 self.timeline.setItem(i, c, it)
         self.timeline.resizeColumnsToContents()
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.loaded.emit(p.person_id)
+
+    def _timeline_actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
+        """Where an activity of the timeline can be seen ("Open in Discord"), when its export says."""
+        rows = self.current.timeline if self.current is not None else []
+        if not 0 <= row < len(rows):
+            return []
+        return link_actions(rows[row]["link"], rows[row]["platform"], self.banner)
+
+    def _open_activity(self, row: int) -> None:
+        for _title, act in self._timeline_actions(row):
+            act()
 
     # -- edits --------------------------------------------------------------------------------
     def _run(self, fn, title: str) -> None:  # noqa: ANN001
