@@ -349,6 +349,34 @@ def test_workspace_settings_are_saved_in_the_workspace(window, qtbot):
     qtbot.waitUntil(lambda: "settings" in heard)
 
 
+def test_the_settings_dialog_puts_each_hint_under_its_field_and_fits_its_rows(window, qtbot):
+    """Each field's hint sits right under it (the label beside the field), wrapped whole, and the
+    dialog is as tall as its rows: no empty band under Save and Cancel."""
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+    from workbench.ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(window.ctx, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert 700 <= dlg.width() <= 800
+    for key, field in dlg.fields.items():
+        top_left = field.mapTo(dlg, field.rect().topLeft())
+        bottom = top_left.y() + field.height()
+        about = dlg.settings[key].about
+        hint = next(w for w in dlg.findChildren(QLabel) if w.text() == about[:1].upper() + about[1:] + ".")
+        at = hint.mapTo(dlg, hint.rect().topLeft())
+        assert at.x() == top_left.x() and 0 <= at.y() - bottom <= 4, key  # right under its field
+        # Every line of it shown, with no band of its own above or below the text.
+        assert hint.heightForWidth(hint.width()) <= hint.height() <= hint.heightForWidth(hint.width()) + 2, key
+        label = dlg.layout().labelForField(field.parentWidget())
+        middle = label.mapTo(dlg, label.rect().center()).y()
+        assert abs(middle - (top_left.y() + field.height() // 2)) <= 2, key  # beside the field, not the pair
+    buttons = dlg.findChild(QDialogButtonBox)
+    assert dlg.height() - (buttons.mapTo(dlg, buttons.rect().bottomLeft()).y()) <= 16
+
+
 def test_a_slack_workspaces_address_given_in_the_settings_opens_its_questions_at_their_message(
         window, qtbot, slack_zip):
     """A Slack export names its workspace by id only: given its address once (checked, as the

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import zoneinfo
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..errors import WorkbenchError
 from ..settings import TIMEZONE, Known, known
@@ -36,11 +45,20 @@ class SettingsDialog(QDialog):
                 else:  # left empty, the address found in the export applies
                     field.setPlaceholderText(f"{k.default} ({k.default_is})" if k.default else "acme.slack.com")
             self.fields[key] = field
-            form.addRow(f"{k.label}:", field)
             hint = QLabel(k.about[:1].upper() + k.about[1:] + ".")
             hint.setStyleSheet("color: palette(placeholder-text);")
             hint.setWordWrap(True)
-            form.addRow("", hint)
+            # The hint right under its field, and the label beside the field rather than the pair.
+            pair = QWidget()
+            column = QVBoxLayout(pair)
+            column.setContentsMargins(0, 0, 0, 6)
+            column.setSpacing(2)
+            column.addWidget(field)
+            column.addWidget(hint)
+            label = QLabel(f"{k.label}:")
+            label.setBuddy(field)
+            label.setFixedHeight(field.sizeHint().height())
+            form.addRow(label, pair)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b2182b;")
         self.error.setWordWrap(True)
@@ -50,6 +68,10 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.ws.readonly)
+        # A dialog is sized by its layout's hint, which counts the wrapped hints as if narrow: as tall
+        # as its rows are at its width instead, with no empty band under the buttons.
+        width = max(self.minimumWidth(), self.sizeHint().width())
+        self.resize(width, form.heightForWidth(width) if form.hasHeightForWidth() else self.sizeHint().height())
 
     def _text(self, key: str) -> str:
         field = self.fields[key]
