@@ -28,6 +28,9 @@ OTHER_HEX = "#9a9a9a"
 # Engagement level movement: up is good, down is a warning, holding is neutral.
 MOVEMENT_COLOURS = {"moved up": "#009E73", "held": "#999999", "moved down": "#D55E00"}
 
+# Who helps whom: people who help, people helped, and the ties that mostly welcome a newcomer.
+NETWORK_COLOURS = {"helper": "#0072B2", "helped": "#9a9a9a", "tie": "#9a9a9a", "newcomer tie": "#E69F00"}
+
 
 def platform_hex(platform: str) -> str:
     """A platform's colour; one the palette does not know gets the same colour in every run."""

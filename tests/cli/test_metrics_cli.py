@@ -185,3 +185,41 @@ def test_unanswered_lists_the_questions_nobody_answered_with_where_to_answer_the
     assert r.out.splitlines()[0] == "2 unanswered questions from 2024-03-06 to 2024-03-12 (UTC), the oldest:"
     assert "Discord #help" in r.out.splitlines()[2]
     assert cli("unanswered", "--workspace", ws_path, "--limit", "-3").code == 2
+
+
+def test_helpers_lists_who_helps_whom_as_the_replies_say(cli, community_db, copy_db):
+    """`workbench helpers` gives the Dashboard's ties of the helper network: each pair of people
+    with the replies from one to the other, the most first; counted again here from the replies'
+    links in SQL (humans only, not to oneself), they agree."""
+    from sqlalchemy import text
+
+    from workbench.workspace import Workspace
+
+    db, _truth = community_db(messages=20000, members=800)
+    path = copy_db(db)
+    r = cli("helpers", "--workspace", path, "--json", "--limit", "0")
+    assert r.code == 0, r
+    doc = r.json()
+    start, end = doc["period"]["from"], doc["period"]["to"]
+    with Workspace.open(path) as ws, ws.connect() as conn:
+        want = {(int(a), int(b)): int(n) for a, b, n in conn.execute(text(
+            "SELECT ra.person_id, pa.person_id, count(*) FROM activity r "
+            "JOIN account ra ON ra.id = r.account_id JOIN activity p ON p.id = r.parent_id "
+            "JOIN account pa ON pa.id = p.account_id "
+            "WHERE NOT ra.is_bot AND NOT pa.is_bot AND ra.person_id != pa.person_id "
+            "AND r.created_at >= :start AND r.created_at < :end GROUP BY 1, 2"),
+            {"start": f"{start} 00:00:00", "end": f"{dt.date.fromisoformat(end) + dt.timedelta(days=1)} 00:00:00"})}
+    got = {(t["helper_person_id"], t["helped_person_id"]): t["replies"] for t in doc["ties"]}
+    assert len(want) > 100 and doc["total"] == len(want) and got == want
+    counts = [t["replies"] for t in doc["ties"]]
+    assert counts == sorted(counts, reverse=True)
+    assert all(0 <= t["newcomer_replies"] <= t["replies"] for t in doc["ties"])
+    table = cli("helpers", "--workspace", path, "--limit", "3").out.splitlines()
+    assert table[0] == f"{len(want):,} ties of helping from {start} to {end} (UTC), the 3 strongest:"
+    top = doc["ties"][0]
+    assert table[1].split() == ["Helper", "(person)", "Helped", "(person)", "Replies", "To", "a", "newcomer"]
+    assert f"({top['helper_person_id']})" in table[2] and table[2].split()[-2:] == [str(top["replies"]),
+                                                                                  str(top["newcomer_replies"])]
+    assert cli("helpers", "--workspace", path, "--limit", "-1").code == 2
+    quiet = cli("helpers", "--workspace", path, "--from", "2001-01-01", "--to", "2001-01-31")
+    assert quiet.out.strip() == "No one replied to someone else from 2001-01-01 to 2001-01-31 (UTC)."

@@ -179,6 +179,53 @@ def test_a_picture_has_no_buttons_or_scroll_bars_and_gives_their_room_to_the_not
     qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())  # 49 questions: the table scrolls
 
 
+def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tmp_path, monkeypatch):
+    """Below the tables, the period's strongest ties of the helper network: a dot for each person,
+    an arrow for each tie, the people with the most replies named, spread over the box's width;
+    the hover says what a person gave and got; the CSV button saves the ties."""
+    import csv
+
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QFileDialog
+
+    page = open_page(qtbot, ctx)
+    chart, box = page.network_chart, page.boxes["network"]
+    ties = page.dashboard.helper_ties
+    assert len(ties) == 40 and ties["replies"].is_monotonic_decreasing
+    assert box.width() > page.boxes["unanswered"].width() * 1.8  # across both columns
+    items = chart.getPlotItem().items
+    dots = [i for i in items if isinstance(i, pg.ScatterPlotItem)]
+    people = set(ties["helper_person_id"]) | set(ties["helped_person_id"])
+    assert len(dots) == 1 and len(dots[0].data) == len(people)
+    assert len([i for i in items if isinstance(i, pg.ArrowItem)]) == len(ties)
+    replies = (ties.groupby("helper_person_id")["replies"].sum()
+               .add(ties.groupby("helped_person_id")["replies"].sum(), fill_value=0))
+    named = {i.toPlainText() for i in items if isinstance(i, pg.TextItem)}
+    busiest = replies.sort_values(ascending=False)
+    names = dict(zip(ties["helper_person_id"], ties["helper"])) | dict(zip(ties["helped_person_id"], ties["helped"]))
+    assert len(named) == 10 and {names[p] for p in busiest.index[:5]} <= named
+    x = dots[0].data["x"]
+    assert x.max() - x.min() >= 1.8  # the drawing fills the box's width (-1..1)
+
+    top = chart.people.iloc[0]
+    given = ties[ties["helper_person_id"] == top["person_id"]]
+    vb = chart.getPlotItem().vb
+    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(pg.Point(top["x"], top["y"])))
+    assert box.hover.text().startswith(f"{top['name']}: replied {int(given['replies'].sum())} times to "
+                                       f"{len(given)} people")
+    chart.scene().sigMouseMoved.emit(vb.mapViewToScene(pg.Point(1.1, -1.28)))  # a corner, nobody there
+    assert box.hover.text() == box.note
+
+    rows = chart.rows()
+    assert rows[0] == ["Helper", "Helped", "Replies", "To a newcomer"]
+    assert [r[:3] for r in rows[1:]] == [[t.helper, t.helped, str(t.replies)] for t in ties.itertuples()]
+    saved = tmp_path / "who-helps-whom.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "CSV files (*.csv)"))
+    qtbot.mouseClick(box.data_button, Qt.MouseButton.LeftButton)
+    with open(saved, encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh)) == rows
+
+
 def test_a_custom_period_and_a_channel(qtbot, ctx):
     page = open_page(qtbot, ctx)
     end = page.dashboard.filters.end
@@ -534,6 +581,8 @@ def test_a_quiet_period_reads_as_quiet_not_as_broken(qtbot, ctx, tmp_path):
     assert page.unanswered_model.rowCount() == 0 and page.unanswered_empty.label.isVisible()
     assert page.unanswered_empty.label.text() == "No unanswered questions in this period."
     assert page.helpers_empty.label.isVisible()
+    assert page.network_chart.empty_label.isVisible()
+    assert page.network_chart.empty_label.text() == "No one replied to someone else in this period."
     assert "Person id" not in [page.helpers_model.headerData(i, Qt.Orientation.Horizontal)
                                for i in range(page.helpers_model.columnCount())]
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from workbench.metrics import Filters
 from workbench.metrics.levels import engagement_levels, level_movement
-from workbench.metrics.network import helper_edges, newcomer_replies, top_helpers
+from workbench.metrics.network import helper_edges, helper_ties, newcomer_replies, ties_layout, top_helpers
 from metrics_builders import account, at, msg, person_of, write
 
 D = dt.date
@@ -35,6 +35,53 @@ def test_helper_edges_and_replies_to_newcomers(ws):
     assert list(top["name"]) == ["ben", "cy"]  # known only by their handles
     march = helper_edges(ws, Filters(start=D(2024, 3, 1), end=D(2024, 3, 31)))
     assert set(zip(march["helper_person_id"], march["replies"])) == {(ben, 1), (cy, 1)}
+
+
+def test_who_helps_whom_the_strongest_ties_and_their_drawing(ws):
+    """The Dashboard's "Who helps whom": the period's ties with the most replies first, named, with
+    the replies to a newcomer; the drawing places each person once, within the box, the same way
+    every time, with the replies each gave and got."""
+    write(ws, [
+        account("ana", name="Ana Silva"), account("ben", name="Ben Okafor"), account("cy", name="Cy"),
+        account("dee", name="Dee"),
+        msg("ben", at("2024-01-01"), ext="b0"),
+        msg("dee", at("2024-01-02"), ext="d0"),
+        msg("ana", at("2024-03-01"), ext="a1"),  # ana's first activity
+        *[msg("ben", at("2024-03-02", f"1{i}:00"), parent="a1") for i in range(3)],  # three, to a newcomer
+        msg("cy", at("2024-03-06"), parent="b0"),
+        msg("dee", at("2024-03-07"), parent="b0"),
+        msg("ana", at("2024-04-20"), ext="a2"),
+        msg("dee", at("2024-04-21"), parent="a2"),  # ana is no longer new
+        msg("ana", at("2024-04-22"), parent="d0"),
+    ])
+    ana, ben, cy, dee = (person_of(ws, "slack", x) for x in ("ana", "ben", "cy", "dee"))
+    f = Filters(start=D(2024, 3, 1), end=D(2024, 4, 30))
+    ties = helper_ties(ws, f)
+    assert ties.to_dict("records") == [
+        {"helper_person_id": ben, "helper": "Ben Okafor", "helped_person_id": ana, "helped": "Ana Silva",
+         "replies": 3, "newcomer_replies": 3},
+        # one reply each: ids break the tie, the same order every time
+        *sorted([{"helper_person_id": cy, "helper": "Cy", "helped_person_id": ben, "helped": "Ben Okafor",
+                  "replies": 1, "newcomer_replies": 0},
+                 {"helper_person_id": dee, "helper": "Dee", "helped_person_id": ben, "helped": "Ben Okafor",
+                  "replies": 1, "newcomer_replies": 0},
+                 {"helper_person_id": dee, "helper": "Dee", "helped_person_id": ana, "helped": "Ana Silva",
+                  "replies": 1, "newcomer_replies": 0},
+                 {"helper_person_id": ana, "helper": "Ana Silva", "helped_person_id": dee, "helped": "Dee",
+                  "replies": 1, "newcomer_replies": 0}],
+                key=lambda r: (r["helper_person_id"], r["helped_person_id"]))]
+    assert helper_ties(ws, f, n=2)["replies"].tolist() == [3, 1]
+    drawing = ties_layout(ties)
+    assert sorted(drawing["person_id"]) == sorted([ana, ben, cy, dee])
+    assert drawing[["x", "y"]].abs().max().max() <= 1.0 + 1e-9
+    assert len({(round(x, 3), round(y, 3)) for x, y in zip(drawing["x"], drawing["y"])}) == 4  # no one on another
+    people = drawing.set_index("person_id")
+    assert (people.loc[ben, "given"], people.loc[ben, "received"]) == (3, 2)
+    assert (people.loc[dee, "given"], people.loc[dee, "received"]) == (2, 1)
+    assert drawing["person_id"].iloc[0] == ben  # the one who gave the most first
+    again = ties_layout(helper_ties(ws, f))
+    assert again.equals(drawing)
+    assert ties_layout(helper_ties(ws, Filters(start=D(2023, 1, 1), end=D(2023, 1, 31)))).empty
 
 
 def _days(who, start: str, n: int, step: int = 1):

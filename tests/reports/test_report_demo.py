@@ -51,6 +51,26 @@ def test_recognitions_of_the_period_and_their_pseudonymized_form(demo):
     assert not set(hidden["given_by"]) & set(plain["given_by"])
 
 
+def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
+    """The report's "Who helps whom" table is the Dashboard's ties; pseudonymized, the helper and
+    the person helped are both pseudonyms, each person the same one wherever they appear."""
+    from workbench.metrics.network import helper_ties
+
+    f = Filters.default_for(demo)
+    plain = prepare_report(demo, f).table("helper_ties").frame
+    ties = helper_ties(demo, f)
+    assert len(plain) == len(ties) == 40
+    assert plain[["helper", "helped", "replies", "newcomer_replies"]].equals(
+        ties[["helper", "helped", "replies", "newcomer_replies"]])
+    hidden = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).table("helper_ties").frame
+    assert list(hidden.columns) == ["helper", "helped", "replies", "newcomer_replies"]
+    assert all(n.startswith("Member ") for n in [*hidden["helper"], *hidden["helped"]])
+    pseudonym = {}
+    for pid, name in [*zip(ties["helper_person_id"], hidden["helper"]), *zip(ties["helped_person_id"], hidden["helped"])]:
+        assert pseudonym.setdefault(pid, name) == name  # one person, one pseudonym, as helper or as helped
+    assert len(set(pseudonym.values())) == len(pseudonym)
+
+
 def test_a_report_or_pack_that_cannot_be_written_is_said_and_keeps_the_file_there(demo, tmp_path):
     """A full disk (a file-size limit stands in for it) or a device that takes nothing: one
     sentence naming the file, no half report under its name, and last month's report kept."""

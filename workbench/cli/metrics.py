@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=50, metavar="N", help="list the N oldest (default 50; 0: all)")
     p.add_argument("--json", action="store_true", help="print JSON: period, total, questions")
     p.set_defaults(func=run_unanswered)
+    p = sub.add_parser("helpers", help="who helps whom: the period's strongest ties of the helper network, the most "
+                                       "replies first, as the Dashboard draws them")
+    add_workspace_arg(p)
+    add_period_args(p)
+    p.add_argument("--limit", type=int, default=40, metavar="N", help="list the N strongest ties (default 40; 0: all)")
+    p.add_argument("--json", action="store_true", help="print JSON: period, total, ties")
+    p.set_defaults(func=run_helpers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +122,41 @@ def run_unanswered(args: argparse.Namespace) -> int:
                   "author": fmt.snippet(q["author"], 24), "question": fmt.snippet(q["question"], 60),
                   "link": q["link"] or ""} for q in questions],
                 ["waiting", "where", "author", "question", "link"])
+    return 0
+
+
+def run_helpers(args: argparse.Namespace) -> int:
+    """The helper network's strongest ties: who replied to whom, how often, and how often while
+    the person helped was a newcomer (in their first 30 days)."""
+    from ..metrics.network import helper_edges, helper_ties
+
+    if args.limit < 0:
+        raise WorkbenchError(f"--limit {args.limit}: give a number of ties, or 0 for all of them.")
+    with open_workspace(args, readonly=False, create=False) as ws:
+        f = filters_from_args(ws, args)
+        total = len(helper_edges(ws, f)) if f.start is not None else 0
+        frame = helper_ties(ws, f, n=args.limit or max(total, 1)) if f.start is not None else None
+    ties = [] if frame is None else [
+        {"helper_person_id": int(r.helper_person_id), "helper": r.helper, "helped_person_id": int(r.helped_person_id),
+         "helped": r.helped, "replies": int(r.replies), "newcomer_replies": int(r.newcomer_replies)}
+        for r in frame.itertuples(index=False)]
+    if args.json:
+        print_json({"period": f.as_dict(), "total": total, "ties": ties})
+        return 0
+    if f.start is None:
+        print(NO_ACTIVITY)
+        return 0
+    if not ties:
+        print(f"No one replied to someone else from {f.start} to {f.end} ({f.tz}).")
+        return 0
+    shown = "the strongest first" if len(ties) == total else f"the {fmt.number(len(ties))} strongest"
+    print(f"{fmt.plural(total, 'tie')} of helping from {f.start} to {f.end} ({f.tz}), {shown}:")
+    print_table([{"helper": f"{fmt.snippet(t['helper'], 28)} ({t['helper_person_id']})",
+                  "helped": f"{fmt.snippet(t['helped'], 28)} ({t['helped_person_id']})",
+                  "replies": fmt.number(t["replies"]), "newcomer": fmt.number(t["newcomer_replies"])} for t in ties],
+                ["helper", "helped", "replies", "newcomer"],
+                headers={"helper": "Helper (person)", "helped": "Helped (person)", "replies": "Replies",
+                         "newcomer": "To a newcomer"})
     return 0
 
 

@@ -93,3 +93,57 @@ def top_helpers_b(b: Base, f: Filters, n: int = 15) -> pd.DataFrame:
 
 def top_helpers(ws, filters: Filters, n: int = 15) -> pd.DataFrame:  # noqa: ANN001
     return top_helpers_b(base(ws), filters, n)
+
+
+TIES = 40  # the strongest ties a drawing of the network shows; more is a ball of string
+
+
+def helper_ties_b(b: Base, f: Filters, n: int = TIES) -> pd.DataFrame:
+    """Who helps whom: the period's ``n`` strongest ties of the helper network, the most replies
+    first. Columns helper_person_id, helper, helped_person_id, helped, replies, newcomer_replies
+    (those written while the person helped was a newcomer)."""
+    edges = helper_edges_b(b, f)
+    edges = edges.sort_values(["replies", "to_newcomer_replies", "helper_person_id", "helped_person_id"],
+                              ascending=[False, False, True, True], kind="stable").head(n)
+    names = b.person_names()
+    return pd.DataFrame({
+        "helper_person_id": edges["helper_person_id"].to_numpy(dtype=np.int64),
+        "helper": [names.get(int(p), "") for p in edges["helper_person_id"]],
+        "helped_person_id": edges["helped_person_id"].to_numpy(dtype=np.int64),
+        "helped": [names.get(int(p), "") for p in edges["helped_person_id"]],
+        "replies": edges["replies"].to_numpy(dtype=np.int64),
+        "newcomer_replies": edges["to_newcomer_replies"].to_numpy(dtype=np.int64),
+    })
+
+
+def helper_ties(ws, filters: Filters, n: int = TIES) -> pd.DataFrame:  # noqa: ANN001
+    return helper_ties_b(base(ws), filters, n)
+
+
+def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
+    """Where each person of ``ties`` sits in a drawing of them (a force-directed layout: people tied
+    together close, the others apart; the same ties always give the same drawing). Columns
+    person_id, name, x, y (within -1..1), given and received (replies, within the ties), the people
+    who gave the most replies first."""
+    import networkx as nx
+
+    columns = ["person_id", "name", "x", "y", "given", "received"]
+    if ties.empty:
+        return pd.DataFrame(columns=columns)
+    graph = nx.Graph()
+    for helper, helped, replies in ties[["helper_person_id", "helped_person_id", "replies"]].itertuples(index=False):
+        weight = graph.get_edge_data(helper, helped, {}).get("weight", 0) + int(replies)
+        graph.add_edge(int(helper), int(helped), weight=weight)
+    # Stronger ties pull harder, but no more than three times: a tie of 40 replies would otherwise
+    # fold its two people onto one spot.
+    top = max(w for _, _, w in graph.edges(data="weight"))
+    for _, _, data in graph.edges(data=True):
+        data["pull"] = 1 + 2 * data["weight"] / top
+    pos = nx.spring_layout(graph, weight="pull", seed=seed, k=1.5 / np.sqrt(graph.number_of_nodes()),
+                           iterations=200)
+    given = ties.groupby("helper_person_id")["replies"].sum()
+    received = ties.groupby("helped_person_id")["replies"].sum()
+    names = dict(zip(ties["helper_person_id"], ties["helper"])) | dict(zip(ties["helped_person_id"], ties["helped"]))
+    out = pd.DataFrame([(p, names.get(p, ""), float(pos[p][0]), float(pos[p][1]), int(given.get(p, 0)),
+                         int(received.get(p, 0))) for p in graph.nodes], columns=columns)
+    return out.sort_values(["given", "received", "person_id"], ascending=[False, False, True]).reset_index(drop=True)

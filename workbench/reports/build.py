@@ -223,6 +223,9 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("unanswered", "Unanswered questions (oldest first)", "support",
               _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
         Table("top_helpers", "Top helpers", "people", frame("top_helpers").head(TOP_ROWS)),
+        Table("helper_ties", "Who helps whom: the strongest ties", "people", frame("helper_ties").head(TOP_ROWS),
+              description="Replies from one person to another in the period, the most first; to a newcomer: "
+                          "written in the person's first 30 days."),
         Table("level_movement", "Engagement level movement", "people", frame("level_movement")),
         Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS),
               description="Scored over the report's period on every platform."),

@@ -14,6 +14,9 @@ PERSON_ID_COLUMNS = ("person_id", "author_person_id", "helper_id", "helper_perso
 NAME_COLUMNS = {"name", "display_name", "person", "person_name", "helper", "helper_name", "author",
                 "author_name", "asked_by", "member", "member_name", "champion", "who", "people"}
 OTHER_NAME_COLUMNS = {"given_by", "changed_by", "by"}
+# A table of ties between two people names the second one too (who helps whom): its id column and
+# the name column that is pseudonymized from it.
+SECOND_PERSON = {"helped_person_id": "helped"}
 DROPPED_COLUMNS = {"text", "question", "question_text", "title", "body", "note", "notes", "message", "snippet",
                    "excerpt", "content", "reason", "external_id", "q_external_id", "handle", "handles", "email",
                    "emails", "account", "accounts", "account_id", "url", "link", "permalink", "platform_id",
@@ -39,6 +42,10 @@ def pseudonymize_frame(df: pd.DataFrame, p: Pseudonymizer, tokens: dict[int, str
     else:
         for c in [c for c in out.columns if str(c).lower() in NAME_COLUMNS]:
             out[c] = out[c].map(lambda v: p.other(str(v)) if isinstance(v, str) and v else v)
+    for id_column, name_column in SECOND_PERSON.items():
+        if id_column in out.columns:
+            out[name_column] = out[id_column].map(
+                lambda v: p.person(tokens.get(int(v), f"person:{int(v)}")) if pd.notna(v) else "")
     for c in [c for c in out.columns if str(c).lower() in OTHER_NAME_COLUMNS]:
         out[c] = out[c].map(lambda v: p.other(v) if isinstance(v, str) and v else v)
     drop = [c for c in out.columns if str(c).lower() in DROPPED_COLUMNS or str(c).lower().endswith("_id")
@@ -74,9 +81,11 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
     scrub = Scrubber(workspace_identifiers(ws))
     ids: set[int] = set()
     for t in report.tables:
-        col = _person_column(t.frame) if t.frame is not None else None
-        if col is not None:
-            ids.update(int(v) for v in t.frame[col].dropna())
+        if t.frame is None:
+            continue
+        for col in [_person_column(t.frame), *(c for c in SECOND_PERSON if c in t.frame.columns)]:
+            if col is not None:
+                ids.update(int(v) for v in t.frame[col].dropna())
     tokens = person_tokens(ws, ids)
     tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub),
                     scrub(t.description), t.show) for t in report.tables]

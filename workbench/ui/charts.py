@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QLocale, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QPixmap
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import dates, figures
+from ..palette import NETWORK_COLOURS
 from .palette import series_colour
 from .widgets import ElidedLabel, copy_menu, overlay_note, warn
 
@@ -521,3 +523,111 @@ class BarChart(_Plot):
 def day_seconds(dates) -> np.ndarray:  # noqa: ANN001 - a datetime-like Series or array
     """Calendar dates as the UTC seconds of their midnight (the x of a date axis shown in UTC)."""
     return np.asarray(np.asarray(dates, dtype="datetime64[D]").astype("datetime64[s]").astype(np.int64), dtype=np.float64)
+
+
+def _stretched(v: np.ndarray) -> np.ndarray:
+    """Values moved and scaled to fill -1 to 1 (all at 0 when they are all one value)."""
+    low, high = float(v.min()), float(v.max())
+    return (v - low) / (high - low) * 2 - 1 if high > low else np.zeros_like(v)
+
+
+class NetworkChart(_Plot):
+    """Who helps whom: each person a dot (the larger, the more replies they gave or got; blue for
+    those who help), an arrow from a helper to each person helped (the thicker, the more replies;
+    orange where most of them welcomed a newcomer), the people with the most replies named; the
+    hover says anyone's replies given and received."""
+
+    NAMED = 10  # people named on the drawing; the hover names the others
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent)
+        item = self.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        item.showGrid(x=False, y=False)
+        # The drawing fills the box, wider than tall: people stand further apart than in a square.
+        self.ties = pd.DataFrame()
+        self.people = pd.DataFrame()
+
+    def set_network(self, ties: pd.DataFrame, people: pd.DataFrame) -> None:
+        """``ties`` as ``helper_ties`` gives them; ``people`` placed by ``ties_layout``."""
+        item = self.getPlotItem()
+        item.clear()
+        people = people.reset_index(drop=True)
+        if len(people):  # each direction stretched to the box's edges (-1 to 1)
+            people = people.assign(**{c: _stretched(people[c].to_numpy(dtype=np.float64)) for c in ("x", "y")})
+        self.ties, self.people = ties.reset_index(drop=True), people
+        self.series = {"people": (people["x"].to_numpy(dtype=np.float64), people["y"].to_numpy(dtype=np.float64))} \
+            if len(people) else {}
+        self.show_empty(people.empty)
+        for side in ("left", "bottom"):  # a drawing, not a plot: no axes even when there is something
+            item.hideAxis(side)
+        if people.empty:
+            return
+        at = {int(p): (x, y) for p, x, y in people[["person_id", "x", "y"]].itertuples(index=False)}
+        top = max(int(ties["replies"].max()), 1)
+        for helper, helped, replies, newcomer in ties[["helper_person_id", "helped_person_id", "replies",
+                                                       "newcomer_replies"]].itertuples(index=False):
+            (x0, y0), (x1, y1) = at[int(helper)], at[int(helped)]
+            welcoming = 2 * newcomer >= replies
+            colour = QColor(NETWORK_COLOURS["newcomer tie" if welcoming else "tie"])
+            colour.setAlpha(230 if welcoming else 170)
+            width = 1.0 + 3.0 * replies / top
+            item.addItem(pg.PlotCurveItem([x0, x1], [y0, y1], pen=_pen(colour, width)))
+            # The arrow's head halfway, pointing at the person helped (its tip at the midpoint).
+            angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            item.addItem(pg.ArrowItem(pos=((x0 + x1) / 2, (y0 + y1) / 2), angle=180 - angle, headLen=6 + 2 * width,
+                                      tipAngle=40, pen=pg.mkPen(None), brush=colour))
+        load = (people["given"] + people["received"]).to_numpy(dtype=np.float64)
+        sizes = 7 + 17 * np.sqrt(load / max(load.max(), 1))
+        brushes = [pg.mkBrush(NETWORK_COLOURS["helper" if g else "helped"]) for g in people["given"]]
+        outline = pg.mkPen(self.palette().color(QPalette.ColorRole.Window), width=1.2)
+        item.addItem(pg.ScatterPlotItem(self.series["people"][0], self.series["people"][1], size=sizes,
+                                        brush=brushes, pen=outline))
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        back = QColor(self.palette().color(QPalette.ColorRole.Window))
+        back.setAlpha(190)  # a name stays readable over the lines it crosses
+        font = QFont()
+        font.setPointSize(8)
+        named = set(np.argsort(-load, kind="stable")[:self.NAMED].tolist())  # who gives or gets the most
+        for i, (name, x, y, size) in enumerate(zip(people["name"], people["x"], people["y"], sizes)):
+            if i not in named or not name:
+                continue
+            label = pg.TextItem(name, color=text, fill=back)
+            label.setFont(font)
+            height = max(label.textItem.boundingRect().height(), 1.0)
+            label.setAnchor((0.5, -size / 2 / height))  # under the dot, not over it
+            label.setPos(x, y)
+            item.addItem(label)
+        item.setXRange(-1.12, 1.12, padding=0)
+        item.setYRange(-1.3, 1.12, padding=0)  # room under the lowest dot for its name
+
+    def rows(self) -> list[list[str]]:
+        """A row per tie, the strongest first: helper, person helped, replies, of which to a newcomer."""
+        if self.ties.empty:
+            return []
+        return [["Helper", "Helped", "Replies", "To a newcomer"]] + [
+            [helper, helped, figures.number(int(n)), figures.number(int(k))]
+            for helper, helped, n, k in self.ties[["helper", "helped", "replies", "newcomer_replies"]]
+            .itertuples(index=False)]
+
+    def describe(self, point: QPointF) -> str:
+        if self.people.empty:
+            return ""
+        x, y = self.series["people"]
+        d = np.hypot(x - point.x(), y - point.y())
+        i = int(np.argmin(d))
+        if d[i] > 0.08:
+            return ""
+        p = self.people.iloc[i]
+        pid = int(p["person_id"])
+        out = self.ties[self.ties["helper_person_id"] == pid]
+        into = self.ties[self.ties["helped_person_id"] == pid]
+        parts = []
+        if len(out):
+            parts.append(f"replied {figures.plural(int(out['replies'].sum()), 'time')} to "
+                         f"{figures.plural(len(out), 'person', 'people')}")
+        if len(into):
+            parts.append(f"got {figures.plural(int(into['replies'].sum()), 'reply', 'replies')} from "
+                         f"{figures.plural(len(into), 'person', 'people')}")
+        return f"{p['name'] or 'Person ' + str(pid)}: " + "; ".join(parts)

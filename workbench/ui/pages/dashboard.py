@@ -35,8 +35,9 @@ from ... import fmt
 from ...metrics.activity import OTHER_CHANNELS
 from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
+from ...metrics.network import TIES
 from .. import dates, figures
-from ..charts import BarChart, ChartBox, HeatmapChart, TimeSeriesChart, day_seconds
+from ..charts import BarChart, ChartBox, HeatmapChart, NetworkChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, OTHER_COLOUR, PLATFORM_COLOURS, platform_colour
 from ..tasks import Newest
 from ..widgets import (
@@ -288,6 +289,8 @@ class DashboardPage(Page):
         self.hours_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)} activities")
         self.retention_chart = HeatmapChart(value_format=lambda v: f"{figures.number(v)}% active")
         self.levels_chart = BarChart()
+        self.network_chart = NetworkChart()
+        self.network_chart.empty_label.setText("No one replied to someone else in this period.")
         self.ttfr_chart.empty_label.setText("No question had a reply from someone else in this period.")
         self.retention_chart.empty_label.setText("No one's first activity falls in this period.")
         self.unanswered_model = DataFrameModel(headers={"asked_at": "Asked", "waiting_days": "Waiting",
@@ -318,12 +321,18 @@ class DashboardPage(Page):
             "levels": ChartBox("Level movement", self.levels_chart, note="from the day before the period to its end"),
             "unanswered": ChartBox("Unanswered questions", self.unanswered_view, note="the oldest first"),
             "helpers": ChartBox("Top helpers", self.helpers_view, note="who replies to the most people"),
+            "network": ChartBox("Who helps whom", self.network_chart,
+                                note=f"the {TIES} strongest ties, an arrow from helper to helped; orange: mostly "
+                                     "replies to a newcomer"),
         }
         order = ["active", "platform", "new", "channel", "ttfr", "hours", "retention", "levels", "unanswered", "helpers"]
         for i, key in enumerate(order):
             box = self.boxes[key]
             box.setMinimumHeight(250 if key not in ("unanswered", "helpers") else 280)
             self.grid.addWidget(box, i // 2, i % 2)
+        # The network is drawn across both columns: its people need the room to stand apart.
+        self.boxes["network"].setMinimumHeight(420)
+        self.grid.addWidget(self.boxes["network"], len(order) // 2 + len(order) % 2, 0, 1, 2)
 
     @staticmethod
     def _table(model: DataFrameModel, file_name: str | None) -> QTableView:
@@ -357,7 +366,9 @@ class DashboardPage(Page):
                 start = end - dt.timedelta(days=days - 1) if days else None
                 f = dataclasses.replace(f, start=start, end=end if days else None)
             progress(0.1, "Computing the dashboard")
-            return compute_dashboard(ws, f)
+            d = compute_dashboard(ws, f)
+            d.helper_layout()  # the network's drawing is worked out here, off the window's thread
+            return d
 
         self.zone_label.setText("computing…")
         self.ctx.run_task(work, "Dashboard", on_done=only(self._show), on_error=only(self._failed), reads_only=True)
@@ -514,6 +525,7 @@ class DashboardPage(Page):
             else f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
         self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"], errors="ignore"))
+        self.network_chart.set_network(d.helper_ties, d.helper_layout())
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
         for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),
                                     (self.helpers_view, "people_helped", Qt.SortOrder.DescendingOrder)):
