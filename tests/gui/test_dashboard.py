@@ -226,6 +226,54 @@ def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tm
         assert list(csv.reader(fh)) == rows
 
 
+def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_path):
+    """Who is this helper? A row of Top helpers (sorted any way, Enter or a double-click) and a dot
+    of Who helps whom (a double-click) open the person's profile on the People page."""
+    import pyqtgraph as pg
+
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    win = create_window(str(copy_db(demo_path)))
+    qtbot.addWidget(win, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
+    win.resize(1280, 800)
+    win.show()
+    win.show_page("DashboardPage")
+    page, people = win.page("DashboardPage"), win.page("PeoplePage")
+    qtbot.waitUntil(lambda: page.dashboard is not None and page.helpers_model.rowCount() > 5, timeout=60_000)
+    model, view = page.helpers_model, page.helpers_view
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[0] == "Name" and "Person id" not in headers  # the id is kept, not shown
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # by name, Z first
+    name = model.index(0, 0).data()
+    helpers = page.dashboard.top_helpers
+    assert name == max(helpers["name"])
+    pid = int(helpers.loc[helpers["name"] == name, "person_id"].iat[0])
+    view.setCurrentIndex(model.index(0, 0))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert win.current_page() is people and people.profile.isVisible()
+    qtbot.waitUntil(lambda: people.profile.current is not None and people.profile.current.person_id == pid,
+                    timeout=30_000)
+    assert people.profile.name.text() == name
+
+    win.show_page("DashboardPage")
+    chart, box = page.network_chart, page.boxes["network"]
+    page.charts_scroll.ensureWidgetVisible(box)
+    qtbot.wait(50)
+    dot = chart.people.iloc[0]
+    at = chart.mapFromScene(chart.getPlotItem().vb.mapViewToScene(pg.Point(dot["x"], dot["y"])))
+    # What a mouse sends for a double-click: press and release, then the double-click and its release.
+    qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert win.current_page() is page  # one click only
+    qtbot.mouseDClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.mouseRelease(chart.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert win.current_page() is people
+    qtbot.waitUntil(lambda: people.profile.current is not None
+                    and people.profile.current.person_id == int(dot["person_id"]), timeout=30_000)
+    assert people.profile.name.text() == dot["name"]
+
+
 def test_a_custom_period_and_a_channel(qtbot, ctx):
     page = open_page(qtbot, ctx)
     end = page.dashboard.filters.end

@@ -538,9 +538,11 @@ class NetworkChart(_Plot):
     hover says anyone's replies given and received."""
 
     NAMED = 10  # people named on the drawing; the hover names the others
+    person_chosen = Signal(int)  # a person's dot double-clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
+        self.scene().sigMouseClicked.connect(self._clicked)
         item = self.getPlotItem()
         item.hideAxis("left")
         item.hideAxis("bottom")
@@ -611,13 +613,24 @@ class NetworkChart(_Plot):
             for helper, helped, n, k in self.ties[["helper", "helped", "replies", "newcomer_replies"]]
             .itertuples(index=False)]
 
-    def describe(self, point: QPointF) -> str:
+    def person_at(self, point: QPointF) -> int | None:
+        """The row of ``people`` whose dot is at ``point`` (in the drawing's coordinates), if any."""
         if self.people.empty:
-            return ""
+            return None
         x, y = self.series["people"]
         d = np.hypot(x - point.x(), y - point.y())
         i = int(np.argmin(d))
-        if d[i] > 0.08:
+        return i if d[i] <= 0.08 else None
+
+    def _clicked(self, event) -> None:  # noqa: ANN001 - pyqtgraph's MouseClickEvent
+        if event.double() and event.button() == Qt.MouseButton.LeftButton:
+            i = self.person_at(self.getPlotItem().vb.mapSceneToView(event.scenePos()))
+            if i is not None:
+                self.person_chosen.emit(int(self.people["person_id"].iat[i]))
+
+    def describe(self, point: QPointF) -> str:
+        i = self.person_at(point)
+        if i is None:
             return ""
         p = self.people.iloc[i]
         pid = int(p["person_id"])

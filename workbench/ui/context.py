@@ -43,6 +43,7 @@ class AppContext(QObject):
     task_started = Signal(object)  # a Task
     notice = Signal(str)  # a passing word for the status bar
     changed_elsewhere = Signal()  # another program (a command, a teammate) committed a change
+    person_asked = Signal(int)  # a page asks for a person's profile (a helper double-clicked): the People page shows it
     _notified = Signal(str)
     watch_interval_ms = 3000  # how often the window looks for changes made elsewhere
 

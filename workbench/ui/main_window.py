@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         ctx.changed_elsewhere.connect(self._changed_elsewhere)
         ctx.workspace_opened.connect(self._update_title)
         ctx.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        ctx.person_asked.connect(self.show_person)
         self._restore()
 
     def _sidebar_width(self) -> int:
@@ -154,6 +155,11 @@ class MainWindow(QMainWindow):
         if isinstance(index_or_name, str):
             index_or_name = list(self.pages).index(index_or_name)
         self.sidebar.setCurrentRow(index_or_name)
+
+    def show_person(self, person_id: int) -> None:
+        """The People page, with this person's profile open beside the directory."""
+        self.show_page("PeoplePage")
+        self.pages["PeoplePage"].open_person(person_id)
 
     def current_page(self) -> QWidget:
         return self.stack.currentWidget()

@@ -191,19 +191,23 @@ class DataFrameModel(QAbstractTableModel):
 
     def __init__(self, df: pd.DataFrame | None = None, *, headers: dict[str, str] | None = None,
                  formatters: dict[str, Any] | None = None, tips: dict[str, tuple[str, Any]] | None = None,
-                 parent=None) -> None:
+                 hidden: tuple[str, ...] = (), parent=None) -> None:
         """``tips`` maps a column to ``(another column, format)``: its cells' tooltip is the other
-        column's value in the row, formatted (what a column pushed out of view says, on hover)."""
+        column's value in the row, formatted (what a column pushed out of view says, on hover).
+        ``hidden`` columns stay in ``frame()``, sorted with the rows, but are not the model's columns
+        (a row's person id, to open their profile)."""
         super().__init__(parent)
         self._headers = headers or {}
         self._formatters = formatters or {}
         self._tips = tips or {}
+        self._hidden = set(hidden)
         self._keep(df if df is not None else pd.DataFrame())
 
     def _keep(self, df: pd.DataFrame) -> None:
         self._df = df
-        self._names = list(df.columns)
-        self._cells = [df.iloc[:, i].tolist() for i in range(len(df.columns))]
+        shown = [i for i, c in enumerate(df.columns) if c not in self._hidden]
+        self._names = [df.columns[i] for i in shown]
+        self._cells = [df.iloc[:, i].tolist() for i in shown]
 
     def set_frame(self, df: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -217,7 +221,7 @@ class DataFrameModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._df)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._df.columns)
+        return 0 if parent.isValid() else len(self._names)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
         if role not in _ROLES or not index.isValid():
@@ -251,7 +255,7 @@ class DataFrameModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # noqa: ANN001
         if self._df.empty:
             return
-        col = self._df.columns[column]
+        col = self._names[column]
         self.layoutAboutToBeChanged.emit()
         self._keep(self._df.sort_values(col, ascending=order == Qt.SortOrder.AscendingOrder,
                                         kind="stable").reset_index(drop=True))

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
@@ -305,8 +306,11 @@ class DashboardPage(Page):
         # What was asked comes first; where and who give up width before anything is pushed out of view.
         self.question_room = RoomForText(self.unanswered_view, "excerpt", shrink=("where", "author"))
         self.helpers_model = DataFrameModel(headers={"people_helped": "Helped", "newcomer_replies": "To newcomers",
-                                                     "newcomers_helped": "Newcomers"})
+                                                     "newcomers_helped": "Newcomers"}, hidden=("person_id",))
         self.helpers_view = self._table(self.helpers_model, "top-helpers.csv")
+        # A helper's row opens their profile (double-click or Enter), as a dot of the network does.
+        self.helpers_view.activated.connect(lambda index: self._ask_person(self.helpers_model.frame(), index.row()))
+        self.network_chart.person_chosen.connect(self.ctx.person_asked)
         self.unanswered_empty = EmptyText(self.unanswered_view, "No unanswered questions in this period.")
         self.helpers_empty = EmptyText(self.helpers_view, "No one replied to someone else in this period.")
         self.boxes = {
@@ -320,10 +324,11 @@ class DashboardPage(Page):
                                   note="% of newcomers active k months later"),
             "levels": ChartBox("Level movement", self.levels_chart, note="from the day before the period to its end"),
             "unanswered": ChartBox("Unanswered questions", self.unanswered_view, note="the oldest first"),
-            "helpers": ChartBox("Top helpers", self.helpers_view, note="who replies to the most people"),
+            "helpers": ChartBox("Top helpers", self.helpers_view,
+                                note="who replies to the most people; double-click for the profile"),
             "network": ChartBox("Who helps whom", self.network_chart,
                                 note=f"the {TIES} strongest ties, an arrow from helper to helped; orange: mostly "
-                                     "replies to a newcomer"),
+                                     "replies to a newcomer; double-click a person for the profile"),
         }
         order = ["active", "platform", "new", "channel", "ttfr", "hours", "retention", "levels", "unanswered", "helpers"]
         for i, key in enumerate(order):
@@ -416,6 +421,10 @@ class DashboardPage(Page):
         if not has:
             self.banner.show_message("No activity in this period under these filters.", kind="info")
         self.updated.emit(d)
+
+    def _ask_person(self, frame: pd.DataFrame, row: int) -> None:
+        if "person_id" in frame.columns and 0 <= row < len(frame):
+            self.ctx.person_asked.emit(int(frame["person_id"].iat[row]))
 
     # -- the page as one picture -------------------------------------------------------------
     def heading(self) -> str:
@@ -524,7 +533,7 @@ class DashboardPage(Page):
         self.boxes["unanswered"].note = f"{figures.number(total)}, the oldest first; double-click to open" if linked \
             else f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
-        self.helpers_model.set_frame(d.top_helpers.drop(columns=["person_id"], errors="ignore"))
+        self.helpers_model.set_frame(d.top_helpers)
         self.network_chart.set_network(d.helper_ties, d.helper_layout())
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
         for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),

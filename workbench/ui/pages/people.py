@@ -319,6 +319,16 @@ class PeoplePage(Page):
             self.profile.show_person(pid)
             self.profile.show()
 
+    def open_person(self, person_id: int) -> None:
+        """Opens a person's profile, asked for from another page, whoever the directory shows: the
+        table's selection is cleared (the person may be filtered out of it or not read yet)."""
+        self.tabs.setCurrentIndex(0)
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.profile.show_person(person_id)
+        self.profile.show()
+
     def close_profile(self) -> None:
         """Hides the profile and gives the table the page's width; choosing a person opens it again."""
         if self.profile.isHidden():
