@@ -218,3 +218,29 @@ def test_a_persons_latest_activity_says_where_to_read_it(cli, wsfile):
     head = text.index(next(line for line in text if line.startswith("Latest activity"))) + 1
     assert text[head].split()[-1] == "Link"
     assert any(line.endswith(discord[0]["link"]) for line in text[head + 1:])
+
+
+def test_people_show_says_whom_a_person_replied_to_and_who_replied(cli, wsfile):
+    """`people show` lists whom the person replied to and who replied to them, as the profile's
+    Helping does; counted again from the replies' links in SQL, they agree."""
+    from sqlalchemy import text
+
+    from workbench.workspace import Workspace
+
+    top = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "1").json()[0]
+    pid = top["person_id"]
+    shown = cli("people", "show", pid, "--workspace", wsfile, "--json").json()
+    query = ("SELECT {other}.person_id, count(*) FROM activity r JOIN account ra ON ra.id = r.account_id "
+             "JOIN activity p ON p.id = r.parent_id JOIN account pa ON pa.id = p.account_id "
+             "WHERE {me}.person_id = :pid AND {other}.person_id != :pid AND NOT {other}.is_bot GROUP BY 1")
+    with Workspace.open(wsfile) as ws, ws.connect() as conn:
+        helps = dict(conn.execute(text(query.format(me="ra", other="pa")), {"pid": pid}).all())
+        helped_by = dict(conn.execute(text(query.format(me="pa", other="ra")), {"pid": pid}).all())
+    assert helps and {h["person_id"]: h["replies"] for h in shown["helps"]} == helps
+    assert {h["person_id"]: h["replies"] for h in shown["helped_by"]} == helped_by
+    counts = [h["replies"] for h in shown["helps"]]
+    assert counts == sorted(counts, reverse=True)
+    out = cli("people", "show", pid, "--workspace", wsfile).out.splitlines()
+    at = out.index("Replied to (the most often first)")
+    assert out[at + 1].split() == ["Name", "Person", "Replies", "Latest", "reply"]
+    assert out[at + 2].split()[-3:-1] == [str(shown["helps"][0]["person_id"]), str(shown["helps"][0]["replies"])]

@@ -430,6 +430,41 @@ def test_the_profile_timeline_opens_an_activity_where_it_was_written(qtbot, tmp_
     assert len(browser) == 2  # nothing to open
 
 
+def test_the_profile_names_whom_a_person_helps_and_a_name_opens_their_profile(qtbot, tmp_path):
+    """Helping: whom Ana replied to and who replied to her, the most often first; a name (markup in
+    it stays text) opens that person's profile."""
+    import datetime as dt
+
+    from PySide6.QtGui import QTextDocument
+
+    from workbench.records import AccountRec, ActivityRec
+
+    t0 = dt.datetime(2024, 3, 4, tzinfo=dt.timezone.utc)
+    say = lambda ext, who, h, parent=None: ActivityRec("slack", ext, who, t0 + dt.timedelta(hours=h),  # noqa: E731
+                                                       parent_external_id=parent)
+    records = [AccountRec("slack", "ana", display_name="Ana"), AccountRec("slack", "ben", display_name="Ben"),
+               AccountRec("slack", "cy", display_name="<i>Cy</i>"),
+               say("q1", "ana", 0), say("r1", "ben", 1, "q1"), say("r2", "ben", 2, "q1"), say("r3", "cy", 3, "q1"),
+               say("b1", "ben", 4), say("r4", "ana", 5, "b1")]
+    win = next(_window(qtbot, tmp_path, records))
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=30_000)
+    row = next(r for r in range(3) if page.model.index(r, 0).data() == "Ana")
+    with qtbot.waitSignal(page.profile.loaded, timeout=30_000):
+        page.select_row(row)
+    shown = QTextDocument()
+    shown.setHtml(page.profile.helping.text())
+    assert shown.toPlainText().splitlines() == ["Replied to 1 person (1 reply): Ben (1).",
+                                                "Got replies from 2 people (3 replies): Ben (2), <i>Cy</i> (1)."]
+    cy = owner(win, "cy")
+    assert f"<a href='person:{cy}'>&lt;i&gt;Cy&lt;/i&gt;</a>" in page.profile.helping.text()
+    page.profile.helping.linkActivated.emit(f"person:{cy}")  # what a click on the name sends
+    qtbot.waitUntil(lambda: page.profile.current is not None and page.profile.current.person_id == cy, timeout=30_000)
+    assert page.profile.name.text() == "<i>Cy</i>" and page.profile.isVisible()
+    assert not page.table.selectionModel().hasSelection()  # Ana's row is no longer the one shown
+
+
 def test_the_directory_opens_next_time_as_it_was_left(qtbot, small_window, tmp_path):
     """Platforms, levels, bots and staff, and the sort come back in the next session; the search,
     which is for the moment, does not."""

@@ -104,6 +104,46 @@ def test_the_weekly_line_counts_weeks_of_the_reporting_zone(ws):
     assert len(in_utc) == len(in_tokyo) == profile.WEEKS
 
 
+def test_the_profile_says_whom_a_person_helps_and_who_helps_them(ws):
+    """Helping: the people Ana replied to and those who replied to her (a reply to its direct
+    parent, in any later import too), the most replies first; her replies to herself and a bot's
+    replies are left out; merged accounts count as one person."""
+    import datetime as dt
+
+    from workbench.records import AccountRec, ActivityRec
+
+    t0 = dt.datetime(2024, 3, 4, 12, tzinfo=dt.timezone.utc)
+
+    def say(ext: str, who: str, hours: int, parent: str | None = None, platform: str = "slack") -> ActivityRec:
+        return ActivityRec(platform, ext, who, t0 + dt.timedelta(hours=hours), parent_external_id=parent,
+                           channel_external_id=f"{platform}-general", source_external_id=f"{platform}-src")
+
+    write_records(ws, base_records("slack") + base_records("discord") + [
+        AccountRec("slack", "ana", display_name="Ana"), AccountRec("slack", "ben", display_name="Ben"),
+        AccountRec("slack", "cy", display_name="Cy"), AccountRec("discord", "cy-d", display_name="Cy"),
+        AccountRec("discord", "ana-d", display_name="Ana"),
+        AccountRec("slack", "bot", display_name="Helpful bot", is_bot=True),
+        say("q1", "ana", 0), say("r1", "ben", 1, "q1"), say("r2", "ben", 2, "q1"), say("r3", "cy", 3, "q1"),
+        say("r4", "bot", 4, "q1"), say("r5", "ana", 5, "q1"),  # a bot's reply, and hers to herself
+        say("b1", "ben", 6), say("r6", "ana", 7, "b1"),
+        say("q2", "ana-d", 8, platform="discord"), say("r8", "cy-d", 9, "q2", platform="discord"),
+    ])
+    ana, ben, cy = pid(ws, "ana"), pid(ws, "ben"), pid(ws, "cy")
+    merge(ws, cy, pid(ws, "cy-d"))
+    merge(ws, ana, pid(ws, "ana-d"))
+    with ws.connect() as conn:
+        p = profile.profile(conn, ana)
+    assert [(x["person_id"], x["name"], x["replies"]) for x in p.helps] == [(ben, "Ben", 1)]
+    assert p.helps[0]["last"] == t0 + dt.timedelta(hours=7)
+    # Two replies each: the one who replied last first (Cy, on Discord, to the question merged in).
+    assert [(x["person_id"], x["name"], x["replies"]) for x in p.helped_by] == [(cy, "Cy", 2), (ben, "Ben", 2)]
+    assert [x["last"] for x in p.helped_by] == [t0 + dt.timedelta(hours=9), t0 + dt.timedelta(hours=2)]
+    write_records(ws, [say("late", "cy-d", 30, "q2", platform="discord")])  # a later import replies on Discord
+    with ws.connect() as conn:
+        assert [(x["person_id"], x["replies"]) for x in profile.profile(conn, ana).helped_by] == [(cy, 3), (ben, 2)]
+        assert [(x["person_id"], x["replies"]) for x in profile.profile(conn, cy).helps] == [(ana, 3)]
+
+
 def test_profile_carries_the_champion_programme_history(ws, small):
     from workbench.champions.programme import move
 

@@ -237,6 +237,9 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+HELPING_ROWS = 10  # people listed under "Replied to" and "Got replies from"; --json gives them all
+
+
 def _print_profile(p, name: str, *, latest: int) -> None:  # noqa: ANN001 - a Profile
     """The profile as tables, its days and times in the reporting zone ``name``."""
     from ..metrics.filters import zone
@@ -278,6 +281,13 @@ def _print_profile(p, name: str, *, latest: int) -> None:  # noqa: ANN001 - a Pr
     section("Recognitions", [{"day": day(r["given_at"]), "kind": r["kind"], "note": r["note"] or "",
                               "by": r["given_by"] or ""} for r in p.recognitions],
             ["day", "kind", "note", "by"], {"by": "given by"}, "None yet.")
+    for title, people, none in (("Replied to (the most often first)", p.helps, "Has not replied to anyone."),
+                                ("Got replies from", p.helped_by, "No one has replied to them.")):
+        section(title, [{"name": fmt.snippet(x["name"], 40), "person": str(x["person_id"]),
+                         "replies": fmt.number(x["replies"]), "last": day(x["last"])} for x in people[:HELPING_ROWS]],
+                ["name", "person", "replies", "last"], {"last": "latest reply"}, none)
+        if len(people) > HELPING_ROWS:
+            print(f"... and {fmt.plural(len(people) - HELPING_ROWS, 'other', 'others')} (--json lists them all).")
     section("Notes", [{"day": day(n["created_at"]), "author": n["author"] or "", "text": fmt.snippet(n["text"], 200)}
                       for n in p.notes], ["day", "author", "text"], {"text": "note"}, "No notes.")
     section("Merge history", [{"day": day(h["at"]), "what": history_text(h, p.person_id)} for h in p.history],

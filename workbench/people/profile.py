@@ -21,7 +21,7 @@ from ..store.models import (
     Recognition,
     Tag,
 )
-from ..store.views import person_flags_query
+from ..store.views import bot_person_ids, person_flags_query
 from .merge import live_person, merge_history
 
 ACC = Account.__table__
@@ -55,6 +55,11 @@ class Profile:
     tags: list[str]
     history: list[dict] = field(default_factory=list)
     programme: list[dict] = field(default_factory=list)  # champion programme moves, newest first
+    # Who they help and who helps them: the people they replied to, and those who replied to them
+    # (bots and themselves left out), each person_id, name, replies, last (the latest reply), the
+    # most replies first.
+    helps: list[dict] = field(default_factory=list)
+    helped_by: list[dict] = field(default_factory=list)
 
 
 def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
@@ -94,9 +99,37 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
              .mappings()]
     tags = sorted(conn.execute(select(TAG.c.name).join(PT, PT.c.tag_id == TAG.c.id).where(PT.c.person_id == pid))
                   .scalars())
+    helps, helped_by = _helping(conn, pid, acc_ids)
     return Profile(pid, person["display_name"], bool(flags[0]), bool(flags[1]), person["is_bot"], person["is_staff"],
                    accounts, timeline, _weekly(conn, acc_ids, tz), stage if stage and stage != "(none)" else None,
-                   recognitions, notes, tags, merge_history(conn, pid), programme)
+                   recognitions, notes, tags, merge_history(conn, pid), programme, helps, helped_by)
+
+
+def _helping(conn: Connection, pid: int, acc_ids: list[int]) -> tuple[list[dict], list[dict]]:
+    """The people ``pid`` replied to, and those who replied to them (a reply to its direct parent,
+    as the helper network counts it), bots and ``pid`` left out, the most replies first."""
+    reply, parent = A.alias("reply"), A.alias("parent")
+    other = ACC.alias("other")
+    bots = bot_person_ids(conn)
+    names = {}
+
+    def people(query) -> list[dict]:  # noqa: ANN001 - (person_id, replies, last) rows
+        rows = [r for r in conn.execute(query).all() if r[0] != pid and r[0] not in bots]
+        missing = {r[0] for r in rows} - names.keys()
+        if missing:
+            names.update(conn.execute(select(PER.c.id, PER.c.display_name).where(PER.c.id.in_(missing))).all())
+        rows.sort(key=lambda r: (-r[1], -(r[2].timestamp() if r[2] else 0), r[0]))
+        return [{"person_id": p, "name": names.get(p) or "", "replies": n, "last": last} for p, n, last in rows]
+
+    given = (select(other.c.person_id, func.count(), func.max(reply.c.created_at))
+             .select_from(reply.join(parent, parent.c.id == reply.c.parent_id)
+                          .join(other, other.c.id == parent.c.account_id))
+             .where(reply.c.account_id.in_(acc_ids)).group_by(other.c.person_id))
+    got = (select(other.c.person_id, func.count(), func.max(reply.c.created_at))
+           .select_from(parent.join(reply, reply.c.parent_id == parent.c.id)
+                        .join(other, other.c.id == reply.c.account_id))
+           .where(parent.c.account_id.in_(acc_ids)).group_by(other.c.person_id))
+    return people(given), people(got)
 
 
 def history_text(h: dict, person_id: int) -> str:

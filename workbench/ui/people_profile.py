@@ -166,6 +166,15 @@ class ProfilePanel(QScrollArea):
         self.recognitions.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.recognitions)
 
+        lay.addWidget(_heading("Helping"))
+        # Whom they reply to and who replies to them; a name opens that person's profile.
+        self.helping = QLabel()
+        self.helping.setWordWrap(True)
+        self.helping.setTextFormat(Qt.TextFormat.RichText)
+        self.helping.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.helping.linkActivated.connect(self._person_link)
+        lay.addWidget(self.helping)
         lay.addWidget(_heading("Tags"))
         trow = QHBoxLayout()
         self.tags = QLabel()
@@ -274,6 +283,7 @@ class ProfilePanel(QScrollArea):
         self.recognitions.setText("\n".join(
             f"{_day(r['given_at'], tz)} · {r['kind']}" + (f" — {r['note']}" if r["note"] else "")
             + (f" (by {r['given_by']})" if r["given_by"] else "") for r in p.recognitions) or "None yet.")
+        self.helping.setText(helping_html(p))
         self.tags.setText(", ".join(p.tags) or "No tags.")
         self.notes.setText("\n\n".join(f"{_day(n['created_at'], tz)}{' · ' + n['author'] if n['author'] else ''}: {n['text']}"
                                        for n in p.notes) or "No notes.")
@@ -296,6 +306,10 @@ class ProfilePanel(QScrollArea):
         self.timeline.resizeColumnsToContents()
         self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.loaded.emit(p.person_id)
+
+    def _person_link(self, link: str) -> None:
+        if link.startswith("person:") and link[7:].isdigit():
+            self.ctx.person_asked.emit(int(link[7:]))
 
     def _timeline_actions(self, row: int) -> list[tuple[str, Callable[[], None]]]:
         """Where an activity of the timeline can be seen ("Open in Discord"), when its export says."""
@@ -361,6 +375,28 @@ class ProfilePanel(QScrollArea):
     def _unmerge(self) -> None:
         ws, pid = self.ctx.ws, self.person_id
         self._run(lambda: merge.unmerge(ws, pid, by=who("window")), "Unmerging")
+
+
+NAMED_HELPING = 5  # people named in each line of Helping; the rest are counted
+
+
+def helping_html(p: Profile) -> str:
+    """The profile's Helping lines: whom the person replied to and who replied to them, the most
+    often first, each name a link to that person's profile (names escaped: markup stays text)."""
+    def names(people: list[dict]) -> str:
+        shown = [f"<a href='person:{x['person_id']}'>{html.escape(x['name'] or 'Person ' + str(x['person_id']))}</a>"
+                 f" ({figures.number(x['replies'])})" for x in people[:NAMED_HELPING]]
+        more = len(people) - NAMED_HELPING
+        return ", ".join(shown) + (f" and {figures.plural(more, 'other', 'others')}" if more > 0 else "")
+
+    def line(people: list[dict], some: str, none: str) -> str:
+        if not people:
+            return none
+        total = sum(x["replies"] for x in people)
+        return (f"{some} {figures.plural(len(people), 'person', 'people')} "
+                f"({figures.plural(total, 'reply', 'replies')}): {names(people)}.")
+    return (line(p.helps, "Replied to", "Has not replied to anyone.") + "<br>"
+            + line(p.helped_by, "Got replies from", "No one has replied to them."))
 
 
 def _history_line(h: dict, person_id: int, tz: dt.tzinfo) -> str:
