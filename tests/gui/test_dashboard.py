@@ -228,7 +228,8 @@ def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tm
 
 def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_path):
     """Who is this helper? A row of Top helpers (sorted any way, Enter or a double-click) and a dot
-    of Who helps whom (a double-click) open the person's profile on the People page."""
+    of Who helps whom (a double-click) open the person's profile on the People page; so do a
+    champion candidate and a strong contributor of the recognition gap."""
     import pyqtgraph as pg
 
     from workbench.ui.app import create_app, create_window
@@ -272,6 +273,20 @@ def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_pa
     qtbot.waitUntil(lambda: people.profile.current is not None
                     and people.profile.current.person_id == int(dot["person_id"]), timeout=30_000)
     assert people.profile.name.text() == dot["name"]
+
+    for name, view in (("ChampionsPage", lambda p: p.table), ("RecognitionPage", lambda p: p.gap_view)):
+        win.show_page(name)
+        other = win.page(name)
+        qtbot.waitUntil(lambda: view(other).model().rowCount() > 1, timeout=60_000)  # noqa: B023
+        table = view(other)
+        frame = table.model().frame()
+        at = table.visualRect(table.model().index(1, 1)).center()
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        assert win.current_page() is people, name
+        qtbot.waitUntil(lambda: people.profile.current is not None  # noqa: B023
+                        and people.profile.current.person_id == int(frame["person_id"].iat[1]), timeout=30_000)
+        assert people.profile.name.text() == frame["name"].iat[1]
 
 
 def test_a_custom_period_and_a_channel(qtbot, ctx):

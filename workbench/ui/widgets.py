@@ -542,6 +542,16 @@ class RowLinks(QObject):
         return link_actions(*self.link(row), self.banner)
 
 
+def opens_profiles(view: QTableView, ctx) -> None:  # noqa: ANN001 - AppContext
+    """A row of ``view`` (its model's frame has ``person_id``) opens that person's profile on the
+    People page: double-click or Enter, however the table is sorted."""
+    def ask(index) -> None:  # noqa: ANN001 - a QModelIndex
+        frame = view.model().frame()
+        if "person_id" in frame.columns and 0 <= index.row() < len(frame):
+            ctx.person_asked.emit(int(frame["person_id"].iat[index.row()]))
+    view.activated.connect(ask)
+
+
 def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:
     """Where the person drags the splitter's handle is where it is in the next session. Returns
     whether sizes were restored (the layout's own first guess stands otherwise)."""

@@ -52,6 +52,7 @@ from ..widgets import (
     RoomForText,
     link_actions,
     make_copyable,
+    opens_profiles,
     remember_sizes,
     vbox,
 )
@@ -233,6 +234,7 @@ class ChampionsPage(Page):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         make_copyable(self.table)
+        opens_profiles(self.table, self.ctx)  # a candidate's whole profile: a double-click (or Enter) away
         # The names keep a quarter of the table however narrow the window: the figures scroll first.
         self.name_room = RoomForText(self.table, "name", share=0.25)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
@@ -363,7 +365,7 @@ class ChampionsPage(Page):
         self.period_label.setText(
             f"Champion candidates over {dates.period(period.start, period.end)} ({period.tz}): people "
             "who are not bots, not staff, not deleted accounts and not already champions, ranked by their "
-            "score. Select one to see why."
+            "score. Select one to see why; double-click for their profile."
             if period else "")
         self._fill()
         self.loaded.emit()

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QDate, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
@@ -51,6 +50,7 @@ from ..widgets import (
     RoomForText,
     RowLinks,
     make_copyable,
+    opens_profiles,
     vbox,
     warn,
 )
@@ -309,7 +309,7 @@ class DashboardPage(Page):
                                                      "newcomers_helped": "Newcomers"}, hidden=("person_id",))
         self.helpers_view = self._table(self.helpers_model, "top-helpers.csv")
         # A helper's row opens their profile (double-click or Enter), as a dot of the network does.
-        self.helpers_view.activated.connect(lambda index: self._ask_person(self.helpers_model.frame(), index.row()))
+        opens_profiles(self.helpers_view, self.ctx)
         self.network_chart.person_chosen.connect(self.ctx.person_asked)
         self.unanswered_empty = EmptyText(self.unanswered_view, "No unanswered questions in this period.")
         self.helpers_empty = EmptyText(self.helpers_view, "No one replied to someone else in this period.")
@@ -421,10 +421,6 @@ class DashboardPage(Page):
         if not has:
             self.banner.show_message("No activity in this period under these filters.", kind="info")
         self.updated.emit(d)
-
-    def _ask_person(self, frame: pd.DataFrame, row: int) -> None:
-        if "person_id" in frame.columns and 0 <= row < len(frame):
-            self.ctx.person_asked.emit(int(frame["person_id"].iat[row]))
 
     # -- the page as one picture -------------------------------------------------------------
     def heading(self) -> str:

@@ -37,8 +37,8 @@ from ...metrics.filters import reporting_tz, zone
 from .. import dates, figures
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
-from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, remember_sizes, size_from_few_rows,
-                       vbox)
+from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, opens_profiles, remember_sizes,
+                       size_from_few_rows, vbox)
 
 
 def _day(v, tz: dt.tzinfo) -> str:  # noqa: ANN001 - a time, or nothing
@@ -120,6 +120,7 @@ class RecognitionPage(Page):
                                                     "platforms": fmt.platform_names})
         # The names take the room left, so that the dates stay beside their headings.
         self.gap_view = _table(self.gap_model, multi=True, stretch="name")
+        opens_profiles(self.gap_view, ctx)  # who is this? a double-click shows their profile
         self.gap_empty = EmptyState("Nobody is forgotten: every strong contributor was recognized in the last 180 days.")
         self.gap_empty.hide()  # until the workspace is read (a large one takes a moment)
         gl.addWidget(self.gap_empty, 1)  # the room goes to the table, or to what to do when there is none
@@ -246,7 +247,8 @@ class RecognitionPage(Page):
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the {figures.number(top)} people in "
-            f"the top tenth by champion score ({dates.period(period.start, period.end)})." if period else "")
+            f"the top tenth by champion score ({dates.period(period.start, period.end)}). Double-click one for their "
+            "profile." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
             "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
