@@ -33,25 +33,21 @@ NO_ACTIVITY = "The workspace has no activity yet: import an export first (workbe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("metrics", help="print the headline figures of community health for a period")
-    add_workspace_arg(p)
-    add_period_args(p)
-    p.add_argument("--json", action="store_true", help="print JSON: period, figures, previous")
-    p.set_defaults(func=run)
-    p = sub.add_parser("unanswered", help="the questions of a period nobody has answered yet, the oldest first, "
-                                          "with the link to where each was asked")
-    add_workspace_arg(p)
-    add_period_args(p)
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="list the N oldest (default 50; 0: all)")
-    p.add_argument("--json", action="store_true", help="print JSON: period, total, questions")
-    p.set_defaults(func=run_unanswered)
-    p = sub.add_parser("helpers", help="who helps whom: the period's strongest ties of the helper network, the most "
-                                       "replies first, as the Dashboard draws them")
-    add_workspace_arg(p)
-    add_period_args(p)
-    p.add_argument("--limit", type=int, default=40, metavar="N", help="list the N strongest ties (default 40; 0: all)")
-    p.add_argument("--json", action="store_true", help="print JSON: period, total, ties")
-    p.set_defaults(func=run_helpers)
+    for name, func, about, limit, json_keys in (
+            ("metrics", run, "print the headline figures of community health for a period", None,
+             "period, figures, previous"),
+            ("unanswered", run_unanswered, "the questions of a period nobody has answered yet, the oldest first, "
+             "with the link to where each was asked", (50, "the N oldest"), "period, total, questions"),
+            ("helpers", run_helpers, "who helps whom: the period's strongest ties of the helper network, the most "
+             "replies first, as the Dashboard draws them", (40, "the N strongest ties"), "period, total, ties")):
+        p = sub.add_parser(name, help=about)
+        add_workspace_arg(p)
+        add_period_args(p)
+        if limit is not None:
+            p.add_argument("--limit", type=int, default=limit[0], metavar="N",
+                           help=f"list {limit[1]} (default {limit[0]}; 0: all)")
+        p.add_argument("--json", action="store_true", help=f"print JSON: {json_keys}")
+        p.set_defaults(func=func)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,8 +89,7 @@ def run_unanswered(args: argparse.Namespace) -> int:
     has waited, where, who asked, and the link that opens it there (when its export holds one)."""
     from ..metrics.support import unanswered
 
-    if args.limit < 0:
-        raise WorkbenchError(f"--limit {args.limit}: give a number of questions, or 0 for all of them.")
+    _check_limit(args, "questions")
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         frame = unanswered(ws, f, limit=args.limit or None) if f.start is not None else None
@@ -103,14 +98,8 @@ def run_unanswered(args: argparse.Namespace) -> int:
         {"asked_at": _iso_in_zone(r.asked_at, f.tz), "waiting_days": int(r.waiting_days), "platform": r.platform,
          "channel": r.channel, "author": r.author, "question": r.excerpt, "link": r.link or None}
         for r in frame.itertuples(index=False)]
-    if args.json:
-        print_json({"period": f.as_dict(), "total": total, "questions": questions})
-        return 0
-    if f.start is None:
-        print(NO_ACTIVITY)
-        return 0
-    if not questions:
-        print(f"No unanswered questions from {f.start} to {f.end} ({f.tz}).")
+    if _said_without_a_table(args, f, {"period": f.as_dict(), "total": total, "questions": questions}, questions,
+                             "No unanswered questions"):
         return 0
     shown = "the oldest first" if len(questions) == total else \
         "the oldest" if len(questions) == 1 else f"the {fmt.number(len(questions))} oldest"
@@ -130,8 +119,7 @@ def run_helpers(args: argparse.Namespace) -> int:
     the person helped was a newcomer (in their first 30 days)."""
     from ..metrics.network import helper_edges, helper_ties
 
-    if args.limit < 0:
-        raise WorkbenchError(f"--limit {args.limit}: give a number of ties, or 0 for all of them.")
+    _check_limit(args, "ties")
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         total = len(helper_edges(ws, f)) if f.start is not None else 0
@@ -140,14 +128,8 @@ def run_helpers(args: argparse.Namespace) -> int:
         {"helper_person_id": int(r.helper_person_id), "helper": r.helper, "helped_person_id": int(r.helped_person_id),
          "helped": r.helped, "replies": int(r.replies), "newcomer_replies": int(r.newcomer_replies)}
         for r in frame.itertuples(index=False)]
-    if args.json:
-        print_json({"period": f.as_dict(), "total": total, "ties": ties})
-        return 0
-    if f.start is None:
-        print(NO_ACTIVITY)
-        return 0
-    if not ties:
-        print(f"No one replied to someone else from {f.start} to {f.end} ({f.tz}).")
+    if _said_without_a_table(args, f, {"period": f.as_dict(), "total": total, "ties": ties}, ties,
+                             "No one replied to someone else"):
         return 0
     shown = "the strongest first" if len(ties) == total else f"the {fmt.number(len(ties))} strongest"
     print(f"{fmt.plural(total, 'tie')} of helping from {f.start} to {f.end} ({f.tz}), {shown}:")
@@ -158,6 +140,26 @@ def run_helpers(args: argparse.Namespace) -> int:
                 headers={"helper": "Helper (person)", "helped": "Helped (person)", "replies": "Replies",
                          "newcomer": "To a newcomer"})
     return 0
+
+
+def _check_limit(args: argparse.Namespace, noun: str) -> None:
+    if args.limit < 0:
+        raise WorkbenchError(f"--limit {args.limit}: give a number of {noun}, or 0 for all of them.")
+
+
+def _said_without_a_table(args: argparse.Namespace, f, doc: dict, rows: list, nothing: str) -> bool:  # noqa: ANN001
+    """What a listing prints instead of its table: the JSON ``doc`` when asked, a sentence when the
+    workspace has no activity or the period has no ``rows`` ("<nothing> from D to D (zone)."). True
+    when that was all there was to print."""
+    if args.json:
+        print_json(doc)
+    elif f.start is None:
+        print(NO_ACTIVITY)
+    elif not rows:
+        print(f"{nothing} from {f.start} to {f.end} ({f.tz}).")
+    else:
+        return False
+    return True
 
 
 def _iso_in_zone(t, tz: str) -> str:  # noqa: ANN001 - a Timestamp
