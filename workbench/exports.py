@@ -15,6 +15,7 @@ TABLES: list[str] = [
     "workbench.people.export:write_people_csv",
     "workbench.metrics.tables:write_daily_active",
     "workbench.metrics.tables:write_questions",
+    "workbench.metrics.tables:write_helper_network",
     "workbench.champions.export:write_candidates_csv",
 ]
 

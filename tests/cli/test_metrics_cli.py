@@ -187,10 +187,11 @@ def test_unanswered_lists_the_questions_nobody_answered_with_where_to_answer_the
     assert cli("unanswered", "--workspace", ws_path, "--limit", "-3").code == 2
 
 
-def test_helpers_lists_who_helps_whom_as_the_replies_say(cli, community_db, copy_db):
+def test_helpers_lists_who_helps_whom_as_the_replies_say(cli, community_db, copy_db, tmp_path):
     """`workbench helpers` gives the Dashboard's ties of the helper network: each pair of people
     with the replies from one to the other, the most first; counted again here from the replies'
-    links in SQL (humans only, not to oneself), they agree."""
+    links in SQL (humans only, not to oneself), they agree. export-metrics writes the whole
+    network, all time, as an edge list."""
     from sqlalchemy import text
 
     from workbench.workspace import Workspace
@@ -223,3 +224,17 @@ def test_helpers_lists_who_helps_whom_as_the_replies_say(cli, community_db, copy
     assert cli("helpers", "--workspace", path, "--limit", "-1").code == 2
     quiet = cli("helpers", "--workspace", path, "--from", "2001-01-01", "--to", "2001-01-31")
     assert quiet.out.strip() == "No one replied to someone else from 2001-01-01 to 2001-01-31 (UTC)."
+
+    assert cli("export-metrics", "--workspace", path, "--out", tmp_path / "out").code == 0
+    with open(tmp_path / "out" / "helper_network.csv", newline="", encoding="utf-8") as fh:
+        edges = list(csv.DictReader(fh))
+    with Workspace.open(path) as ws, ws.connect() as conn:
+        every = {(int(a), int(b)): int(n) for a, b, n in conn.execute(text(
+            "SELECT ra.person_id, pa.person_id, count(*) FROM activity r "
+            "JOIN account ra ON ra.id = r.account_id JOIN activity p ON p.id = r.parent_id "
+            "JOIN account pa ON pa.id = p.account_id "
+            "WHERE NOT ra.is_bot AND NOT pa.is_bot AND ra.person_id != pa.person_id GROUP BY 1, 2"))}
+    assert len(every) > len(want)
+    assert {(int(e["helper_person_id"]), int(e["helped_person_id"])): int(e["replies"]) for e in edges} == every
+    assert list(edges[0]) == ["helper_person_id", "helper", "helped_person_id", "helped", "replies",
+                              "newcomer_replies"]

@@ -117,13 +117,14 @@ def run_unanswered(args: argparse.Namespace) -> int:
 def run_helpers(args: argparse.Namespace) -> int:
     """The helper network's strongest ties: who replied to whom, how often, and how often while
     the person helped was a newcomer (in their first 30 days)."""
-    from ..metrics.network import helper_edges, helper_ties
+    from ..metrics.network import helper_ties
 
     _check_limit(args, "ties")
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
-        total = len(helper_edges(ws, f)) if f.start is not None else 0
-        frame = helper_ties(ws, f, n=args.limit or max(total, 1)) if f.start is not None else None
+        every = helper_ties(ws, f, n=None) if f.start is not None else None
+    total = len(every) if every is not None else 0
+    frame = every.head(args.limit) if every is not None and args.limit else every
     ties = [] if frame is None else [
         {"helper_person_id": int(r.helper_person_id), "helper": r.helper, "helped_person_id": int(r.helped_person_id),
          "helped": r.helped, "replies": int(r.replies), "newcomer_replies": int(r.newcomer_replies)}

@@ -98,13 +98,15 @@ def top_helpers(ws, filters: Filters, n: int = 15) -> pd.DataFrame:  # noqa: ANN
 TIES = 40  # the strongest ties a drawing of the network shows; more is a ball of string
 
 
-def helper_ties_b(b: Base, f: Filters, n: int = TIES) -> pd.DataFrame:
-    """Who helps whom: the period's ``n`` strongest ties of the helper network, the most replies
-    first. Columns helper_person_id, helper, helped_person_id, helped, replies, newcomer_replies
+def helper_ties_b(b: Base, f: Filters, n: int | None = TIES) -> pd.DataFrame:
+    """Who helps whom: the period's ``n`` strongest ties of the helper network (every one for
+    None), the most replies first. Columns helper_person_id, helper, helped_person_id, helped, replies, newcomer_replies
     (those written while the person helped was a newcomer)."""
     edges = helper_edges_b(b, f)
     edges = edges.sort_values(["replies", "to_newcomer_replies", "helper_person_id", "helped_person_id"],
-                              ascending=[False, False, True, True], kind="stable").head(n)
+                              ascending=[False, False, True, True], kind="stable")
+    if n is not None:
+        edges = edges.head(n)
     names = b.person_names()
     return pd.DataFrame({
         "helper_person_id": edges["helper_person_id"].to_numpy(dtype=np.int64),
@@ -116,7 +118,7 @@ def helper_ties_b(b: Base, f: Filters, n: int = TIES) -> pd.DataFrame:
     })
 
 
-def helper_ties(ws, filters: Filters, n: int = TIES) -> pd.DataFrame:  # noqa: ANN001
+def helper_ties(ws, filters: Filters, n: int | None = TIES) -> pd.DataFrame:  # noqa: ANN001
     return helper_ties_b(base(ws), filters, n)
 
 

@@ -66,3 +66,22 @@ def write_questions(ws, out_dir: Path) -> Path:  # noqa: ANN001
                                            frame["first_response_at"]):
             w.writerow([plat, ext, _iso(asked), _iso(first)])
     return path
+
+
+def write_helper_network(ws, out_dir: Path) -> Path:  # noqa: ANN001
+    """The helper network, all time, as an edge list another tool reads (a spreadsheet, Gephi,
+    NetworkX): helper_person_id, helper, helped_person_id, helped, replies, newcomer_replies (those
+    written in the first 30 days of the person helped), the most replies first."""
+    from ..reports.safe import cell
+    from .filters import Filters
+    from .network import helper_ties_b
+
+    path = Path(out_dir) / "helper_network.csv"
+    ties = helper_ties_b(base(ws), Filters(), n=None)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(list(ties.columns))
+        for helper, name, helped, helped_name, replies, newcomer in ties.itertuples(index=False):
+            w.writerow([int(helper), cell(name or ""), int(helped), cell(helped_name or ""), int(replies),
+                        int(newcomer)])
+    return path
