@@ -52,12 +52,21 @@ def test_recognitions_of_the_period_and_their_pseudonymized_form(demo):
 
 
 def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
-    """The report's "Who helps whom" table is the Dashboard's ties; pseudonymized, the helper and
-    the person helped are both pseudonyms, each person the same one wherever they appear."""
+    """The report's "Who helps whom" table and drawing are the Dashboard's ties; pseudonymized, the
+    helper and the person helped are both pseudonyms in both, each person the same one wherever
+    they appear, and the drawing names them so."""
     from workbench.metrics.network import helper_ties
+    from workbench.reports.charts import to_svg
 
     f = Filters.default_for(demo)
-    plain = prepare_report(demo, f).table("helper_ties").frame
+    report = prepare_report(demo, f)
+    plain = report.table("helper_ties").frame
+    drawing = report.chart("helper_network")
+    assert drawing.kind == "network" and len(drawing.frame) == 40
+    svg = to_svg(drawing)
+    busiest = (plain.groupby("helper")["replies"].sum().add(plain.groupby("helped")["replies"].sum(), fill_value=0)
+               .sort_values(ascending=False))
+    assert busiest.index[0] in svg and busiest.index[1] in svg  # the busiest are named on it
     ties = helper_ties(demo, f)
     assert len(plain) == len(ties) == 40
     assert plain[["helper", "helped", "replies", "newcomer_replies"]].equals(
@@ -69,6 +78,11 @@ def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
     for pid, name in [*zip(ties["helper_person_id"], hidden["helper"]), *zip(ties["helped_person_id"], hidden["helped"])]:
         assert pseudonym.setdefault(pid, name) == name  # one person, one pseudonym, as helper or as helped
     assert len(set(pseudonym.values())) == len(pseudonym)
+    hidden_drawing = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).chart("helper_network")
+    assert list(hidden_drawing.frame["helper"]) == list(hidden["helper"])
+    assert list(hidden_drawing.frame["helped"]) == list(hidden["helped"])
+    hidden_svg = to_svg(hidden_drawing)
+    assert "Member " in hidden_svg and not any(name in hidden_svg for name in [*plain["helper"], *plain["helped"]])
 
 
 def test_a_report_or_pack_that_cannot_be_written_is_said_and_keeps_the_file_there(demo, tmp_path):

@@ -125,8 +125,8 @@ def helper_ties(ws, filters: Filters, n: int | None = TIES) -> pd.DataFrame:  # 
 def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
     """Where each person of ``ties`` sits in a drawing of them (a force-directed layout: people tied
     together close, the others apart; the same ties always give the same drawing). Columns
-    person_id, name, x, y (within -1..1), given and received (replies, within the ties), the people
-    who gave the most replies first."""
+    person_id, name, x, y (each from -1 to 1), given and received (replies, within the ties), the
+    people who gave the most replies first."""
     import networkx as nx
 
     columns = ["person_id", "name", "x", "y", "given", "received"]
@@ -143,6 +143,11 @@ def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
         data["pull"] = 1 + 2 * data["weight"] / top
     pos = nx.spring_layout(graph, weight="pull", seed=seed, k=1.5 / np.sqrt(graph.number_of_nodes()),
                            iterations=200)
+    # Each direction stretched to fill -1 to 1: a drawing is wider than tall, and fills its box.
+    xy = np.array([pos[p] for p in graph.nodes], dtype=np.float64).reshape(-1, 2)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    xy = np.where(high > low, (xy - low) / np.where(high > low, high - low, 1) * 2 - 1, 0.0)
+    pos = {p: xy[i] for i, p in enumerate(graph.nodes)}
     given = ties.groupby("helper_person_id")["replies"].sum()
     received = ties.groupby("helped_person_id")["replies"].sum()
     names = dict(zip(ties["helper_person_id"], ties["helper"])) | dict(zip(ties["helped_person_id"], ties["helped"]))

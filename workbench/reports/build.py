@@ -316,6 +316,17 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
             rf, percent=True)
     ttfr, unit = _durations(series_frame(frames["ttfr_weekly"]))
     add("ttfr_weekly", f"Time to first response by week ({unit})", "support", "line", ttfr, y_label=unit)
+    ties = frames.get("helper_ties")
+    if ties is not None and not ties.empty and {"helper_person_id", "helped_person_id"} <= set(ties.columns):
+        from ..metrics.network import ties_layout
+
+        at = ties_layout(ties).set_index("person_id")  # the Dashboard's drawing, the same every time
+        drawing = ties.assign(x0=ties["helper_person_id"].map(at["x"]), y0=ties["helper_person_id"].map(at["y"]),
+                              x1=ties["helped_person_id"].map(at["x"]), y1=ties["helped_person_id"].map(at["y"]))
+        add("helper_network", "Who helps whom: the strongest ties", "people", "network", drawing,
+            description="A dot per person (the larger, the more replies given or got; blue: helps others), an "
+                        "arrow from helper to helped (the thicker, the more replies; orange: mostly replies to a "
+                        "newcomer); the ten people with the most replies are named.")
     lm = frames["level_movement"]
     if not lm.empty and "level" in lm.columns:
         add("level_movement", "Engagement level movement", "people", "barh",

@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import fmt
 from ..metrics.activity import OTHER_CHANNELS, WEEKDAYS
-from ..palette import MOVEMENT_COLOURS, OKABE_ITO, OTHER_HEX, PLATFORM_COLOURS
+from ..palette import MOVEMENT_COLOURS, NETWORK_COLOURS, OKABE_ITO, OTHER_HEX, PLATFORM_COLOURS
 from .data import Chart
 
 RC = {
@@ -79,6 +79,8 @@ def _x_values(index: pd.Index) -> tuple[np.ndarray | pd.Index, bool]:
 
 
 def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
+    if chart.kind == "network":
+        height = max(height, width * 0.6)  # people need room to stand apart
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(fig)
@@ -86,7 +88,9 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
         df = chart.frame
         cols = [str(c) for c in df.columns]
         palette = colours(cols)
-        if chart.kind == "heatmap":
+        if chart.kind == "network":
+            _network(ax, df)
+        elif chart.kind == "heatmap":
             _heatmap(fig, ax, chart)
         elif chart.kind == "barh":
             y = np.arange(len(df.index))
@@ -150,6 +154,36 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
                 ax.legend(frameon=False, fontsize=8, ncols=max(1, min(len(cols), 6, 80 // (widest + 6))),
                           loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
         return fig
+
+
+NAMED = 10  # people named on a drawing of who helps whom
+
+
+def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
+    """Who helps whom, as the Dashboard draws it: a dot per person (at the ends of the ties), an
+    arrow from helper to helped, the people with the most replies named."""
+    ax.set_axis_off()
+    top = max(float(df["replies"].max()), 1.0)
+    people: dict[tuple[float, float], list] = {}  # where a person is drawn: name, replies given, got
+    for r in df.itertuples(index=False):
+        helper, helped = (float(r.x0), float(r.y0)), (float(r.x1), float(r.y1))
+        people.setdefault(helper, [r.helper, 0, 0])[1] += int(r.replies)
+        people.setdefault(helped, [r.helped, 0, 0])[2] += int(r.replies)
+        colour = NETWORK_COLOURS["newcomer tie" if 2 * r.newcomer_replies >= r.replies else "tie"]
+        ax.annotate("", xy=helped, xytext=helper, arrowprops={
+            "arrowstyle": "-|>", "color": colour, "lw": 0.6 + 1.8 * r.replies / top, "shrinkA": 4, "shrinkB": 6,
+            "mutation_scale": 9, "alpha": 0.9})
+    at = list(people)
+    load = np.array([given + got for _, given, got in people.values()], dtype=float)
+    ax.scatter([x for x, _ in at], [y for _, y in at], s=18 + 110 * np.sqrt(load / max(load.max(), 1.0)),
+               c=[NETWORK_COLOURS["helper" if given else "helped"] for _, given, _ in people.values()],
+               edgecolors="white", linewidths=0.6, zorder=3)
+    for i in np.argsort(-load, kind="stable")[:NAMED]:
+        ax.annotate(_short(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
+                    va="top", fontsize=7, zorder=4,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
+    ax.set_xlim(-1.12, 1.12)
+    ax.set_ylim(-1.25, 1.12)
 
 
 def _bar_width(x) -> float:  # noqa: ANN001

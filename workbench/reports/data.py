@@ -108,7 +108,7 @@ class Chart:
     key: str
     title: str
     section: str
-    kind: str  # line, area, bar, barh, heatmap
+    kind: str  # line, area, bar, barh, heatmap, network (ties between people: x0, y0, x1, y1 per tie)
     frame: pd.DataFrame
     y_label: str = ""
     percent: bool = False

@@ -76,11 +76,19 @@ def _scrub_chart(c: Chart, scrub: Scrubber) -> Chart:
     return Chart(c.key, scrub(c.title), c.section, c.kind, df, c.y_label, c.percent, scrub(c.description))
 
 
+def _people_drawn(c: Chart, p: Pseudonymizer, tokens: dict[int, str], scrub: Scrubber) -> Chart:
+    """A chart that names people in its cells (who helps whom) names them by their pseudonyms."""
+    if c.kind != "network":
+        return c
+    return Chart(c.key, c.title, c.section, c.kind, pseudonymize_frame(c.frame, p, tokens, scrub), c.y_label,
+                 c.percent, c.description)
+
+
 def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData:  # noqa: ANN001
     p = Pseudonymizer(key)
     scrub = Scrubber(workspace_identifiers(ws))
     ids: set[int] = set()
-    for t in report.tables:
+    for t in [*report.tables, *(Table(c.key, "", "", c.frame) for c in report.charts if c.kind == "network")]:
         if t.frame is None:
             continue
         for col in [_person_column(t.frame), *(c for c in SECOND_PERSON if c in t.frame.columns)]:
@@ -95,5 +103,5 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
         note += " This report used a one-off key: its pseudonyms do not match other reports'."
     return report.replace(
         workspace=scrub(report.workspace), filters_text=scrub(report.filters_text), tables=tables,
-        charts=[_scrub_chart(c, scrub) for c in report.charts],
+        charts=[_scrub_chart(_people_drawn(c, p, tokens, scrub), scrub) for c in report.charts],
         settings=_scrub_any(report.settings, scrub), pseudonymized=True, pseudonym_note=note)

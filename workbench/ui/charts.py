@@ -525,12 +525,6 @@ def day_seconds(dates) -> np.ndarray:  # noqa: ANN001 - a datetime-like Series o
     return np.asarray(np.asarray(dates, dtype="datetime64[D]").astype("datetime64[s]").astype(np.int64), dtype=np.float64)
 
 
-def _stretched(v: np.ndarray) -> np.ndarray:
-    """Values moved and scaled to fill -1 to 1 (all at 0 when they are all one value)."""
-    low, high = float(v.min()), float(v.max())
-    return (v - low) / (high - low) * 2 - 1 if high > low else np.zeros_like(v)
-
-
 class NetworkChart(_Plot):
     """Who helps whom: each person a dot (the larger, the more replies they gave or got; blue for
     those who help), an arrow from a helper to each person helped (the thicker, the more replies;
@@ -556,8 +550,6 @@ class NetworkChart(_Plot):
         item = self.getPlotItem()
         item.clear()
         people = people.reset_index(drop=True)
-        if len(people):  # each direction stretched to the box's edges (-1 to 1)
-            people = people.assign(**{c: _stretched(people[c].to_numpy(dtype=np.float64)) for c in ("x", "y")})
         self.ties, self.people = ties.reset_index(drop=True), people
         self.series = {"people": (people["x"].to_numpy(dtype=np.float64), people["y"].to_numpy(dtype=np.float64))} \
             if len(people) else {}
