@@ -100,8 +100,8 @@ TIES = 40  # the strongest ties a drawing of the network shows; more is a ball o
 
 def helper_ties_b(b: Base, f: Filters, n: int | None = TIES) -> pd.DataFrame:
     """Who helps whom: the period's ``n`` strongest ties of the helper network (every one for
-    None), the most replies first. Columns helper_person_id, helper, helped_person_id, helped, replies, newcomer_replies
-    (those written while the person helped was a newcomer)."""
+    None), the most replies first. Columns helper_person_id, helper, helped_person_id, helped,
+    replies, newcomer_replies (those written while the person helped was a newcomer)."""
     edges = helper_edges_b(b, f)
     edges = edges.sort_values(["replies", "to_newcomer_replies", "helper_person_id", "helped_person_id"],
                               ascending=[False, False, True, True], kind="stable")

@@ -88,12 +88,11 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
     p = Pseudonymizer(key)
     scrub = Scrubber(workspace_identifiers(ws))
     ids: set[int] = set()
-    for t in [*report.tables, *(Table(c.key, "", "", c.frame) for c in report.charts if c.kind == "network")]:
-        if t.frame is None:
-            continue
-        for col in [_person_column(t.frame), *(c for c in SECOND_PERSON if c in t.frame.columns)]:
+    named = [t.frame for t in report.tables] + [c.frame for c in report.charts if c.kind == "network"]
+    for frame in (f for f in named if f is not None):
+        for col in [_person_column(frame), *(c for c in SECOND_PERSON if c in frame.columns)]:
             if col is not None:
-                ids.update(int(v) for v in t.frame[col].dropna())
+                ids.update(int(v) for v in frame[col].dropna())
     tokens = person_tokens(ws, ids)
     tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub),
                     scrub(t.description), t.show) for t in report.tables]
