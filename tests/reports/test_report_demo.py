@@ -75,7 +75,8 @@ def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
     assert list(hidden.columns) == ["helper", "helped", "replies", "newcomer_replies"]
     assert all(n.startswith("Member ") for n in [*hidden["helper"], *hidden["helped"]])
     pseudonym = {}
-    for pid, name in [*zip(ties["helper_person_id"], hidden["helper"]), *zip(ties["helped_person_id"], hidden["helped"])]:
+    pairs = [*zip(ties["helper_person_id"], hidden["helper"]), *zip(ties["helped_person_id"], hidden["helped"])]
+    for pid, name in pairs:
         assert pseudonym.setdefault(pid, name) == name  # one person, one pseudonym, as helper or as helped
     assert len(set(pseudonym.values())) == len(pseudonym)
     hidden_drawing = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).chart("helper_network")

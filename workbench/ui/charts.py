@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import dates, figures
 from ..palette import NETWORK_COLOURS
+from . import dates, figures
 from .palette import series_colour
 from .widgets import ElidedLabel, copy_menu, overlay_note, warn
 
@@ -100,7 +100,8 @@ class ChartBox(QFrame):
     def as_picture(self) -> Iterator[None]:
         """While it lasts, the box looks as a picture of it should: without its CSV and PNG buttons,
         whose room goes to the title's note, and a table without its scroll bars."""
-        buttons = [b for b in (getattr(self, "data_button", None), self.save_button) if b is not None and not b.isHidden()]
+        buttons = [b for b in (getattr(self, "data_button", None), self.save_button)
+                   if b is not None and not b.isHidden()]
         scrolled = self.chart if isinstance(self.chart, QAbstractScrollArea) else None
         policies = (scrolled.horizontalScrollBarPolicy(), scrolled.verticalScrollBarPolicy()) if scrolled else None
         for button in buttons:
@@ -541,7 +542,6 @@ class NetworkChart(_Plot):
         item.hideAxis("left")
         item.hideAxis("bottom")
         item.showGrid(x=False, y=False)
-        # The drawing fills the box, wider than tall: people stand further apart than in a square.
         self.ties = pd.DataFrame()
         self.people = pd.DataFrame()
 
@@ -593,8 +593,10 @@ class NetworkChart(_Plot):
             label.setAnchor((0.5, -size / 2 / height))  # under the dot, not over it
             label.setPos(x, y)
             item.addItem(label)
+        # ties_layout fills -1 to 1 each way: the drawing is as wide as its box, with room under the
+        # lowest dot for its name.
         item.setXRange(-1.12, 1.12, padding=0)
-        item.setYRange(-1.3, 1.12, padding=0)  # room under the lowest dot for its name
+        item.setYRange(-1.3, 1.12, padding=0)
 
     def rows(self) -> list[list[str]]:
         """A row per tie, the strongest first: helper, person helped, replies, of which to a newcomer."""
