@@ -180,9 +180,10 @@ def test_a_picture_has_no_buttons_or_scroll_bars_and_gives_their_room_to_the_not
 
 
 def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tmp_path, monkeypatch):
-    """Below the tables, the period's strongest ties of the helper network: a dot for each person,
-    an arrow for each tie, the people with the most replies named, spread over the box's width;
-    the hover says what a person gave and got; the CSV button saves the ties."""
+    """Below the tables, who helps whom: the top helpers (as Top helpers ranks them) and the people
+    each replied to most: a dot for each person, an arrow for each tie, the people with the most
+    replies named, spread over the box's width; the hover says what a person gave and got; the CSV
+    button saves the ties."""
     import csv
 
     import pyqtgraph as pg
@@ -190,20 +191,22 @@ def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tm
 
     page = open_page(qtbot, ctx)
     chart, box = page.network_chart, page.boxes["network"]
-    ties = page.dashboard.helper_ties
-    assert len(ties) == 40 and ties["replies"].is_monotonic_decreasing
+    ties = page.dashboard.who_helps_whom
+    top = page.dashboard.top_helpers["person_id"].head(8).tolist()
+    assert ties["helper_person_id"].drop_duplicates().tolist() == top
+    assert len(ties) == 40 and (ties.groupby("helper_person_id").size() == 5).all()
+    for _, own in ties.groupby("helper_person_id"):
+        assert own["replies"].is_monotonic_decreasing  # the people each replied to most
     assert box.width() > page.boxes["unanswered"].width() * 1.8  # across both columns
     items = chart.getPlotItem().items
     dots = [i for i in items if isinstance(i, pg.ScatterPlotItem)]
     people = set(ties["helper_person_id"]) | set(ties["helped_person_id"])
     assert len(dots) == 1 and len(dots[0].data) == len(people)
     assert len([i for i in items if isinstance(i, pg.ArrowItem)]) == len(ties)
-    replies = (ties.groupby("helper_person_id")["replies"].sum()
-               .add(ties.groupby("helped_person_id")["replies"].sum(), fill_value=0))
     named = {i.toPlainText() for i in items if isinstance(i, pg.TextItem)}
-    busiest = replies.sort_values(ascending=False)
-    names = dict(zip(ties["helper_person_id"], ties["helper"])) | dict(zip(ties["helped_person_id"], ties["helped"]))
-    assert len(named) == 10 and {names[p] for p in busiest.index[:5]} <= named
+    helped = ties[~ties["helped_person_id"].isin(top)].groupby("helped")["replies"].sum().sort_values(ascending=False)
+    assert len(named) == 10 and set(ties["helper"]) <= named  # every helper, then the people most helped
+    assert named - set(ties["helper"]) <= set(helped.index[:4])
     x = dots[0].data["x"]
     assert x.max() - x.min() >= 1.8  # the drawing fills the box's width (-1..1)
 

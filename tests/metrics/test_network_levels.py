@@ -5,7 +5,14 @@ import datetime as dt
 
 from workbench.metrics import Filters
 from workbench.metrics.levels import engagement_levels, level_movement
-from workbench.metrics.network import helper_edges, helper_ties, newcomer_replies, ties_layout, top_helpers
+from workbench.metrics.network import (
+    helper_edges,
+    helper_ties,
+    newcomer_replies,
+    ties_layout,
+    top_helpers,
+    who_helps_whom,
+)
 from metrics_builders import account, at, msg, person_of, write
 
 D = dt.date
@@ -71,6 +78,12 @@ def test_who_helps_whom_the_strongest_ties_and_their_drawing(ws):
                   "replies": 1, "newcomer_replies": 0}],
                 key=lambda r: (r["helper_person_id"], r["helped_person_id"]))]
     assert helper_ties(ws, f, n=2)["replies"].tolist() == [3, 1]
+    # As drawn: the top helpers (Dee helped two people, Ben one with three replies), each with the
+    # people they replied to most (one each here; Dee's two ties of one reply: the first id first).
+    drawn = who_helps_whom(ws, f, helpers=2, each=1)
+    assert list(zip(drawn["helper"], drawn["helped"], drawn["replies"])) == [("Dee", "Ana Silva", 1),
+                                                                             ("Ben Okafor", "Ana Silva", 3)]
+    assert len(who_helps_whom(ws, f)) == 5  # every tie, when there are fewer than the drawing holds
     drawing = ties_layout(ties)
     assert sorted(drawing["person_id"]) == sorted([ana, ben, cy, dee])
     assert drawing[["x", "y"]].abs().max().max() <= 1.0 + 1e-9
@@ -82,6 +95,27 @@ def test_who_helps_whom_the_strongest_ties_and_their_drawing(ws):
     again = ties_layout(helper_ties(ws, f))
     assert again.equals(drawing)
     assert ties_layout(helper_ties(ws, Filters(start=D(2023, 1, 1), end=D(2023, 1, 31)))).empty
+
+
+def test_unconnected_helpers_are_drawn_side_by_side_not_as_specks():
+    """Three helpers who share no one: each star gets its own part of the drawing, as large as that
+    part, instead of three specks pushed to the edges."""
+    import pandas as pd
+
+    rows = [(h, h * 10 + k, 5 - k) for h in (1, 2, 3) for k in range(4)]
+    ties = pd.DataFrame({"helper_person_id": [r[0] for r in rows], "helper": [f"H{r[0]}" for r in rows],
+                         "helped_person_id": [r[1] for r in rows], "helped": [f"P{r[1]}" for r in rows],
+                         "replies": [r[2] for r in rows], "newcomer_replies": [0] * len(rows)})
+    drawing = ties_layout(ties).set_index("person_id")
+    spans = []
+    for h in (1, 2, 3):
+        star = drawing.loc[[h, *(h * 10 + k for k in range(4))]]
+        spans.append((star["x"].min(), star["x"].max(), star["y"].min(), star["y"].max()))
+        assert star["x"].max() - star["x"].min() >= 0.4 and star["y"].max() - star["y"].min() >= 0.4
+    for i, a in enumerate(spans):  # no two stars overlap
+        for b in spans[i + 1:]:
+            assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
+    assert drawing[["x", "y"]].abs().max().max() <= 1.0
 
 
 def _days(who, start: str, n: int, step: int = 1):

@@ -52,26 +52,26 @@ def test_recognitions_of_the_period_and_their_pseudonymized_form(demo):
 
 
 def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
-    """The report's "Who helps whom" table and drawing are the Dashboard's ties; pseudonymized, the
+    """The report's "Who helps whom" table and drawing are the Dashboard's (the top helpers' ties); pseudonymized, the
     helper and the person helped are both pseudonyms in both, each person the same one wherever
     they appear, and the drawing names them so."""
-    from workbench.metrics.network import helper_ties
+    from workbench.metrics.network import who_helps_whom
     from workbench.reports.charts import to_svg
 
     f = Filters.default_for(demo)
     report = prepare_report(demo, f)
-    plain = report.table("helper_ties").frame
-    drawing = report.chart("helper_network")
+    plain = report.table("who_helps_whom").frame
+    drawing = report.chart("who_helps_whom")
     assert drawing.kind == "network" and len(drawing.frame) == 40
     svg = to_svg(drawing)
     busiest = (plain.groupby("helper")["replies"].sum().add(plain.groupby("helped")["replies"].sum(), fill_value=0)
                .sort_values(ascending=False))
     assert busiest.index[0] in svg and busiest.index[1] in svg  # the busiest are named on it
-    ties = helper_ties(demo, f)
+    ties = who_helps_whom(demo, f)
     assert len(plain) == len(ties) == 40
     assert plain[["helper", "helped", "replies", "newcomer_replies"]].equals(
         ties[["helper", "helped", "replies", "newcomer_replies"]])
-    hidden = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).table("helper_ties").frame
+    hidden = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).table("who_helps_whom").frame
     assert list(hidden.columns) == ["helper", "helped", "replies", "newcomer_replies"]
     assert all(n.startswith("Member ") for n in [*hidden["helper"], *hidden["helped"]])
     pseudonym = {}
@@ -79,7 +79,7 @@ def test_who_helps_whom_in_the_report_and_pseudonymized_on_both_sides(demo):
     for pid, name in pairs:
         assert pseudonym.setdefault(pid, name) == name  # one person, one pseudonym, as helper or as helped
     assert len(set(pseudonym.values())) == len(pseudonym)
-    hidden_drawing = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).chart("helper_network")
+    hidden_drawing = prepare_report(demo, f, key=PseudonymKey(b"k" * 32, "one-off")).chart("who_helps_whom")
     assert list(hidden_drawing.frame["helper"]) == list(hidden["helper"])
     assert list(hidden_drawing.frame["helped"]) == list(hidden["helped"])
     hidden_svg = to_svg(hidden_drawing)

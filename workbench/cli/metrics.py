@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
              "period, figures, previous"),
             ("unanswered", run_unanswered, "the questions of a period nobody has answered yet, the oldest first, "
              "with the link to where each was asked", (50, "the N oldest"), "period, total, questions"),
-            ("helpers", run_helpers, "who helps whom: the period's strongest ties of the helper network, the most "
-             "replies first, as the Dashboard draws them", (40, "the N strongest ties"), "period, total, ties")):
+            ("helpers", run_helpers, "who helps whom: the period's ties of the helper network (who replied to "
+             "whom, how often), the most replies first", (40, "the N strongest ties"), "period, total, ties")):
         p = sub.add_parser(name, help=about)
         add_workspace_arg(p)
         add_period_args(p)

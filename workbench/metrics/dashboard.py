@@ -10,7 +10,7 @@ from . import activity as act
 from .base import Base, base
 from .filters import Filters
 from .levels import level_movement_b
-from .network import helper_ties_b, ties_layout, top_helpers_b
+from .network import ties_layout, top_helpers_b, who_helps_whom_b
 from .support import support_figures_b, ttfr_weekly_b, unanswered_b
 
 HEADLINE_KEYS = ["active_people", "new_people", "stickiness", "ttfr_median_s", "ttfr_p90_s", "response_rate_24h",
@@ -64,13 +64,13 @@ class Dashboard:
     unanswered: pd.DataFrame
     platforms: list[str] = field(default_factory=list)
     channels: pd.DataFrame = field(default_factory=pd.DataFrame)  # channel_id, platform, name
-    helper_ties: pd.DataFrame = field(default_factory=pd.DataFrame)  # who helps whom: the strongest ties
+    who_helps_whom: pd.DataFrame = field(default_factory=pd.DataFrame)  # the top helpers' ties (who_helps_whom_b)
 
     def helper_layout(self) -> pd.DataFrame:
-        """Where each person of ``helper_ties`` sits in a drawing of the network (``ties_layout``):
+        """Where each person of ``who_helps_whom`` sits in a drawing of it (``ties_layout``):
         computed when first asked, as only a drawing needs it."""
         if self._layout is None:
-            self._layout = ties_layout(self.helper_ties)
+            self._layout = ties_layout(self.who_helps_whom)
         return self._layout
 
     _layout: pd.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -100,5 +100,5 @@ def compute_dashboard(ws, filters: Filters) -> Dashboard:  # noqa: ANN001
         unanswered=unanswered_b(ws, b, f),
         platforms=list(b.platforms),
         channels=b.channels.copy(),
-        helper_ties=helper_ties_b(b, f),
+        who_helps_whom=who_helps_whom_b(b, f),
     )

@@ -7,6 +7,8 @@ written.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -95,18 +97,17 @@ def top_helpers(ws, filters: Filters, n: int = 15) -> pd.DataFrame:  # noqa: ANN
     return top_helpers_b(base(ws), filters, n)
 
 
-TIES = 40  # the strongest ties a drawing of the network shows; more is a ball of string
+HELPERS_DRAWN = 8  # the top helpers a drawing of who helps whom shows ...
+TIES_EACH = 5  # ... each with the people they replied to most: more is a ball of string
 
 
-def helper_ties_b(b: Base, f: Filters, n: int | None = TIES) -> pd.DataFrame:
-    """Who helps whom: the period's ``n`` strongest ties of the helper network (every one for
-    None), the most replies first. Columns helper_person_id, helper, helped_person_id, helped,
-    replies, newcomer_replies (those written while the person helped was a newcomer)."""
+def _sorted_edges(b: Base, f: Filters) -> pd.DataFrame:
     edges = helper_edges_b(b, f)
-    edges = edges.sort_values(["replies", "to_newcomer_replies", "helper_person_id", "helped_person_id"],
-                              ascending=[False, False, True, True], kind="stable")
-    if n is not None:
-        edges = edges.head(n)
+    return edges.sort_values(["replies", "to_newcomer_replies", "helper_person_id", "helped_person_id"],
+                             ascending=[False, False, True, True], kind="stable")
+
+
+def _named(b: Base, edges: pd.DataFrame) -> pd.DataFrame:
     names = b.person_names()
     return pd.DataFrame({
         "helper_person_id": edges["helper_person_id"].to_numpy(dtype=np.int64),
@@ -118,8 +119,44 @@ def helper_ties_b(b: Base, f: Filters, n: int | None = TIES) -> pd.DataFrame:
     })
 
 
-def helper_ties(ws, filters: Filters, n: int | None = TIES) -> pd.DataFrame:  # noqa: ANN001
+def helper_ties_b(b: Base, f: Filters, n: int | None = None) -> pd.DataFrame:
+    """The period's ties of the helper network, the most replies first (the ``n`` strongest, or
+    every one). Columns helper_person_id, helper, helped_person_id, helped, replies,
+    newcomer_replies (those written while the person helped was a newcomer)."""
+    edges = _sorted_edges(b, f)
+    return _named(b, edges if n is None else edges.head(n))
+
+
+def helper_ties(ws, filters: Filters, n: int | None = None) -> pd.DataFrame:  # noqa: ANN001
     return helper_ties_b(base(ws), filters, n)
+
+
+def who_helps_whom_b(b: Base, f: Filters, helpers: int = HELPERS_DRAWN, each: int = TIES_EACH) -> pd.DataFrame:
+    """Who helps whom, as the Dashboard and the report draw it: the period's top ``helpers`` (those
+    who replied to the most people, as Top helpers ranks them), each with the ``each`` people they
+    replied to most. The columns of ``helper_ties_b``; the top helper's ties first, the strongest
+    first. (The strongest ties of a large community are mostly pairs, which draw as specks; the
+    top helpers' ties draw as stars, and show who carries the community and whom they carry.)"""
+    top = top_helpers_b(b, f, n=helpers)["person_id"].tolist()
+    if not top:
+        return _named(b, helper_edges_b(b, f).head(0))
+    rank = {int(p): i for i, p in enumerate(top)}
+    edges = _sorted_edges(b, f)
+    chosen = edges[edges["helper_person_id"].isin(rank)].groupby("helper_person_id", sort=False).head(each)
+    order = chosen["helper_person_id"].map(rank).to_numpy()
+    return _named(b, chosen.iloc[np.argsort(order, kind="stable")])
+
+
+def who_helps_whom(ws, filters: Filters, helpers: int = HELPERS_DRAWN,  # noqa: ANN001
+                   each: int = TIES_EACH) -> pd.DataFrame:
+    return who_helps_whom_b(base(ws), filters, helpers, each)
+
+
+def _stretched(xy: np.ndarray) -> np.ndarray:
+    """Points moved and scaled to fill -1 to 1 in each direction (0 where they all share one)."""
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    return np.where(high > low, (xy - low) / span * 2 - 1, 0.0)
 
 
 def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
@@ -133,6 +170,10 @@ def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
     if ties.empty:
         return pd.DataFrame(columns=columns)
     graph = nx.Graph()
+    order: dict[int, int] = {}  # each person's first tie
+    for i, (helper, helped) in enumerate(zip(ties["helper_person_id"], ties["helped_person_id"])):
+        order.setdefault(int(helper), i)
+        order.setdefault(int(helped), i)
     for helper, helped, replies in ties[["helper_person_id", "helped_person_id", "replies"]].itertuples(index=False):
         weight = graph.get_edge_data(helper, helped, {}).get("weight", 0) + int(replies)
         graph.add_edge(int(helper), int(helped), weight=weight)
@@ -141,13 +182,24 @@ def ties_layout(ties: pd.DataFrame, *, seed: int = 7) -> pd.DataFrame:
     top = max(w for _, _, w in graph.edges(data="weight"))
     for _, _, data in graph.edges(data=True):
         data["pull"] = 1 + 2 * data["weight"] / top
-    pos = nx.spring_layout(graph, weight="pull", seed=seed, k=1.5 / np.sqrt(graph.number_of_nodes()),
-                           iterations=200)
-    # Each direction stretched to fill -1 to 1: a drawing is wider than tall, and fills its box.
-    xy = np.array([pos[p] for p in graph.nodes], dtype=np.float64).reshape(-1, 2)
-    low, high = xy.min(axis=0), xy.max(axis=0)
-    xy = np.where(high > low, (xy - low) / np.where(high > low, high - low, 1) * 2 - 1, 0.0)
-    pos = {p: xy[i] for i, p in enumerate(graph.nodes)}
+    # Each group of people tied together (a helper's star, or several joined by the people they
+    # share) is laid out on its own, in a cell of a grid twice as wide as tall, the group of the
+    # first ties first: laid out together, unconnected groups push each other to the edges and
+    # shrink to specks.
+    groups = sorted(nx.connected_components(graph), key=lambda g: min(order[p] for p in g))
+    columns_n = min(len(groups), math.ceil(math.sqrt(2 * len(groups))))
+    rows_n = math.ceil(len(groups) / columns_n)
+    pos: dict[int, np.ndarray] = {}
+    for i, group in enumerate(groups):
+        sub = graph.subgraph(group)
+        found = nx.spring_layout(sub, weight="pull", seed=seed, k=1.5 / math.sqrt(len(group)), iterations=200)
+        nodes = list(sub.nodes)
+        xy = _stretched(np.array([found[p] for p in nodes], dtype=np.float64).reshape(-1, 2))
+        row, column = divmod(i, columns_n)
+        centre = np.array([-1 + (2 * column + 1) / columns_n, 1 - (2 * row + 1) / rows_n])
+        half = np.array([1 / columns_n, 1 / rows_n]) * (0.8 if len(groups) > 1 else 1.0)
+        for p, at in zip(nodes, xy):
+            pos[p] = centre + at * half
     given = ties.groupby("helper_person_id")["replies"].sum()
     received = ties.groupby("helped_person_id")["replies"].sum()
     names = dict(zip(ties["helper_person_id"], ties["helper"])) | dict(zip(ties["helped_person_id"], ties["helped"]))

@@ -223,9 +223,10 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("unanswered", "Unanswered questions (oldest first)", "support",
               _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
         Table("top_helpers", "Top helpers", "people", frame("top_helpers").head(TOP_ROWS)),
-        Table("helper_ties", "Who helps whom: the strongest ties", "people", frame("helper_ties").head(TOP_ROWS),
-              description="Replies from one person to another in the period, the most first; to a newcomer: "
-                          "written in the person's first 30 days."),
+        Table("who_helps_whom", "Who helps whom: the top helpers and the people they replied to most", "people",
+              frame("who_helps_whom"),
+              description="Replies from one person to another in the period, the top helper first; to a newcomer: "
+                          "written in the first 30 days of the person helped."),
         Table("level_movement", "Engagement level movement", "people", frame("level_movement")),
         Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS),
               description="Scored over the report's period on every platform."),
@@ -316,17 +317,18 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
             rf, percent=True)
     ttfr, unit = _durations(series_frame(frames["ttfr_weekly"]))
     add("ttfr_weekly", f"Time to first response by week ({unit})", "support", "line", ttfr, y_label=unit)
-    ties = frames.get("helper_ties")
+    ties = frames.get("who_helps_whom")
     if ties is not None and not ties.empty and {"helper_person_id", "helped_person_id"} <= set(ties.columns):
         from ..metrics.network import ties_layout
 
         at = ties_layout(ties).set_index("person_id")  # the Dashboard's drawing, the same every time
         drawing = ties.assign(x0=ties["helper_person_id"].map(at["x"]), y0=ties["helper_person_id"].map(at["y"]),
                               x1=ties["helped_person_id"].map(at["x"]), y1=ties["helped_person_id"].map(at["y"]))
-        add("helper_network", "Who helps whom: the strongest ties", "people", "network", drawing,
+        add("who_helps_whom", "Who helps whom: the top helpers and the people they replied to most", "people",
+            "network", drawing,
             description="A dot per person (the larger, the more replies given or got; blue: helps others), an "
                         "arrow from helper to helped (the thicker, the more replies; orange: mostly replies to a "
-                        "newcomer); the ten people with the most replies are named.")
+                        "newcomer); the helpers are named, and the people they helped most.")
     lm = frames["level_movement"]
     if not lm.empty and "level" in lm.columns:
         add("level_movement", "Engagement level movement", "people", "barh",

@@ -161,7 +161,7 @@ NAMED = 10  # people named on a drawing of who helps whom
 
 def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
     """Who helps whom, as the Dashboard draws it: a dot per person (at the ends of the ties), an
-    arrow from helper to helped, the people with the most replies named."""
+    arrow from helper to helped, the helpers and then the people most helped named."""
     ax.set_axis_off()
     top = max(float(df["replies"].max()), 1.0)
     people: dict[tuple[float, float], list] = {}  # where a person is drawn: name, replies given, got
@@ -178,7 +178,8 @@ def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
     ax.scatter([x for x, _ in at], [y for _, y in at], s=18 + 110 * np.sqrt(load / max(load.max(), 1.0)),
                c=[NETWORK_COLOURS["helper" if given else "helped"] for _, given, _ in people.values()],
                edgecolors="white", linewidths=0.6, zorder=3)
-    for i in np.argsort(-load, kind="stable")[:NAMED]:
+    helps = np.array([given > 0 for _, given, _ in people.values()])
+    for i in np.lexsort((-load, ~helps))[:NAMED]:  # every helper named, then the people most helped
         ax.annotate(_short(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
                     va="top", fontsize=7, zorder=4,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})

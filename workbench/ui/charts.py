@@ -529,8 +529,8 @@ def day_seconds(dates) -> np.ndarray:  # noqa: ANN001 - a datetime-like Series o
 class NetworkChart(_Plot):
     """Who helps whom: each person a dot (the larger, the more replies they gave or got; blue for
     those who help), an arrow from a helper to each person helped (the thicker, the more replies;
-    orange where most of them welcomed a newcomer), the people with the most replies named; the
-    hover says anyone's replies given and received."""
+    orange where most of them welcomed a newcomer), the helpers and then those most helped named;
+    the hover says anyone's replies given and received."""
 
     NAMED = 10  # people named on the drawing; the hover names the others
     person_chosen = Signal(int)  # a person's dot double-clicked
@@ -546,7 +546,7 @@ class NetworkChart(_Plot):
         self.people = pd.DataFrame()
 
     def set_network(self, ties: pd.DataFrame, people: pd.DataFrame) -> None:
-        """``ties`` as ``helper_ties`` gives them; ``people`` placed by ``ties_layout``."""
+        """``ties`` as ``who_helps_whom`` gives them; ``people`` placed by ``ties_layout``."""
         item = self.getPlotItem()
         item.clear()
         people = people.reset_index(drop=True)
@@ -583,7 +583,9 @@ class NetworkChart(_Plot):
         back.setAlpha(190)  # a name stays readable over the lines it crosses
         font = QFont()
         font.setPointSize(8)
-        named = set(np.argsort(-load, kind="stable")[:self.NAMED].tolist())  # who gives or gets the most
+        # Every helper named, then the people who got the most replies.
+        helps = people["given"].to_numpy() > 0
+        named = set(np.lexsort((-load, ~helps))[:self.NAMED].tolist())
         for i, (name, x, y, size) in enumerate(zip(people["name"], people["x"], people["y"], sizes)):
             if i not in named or not name:
                 continue

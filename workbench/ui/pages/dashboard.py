@@ -35,7 +35,7 @@ from ... import fmt
 from ...metrics.activity import OTHER_CHANNELS
 from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
-from ...metrics.network import TIES
+from ...metrics.network import HELPERS_DRAWN, TIES_EACH
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, NetworkChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, OTHER_COLOUR, PLATFORM_COLOURS, platform_colour
@@ -327,8 +327,9 @@ class DashboardPage(Page):
             "helpers": ChartBox("Top helpers", self.helpers_view,
                                 note="who replies to the most people; double-click for the profile"),
             "network": ChartBox("Who helps whom", self.network_chart,
-                                note=f"the {TIES} strongest ties, an arrow from helper to helped; orange: mostly "
-                                     "replies to a newcomer; double-click a person for the profile"),
+                                note=f"the {HELPERS_DRAWN} top helpers and the {TIES_EACH} people each replied to "
+                                     "most, an arrow from helper to helped; orange: mostly replies to a newcomer; "
+                                     "double-click a person for the profile"),
         }
         order = ["active", "platform", "new", "channel", "ttfr", "hours", "retention", "levels", "unanswered", "helpers"]
         for i, key in enumerate(order):
@@ -530,7 +531,7 @@ class DashboardPage(Page):
             else f"{figures.number(total)} in the period, the oldest first"
         self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
         self.helpers_model.set_frame(d.top_helpers)
-        self.network_chart.set_network(d.helper_ties, d.helper_layout())
+        self.network_chart.set_network(d.who_helps_whom, d.helper_layout())
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
         for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),
                                     (self.helpers_view, "people_helped", Qt.SortOrder.DescendingOrder)):
