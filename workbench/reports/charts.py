@@ -22,6 +22,7 @@ from .. import fmt
 from ..metrics.activity import OTHER_CHANNELS, WEEKDAYS
 from ..palette import MOVEMENT_COLOURS, NETWORK_COLOURS, OKABE_ITO, OTHER_HEX, PLATFORM_COLOURS
 from .data import Chart
+from .safe import display
 
 RC = {
     "font.family": "DejaVu Sans",
@@ -56,6 +57,17 @@ def colours(columns: list[str]) -> list[str]:
             out.append(OKABE_ITO[i % len(OKABE_ITO)])
             i += 1
     return out
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def _name(name: object) -> str:
+    """A person's name as a drawing shows it: as written, without bidirectional controls (a
+    right-to-left override cannot disguise it) or control characters (a tab has no glyph), cut
+    short."""
+    text = " ".join(_CONTROLS.sub(" ", display(str(name))).split())
+    return text if len(text) <= _LABEL_LIMIT else text[:_LABEL_LIMIT - 1] + "…"
 
 
 def _short(label: object) -> str:
@@ -180,7 +192,7 @@ def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
                edgecolors="white", linewidths=0.6, zorder=3)
     helps = np.array([given > 0 for _, given, _ in people.values()])
     for i in np.lexsort((-load, ~helps))[:NAMED]:  # every helper named, then the people most helped
-        ax.annotate(_short(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
+        ax.annotate(_name(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
                     va="top", fontsize=7, zorder=4,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
     ax.set_xlim(-1.12, 1.12)
