@@ -84,6 +84,7 @@ def compute_dashboard(ws, filters: Filters) -> Dashboard:  # noqa: ANN001
     b = base(ws)
     f = act.resolve(b, filters)
     prev = f.previous()
+    helpers = top_helpers_b(b, f)
     return Dashboard(
         filters=f,
         headline=headline_b(b, f),
@@ -96,9 +97,9 @@ def compute_dashboard(ws, filters: Filters) -> Dashboard:  # noqa: ANN001
         retention=act.retention_b(b, f),
         hour_weekday=act.hour_weekday_b(b, f),
         level_movement=level_movement_b(b, f, f.start - dt.timedelta(days=1), f.end),
-        top_helpers=top_helpers_b(b, f),
+        top_helpers=helpers,
         unanswered=unanswered_b(ws, b, f),
         platforms=list(b.platforms),
         channels=b.channels.copy(),
-        who_helps_whom=who_helps_whom_b(b, f),
+        who_helps_whom=who_helps_whom_b(b, f, top_helpers=helpers),
     )

@@ -131,13 +131,16 @@ def helper_ties(ws, filters: Filters, n: int | None = None) -> pd.DataFrame:  # 
     return helper_ties_b(base(ws), filters, n)
 
 
-def who_helps_whom_b(b: Base, f: Filters, helpers: int = HELPERS_DRAWN, each: int = TIES_EACH) -> pd.DataFrame:
+def who_helps_whom_b(b: Base, f: Filters, helpers: int = HELPERS_DRAWN, each: int = TIES_EACH, *,
+                     top_helpers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who helps whom, as the Dashboard and the report draw it: the period's top ``helpers`` (those
     who replied to the most people, as Top helpers ranks them), each with the ``each`` people they
-    replied to most. The columns of ``helper_ties_b``; the top helper's ties first, the strongest
+    replied to most (``top_helpers``: those ranked already, as ``top_helpers_b`` gives them). The
+    columns of ``helper_ties_b``; the top helper's ties first, the strongest
     first. (The strongest ties of a large community are mostly pairs, which draw as specks; the
     top helpers' ties draw as stars, and show who carries the community and whom they carry.)"""
-    top = top_helpers_b(b, f, n=helpers)["person_id"].tolist()
+    ranked = top_helpers if top_helpers is not None else top_helpers_b(b, f, n=helpers)  # the Dashboard has them
+    top = ranked["person_id"].head(helpers).tolist()
     if not top:
         return _named(b, helper_edges_b(b, f).head(0))
     rank = {int(p): i for i, p in enumerate(top)}

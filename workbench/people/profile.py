@@ -21,7 +21,7 @@ from ..store.models import (
     Recognition,
     Tag,
 )
-from ..store.views import bot_person_ids, person_flags_query
+from ..store.views import person_flags_query
 from .merge import live_person, merge_history
 
 ACC = Account.__table__
@@ -110,11 +110,14 @@ def _helping(conn: Connection, pid: int, acc_ids: list[int]) -> tuple[list[dict]
     as the helper network counts it), bots and ``pid`` left out, the most replies first."""
     reply, parent = A.alias("reply"), A.alias("parent")
     other = ACC.alias("other")
-    bots = bot_person_ids(conn)
     names = {}
 
     def people(query) -> list[dict]:  # noqa: ANN001 - (person_id, replies, last) rows
-        rows = [r for r in conn.execute(query).all() if r[0] != pid and r[0] not in bots]
+        rows = [r for r in conn.execute(query).all() if r[0] != pid]
+        # The flags and names of these people only, not of the whole workspace.
+        flags = person_flags_query().where(Person.id.in_({r[0] for r in rows})).subquery()
+        bots = set(conn.execute(select(flags.c.person_id).where(flags.c.is_bot == 1)).scalars()) if rows else set()
+        rows = [r for r in rows if r[0] not in bots]
         missing = {r[0] for r in rows} - names.keys()
         if missing:
             names.update(conn.execute(select(PER.c.id, PER.c.display_name).where(PER.c.id.in_(missing))).all())
