@@ -392,6 +392,34 @@ def test_other_channels_are_not_ranked_among_the_busiest():
     assert to_hex(bars[0].get_facecolor()) == OTHER_HEX and to_hex(bars[-1].get_facecolor()) != OTHER_HEX
 
 
+def test_chart_labels_print_names_as_written_and_movement_in_words():
+    """A channel's name is printed as the channel is named (its underscores kept), without a
+    right-to-left override or a tab; the metric tables' own column names are printed as words."""
+    import pandas as pd
+
+    from workbench.reports.build import make_charts
+    from workbench.reports.charts import draw
+
+    days = pd.date_range("2026-11-01", periods=2, freq="D")
+    names = ["Slack #dev_help", "Discord #\u202eplh\u202c-off", "Slack #tab\there"]
+    by_channel = pd.DataFrame([{"date": d, "channel": n, "activities": 10 * (i + 1)} for d in days
+                               for i, n in enumerate(names)])
+    movement = pd.DataFrame({"level": ["Leading", "Exploring"], "moved_up": [3, 1], "held": [5, 2],
+                             "moved_down": [1, 4]})
+    empty = pd.DataFrame()
+    frames = {"dau_wau_mau": empty, "new_people": empty, "activity_by_platform": empty, "activity_by_channel": by_channel,
+              "hour_weekday": empty, "retention": empty, "ttfr_weekly": empty, "level_movement": movement}
+    charts = {c.key: c for c in make_charts(frames)}
+    fig = draw(charts["activity_by_channel"])
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert sorted(ticks) == ["Discord #plh-off", "Slack #dev_help", "Slack #tab here"], ticks
+    fig = draw(charts["level_movement"])
+    fig.canvas.draw()
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["moved up", "held", "moved down"], legend
+
+
 def test_a_legend_of_twelve_platforms_stays_on_the_page():
     import pandas as pd
 

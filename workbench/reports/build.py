@@ -288,7 +288,8 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     add("dau_wau_mau", "Active people: daily, weekly (7 days), monthly (28 days)", "trends", "line", dwm,
         y_label="people")
     new, unit, note = weekly(series_frame(frames["new_people"]))
-    add("new_people", f"New people per {unit}", "trends", "bar", new, y_label="people", description=note)
+    add("new_people", f"New people per {unit}", "trends", "bar", new.rename(columns=_words), y_label="people",
+        description=note)
     by_platform, unit, note = weekly(series_frame(frames["activity_by_platform"], category="platform"))
     add("activity_by_platform", f"Activity by platform (per {unit})", "trends", "area",
         by_platform.rename(columns=fmt.platform_name), y_label="activities", description=note)
@@ -333,11 +334,18 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     if not lm.empty and "level" in lm.columns:
         add("level_movement", "Engagement level movement", "people", "barh",
             lm.set_index("level").select_dtypes(include=[np.number]).drop(
-                columns=[c for c in ("people", "total", "size") if c in lm.columns]), y_label="people")
+                columns=[c for c in ("people", "total", "size") if c in lm.columns]).rename(columns=_words),
+            y_label="people")
     return out
 
 
 SERIES_NAMES = {"dau": "daily", "wau": "weekly", "mau": "monthly"}
+
+
+def _words(column: object) -> str:
+    """A metric table's column as a chart's legend says it: moved_up is "moved up". (Names from
+    the data, a channel's or a platform's, are printed as written.)"""
+    return str(column).replace("_", " ")
 
 
 def weekly(df: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:

@@ -62,16 +62,11 @@ def colours(columns: list[str]) -> list[str]:
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
-def _name(name: object) -> str:
-    """A person's name as a drawing shows it: as written, without bidirectional controls (a
-    right-to-left override cannot disguise it) or control characters (a tab has no glyph), cut
-    short."""
-    text = " ".join(_CONTROLS.sub(" ", display(str(name))).split())
-    return text if len(text) <= _LABEL_LIMIT else text[:_LABEL_LIMIT - 1] + "…"
-
-
-def _short(label: object) -> str:
-    text = str(label).replace("_", " ")
+def _label(label: object) -> str:
+    """A name as a chart prints it (a channel, a platform, a series, a person): as written, without
+    bidirectional controls (a right-to-left override cannot disguise it) or control characters (a
+    tab has no glyph), cut short. Underscores stay: "#dev_help" is the channel's name."""
+    text = " ".join(_CONTROLS.sub(" ", display(str(label))).split())
     return text if len(text) <= _LABEL_LIMIT else text[:_LABEL_LIMIT - 1] + "…"
 
 
@@ -111,9 +106,9 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
                 vals = df[col].astype(float).fillna(0).to_numpy()
                 if len(cols) == 1:  # "other channels", the rest together, in grey beside the ranked ones
                     colour = [OTHER_HEX if str(v) == OTHER_CHANNELS else colour for v in df.index]
-                ax.barh(y, vals, left=left, color=colour, label=_short(label))
+                ax.barh(y, vals, left=left, color=colour, label=_label(label))
                 left += vals
-            ax.set_yticks(y, [_short(v) for v in df.index])
+            ax.set_yticks(y, [_label(v) for v in df.index])
             ax.grid(axis="y", visible=False)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
             if len(cols) > 1:
@@ -122,20 +117,20 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             x, is_date = _x_values(df.index)
             if chart.kind == "area" and len(cols) > 0:
                 ax.stackplot(x, *[df[c].astype(float).fillna(0).to_numpy() for c in df.columns], colors=palette,
-                             labels=[_short(c) for c in cols], alpha=0.9, linewidth=0)
+                             labels=[_label(c) for c in cols], alpha=0.9, linewidth=0)
             elif chart.kind == "bar":
                 width_days = _bar_width(x) if is_date else 0.8
                 bottom = np.zeros(len(df.index))
                 for col, colour, label in zip(df.columns, palette, cols):
                     vals = df[col].astype(float).fillna(0).to_numpy()
-                    ax.bar(x, vals, width=width_days, bottom=bottom, color=colour, label=_short(label))
+                    ax.bar(x, vals, width=width_days, bottom=bottom, color=colour, label=_label(label))
                     bottom += vals
             else:
                 for col, colour, label in zip(df.columns, palette, cols):
                     y = df[col].astype(float).to_numpy()
                     ok = np.isfinite(y)  # a value between two gaps draws no line: a dot shows it
                     alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
-                    ax.plot(x, y, color=colour, linewidth=1.4, label=_short(label),
+                    ax.plot(x, y, color=colour, linewidth=1.4, label=_label(label),
                             marker="o" if alone.any() else None, markersize=3.5, markevery=list(np.flatnonzero(alone)))
             if is_date:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
@@ -162,7 +157,7 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
             if len(cols) > 1:
                 # As many columns as the width holds ("Stack Exchange" beside eleven other platforms
                 # takes four; six ran off the page's edge).
-                widest = max(len(_short(c)) for c in cols)
+                widest = max(len(_label(c)) for c in cols)
                 ax.legend(frameon=False, fontsize=8, ncols=max(1, min(len(cols), 6, 80 // (widest + 6))),
                           loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
         return fig
@@ -192,7 +187,7 @@ def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
                edgecolors="white", linewidths=0.6, zorder=3)
     helps = np.array([given > 0 for _, given, _ in people.values()])
     for i in np.lexsort((-load, ~helps))[:NAMED]:  # every helper named, then the people most helped
-        ax.annotate(_name(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
+        ax.annotate(_label(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
                     va="top", fontsize=7, zorder=4,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
     ax.set_xlim(-1.12, 1.12)
@@ -221,7 +216,7 @@ def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001
                    interpolation="nearest")
     ax.grid(False)
     rows = [WEEKDAYS[int(v)] if isinstance(v, (int, np.integer)) and 0 <= int(v) < 7 and len(df.index) == 7
-            else _short(getattr(v, "strftime", lambda _f: v)("%Y-%m") if hasattr(v, "strftime") else v)
+            else _label(getattr(v, "strftime", lambda _f: v)("%Y-%m") if hasattr(v, "strftime") else v)
             for v in df.index]
     row_step = -(-len(rows) // 16)  # sixteen labels at most: 270 monthly cohorts printed over each other
     ax.set_yticks(np.arange(0, len(rows), row_step), rows[::row_step])
