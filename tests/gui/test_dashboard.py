@@ -199,7 +199,7 @@ def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tm
         assert own["replies"].is_monotonic_decreasing  # the people each replied to most
     assert box.width() > page.boxes["unanswered"].width() * 1.8  # across both columns
     items = chart.getPlotItem().items
-    dots = [i for i in items if isinstance(i, pg.ScatterPlotItem)]
+    dots = [i for i in items if isinstance(i, pg.ScatterPlotItem) and i is not chart.ring]  # the ring: the keys'
     people = set(ties["helper_person_id"]) | set(ties["helped_person_id"])
     assert len(dots) == 1 and len(dots[0].data) == len(people)
     assert len([i for i in items if isinstance(i, pg.ArrowItem)]) == len(ties)
@@ -231,8 +231,9 @@ def test_who_helps_whom_is_drawn_across_the_page_with_its_figures(qtbot, ctx, tm
 
 def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_path):
     """Who is this helper? A row of Top helpers (sorted any way, Enter or a double-click) and a dot
-    of Who helps whom (a double-click) open the person's profile on the People page; so do a
-    champion candidate and a strong contributor of the recognition gap."""
+    of Who helps whom (a double-click, or Enter on the person the arrow keys ring) open the person's
+    profile on the People page; so do a champion candidate and a strong contributor of the
+    recognition gap."""
     import pyqtgraph as pg
 
     from workbench.ui.app import create_app, create_window
@@ -276,6 +277,40 @@ def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_pa
     qtbot.waitUntil(lambda: people.profile.current is not None
                     and people.profile.current.person_id == int(dot["person_id"]), timeout=30_000)
     assert people.profile.name.text() == dot["name"]
+
+    # With the keys alone: Tab from Top helpers reaches the drawing, which rings its top helper and
+    # says who they are; the arrows go from person to person, helpers first; Enter opens the profile.
+    win.show_page("DashboardPage")
+    win.activateWindow()
+    page.helpers_view.setFocus(Qt.FocusReason.OtherFocusReason)
+    for _ in range(30):
+        if chart.hasFocus():
+            break
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
+    assert chart.hasFocus()
+    ring = chart.ring
+    first = chart.people.iloc[chart.order[0]]
+    assert int(first["person_id"]) == int(page.dashboard.top_helpers["person_id"].iat[0])
+    assert list(ring.data["x"]) == [first["x"]] and list(ring.data["y"]) == [first["y"]]
+    assert box.hover.text().startswith(f"{first['name']}: replied ")
+    walked = [int(chart.people["person_id"].iat[chart.current])]
+    for _ in range(7):
+        qtbot.keyClick(chart, Qt.Key.Key_Right)
+        walked.append(int(chart.people["person_id"].iat[chart.current]))
+    assert walked == page.dashboard.top_helpers["person_id"].head(8).tolist()  # the helpers as ranked
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    last = chart.people.iloc[chart.current]
+    assert last["given"] == 0 and box.hover.text().startswith(f"{last['name']}: got ")
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # round to the first again
+    assert chart.current == chart.order[0]
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    assert win.current_page() is people
+    qtbot.waitUntil(lambda: people.profile.current is not None
+                    and people.profile.current.person_id == int(last["person_id"]), timeout=30_000)
+    win.show_page("DashboardPage")
+    qtbot.waitUntil(lambda: chart.current is None)  # the drawing left, the ring and its words go
+    assert len(ring.data) == 0 and box.hover.text() == box.note
 
     for name, view in (("ChampionsPage", lambda p: p.table), ("RecognitionPage", lambda p: p.gap_view)):
         win.show_page(name)

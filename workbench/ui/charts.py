@@ -85,7 +85,8 @@ class ChartBox(QFrame):
             copy_menu(chart, lambda _selection: chart.rows(), selected=None, whole="Copy the figures",
                       export_as="Export the figures as CSV…", file_name=f"{name}.csv",
                       more=[("Save as PNG…", self.save_dialog)])
-            chart.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # clicked, Ctrl+C copies its figures
+            # Clicked, Ctrl+C copies its figures; a chart that can be walked with the keys is a Tab stop.
+            chart.setFocusPolicy(getattr(chart, "FOCUS", Qt.FocusPolicy.ClickFocus))
         if hasattr(chart, "export_rows"):  # a chart's figures, or a table made copyable
             self.data_button = _tool_button("CSV", f"Save the figures of “{title}” as a CSV file (right-click to "
                                             "copy them)", chart.export_rows)
@@ -530,10 +531,14 @@ class NetworkChart(_Plot):
     """Who helps whom: each person a dot (the larger, the more replies they gave or got; blue for
     those who help), an arrow from a helper to each person helped (the thicker, the more replies;
     orange where most of them welcomed a newcomer), the helpers and then those most helped named;
-    the hover says anyone's replies given and received."""
+    the hover says anyone's replies given and received.
+
+    With the keyboard: Tab reaches it, the arrow keys (Home, End) go from person to person, helpers
+    first, each ringed and described as the hover describes them, and Enter opens their profile."""
 
     NAMED = 10  # people named on the drawing; the hover names the others
-    person_chosen = Signal(int)  # a person's dot double-clicked
+    FOCUS = Qt.FocusPolicy.StrongFocus
+    person_chosen = Signal(int)  # a person's dot double-clicked, or Enter on the person ringed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
@@ -544,6 +549,10 @@ class NetworkChart(_Plot):
         item.showGrid(x=False, y=False)
         self.ties = pd.DataFrame()
         self.people = pd.DataFrame()
+        self.order: list[int] = []  # rows of ``people`` as the keys walk them
+        self.current: int | None = None  # the row the keys are on
+        self.ring: pg.ScatterPlotItem | None = None  # around the person the keys are on
+        self._sizes = np.empty(0)
 
     def set_network(self, ties: pd.DataFrame, people: pd.DataFrame) -> None:
         """``ties`` as ``who_helps_whom`` gives them; ``people`` placed by ``ties_layout``."""
@@ -551,6 +560,7 @@ class NetworkChart(_Plot):
         item.clear()
         people = people.reset_index(drop=True)
         self.ties, self.people = ties.reset_index(drop=True), people
+        self.order, self.current, self.ring = [], None, None
         self.series = {"people": (people["x"].to_numpy(dtype=np.float64), people["y"].to_numpy(dtype=np.float64))} \
             if len(people) else {}
         self.show_empty(people.empty)
@@ -586,6 +596,17 @@ class NetworkChart(_Plot):
         # Every helper named, then the people who got the most replies.
         helps = people["given"].to_numpy() > 0
         named = set(np.lexsort((-load, ~helps))[:self.NAMED].tolist())
+        # The keys go through the helpers as Top helpers ranks them (the ties' order), then through
+        # the people helped, the most replies first.
+        row = {int(p): i for i, p in enumerate(people["person_id"])}
+        ranked = [row[int(p)] for p in dict.fromkeys(ties["helper_person_id"])]
+        helpers = set(ranked)
+        self.order = ranked + [i for i in np.argsort(-load, kind="stable").tolist() if i not in helpers]
+        self._sizes = sizes
+        ring = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        self.ring = pg.ScatterPlotItem(pen=pg.mkPen(ring, width=2.5), brush=pg.mkBrush(None))
+        self.ring.setZValue(5)
+        item.addItem(self.ring)
         for i, (name, x, y, size) in enumerate(zip(people["name"], people["x"], people["y"], sizes)):
             if i not in named or not name:
                 continue
@@ -624,10 +645,59 @@ class NetworkChart(_Plot):
             if i is not None:
                 self.person_chosen.emit(int(self.people["person_id"].iat[i]))
 
+    def point_at_person(self, i: int | None) -> None:
+        """Ring the person of row ``i`` (None: no one) and say who they are, as the hover does."""
+        self.current = i
+        if self.ring is None:
+            return
+        if i is None:
+            self.ring.setData([], [])
+            self.hovered.emit("")
+            return
+        x, y = self.series["people"]
+        self.ring.setData([x[i]], [y[i]], size=float(self._sizes[i]) + 9)
+        said = self.describe_person(i)
+        self.setAccessibleDescription(said)
+        self.hovered.emit(said)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        key, n = event.key(), len(self.order)
+        if n and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            at = self.order.index(self.current) if self.current in self.order else None
+            step = {Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1}.get(key)
+            goes_to = {Qt.Key.Key_Home: 0, Qt.Key.Key_End: n - 1}.get(key)
+            if step is not None:
+                goes_to = 0 if at is None else (at + step) % n
+            if goes_to is not None:
+                self.point_at_person(self.order[goes_to])
+                event.accept()
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current is not None:
+                self.person_chosen.emit(int(self.people["person_id"].iat[self.current]))
+                event.accept()
+                return
+            if key == Qt.Key.Key_Escape and self.current is not None:
+                self.point_at_person(None)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().focusInEvent(event)
+        if self.order and event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            self.point_at_person(self.current if self.current is not None else self.order[0])
+
+    def focusOutEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:  # its own menu keeps the ring
+            self.point_at_person(None)
+
     def describe(self, point: QPointF) -> str:
         i = self.person_at(point)
-        if i is None:
-            return ""
+        return "" if i is None else self.describe_person(i)
+
+    def describe_person(self, i: int) -> str:
+        """Who the person of row ``i`` is on the drawing: their name, the replies they gave and got."""
         p = self.people.iloc[i]
         pid = int(p["person_id"])
         out = self.ties[self.ties["helper_person_id"] == pid]
