@@ -166,7 +166,7 @@ class ProfilePanel(QScrollArea):
         self.recognitions.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.recognitions)
 
-        lay.addWidget(_heading("Helping"))
+        lay.addWidget(_heading("Helping (all time)"))
         # Whom they reply to and who replies to them; a name opens that person's profile.
         self.helping = QLabel()
         self.helping.setWordWrap(True)
