@@ -293,6 +293,9 @@ def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_pa
     assert int(first["person_id"]) == int(page.dashboard.top_helpers["person_id"].iat[0])
     assert list(ring.data["x"]) == [first["x"]] and list(ring.data["y"]) == [first["y"]]
     assert box.hover.text().startswith(f"{first['name']}: replied ")
+    with box.as_picture():  # a picture has neither the ring nor the words on the person ringed
+        assert not ring.isVisible() and box.hover.text() == box.note
+    assert ring.isVisible() and box.hover.text().startswith(f"{first['name']}: replied ")
     walked = [int(chart.people["person_id"].iat[chart.current])]
     for _ in range(7):
         qtbot.keyClick(chart, Qt.Key.Key_Right)

@@ -100,9 +100,16 @@ class ChartBox(QFrame):
     @contextmanager
     def as_picture(self) -> Iterator[None]:
         """While it lasts, the box looks as a picture of it should: without its CSV and PNG buttons,
-        whose room goes to the title's note, and a table without its scroll bars."""
+        whose room goes to the title's note (not what the pointer is on), a table without its scroll
+        bars, and a drawing without the ring of the person the keys are on."""
         buttons = [b for b in (getattr(self, "data_button", None), self.save_button)
                    if b is not None and not b.isHidden()]
+        ring = getattr(self.chart, "ring", None)
+        ringed = ring is not None and ring.isVisible()
+        if ringed:
+            ring.hide()
+        said = self.hover.text()  # what the pointer or the keys are on: the picture gives the note
+        self.hover.setText(self.note)
         scrolled = self.chart if isinstance(self.chart, QAbstractScrollArea) else None
         policies = (scrolled.horizontalScrollBarPolicy(), scrolled.verticalScrollBarPolicy()) if scrolled else None
         for button in buttons:
@@ -116,6 +123,9 @@ class ChartBox(QFrame):
         finally:
             for button in buttons:
                 button.show()
+            if ringed:
+                ring.show()
+            self.hover.setText(said)
             if scrolled is not None and policies is not None:
                 scrolled.setHorizontalScrollBarPolicy(policies[0])
                 scrolled.setVerticalScrollBarPolicy(policies[1])
