@@ -99,6 +99,15 @@ def top_helpers(ws, filters: Filters, n: int = 15) -> pd.DataFrame:  # noqa: ANN
 
 HELPERS_DRAWN = 8  # the top helpers a drawing of who helps whom shows ...
 TIES_EACH = 5  # ... each with the people they replied to most: more is a ball of string
+NAMED = 10  # the people a drawing names; the others are named on hover
+
+
+def named_on_drawing(given, received) -> list[int]:  # noqa: ANN001 - sequences of replies
+    """The positions of the people a drawing of who helps whom names, given the replies each gave
+    and got in it: every helper, then the people with the most replies (``NAMED`` at most)."""
+    given = np.asarray(given, dtype=np.int64)
+    load = given + np.asarray(received, dtype=np.int64)
+    return np.lexsort((-load, given <= 0))[:NAMED].tolist()
 
 
 def _sorted_edges(b: Base, f: Filters) -> pd.DataFrame:
@@ -140,10 +149,7 @@ def who_helps_whom_b(b: Base, f: Filters, helpers: int = HELPERS_DRAWN, each: in
     first. (The strongest ties of a large community are mostly pairs, which draw as specks; the
     top helpers' ties draw as stars, and show who carries the community and whom they carry.)"""
     ranked = top_helpers if top_helpers is not None else top_helpers_b(b, f, n=helpers)  # the Dashboard has them
-    top = ranked["person_id"].head(helpers).tolist()
-    if not top:
-        return _named(b, helper_edges_b(b, f).head(0))
-    rank = {int(p): i for i, p in enumerate(top)}
+    rank = {int(p): i for i, p in enumerate(ranked["person_id"].head(helpers))}
     edges = _sorted_edges(b, f)
     chosen = edges[edges["helper_person_id"].isin(rank)].groupby("helper_person_id", sort=False).head(each)
     order = chosen["helper_person_id"].map(rank).to_numpy()

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import fmt
 from ..metrics.activity import OTHER_CHANNELS, WEEKDAYS
+from ..metrics.network import named_on_drawing
 from ..palette import MOVEMENT_COLOURS, NETWORK_COLOURS, OKABE_ITO, OTHER_HEX, PLATFORM_COLOURS
 from .data import Chart
 from .safe import display
@@ -163,15 +164,14 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
         return fig
 
 
-NAMED = 10  # people named on a drawing of who helps whom
-
-
 def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
     """Who helps whom, as the Dashboard draws it: a dot per person (at the ends of the ties), an
     arrow from helper to helped, the helpers and then the people most helped named."""
     ax.set_axis_off()
     top = max(float(df["replies"].max()), 1.0)
-    people: dict[tuple[float, float], list] = {}  # where a person is drawn: name, replies given, got
+    # Where a person is drawn: name, replies given, got. Keyed by the place: a pseudonymized
+    # drawing has no person ids.
+    people: dict[tuple[float, float], list] = {}
     for r in df.itertuples(index=False):
         helper, helped = (float(r.x0), float(r.y0)), (float(r.x1), float(r.y1))
         people.setdefault(helper, [r.helper, 0, 0])[1] += int(r.replies)
@@ -181,13 +181,13 @@ def _network(ax, df: pd.DataFrame) -> None:  # noqa: ANN001 - an Axes
             "arrowstyle": "-|>", "color": colour, "lw": 0.6 + 1.8 * r.replies / top, "shrinkA": 4, "shrinkB": 6,
             "mutation_scale": 9, "alpha": 0.9})
     at = list(people)
-    load = np.array([given + got for _, given, got in people.values()], dtype=float)
+    names, given, got = zip(*people.values())
+    load = np.add(given, got, dtype=float)
     ax.scatter([x for x, _ in at], [y for _, y in at], s=18 + 110 * np.sqrt(load / max(load.max(), 1.0)),
-               c=[NETWORK_COLOURS["helper" if given else "helped"] for _, given, _ in people.values()],
+               c=[NETWORK_COLOURS["helper" if g else "helped"] for g in given],
                edgecolors="white", linewidths=0.6, zorder=3)
-    helps = np.array([given > 0 for _, given, _ in people.values()])
-    for i in np.lexsort((-load, ~helps))[:NAMED]:  # every helper named, then the people most helped
-        ax.annotate(_label(people[at[i]][0]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
+    for i in named_on_drawing(given, got):  # every helper named, then the people most helped
+        ax.annotate(_label(names[i]), at[i], xytext=(0, -7), textcoords="offset points", ha="center",
                     va="top", fontsize=7, zorder=4,
                     bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
     ax.set_xlim(-1.12, 1.12)

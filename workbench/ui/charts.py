@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..metrics.network import named_on_drawing
 from ..palette import NETWORK_COLOURS
 from . import dates, figures
 from .palette import series_colour
@@ -101,35 +102,31 @@ class ChartBox(QFrame):
     def as_picture(self) -> Iterator[None]:
         """While it lasts, the box looks as a picture of it should: without its CSV and PNG buttons,
         whose room goes to the title's note (not what the pointer is on), a table without its scroll
-        bars, and a drawing without the ring of the person the keys are on."""
+        bars, and the chart as its own ``as_picture`` has it (a drawing without the ring the keys
+        put on a person)."""
         buttons = [b for b in (getattr(self, "data_button", None), self.save_button)
                    if b is not None and not b.isHidden()]
-        ring = getattr(self.chart, "ring", None)
-        ringed = ring is not None and ring.isVisible()
-        if ringed:
-            ring.hide()
         said = self.hover.text()  # what the pointer or the keys are on: the picture gives the note
-        self.hover.setText(self.note)
         scrolled = self.chart if isinstance(self.chart, QAbstractScrollArea) else None
         policies = (scrolled.horizontalScrollBarPolicy(), scrolled.verticalScrollBarPolicy()) if scrolled else None
-        for button in buttons:
-            button.hide()
-        if scrolled is not None:
-            scrolled.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scrolled.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.layout().activate()
-        try:
-            yield
-        finally:
+        with getattr(self.chart, "as_picture", nullcontext)():
+            self.hover.setText(self.note)
             for button in buttons:
-                button.show()
-            if ringed:
-                ring.show()
-            self.hover.setText(said)
-            if scrolled is not None and policies is not None:
-                scrolled.setHorizontalScrollBarPolicy(policies[0])
-                scrolled.setVerticalScrollBarPolicy(policies[1])
+                button.hide()
+            if scrolled is not None:
+                scrolled.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+                scrolled.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.layout().activate()
+            try:
+                yield
+            finally:
+                for button in buttons:
+                    button.show()
+                self.hover.setText(said)
+                if scrolled is not None and policies is not None:
+                    scrolled.setHorizontalScrollBarPolicy(policies[0])
+                    scrolled.setVerticalScrollBarPolicy(policies[1])
+                self.layout().activate()
 
     def picture(self) -> QPixmap:
         """The box as a picture: its title, note and chart."""
@@ -546,7 +543,6 @@ class NetworkChart(_Plot):
     With the keyboard: Tab reaches it, the arrow keys (Home, End) go from person to person, helpers
     first, each ringed and described as the hover describes them, and Enter opens their profile."""
 
-    NAMED = 10  # people named on the drawing; the hover names the others
     FOCUS = Qt.FocusPolicy.StrongFocus
     person_chosen = Signal(int)  # a person's dot double-clicked, or Enter on the person ringed
 
@@ -603,9 +599,7 @@ class NetworkChart(_Plot):
         back.setAlpha(190)  # a name stays readable over the lines it crosses
         font = QFont()
         font.setPointSize(8)
-        # Every helper named, then the people who got the most replies.
-        helps = people["given"].to_numpy() > 0
-        named = set(np.lexsort((-load, ~helps))[:self.NAMED].tolist())
+        named = set(named_on_drawing(people["given"], people["received"]))
         # The keys go through the helpers as Top helpers ranks them (the ties' order), then through
         # the people helped, the most replies first.
         row = {int(p): i for i, p in enumerate(people["person_id"])}
@@ -654,6 +648,19 @@ class NetworkChart(_Plot):
             i = self.person_at(self.getPlotItem().vb.mapSceneToView(event.scenePos()))
             if i is not None:
                 self.person_chosen.emit(int(self.people["person_id"].iat[i]))
+
+    @contextmanager
+    def as_picture(self) -> Iterator[None]:
+        """While it lasts, the drawing is without the ring the keys put on a person (a picture is
+        passed around, not walked with the keys)."""
+        ringed = self.ring is not None and self.ring.isVisible()
+        if ringed:
+            self.ring.hide()
+        try:
+            yield
+        finally:
+            if ringed:
+                self.ring.show()
 
     def point_at_person(self, i: int | None) -> None:
         """Ring the person of row ``i`` (None: no one) and say who they are, as the hover does."""
