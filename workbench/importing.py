@@ -12,7 +12,7 @@ import importlib
 import os
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,11 +92,32 @@ def _files_under(path: Path) -> list[Path]:
     return out
 
 
+def _parts(folder: Path) -> Iterator[tuple[Path, Importer | None]]:
+    """The inputs of a folder that no importer claims whole, in ``_files_under``'s order: each file
+    with the importer that claims it (or None), and each subfolder an importer claims whole (an
+    unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
+    any other subfolder the same way."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda e: e.name)
+    except OSError:
+        return  # a subfolder that cannot be listed is passed over, as walking it would
+    for entry in entries:
+        if entry.name not in SKIP_NAMES and not entry.name.startswith("._") and entry.is_file():
+            yield entry, registry.sniff(entry)
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            imp = registry.sniff(entry)
+            if imp is not None:
+                yield entry, imp
+            else:
+                yield from _parts(entry)
+
+
 def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Problem]]:
     """Which importer reads which path. Raises ``ImportFailed`` with one sentence per bad path.
 
-    A folder that no importer claims as a whole is walked: each file in it that an importer
-    claims is an input, and the others are left alone, with a note (the import goes on).
+    A folder that no importer claims as a whole is walked: each file or subfolder in it that an
+    importer claims is an input, and the other files are left alone, with a note (the import goes on).
     """
     planned: list[PlannedInput] = []
     notes: list[Problem] = []
@@ -123,12 +144,11 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
         if path.is_dir():
             unread_files: list[Path] = []
             found = 0
-            for child in _files_under(path):
-                child_imp = registry.sniff(child)
+            for child, child_imp in _parts(path):
                 if child_imp is None:
                     unread_files.append(child)
                     continue
-                planned.append(PlannedInput(child, child_imp, [child]))
+                planned.append(PlannedInput(child, child_imp, _files_under(child)))
                 found += 1
             if found:
                 notes.extend(_left_alone(what_they_are(unread_files, read={p.path for p in planned}), path.parent))

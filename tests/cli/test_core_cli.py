@@ -111,6 +111,47 @@ def test_a_folder_imported_again_beside_a_new_file_says_what_it_left_alone(cli, 
     assert not any("identical" in line for line in out[:out.index("Left alone:")])
 
 
+def test_a_folder_of_several_exports_reads_each_as_it_would_alone(cli, tmp_path):
+    """A client's exports side by side in one folder: an IRC logger's folder, an unpacked Slack
+    export, a folder of DiscordChatExporter channels and a Telegram chat. Each is read whole by its
+    own importer, as when dropped alone: the logs do not make the whole folder a logger's (which
+    read the logs and nothing else), and the Slack export's day files are read with its channel
+    list, not each as a lone file."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    exports = tmp_path / "client exports"
+    shutil.copytree(data / "irc" / "ChannelLogger", exports / "irc" / "ChannelLogger")
+    shutil.copytree(data / "slack" / "export", exports / "slack-export")
+    shutil.copytree(data / "discord" / "guild", exports / "discord")
+    shutil.copy(next((data / "telegram").rglob("result.json")), exports / "result.json")
+    together, each = tmp_path / "together.db", tmp_path / "each.db"
+    r = cli("import", "--workspace", together, exports, "--json")
+    assert r.code == 0, r
+    assert [(Path(i["path"]).name, i["format"]) for i in r.json()["inputs"]] == [
+        ("result.json", "Telegram Desktop export (result.json)"), ("discord", "DiscordChatExporter JSON"),
+        ("irc", "IRC channel logs (Supybot, Limnoria)"), ("slack-export", "Slack workspace export")]
+    for part in ("result.json", "discord", "irc", "slack-export"):
+        assert cli("import", "--workspace", each, exports / part).code == 0
+    counts = [cli("status", "--workspace", w, "--json").json() for w in (together, each)]
+    assert counts[0]["activities"] > 0 and counts[0]["import_runs"] == 1 and counts[1]["import_runs"] == 4
+    assert {k: v for k, v in counts[0].items() if k != "import_runs"} == \
+        {k: v for k, v in counts[1].items() if k != "import_runs"}
+
+    def channels(db: Path) -> list[tuple]:
+        with sqlite3.connect(db) as conn:
+            return sorted(conn.execute("SELECT platform, external_id, name FROM channel").fetchall())
+
+    found = channels(together)
+    assert found == channels(each)
+    assert {platform for platform, _, _ in found} == {"irc", "slack", "discord", "telegram"}
+    # the Slack channels are those of its channel list, by id
+    assert [(ext, name) for platform, ext, name in found if platform == "slack"] == \
+        [("C0GENERAL", "general"), ("C0HELP", "help")]
+
+
 TELEGRAM_HTML = """<!DOCTYPE html>
 <html>
  <head>

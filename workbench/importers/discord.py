@@ -31,6 +31,7 @@ from ..records import (
 from . import safety
 from .base import Importer, ReadContext, stated_count
 from .jsonstream import (
+    DATA_EXTS,
     JsonGuard,
     Member,
     RecentIds,
@@ -59,7 +60,6 @@ RECIPIENT_TYPES = {"RecipientAdd": "join", "1": "join", "RecipientRemove": "leav
 CHANNEL_KINDS = {"DirectTextChat": "dm", "DirectGroupTextChat": "group_dm", "GuildPublicThread": "thread",
                  "GuildPrivateThread": "thread", "GuildNewsThread": "thread"}
 STAFF_WORDS = re.compile(r"admin|moderator|staff|\bmods?\b", re.IGNORECASE)
-DATA_EXTS = {".json", ".csv", ".zip", ".jsonl", ".xml", ".mbox"}  # media (images, .txt attachments) are not data
 
 
 def looks_like_dce(head: str) -> bool:

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, RenameRec, SourceRec
 from . import safety
 from .base import Importer, ReadContext
-from .jsonstream import Member, clean, members, skip_quietly, stable_id, walk_folder
+from .jsonstream import DATA_EXTS, Member, clean, members, skip_quietly, stable_id, walk_folder
 
 PLATFORM = "irc"
 MAX_LINE = 1 << 16  # an IRC line is at most 512 bytes; a much longer one is not a log line
@@ -117,8 +117,13 @@ class IrcLogImporter(Importer):
 
     def sniff(self, path: Path) -> bool:
         if path.is_dir():
-            logs = [f for n, f in zip(range(500), walk_folder(path)) if f.suffix.lower() == ".log"]
-            # the logger's folder may hold the bot's own logs too: those are left out when reading
+            # A logger's folder: its data files are logs. It may hold the bot's own logs too (left
+            # out when reading), but a folder with other exports beside its logs is several
+            # exports, each read by its own importer.
+            files = [f for _, f in zip(range(500), walk_folder(path))]
+            if any(f.suffix.lower() in DATA_EXTS for f in files):
+                return False
+            logs = [f for f in files if f.suffix.lower() == ".log"]
             return any(looks_like_log(safety.head(f)) for f in logs[:50])
         if safety.is_zip(path):
             names = [n for n in safety.zip_names(path) if n.lower().endswith(".log")]

@@ -197,6 +197,10 @@ class Member:
     open: Callable[[], BinaryIO]
 
 
+# What an export's folder holds as data; media (images, .txt attachments) are not data.
+DATA_EXTS = {".json", ".csv", ".zip", ".jsonl", ".xml", ".mbox"}
+
+
 def walk_folder(folder: Path) -> list[Path]:
     out = []
     for root, dirs, files in os.walk(folder):

@@ -15,8 +15,7 @@ from typing import Any
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
 from . import safety
 from .base import Importer, ReadContext
-from .discord import DATA_EXTS
-from .jsonstream import JsonGuard, Member, RecentIds, walk_folder, clean, ident, members, parse_time, skip_quietly, stream_items, text_of
+from .jsonstream import DATA_EXTS, JsonGuard, Member, RecentIds, walk_folder, clean, ident, members, parse_time, skip_quietly, stream_items, text_of
 
 PLATFORM = "rocketchat"
 ROOM_KEYS = ("channel", "group", "room")
