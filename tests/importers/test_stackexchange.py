@@ -24,6 +24,30 @@ def test_folder_and_zip_are_recognised():
     assert registry.sniff(SITE / "Posts.xml").name == "stackexchange"
 
 
+def test_a_dump_beside_another_export_is_read_with_it(ws, tmp_path):
+    """The dump's tables loose in a folder with a Telegram chat: both are read, the tables as the
+    dump's folder reads them (before, the folder was taken for the dump alone and the chat passed
+    over without a word)."""
+    mixed = tmp_path / "cooking.stackexchange.com"
+    shutil.copytree(SITE, mixed)
+    shutil.copy(next((DATA / "telegram").rglob("result.json")), mixed / "result.json")
+    result = ws.import_paths([mixed])
+    platforms = dict(rows(ws, "select platform, count(*) from activity group by platform"))
+    assert platforms["stackexchange"] == 6 + 4 and platforms["telegram"] > 0
+    assert result.notes == []
+    alone = tmp_path / "alone.db"
+    from workbench.workspace import Workspace
+
+    dump = Workspace.open(alone)
+    try:
+        dump.import_paths([SITE])
+        query = "select kind, count(*), count(parent_id), sum(is_accepted) from activity where platform = 'stackexchange' group by kind"
+        assert rows(ws, query) == rows(dump, query)
+        assert rows(ws, "select count(*) from recognition") == rows(dump, "select count(*) from recognition")
+    finally:
+        dump.close()
+
+
 def test_questions_answers_comments_and_people(ws):
     result = ws.import_paths([SITE])
     assert result.by_kind["activities"] == 6 + 4  # questions and answers (no tag wiki), comments
