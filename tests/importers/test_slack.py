@@ -43,6 +43,34 @@ def test_the_zip_and_the_folder_are_both_recognised(tmp_path):
     assert registry.sniff(EXPORT).name == "slack"
 
 
+def test_other_exports_zipped_or_put_with_an_export_are_named_not_passed_over(ws, tmp_path):
+    """A zip of a client's exports that holds a Slack export in a folder, with a Telegram chat and a
+    Discord channel beside it, is read as the Slack export: the other two are said left alone, with
+    what to do, not passed over without a word. So with an export folder that others were put in."""
+    telegram = next((EXPORT.parent.parent / "telegram").rglob("result.json")).read_text(encoding="utf-8")
+    discord = next((EXPORT.parent.parent / "discord" / "guild").glob("*.json")).read_text(encoding="utf-8")
+    z = tmp_path / "client.zip"
+    with zipfile.ZipFile(z, "w") as out:
+        for p in sorted(EXPORT.rglob("*.json")):
+            out.write(p, "acme-slack/" + p.relative_to(EXPORT).as_posix())
+        out.writestr("result.json", telegram)
+        out.writestr("discord/general.json", discord)
+        out.writestr("discord/icon.png", "not data")
+    result = ws.import_paths([z])
+    assert result.by_kind["activities"] == 9
+    assert [(n.file, n.position, n.message) for n in result.notes] == [(
+        "client.zip", "beside the export", "2 files that are no part of the Slack export (discord/general.json, "
+        "result.json); not read: unzip the archive and import its folder to read them.")]
+
+    folder = shutil.copytree(EXPORT, tmp_path / "acme-slack")
+    (folder / "result.json").write_text(telegram, encoding="utf-8")
+    (folder / "integration_logs.json").write_text('{"logs": []}', encoding="utf-8")  # Slack's own
+    result = ws.import_paths([folder])
+    assert [(n.position, n.message) for n in result.notes] == [(
+        "beside the export", "1 file that is no part of the Slack export (result.json); not read: import it on "
+        "its own.")]
+
+
 def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):
     result = ws.import_paths([zip_folder(EXPORT, tmp_path / "acme.zip")])
     assert result.by_kind["activities"] == 9

@@ -19,9 +19,13 @@ from pathlib import Path
 from ..records import ChannelRec, Record, SourceRec
 from . import safety
 from .base import Importer, ReadContext
+from .jsonstream import DATA_EXTS
 from .unchanged import SkipIdentical, already_imported
 from .slack_common import DAY_FILE_RE, LIST_FILES, PLATFORM, TEAM_RE, SlackMapper, team_near
 
+# What Slack writes beside the channel lists in an export's folder (read, or holding nothing to keep).
+EXPORT_FILES = set(LIST_FILES) | {"integration_logs.json", "canvases.json", "org_users.json", "huddles.json",
+                                  "file_conversations.json"}
 MESSAGE_TYPE_RE = re.compile(r'"type"\s*:\s*"message"')
 MESSAGE_KEYS_RE = re.compile(r'"ts"\s*:\s*"\d+\.\d+"')
 THREAD_FILE_RE = re.compile(r"^(?P<chan>.+)_thread_\d+\.\d+$")
@@ -38,7 +42,7 @@ class _Tree:
             self._entries = dict(zip(names, [n for n in self.zip.namelist() if not n.endswith("/")]))
         else:
             self._entries = {p.relative_to(path).as_posix(): p.relative_to(path).as_posix()
-                             for p in sorted(path.rglob("*.json")) if p.is_file()}
+                             for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in DATA_EXTS}
         self.root = _root_of(list(self._entries))
 
     def close(self) -> None:
@@ -59,6 +63,20 @@ class _Tree:
         if self.zip is not None:
             return self.zip.read(entry)
         return (self.path / entry).read_bytes()
+
+    def beside(self) -> list[str]:
+        """The data files that are no part of the export: outside its folder, or in it but neither
+        a file Slack writes there nor a channel's day file (another export put in with it)."""
+        prefix = f"{self.root}/" if self.root else ""
+        out = []
+        for name in self._entries:
+            if posixpath.splitext(name)[1].lower() not in DATA_EXTS:
+                continue
+            parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
+            if (len(parts) == 1 and parts[0] in EXPORT_FILES) or (len(parts) == 2 and DAY_FILE_RE.match(parts[1])):
+                continue
+            out.append(name)
+        return sorted(out)
 
     def day_files(self) -> list[tuple[str, str]]:
         """(channel folder, file name) of every day file, in folder then date order."""
@@ -138,6 +156,14 @@ class SlackExport(SkipIdentical, Importer):
                 yield ChannelRec(PLATFORM, folder, name=folder, source_external_id=source)
             where = f"{folder}/{day}"
             yield from mapper.messages(self._load(tree, f"{folder}/{day}", ctx), channel, where)
+        beside = tree.beside()
+        if beside:
+            one = len(beside) == 1
+            how = f"unzip the archive and import its folder to read {'it' if one else 'them'}" if tree.zip is not None \
+                else f"import {'it on its' if one else 'them on their'} own"
+            said = ", ".join(beside[:3]) + (f" and {len(beside) - 3:,} more" if len(beside) > 3 else "")
+            ctx.note("beside the export", f"{len(beside):,} file{'' if one else 's'} that {'is' if one else 'are'} "
+                     f"no part of the Slack export ({said}); not read: {how}")
 
     @staticmethod
     def _load(tree: _Tree, name: str, ctx: ReadContext):
