@@ -172,8 +172,26 @@ def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
             if f.is_file():
                 zf.write(f, f.relative_to(GUILD).as_posix())
     assert registry.sniff(archive).name == "discord-json"
-    ws.import_paths([archive])
+    result = ws.import_paths([archive])
     assert ws.counts()["activities"] == 5
+    assert result.notes == []  # its media are no data; nothing to say of them
+
+
+def test_another_export_zipped_with_the_channels_is_named_not_passed_over(ws, tmp_path):
+    """A zip of a client's exports: the channels' files are read, and the Telegram chat and the
+    channel's CSV export zipped with them are said left alone, with what to do."""
+    archive = tmp_path / "client.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in GUILD.rglob("*"):
+            if f.is_file():
+                zf.write(f, "discord/" + f.relative_to(GUILD).as_posix())
+        zf.write(next(DATA.parent.joinpath("telegram").rglob("result.json")), "telegram/result.json")
+        zf.write(CSV, "discord/general.csv")
+    result = ws.import_paths([archive])
+    assert ws.counts()["activities"] == 5
+    assert [(n.file, n.position, n.message) for n in result.notes] == [(
+        "client.zip", "beside the export", "2 files that are no part of the DiscordChatExporter export "
+        "(discord/general.csv, telegram/result.json); not read: unzip the archive and import its folder to read them.")]
 
 
 def test_a_truncated_export_fails_in_one_sentence_and_writes_nothing(ws, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,19 @@ def test_a_dump_beside_another_export_is_read_with_it(ws, tmp_path):
         assert rows(ws, "select count(*) from recognition") == rows(dump, "select count(*) from recognition")
     finally:
         dump.close()
+
+
+def test_another_export_zipped_with_the_dump_is_named_not_passed_over(ws, tmp_path):
+    archive = tmp_path / "client.zip"
+    shutil.copy(ZIP, archive)
+    with zipfile.ZipFile(archive, "a") as zf:
+        zf.write(next((DATA / "telegram").rglob("result.json")), "telegram/result.json")
+    result = ws.import_paths([archive])
+    assert result.by_kind["activities"] == 6 + 4
+    assert [(n.position, n.message) for n in result.notes] == [(
+        "beside the export", "1 file that is no part of the Stack Exchange dump (telegram/result.json); not read: "
+        "unzip the archive and import its folder to read it.")]
+    assert ws.import_paths([ZIP]).notes == []  # a dump alone: nothing to say
 
 
 def test_questions_answers_comments_and_people(ws):

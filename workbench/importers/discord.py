@@ -39,6 +39,7 @@ from .jsonstream import (
     from_ms,
     ident,
     members,
+    note_passed_over,
     parse_time,
     read_head,
     skip_quietly,
@@ -155,11 +156,14 @@ class DiscordJsonImporter(Importer):
         state = _State(staff=set(ctx.options.get("staff", ())), bots=set(ctx.options.get("bots", ())))
         identical: dict[str, int] = ctx.options.get("identical") or {}
         skipped = []
-        for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head))):
+        passed: list[str] = []
+        for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head)),
+                         passed):
             if m.name in identical:  # read byte for byte before, and all it brought is still here
                 skipped.append(identical[m.name])
                 continue
             yield from self._read_member(m, ctx, state)
+        note_passed_over(ctx, passed, "DiscordChatExporter export")
         if skipped and not path.is_dir():
             ctx.note("whole file", f"identical to the file imported in run {skipped[0]}; nothing new to read.")
         elif skipped:

@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, RenameRec, SourceRec
 from . import safety
 from .base import Importer, ReadContext
-from .jsonstream import DATA_EXTS, Member, clean, members, skip_quietly, stable_id, walk_folder
+from .jsonstream import DATA_EXTS, Member, clean, members, note_passed_over, skip_quietly, stable_id, walk_folder
 
 PLATFORM = "irc"
 MAX_LINE = 1 << 16  # an IRC line is at most 512 bytes; a much longer one is not a log line
@@ -138,10 +138,12 @@ class IrcLogImporter(Importer):
         zipped = safety.is_zip(path)
         # A folder is read in name order (day by day); a zip in its own order. A lone file is
         # read whatever its name.
-        for m in members(path, lambda name, head: name.lower().endswith(".log") and looks_like_log(head)):
+        passed: list[str] = []
+        for m in members(path, lambda name, head: name.lower().endswith(".log") and looks_like_log(head), passed):
             # where the file lies decides its channel: the whole path on disk, the entry's path in a zip
             where = PurePosixPath(m.name).parts[1:] if zipped else (path.parent / m.name).resolve().parts
             yield from self._read_member(m, where, ctx, state)
+        note_passed_over(ctx, passed, "IRC logs")
 
     def _read_member(self, m: Member, where: tuple[str, ...], ctx: ReadContext, state: _State) -> Iterator[Record]:
         network, channel = self._place(where)

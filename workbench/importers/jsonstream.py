@@ -209,8 +209,11 @@ def walk_folder(folder: Path) -> list[Path]:
     return out
 
 
-def members(path: Path, accept: Callable[[str, bytes], bool]) -> Iterator[Member]:
-    """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first."""
+def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] | None = None) -> Iterator[Member]:
+    """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first.
+
+    A zip's data files that ``accept`` does not take (another export zipped with this one) are
+    added to ``passed``, for ``note_passed_over``."""
     if path.is_dir():
         for f in walk_folder(path):
             if accept(f.name, safety.head(f)):
@@ -224,8 +227,24 @@ def members(path: Path, accept: Callable[[str, bytes], bool]) -> Iterator[Member
                     head = e.read(4096)
                 if accept(info.filename, head):
                     yield Member(f"{path.name}/{info.filename}", info.file_size, lambda i=info: zf.open(i))
+                elif passed is not None and os.path.splitext(info.filename)[1].lower() in DATA_EXTS:
+                    passed.append(info.filename)
     else:
         yield Member(path.name, path.stat().st_size, lambda: open(path, "rb"))
+
+
+def note_passed_over(ctx: ReadContext, passed: list[str], export: str, *, zipped: bool = True) -> None:
+    """Say the data files found with an export that are no part of it (another export zipped or put
+    in with it), with what to do to read them: nothing is passed over without a word."""
+    if not passed:
+        return
+    one = len(passed) == 1
+    how = f"unzip the archive and import its folder to read {'it' if one else 'them'}" if zipped \
+        else f"import {'it on its' if one else 'them on their'} own"
+    names = sorted(passed)
+    said = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+    ctx.note("beside the export", f"{len(names):,} file{'' if one else 's'} that {'is' if one else 'are'} "
+             f"no part of the {export} ({said}); not read: {how}")
 
 
 def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, bytes]]:

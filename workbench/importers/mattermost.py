@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from . import safety
 from .base import Importer, ReadContext
-from .jsonstream import JSON_ERRORS, JsonGuard, Member, RecentIds, clean, from_ms, ident, json_failure, members, skip_quietly, stable_id, stream_items, text_of, zip_heads
+from .jsonstream import JSON_ERRORS, JsonGuard, Member, RecentIds, clean, from_ms, ident, json_failure, members, note_passed_over, skip_quietly, stable_id, stream_items, text_of, zip_heads
 
 PLATFORM = "mattermost"
 BULK_TYPES = {"version", "role", "scheme", "team", "channel", "user", "bot", "post", "direct_channel",
@@ -67,8 +67,10 @@ class MattermostBulkImporter(Importer):
         return looks_like_bulk(safety.head_text(path))
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
-        for m in members(path, lambda name, head: looks_like_bulk(text_of(head))):
+        passed: list[str] = []
+        for m in members(path, lambda name, head: looks_like_bulk(text_of(head)), passed):
             yield from self._read_member(m, ctx)
+        note_passed_over(ctx, passed, "Mattermost export")
 
     def _read_member(self, m: Member, ctx: ReadContext) -> Iterator[Record]:
         recent = RecentIds()

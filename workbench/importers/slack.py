@@ -19,7 +19,7 @@ from pathlib import Path
 from ..records import ChannelRec, Record, SourceRec
 from . import safety
 from .base import Importer, ReadContext
-from .jsonstream import DATA_EXTS
+from .jsonstream import DATA_EXTS, note_passed_over
 from .unchanged import SkipIdentical, already_imported
 from .slack_common import DAY_FILE_RE, LIST_FILES, PLATFORM, TEAM_RE, SlackMapper, team_near
 
@@ -76,7 +76,7 @@ class _Tree:
             if (len(parts) == 1 and parts[0] in EXPORT_FILES) or (len(parts) == 2 and DAY_FILE_RE.match(parts[1])):
                 continue
             out.append(name)
-        return sorted(out)
+        return out
 
     def day_files(self) -> list[tuple[str, str]]:
         """(channel folder, file name) of every day file, in folder then date order."""
@@ -156,14 +156,7 @@ class SlackExport(SkipIdentical, Importer):
                 yield ChannelRec(PLATFORM, folder, name=folder, source_external_id=source)
             where = f"{folder}/{day}"
             yield from mapper.messages(self._load(tree, f"{folder}/{day}", ctx), channel, where)
-        beside = tree.beside()
-        if beside:
-            one = len(beside) == 1
-            how = f"unzip the archive and import its folder to read {'it' if one else 'them'}" if tree.zip is not None \
-                else f"import {'it on its' if one else 'them on their'} own"
-            said = ", ".join(beside[:3]) + (f" and {len(beside) - 3:,} more" if len(beside) > 3 else "")
-            ctx.note("beside the export", f"{len(beside):,} file{'' if one else 's'} that {'is' if one else 'are'} "
-                     f"no part of the Slack export ({said}); not read: {how}")
+        note_passed_over(ctx, tree.beside(), "Slack export", zipped=tree.zip is not None)
 
     @staticmethod
     def _load(tree: _Tree, name: str, ctx: ReadContext):

@@ -27,7 +27,7 @@ from defusedxml.ElementTree import iterparse
 from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, Record, RecognitionRec, SourceRec
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
-from .jsonstream import DATA_EXTS, walk_folder
+from .jsonstream import DATA_EXTS, note_passed_over, walk_folder
 from .safety import head_text, is_zip, open_zip, zip_names
 from .textio import UTC, json_head, parse_time, read_json
 
@@ -85,6 +85,8 @@ class StackExchangeDump(Importer):
                     if info is not None:
                         with ctx.track(zf.open(info), info.file_size, f"Reading {table}") as f:
                             yield from reader.table(table, f)
+                note_passed_over(ctx, [i.filename for i in zf.infolist() if not i.is_dir() and Path(i.filename).suffix.lower()
+                                       in DATA_EXTS - {".xml"}], "Stack Exchange dump")
         else:
             table = next(t for t in TABLES if t.lower() == path.name.lower())
             with ctx.open_binary(path) as f:
