@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from workbench.demo import build_demo
 from workbench.workspace import Workspace
@@ -219,6 +220,12 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, expo
     assert ("exports/README.txt", "not an export format the workbench knows; skipped.") in left
     assert [f for f, _ in left] == ["exports/README.txt", "members.json"]
     assert page.problems.rowCount() == 1
+    # Too long for its column, what was said keeps its start and a path its end (the file's name).
+    for table in (page.left_alone, page.problems):
+        option, index = QStyleOptionViewItem(), table.model().index(0, 2)
+        table.itemDelegateForColumn(2).initStyleOption(option, index)
+        assert option.textElideMode == Qt.TextElideMode.ElideRight and option.text == table.item(0, 2).text()
+        assert table.textElideMode() == Qt.TextElideMode.ElideLeft and table.itemDelegateForColumn(0) is None
     # Many files left alone: three are named, and all of them are under Details, where the rest
     # are kept (they are no problems of the run).
     edited = chat_message(1, "Omar", "hi again", utc=False) | {"edited_unixtime": "1709337000"}

@@ -190,8 +190,8 @@ def test_another_export_zipped_with_the_channels_is_named_not_passed_over(ws, tm
     result = ws.import_paths([archive])
     assert ws.counts()["activities"] == 5
     assert [(n.file, n.position, n.message) for n in result.notes] == [(
-        "client.zip", "beside the export", "2 files that are no part of the DiscordChatExporter export "
-        "(discord/general.csv, telegram/result.json); not read: unzip the archive and import its folder to read them.")]
+        "client.zip", "beside the export", "2 files that are no part of the DiscordChatExporter export were not "
+        "read; unzip the archive and import its folder to read them: discord/general.csv, telegram/result.json.")]
 
 
 def test_a_truncated_export_fails_in_one_sentence_and_writes_nothing(ws, tmp_path):

@@ -59,16 +59,16 @@ def test_other_exports_zipped_or_put_with_an_export_are_named_not_passed_over(ws
     result = ws.import_paths([z])
     assert result.by_kind["activities"] == 9
     assert [(n.file, n.position, n.message) for n in result.notes] == [(
-        "client.zip", "beside the export", "2 files that are no part of the Slack export (discord/general.json, "
-        "result.json); not read: unzip the archive and import its folder to read them.")]
+        "client.zip", "beside the export", "2 files that are no part of the Slack export were not read; unzip the "
+        "archive and import its folder to read them: discord/general.json, result.json.")]
 
     folder = shutil.copytree(EXPORT, tmp_path / "acme-slack")
     (folder / "result.json").write_text(telegram, encoding="utf-8")
     (folder / "integration_logs.json").write_text('{"logs": []}', encoding="utf-8")  # Slack's own
     result = ws.import_paths([folder])
     assert [(n.position, n.message) for n in result.notes] == [(
-        "beside the export", "1 file that is no part of the Slack export (result.json); not read: import it on "
-        "its own.")]
+        "beside the export", "1 file that is no part of the Slack export was not read; import it on its own: "
+        "result.json.")]
 
 
 def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):

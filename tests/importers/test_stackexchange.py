@@ -57,8 +57,8 @@ def test_another_export_zipped_with_the_dump_is_named_not_passed_over(ws, tmp_pa
     result = ws.import_paths([archive])
     assert result.by_kind["activities"] == 6 + 4
     assert [(n.position, n.message) for n in result.notes] == [(
-        "beside the export", "1 file that is no part of the Stack Exchange dump (telegram/result.json); not read: "
-        "unzip the archive and import its folder to read it.")]
+        "beside the export", "1 file that is no part of the Stack Exchange dump was not read; unzip the archive "
+        "and import its folder to read it: telegram/result.json.")]
     assert ws.import_paths([ZIP]).notes == []  # a dump alone: nothing to say
 
 

@@ -244,7 +244,7 @@ def note_passed_over(ctx: ReadContext, passed: list[str], export: str, *, zipped
     names = sorted(passed)
     said = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
     ctx.note("beside the export", f"{len(names):,} file{'' if one else 's'} that {'is' if one else 'are'} "
-             f"no part of the {export} ({said}); not read: {how}")
+             f"no part of the {export} {'was' if one else 'were'} not read; {how}: {said}")
 
 
 def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, bytes]]:

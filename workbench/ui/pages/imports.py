@@ -1,7 +1,7 @@
 """Imports: drop or choose export files, watch the import run in the background, read the history."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -41,6 +43,15 @@ def _item(text: str, *, right: bool = False, data=None) -> QTableWidgetItem:  # 
     return it
 
 
+class _SentenceStart(QStyledItemDelegate):
+    """A sentence too long for its column is cut at its end, keeping how it starts ("3 files that
+    are no part of…"), in a table that cuts paths at their start to keep the file's name."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 def _said_table(what: str) -> QTableWidget:
     """A run's problems, or the files it left alone: file, where, and what was said."""
     t = QTableWidget(0, 3)
@@ -49,6 +60,7 @@ def _said_table(what: str) -> QTableWidget:
     t.verticalHeader().hide()
     t.setWordWrap(False)
     t.setTextElideMode(Qt.TextElideMode.ElideLeft)  # a long path keeps its file's name
+    t.setItemDelegateForColumn(2, _SentenceStart(t))
     make_copyable(t)
     return t
 
