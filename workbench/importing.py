@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 
 from . import __version__
 from .errors import ImportCancelled, ImportFailed, UnknownFormat
-from .importers import reader_process, registry
-from .importers.base import CancelFn, Importer, ProgressFn, ReadContext
+from .importers import reader_process, registry, safety
+from .importers.base import DATA_EXTS, CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
 from .importers.unread import what_it_is, what_they_are
 from .records import Problem
@@ -162,6 +162,9 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
         elif path.is_file() and _broken_zip(path):
             errors.append(f"{raw}: a zip archive that is damaged or cut short (its table of contents is missing); "
                           "export it again or copy it whole.")
+        elif path.is_file() and (data := _data_in_zip(path)) > 1:
+            errors.append(f"{raw}: a zip archive of {data:,} data files that is not one export the workbench knows; "
+                          "if it holds several exports, unzip it and import its folder, which reads each.")
         else:
             known = what_it_is(path)
             errors.append(f"{raw}: {known}" if known else f"{raw}: not an export format the workbench knows.")
@@ -197,6 +200,13 @@ def _broken_zip(path: Path) -> bool:
         if f.read(4) != b"PK\x03\x04":
             return False
     return not zipfile.is_zipfile(path)
+
+
+def _data_in_zip(path: Path) -> int:
+    """How many files of an export's kind (JSON, CSV, XML, mbox...) a zip holds; 0 for no zip."""
+    if not safety.is_zip(path):
+        return 0
+    return sum(1 for name in safety.zip_names(path) if os.path.splitext(name)[1].lower() in DATA_EXTS)
 
 
 def _post_import_steps() -> list[Callable[[Connection, int], None]]:

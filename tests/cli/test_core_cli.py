@@ -152,6 +152,32 @@ def test_a_folder_of_several_exports_reads_each_as_it_would_alone(cli, tmp_path)
         [("C0GENERAL", "general"), ("C0HELP", "help")]
 
 
+def test_a_zip_of_several_exports_that_none_reads_whole_says_to_unzip_it(cli, ws_path, tmp_path):
+    """GitHub's pages zipped with a Telegram chat: no importer reads the zip as one export. The
+    sentence says what to do, not that the workbench knows no such format."""
+    import zipfile
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    archive = tmp_path / "client.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted((data / "github").rglob("*.json")):
+            zf.write(f, "github/" + f.name)
+        zf.write(next((data / "telegram").rglob("result.json")), "telegram/result.json")
+        zf.writestr("README.txt", "exported for the audit\n")
+    pages = sum(1 for _ in (data / "github").rglob("*.json"))
+    r = cli("import", "--workspace", ws_path, archive)
+    assert r.code == 2 and r.err.strip() == (
+        f"workbench: {archive}: a zip archive of {pages + 1} data files that is not one export the workbench knows; "
+        "if it holds several exports, unzip it and import its folder, which reads each."), r
+    assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
+    unzipped = tmp_path / "client"
+    zipfile.ZipFile(archive).extractall(unzipped)
+    r = cli("import", "--workspace", ws_path, unzipped, "--json")
+    assert r.code == 0 and {i["format"] for i in r.json()["inputs"]} == {
+        "GitHub API pages (issues, pull requests, comments, reactions)", "Telegram Desktop export (result.json)"}, r
+
+
 TELEGRAM_HTML = """<!DOCTYPE html>
 <html>
  <head>

@@ -27,6 +27,8 @@ ProgressFn = Callable[[float, str], None]
 CancelFn = Callable[[], bool]
 
 MAX_PROBLEMS_KEPT = 1000  # beyond this the run keeps a count, not every sentence
+# What an export's folder or zip holds as data; media (images, .txt attachments) are not data.
+DATA_EXTS = frozenset({".json", ".csv", ".zip", ".jsonl", ".xml", ".mbox"})
 
 
 # What a malformed record raises in an importer's hands: caught per record, reported, skipped.

@@ -26,7 +26,7 @@ from ijson.common import ObjectBuilder
 from ..errors import ImportFailed
 from ..records import without_surrogates
 from . import safety
-from .base import ReadContext
+from .base import DATA_EXTS, ReadContext
 
 MAX_DEPTH = 256
 BOM = b"\xef\xbb\xbf"
@@ -195,10 +195,6 @@ class Member:
     name: str
     size: int
     open: Callable[[], BinaryIO]
-
-
-# What an export's folder holds as data; media (images, .txt attachments) are not data.
-DATA_EXTS = {".json", ".csv", ".zip", ".jsonl", ".xml", ".mbox"}
 
 
 def walk_folder(folder: Path) -> list[Path]:
