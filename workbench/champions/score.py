@@ -29,7 +29,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from .. import fmt
 from ..errors import WorkbenchError
-from ..metrics.columns import frame_of
+from ..metrics.columns import frame_of, int_frame
 from ..metrics.filters import last_activity_day, reporting_tz, zone
 from ..permalinks import links_of
 from ..store.dialect import epoch_seconds
@@ -143,7 +143,9 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
         if text:
             cols += [A.c.text, A.c.title, A.c.channel_id]
             names += ["text", "title", "channel_id"]
-        acts = frame_of(conn, select(*cols).where(*window), names)
+        # Without the texts every column is an integer: read as one string, not a million row tuples.
+        acts = frame_of(conn, select(*cols).where(*window), names) if text else \
+            int_frame(conn, select(*cols).where(*window), names, nullable=("parent", "root"))
         replied = union(select(A.c.parent_id.label("tid")).where(*window, A.c.parent_id.is_not(None)),
                         select(A.c.root_id.label("tid")).where(*window, A.c.root_id.is_not(None))).subquery()
         tcols = [A.c.id, A.c.account_id, epoch(conn, A.c.created_at), is_question_expr(marker)]
@@ -151,9 +153,10 @@ def _read(ws, period: Period, *, accounts: list[int] | None = None, text: bool =
         if text:
             tcols += [A.c.text, A.c.title]
             tnames += ["text", "title"]
-        targets = frame_of(conn, select(*tcols).where(A.c.id.in_(select(replied.c.tid))), tnames)
-        first_acc = frame_of(conn, select(A.c.account_id, func.min(epoch(conn, A.c.created_at)))
-                             .group_by(A.c.account_id), ["account_id", "first"])
+        targets = (frame_of if text else int_frame)(conn, select(*tcols).where(A.c.id.in_(select(replied.c.tid))),
+                                                    tnames)
+        first_acc = int_frame(conn, select(A.c.account_id, func.min(epoch(conn, A.c.created_at)))
+                              .group_by(A.c.account_id), ["account_id", "first"])
         channels = dict(conn.execute(select(Channel.id, Channel.name)).all()) if text else {}
     # Names: the person's, else the first account's display name or handle.
     acc["fallback"] = acc["acc_name"].where(acc["acc_name"].astype(bool), acc["handle"])

@@ -38,7 +38,7 @@ def _epoch(conn: Connection, col) -> ColumnElement:  # noqa: ANN001
     return epoch_seconds(conn, col)
 
 
-def _int_columns(conn: Connection, q: Select, n: int) -> list[np.ndarray]:
+def int_columns(conn: Connection, q: Select, n: int) -> list[np.ndarray]:
     """The integer columns of a query as arrays (NULL reads as 0)."""
     if conn.dialect.name == "sqlite":
         # One string from the database parsed in one call: far faster than a million row tuples.
@@ -56,6 +56,16 @@ def _int_columns(conn: Connection, q: Select, n: int) -> list[np.ndarray]:
     return [flat[:, i].copy() for i in range(n)]
 
 
+def int_frame(conn: Connection, q: Select, columns: list[str], *, nullable: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A query of integer columns as a DataFrame, read as ``int_columns`` reads them; the columns
+    named in ``nullable`` hold NaN where the database holds NULL (ids start at 1, so 0 is none), as
+    ``frame_of`` would give them."""
+    cols = dict(zip(columns, int_columns(conn, q, len(columns))))
+    for c in nullable:
+        cols[c] = np.where(cols[c] == 0, np.nan, cols[c]) if (cols[c] == 0).any() else cols[c]
+    return pd.DataFrame(cols)
+
+
 def frame_of(conn: Connection, q: Select, columns: list[str]) -> pd.DataFrame:
     """A query's rows as a DataFrame (column by column: no per-row objects)."""
     rows = conn.execute(q).all()
@@ -66,13 +76,13 @@ def frame_of(conn: Connection, q: Select, columns: list[str]) -> pd.DataFrame:
 
 def _activities(engine) -> list[np.ndarray]:  # noqa: ANN001
     with engine.connect() as conn:
-        return _int_columns(conn, select(A.c.id, _epoch(conn, A.c.created_at), A.c.account_id, A.c.channel_id), 4)
+        return int_columns(conn, select(A.c.id, _epoch(conn, A.c.created_at), A.c.account_id, A.c.channel_id), 4)
 
 
 def _replies(engine) -> list[np.ndarray]:  # noqa: ANN001
     with engine.connect() as conn:
         q = select(A.c.id, A.c.parent_id, A.c.root_id).where(A.c.parent_id.is_not(None))
-        return _int_columns(conn, q, 3)
+        return int_columns(conn, q, 3)
 
 
 def _questions(engine, marker: str) -> pd.DataFrame:  # noqa: ANN001
@@ -84,7 +94,7 @@ def _questions(engine, marker: str) -> pd.DataFrame:  # noqa: ANN001
 def _joins(conn: Connection) -> tuple[np.ndarray, ...]:
     M = MembershipEvent.__table__
     q = select(_epoch(conn, M.c.at), M.c.account_id, M.c.channel_id).where(M.c.kind == "join")
-    return tuple(_int_columns(conn, q, 3))
+    return tuple(int_columns(conn, q, 3))
 
 
 
