@@ -219,3 +219,29 @@ def test_the_log_narrows_to_what_is_searched(qtbot, ctx):
     page.tabs.setCurrentIndex(0)
     page.focus_search()
     assert page.tabs.currentIndex() == 1
+
+
+def test_a_gap_of_one_strong_contributor_says_person(qtbot, ws_path):
+    """Five people: the top tenth is one person, not "1 of the 1 people"."""
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    ws = Workspace.open(ws_path)
+    recs = [account(p) for p in PEOPLE[:5]]
+    for i, p in enumerate(PEOPLE[:5], start=1):
+        recs += day_series(p, "2024-02-01", i)
+    write(ws, recs)
+    ws.close()
+    create_app()
+    c = AppContext()
+    c.open_workspace(str(ws_path))
+    page = RecognitionPage(c)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    assert list(page.gap_model.frame()["name"]) == ["P05"]
+    assert page.gap_label.text().startswith("Strong contributors not thanked in 180 days: 1 of the 1 person in the top "
+                                            "tenth by champion score"), page.gap_label.text()
+    c.wait_for_tasks(30000)
+    c.ws.close()

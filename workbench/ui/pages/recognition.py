@@ -246,8 +246,8 @@ class RecognitionPage(Page):
         self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
-            f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the {figures.number(top)} people in "
-            f"the top tenth by champion score ({dates.period(period.start, period.end)}). Double-click one for their "
+            f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the "
+            f"{figures.plural(top, 'person', 'people')} in the top tenth by champion score ({dates.period(period.start, period.end)}). Double-click one for their "
             "profile." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
