@@ -312,3 +312,13 @@ def test_a_reply_of_the_evidence_opens_where_it_was_written(qtbot, ws_path, brow
         assert browser[1] == "https://discord.com/channels/900/901/202"
         replies.customContextMenuRequested.emit(rect.center())
         assert replies.context_menu.actions()[0].text() == "Open in Discord"
+
+
+def test_the_evidence_of_one_person_helped_says_person(qtbot, ws_path):
+    recs = [account("helen"), account("n1"), msg("n1", at("2024-03-01", "09:00"), text="How do I start?", ext="q1"),
+            msg("helen", at("2024-03-01", "10:00"), text="Start with the tutorial", parent="q1")]
+    with _window_on(ws_path, recs) as c:
+        page = open_page(qtbot, c)
+        assert page.candidate_names()[0] == "Helen"
+        qtbot.waitUntil(lambda: page.replies.rowCount() == 1, timeout=10000)
+        assert page.evidence_label.text() == "Helped 1 person: N1 (1)."
