@@ -38,11 +38,23 @@ class RunSummary:
     note_count: int = 0  # files left alone, having nothing to read
 
     @property
-    def formats(self) -> str:
-        """The formats read, as people call them: 'DiscordChatExporter JSON, Slack workspace export'."""
+    def format_names(self) -> list[str]:
+        """The formats read, as people call them, in alphabetical order."""
         from .importers.registry import format_name
 
-        return ", ".join(sorted({format_name(f.importer) for f in self.files}))
+        return sorted({format_name(f.importer) for f in self.files})
+
+    @property
+    def formats(self) -> str:
+        """The formats read: 'DiscordChatExporter JSON, Slack workspace export'."""
+        return ", ".join(self.format_names)
+
+    @property
+    def formats_in_short(self) -> str:
+        """The formats as a run's line says them: a run of a folder of everything (twenty formats)
+        names one and how many more, so that its counts stay in sight."""
+        names = self.format_names
+        return ", ".join(names) if len(names) <= 2 else f"{names[0]} and {len(names) - 1} more"
 
     @property
     def file_names(self) -> str:

@@ -135,6 +135,9 @@ def test_a_folder_of_several_exports_reads_each_as_it_would_alone(cli, tmp_path)
         ("irc", "IRC channel logs (Supybot, Limnoria)"), ("slack-export", "Slack workspace export")]
     for part in ("result.json", "discord", "irc", "slack-export"):
         assert cli("import", "--workspace", each, exports / part).code == 0
+    # The run's line names one format and how many more, as the Imports page does: its counts stay in sight.
+    line = cli("runs", "--workspace", together).out.splitlines()[1]
+    assert "  DiscordChatExporter JSON and 3 more  " in line and "Slack" not in line, line
     counts = [cli("status", "--workspace", w, "--json").json() for w in (together, each)]
     assert counts[0]["activities"] > 0 and counts[0]["import_runs"] == 1 and counts[1]["import_runs"] == 4
     assert {k: v for k, v in counts[0].items() if k != "import_runs"} == \

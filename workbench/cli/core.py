@@ -201,7 +201,7 @@ def _print_runs(runs, *, as_json: bool) -> None:  # noqa: ANN001 - RunSummary ro
     elif not runs:
         print("No import runs yet: import an export with `workbench import PATH`.")
     else:
-        print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats,
+        print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats_in_short,
                       "read": fmt.number(r.read), "added": fmt.number(r.added), "updated": fmt.number(r.updated),
                       "skipped": fmt.number(r.skipped), "problems": fmt.number(r.problem_count),
                       "left_alone": fmt.number(r.note_count)} for r in runs],

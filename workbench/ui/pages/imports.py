@@ -386,11 +386,8 @@ class ImportsPage(Page):
 
 
 def _format_names(run: RunSummary) -> tuple[str, str]:
-    """The formats of a run as its row shows them, and all of them for the tooltip. A run of a
-    folder of everything (twenty formats) names two, so that its counts stay in sight."""
-    names = sorted({registry.format_name(f.importer) for f in run.files})
-    shown = ", ".join(names) if len(names) <= 2 else f"{names[0]} and {len(names) - 1} more"
-    return shown, "\n".join(names)
+    """The formats of a run as its row shows them, and all of them for the tooltip."""
+    return run.formats_in_short, "\n".join(run.format_names)
 
 
 def _file_names_tip(run: RunSummary, limit: int = 30) -> str:
