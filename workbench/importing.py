@@ -92,15 +92,16 @@ def _files_under(path: Path) -> list[Path]:
     return out
 
 
-def _parts(folder: Path) -> Iterator[tuple[Path, Importer | None]]:
+def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | None]]:
     """The inputs of a folder that no importer claims whole, in ``_files_under``'s order: each file
     with the importer that claims it (or None), and each subfolder an importer claims whole (an
     unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
-    any other subfolder the same way."""
+    any other subfolder the same way. A subfolder that cannot be listed is one of ``errors``."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
-    except OSError:
-        return  # a subfolder that cannot be listed is passed over, as walking it would
+    except OSError as exc:
+        errors.append(f"{folder}: cannot be read ({exc.strerror or exc}).")
+        return
     for entry in entries:
         if entry.name not in SKIP_NAMES and not entry.name.startswith("._") and entry.is_file():
             yield entry, registry.sniff(entry)
@@ -110,7 +111,7 @@ def _parts(folder: Path) -> Iterator[tuple[Path, Importer | None]]:
             if imp is not None:
                 yield entry, imp
             else:
-                yield from _parts(entry)
+                yield from _parts(entry, errors)
 
 
 def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Problem]]:
@@ -144,7 +145,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
         if path.is_dir():
             unread_files: list[Path] = []
             found = 0
-            for child, child_imp in _parts(path):
+            for child, child_imp in _parts(path, errors):
                 if child_imp is None:
                     unread_files.append(child)
                     continue
