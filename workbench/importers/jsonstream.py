@@ -205,6 +205,11 @@ def walk_folder(folder: Path) -> list[Path]:
     return out
 
 
+def data_files(folder: Path, limit: int = 500) -> list[Path]:
+    """The data files (``DATA_EXTS``) among a folder's first ``limit`` files, for sniffing a folder."""
+    return [f for _, f in zip(range(limit), walk_folder(folder)) if f.suffix.lower() in DATA_EXTS]
+
+
 def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] | None = None) -> Iterator[Member]:
     """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first.
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record
 from . import safety
 from .base import Importer, ReadContext
-from .jsonstream import DATA_EXTS, JsonGuard, Member, RecentIds, walk_folder, clean, ident, members, parse_time, skip_quietly, stream_items, text_of
+from .jsonstream import JsonGuard, Member, RecentIds, clean, data_files, ident, members, parse_time, skip_quietly, stream_items, text_of
 
 PLATFORM = "rocketchat"
 ROOM_KEYS = ("channel", "group", "room")
@@ -51,7 +51,7 @@ class RocketChatImporter(Importer):
 
     def sniff(self, path: Path) -> bool:
         if path.is_dir():
-            data = [f for n, f in enumerate(walk_folder(path)) if n < 500 and f.suffix.lower() in DATA_EXTS]
+            data = data_files(path)
             return bool(data) and all(_accept(f.name, safety.head(f)) for f in data)
         return path.is_file() and not safety.is_zip(path) and page_kind(safety.head_text(path)) is not None
 

@@ -27,7 +27,7 @@ from defusedxml.ElementTree import iterparse
 from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, Record, RecognitionRec, SourceRec
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
-from .jsonstream import DATA_EXTS, note_passed_over, walk_folder
+from .jsonstream import DATA_EXTS, data_files, note_passed_over
 from .safety import head_text, is_zip, open_zip, zip_names
 from .textio import UTC, json_head, parse_time, read_json
 
@@ -59,8 +59,8 @@ class StackExchangeDump(Importer):
         if path.is_dir():
             # A dump's folder: its tables (and their .dtd schemas). One that holds other exports too
             # is several exports, each file read by its own importer (the tables as well, alike).
-            return any((path / t).is_file() for t in ("Posts.xml", "posts.xml")) and not any(
-                f.suffix.lower() in DATA_EXTS and f.suffix.lower() != ".xml" for _, f in zip(range(500), walk_folder(path)))
+            return any((path / t).is_file() for t in ("Posts.xml", "posts.xml")) and \
+                all(f.suffix.lower() == ".xml" for f in data_files(path))
         if is_zip(path):
             return any(Path(n).name.lower() == "posts.xml" for n in zip_names(path))
         root = ROOTS.get(path.name.lower())

@@ -463,8 +463,8 @@ class ChampionsPage(Page):
         helped = e.helped
         names = ", ".join(f"{n} ({r})" for n, r in zip(helped["name"].head(8), helped["replies"].head(8)))
         more = f" and {figures.number(len(helped) - 8)} more" if len(helped) > 8 else ""
-        self.evidence_label.setText(f"Helped {figures.plural(len(helped), 'person', 'people')}: {names}{more}." if len(helped)
-                                    else "No replies to others in the period.")
+        self.evidence_label.setText(f"Helped {figures.plural(len(helped), 'person', 'people')}: {names}{more}."
+                                    if len(helped) else "No replies to others in the period.")
         tz = self._zone()
         self.replies.setRowCount(len(e.replies))
         self._reply_links = list(zip(e.replies["link"], e.replies["platform"]))

@@ -247,8 +247,8 @@ class RecognitionPage(Page):
         top = gap.attrs.get("top_decile", 0)
         self.gap_label.setText(
             f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the "
-            f"{figures.plural(top, 'person', 'people')} in the top tenth by champion score ({dates.period(period.start, period.end)}). Double-click one for their "
-            "profile." if period else "")
+            f"{figures.plural(top, 'person', 'people')} in the top tenth by champion score "
+            f"({dates.period(period.start, period.end)}). Double-click one for their profile." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
         self.gap_empty.setText(
             "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
