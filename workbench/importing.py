@@ -210,6 +210,22 @@ def _data_in_zip(path: Path) -> int:
     return sum(1 for name in safety.zip_names(path) if os.path.splitext(name)[1].lower() in DATA_EXTS)
 
 
+def input_names(paths: list[Path]) -> list[str]:
+    """How each input of a run is named in its problems, notes and files: by its own name, or with
+    as many of its folders as tell it apart from another input of that name (two Telegram chats in
+    one folder, each a ``result.json``: ``general/result.json`` and ``support/result.json``)."""
+    parts = [Path(os.path.abspath(p)).parts for p in paths]
+    depth = [1] * len(parts)
+    while True:
+        names = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
+        seen = Counter(names)
+        longer = [i for i, name in enumerate(names) if seen[name] > 1 and depth[i] < len(parts[i]) - 1]
+        if not longer:
+            return names
+        for i in longer:
+            depth[i] += 1
+
+
 def _post_import_steps() -> list[Callable[[Connection, int], None]]:
     steps = []
     for spec in POST_IMPORT:
@@ -238,15 +254,16 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     problem_count = 0
     n = max(len(planned), 1)
     file_rows = []
+    names = input_names([item.path for item in planned])
     with remembered(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
-        for i, item in enumerate(planned):
+        for i, (item, name) in enumerate(zip(planned, names)):
             def _progress(fraction: float, message: str, _i: int = i) -> None:
                 if progress is not None:
                     progress(min(0.98, (_i + fraction) / n * 0.95), message)
 
             opts = item.importer.prepare(item.path, conn, dict((options or {}).get(item.importer.name, {})))
-            ctx = ReadContext(item.path.name, progress=_progress, cancel=cancel, options=opts)
-            ctx.progress(0.0, f"Checking {item.path.name}")
+            ctx = ReadContext(name, progress=_progress, cancel=cancel, options=opts)
+            ctx.progress(0.0, f"Checking {name}")
             # The files' digests (for the run's provenance) are taken on a second thread while the
             # records are read: hashlib works without the interpreter lock.
             # A file ``prepare`` has just hashed (to know it was imported before) is not read again.
@@ -263,14 +280,16 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                 for rec in records:
                     writer.add(rec)
             except RecursionError as exc:
-                raise ImportFailed(f"{item.path.name}: the data is nested too deeply to be an export; "
+                raise ImportFailed(f"{name}: the data is nested too deeply to be an export; "
                                    "it was refused.") from exc
             except MemoryError as exc:
-                raise ImportFailed(f"{item.path.name}: the file is too large to read.") from exc
-            ctx.progress(1.0, f"Read {item.path.name}")
+                raise ImportFailed(f"{name}: the file is too large to read.") from exc
+            ctx.progress(1.0, f"Read {name}")
             writer.flush()
             for f, digest in zip(files, digests.result()):
-                file_rows.append({"run_id": run_id, "path": str(f.resolve()), "name": f.name, "size": f.stat().st_size,
+                file_rows.append({"run_id": run_id, "path": str(f.resolve()),
+                                  "name": name if f == item.path else f"{name}/{f.relative_to(item.path).as_posix()}",
+                                  "size": f.stat().st_size,
                                   "sha256": digest, "importer": item.importer.name,
                                   "importer_version": item.importer.version})
             orphans = writer.orphan_reactions - orphans_before

@@ -155,6 +155,42 @@ def test_a_folder_of_several_exports_reads_each_as_it_would_alone(cli, tmp_path)
         [("C0GENERAL", "general"), ("C0HELP", "help")]
 
 
+def test_two_exports_of_the_same_name_are_told_apart_in_the_run(cli, ws_path, tmp_path):
+    """Telegram Desktop names every export result.json: two chats in one folder are named by their
+    folders in the run's problems and files, so a reader knows which chat a problem is in. A file
+    whose name is its own keeps it."""
+    import shutil
+    import zipfile
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    exports = tmp_path / "client exports"
+    (exports / "general").mkdir(parents=True)
+    (exports / "support").mkdir()
+    shutil.copy(data / "telegram" / "result.json", exports / "general" / "result.json")
+    chat = (data / "telegram" / "result.json").read_text(encoding="utf-8")  # holds a broken \xNN escape on purpose
+    chat = chat.replace('"id": 1700000042,', '"id": 1700000043,', 1).replace('Builders \\u202eChat', "Support", 1)
+    (exports / "support" / "result.json").write_text(chat, encoding="utf-8")
+    shutil.copy(data / "discord" / "dm.json", exports / "dm.json")
+    r = cli("import", "--workspace", ws_path, exports, "--json")
+    assert r.code == 0, r
+    problems = [(p["file"], p["position"]) for p in r.json()["problems"]]
+    assert problems == [("general/result.json", "chat Builders \u202eChat, message id 16"),
+                        ("support/result.json", "chat Support, message id 16")], problems
+    files = {f["name"]: f["size"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]}
+    assert files == {"dm.json": (exports / "dm.json").stat().st_size,
+                     "general/result.json": (exports / "general" / "result.json").stat().st_size,
+                     "support/result.json": (exports / "support" / "result.json").stat().st_size}
+    assert "  general/result.json, chat Builders" in cli("runs", "--workspace", ws_path, "1").out
+    # and so does an audit pack's manifest, which a client reads without the workspace
+    pack = tmp_path / "audit.wbpack"
+    assert cli("pack", "--workspace", ws_path, "--out", pack).code == 0
+    with zipfile.ZipFile(pack) as zf:
+        run = json.loads(zf.read("manifest.json"))["imports"][0]
+    assert sorted(f["name"] for f in run["files"]) == ["dm.json", "general/result.json", "support/result.json"]
+    assert [p["file"] for p in run["problems"]] == ["general/result.json", "support/result.json"]
+
+
 def test_a_zip_of_several_exports_that_none_reads_whole_says_to_unzip_it(cli, ws_path, tmp_path):
     """GitHub's pages zipped with a Telegram chat: no importer reads the zip as one export. The
     sentence says what to do, not that the workbench knows no such format."""

@@ -298,7 +298,8 @@ def test_a_run_lists_the_files_it_read_and_names_the_run_that_read_the_others(ws
         "2 files identical to what run 1 imported; nothing new to read in them."]
     runs = import_runs(ws)
     assert [f.name for f in runs[0].files] == ["result.json"]  # not the folder's files: run 1's
-    assert {f.name for f in runs[1].files} >= {GENERAL.name, "icon.png"}
+    # named from the folder imported, as a reader finds them
+    assert {f.name for f in runs[1].files} >= {f"guild/{GENERAL.name}", "guild/media/icon.png"}
     # A third run, with one channel changed: the other is named as run 1's, which read it.
     general = folder / GENERAL.name
     doc = json.loads(general.read_text(encoding="utf-8"))
@@ -307,4 +308,4 @@ def test_a_run_lists_the_files_it_read_and_names_the_run_that_read_the_others(ws
     third = ws.import_paths([folder])
     assert [p.message for p in third.notes] == [
         "1 file identical to what run 1 imported; nothing new to read in them."]
-    assert GENERAL.name in {f.name for f in import_runs(ws)[0].files}
+    assert f"guild/{GENERAL.name}" in {f.name for f in import_runs(ws)[0].files}

@@ -61,8 +61,8 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
                            "importer_version": f.importer_version} for f in r.files],
-                "problems": [said(p, p.file.rsplit("/", 1)[-1]) for p in r.problems if p.kind == "problem"],
-                # Named from the folder dropped ("exports/README.txt", "ChatExport/photos/"), never a full path.
+                # Named as the run names them ("general/result.json", "exports/README.txt"), never by a full path.
+                "problems": [said(p, p.file) for p in r.problems if p.kind == "problem"],
                 "left_alone": [said(p, p.file) for p in r.problems if p.kind == "note"],
             })
     return out
