@@ -25,6 +25,7 @@ from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry, safety
 from .importers.base import DATA_EXTS, CancelFn, Importer, ProgressFn, ReadContext
 from .importers.digest import remembered, sha256_of
+from .importers.jsonstream import walk_folder
 from .importers.unread import what_it_is, what_they_are
 from .records import Problem
 from .store.models import ImportFile, ImportProblem, ImportRun
@@ -40,6 +41,7 @@ POST_IMPORT: list[str] = [
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 UNKNOWN = "not an export format the workbench knows; skipped."
+HIDDEN = "a hidden folder (version control's or a sync tool's, not an export's); not read."
 SAID_ONE_BY_ONE = 10  # files of a folder left alone that are named each; more are said as one
 
 
@@ -81,22 +83,18 @@ class ImportResult:
 
 
 def _files_under(path: Path) -> list[Path]:
+    """The files of an input, as its importer reads them (hidden folders and files are none of an export's)."""
     if path.is_file():
         return [path]
-    out = []
-    for root, dirs, files in os.walk(path):
-        dirs.sort()
-        for name in sorted(files):
-            if name not in SKIP_NAMES and not name.startswith("._"):
-                out.append(Path(root) / name)
-    return out
+    return [f for f in walk_folder(path) if f.name not in SKIP_NAMES]
 
 
 def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | None]]:
     """The inputs of a folder that no importer claims whole, in ``_files_under``'s order: each file
     with the importer that claims it (or None), and each subfolder an importer claims whole (an
     unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
-    any other subfolder the same way. A subfolder that cannot be listed is one of ``errors``."""
+    any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) is yielded whole
+    with None, not walked. A subfolder that cannot be listed is one of ``errors``."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
     except OSError as exc:
@@ -106,7 +104,9 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
         if entry.name not in SKIP_NAMES and not entry.name.startswith("._") and entry.is_file():
             yield entry, registry.sniff(entry)
     for entry in entries:
-        if entry.is_dir() and not entry.is_symlink():
+        if entry.is_dir() and not entry.is_symlink() and entry.name.startswith("."):
+            yield entry, None
+        elif entry.is_dir() and not entry.is_symlink():
             imp = registry.sniff(entry)
             if imp is not None:
                 yield entry, imp
@@ -152,7 +152,11 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
                 planned.append(PlannedInput(child, child_imp, _files_under(child)))
                 found += 1
             if found:
+                hidden = [f for f in unread_files if f.is_dir()]
+                unread_files = [f for f in unread_files if not f.is_dir()]
                 notes.extend(_left_alone(what_they_are(unread_files, read={p.path for p in planned}), path.parent))
+                notes.extend(Problem(f.relative_to(path.parent).as_posix() + "/", "whole folder", HIDDEN)
+                             for f in hidden)
             else:
                 known = next((what for f in unread_files if (what := what_it_is(f))), None)  # a page, not its parts
                 errors.append(f"{raw}: the folder holds {known}" if known else

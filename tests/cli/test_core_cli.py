@@ -191,6 +191,35 @@ def test_two_exports_of_the_same_name_are_told_apart_in_the_run(cli, ws_path, tm
     assert [p["file"] for p in run["problems"]] == ["general/result.json", "support/result.json"]
 
 
+def test_a_hidden_folder_in_a_dropped_folder_is_said_in_one_line_not_walked(cli, ws_path, tmp_path):
+    """Exports kept under version control: the .git folder beside them is one line of the run's
+    Left alone, not one line a stored object, and none of the run's files."""
+    import shutil
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    exports = tmp_path / "client"
+    (exports / "telegram").mkdir(parents=True)
+    shutil.copy(data / "telegram" / "result.json", exports / "telegram" / "result.json")
+    shutil.copytree(data / "discord" / "guild", exports / "discord")
+    for n in range(12):
+        obj = exports / ".git" / "objects" / f"{n:02x}" / ("ab" * 19)
+        obj.parent.mkdir(parents=True)
+        obj.write_bytes(bytes(range(256)) * (n + 1))
+    (exports / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (exports / "discord" / ".git").mkdir()
+    (exports / "discord" / ".git" / "config").write_text("[core]\n")
+    r = cli("import", "--workspace", ws_path, exports, "--json")
+    assert r.code == 0, r
+    assert [(n["file"], n["position"], n["message"]) for n in r.json()["notes"]] == [
+        ("client/.git/", "whole folder", "a hidden folder (version control's or a sync tool's, not an export's); "
+                                         "not read.")]
+    files = [f["name"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]]
+    assert sorted(files) == sorted(["result.json"] + [
+        f"discord/{f.relative_to(data / 'discord' / 'guild').as_posix()}"
+        for f in (data / "discord" / "guild").rglob("*") if f.is_file()]), files
+
+
 def test_a_zip_of_several_exports_that_none_reads_whole_says_to_unzip_it(cli, ws_path, tmp_path):
     """GitHub's pages zipped with a Telegram chat: no importer reads the zip as one export. The
     sentence says what to do, not that the workbench knows no such format."""
