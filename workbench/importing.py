@@ -301,6 +301,10 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                 ctx.problem("reactions", (
                     f"{orphans:,} reaction{'s' if orphans != 1 else ''} point at messages that are neither in this "
                     "export nor in the workspace; they were skipped"), skipped=False)
+            if name != item.path.name:  # a folder told apart from another of its name: so are its files
+                for p in ctx.problems + ctx.notes:
+                    if p.file.startswith(item.path.name + "/"):
+                        p.file = name[:-len(item.path.name)] + p.file
             problems.extend(ctx.problems)
             problem_count += ctx.problem_count
             result.notes.extend(ctx.notes)

@@ -191,6 +191,28 @@ def test_two_exports_of_the_same_name_are_told_apart_in_the_run(cli, ws_path, tm
     assert [p["file"] for p in run["problems"]] == ["general/result.json", "support/result.json"]
 
 
+def test_the_files_of_two_folders_of_the_same_name_are_told_apart_too(cli, ws_path, tmp_path):
+    """Two months of DiscordChatExporter channels, each exported to a folder named discord: the
+    channel files are named alike, so a problem in each says which month's folder it is in."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    guild = Path(__file__).resolve().parent.parent / "data" / "discord" / "guild"
+    general = next(guild.glob("Makers - Chat - general*.json")).name
+    for month in ("jan", "feb"):
+        shutil.copytree(guild, tmp_path / month / "discord")
+        f = tmp_path / month / "discord" / general
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        doc["messages"].append(42)  # not a message: one problem a month
+        f.write_text(json.dumps(doc), encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, tmp_path / "jan" / "discord", tmp_path / "feb" / "discord", "--json")
+    assert r.code == 0, r
+    assert [p["file"] for p in r.json()["problems"]] == [f"jan/discord/{general}", f"feb/discord/{general}"]
+    files = [f["name"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]]
+    assert f"jan/discord/{general}" in files and f"feb/discord/{general}" in files, files
+
+
 def test_a_hidden_folder_in_a_dropped_folder_is_said_in_one_line_not_walked(cli, ws_path, tmp_path):
     """Exports kept under version control: the .git folder beside them is one line of the run's
     Left alone, not one line a stored object, and none of the run's files."""
