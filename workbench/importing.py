@@ -42,6 +42,7 @@ POST_IMPORT: list[str] = [
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 UNKNOWN = "not an export format the workbench knows; skipped."
 HIDDEN = "a hidden folder (version control's or a sync tool's, not an export's); not read."
+LINKED = "a link to a folder elsewhere; not followed. Import that folder itself to read it."
 SAID_ONE_BY_ONE = 10  # files of a folder left alone that are named each; more are said as one
 
 
@@ -93,8 +94,8 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
     """The inputs of a folder that no importer claims whole, in ``_files_under``'s order: each file
     with the importer that claims it (or None), and each subfolder an importer claims whole (an
     unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
-    any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) is yielded whole
-    with None, not walked. A subfolder that cannot be listed is one of ``errors``."""
+    any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) and a link to a
+    folder are yielded whole with None, not walked. A subfolder that cannot be listed is one of ``errors``."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
     except OSError as exc:
@@ -104,9 +105,9 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
         if entry.name not in SKIP_NAMES and not entry.name.startswith("._") and entry.is_file():
             yield entry, registry.sniff(entry)
     for entry in entries:
-        if entry.is_dir() and not entry.is_symlink() and entry.name.startswith("."):
+        if entry.is_dir() and (entry.is_symlink() or entry.name.startswith(".")):
             yield entry, None
-        elif entry.is_dir() and not entry.is_symlink():
+        elif entry.is_dir():
             imp = registry.sniff(entry)
             if imp is not None:
                 yield entry, imp
@@ -152,11 +153,11 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
                 planned.append(PlannedInput(child, child_imp, _files_under(child)))
                 found += 1
             if found:
-                hidden = [f for f in unread_files if f.is_dir()]
+                unwalked = [f for f in unread_files if f.is_dir()]  # hidden folders, links to folders
                 unread_files = [f for f in unread_files if not f.is_dir()]
                 notes.extend(_left_alone(what_they_are(unread_files, read={p.path for p in planned}), path.parent))
-                notes.extend(Problem(f.relative_to(path.parent).as_posix() + "/", "whole folder", HIDDEN)
-                             for f in hidden)
+                notes.extend(Problem(f.relative_to(path.parent).as_posix() + "/", "whole folder",
+                                     LINKED if f.is_symlink() else HIDDEN) for f in unwalked)
             else:
                 known = next((what for f in unread_files if (what := what_it_is(f))), None)  # a page, not its parts
                 errors.append(f"{raw}: the folder holds {known}" if known else

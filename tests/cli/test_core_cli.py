@@ -215,7 +215,8 @@ def test_the_files_of_two_folders_of_the_same_name_are_told_apart_too(cli, ws_pa
 
 def test_a_hidden_folder_in_a_dropped_folder_is_said_in_one_line_not_walked(cli, ws_path, tmp_path):
     """Exports kept under version control: the .git folder beside them is one line of the run's
-    Left alone, not one line a stored object, and none of the run's files."""
+    Left alone, not one line a stored object, and none of the run's files. A link to a folder
+    elsewhere is not followed, and said so, not passed over."""
     import shutil
     from pathlib import Path
 
@@ -231,11 +232,15 @@ def test_a_hidden_folder_in_a_dropped_folder_is_said_in_one_line_not_walked(cli,
     (exports / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (exports / "discord" / ".git").mkdir()
     (exports / "discord" / ".git" / "config").write_text("[core]\n")
+    shutil.copytree(data / "irc" / "ChannelLogger", tmp_path / "elsewhere" / "ChannelLogger")
+    (exports / "logs").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     r = cli("import", "--workspace", ws_path, exports, "--json")
     assert r.code == 0, r
     assert [(n["file"], n["position"], n["message"]) for n in r.json()["notes"]] == [
         ("client/.git/", "whole folder", "a hidden folder (version control's or a sync tool's, not an export's); "
-                                         "not read.")]
+                                         "not read."),
+        ("client/logs/", "whole folder", "a link to a folder elsewhere; not followed. Import that folder itself "
+                                         "to read it.")]
     files = [f["name"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]]
     assert sorted(files) == sorted(["result.json"] + [
         f"discord/{f.relative_to(data / 'discord' / 'guild').as_posix()}"
