@@ -221,9 +221,7 @@ def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] 
                 yield Member(str(f.relative_to(path.parent)), f.stat().st_size, lambda f=f: open(f, "rb"))
     elif safety.is_zip(path):
         with safety.open_zip(path) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
+            for info in safety.zip_files(zf):
                 with zf.open(info) as e:
                     head = e.read(4096)
                 if accept(info.filename, head):
@@ -252,7 +250,7 @@ def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, b
     """``(entry name, first bytes)`` of a zip's first entries named ``*suffix``, for sniffing."""
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(suffix)]
+            infos = [i for i in safety.zip_files(zf) if i.filename.lower().endswith(suffix)]
             for info in infos[:limit]:
                 with zf.open(info) as e:
                     yield info.filename, e.read(4096)

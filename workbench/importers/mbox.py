@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
-from .safety import ExpansionGuard, head, is_zip, open_zip, zip_names
+from .safety import ExpansionGuard, head, is_zip, open_zip, zip_files, zip_names
 from .textio import UTC, gunzip_head, iso_utc, json_head, read_json
 
 PLATFORM = "mbox"  # the platform name every view uses for mailing lists
@@ -80,7 +80,7 @@ class MboxImporter(Importer):
         reader = _MessageReader(ctx, default_list)
         if is_zip(path):
             with open_zip(path) as zf:
-                for info in zf.infolist():
+                for info in zip_files(zf):
                     if info.filename.lower().endswith(".mbox"):
                         with io.BufferedReader(ctx.track(zf.open(info), info.file_size,
                                                          f"Reading {info.filename}")) as f:

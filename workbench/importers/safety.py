@@ -106,11 +106,24 @@ class ExpansionGuard(io.RawIOBase):
         super().close()
 
 
+def added_by_macos(name: str) -> bool:
+    """An entry that macOS's Finder adds to every zip it makes (``__MACOSX/`` with a ``._`` copy of
+    each file's attributes, ``.DS_Store``): no part of what was zipped."""
+    parts = name.replace("\\", "/").split("/")
+    return "__MACOSX" in parts or parts[-1].startswith("._") or parts[-1] == ".DS_Store"
+
+
+def zip_files(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The files of a zip as its maker zipped them: neither folders nor what macOS adds."""
+    return [i for i in zf.infolist() if not i.is_dir() and not added_by_macos(i.filename)]
+
+
 def zip_names(path: Path) -> list[str]:
-    """Entry names of a zip, for sniffing (no safety check: nothing is extracted)."""
+    """Entry names of a zip, for sniffing (no safety check: nothing is extracted), without what
+    macOS adds."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return [posixpath.normpath(n.replace("\\", "/")) for n in zf.namelist()]
+            return [posixpath.normpath(n.replace("\\", "/")) for n in zf.namelist() if not added_by_macos(n)]
     except (zipfile.BadZipFile, OSError):
         return []
 

@@ -38,8 +38,8 @@ class _Tree:
         self.path = path
         self.zip = safety.open_zip(path) if path.is_file() else None
         if self.zip is not None:
-            names = [posixpath.normpath(n) for n in self.zip.namelist() if not n.endswith("/")]
-            self._entries = dict(zip(names, [n for n in self.zip.namelist() if not n.endswith("/")]))
+            files = [i.filename for i in safety.zip_files(self.zip)]
+            self._entries = dict(zip([posixpath.normpath(n) for n in files], files))
         else:
             self._entries = {p.relative_to(path).as_posix(): p.relative_to(path).as_posix()
                              for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in DATA_EXTS}

@@ -28,7 +28,7 @@ from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, Record, RecognitionRec, SourceRec
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
 from .jsonstream import DATA_EXTS, data_files, note_passed_over
-from .safety import head_text, is_zip, open_zip, zip_names
+from .safety import head_text, is_zip, open_zip, zip_files, zip_names
 from .textio import UTC, json_head, parse_time, read_json
 
 PLATFORM = "stackexchange"
@@ -79,13 +79,13 @@ class StackExchangeDump(Importer):
                         yield from reader.table(table, f)
         elif is_zip(path):
             with open_zip(path) as zf:
-                infos = {Path(i.filename).name.lower(): i for i in zf.infolist()}
+                infos = {Path(i.filename).name.lower(): i for i in zip_files(zf)}
                 for table in TABLES:
                     info = infos.get(table.lower())
                     if info is not None:
                         with ctx.track(zf.open(info), info.file_size, f"Reading {table}") as f:
                             yield from reader.table(table, f)
-                note_passed_over(ctx, [i.filename for i in zf.infolist() if not i.is_dir() and Path(i.filename).suffix.lower()
+                note_passed_over(ctx, [i.filename for i in zip_files(zf) if Path(i.filename).suffix.lower()
                                        in DATA_EXTS - {".xml"}], "Stack Exchange dump")
         else:
             table = next(t for t in TABLES if t.lower() == path.name.lower())

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ImportFailed
 from .base import ReadContext
-from .safety import head, is_zip, load_json, open_zip
+from .safety import head, is_zip, load_json, open_zip, zip_files
 
 UTC = dt.timezone.utc
 MAX_PAGE_BYTES = 256 * 1024**2  # one saved API page; larger is not a page
@@ -171,7 +171,7 @@ def _squeeze(data: bytes) -> str:
 
 
 def _json_entries(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    return sorted((i for i in zf.infolist() if i.filename.lower().endswith(".json") and not i.is_dir()
+    return sorted((i for i in zip_files(zf) if i.filename.lower().endswith(".json")
                    and not PurePosixPath(i.filename).name.startswith(".")), key=lambda i: i.filename)
 
 
@@ -183,7 +183,7 @@ def page_heads(path: Path, limit: int = 50) -> list[str]:
         try:
             with zipfile.ZipFile(path) as zf:
                 entries = _json_entries(zf)
-                if not entries or len(entries) != sum(1 for i in zf.infolist() if not i.is_dir()):
+                if not entries or len(entries) != len(zip_files(zf)):
                     return []  # a zip of pages holds pages only
                 heads = []
                 for info in entries[:limit]:
