@@ -96,6 +96,40 @@ def test_a_full_account_export_brings_every_chat(ws):
     assert act(ws, "42:7").created_at == dt.datetime(2023, 5, 1, 10, 0, tzinfo=UTC)
 
 
+def test_an_export_folder_zipped_to_be_sent_reads_as_its_result_json(ws, tmp_path):
+    """People zip the export's folder to send it (ChatExport_2024-03-02.zip): the zip is read as
+    its result.json, and its attachments (a JSON file sent in the chat among them) are part of it.
+    A zip of a chat and a whole account's export reads both."""
+    import zipfile
+
+    from workbench.workspace import Workspace
+
+    alone = Workspace.open(tmp_path / "alone.db")
+    try:
+        alone.import_paths([DATA / "result.json", DATA / "account_export.json"])
+        expected = alone.counts()
+    finally:
+        alone.close()
+    archive = tmp_path / "ChatExport_2024-03-02.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(DATA / "result.json", "ChatExport_2024-03-02/result.json")
+        zf.writestr("ChatExport_2024-03-02/photos/photo_1@02-03-2024_01-30-00.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+        zf.writestr("ChatExport_2024-03-02/files/eval-config.json", '{"model": "acme-7b", "shots": 5}')
+        zf.write(DATA / "account_export.json", "DataExport_2024-03-02/result.json")
+    assert registry.sniff(archive).name == "telegram"
+    result = ws.import_paths([archive])
+    assert ws.counts() == expected
+    assert [(p.file, p.position) for p in result.problems] == [(archive.name, "chat Builders \u202eChat, message id 16")]
+    assert result.notes == []
+    assert ws.import_paths([archive]).added == 0 and ws.counts() == expected
+    # A zip holding another export beside the chat is not the chat's: it is refused with what to do.
+    mixed = tmp_path / "client.zip"
+    with zipfile.ZipFile(mixed, "w") as zf:
+        zf.write(DATA / "result.json", "telegram/result.json")
+        zf.writestr("notes/members.csv", "id,name\n1,Ana\n")
+    assert registry.sniff(mixed) is None
+
+
 def test_bot_api_updates_map_onto_desktop_identities(ws):
     assert registry.sniff(DATA / "getupdates.json").name == "telegram-botapi"
     ws.import_paths([DATA / "result.json"])

@@ -210,21 +210,22 @@ def data_files(folder: Path, limit: int = 500) -> list[Path]:
     return [f for _, f in zip(range(limit), walk_folder(folder)) if f.suffix.lower() in DATA_EXTS]
 
 
-def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] | None = None) -> Iterator[Member]:
+def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] | None = None, *,
+            head: int = 4096) -> Iterator[Member]:
     """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first.
 
     A zip's data files that ``accept`` does not take (another export zipped with this one) are
     added to ``passed``, for ``note_passed_over``."""
     if path.is_dir():
         for f in walk_folder(path):
-            if accept(f.name, safety.head(f)):
+            if accept(f.name, safety.head(f, head)):
                 yield Member(str(f.relative_to(path.parent)), f.stat().st_size, lambda f=f: open(f, "rb"))
     elif safety.is_zip(path):
         with safety.open_zip(path) as zf:
             for info in safety.zip_files(zf):
                 with zf.open(info) as e:
-                    head = e.read(4096)
-                if accept(info.filename, head):
+                    first = e.read(head)
+                if accept(info.filename, first):
                     yield Member(f"{path.name}/{info.filename}", info.file_size, lambda i=info: zf.open(i))
                 elif passed is not None and os.path.splitext(info.filename)[1].lower() in DATA_EXTS:
                     passed.append(info.filename)
@@ -246,14 +247,14 @@ def note_passed_over(ctx: ReadContext, passed: list[str], export: str, *, zipped
              f"no part of the {export} {'was' if one else 'were'} not read; {how}: {said}")
 
 
-def zip_heads(path: Path, suffix: str, limit: int = 50) -> Iterator[tuple[str, bytes]]:
+def zip_heads(path: Path, suffix: str, limit: int = 50, *, size: int = 4096) -> Iterator[tuple[str, bytes]]:
     """``(entry name, first bytes)`` of a zip's first entries named ``*suffix``, for sniffing."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in safety.zip_files(zf) if i.filename.lower().endswith(suffix)]
             for info in infos[:limit]:
                 with zf.open(info) as e:
-                    yield info.filename, e.read(4096)
+                    yield info.filename, e.read(size)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         # Sniffing only: a zip this reader cannot open (damaged, encrypted, an unsupported
         # compression method) is simply not claimed; planning the import then names the file.

@@ -16,7 +16,7 @@ import io
 import math
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 import ijson
@@ -24,8 +24,8 @@ import ijson
 from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from . import safety
-from .base import Importer, ReadContext, stated_count
-from .jsonstream import build_value
+from .base import DATA_EXTS, Importer, ReadContext, stated_count
+from .jsonstream import Member, build_value, members, note_passed_over, zip_heads, text_of as decoded
 from .unchanged import SkipIdentical, already_imported
 from .telegram_bot import PLATFORM, chat_kind, epoch
 
@@ -37,6 +37,10 @@ BRACKETS = bytes.maketrans(b"{}", b"[]")
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 JOIN_ACTIONS = {"join_group_by_link", "join_group_by_request"}
 CHAT_PREFIXES = ("chats.list.item", "left_chats.list.item")
+HEAD = 16384  # bytes read to know the export: a whole account's starts with its owner's details
+# The folders of an export's attachments, which may be of any kind (a JSON file sent in the chat).
+MEDIA_FOLDERS = {"files", "photos", "video_files", "voice_messages", "round_video_messages", "stickers",
+                 "contacts", "animations"}
 SNIFF_RE = re.compile(r'"(?:messages|chats)"\s*:')
 DESKTOP_HINT_RE = re.compile(r'"(?:date_unixtime|from_id|personal_information|text_entities)"|'
                              r'"type"\s*:\s*"(?:personal_chat|bot_chat|private_group|private_supergroup|'
@@ -129,34 +133,64 @@ def _fix_escape(found: re.Match) -> bytes:
     return found.group(1) or b"\\u00" + found.group(2)
 
 
+def looks_like_desktop(head: str) -> bool:
+    """The start of a Telegram Desktop export: one chat or a whole account's."""
+    text = head.lstrip()
+    if not text.startswith("{") or '"update_id"' in text or '"ok"' in text:
+        return False
+    return SNIFF_RE.search(text) is not None and (
+        DESKTOP_HINT_RE.search(text) is not None or re.search(r'"chats"\s*:\s*\{', text) is not None)
+
+
+def _is_export(name: str, head: bytes) -> bool:
+    return name.lower().endswith(".json") and looks_like_desktop(decoded(head))
+
+
+def _attachment(name: str) -> bool:
+    return bool(MEDIA_FOLDERS & set(PurePosixPath(name).parts[:-1]))
+
+
+def _zip_of_exports(path: Path) -> bool:
+    """A zip of Telegram Desktop exports and their attachments, and nothing else: a zip that holds
+    another export too is that export's importer's, or refused with what to do (unzip it)."""
+    data = [n for n in safety.zip_names(path) if PurePosixPath(n).suffix.lower() in DATA_EXTS and not _attachment(n)]
+    if not data or any(not n.lower().endswith(".json") for n in data):
+        return False
+    heads = dict(zip_heads(path, ".json", size=HEAD))
+    return all(_is_export(n, heads[n]) for n in data if n in heads) and any(n in heads for n in data)
+
+
 class TelegramDesktop(SkipIdentical, Importer):
+    """``result.json``, or a zip of the export's folder (``ChatExport_2024-05-01.zip``) as people send it."""
     name = "telegram"
     label = "Telegram Desktop export (result.json)"
     platform = PLATFORM
-    patterns = ("result.json", "*.json")
+    patterns = ("result.json", "*.json", "*.zip")
 
     def sniff(self, path: Path) -> bool:
         if not path.is_file():
             return False
-        text = safety.head_text(path, 16384).lstrip()
-        if not text.startswith("{") or '"update_id"' in text or '"ok"' in text:
-            return False
-        return SNIFF_RE.search(text) is not None and (
-            DESKTOP_HINT_RE.search(text) is not None or re.search(r'"chats"\s*:\s*\{', text) is not None)
+        if safety.is_zip(path):
+            return _zip_of_exports(path)
+        return looks_like_desktop(safety.head_text(path, HEAD))
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         if already_imported(ctx):
             return
-        head = _head_fields(path, ctx)
-        reader = _Reader(ctx, path)
-        try:
-            if "messages" in head:
-                yield from reader.single(head)
-            else:
-                yield from reader.account()
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
-            raise _json_failure(ctx, exc) from exc
-        reader.finish()
+        passed: list[str] = []
+        for m in members(path, _is_export, passed, head=HEAD):
+            head = _head_fields(m, ctx)
+            reader = _Reader(ctx, m)
+            try:
+                if "messages" in head:
+                    yield from reader.single(head)
+                else:
+                    yield from reader.account()
+            except (ijson.JSONError, UnicodeDecodeError) as exc:
+                raise _json_failure(ctx, exc) from exc
+            reader.finish()
+        # The chat's attachments (files/, photos/...) are part of it, whatever their kind.
+        note_passed_over(ctx, [n for n in passed if not _attachment(n)], "Telegram export")
 
 
 def _json_failure(ctx: ReadContext, exc: Exception) -> ImportFailed:
@@ -168,10 +202,10 @@ def _json_failure(ctx: ReadContext, exc: Exception) -> ImportFailed:
     return ctx.fail("", f"not valid JSON ({text[:160]}).")
 
 
-def _head_fields(path: Path, ctx: ReadContext) -> dict[str, Any]:
+def _head_fields(m: Member, ctx: ReadContext) -> dict[str, Any]:
     """The top-level scalars before ``messages`` (name, type, id), and which shape the file has."""
     found: dict[str, Any] = {}
-    with open(path, "rb") as raw:
+    with m.open() as raw:
         try:
             for prefix, event, value in ijson.parse(LenientJson(raw, display=ctx.file), use_float=True):
                 if prefix in ("name", "type", "id") and event in ("string", "number"):
@@ -185,18 +219,20 @@ def _head_fields(path: Path, ctx: ReadContext) -> dict[str, Any]:
 
 
 class _Reader:
-    def __init__(self, ctx: ReadContext, path: Path) -> None:
+    def __init__(self, ctx: ReadContext, m: Member) -> None:
         self.ctx = ctx
-        self.path = path
+        self.member = m
+        self.stem = PurePosixPath(m.name).stem
         self.accounts: set[str] = set()
         self.local_times = 0
         self.tz = _zone(ctx.options.get("timezone"))
 
     def _open(self) -> LenientJson:
-        return LenientJson(self.ctx.open_binary(self.path), display=self.ctx.file)
+        m = self.member
+        return LenientJson(self.ctx.track(m.open(), m.size, f"Reading {m.name}"), display=self.ctx.file)
 
     def single(self, head: dict[str, Any]) -> Iterator[Record]:
-        chat = Chat.of(head, self.path.stem)
+        chat = Chat.of(head, self.stem)
         yield from chat.records()
         with self._open() as f:
             for i, m in enumerate(ijson.items(f, "messages.item", use_float=True)):
@@ -218,7 +254,7 @@ class _Reader:
                 elif event == "start_map" and base.endswith(".messages") and base[:-9] in CHAT_PREFIXES \
                         and key == "item":
                     if chat is None:
-                        chat = Chat.of(chat_fields, f"{self.path.stem}-chat")
+                        chat = Chat.of(chat_fields, f"{self.stem}-chat")
                         yield from chat.records()
                     yield from self.message(build_value(event, value, events), chat, n)
                     n += 1
