@@ -223,8 +223,11 @@ def input_names(paths: list[Path]) -> list[str]:
     depth = [1] * len(parts)
     while True:
         names = ["/".join(p[-d:]) for p, d in zip(parts, depth)]
-        seen = Counter(names)
-        longer = [i for i, name in enumerate(names) if seen[name] > 1 and depth[i] < len(parts[i]) - 1]
+        named: dict[str, set[tuple[str, ...]]] = {}
+        for name, p in zip(names, parts):
+            named.setdefault(name, set()).add(p)
+        # (the same path given twice is one name: nothing tells it apart, and no full path is shown)
+        longer = [i for i, name in enumerate(names) if len(named[name]) > 1 and depth[i] < len(parts[i]) - 1]
         if not longer:
             return names
         for i in longer:
