@@ -177,7 +177,11 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
     if errors:
         raise UnknownFormat(errors[0] if len(errors) == 1 else f"{len(errors)} paths cannot be imported.",
                             details="\n".join(errors) if len(errors) > 1 else "")
-    return planned, notes
+    # A path given twice, or a file dropped with the folder it is in, is read once.
+    once: dict[Path, PlannedInput] = {}
+    for item in planned:
+        once.setdefault(item.path.resolve(), item)
+    return list(once.values()), notes
 
 
 def _left_alone(unread: list[tuple[Path, str | None]], root: Path) -> list[Problem]:

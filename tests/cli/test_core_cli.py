@@ -182,6 +182,11 @@ def test_two_exports_of_the_same_name_are_told_apart_in_the_run(cli, ws_path, tm
                      "general/result.json": (exports / "general" / "result.json").stat().st_size,
                      "support/result.json": (exports / "support" / "result.json").stat().st_size}
     assert "  general/result.json, chat Builders" in cli("runs", "--workspace", ws_path, "1").out
+    # A chat given again, alone and within its folder, is read once: its problem is said once.
+    again = tmp_path / "again.db"
+    r = cli("import", "--workspace", again, exports / "general" / "result.json", exports, "--json")
+    assert r.code == 0 and len(r.json()["inputs"]) == 3, r
+    assert [p["file"] for p in r.json()["problems"]] == ["general/result.json", "support/result.json"]
     # and so does an audit pack's manifest, which a client reads without the workspace
     pack = tmp_path / "audit.wbpack"
     assert cli("pack", "--workspace", ws_path, "--out", pack).code == 0
