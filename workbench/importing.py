@@ -39,7 +39,6 @@ POST_IMPORT: list[str] = [
     "workbench.people.merge:auto_merge_after_import",
 ]
 
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 UNKNOWN = "not an export format the workbench knows; skipped."
 HIDDEN = "a hidden folder (version control's or a sync tool's, not an export's); not read."
 LINKED = "a link to a folder elsewhere; not followed. Import that folder itself to read it."
@@ -87,7 +86,7 @@ def _files_under(path: Path) -> list[Path]:
     """The files of an input, as its importer reads them (hidden folders and files are none of an export's)."""
     if path.is_file():
         return [path]
-    return [f for f in walk_folder(path) if f.name not in SKIP_NAMES]
+    return [f for f in walk_folder(path) if not safety.added_by_os(f.name)]
 
 
 def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | None]]:
@@ -102,7 +101,7 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
         errors.append(f"{folder}: cannot be read ({exc.strerror or exc}).")
         return
     for entry in entries:
-        if entry.name not in SKIP_NAMES and not entry.name.startswith("._") and entry.is_file():
+        if not safety.added_by_os(entry.name) and entry.is_file():
             yield entry, registry.sniff(entry)
     for entry in entries:
         if entry.is_dir() and (entry.is_symlink() or entry.name.startswith(".")):

@@ -106,24 +106,27 @@ class ExpansionGuard(io.RawIOBase):
         super().close()
 
 
-def added_by_macos(name: str) -> bool:
-    """An entry that macOS's Finder adds to every zip it makes (``__MACOSX/`` with a ``._`` copy of
-    each file's attributes, ``.DS_Store``): no part of what was zipped."""
+OS_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}  # what a file manager writes into any folder
+
+
+def added_by_os(name: str) -> bool:
+    """A file the system adds beside what a person saved or zipped: a file manager's own files, and
+    in every zip macOS's Finder makes, ``__MACOSX/`` with a ``._`` copy of each file's attributes."""
     parts = name.replace("\\", "/").split("/")
-    return "__MACOSX" in parts or parts[-1].startswith("._") or parts[-1] == ".DS_Store"
+    return "__MACOSX" in parts or parts[-1].startswith("._") or parts[-1] in OS_FILES
 
 
 def zip_files(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The files of a zip as its maker zipped them: neither folders nor what macOS adds."""
-    return [i for i in zf.infolist() if not i.is_dir() and not added_by_macos(i.filename)]
+    """The files of a zip as its maker zipped them: neither folders nor what the system adds."""
+    return [i for i in zf.infolist() if not i.is_dir() and not added_by_os(i.filename)]
 
 
 def zip_names(path: Path) -> list[str]:
     """Entry names of a zip, for sniffing (no safety check: nothing is extracted), without what
-    macOS adds."""
+    the system adds."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return [posixpath.normpath(n.replace("\\", "/")) for n in zf.namelist() if not added_by_macos(n)]
+            return [posixpath.normpath(n.replace("\\", "/")) for n in zf.namelist() if not added_by_os(n)]
     except (zipfile.BadZipFile, OSError):
         return []
 
