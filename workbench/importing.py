@@ -50,6 +50,7 @@ class PlannedInput:
     path: Path
     importer: Importer
     files: list[Path]
+    attached: list[Path] = field(default_factory=list)  # its importer's ``attachments``, not read
 
 
 @dataclass
@@ -82,11 +83,29 @@ class ImportResult:
         }
 
 
-def _files_under(path: Path) -> list[Path]:
-    """The files of an input, as its importer reads them (hidden folders and files are none of an export's)."""
+def _files_under(path: Path, attached: list[Path]) -> list[Path]:
+    """The files of an input, as its importer reads them: hidden folders and files are none of an
+    export's, and the files sent in the chat (in the ``attached`` folders) are not read."""
     if path.is_file():
         return [path]
-    return [f for f in walk_folder(path) if not safety.added_by_os(f.name)]
+    return [f for f in walk_folder(path)
+            if not safety.added_by_os(f.name) and not any(f.is_relative_to(a) for a in attached)]
+
+
+def _input(path: Path, imp: Importer) -> PlannedInput:
+    """``path`` as its importer reads it, without its attachments (the files sent in the chat)."""
+    attached = imp.attachments(path)
+    return PlannedInput(path, imp, _files_under(path, attached), attached)
+
+
+def _attachments_note(name: str, item: PlannedInput) -> Problem:
+    """One line for the files sent in an input's chat, downloaded with the export."""
+    files = sum(1 for a in item.attached for _ in walk_folder(a))
+    base = item.path if item.path.is_dir() else item.path.parent
+    said = ", ".join(a.relative_to(base).as_posix() + "/" for a in item.attached[:3])
+    more = f" and {len(item.attached) - 3:,} more folders" if len(item.attached) > 3 else ""
+    return Problem(name, "attachments", f"{files:,} file{'s' if files != 1 else ''} sent in the chat ({said}{more}), "
+                                        "which the exporter downloaded with it; not read.")
 
 
 def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | None]]:
@@ -94,16 +113,23 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
     with the importer that claims it (or None), and each subfolder an importer claims whole (an
     unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
     any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) and a link to a
-    folder are yielded whole with None, not walked. A subfolder that cannot be listed is one of ``errors``."""
+    folder are yielded whole with None, not walked. The folder of the files sent in a chat whose
+    export is beside it (its importer's ``attachments``) is not yielded: that export's input says it.
+    A subfolder that cannot be listed is one of ``errors``."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
     except OSError as exc:
         errors.append(f"{folder}: cannot be read ({exc.strerror or exc}).")
         return
+    attached: set[Path] = set()
     for entry in entries:
         if not safety.added_by_os(entry.name) and entry.is_file():
-            yield entry, registry.sniff(entry)
+            imp = registry.sniff(entry)
+            attached.update(imp.attachments(entry) if imp is not None else ())
+            yield entry, imp
     for entry in entries:
+        if entry in attached:
+            continue
         if entry.is_dir() and (entry.is_symlink() or entry.name.startswith(".")):
             yield entry, None
         elif entry.is_dir():
@@ -140,7 +166,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
                 continue
         imp = registry.sniff(path)
         if imp is not None:
-            planned.append(PlannedInput(path, imp, _files_under(path)))
+            planned.append(_input(path, imp))
             continue
         if path.is_dir():
             unread_files: list[Path] = []
@@ -149,7 +175,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
                 if child_imp is None:
                     unread_files.append(child)
                     continue
-                planned.append(PlannedInput(child, child_imp, _files_under(child)))
+                planned.append(_input(child, child_imp))
                 found += 1
             if found:
                 unwalked = [f for f in unread_files if f.is_dir()]  # hidden folders, links to folders
@@ -176,11 +202,12 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
     if errors:
         raise UnknownFormat(errors[0] if len(errors) == 1 else f"{len(errors)} paths cannot be imported.",
                             details="\n".join(errors) if len(errors) > 1 else "")
-    # A path given twice, or a file dropped with the folder it is in, is read once.
+    # A path given twice, or a file dropped with the folder it is in, is read once, and said once.
     once: dict[Path, PlannedInput] = {}
     for item in planned:
         once.setdefault(item.path.resolve(), item)
-    return list(once.values()), notes
+    said = {(n.file, n.position, n.message): n for n in notes}
+    return list(once.values()), list(said.values())
 
 
 def _left_alone(unread: list[tuple[Path, str | None]], root: Path) -> list[Problem]:
@@ -314,7 +341,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
                         p.file = name[:-len(item.path.name)] + p.file
             problems.extend(ctx.problems)
             problem_count += ctx.problem_count
-            result.notes.extend(ctx.notes)
+            result.notes.extend(ctx.notes + ([_attachments_note(name, item)] if item.attached else []))
             writer.counts.skipped += ctx.skipped
     writer.flush()
     if cancel is not None and cancel():

@@ -245,11 +245,12 @@ def test_a_hidden_folder_in_a_dropped_folder_is_said_in_one_line_not_walked(cli,
         ("client/.git/", "whole folder", "a hidden folder (version control's or a sync tool's, not an export's); "
                                          "not read."),
         ("client/logs/", "whole folder", "a link to a folder elsewhere; not followed. Import that folder itself "
-                                         "to read it.")]
+                                         "to read it."),
+        ("discord", "attachments", "2 files sent in the chat (media/), which the exporter downloaded with it; "
+                                   "not read.")]
     files = [f["name"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]]
     assert sorted(files) == sorted(["result.json"] + [
-        f"discord/{f.relative_to(data / 'discord' / 'guild').as_posix()}"
-        for f in (data / "discord" / "guild").rglob("*") if f.is_file()]), files
+        f"discord/{f.name}" for f in (data / "discord" / "guild").glob("*.json")]), files
 
 
 def test_a_zip_of_several_exports_that_none_reads_whole_says_to_unzip_it(cli, ws_path, tmp_path):
@@ -319,30 +320,52 @@ def test_an_html_export_is_named_with_the_export_to_make_instead(cli, ws_path, t
     assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
 
 
-def test_a_folder_of_attachments_is_left_alone_in_one_line(cli, ws_path, tmp_path):
-    """A Telegram export folder: result.json is read; its 40 photos are one note, not forty, and its
-    two documents are named each."""
+def test_the_files_sent_in_a_chat_are_one_line_and_never_taken_for_exports(cli, ws_path, tmp_path):
+    """A client's folder: a Telegram chat exported with its media, and DiscordChatExporter channels
+    exported with --media. What people sent in the chats (photos, slides, and a spreadsheet, a
+    config file and a Slack member list someone shared) is one line for each export, not a line
+    for each file, and none of it is read as an export of its own."""
     import json
+    import shutil
     from pathlib import Path
 
     data = Path(__file__).resolve().parent.parent / "data"
-    chat = tmp_path / "ChatExport_2024-03-02"
+    client = tmp_path / "client"
+    chat = client / "ChatExport_2024-03-02"
     (chat / "photos").mkdir(parents=True)
     (chat / "files").mkdir()
-    (chat / "result.json").write_bytes(next((data / "telegram").rglob("result.json")).read_bytes())
+    (chat / "result.json").write_bytes((data / "telegram" / "result.json").read_bytes())
     for i in range(39):
         (chat / "photos" / f"photo_{i}@02-03-2024_10-00-00.jpg").write_bytes(b"\xff\xd8\xff" + bytes(20))
     (chat / "photos" / "photo_39.png").write_bytes(b"\x89PNG" + bytes(20))
     (chat / "files" / "slides.pdf").write_bytes(b"%PDF-1.4\n")
     (chat / "files" / "notes.txt").write_text("agenda\n", encoding="utf-8")
-    r = cli("import", "--workspace", ws_path, chat, "--json")
+    (chat / "files" / "signups.csv").write_text("Full name,Favourite model\nAda,gpt\n", encoding="utf-8")
+    shutil.copy(data / "slack" / "export" / "users.json", chat / "files" / "users.json")
+    shutil.copytree(data / "discord" / "guild", client / "discord")
+    general = next((client / "discord").glob("Makers - Chat - general*.json"))
+    sent = general.with_name(general.name + "_Files")  # the exporter's --media without --media-dir
+    sent.mkdir()
+    (sent / "eval-results-5F3A1.csv").write_text("prompt,score\nhi,0.9\n", encoding="utf-8")
+    (sent / "config-0B2C4.json").write_text('{"temperature": 0.2}', encoding="utf-8")
+    (sent / "chart-77D0E.png").write_bytes(b"\x89PNG" + bytes(20))
+
+    r = cli("import", "--workspace", ws_path, client, client, "--json")  # (given twice: said once)
     assert r.code == 0, r
-    notes = {(n["file"], n["message"]) for n in json.loads(r.out)["notes"]}
-    assert notes == {
-        ("ChatExport_2024-03-02/photos/", "40 files (39 .jpg, 1 .png), none of them an export format the "
-                                          "workbench knows; skipped."),
-        ("ChatExport_2024-03-02/files/notes.txt", "not an export format the workbench knows; skipped."),
-        ("ChatExport_2024-03-02/files/slides.pdf", "not an export format the workbench knows; skipped.")}
+    assert [(n["file"], n["position"], n["message"]) for n in r.json()["notes"]] == [
+        ("result.json", "attachments", "44 files sent in the chat (files/, photos/), which the exporter "
+                                       "downloaded with it; not read."),
+        ("discord", "attachments", f"5 files sent in the chat ({sent.name}/, media/), which the exporter "
+                                   "downloaded with it; not read.")]
+    assert [i["format"] for i in r.json()["inputs"]] == ["Telegram Desktop export (result.json)",
+                                                         "DiscordChatExporter JSON"]
+    files = [f["name"] for f in cli("runs", "--workspace", ws_path, "1", "--json").json()["files"]]
+    assert sorted(files) == sorted(["result.json"] + [f"discord/{f.name}" for f in (client / "discord").glob("*.json")])
+    # exactly what the chat and the channels hold: no one from the member list sent in the chat
+    alone = tmp_path / "alone.db"
+    assert cli("import", "--workspace", alone, data / "telegram" / "result.json", data / "discord" / "guild").code == 0
+    assert cli("status", "--workspace", ws_path, "--json").json() == \
+        cli("status", "--workspace", alone, "--json").json()
     assert json.loads(r.out)["added_by_kind"]["activities"] > 0
 
 

@@ -18,6 +18,7 @@ GUILD = DATA / "guild"
 GENERAL = GUILD / "Makers - Chat - general [900000000000000100].json"
 CSV = DATA / "Makers - Chat - general [900000000000000100].csv"
 UTC = dt.timezone.utc
+SENT_TO_MEDIA = "2 files sent in the chat (media/), which the exporter downloaded with it; not read."
 
 
 def one(ws, sql: str, **params):
@@ -126,7 +127,7 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     again = ws.import_paths([folder])
     assert (again.added, again.updated, again.read) == (0, 0, 0)  # neither channel file is read again
     assert [p.message for p in again.notes] == [
-        "2 files identical to what run 1 imported; nothing new to read in them."]
+        "2 files identical to what run 1 imported; nothing new to read in them.", SENT_TO_MEDIA]
     assert (again.problems, again.problem_count) == ([], 0)  # a file left alone is said, not a problem
     assert ws.counts() == before
     general = folder / GENERAL.name
@@ -135,7 +136,8 @@ def test_a_folder_read_again_reads_only_the_files_that_changed(ws, tmp_path):
     general.write_text(json.dumps(doc), encoding="utf-8")
     later = ws.import_paths([folder])
     assert later.by_kind.get("activities") == 1
-    assert [p.message for p in later.notes] == ["1 file identical to what run 1 imported; nothing new to read in them."]
+    assert [p.message for p in later.notes] == ["1 file identical to what run 1 imported; nothing new to read in them.",
+                                                SENT_TO_MEDIA]
     assert (later.problems, later.problem_count) == ([], 0)
     assert import_runs(ws)[0].problem_count == 0  # the run kept has none either
     forced = ws.import_paths([folder], options={"discord-json": {"reread": True}})
@@ -175,6 +177,42 @@ def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
     result = ws.import_paths([archive])
     assert ws.counts()["activities"] == 5
     assert result.notes == []  # its media are no data; nothing to say of them
+
+
+def test_what_was_sent_in_the_channels_is_part_of_the_export_in_a_folder_or_a_zip(ws, tmp_path):
+    """Channels exported with their media (--media, with and without --media-dir): the files
+    people sent (a spreadsheet, a config file, another channel's export shared in the chat) are
+    neither read as exports of their own nor counted among the files the run read."""
+    folder = tmp_path / "guild"
+    shutil.copytree(GUILD, folder)
+    (folder / "media" / "eval-5F3A1.csv").write_text("prompt,score\nhi,0.9\n", encoding="utf-8")
+    (folder / "media" / "config-0B2C4.json").write_text('{"temperature": 0.2}', encoding="utf-8")
+    sent = folder / (GENERAL.name + "_Files")
+    sent.mkdir()
+    shutil.copy(DATA / "dm.json", sent / "dm-77D0E.json")  # a DM's export, shared in #general
+    (sent / "rows-1A2B3.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert registry.sniff(folder).name == "discord-json"
+    result = ws.import_paths([folder])
+    assert ws.counts()["activities"] == 5 and result.problem_count == 0
+    assert [(n.file, n.position, n.message) for n in result.notes] == [(
+        "guild", "attachments", f"6 files sent in the chat ({sent.name}/, media/), which the exporter downloaded "
+                                "with it; not read.")]
+    assert sorted(f.name for f in import_runs(ws)[0].files) == sorted(f"guild/{f.name}" for f in GUILD.glob("*.json"))
+
+    archive = tmp_path / "guild.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in folder.rglob("*"):
+            if f.is_file():
+                zf.write(f, f.relative_to(folder).as_posix())
+    again = tmp_path / "again.db"
+    from workbench.workspace import Workspace
+    other = Workspace.open(again)
+    try:
+        result = other.import_paths([archive])
+        assert other.counts()["activities"] == 5
+        assert result.notes == []  # what was sent is part of it: not another export to unzip and import
+    finally:
+        other.close()
 
 
 def test_another_export_zipped_with_the_channels_is_named_not_passed_over(ws, tmp_path):
@@ -295,11 +333,12 @@ def test_a_run_lists_the_files_it_read_and_names_the_run_that_read_the_others(ws
     ws.import_paths([folder])  # run 1 reads the channels
     second = ws.import_paths([folder, telegram])  # run 2 reads only the Telegram export
     assert [p.message for p in second.notes] == [
-        "2 files identical to what run 1 imported; nothing new to read in them."]
+        "2 files identical to what run 1 imported; nothing new to read in them.", SENT_TO_MEDIA]
     runs = import_runs(ws)
     assert [f.name for f in runs[0].files] == ["result.json"]  # not the folder's files: run 1's
-    # named from the folder imported, as a reader finds them
-    assert {f.name for f in runs[1].files} >= {f"guild/{GENERAL.name}", "guild/media/icon.png"}
+    # named from the folder imported, as a reader finds them; what was sent in the channels
+    # (the exporter's --media-dir) is none of the files read
+    assert {f.name for f in runs[1].files} == {f"guild/{f.name}" for f in GUILD.glob("*.json")}
     # A third run, with one channel changed: the other is named as run 1's, which read it.
     general = folder / GENERAL.name
     doc = json.loads(general.read_text(encoding="utf-8"))
@@ -307,5 +346,5 @@ def test_a_run_lists_the_files_it_read_and_names_the_run_that_read_the_others(ws
     general.write_text(json.dumps(doc), encoding="utf-8")
     third = ws.import_paths([folder])
     assert [p.message for p in third.notes] == [
-        "1 file identical to what run 1 imported; nothing new to read in them."]
+        "1 file identical to what run 1 imported; nothing new to read in them.", SENT_TO_MEDIA]
     assert f"guild/{GENERAL.name}" in {f.name for f in import_runs(ws)[0].files}

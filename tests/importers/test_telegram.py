@@ -130,6 +130,32 @@ def test_an_export_folder_zipped_to_be_sent_reads_as_its_result_json(ws, tmp_pat
     assert registry.sniff(mixed) is None
 
 
+def test_a_whole_account_export_folder_keeps_what_was_sent_in_its_chats(ws, tmp_path):
+    """Telegram Desktop puts a whole account's attachments in chats/chat_001/files/... and its
+    pictures in profile_pictures/: what people sent there (a member list, a spreadsheet) is part of
+    the export, not read as an export of its own."""
+    import shutil
+
+    export = tmp_path / "DataExport_2024-03-02"
+    (export / "chats" / "chat_001" / "files").mkdir(parents=True)
+    (export / "profile_pictures").mkdir()
+    shutil.copy(DATA / "account_export.json", export / "result.json")
+    shutil.copy(DATA.parent / "slack" / "export" / "users.json", export / "chats" / "chat_001" / "files" / "users.json")
+    (export / "chats" / "chat_001" / "files" / "signups.csv").write_text("Full name,Team\nAda,ML\n", encoding="utf-8")
+    (export / "profile_pictures" / "photo_1@01-03-2024_10-00-00.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(64))
+    result = ws.import_paths([export])
+    assert [i[1] for i in result.inputs] == ["Telegram Desktop export (result.json)"]
+    assert [(n.file, n.position, n.message) for n in result.notes] == [(
+        "result.json", "attachments", "3 files sent in the chat (chats/, profile_pictures/), which the exporter "
+                                      "downloaded with it; not read.")]
+    assert {a for (a,) in _platforms(ws)} == {"telegram"}  # no Slack member came from the list sent in a chat
+
+
+def _platforms(ws):
+    with ws.session() as s:
+        return s.execute(select(Account.platform).distinct()).all()
+
+
 def test_bot_api_updates_map_onto_desktop_identities(ws):
     assert registry.sniff(DATA / "getupdates.json").name == "telegram-botapi"
     ws.import_paths([DATA / "result.json"])

@@ -245,5 +245,13 @@ class Importer(ABC):
         among its files, which stay those of the run that read them."""
         return []
 
+    def attachments(self, path: Path) -> list[Path]:
+        """The folders that hold the files sent in the chat of the export at ``path``, as its exporter
+        downloaded them: beside a file (a Telegram chat's ``photos/``, ``files/``) or inside a folder
+        read whole. They are part of the export, whatever the kind of each file (a CSV or JSON file
+        someone sent), so a folder walk does not offer them to other importers, and the run does not
+        list them among the files it read."""
+        return []
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..records import (
@@ -58,6 +58,9 @@ DISCORD_EPOCH_MS = 1420070400000
 ACTIVITY_TYPES = {"Default", "Reply", "0", "19", "20", "23"}  # 20/23: slash and context-menu commands
 JOIN_TYPES = {"GuildMemberJoin", "7"}
 RECIPIENT_TYPES = {"RecipientAdd": "join", "1": "join", "RecipientRemove": "leave", "2": "leave"}
+# The exporter's --media folder beside each channel's file: "<the file's name>_Files".
+MEDIA_FOLDER = re.compile(r"\.(?:json|html?|csv|txt)_Files$", re.I)
+ICON_URL = re.compile(r'"iconUrl"\s*:\s*"([^"]*)"')
 CHANNEL_KINDS = {"DirectTextChat": "dm", "DirectGroupTextChat": "group_dm", "GuildPublicThread": "thread",
                  "GuildPrivateThread": "thread", "GuildNewsThread": "thread"}
 STAFF_WORDS = re.compile(r"admin|moderator|staff|\bmods?\b", re.IGNORECASE)
@@ -100,6 +103,30 @@ class _State:
     bots: set[str] = field(default_factory=set)
 
 
+def _sent_in_chat(name: str) -> bool:
+    """Whether a file of a zip (named with its folders) is in a ``_Files`` folder: a file sent in a channel."""
+    return any(MEDIA_FOLDER.search(part) for part in PurePosixPath(name).parts[:-1])
+
+
+def media_folders(channel: Path) -> list[Path]:
+    """The folders beside a channel's file where the exporter (``--media``) put what was sent in it:
+    ``<the file's name>_Files``, or the folder given with ``--media-dir``, which the guild's icon,
+    downloaded with the rest, names at the top of the file (``"iconUrl": "media\\icon.png"``)."""
+    found = [channel.with_name(channel.name + "_Files")]
+    if top := _media_dir(safety.head_text(channel)):
+        found.append(channel.parent / top)
+    return [d for d in dict.fromkeys(found) if d.is_dir() and not d.is_symlink()]
+
+
+def _media_dir(head: str) -> str | None:
+    """The folder, beside the channel's file, that the guild's icon was downloaded to, if it was."""
+    icon = ICON_URL.search(head)
+    if not icon or "://" in icon[1]:
+        return None
+    top = re.split(r"[\\/]+", icon[1].replace("\\\\", "/"))[0]
+    return None if top in ("", ".", "..") else top
+
+
 class DiscordJsonImporter(Importer):
     name = "discord-json"
     label = "DiscordChatExporter JSON"
@@ -110,27 +137,36 @@ class DiscordJsonImporter(Importer):
 
     def sniff(self, path: Path) -> bool:
         if path.is_dir():
-            return self._sniff_folder(path)
+            return self._scan_folder(path)[0]
         if safety.is_zip(path):
             return any(looks_like_dce(text_of(h)) for _, h in zip_heads(path, ".json"))
         return looks_like_dce(safety.head_text(path))
 
+    def attachments(self, path: Path) -> list[Path]:
+        if path.is_file():
+            return [] if safety.is_zip(path) else media_folders(path)
+        return self._scan_folder(path, limit=None)[1]
+
     @staticmethod
-    def _sniff_folder(path: Path) -> bool:
-        """A folder of DCE JSON files (and their media): every data file in it is DCE JSON. A
-        channel exported as HTML beside them makes it a folder of several exports, walked file by
+    def _scan_folder(path: Path, limit: int | None = 500) -> tuple[bool, list[Path]]:
+        """Whether a folder is DCE JSON files (and their media), and their media folders: every
+        data file in it is DCE JSON, the files sent in the channels (in their media folders) aside.
+        A channel exported as HTML beside them makes it a folder of several exports, walked file by
         file, so that the page is said left alone rather than passed over with the media."""
-        found = False
+        found, media, others = False, [], []
         for n, f in enumerate(walk_folder(path)):
-            if n > 500:
+            if limit is not None and n > limit:
                 break
             if f.suffix.lower() == ".html" and what_it_is(f):
-                return False
+                return False, []
             if f.suffix.lower() in DATA_EXTS:
-                if f.suffix.lower() != ".json" or not looks_like_dce(safety.head_text(f)):
-                    return False
-                found = True
-        return found
+                if f.suffix.lower() == ".json" and looks_like_dce(safety.head_text(f)):
+                    found = True
+                    media += [d for d in media_folders(f) if d not in media]
+                else:
+                    others.append(f)
+        channels = found and all(any(f.is_relative_to(d) for d in media) for f in others)
+        return channels, sorted(d for d in media if not any(d != e and d.is_relative_to(e) for e in media))
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
         options = known_flags(conn, options)
@@ -147,7 +183,8 @@ class DiscordJsonImporter(Importer):
         if not path.is_dir():
             return [path] if path.name in identical else []
         files = walk_folder(path)
-        channels = [f for f in files if f.suffix.lower() == ".json"]
+        media = self.attachments(path)
+        channels = [f for f in files if f.suffix.lower() == ".json" and not any(f.is_relative_to(d) for d in media)]
         alone = [f for f in channels if str(f.relative_to(path.parent)) in identical]
         # A folder read for nothing (every channel's file read before) leaves its attachments alone too.
         return files if alone and len(alone) == len(channels) else alone
@@ -157,13 +194,24 @@ class DiscordJsonImporter(Importer):
         identical: dict[str, int] = ctx.options.get("identical") or {}
         skipped = []
         passed: list[str] = []
+        media = self.attachments(path) if path.is_dir() else []
+        zipped, media_in_zip = safety.is_zip(path), set()  # (the --media-dir folders of a zipped export)
         for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head)),
                          passed):
+            # (a DiscordChatExporter file someone sent in a channel is not one of the export's channels)
+            if _sent_in_chat(m.name) or any((path.parent / m.name).is_relative_to(d) for d in media):
+                continue
+            if zipped:
+                with m.open() as f:
+                    top = _media_dir(text_of(f.read(4096)))
+                if top:
+                    media_in_zip.add(PurePosixPath(m.name).parent.relative_to(path.name) / top)
             if m.name in identical:  # read byte for byte before, and all it brought is still here
                 skipped.append(identical[m.name])
                 continue
             yield from self._read_member(m, ctx, state)
-        note_passed_over(ctx, passed, "DiscordChatExporter export")
+        note_passed_over(ctx, [n for n in passed if not _sent_in_chat(n) and not any(
+            PurePosixPath(n).is_relative_to(d) for d in media_in_zip)], "DiscordChatExporter export")
         if skipped and not path.is_dir():
             ctx.note("whole file", f"identical to the file imported in run {skipped[0]}; nothing new to read.")
         elif skipped:

@@ -41,6 +41,8 @@ HEAD = 16384  # bytes read to know the export: a whole account's starts with its
 # The folders of an export's attachments, which may be of any kind (a JSON file sent in the chat).
 MEDIA_FOLDERS = {"files", "photos", "video_files", "voice_messages", "round_video_messages", "stickers",
                  "contacts", "animations"}
+ACCOUNT_FOLDERS = {"chats", "profile_pictures", "stories"}  # beside a whole account's result.json
+ACCOUNT_RE = re.compile(r'"(?:personal_information|chats)"\s*:\s*\{')
 SNIFF_RE = re.compile(r'"(?:messages|chats)"\s*:')
 DESKTOP_HINT_RE = re.compile(r'"(?:date_unixtime|from_id|personal_information|text_entities)"|'
                              r'"type"\s*:\s*"(?:personal_chat|bot_chat|private_group|private_supergroup|'
@@ -173,6 +175,15 @@ class TelegramDesktop(SkipIdentical, Importer):
         if safety.is_zip(path):
             return _zip_of_exports(path)
         return looks_like_desktop(safety.head_text(path, HEAD))
+
+    def attachments(self, path: Path) -> list[Path]:
+        """The folders Telegram Desktop writes beside ``result.json``; a whole account's export
+        keeps each chat's in ``chats/chat_001/...``, and its own pictures beside them."""
+        if not path.is_file() or safety.is_zip(path):
+            return []
+        names = MEDIA_FOLDERS | (ACCOUNT_FOLDERS if ACCOUNT_RE.search(safety.head_text(path, HEAD)) else set())
+        return [path.parent / n for n in sorted(names)
+                if (path.parent / n).is_dir() and not (path.parent / n).is_symlink()]
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         if already_imported(ctx):
