@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
-from workbench.store.models import Account, Activity, Channel, MembershipEvent, Reaction, Source
+from workbench.store.models import Account, Activity, Channel, ImportFile, MembershipEvent, Reaction, Source
 
 EXPORT = Path(__file__).resolve().parent.parent / "data" / "slack" / "export"
 UTC = dt.timezone.utc
@@ -69,6 +69,38 @@ def test_other_exports_zipped_or_put_with_an_export_are_named_not_passed_over(ws
     assert [(n.position, n.message) for n in result.notes] == [(
         "beside the export", "1 file that is no part of the Slack export was not read; import it on its own: "
         "result.json.")]
+
+
+def test_the_files_an_exporter_downloaded_with_the_export_are_part_of_it(ws, tmp_path):
+    """slackdump and Mattermost's slack-advanced-exporter download what was shared in the channels
+    (__uploads/<file id>/, or <channel>/attachments/): a spreadsheet or a config file someone
+    shared is part of the export, not another export to import on its own."""
+    folder = shutil.copytree(EXPORT, tmp_path / "acme-slack")
+    (folder / "__uploads" / "F02PM6A1AUA").mkdir(parents=True)
+    (folder / "__uploads" / "F02PM6A1AUA" / "eval.csv").write_text("prompt,score\nhi,0.9\n", encoding="utf-8")
+    (folder / "__uploads" / "F02PM6A1AUA" / "chart.png").write_bytes(b"\x89PNG" + bytes(20))
+    (folder / "general" / "attachments").mkdir()
+    (folder / "general" / "attachments" / "F0456-config.json").write_text('{"temperature": 0.2}', encoding="utf-8")
+    result = ws.import_paths([folder])
+    assert result.by_kind["activities"] == 9
+    assert [(n.file, n.position, n.message) for n in result.notes] == [(
+        "acme-slack", "attachments", "3 files sent in the chat (__uploads/, general/attachments/), which the "
+                                     "exporter downloaded with it; not read.")]
+    with ws.session() as s:
+        assert not any("attachments" in n or "__uploads" in n for n in s.scalars(select(ImportFile.name)))
+    archive = zip_folder(folder, tmp_path / "acme.zip", extra={"__uploads/F02PM6A1AUA/eval.csv": "prompt,score\n"})
+    zipped = _import_elsewhere(tmp_path / "other.db", archive)
+    assert zipped.by_kind["activities"] == 9 and zipped.notes == []
+
+
+def _import_elsewhere(db: Path, path: Path):
+    from workbench.workspace import Workspace
+
+    other = Workspace.open(db)
+    try:
+        return other.import_paths([path])
+    finally:
+        other.close()
 
 
 def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):

@@ -26,6 +26,10 @@ from .slack_common import DAY_FILE_RE, LIST_FILES, PLATFORM, TEAM_RE, SlackMappe
 # What Slack writes beside the channel lists in an export's folder (read, or holding nothing to keep).
 EXPORT_FILES = set(LIST_FILES) | {"integration_logs.json", "canvases.json", "org_users.json", "huddles.json",
                                   "file_conversations.json"}
+# Where the files sent in the channels go when an exporter downloads them with the export
+# (slackdump, Mattermost's slack-advanced-exporter): "__uploads/<file id>/<name>" at the export's
+# root, or "<channel>/attachments/<file id>-<name>".
+UPLOADS, ATTACHMENTS = "__uploads", "attachments"
 MESSAGE_TYPE_RE = re.compile(r'"type"\s*:\s*"message"')
 MESSAGE_KEYS_RE = re.compile(r'"ts"\s*:\s*"\d+\.\d+"')
 THREAD_FILE_RE = re.compile(r"^(?P<chan>.+)_thread_\d+\.\d+$")
@@ -75,6 +79,8 @@ class _Tree:
             parts = name[len(prefix):].split("/") if name.startswith(prefix) else []
             if (len(parts) == 1 and parts[0] in EXPORT_FILES) or (len(parts) == 2 and DAY_FILE_RE.match(parts[1])):
                 continue
+            if _sent_in_chat(parts):
+                continue
             out.append(name)
         return out
 
@@ -89,6 +95,11 @@ class _Tree:
             if len(parts) == 2 and DAY_FILE_RE.match(parts[1]):
                 out.append((parts[0], parts[1]))
         return sorted(out)
+
+
+def _sent_in_chat(parts: list[str]) -> bool:
+    """Whether a file of an export (its path's parts under the export's root) is one sent in a channel."""
+    return (len(parts) > 1 and parts[0] == UPLOADS) or (len(parts) > 2 and parts[1] == ATTACHMENTS)
 
 
 def _root_of(names: list[str]) -> str:
@@ -123,6 +134,12 @@ class SlackExport(SkipIdentical, Importer):
                 return False
             return _looks_like_export(sorted(top) + [p.relative_to(path).as_posix() for p in path.glob("*/*.json")])
         return safety.is_zip(path) and _looks_like_export(safety.zip_names(path))
+
+    def attachments(self, path: Path) -> list[Path]:
+        if not path.is_dir():
+            return []
+        found = [path / UPLOADS] + sorted(path.glob(f"*/{ATTACHMENTS}"))
+        return [d for d in found if d.is_dir() and not d.is_symlink()]
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         if already_imported(ctx):
