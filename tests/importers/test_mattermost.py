@@ -73,6 +73,36 @@ def test_bulk_zip_is_read_through_the_safe_zip_reader(ws, tmp_path):
     assert ws.counts()["activities"] == 4
 
 
+def test_what_was_sent_in_the_channels_is_part_of_a_bulk_export_zipped_or_not(ws, tmp_path):
+    """mmctl exports the files sent in the channels under data/ beside the JSONL; a spreadsheet
+    someone shared there is part of the export, not another export to import on its own."""
+    import shutil
+
+    from workbench.workspace import Workspace
+
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(BULK, "export/import.jsonl")
+        zf.writestr("export/data/20240101/teams/t1/channels/c1/users/u1/f1/eval.csv", "prompt,score\nhi,0.9\n")
+        zf.writestr("export/data/20240101/teams/t1/channels/c1/users/u1/f2/config.json", '{"temperature": 0.2}')
+    result = ws.import_paths([archive])
+    assert ws.counts()["activities"] == 4 and result.notes == []
+
+    folder = tmp_path / "client"
+    (folder / "data" / "f1").mkdir(parents=True)
+    shutil.copy(BULK, folder / "import.jsonl")
+    (folder / "data" / "f1" / "eval.csv").write_text("prompt,score\nhi,0.9\n", encoding="utf-8")
+    other = Workspace.open(tmp_path / "other.db")
+    try:
+        result = other.import_paths([folder])
+        assert other.counts()["activities"] == 4
+        assert [(n.file, n.position, n.message) for n in result.notes] == [(
+            "import.jsonl", "attachments", "1 file sent in the chat (data/), which the exporter downloaded with it; "
+                                           "not read.")]
+    finally:
+        other.close()
+
+
 def test_bulk_cut_last_line_is_a_truncated_file(ws, tmp_path):
     data = BULK.read_bytes()
     cut = tmp_path / "cut.jsonl"

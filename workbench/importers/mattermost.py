@@ -20,7 +20,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
@@ -52,6 +52,11 @@ def _text_list(value: Any) -> list[str]:
     return [clean(v) for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
 
 
+# Where a bulk export keeps the files sent in the channels, beside its JSONL: mmctl's "data/",
+# and the "bulk-export-attachments/" of a Slack export converted for Mattermost (mmetl).
+ATTACHMENT_FOLDERS = ("data", "bulk-export-attachments")
+
+
 class MattermostBulkImporter(Importer):
     name = "mattermost-bulk"
     label = "Mattermost bulk export (JSONL)"
@@ -66,11 +71,21 @@ class MattermostBulkImporter(Importer):
             return any(looks_like_bulk(text_of(h)) for _, h in zip_heads(path, ".jsonl"))
         return looks_like_bulk(safety.head_text(path))
 
+    def attachments(self, path: Path) -> list[Path]:
+        if not path.is_file() or safety.is_zip(path):
+            return []
+        return [path.parent / n for n in ATTACHMENT_FOLDERS
+                if (path.parent / n).is_dir() and not (path.parent / n).is_symlink()]
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         passed: list[str] = []
+        beside: set[PurePosixPath] = set()  # the folders of the bulk files in a zip
         for m in members(path, lambda name, head: looks_like_bulk(text_of(head)), passed):
+            beside.add(PurePosixPath(m.name).parent.relative_to(path.name) if m.name != path.name else PurePosixPath())
             yield from self._read_member(m, ctx)
-        note_passed_over(ctx, passed, "Mattermost export")
+        # (the files sent in the channels, downloaded with the export, are part of it)
+        note_passed_over(ctx, [n for n in passed if not any(PurePosixPath(n).is_relative_to(f / a) for f in beside
+                                                            for a in ATTACHMENT_FOLDERS)], "Mattermost export")
 
     def _read_member(self, m: Member, ctx: ReadContext) -> Iterator[Record]:
         recent = RecentIds()
