@@ -88,8 +88,7 @@ def _files_under(path: Path, attached: list[Path]) -> list[Path]:
     export's, and the files sent in the chat (in the ``attached`` folders) are not read."""
     if path.is_file():
         return [path]
-    return [f for f in walk_folder(path)
-            if not safety.added_by_os(f.name) and not any(f.is_relative_to(a) for a in attached)]
+    return [f for f in walk_folder(path, frozenset(attached)) if not safety.added_by_os(f.name)]
 
 
 def _input(path: Path, imp: Importer) -> PlannedInput:

@@ -13,6 +13,7 @@ system kinds (calls, renames, pins, thread notices) are not activities and are c
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -150,23 +151,25 @@ class DiscordJsonImporter(Importer):
     @staticmethod
     def _scan_folder(path: Path, limit: int | None = 500) -> tuple[bool, list[Path]]:
         """Whether a folder is DCE JSON files (and their media), and their media folders: every
-        data file in it is DCE JSON, the files sent in the channels (in their media folders) aside.
-        A channel exported as HTML beside them makes it a folder of several exports, walked file by
-        file, so that the page is said left alone rather than passed over with the media."""
-        found, media, others = False, [], []
-        for n, f in enumerate(walk_folder(path)):
-            if limit is not None and n > limit:
-                break
-            if f.suffix.lower() == ".html" and what_it_is(f):
-                return False, []
-            if f.suffix.lower() in DATA_EXTS:
-                if f.suffix.lower() == ".json" and looks_like_dce(safety.head_text(f)):
+        data file in it is DCE JSON, the files sent in the channels (in their media folders, beside
+        their files, not looked in) aside. A channel exported as HTML beside them makes it a folder
+        of several exports, walked file by file, so that the page is said left alone rather than
+        passed over with the media."""
+        found, media, n = False, set(), 0
+        for root, dirs, files in os.walk(path):
+            for f in (Path(root, name) for name in sorted(files) if not name.startswith(".")):
+                n += 1
+                if limit is not None and n > limit:
+                    return found, sorted(media)
+                if f.suffix.lower() == ".html" and what_it_is(f):
+                    return False, []
+                if f.suffix.lower() in DATA_EXTS:
+                    if f.suffix.lower() != ".json" or not looks_like_dce(safety.head_text(f)):
+                        return False, []
                     found = True
-                    media += [d for d in media_folders(f) if d not in media]
-                else:
-                    others.append(f)
-        channels = found and all(any(f.is_relative_to(d) for d in media) for f in others)
-        return channels, sorted(d for d in media if not any(d != e and d.is_relative_to(e) for e in media))
+                    media.update(media_folders(f))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d) not in media)
+        return found, sorted(media)
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
         options = known_flags(conn, options)
@@ -182,9 +185,8 @@ class DiscordJsonImporter(Importer):
         identical = options.get("identical") or {}
         if not path.is_dir():
             return [path] if path.name in identical else []
-        files = walk_folder(path)
-        media = self.attachments(path)
-        channels = [f for f in files if f.suffix.lower() == ".json" and not any(f.is_relative_to(d) for d in media)]
+        files = walk_folder(path, frozenset(self.attachments(path)))
+        channels = [f for f in files if f.suffix.lower() == ".json"]
         alone = [f for f in channels if str(f.relative_to(path.parent)) in identical]
         # A folder read for nothing (every channel's file read before) leaves its attachments alone too.
         return files if alone and len(alone) == len(channels) else alone
@@ -194,12 +196,11 @@ class DiscordJsonImporter(Importer):
         identical: dict[str, int] = ctx.options.get("identical") or {}
         skipped = []
         passed: list[str] = []
-        media = self.attachments(path) if path.is_dir() else []
+        media = frozenset(self.attachments(path)) if path.is_dir() else frozenset()
         zipped, media_in_zip = safety.is_zip(path), set()  # (the --media-dir folders of a zipped export)
         for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head)),
-                         passed):
-            # (a DiscordChatExporter file someone sent in a channel is not one of the export's channels)
-            if _sent_in_chat(m.name) or any((path.parent / m.name).is_relative_to(d) for d in media):
+                         passed, skip=media):
+            if _sent_in_chat(m.name):  # a DiscordChatExporter file someone sent in a channel, zipped
                 continue
             if zipped:
                 with m.open() as f:

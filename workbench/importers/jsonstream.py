@@ -197,10 +197,11 @@ class Member:
     open: Callable[[], BinaryIO]
 
 
-def walk_folder(folder: Path) -> list[Path]:
+def walk_folder(folder: Path, skip: frozenset[Path] = frozenset()) -> list[Path]:
+    """The files of a folder, in name order, without hidden files and folders nor the ``skip`` folders."""
     out = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d) not in skip)
         out.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
     return out
 
@@ -211,13 +212,13 @@ def data_files(folder: Path, limit: int = 500) -> list[Path]:
 
 
 def members(path: Path, accept: Callable[[str, bytes], bool], passed: list[str] | None = None, *,
-            head: int = 4096) -> Iterator[Member]:
+            head: int = 4096, skip: frozenset[Path] = frozenset()) -> Iterator[Member]:
     """The files of a file, folder or zip that ``accept(name, head)`` takes; zips are checked first.
 
     A zip's data files that ``accept`` does not take (another export zipped with this one) are
-    added to ``passed``, for ``note_passed_over``."""
+    added to ``passed``, for ``note_passed_over``. A folder's ``skip`` folders are not looked in."""
     if path.is_dir():
-        for f in walk_folder(path):
+        for f in walk_folder(path, skip):
             if accept(f.name, safety.head(f, head)):
                 yield Member(str(f.relative_to(path.parent)), f.stat().st_size, lambda f=f: open(f, "rb"))
     elif safety.is_zip(path):
