@@ -156,6 +156,76 @@ def _platforms(ws):
         return s.execute(select(Account.platform).distinct()).all()
 
 
+FORUM = {"name": "LLM Builders", "type": "public_supergroup", "id": 1987654321, "messages": [
+    {"id": 5, "type": "service", "date": "2024-03-01T10:00:00", "date_unixtime": "1709287200", "actor": "Ben",
+     "actor_id": "user102", "action": "topic_created", "title": "How do I fine-tune on 8 GB?", "text": ""},
+    {"id": 6, "type": "message", "date_unixtime": "1709287260", "from": "Ben", "from_id": "user102",
+     "reply_to_message_id": 5, "text": "I have a 3060 and a 7B model"},
+    {"id": 7, "type": "message", "date_unixtime": "1709289060", "from": "Ana", "from_id": "user101",
+     "reply_to_message_id": 5, "text": "Use QLoRA with 4-bit weights."},
+    {"id": 8, "type": "message", "date_unixtime": "1709289600", "from": "Ben", "from_id": "user102",
+     "reply_to_message_id": 7, "text": "Thanks, that works"},
+    {"id": 9, "type": "service", "date_unixtime": "1709289700", "actor": "Ana", "actor_id": "user101",
+     "action": "pin_message", "message_id": 7, "text": ""}]}
+
+
+def _answered(ws) -> dict[str, str | None]:
+    """Each question's first answer, as the support figures see it."""
+    import pandas as pd
+
+    from workbench.metrics.support import question_responses
+
+    frame = question_responses(ws)
+    return {ext: None if pd.isna(at) else at.isoformat() for ext, at in zip(frame["external_id"],
+                                                                           frame["first_response_at"])}
+
+
+def test_a_forum_topic_is_a_thread_whose_question_its_answers_answer(ws, tmp_path):
+    """Telegram writes each message of a forum topic as a reply to the topic's creation: the topic
+    is the thread's opening (by whoever created it, its title as its text), so a topic asked as a
+    question is answered by the first other person who writes in it."""
+    import json
+
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(FORUM), encoding="utf-8")
+    result = ws.import_paths([path])
+    assert result.by_kind["activities"] == 4 and result.problems == []  # the topic and its 3 messages; no pin
+    topic = act(ws, "1987654321:5")
+    assert (topic.kind, topic.text, topic.parent_id) == ("topic", "How do I fine-tune on 8 GB?", None)
+    assert topic.account_id == acc(ws, "user102").id
+    assert act(ws, "1987654321:6").parent_id == topic.id and act(ws, "1987654321:8").root_id == topic.id
+    # Ben's own first message does not answer his question; Ana's, half an hour after it, does.
+    assert _answered(ws) == {"1987654321:5": "2024-03-01T10:31:00+00:00"}
+
+
+def test_bot_api_forum_topics_and_service_messages(ws, tmp_path):
+    """The same in saved getUpdates pages: forum_topic_created opens the topic, and a pin, a new
+    title or a video chat is no activity of anyone's."""
+    import json
+
+    chat = {"id": -1001987654321, "title": "LLM Builders", "type": "supergroup", "is_forum": True}
+    ben, ana = {"id": 102, "first_name": "Ben"}, {"id": 101, "first_name": "Ana"}
+    created = {"message_id": 5, "date": 1709287200, "chat": chat, "from": ben, "message_thread_id": 5,
+               "forum_topic_created": {"name": "How do I fine-tune on 8 GB?", "icon_color": 7322096}}
+    updates = [
+        {"update_id": 1, "message": created},
+        {"update_id": 2, "message": {"message_id": 7, "date": 1709289060, "chat": chat, "from": ana,
+                                     "message_thread_id": 5, "is_topic_message": True,
+                                     "reply_to_message": created, "text": "Use QLoRA with 4-bit weights."}},
+        {"update_id": 3, "message": {"message_id": 9, "date": 1709289700, "chat": chat, "from": ana,
+                                     "pinned_message": {"message_id": 7, "date": 1709289060, "chat": chat}}},
+        {"update_id": 4, "message": {"message_id": 10, "date": 1709289800, "chat": chat, "from": ana,
+                                     "new_chat_title": "LLM Builders (EU)"}}]
+    path = tmp_path / "updates.json"
+    path.write_text(json.dumps({"ok": True, "result": updates}), encoding="utf-8")
+    result = ws.import_paths([path])
+    assert result.by_kind["activities"] == 2 and result.skipped == 2
+    topic = act(ws, "1987654321:5")
+    assert (topic.kind, topic.text, topic.parent_id) == ("topic", "How do I fine-tune on 8 GB?", None)
+    assert act(ws, "1987654321:7").parent_id == topic.id
+    assert _answered(ws) == {"1987654321:5": "2024-03-01T10:31:00+00:00"}
+
+
 def test_bot_api_updates_map_onto_desktop_identities(ws):
     assert registry.sniff(DATA / "getupdates.json").name == "telegram-botapi"
     ws.import_paths([DATA / "result.json"])

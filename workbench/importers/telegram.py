@@ -6,8 +6,14 @@ message object natively). A full-account export (``chats.list[]``) is streamed e
 
 Quirks handled: ``text`` as a string or a list of strings and entities; ``from: null`` (a deleted
 account, kept as one); ``date`` is local wall time without a zone, so ``date_unixtime`` is used
-whenever it is there; service messages are joins (``MembershipRec``) or nothing, never
-activities; control characters written as ``\\xNN`` (invalid JSON) are read as ``\\u00NN``.
+whenever it is there; service messages are joins (``MembershipRec``) or nothing, but for a forum
+topic's creation; control characters written as ``\\xNN`` (invalid JSON) are read as ``\\u00NN``.
+
+Forum groups: the export writes every message of a topic as a reply to the topic's
+``topic_created`` service message (an explicit reply within it, to the message replied to). The
+topic's creation is therefore its opening activity (``kind="topic"``, its title as its text, by
+whoever created it), so a topic is a thread: a topic asked as a question gets its answers, and
+the people who answer in it are seen helping its author.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ ESCAPED = re.compile(rb"\\.", re.S)
 BRACKETS = bytes.maketrans(b"{}", b"[]")
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 JOIN_ACTIONS = {"join_group_by_link", "join_group_by_request"}
+TOPIC_CREATED = "topic_created"  # a forum topic: its messages reply to this service message
 CHAT_PREFIXES = ("chats.list.item", "left_chats.list.item")
 HEAD = 16384  # bytes read to know the export: a whole account's starts with its owner's details
 # The folders of an export's attachments, which may be of any kind (a JSON file sent in the chat).
@@ -302,6 +309,22 @@ class _Reader:
                           edited_at=self._time(m.get("edited_unixtime"), m.get("edited")))
         yield from reactions
 
+    def _topic(self, m: dict, chat: Chat, where: str) -> Iterator[Record]:
+        """A forum topic's creation: the topic's opening activity, which its messages reply to."""
+        mid, actor = m.get("id"), _peer(m.get("actor_id"))
+        when = self._time(m.get("date_unixtime"), m.get("date"))
+        if not (isinstance(mid, int) and not isinstance(mid, bool)) and not (isinstance(mid, str) and mid.isdigit()):
+            self.ctx.problem(where, "a topic without an id; skipped")
+            return
+        if actor is None or when is None:
+            self.ctx.problem(where, f"a topic with {'no creator (actor_id)' if actor is None else 'no readable date'}; "
+                             "skipped")
+            return
+        yield from self._actor(actor, m, chat)
+        title = m.get("title") if isinstance(m.get("title"), str) else ""
+        yield ActivityRec(PLATFORM, f"{chat.id}:{mid}", actor, when, channel_external_id=chat.id,
+                          source_external_id=chat.id, kind="topic", text=title)
+
     def _account(self, author: str, m: dict, chat: Chat) -> Iterator[AccountRec]:
         if author in self.accounts:
             return
@@ -312,8 +335,20 @@ class _Reader:
                          is_deleted=deleted, is_bot=chat.kind_raw == "bot_chat" and author == f"user{chat.id}",
                          source_external_id=chat.id)
 
+    def _actor(self, actor: str, m: dict, chat: Chat) -> Iterator[AccountRec]:
+        """The account of who did what a service message says (``actor``, ``actor_id``)."""
+        if actor in self.accounts:
+            return
+        self.accounts.add(actor)
+        name = m.get("actor")
+        yield AccountRec(PLATFORM, actor, display_name=name if isinstance(name, str) else "",
+                         is_deleted="actor" in m and name is None, source_external_id=chat.id)
+
     def _service(self, m: dict, chat: Chat, where: str) -> Iterator[Record]:
         action = m.get("action")
+        if action == TOPIC_CREATED:
+            yield from self._topic(m, chat, where)
+            return
         if not isinstance(action, str) or action not in JOIN_ACTIONS:
             return
         actor = _peer(m.get("actor_id"))
@@ -321,11 +356,7 @@ class _Reader:
         if actor is None or when is None:
             self.ctx.problem(where, "a join without an actor or a date; skipped")
             return
-        if actor not in self.accounts:
-            self.accounts.add(actor)
-            name = m.get("actor")
-            yield AccountRec(PLATFORM, actor, display_name=name if isinstance(name, str) else "",
-                             is_deleted="actor" in m and name is None, source_external_id=chat.id)
+        yield from self._actor(actor, m, chat)
         yield MembershipRec(PLATFORM, actor, when, "join", chat.id, chat.id)
 
     def _time(self, unix: Any, local: Any) -> dt.datetime | None:

@@ -3,7 +3,10 @@
 Messages are mapped onto the same identities as a Desktop export, so both kinds of file about
 one chat agree: a chat id loses the Bot API's ``-100`` (supergroup) or ``-`` (basic group)
 prefix, a sender ``{"id": 8}`` is ``"user8"`` and a channel posting as itself ``"channel<N>"``.
-Members joining and leaving are membership events, not activities.
+Members joining and leaving are membership events, not activities; the other service messages
+(a pin, a new title or photo, a video chat...) are none either, but for a forum topic's creation,
+the topic's opening activity (``kind="topic"``, its name as its text), which its messages reply to,
+as in a Desktop export.
 """
 from __future__ import annotations
 
@@ -16,10 +19,19 @@ from typing import Any
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from . import safety
 from .base import Importer, ReadContext
+from .jsonstream import skip_quietly
 
 PLATFORM = "telegram"
 MAX_SECONDS = 253402300799
 MESSAGE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post")
+# The fields that make a message a service message (Bot API "Message"), other than joins and leaves.
+SERVICE_FIELDS = ("new_chat_title", "new_chat_photo", "delete_chat_photo", "group_chat_created",
+                  "supergroup_chat_created", "channel_chat_created", "message_auto_delete_timer_changed",
+                  "migrate_to_chat_id", "migrate_from_chat_id", "pinned_message", "forum_topic_edited",
+                  "forum_topic_closed", "forum_topic_reopened", "general_forum_topic_hidden",
+                  "general_forum_topic_unhidden", "video_chat_scheduled", "video_chat_started", "video_chat_ended",
+                  "video_chat_participants_invited", "write_access_allowed", "users_shared", "chat_shared",
+                  "proximity_alert_triggered", "boost_added", "chat_background_set")
 CHAT_KINDS = {"personal_chat": "dm", "bot_chat": "dm", "saved_messages": "dm", "private": "dm",
               "private_group": "private", "private_supergroup": "private", "private_channel": "private",
               "group": "private", "supergroup": "channel", "channel": "channel"}
@@ -118,6 +130,10 @@ class _BotMapper:
                 if account:
                     yield MembershipRec(PLATFORM, account, when, kind, chat_id, chat_id)
             return
+        if any(k in m for k in SERVICE_FIELDS):
+            skip_quietly(self.ctx)
+            return
+        topic = m.get("forum_topic_created") if isinstance(m.get("forum_topic_created"), dict) else None
         sender = m.get("from") if isinstance(m.get("from"), dict) else None
         author = yield from (self._account(sender, "user", chat_id) if sender else
                              self._account(m.get("sender_chat"), "channel", chat_id))
@@ -128,10 +144,12 @@ class _BotMapper:
         parent_id = _int(reply.get("message_id")) if isinstance(reply, dict) else None
         parent = f"{chat_id}:{parent_id}" if parent_id is not None else None
         text = m.get("text") if isinstance(m.get("text"), str) else m.get("caption")
+        if topic is not None:
+            parent, text = None, topic.get("name")
         yield ActivityRec(PLATFORM, f"{chat_id}:{mid}", author, when, channel_external_id=chat_id,
                           source_external_id=chat_id, parent_external_id=parent,
-                          kind="reply" if parent else "message", text=text if isinstance(text, str) else "",
-                          edited_at=epoch(m.get("edit_date")))
+                          kind="topic" if topic is not None else "reply" if parent else "message",
+                          text=text if isinstance(text, str) else "", edited_at=epoch(m.get("edit_date")))
 
     def _account(self, obj: Any, prefix: str, chat_id: str) -> Iterator[Record]:
         """Yields the account record the first time; returns the account id (None without one)."""
