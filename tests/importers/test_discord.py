@@ -167,6 +167,40 @@ def test_channel_files_read_again_one_by_one_change_nothing(ws, tmp_path):
     assert one(ws, "SELECT joined_at FROM account WHERE external_id='700000000000000001'")[0] == joined
 
 
+def test_a_question_in_a_forum_post_is_answered_in_its_thread(ws, tmp_path):
+    """DiscordChatExporter writes a forum's post as a thread whose first message has the thread's
+    id; the answers in it reply to nothing. They are in the post's thread: the first from someone
+    else answers the question, and the people who answer are seen helping its author."""
+    import pandas as pd
+
+    from workbench.metrics.support import question_responses
+
+    doc = json.loads((GUILD / "Makers - general - flashing help [900000000000000200].json").read_text(encoding="utf-8"))
+    person = doc["messages"][0]["author"]
+    ben, ana = dict(person, id="700000000000000031", name="ben"), dict(person, id="700000000000000032", name="ana")
+    post = "1216000000000000000"
+    said = [(post, ben, "How do I fine-tune on 8 GB?", "10:00", None),
+            ("1216000000000000001", ben, "I have a 3060 and a 7B model", "10:01", None),
+            ("1216000000000000002", ana, "Use QLoRA with 4-bit weights.", "10:31", None),
+            ("1216000000000000003", ben, "Thanks, that works", "10:40", "1216000000000000002")]
+    doc["channel"] = dict(doc["channel"], id=post, categoryId="900000000000000400", category="help",
+                          name="How do I fine-tune on 8 GB?")
+    doc["messages"] = [dict(doc["messages"][0], id=mid, author=who, content=text,
+                            timestamp=f"2024-03-01T{hm}:00.000+00:00",
+                            **({"type": "Reply", "reference": {"messageId": ref, "channelId": post}} if ref else {}))
+                       for mid, who, text, hm, ref in said]
+    path = tmp_path / f"Makers - help - How do I fine-tune [{post}].json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    ws.import_paths([path])
+    parents = dict(rows(ws, "SELECT a.external_id, p.external_id FROM activity a LEFT JOIN activity p "
+                            "ON p.id = a.parent_id"))
+    assert parents == {post: None, "1216000000000000001": post, "1216000000000000002": post,
+                       "1216000000000000003": "1216000000000000002"}
+    frame = question_responses(ws)
+    assert list(frame["external_id"]) == [post]
+    assert frame["first_response_at"][0] == pd.Timestamp("2024-03-01T10:31:00", tz="UTC")
+
+
 def test_a_zip_of_exports_reads_like_the_folder(ws, tmp_path):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

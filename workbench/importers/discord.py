@@ -7,6 +7,9 @@ nesting deeper than ``MAX_DEPTH`` before the parser sees it (ijson's memory grow
 Mapping: source = guild (DMs: guild "0", "Direct Messages"), channel = channel (threads have
 their parent channel in ``categoryId``), account = ``author.id``, activity = message ``id``.
 Times are normalised from the exporter's local offset to UTC (the snowflake is the fallback).
+A message in a thread (a forum's post included) replies to the thread's starting message, whose id
+is the thread's, unless it replies to another: so a question asked in a forum post is answered by
+the thread's first message from someone else.
 ``GuildMemberJoin`` and ``RecipientAdd``/``RecipientRemove`` are membership events; the other
 system kinds (calls, renames, pins, thread notices) are not activities and are counted as skipped.
 """
@@ -97,6 +100,7 @@ def known_flags(conn, options: dict) -> dict:  # noqa: ANN001 - a SQLAlchemy Con
 class _State:
     guild: str = ""
     channel: str = ""
+    thread: bool = False  # the channel is a thread (or a forum's post), whose id is its starting message's
     accounts: dict[str, tuple] = field(default_factory=dict)
     raw: dict[str, dict] = field(default_factory=dict)  # account id -> the user object its last record came from
     recent: RecentIds = field(default_factory=RecentIds)
@@ -233,6 +237,7 @@ class DiscordJsonImporter(Importer):
             raise ctx.fail("channel", "the export names no channel id.", file=m.name)
         yield SourceRec(PLATFORM, state.guild, clean(guild.get("name")) or ("Direct Messages" if state.guild == "0" else ""))
         kind = CHANNEL_KINDS.get(clean(channel.get("type")), "channel")
+        state.thread = kind == "thread"
         yield ChannelRec(PLATFORM, state.channel, clean(channel.get("name")), source_external_id=state.guild, kind=kind,
                          parent_external_id=ident(channel.get("categoryId")) if kind == "thread" else None)
         with JsonGuard(ctx.track(m.open(), m.size, f"Reading {m.name}")) as stream:
@@ -286,6 +291,10 @@ class DiscordJsonImporter(Importer):
                   out: list[Record]) -> None:
         ref = msg.get("reference")
         parent = ident(ref.get("messageId")) if isinstance(ref, dict) and clean(ref.get("type")) != "Forward" else None
+        if parent is None and state.thread and mid != state.channel:
+            # In a thread, a message is in the thread of the message that started it, which has the
+            # thread's id (a forum post's first message, or the message a thread was started from).
+            parent = state.channel
         reactions = msg.get("reactions")
         count, given = 0, []
         if reactions and isinstance(reactions, list):
