@@ -43,6 +43,22 @@ def test_the_format_follows_the_files_name_and_a_contradiction_is_refused(cli, d
     assert not (tmp_path / "q3.xlsx").exists()
     r = cli("report", "--workspace", db, "--out", tmp_path / "q3", "--json")  # a name that says nothing: HTML
     assert r.code == 0 and r.json()["format"] == "html"
+    r = cli("report", "--workspace", db, "--out", tmp_path / "acme 2026.12", "--json")  # nor does a dated name
+    assert r.code == 0 and r.json()["format"] == "html"
+
+
+def test_a_name_for_a_kind_of_file_no_report_is_written_as_is_refused(cli, db, tmp_path):
+    """``--out report.csv`` or ``--out report.docx`` with no --format: not HTML under that name,
+    which would open as rubbish, but a sentence saying what to do; nothing is written."""
+    r = cli("report", "--workspace", db, "--out", tmp_path / "q3.csv")
+    assert r.code == 2 and r.err.strip() == (
+        "workbench: q3.csv: a report's CSV is a folder of tables, one file each; give a folder with --format csv "
+        "(--format csv --out report-tables)."), r
+    r = cli("report", "--workspace", db, "--out", tmp_path / "q3.docx")
+    assert r.code == 2 and r.err.strip() == (
+        "workbench: q3.docx: the workbench does not write .docx files; name the report .html, .pdf or .xlsx, or "
+        "choose a format with --format."), r
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):

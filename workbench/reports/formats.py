@@ -44,6 +44,12 @@ def get_format(name: str) -> Format:
                              f"{', '.join(FORMATS)}.") from None
 
 
+# Names of files of a kind the workbench does not write a report as (a name such as
+# "acme 2026.12" or "report.final" is no such name, and gets HTML).
+OTHER_FILE_TYPES = {".tsv", ".txt", ".json", ".xml", ".md", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsm",
+                    ".ods", ".ppt", ".pptx", ".png", ".jpg", ".jpeg", ".svg", ".zip", ".wbpack", ".db"}
+
+
 def named_format(out: str | Path) -> Format | None:
     """The format a file's name says it holds (report.pdf: PDF; report.htm: HTML), if any."""
     suffix = Path(out).suffix.lower()
@@ -52,10 +58,18 @@ def named_format(out: str | Path) -> Format | None:
 
 
 def format_for(out: str | Path, asked: str | None) -> str:
-    """The format to write to ``out``: the one asked for, else the one its name says, else HTML. A
-    name that says another format than the one asked for is a mistake to say before anything is
-    written (a PDF named report.html opens as garbage)."""
+    """The format to write to ``out``: the one asked for, else the one its name says, else (a name
+    without an extension) HTML. A name that says another format than the one asked for, or one the
+    workbench does not write (report.csv, report.docx), is a mistake to say before anything is
+    written (a PDF named report.html opens as garbage, HTML named report.csv as rubbish)."""
     said = named_format(out)
+    suffix = Path(out).suffix.lower()
+    if asked is None and said is None and suffix == ".csv":
+        raise WorkbenchError(f"{Path(out).name}: a report's CSV is a folder of tables, one file each; give a folder "
+                             "with --format csv (--format csv --out report-tables).")
+    if asked is None and said is None and suffix in OTHER_FILE_TYPES:
+        raise WorkbenchError(f"{Path(out).name}: the workbench does not write {suffix} files; name the report "
+                             ".html, .pdf or .xlsx, or choose a format with --format.")
     if asked is None:
         return said.name if said else "html"
     fmt = get_format(asked)
