@@ -49,7 +49,8 @@ def test_the_format_follows_the_files_name_and_a_contradiction_is_refused(cli, d
 
 def test_a_name_for_a_kind_of_file_no_report_is_written_as_is_refused(cli, db, tmp_path):
     """``--out report.csv`` or ``--out report.docx`` with no --format: not HTML under that name,
-    which would open as rubbish, but a sentence saying what to do; nothing is written."""
+    which would open as rubbish, but a sentence saying what to do; nothing is written. An audit
+    pack named ``audit.pdf`` likewise."""
     r = cli("report", "--workspace", db, "--out", tmp_path / "q3.csv")
     assert r.code == 2 and r.err.strip() == (
         "workbench: q3.csv: a report's CSV is a folder of tables, one file each; give a folder with --format csv "
@@ -58,6 +59,11 @@ def test_a_name_for_a_kind_of_file_no_report_is_written_as_is_refused(cli, db, t
     assert r.code == 2 and r.err.strip() == (
         "workbench: q3.docx: the workbench does not write .docx files; name the report .html, .pdf or .xlsx, or "
         "choose a format with --format."), r
+    # nor is an audit pack (a zip) written under a report's name
+    r = cli("pack", "--workspace", db, "--out", tmp_path / "audit.pdf")
+    assert r.code == 2 and r.err.strip() == (
+        "workbench: audit.pdf: an audit pack is a zip of the report, its tables and its manifest, which would open "
+        "as rubbish under that name; name it .wbpack."), r
     assert list(tmp_path.iterdir()) == []
 
 

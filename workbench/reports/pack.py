@@ -25,6 +25,7 @@ from .. import APP_NAME, __version__, fmt
 from ..errors import ImportCancelled, WorkbenchError
 from ..store.models import ImportRun
 from .data import ReportData
+from .formats import OTHER_FILE_TYPES, named_format
 
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.json.sha256"  # catches a changed manifest (sha256sum's format)
@@ -125,6 +126,10 @@ def write_pack(ws, report: ReportData, out: str | Path, *, with_workspace: bool 
     out = Path(out)
     if out.is_dir():
         raise WorkbenchError(f"{out} is a folder; give the name of the audit pack file to write.")
+    if named_format(out) is not None or out.suffix.lower() in OTHER_FILE_TYPES - {".wbpack", ".zip"} \
+            or out.suffix.lower() == ".csv":
+        raise WorkbenchError(f"{out.name}: an audit pack is a zip of the report, its tables and its manifest, "
+                             "which would open as rubbish under that name; name it .wbpack.")
     scrub = None
     if report.pseudonymized:
         from .pseudonymize import Scrubber, workspace_identifiers
