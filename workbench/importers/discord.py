@@ -62,7 +62,7 @@ DISCORD_EPOCH_MS = 1420070400000
 ACTIVITY_TYPES = {"Default", "Reply", "0", "19", "20", "23"}  # 20/23: slash and context-menu commands
 JOIN_TYPES = {"GuildMemberJoin", "7"}
 RECIPIENT_TYPES = {"RecipientAdd": "join", "1": "join", "RecipientRemove": "leave", "2": "leave"}
-# The exporter's --media folder beside each channel's file: "<the file's name>_Files".
+# The exporter's --media folder beside each channel's file, "<the file's name>_Files", as a zip names it.
 MEDIA_FOLDER = re.compile(r"\.(?:json|html?|csv|txt)_Files$", re.I)
 ICON_URL = re.compile(r'"iconUrl"\s*:\s*"([^"]*)"')
 CHANNEL_KINDS = {"DirectTextChat": "dm", "DirectGroupTextChat": "group_dm", "GuildPublicThread": "thread",
@@ -113,12 +113,13 @@ def _sent_in_chat(name: str) -> bool:
     return any(MEDIA_FOLDER.search(part) for part in PurePosixPath(name).parts[:-1])
 
 
-def media_folders(channel: Path) -> list[Path]:
+def media_folders(channel: Path, head: str | None = None) -> list[Path]:
     """The folders beside a channel's file where the exporter (``--media``) put what was sent in it:
     ``<the file's name>_Files``, or the folder given with ``--media-dir``, which the guild's icon,
-    downloaded with the rest, names at the top of the file (``"iconUrl": "media\\icon.png"``)."""
+    downloaded with the rest, names at the top of the file (``"iconUrl": "media\\icon.png"``;
+    ``head``: the file's first bytes, when they were read already)."""
     found = [channel.with_name(channel.name + "_Files")]
-    if top := _media_dir(safety.head_text(channel)):
+    if top := _media_dir(safety.head_text(channel) if head is None else head):
         found.append(channel.parent / top)
     return [d for d in dict.fromkeys(found) if d.is_dir() and not d.is_symlink()]
 
@@ -168,10 +169,11 @@ class DiscordJsonImporter(Importer):
                 if f.suffix.lower() == ".html" and what_it_is(f):
                     return False, []
                 if f.suffix.lower() in DATA_EXTS:
-                    if f.suffix.lower() != ".json" or not looks_like_dce(safety.head_text(f)):
+                    head = safety.head_text(f) if f.suffix.lower() == ".json" else ""
+                    if not looks_like_dce(head):
                         return False, []
                     found = True
-                    media.update(media_folders(f))
+                    media.update(media_folders(f, head))
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(root, d) not in media)
         return found, sorted(media)
 

@@ -291,7 +291,7 @@ class _Reader:
             return
         if kind not in ("message", None):
             return  # "unsupported" and future kinds carry nothing a member wrote
-        if not (isinstance(mid, int) and not isinstance(mid, bool)) and not (isinstance(mid, str) and mid.isdigit()):
+        if not _message_id(mid):
             self.ctx.problem(where, "a message without an id; skipped")
             return
         author = _peer(m.get("from_id"))
@@ -313,7 +313,7 @@ class _Reader:
         """A forum topic's creation: the topic's opening activity, which its messages reply to."""
         mid, actor = m.get("id"), _peer(m.get("actor_id"))
         when = self._time(m.get("date_unixtime"), m.get("date"))
-        if not (isinstance(mid, int) and not isinstance(mid, bool)) and not (isinstance(mid, str) and mid.isdigit()):
+        if not _message_id(mid):
             self.ctx.problem(where, "a topic without an id; skipped")
             return
         if actor is None or when is None:
@@ -412,9 +412,14 @@ def _peer(value: Any) -> str | None:
     return None
 
 
+def _message_id(value: Any) -> bool:
+    """Whether a value is a message id as the export writes them: a number, or digits."""
+    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
+
+
 def _parent(m: dict, chat_id: str) -> str | None:
     reply = m.get("reply_to_message_id")
-    if not (isinstance(reply, int) and not isinstance(reply, bool)) and not (isinstance(reply, str) and reply.isdigit()):
+    if not _message_id(reply):
         return None
     peer = m.get("reply_to_peer_id")
     if isinstance(peer, str) and peer:
