@@ -107,13 +107,13 @@ def _attachments_note(name: str, item: PlannedInput) -> Problem:
                                         "which the exporter downloaded with it; not read.")
 
 
-def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | None]]:
+def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, PlannedInput | None]]:
     """The inputs of a folder that no importer claims whole, in ``_files_under``'s order: each file
-    with the importer that claims it (or None), and each subfolder an importer claims whole (an
-    unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts of
-    any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) and a link to a
+    with its input (or None when no importer claims it), and each subfolder an importer claims whole
+    (an unpacked Slack export, a folder of channel files, a logger's folder) as one input; the parts
+    of any other subfolder the same way. A hidden subfolder (``.git``, a sync tool's) and a link to a
     folder are yielded whole with None, not walked. The folder of the files sent in a chat whose
-    export is beside it (its importer's ``attachments``) is not yielded: that export's input says it.
+    export is beside it (its input's ``attached``) is not yielded: that export's input says it.
     A subfolder that cannot be listed is one of ``errors``."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
@@ -123,9 +123,9 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
     attached: set[Path] = set()
     for entry in entries:
         if not safety.added_by_os(entry.name) and entry.is_file():
-            imp = registry.sniff(entry)
-            attached.update(imp.attachments(entry) if imp is not None else ())
-            yield entry, imp
+            item = _input(entry, imp) if (imp := registry.sniff(entry)) is not None else None
+            attached.update(item.attached if item is not None else ())
+            yield entry, item
     for entry in entries:
         if entry in attached:
             continue
@@ -134,7 +134,7 @@ def _parts(folder: Path, errors: list[str]) -> Iterator[tuple[Path, Importer | N
         elif entry.is_dir():
             imp = registry.sniff(entry)
             if imp is not None:
-                yield entry, imp
+                yield entry, _input(entry, imp)
             else:
                 yield from _parts(entry, errors)
 
@@ -170,11 +170,11 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
         if path.is_dir():
             unread_files: list[Path] = []
             found = 0
-            for child, child_imp in _parts(path, errors):
-                if child_imp is None:
+            for child, item in _parts(path, errors):
+                if item is None:
                     unread_files.append(child)
                     continue
-                planned.append(_input(child, child_imp))
+                planned.append(item)
                 found += 1
             if found:
                 unwalked = [f for f in unread_files if f.is_dir()]  # hidden folders, links to folders

@@ -148,7 +148,7 @@ def looks_like_desktop(head: str) -> bool:
     if not text.startswith("{") or '"update_id"' in text or '"ok"' in text:
         return False
     return SNIFF_RE.search(text) is not None and (
-        DESKTOP_HINT_RE.search(text) is not None or re.search(r'"chats"\s*:\s*\{', text) is not None)
+        DESKTOP_HINT_RE.search(text) is not None or ACCOUNT_RE.search(text) is not None)
 
 
 def _is_export(name: str, head: bytes) -> bool:
