@@ -320,6 +320,48 @@ def test_an_html_export_is_named_with_the_export_to_make_instead(cli, ws_path, t
     assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
 
 
+DCE_TEXT = """==============================================================
+Guild: Makers
+Channel: Chat / general
+==============================================================
+
+[3/1/2024 2:05 AM] ana
+Has anyone run the eval on 8 GB?
+
+"""
+
+
+def test_a_plain_text_channel_export_is_named_and_never_read_as_part_of_the_json(cli, ws_path, tmp_path):
+    """DiscordChatExporter's plain-text export is for reading, like its HTML: given alone, refused
+    with what to export instead; beside the channels' JSON, each file is said in the run's Left
+    alone (the copy of a channel that is read, or a channel to export again), not listed among the
+    files the run read as DiscordChatExporter JSON."""
+    import json
+    import shutil
+    from pathlib import Path
+    data = Path(__file__).resolve().parent.parent / "data"
+    lone = tmp_path / "Makers - Chat - random [900000000000000300].txt"
+    lone.write_text(DCE_TEXT, encoding="utf-8")
+    r = cli("import", "--workspace", ws_path, lone)
+    assert r.code == 2 and r.err.strip() == (
+        f"workbench: {lone}: DiscordChatExporter's plain-text export, which is for reading, not for the "
+        "workbench: export the channel again as JSON (or CSV)."), r
+    guild = tmp_path / "guild"
+    shutil.copytree(data / "discord" / "guild", guild)
+    general = next(guild.glob("*general*100*.json"))
+    general.with_suffix(".txt").write_text(DCE_TEXT, encoding="utf-8")
+    shutil.move(lone, guild / lone.name)
+    r = cli("import", "--workspace", ws_path, guild, "--json")
+    assert r.code == 0, r
+    said = {n["file"]: n["message"] for n in json.loads(r.out)["notes"]}
+    assert said[f"guild/{general.stem}.txt"] == (
+        f"DiscordChatExporter's plain-text export, the copy for reading of {general.name}, which is read; skipped.")
+    assert said[f"guild/{lone.name}"].startswith("DiscordChatExporter's plain-text export, which is for reading")
+    run = cli("runs", "1", "--workspace", ws_path, "--json").json()
+    assert not [f for f in run["files"] if f["name"].endswith(".txt")], run["files"]
+    assert json.loads(r.out)["added_by_kind"]["channels"] == 2  # both JSON channels are read
+
+
 def test_the_files_sent_in_a_chat_are_one_line_and_never_taken_for_exports(cli, ws_path, tmp_path):
     """A client's folder: a Telegram chat exported with its media, and DiscordChatExporter channels
     exported with --media. What people sent in the chats (photos, slides, and a spreadsheet, a

@@ -157,16 +157,16 @@ class DiscordJsonImporter(Importer):
     def _scan_folder(path: Path, limit: int | None = 500) -> tuple[bool, list[Path]]:
         """Whether a folder is DCE JSON files (and their media), and their media folders: every
         data file in it is DCE JSON, the files sent in the channels (in their media folders, beside
-        their files, not looked in) aside. A channel exported as HTML beside them makes it a folder
-        of several exports, walked file by file, so that the page is said left alone rather than
-        passed over with the media."""
+        their files, not looked in) aside. A channel exported as HTML or plain text beside them
+        makes it a folder of several exports, walked file by file, so that the page is said left
+        alone rather than passed over with the media."""
         found, media, n = False, set(), 0
         for root, dirs, files in os.walk(path):
             for f in (Path(root, name) for name in sorted(files) if not name.startswith(".")):
                 n += 1
                 if limit is not None and n > limit:
                     return found, sorted(media)
-                if f.suffix.lower() == ".html" and what_it_is(f):
+                if what_it_is(f):
                     return False, []
                 if f.suffix.lower() in DATA_EXTS:
                     head = safety.head_text(f) if f.suffix.lower() == ".json" else ""

@@ -1,7 +1,7 @@
 """Exports the workbench knows but does not read, and what to export instead.
 
 People export in the format a tool offers first: Telegram Desktop and DiscordChatExporter both
-default to HTML, pages for people to read. Such a file is refused or left alone like any other
+default to HTML, pages for people to read (DiscordChatExporter offers plain text as well). Such a file is refused or left alone like any other
 unknown file, but with a sentence that says what it is and how to get the export that is read.
 Both tools also write the two formats side by side (Telegram Desktop's "HTML and JSON"): then the
 pages are the reading copy of a file that is read, and are said so.
@@ -38,6 +38,8 @@ _KNOWN = (
                    twin=lambda page: page.parent / "result.json", parts=("css", "js", "images"),
                    parts_are="its style sheet, scripts and images"),
     _ReadingExport(".html", (b"chatlog__",), "DiscordChatExporter's HTML export",
+                   "export the channel again as JSON (or CSV)", twin=lambda page: page.with_suffix(".json")),
+    _ReadingExport(".txt", (b"=" * 62, b"Guild: ", b"Channel: "), "DiscordChatExporter's plain-text export",
                    "export the channel again as JSON (or CSV)", twin=lambda page: page.with_suffix(".json")),
 )
 
