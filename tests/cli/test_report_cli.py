@@ -191,3 +191,67 @@ def test_pack_json_lists_the_members(cli, db, tmp_path):
     assert "workspace/workspace.db" in r.json()["members"]
     v = cli("pack", "verify", tmp_path / "w.wbpack", "--json")
     assert v.code == 0 and json.loads(v.out)["ok"] is True
+
+
+def _dce_channel(guild: dict, channel: dict, messages: list[tuple[str, str, str, str]]) -> dict:
+    """A DiscordChatExporter channel file: messages as (id, minute, author's name, text)."""
+    return {"guild": guild, "channel": channel, "dateRange": {"after": None, "before": None},
+            "messages": [{"id": mid, "type": "Default", "timestamp": f"2024-03-04T10:{minute}:00+00:00",
+                          "content": text, "reactions": [], "mentions": [],
+                          "author": {"id": f"7000{sum(map(ord, who))}", "name": who, "discriminator": "0000",
+                                     "isBot": False}} for mid, minute, who, text in messages]}
+
+
+def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_people_in_them(
+        cli, ws_path, tmp_path, monkeypatch):
+    """Discord and Telegram name a direct-message chat after the other person, and a group DM
+    after its members: in a pseudonymized report, on every page that names channels (the busiest
+    channels, the unanswered questions, the scope), such a chat is "DM 1a2b3c4d" or "group DM ...",
+    the same in every report made with the key, while a community's channels keep their names."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    dms = {"id": "0", "name": "Direct Messages"}
+    files = {
+        "help.json": _dce_channel({"id": "900", "name": "Builders"},
+                                  {"id": "901", "type": "GuildTextChat", "name": "help"},
+                                  [("9011", "00", "ana", "welcome, everyone"), ("9012", "05", "ben", "thanks!")]),
+        "dm.json": _dce_channel(dms, {"id": "801", "type": "DirectTextChat", "name": "Jo"},
+                                [("8011", "10", "jo", "can you look at my fine-tune config?")]),
+        "group.json": _dce_channel(dms, {"id": "802", "type": "DirectGroupTextChat", "name": "Priyanka, Jo"},
+                                   [("8021", "20", "priyanka", "who has the slides?")]),
+    }
+    for name, content in files.items():
+        (exports / name).write_text(json.dumps(content), encoding="utf-8")
+    assert cli("import", "--workspace", ws_path, exports).code == 0
+    monkeypatch.setenv("CLIENT_KEY", "k" * 32)
+    hidden = ("--pseudonymize", "--key-from-env", "CLIENT_KEY", "--from", "2024-03-01", "--to", "2024-03-31")
+
+    tables = {}
+    for run in ("first", "again"):
+        r = cli("report", "--workspace", ws_path, *hidden, "--format", "csv", "--out", tmp_path / run)
+        assert r.code == 0, r
+        with open(tmp_path / run / "activity_by_channel.csv", encoding="utf-8-sig") as f:
+            by_channel = {row["channel"] for row in csv.DictReader(f)}
+        with open(tmp_path / run / "unanswered.csv", encoding="utf-8-sig") as f:
+            unanswered = {row["channel"] for row in csv.DictReader(f)}
+        tables[run] = (by_channel, unanswered)
+    by_channel, unanswered = tables["first"]
+    assert tables["again"] == tables["first"]  # the same names in every report made with the key
+    dm = next(c for c in by_channel if c.startswith("Discord #DM "))
+    group = next(c for c in by_channel if c.startswith("Discord #group DM "))
+    assert by_channel == {"Discord #help", dm, group}
+    assert unanswered == {dm.removeprefix("Discord #"), group.removeprefix("Discord #")}
+    assert len(dm.rsplit(" ", 1)[1]) == len(group.rsplit(" ", 1)[1]) == 8
+
+    page = tmp_path / "chosen.html"
+    r = cli("report", "--workspace", ws_path, *hidden, "--channel", "Jo", "--channel", "help", "--out", page)
+    assert r.code == 0, r
+    html = page.read_text(encoding="utf-8")
+    assert f"channels {dm.removeprefix('Discord ')}, #help" in html
+    whole = tmp_path / "whole.html"
+    assert cli("report", "--workspace", ws_path, *hidden, "--out", whole).code == 0
+    for text in (html, whole.read_text(encoding="utf-8")):
+        assert "#Jo" not in text and ">Jo<" not in text and "Priyanka" not in text
+    plain = tmp_path / "plain.html"
+    assert cli("report", "--workspace", ws_path, "--from", "2024-03-01", "--out", plain).code == 0
+    assert "Discord #Jo" in plain.read_text(encoding="utf-8")  # named as they are when not pseudonymized

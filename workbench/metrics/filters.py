@@ -3,6 +3,7 @@ platforms and channels to look at (empty means all)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -100,15 +101,17 @@ def first_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
     return first.astimezone(zone(tz)).date()
 
 
-def scope_parts(ws, f: Filters) -> list[str]:  # noqa: ANN001 - a Workspace
+def scope_parts(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> list[str]:  # noqa: ANN001
     """Where the figures come from, as a person reads it: ["Discord", "channels #help"], ["Discord,
-    Slack", "channels Discord #help, Slack #help"], or ["all platforms", "all channels"]."""
+    Slack", "channels Discord #help, Slack #help"], or ["all platforms", "all channels"]; each
+    chosen channel's name as ``channel_name`` gives it, when given."""
     parts = [fmt.platform_names(f.platforms) if f.platforms else "all platforms"]
     if f.channels:
         with ws.connect() as conn:
             chosen = conn.execute(select(Channel.platform, Channel.name).where(Channel.id.in_(list(f.channels)))).all()
         several = len({p for p, _ in chosen}) > 1  # "#help" on two platforms names two channels
-        parts.append("channels " + ", ".join(sorted(f"{fmt.platform_name(p)} #{n}" if several else f"#{n}"
+        name = channel_name or str
+        parts.append("channels " + ", ".join(sorted(f"{fmt.platform_name(p)} #{name(n)}" if several else f"#{name(n)}"
                                                     for p, n in chosen)))
     else:
         parts.append("all channels")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -149,8 +150,10 @@ def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             _frame(gap_from(components, weights, last_recognitions(ws))))
 
 
-def filters_text(ws, f: Filters) -> str:  # noqa: ANN001
-    parts = scope_parts(ws, f)
+def filters_text(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> str:  # noqa: ANN001
+    """Where the figures come from, and the time zone; ``channel_name`` names the chosen channels
+    (a pseudonymized report's direct-message channels)."""
+    parts = scope_parts(ws, f, channel_name)
     parts.append(f"times in {f.tz}")
     return "; ".join(parts)
 

@@ -1,14 +1,17 @@
-"""Pseudonymized reports: people become stable pseudonyms, free text and platform ids are left
-out, and a final pass removes any name, handle, e-mail or platform id of the workspace that is
-still anywhere in the report's text."""
+"""Pseudonymized reports: people become stable pseudonyms, and so do the direct-message channels
+named after them; free text and platform ids are left out, and a final pass removes any name,
+handle, e-mail or platform id of the workspace that is still anywhere in the report's text."""
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
 
+from ..metrics.filters import Filters
+from .build import filters_text
 from .data import Chart, ReportData, Table
-from .pseudonymize import PseudonymKey, Pseudonymizer, Scrubber, person_tokens, workspace_identifiers
+from .pseudonymize import (PseudonymKey, Pseudonymizer, Scrubber, person_tokens, private_channels,
+                           workspace_identifiers)
 
 PERSON_ID_COLUMNS = ("person_id", "author_person_id", "helper_id", "helper_person_id", "author_id", "member_id")
 NAME_COLUMNS = {"name", "display_name", "person", "person_name", "helper", "helper_name", "author",
@@ -17,20 +20,41 @@ OTHER_NAME_COLUMNS = {"given_by", "changed_by", "by"}
 # A table of ties between two people names the second one too (who helps whom): its id column and
 # the name column that is pseudonymized from it.
 SECOND_PERSON = {"helped_person_id": "helped"}
+CHANNEL_COLUMNS = {"channel", "channel_name"}
 DROPPED_COLUMNS = {"text", "question", "question_text", "title", "body", "note", "notes", "message", "snippet",
                    "excerpt", "content", "reason", "external_id", "q_external_id", "handle", "handles", "email",
                    "emails", "account", "accounts", "account_id", "url", "link", "permalink", "platform_id",
                    "platform_ids", "path"}
 
 
+class ChannelNames:
+    """Names a direct-message or group-DM channel by its pseudonym, alone ("Bob") or labelled with
+    its platform ("Telegram #Bob"); any other value as it is."""
+
+    def __init__(self, ws, p: Pseudonymizer) -> None:  # noqa: ANN001
+        self._names = {name: p.channel(name, kind) for name, kind in private_channels(ws).items()}
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or not self._names:
+            return value
+        if value in self._names:
+            return self._names[value]
+        platform, sep, name = value.partition(" #")
+        return f"{platform} #{self._names[name]}" if sep and name in self._names else value
+
+
 def _person_column(df: pd.DataFrame) -> str | None:
     return next((c for c in PERSON_ID_COLUMNS if c in df.columns), None)
 
 
-def pseudonymize_frame(df: pd.DataFrame, p: Pseudonymizer, tokens: dict[int, str], scrub: Scrubber) -> pd.DataFrame:
+def pseudonymize_frame(df: pd.DataFrame, p: Pseudonymizer, tokens: dict[int, str], scrub: Scrubber,
+                       channels: ChannelNames | None = None) -> pd.DataFrame:
     if df is None:
         return pd.DataFrame()
     out = df.copy()
+    if channels is not None:
+        for c in [c for c in out.columns if str(c).lower() in CHANNEL_COLUMNS]:
+            out[c] = out[c].map(channels)
     pid = _person_column(out)
     if pid is not None:
         names = out[pid].map(lambda v: p.person(tokens.get(int(v), f"person:{int(v)}")) if pd.notna(v) else "")
@@ -68,11 +92,11 @@ def _scrub_any(value: Any, scrub: Scrubber) -> Any:
     return value
 
 
-def _scrub_chart(c: Chart, scrub: Scrubber) -> Chart:
+def _scrub_chart(c: Chart, scrub: Scrubber, channels: ChannelNames) -> Chart:
     df = c.frame.copy()
-    df.columns = [scrub(str(col)) for col in df.columns]
-    if df.index.dtype == object:
-        df.index = [scrub(v) if isinstance(v, str) else v for v in df.index]
+    df.columns = [scrub(str(channels(col))) for col in df.columns]
+    if df.index.dtype == object or pd.api.types.is_string_dtype(df.index):
+        df.index = pd.Index([scrub(channels(v)) if isinstance(v, str) else v for v in df.index], name=df.index.name)
     return Chart(c.key, scrub(c.title), c.section, c.kind, df, c.y_label, c.percent, scrub(c.description))
 
 
@@ -94,13 +118,18 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
             if col is not None:
                 ids.update(int(v) for v in frame[col].dropna())
     tokens = person_tokens(ws, ids)
-    tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub),
+    channels = ChannelNames(ws, p)
+    tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub, channels),
                     scrub(t.description), t.show) for t in report.tables]
     note = ("Pseudonymized: people appear as stable pseudonyms (the same person has the same pseudonym in every "
-            "report made with this key); message text, handles, e-mails and platform ids are left out.")
+            "report made with this key), and so do direct-message channels, which are named after them; message "
+            "text, handles, e-mails and platform ids are left out.")
     if not key.stable:
         note += " This report used a one-off key: its pseudonyms do not match other reports'."
+    period = report.period or {}
+    scope = Filters(platforms=tuple(period.get("platforms") or ()), channels=tuple(period.get("channels") or ()),
+                    tz=period.get("timezone") or "UTC")
     return report.replace(
-        workspace=scrub(report.workspace), filters_text=scrub(report.filters_text), tables=tables,
-        charts=[_scrub_chart(_people_drawn(c, p, tokens, scrub), scrub) for c in report.charts],
+        workspace=scrub(report.workspace), filters_text=scrub(filters_text(ws, scope, channels)), tables=tables,
+        charts=[_scrub_chart(_people_drawn(c, p, tokens, scrub), scrub, channels) for c in report.charts],
         settings=_scrub_any(report.settings, scrub), pseudonymized=True, pseudonym_note=note)

@@ -6,14 +6,19 @@ without the key.
   accounts, so the same person keeps the same pseudonym in every report made with the same key.
 - The key lives in the OS keyring (``workbench.secrets``), never in a file, the database or a
   pack. ``load_key`` can instead read it from an environment variable, or make a one-off key.
+- A direct-message or group-DM channel is named after its people (Discord, Telegram and Gitter
+  name a DM after the other person, Slack and Mattermost after its members' handles): it becomes
+  ``DM 4be0a1c2`` or ``group DM 90d1e7f3``, keyed by its name like a pseudonym.
 - ``Scrubber``: the safety net. It knows every name, handle, e-mail and platform id in the
-  workspace and removes any that is left in a text that leaves in pseudonymized mode.
+  workspace, and those channels' names, and removes any that is left in a text that leaves in
+  pseudonymized mode.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
+import re
 import secrets as _random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,12 +27,15 @@ from sqlalchemy import func, select
 
 from ..errors import WorkbenchError
 from ..secrets import get_secret, set_secret
-from ..store.models import Account, Person
+from ..store.models import Account, Channel, Person
 
 KEY_NAME = "pseudonym-key"
 DIGITS = 8
 REMOVED = "[removed]"
 MIN_IDENTIFIER = 4  # shorter names ("Ana", "Jo") are parts of ordinary words
+# Channels named after the people in them, and what a pseudonymized report calls them instead.
+PRIVATE_CHANNELS = {"dm": "DM", "group_dm": "group DM"}
+DISCRIMINATOR = re.compile(r"^(.+)#\d{4}$")  # a Discord handle from before 2023: name#1234
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,17 @@ class Pseudonymizer:
         """A pseudonym for a name that is not a member's (who gave a recognition, say)."""
         return f"Person {self.digest('name', text.strip().casefold())}"
 
+    def channel(self, name: str, kind: str) -> str:
+        """What a direct-message or group-DM channel called ``name`` is called instead."""
+        return f"{PRIVATE_CHANNELS[kind]} {self.digest('channel', name.strip().casefold())}"
+
+
+def private_channels(ws) -> dict[str, str]:  # noqa: ANN001
+    """``name -> kind`` of the workspace's direct-message and group-DM channels."""
+    q = select(Channel.name, Channel.kind).where(Channel.kind.in_(list(PRIVATE_CHANNELS)))
+    with ws.connect() as conn:
+        return {name: kind for name, kind in conn.execute(q.order_by(Channel.id)) if name}
+
 
 def person_tokens(ws, person_ids: Iterable[int] | None = None) -> dict[int, str]:  # noqa: ANN001
     """``person_id -> token``: the smallest ``platform:external_id`` of the person's accounts."""
@@ -89,13 +108,16 @@ def person_tokens(ws, person_ids: Iterable[int] | None = None) -> dict[int, str]
 
 
 def workspace_identifiers(ws) -> set[str]:  # noqa: ANN001
-    """Every name, handle, e-mail and platform id in the workspace (long enough to be one)."""
+    """Every name, handle (and the name in a ``name#1234`` one), e-mail and platform id in the
+    workspace, and the names of its direct-message channels (long enough to be one)."""
     found: set[str] = set()
     with ws.connect() as conn:
         rows = conn.execute(select(Account.handle, Account.display_name, Account.email, Account.external_id))
         for row in rows:
             found.update(v.strip() for v in row if v)
         found.update(v.strip() for v in conn.execute(select(Person.display_name)).scalars() if v)
+    found.update(m[1].strip() for v in list(found) if (m := DISCRIMINATOR.match(v)))
+    found.update(name.strip() for name in private_channels(ws))
     return {v for v in found if len(v) >= MIN_IDENTIFIER}
 
 
