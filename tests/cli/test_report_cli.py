@@ -207,7 +207,9 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
     """Discord and Telegram name a direct-message chat after the other person, and a group DM
     after its members: in a pseudonymized report, on every page that names channels (the busiest
     channels, the unanswered questions, the scope), such a chat is "DM 1a2b3c4d" or "group DM ...",
-    the same in every report made with the key, while a community's channels keep their names."""
+    the same in every report made with the key, while a community's channels keep their names. The
+    names of the files they came from (DiscordChatExporter names a DM's file after it) lose them too,
+    in the report's import runs and in an audit pack's manifest."""
     exports = tmp_path / "exports"
     exports.mkdir()
     dms = {"id": "0", "name": "Direct Messages"}
@@ -215,9 +217,9 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
         "help.json": _dce_channel({"id": "900", "name": "Builders"},
                                   {"id": "901", "type": "GuildTextChat", "name": "help"},
                                   [("9011", "00", "ana", "welcome, everyone"), ("9012", "05", "ben", "thanks!")]),
-        "dm.json": _dce_channel(dms, {"id": "801", "type": "DirectTextChat", "name": "Jo"},
+        "Direct Messages - Private - Jo [801].json": _dce_channel(dms, {"id": "801", "type": "DirectTextChat", "name": "Jo"},
                                 [("8011", "10", "jo", "can you look at my fine-tune config?")]),
-        "group.json": _dce_channel(dms, {"id": "802", "type": "DirectGroupTextChat", "name": "Priyanka, Jo"},
+        "Direct Messages - Group - Priyanka, Jo [802].json": _dce_channel(dms, {"id": "802", "type": "DirectGroupTextChat", "name": "Priyanka, Jo"},
                                    [("8021", "20", "priyanka", "who has the slides?")]),
     }
     for name, content in files.items():
@@ -242,6 +244,17 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
     assert by_channel == {"Discord #help", dm, group}
     assert unanswered == {dm.removeprefix("Discord #"), group.removeprefix("Discord #")}
     assert len(dm.rsplit(" ", 1)[1]) == len(group.rsplit(" ", 1)[1]) == 8
+    with open(tmp_path / "first" / "import_runs.csv", encoding="utf-8-sig") as f:
+        (run,) = csv.DictReader(f)
+    assert sorted(run["file_names"].split(", ")) == [
+        "exports/Direct Messages - Group - [removed] [802].json",
+        "exports/Direct Messages - Private - [removed] [801].json", "exports/help.json"]
+    r = cli("pack", "--workspace", ws_path, *hidden, "--out", tmp_path / "client.wbpack")
+    assert r.code == 0, r
+    with zipfile.ZipFile(tmp_path / "client.wbpack") as pack:
+        manifest = pack.read("manifest.json").decode("utf-8")
+    assert "Direct Messages - Private - [removed] [801].json" in manifest
+    assert " Jo " not in manifest and "Priyanka" not in manifest
 
     page = tmp_path / "chosen.html"
     r = cli("report", "--workspace", ws_path, *hidden, "--channel", "Jo", "--channel", "help", "--out", page)

@@ -132,8 +132,8 @@ def write_pack(ws, report: ReportData, out: str | Path, *, with_workspace: bool 
                              "which would open as rubbish under that name; name it .wbpack.")
     scrub = None
     if report.pseudonymized:
-        from .pseudonymize import Scrubber, workspace_identifiers
-        scrub = Scrubber(workspace_identifiers(ws))
+        from .pseudonymize import workspace_scrubber
+        scrub = workspace_scrubber(ws)
     members: dict[str, dict[str, Any]] = {}
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_out = out.with_name(out.name + ".part")

@@ -11,7 +11,7 @@ from ..metrics.filters import Filters
 from .build import filters_text
 from .data import Chart, ReportData, Table
 from .pseudonymize import (PseudonymKey, Pseudonymizer, Scrubber, person_tokens, private_channels,
-                           workspace_identifiers)
+                           workspace_scrubber)
 
 PERSON_ID_COLUMNS = ("person_id", "author_person_id", "helper_id", "helper_person_id", "author_id", "member_id")
 NAME_COLUMNS = {"name", "display_name", "person", "person_name", "helper", "helper_name", "author",
@@ -110,7 +110,7 @@ def _people_drawn(c: Chart, p: Pseudonymizer, tokens: dict[int, str], scrub: Scr
 
 def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData:  # noqa: ANN001
     p = Pseudonymizer(key)
-    scrub = Scrubber(workspace_identifiers(ws))
+    scrub = workspace_scrubber(ws)
     ids: set[int] = set()
     named = [t.frame for t in report.tables] + [c.frame for c in report.charts if c.kind == "network"]
     for frame in (f for f in named if f is not None):

@@ -121,15 +121,25 @@ def workspace_identifiers(ws) -> set[str]:  # noqa: ANN001
     return {v for v in found if len(v) >= MIN_IDENTIFIER}
 
 
+def workspace_scrubber(ws) -> Scrubber:  # noqa: ANN001
+    """The scrubber of what leaves the workspace pseudonymized: its identifiers, and the names of
+    its direct-message chats however short ("Jo" in "Direct Messages - Private - Jo [801].json")."""
+    return Scrubber(workspace_identifiers(ws), words=private_channels(ws))
+
+
 class Scrubber:
     """Removes known identifiers from text. Candidates are found by their first characters, so it
-    stays fast with tens of thousands of identifiers, and finds them inside longer words too."""
+    stays fast with tens of thousands of identifiers, and finds them inside longer words too.
+    ``words`` are removed too, however short, where they stand as words of their own."""
 
-    def __init__(self, identifiers: Iterable[str]) -> None:
+    def __init__(self, identifiers: Iterable[str], words: Iterable[str] = ()) -> None:
         self._by_prefix: dict[str, list[str]] = {}
         for ident in identifiers:
             if len(ident) >= MIN_IDENTIFIER:
                 self._by_prefix.setdefault(ident[:MIN_IDENTIFIER], []).append(ident)
+        short = sorted({w.strip() for w in words if w.strip() and len(w.strip()) < MIN_IDENTIFIER}, key=len,
+                       reverse=True)
+        self._words = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, short)) + r")(?!\w)") if short else None
 
     def candidates(self, value: str) -> list[str]:
         found: set[str] = set()
@@ -149,7 +159,7 @@ class Scrubber:
             return value
         for ident in self.candidates(value):
             value = value.replace(ident, REMOVED)
-        return value
+        return self._words.sub(REMOVED, value) if self._words is not None else value
 
     def contains(self, value: str) -> bool:
-        return bool(self.candidates(value))
+        return bool(self.candidates(value)) or (self._words is not None and self._words.search(value) is not None)
