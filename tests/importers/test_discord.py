@@ -286,6 +286,20 @@ def test_deeply_nested_content_is_refused_without_exhausting_memory(ws, tmp_path
         ws.import_paths([deep])
 
 
+def test_a_direct_message_chat_exported_as_csv_is_a_dm_as_in_json(ws, tmp_path):
+    """A CSV file has no channel header: DiscordChatExporter's file name says what the chat is
+    ("Direct Messages - Private - <the other person>" or "- Group - <its name>"), so a DM read
+    from CSV is a DM (named after the other person, kept out of pseudonymized reports) as from JSON."""
+    dm = tmp_path / "Direct Messages - Private - Jo [801].csv"
+    group = tmp_path / "Direct Messages - Group - Priyanka, Jo [802].csv"
+    for f in (dm, group):
+        shutil.copy(CSV, f)
+    ws.import_paths([tmp_path])
+    ws.import_paths([CSV])
+    assert rows(ws, "SELECT external_id, name, kind FROM channel ORDER BY external_id") == [
+        ("801", "Jo", "dm"), ("802", "Priyanka, Jo", "group_dm"), ("900000000000000100", "general", "channel")]
+
+
 def test_dce_csv_rows_are_hashed_deduplicated_and_dated(ws):
     assert registry.sniff(CSV).name == "discord-csv"
     result = ws.import_paths([CSV])

@@ -49,12 +49,18 @@ def reaction_total(text: str) -> int:
     return sum(int(m.group(1)) for part in text.split(",") if (m := _COUNT.search(part)))
 
 
-def channel_of(path: Path) -> tuple[str, str]:
-    """(external id, name) of the channel a DCE file name describes."""
+# DiscordChatExporter files a direct-message chat under its "Direct Messages" guild, in the
+# category "Private" (one person, whose name the chat has) or "Group" (a group DM).
+_DM_CATEGORIES = {"Private": "dm", "Group": "group_dm"}
+
+
+def channel_of(path: Path) -> tuple[str, str, str]:
+    """(external id, name, kind) of the channel a DCE file name describes."""
     m = _NAME.match(path.stem)
     if m:
-        return m.group("id"), m.group("channel")
-    return f"csv:{path.stem}", path.stem
+        dm = _DM_CATEGORIES.get(m.group("category") or "") if m.group("guild") == "Direct Messages" else None
+        return m.group("id"), m.group("channel"), dm or "channel"
+    return f"csv:{path.stem}", path.stem, "channel"
 
 
 class DiscordCsvImporter(Importer):
@@ -71,8 +77,8 @@ class DiscordCsvImporter(Importer):
         return known_flags(conn, options)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
-        channel, name = channel_of(path)
-        yield ChannelRec(PLATFORM, channel, name)
+        channel, name, kind = channel_of(path)
+        yield ChannelRec(PLATFORM, channel, name, kind=kind)
         seen: set[str] = set()
         recent = RecentIds()
         with ctx.open_binary(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
