@@ -523,3 +523,39 @@ def test_the_provenance_and_gap_tables_read_in_words(rendered):
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", gap[gap.index("<tbody>"):])
     days = cells[3::5] + cells[4::5]  # after the name, the platforms and the score
     assert days and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}|never", d) for d in days), days
+
+
+def test_a_heatmap_of_few_activities_reads_its_colours_in_whole_numbers():
+    """A small community's "when people are active": two activities at most in an hour. The colour
+    scale read "0 0 0 1 1 1 2 2 2" (ticks a quarter apart, printed whole); now 0, 1, 2."""
+    import pandas as pd
+
+    from workbench.reports.charts import draw
+    from workbench.reports.data import Chart
+
+    grid = pd.DataFrame(0, index=range(7), columns=range(24))
+    grid.loc[1, 13] = grid.loc[4, 16] = 1
+    grid.loc[1, 19] = grid.loc[4, 22] = 2
+    fig = draw(Chart("hour_weekday", "When people are active", "trends", "heatmap", grid))
+    fig.canvas.draw()
+    scale = [t.get_text() for t in fig.axes[1].get_yticklabels() if t.get_text()]
+    assert scale == ["0", "1", "2"], scale
+
+
+def test_a_period_with_no_question_answered_draws_no_empty_response_time_chart():
+    """Time to first response by week with no answer in any week: no chart of nothing (an empty
+    frame between axes); a week with an answer draws it."""
+    import numpy as np
+    import pandas as pd
+
+    from workbench.reports.build import make_charts
+
+    weeks = pd.date_range("2022-04-25", periods=4, freq="W-MON")
+    empty = pd.DataFrame()
+    frames = {"dau_wau_mau": empty, "new_people": empty, "activity_by_platform": empty, "activity_by_channel": empty,
+              "hour_weekday": empty, "retention": empty, "level_movement": empty,
+              "ttfr_weekly": pd.DataFrame({"week": weeks, "questions": 1, "answered": 0, "within_24h": 0.0,
+                                           "median_s": np.nan, "p90_s": np.nan})}
+    assert "ttfr_weekly" not in {c.key for c in make_charts(frames)}
+    frames["ttfr_weekly"].loc[2, ["answered", "within_24h", "median_s", "p90_s"]] = [1, 1.0, 1860.0, 1860.0]
+    assert "ttfr_weekly" in {c.key for c in make_charts(frames)}

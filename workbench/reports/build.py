@@ -284,8 +284,11 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
     out: list[Chart] = []
 
     def add(key: str, title: str, section: str, kind: str, frame: pd.DataFrame, **kw: Any) -> None:
-        if frame is not None and not frame.empty:
-            out.append(Chart(key, title, section, kind, frame, **kw))
+        if frame is None or frame.empty:
+            return
+        if kind == "line" and not np.isfinite(frame.to_numpy(dtype=float)).any():
+            return  # no value to draw (no question answered in any week): an empty frame says nothing
+        out.append(Chart(key, title, section, kind, frame, **kw))
 
     dwm = series_frame(frames["dau_wau_mau"]).rename(columns=SERIES_NAMES)
     add("dau_wau_mau", "Active people: daily, weekly (7 days), monthly (28 days)", "trends", "line", dwm,

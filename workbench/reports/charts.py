@@ -227,7 +227,8 @@ def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001
             if np.isfinite(v):
                 ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6.5,
                         color="white" if v > 0.55 else "#222222")
-    fig.colorbar(im, ax=ax, shrink=0.85,
+    # Counts are whole: with two at most, ticks at 0.25 apart read "0 0 0 1 1 1 2 2 2".
+    fig.colorbar(im, ax=ax, shrink=0.85, ticks=None if chart.percent else MaxNLocator(nbins=5, integer=True),
                  format=FuncFormatter((lambda v, _: f"{v:.0%}") if chart.percent else (lambda v, _: f"{v:,.0f}")))
 
 
