@@ -118,6 +118,31 @@ def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):
         assert s.scalars(select(Account.external_id).join(MembershipEvent, MembershipEvent.account_id == Account.id)).one() == "U03HOST"
 
 
+def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
+    """Slack's dms.json gives a DM no name, only its members' ids: it is named after their handles,
+    as Mattermost's are ("ada, host"; one's notes to oneself: "ada"), not "#D0DM00001" in the
+    busiest channels; its messages, in a folder named by its id, are in it."""
+    export = tmp_path / "acme"
+    shutil.copytree(EXPORT, export)
+    (export / "dms.json").write_text(json.dumps([
+        {"id": "D0DM00001", "created": 1704067200, "members": ["U03HOST", "U01ADMIN"]},
+        {"id": "D0DM00002", "created": 1704067200, "members": ["U01ADMIN", "U01ADMIN"]},
+        {"id": "D0DM00003", "created": 1704067200, "members": ["U01ADMIN", "U09LEFT"]}]), encoding="utf-8")
+    (export / "D0DM00001").mkdir()
+    (export / "D0DM00001" / "2024-01-02.json").write_text(json.dumps([
+        {"type": "message", "user": "U03HOST", "text": "can you look at my config?", "ts": "1704189600.000100"}]),
+        encoding="utf-8")
+    ws.import_paths([export])
+    with ws.session() as s:
+        dms = s.execute(select(Channel.external_id, Channel.name, Channel.kind).where(Channel.kind == "dm")
+                        .order_by(Channel.external_id)).all()
+        assert dms == [("D0DM00001", "ada, host", "dm"), ("D0DM00002", "ada", "dm"),
+                       ("D0DM00003", "U09LEFT, ada", "dm")]  # a member the list does not know: by id
+        asked = s.scalars(select(Channel.name).join(Activity, Activity.channel_id == Channel.id)
+                          .where(Activity.text == "can you look at my config?")).one()
+    assert asked == "ada, host"
+
+
 def test_a_reply_in_a_later_day_file_is_linked_to_its_thread(ws):
     ws.import_paths([EXPORT])
     parent = activity(ws, "C0GENERAL:1704110400.000200")

@@ -155,7 +155,9 @@ def user_account(u: Any, source: str | None) -> AccountRec | None:
         is_deleted=u.get("deleted") is True, source_external_id=source)
 
 
-def channel_record(c: Any, kind: str, source: str | None) -> ChannelRec | None:
+def channel_record(c: Any, kind: str, source: str | None, handles: dict[str, str] | None = None) -> ChannelRec | None:
+    """A channel of a channel list; a direct-message chat, which has no name, is named after its
+    members' handles when ``handles`` knows them ("jane.d, smith"), else by its id."""
     if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not c["id"]:
         return None
     if c.get("is_mpim") is True:
@@ -164,8 +166,10 @@ def channel_record(c: Any, kind: str, source: str | None) -> ChannelRec | None:
         kind = "dm"
     elif kind == "channel" and (c.get("is_private") is True or c.get("is_group") is True):
         kind = "private"
-    name = _str(c.get("name")) or c["id"]
-    return ChannelRec(PLATFORM, c["id"], name=name, source_external_id=source, kind=kind)
+    name = _str(c.get("name"))
+    if not name and kind == "dm" and handles and isinstance(c.get("members"), list):
+        name = ", ".join(sorted({handles.get(m, m) for m in c["members"] if isinstance(m, str) and m}))
+    return ChannelRec(PLATFORM, c["id"], name=name or c["id"], source_external_id=source, kind=kind)
 
 
 def team_near(path: Path) -> str | None:
@@ -187,6 +191,7 @@ class SlackMapper:
         self.full: set[str] = set()  # accounts given from a member list (never overwritten by a message)
         self.given: set[str] = set()  # accounts given from a message (bots)
         self.address: str | None = None  # the workspace's address, once a shared file shows it
+        self.handles: dict[str, str] = {}  # the member list's handles, which name direct-message chats
 
     def users(self, users: Any, where: str) -> Iterator[AccountRec]:
         if not isinstance(users, list):
@@ -197,13 +202,15 @@ class SlackMapper:
                 self.ctx.problem(f"{where}, member {i + 1}", "a member without an id; skipped")
                 continue
             self.full.add(rec.external_id)
+            if rec.handle:
+                self.handles[rec.external_id] = rec.handle
             yield rec
 
     def channels(self, chans: Any, kind: str, where: str) -> Iterator[ChannelRec]:
         if not isinstance(chans, list):
             raise self.ctx.fail(where, "a channel list should be a JSON array.")
         for i, c in enumerate(chans):
-            rec = channel_record(c, kind, self.source)
+            rec = channel_record(c, kind, self.source, self.handles)
             if rec is None:
                 self.ctx.problem(f"{where}, channel {i + 1}", "a channel without an id; skipped")
                 continue
