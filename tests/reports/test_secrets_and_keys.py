@@ -53,3 +53,30 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys():
     assert name.startswith("Member ") and len(name) == len("Member ") + 8
     assert name != q.person("discord:900000000000007919")
     assert name != p.person("discord:900000000000015838")
+
+
+def test_the_scrubber_knows_a_discord_name_under_its_old_discriminator_and_a_dms_short_name(ws, tmp_path):
+    """A Discord account from before 2023 is "Someones name#1234", shown by its nickname: the name
+    alone is still a person's name, and a DM's name ("Jo") is removed however short, where it
+    stands as a word (not from "Jonas" or "Joint")."""
+    import json
+
+    from workbench.reports.pseudonymize import workspace_scrubber
+
+    def channel(guild: dict, chan: dict, author: dict) -> dict:
+        return {"guild": guild, "channel": chan, "messages": [
+            {"id": chan["id"] + "1", "type": "Default", "timestamp": "2024-03-04T10:00:00+00:00", "content": "hi",
+             "author": author, "reactions": [], "mentions": []}]}
+
+    old = {"id": "7001", "name": "Someones name", "discriminator": "1234", "nickname": "Someones nickname",
+           "isBot": False}
+    jo = {"id": "7002", "name": "jo", "discriminator": "0000", "isBot": False}
+    (tmp_path / "general.json").write_text(json.dumps(channel(
+        {"id": "900", "name": "Builders"}, {"id": "901", "type": "GuildTextChat", "name": "general"}, old)))
+    (tmp_path / "dm.json").write_text(json.dumps(channel(
+        {"id": "0", "name": "Direct Messages"}, {"id": "801", "type": "DirectTextChat", "name": "Jo"}, jo)))
+    ws.import_paths([tmp_path])
+    scrub = workspace_scrubber(ws)
+    assert scrub("export by Someones name, checked by Someones nickname") == "export by [removed], checked by [removed]"
+    assert scrub("Direct Messages - Private - Jo [801].json") == "Direct Messages - Private - [removed] [801].json"
+    assert scrub("Jonas: Joint eval") == "Jonas: Joint eval"

@@ -1,8 +1,9 @@
 """Exports the workbench knows but does not read, and what to export instead.
 
 People export in the format a tool offers first: Telegram Desktop and DiscordChatExporter both
-default to HTML, pages for people to read (DiscordChatExporter offers plain text as well). Such a file is refused or left alone like any other
-unknown file, but with a sentence that says what it is and how to get the export that is read.
+default to HTML, pages for people to read (DiscordChatExporter offers plain text as well). Such a
+file is refused or left alone like any other unknown file, but with a sentence that says what it
+is and how to get the export that is read.
 Both tools also write the two formats side by side (Telegram Desktop's "HTML and JSON"): then the
 pages are the reading copy of a file that is read, and are said so.
 """
