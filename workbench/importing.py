@@ -206,7 +206,7 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
     for item in planned:
         once.setdefault(item.path.resolve(), item)
     said = {(n.file, n.position, n.message): n for n in notes}
-    return list(once.values()), list(said.values())
+    return sorted(once.values(), key=lambda item: item.importer.reads_last), list(said.values())
 
 
 def _left_alone(unread: list[tuple[Path, str | None]], root: Path) -> list[Problem]:

@@ -300,6 +300,62 @@ def test_a_direct_message_chat_exported_as_csv_is_a_dm_as_in_json(ws, tmp_path):
         ("801", "Jo", "dm"), ("802", "Priyanka, Jo", "group_dm"), ("900000000000000100", "general", "channel")]
 
 
+def _as_csv(channel_json, dest):
+    """The CSV DiscordChatExporter writes of the same channel: no message ids, the user name (no
+    nickname), the join notice as a row."""
+    import csv
+
+    from workbench.importers.discord import snowflake_time
+
+    data = json.loads(channel_json.read_text(encoding="utf-8"))
+    with open(dest, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, quoting=csv.QUOTE_ALL)
+        out.writerow(["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"])
+        for m in data["messages"]:  # (a message the test file gives no time has its id's)
+            when = m.get("timestamp") or snowflake_time(m["id"]).isoformat()
+            out.writerow([m["author"]["id"], m["author"]["name"], when, m.get("content", ""), "",
+                          ",".join(f"{r['emoji']['name']} ({r['count']})" for r in m.get("reactions", []))])
+    return dest
+
+
+def test_a_channel_exported_as_json_and_as_csv_counts_each_message_once(ws, tmp_path):
+    """A channel exported both ways (two exports of the same channel, or a colleague's CSV of a
+    channel already imported from JSON): its CSV rows are the messages its JSON brought (by author
+    and instant), its join notice the join, and each person keeps the nickname only the JSON
+    gives. It doubled every message, counted the join as a message, and renamed Ana to ana."""
+    general = next((DATA / "guild").glob("*general*100*.json"))
+    both = tmp_path / "both"
+    both.mkdir()
+    shutil.copy(general, both / general.name)
+    twin = _as_csv(general, both / general.with_suffix(".csv").name)
+    alone = ws.import_paths([both / general.name])
+    texts = rows(ws, "SELECT external_id, text FROM activity ORDER BY id")
+    names = rows(ws, "SELECT external_id, display_name FROM account ORDER BY id")
+
+    later = ws.import_paths([twin])  # the CSV in a later import
+    assert later.run_id is None and later.unchanged == len(texts), later
+    assert rows(ws, "SELECT external_id, text FROM activity ORDER BY id") == texts
+    assert rows(ws, "SELECT external_id, display_name FROM account ORDER BY id") == names
+    assert ("700000000000000001", "Ana \u202eevil\u202c\u200b <b>x</b>") in names
+
+    from workbench.workspace import Workspace
+    other = Workspace.open(tmp_path / "other.db")  # both in one folder, in one import: the CSV read last
+    try:
+        together = other.import_paths([both])
+        assert together.by_kind["activities"] == alone.by_kind["activities"] == len(texts) == 4
+        assert rows(other, "SELECT external_id, text FROM activity ORDER BY id") == texts
+        assert rows(other, "SELECT kind, at FROM membership_event") == rows(ws, "SELECT kind, at FROM membership_event")
+    finally:
+        other.close()
+    alone_csv = Workspace.open(tmp_path / "csv.db")  # the CSV alone: its join a join, its notices no messages
+    try:
+        read = alone_csv.import_paths([twin])
+        assert read.by_kind["activities"] == 4 and read.by_kind["memberships"] == 1, read
+        assert sorted(t for (t,) in rows(alone_csv, "SELECT text FROM activity")) == sorted(t for _, t in texts)
+    finally:
+        alone_csv.close()
+
+
 def test_dce_csv_rows_are_hashed_deduplicated_and_dated(ws):
     assert registry.sniff(CSV).name == "discord-csv"
     result = ws.import_paths([CSV])

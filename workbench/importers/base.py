@@ -221,6 +221,9 @@ class Importer(ABC):
     version: ClassVar[str] = "1"
     patterns: ClassVar[tuple[str, ...]] = ()  # file-dialog patterns: ("*.zip", "*.json")
     folders: ClassVar[bool] = False  # accepts a folder as one input
+    # Read after the run's other inputs: its ``prepare`` looks at what they wrote (a channel's CSV,
+    # which has no message ids, matches its messages to those its JSON brought).
+    reads_last: ClassVar[bool] = False
 
     @abstractmethod
     def sniff(self, path: Path) -> bool:

@@ -4,7 +4,11 @@ channel.
 The CSV has no message id, no channel id inside, no reply links and no bot flag. The channel
 comes from the file name (``Guild - Category - channel [id].csv``); a message's external_id is a
 stable hash of (channel, AuthorID, Date, Content), so the same row imported again is the same
-activity. ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
+activity. A system message is a row whose text is the notice the exporter writes for it: "Joined
+the server." is a join, as in the JSON; the others (a pin, a call, a thread started) are no one's
+message. A channel exported as JSON too (read before, or in the same run: CSV files are read
+last) is one channel: a row is the message its JSON brought from that author at that instant,
+and an account it named keeps the nickname the JSON gave it (the CSV has only the user name). ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
 """
 from __future__ import annotations
@@ -16,15 +20,21 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..records import AccountRec, ActivityRec, ChannelRec, Record
+from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record
 from . import safety
 from .base import Importer, ReadContext
 from .discord import PLATFORM, known_flags
-from .jsonstream import UTC, RecentIds, clean, parse_time, stable_id
+from .jsonstream import UTC, RecentIds, clean, parse_time, skip_quietly, stable_id
 
 HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
 _NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\](?: \[part \d+\])?$")
 _COUNT = re.compile(r"\((\d{1,9})\)\s*$")
+# What DiscordChatExporter writes as the text of a system message, which its CSV gives as a row
+# like any other (its JSON names the message's type): a join, and notices no one wrote.
+JOIN_NOTICE = "Joined the server."
+NOTICE = re.compile(r"Added a recipient\.|Removed a recipient\.|Started a call that lasted [\d,]+ minutes\."
+                    r"|Changed the channel name(?:: .*)?\.?|Changed the channel icon\.|Pinned a message\."
+                    r"|Started a thread\.|A poll has closed\.|.{1,100}'s poll (?:.* )?has closed\.", re.S)
 OLD_FORMATS = ("%d-%b-%y %I:%M %p", "%d-%b-%Y %I:%M %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M")
 
 
@@ -54,6 +64,27 @@ def reaction_total(text: str) -> int:
 _DM_CATEGORIES = {"Private": "dm", "Group": "group_dm"}
 
 
+def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
+    """What the workspace holds of a channel: its messages by (author id, instant, UTC naive) ->
+    external id, and the Discord accounts that have a name."""
+    from sqlalchemy import select
+
+    from ..store.models import Account, Activity, Channel
+
+    def naive(t: dt.datetime) -> dt.datetime:
+        return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo is not None else t
+
+    named = set(conn.execute(select(Account.external_id).where(
+        Account.platform == PLATFORM, Account.display_name.is_not(None), Account.display_name != "")).scalars())
+    cid = conn.execute(select(Channel.id).where(Channel.platform == PLATFORM, Channel.external_id == channel)).scalar()
+    if cid is None:
+        return {"named": named}
+    messages = {(author, naive(at)): ext for author, at, ext in conn.execute(
+        select(Account.external_id, Activity.created_at, Activity.external_id)
+        .join(Account, Activity.account_id == Account.id).where(Activity.channel_id == cid))}
+    return {"named": named, "messages": messages}
+
+
 def channel_of(path: Path) -> tuple[str, str, str]:
     """(external id, name, kind) of the channel a DCE file name describes."""
     m = _NAME.match(path.stem)
@@ -73,8 +104,10 @@ class DiscordCsvImporter(Importer):
     def sniff(self, path: Path) -> bool:
         return path.is_file() and looks_like_dce_csv(safety.head_text(path, 512))
 
+    reads_last = True
+
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
-        return known_flags(conn, options)
+        return {**known_flags(conn, options), **_read_before(conn, channel_of(path)[0])}
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         channel, name, kind = channel_of(path)
@@ -104,10 +137,7 @@ class DiscordCsvImporter(Importer):
         if not author_id.strip() or at is None:
             ctx.problem(f"line {line}", "the row has no author id or no readable date; skipped.")
             return
-        ext = stable_id("dce-csv", channel, author_id, date, content)
-        if recent.seen(ext):
-            return
-        if author_id not in seen:
+        if author_id not in seen and author_id not in ctx.options.get("named", ()):
             seen.add(author_id)
             handle = author
             display = author.rsplit("#", 1)[0] if re.search(r"#\d{4}$", author) else author
@@ -115,6 +145,16 @@ class DiscordCsvImporter(Importer):
                              is_bot=author_id in ctx.options.get("bots", ()),
                              is_staff=author_id in ctx.options.get("staff", ()),
                              is_deleted=display == "Deleted User" or display.startswith("deleted_user_"))
+        if content == JOIN_NOTICE:  # a join, as the JSON's GuildMemberJoin is
+            yield MembershipRec(PLATFORM, author_id, at, "join")
+            return
+        if NOTICE.fullmatch(content):  # a pin, a call, a thread started: no one's message
+            skip_quietly(ctx)
+            return
+        ext = ctx.options.get("messages", {}).get((author_id, at.astimezone(UTC).replace(tzinfo=None))) \
+            or stable_id("dce-csv", channel, author_id, date, content)
+        if recent.seen(ext):
+            return
         yield ActivityRec(PLATFORM, ext, author_id, at, channel_external_id=channel, text=content,
                           reaction_count=reaction_total(row[5]) if len(row) > 5 else 0)
 
