@@ -8,7 +8,8 @@ activity. A system message is a row whose text is the notice the exporter writes
 the server." is a join, as in the JSON; the others (a pin, a call, a thread started) are no one's
 message. A channel exported as JSON too (read before, or in the same run: CSV files are read
 last) is one channel: a row is the message its JSON brought from that author at that instant,
-and an account it named keeps the nickname the JSON gave it (the CSV has only the user name). ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
+and an account it named keeps the nickname the JSON gave it (the CSV has only the user name).
+``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
 """
 from __future__ import annotations
@@ -100,11 +101,10 @@ class DiscordCsvImporter(Importer):
     platform = PLATFORM
     version = "1"
     patterns = ("*.csv",)
+    reads_last = True
 
     def sniff(self, path: Path) -> bool:
         return path.is_file() and looks_like_dce_csv(safety.head_text(path, 512))
-
-    reads_last = True
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
         return {**known_flags(conn, options), **_read_before(conn, channel_of(path)[0])}
