@@ -321,8 +321,9 @@ def _as_csv(channel_json, dest):
 def test_a_channel_exported_as_json_and_as_csv_counts_each_message_once(ws, tmp_path):
     """A channel exported both ways (two exports of the same channel, or a colleague's CSV of a
     channel already imported from JSON): its CSV rows are the messages its JSON brought (by author
-    and instant), its join notice the join, and each person keeps the nickname only the JSON
-    gives. It doubled every message, counted the join as a message, and renamed Ana to ana."""
+    and instant), its join notice the join, each person keeps the nickname only the JSON gives,
+    and a thread stays a thread. It doubled every message, counted the join as a message, and
+    renamed Ana to ana."""
     general = next((DATA / "guild").glob("*general*100*.json"))
     both = tmp_path / "both"
     both.mkdir()
@@ -347,6 +348,10 @@ def test_a_channel_exported_as_json_and_as_csv_counts_each_message_once(ws, tmp_
         assert rows(other, "SELECT kind, at FROM membership_event") == rows(ws, "SELECT kind, at FROM membership_event")
     finally:
         other.close()
+    thread = next((DATA / "guild").glob("*flashing help*.json"))  # a thread's CSV: still a thread
+    ws.import_paths([thread])
+    assert ws.import_paths([_as_csv(thread, tmp_path / thread.with_suffix(".csv").name)]).run_id is None
+    assert rows(ws, "SELECT kind FROM channel WHERE external_id = '900000000000000200'") == [("thread",)]
     alone_csv = Workspace.open(tmp_path / "csv.db")  # the CSV alone: its join a join, its notices no messages
     try:
         read = alone_csv.import_paths([twin])

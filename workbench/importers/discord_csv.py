@@ -8,7 +8,8 @@ activity. A system message is a row whose text is the notice the exporter writes
 the server." is a join, as in the JSON; the others (a pin, a call, a thread started) are no one's
 message. A channel exported as JSON too (read before, or in the same run: CSV files are read
 last) is one channel: a row is the message its JSON brought from that author at that instant,
-and an account it named keeps the nickname the JSON gave it (the CSV has only the user name).
+and an account it named keeps the nickname the JSON gave it (the CSV has only the user name), a
+thread stays a thread.
 ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
 """
@@ -66,8 +67,9 @@ _DM_CATEGORIES = {"Private": "dm", "Group": "group_dm"}
 
 
 def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
-    """What the workspace holds of a channel: its messages by (author id, instant, UTC naive) ->
-    external id, and the Discord accounts that have a name."""
+    """What the workspace holds of a channel: its kind (a thread, which the CSV cannot tell), its
+    messages by (author id, instant, UTC naive) -> external id, and the Discord accounts that have
+    a name."""
     from sqlalchemy import select
 
     from ..store.models import Account, Activity, Channel
@@ -77,13 +79,15 @@ def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Con
 
     named = set(conn.execute(select(Account.external_id).where(
         Account.platform == PLATFORM, Account.display_name.is_not(None), Account.display_name != "")).scalars())
-    cid = conn.execute(select(Channel.id).where(Channel.platform == PLATFORM, Channel.external_id == channel)).scalar()
-    if cid is None:
+    found = conn.execute(select(Channel.id, Channel.kind).where(Channel.platform == PLATFORM,
+                                                               Channel.external_id == channel)).first()
+    if found is None:
         return {"named": named}
+    cid, kind = found
     messages = {(author, naive(at)): ext for author, at, ext in conn.execute(
         select(Account.external_id, Activity.created_at, Activity.external_id)
         .join(Account, Activity.account_id == Account.id).where(Activity.channel_id == cid))}
-    return {"named": named, "messages": messages}
+    return {"named": named, "messages": messages, "kind": kind}
 
 
 def channel_of(path: Path) -> tuple[str, str, str]:
@@ -111,6 +115,8 @@ class DiscordCsvImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         channel, name, kind = channel_of(path)
+        if kind == "channel":  # all the file name can tell: the kind the JSON gave stays
+            kind = ctx.options.get("kind") or kind
         yield ChannelRec(PLATFORM, channel, name, kind=kind)
         seen: set[str] = set()
         recent = RecentIds()
