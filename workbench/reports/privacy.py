@@ -31,8 +31,8 @@ class ChannelNames:
     """Names a direct-message or group-DM channel by its pseudonym, alone ("Bob") or labelled with
     its platform ("Telegram #Bob"); any other value as it is."""
 
-    def __init__(self, ws, p: Pseudonymizer) -> None:  # noqa: ANN001
-        self._names = {name: p.channel(name, kind) for name, kind in private_channels(ws).items()}
+    def __init__(self, private: dict[str, str], p: Pseudonymizer) -> None:
+        self._names = {name: p.channel(name, kind) for name, kind in private.items()}
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str) or not self._names:
@@ -110,7 +110,8 @@ def _people_drawn(c: Chart, p: Pseudonymizer, tokens: dict[int, str], scrub: Scr
 
 def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData:  # noqa: ANN001
     p = Pseudonymizer(key)
-    scrub = workspace_scrubber(ws)
+    private = private_channels(ws)
+    scrub = workspace_scrubber(ws, private)
     ids: set[int] = set()
     named = [t.frame for t in report.tables] + [c.frame for c in report.charts if c.kind == "network"]
     for frame in (f for f in named if f is not None):
@@ -118,7 +119,7 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
             if col is not None:
                 ids.update(int(v) for v in frame[col].dropna())
     tokens = person_tokens(ws, ids)
-    channels = ChannelNames(ws, p)
+    channels = ChannelNames(private, p)
     tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub, channels),
                     scrub(t.description), t.show) for t in report.tables]
     note = ("Pseudonymized: people appear as stable pseudonyms (the same person has the same pseudonym in every "

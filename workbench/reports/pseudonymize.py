@@ -10,8 +10,8 @@ without the key.
   name a DM after the other person, Slack and Mattermost after its members' handles): it becomes
   ``DM 4be0a1c2`` or ``group DM 90d1e7f3``, keyed by its name like a pseudonym.
 - ``Scrubber``: the safety net. It knows every name, handle, e-mail and platform id in the
-  workspace, and those channels' names, and removes any that is left in a text that leaves in
-  pseudonymized mode.
+  workspace (``workspace_scrubber``: and those channels' names), and removes any that is left in a
+  text that leaves in pseudonymized mode.
 """
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def person_tokens(ws, person_ids: Iterable[int] | None = None) -> dict[int, str]
 
 def workspace_identifiers(ws) -> set[str]:  # noqa: ANN001
     """Every name, handle (and the name in a ``name#1234`` one), e-mail and platform id in the
-    workspace, and the names of its direct-message channels (long enough to be one)."""
+    workspace (long enough to be one)."""
     found: set[str] = set()
     with ws.connect() as conn:
         rows = conn.execute(select(Account.handle, Account.display_name, Account.email, Account.external_id))
@@ -117,28 +117,29 @@ def workspace_identifiers(ws) -> set[str]:  # noqa: ANN001
             found.update(v.strip() for v in row if v)
         found.update(v.strip() for v in conn.execute(select(Person.display_name)).scalars() if v)
     found.update(m[1].strip() for v in list(found) if (m := DISCRIMINATOR.match(v)))
-    found.update(name.strip() for name in private_channels(ws))
     return {v for v in found if len(v) >= MIN_IDENTIFIER}
 
 
-def workspace_scrubber(ws) -> Scrubber:  # noqa: ANN001
+def workspace_scrubber(ws, private: dict[str, str] | None = None) -> Scrubber:  # noqa: ANN001
     """The scrubber of what leaves the workspace pseudonymized: its identifiers, and the names of
-    its direct-message chats however short ("Jo" in "Direct Messages - Private - Jo [801].json")."""
-    return Scrubber(workspace_identifiers(ws), words=private_channels(ws))
+    its direct-message chats however short ("Jo" in "Direct Messages - Private - Jo [801].json");
+    ``private``: ``private_channels(ws)``, when it was read already."""
+    return Scrubber(workspace_identifiers(ws), words=private_channels(ws) if private is None else private)
 
 
 class Scrubber:
     """Removes known identifiers from text. Candidates are found by their first characters, so it
     stays fast with tens of thousands of identifiers, and finds them inside longer words too.
-    ``words`` are removed too, however short, where they stand as words of their own."""
+    ``words`` are removed too: as identifiers, or, shorter than one, where they stand as words of
+    their own."""
 
     def __init__(self, identifiers: Iterable[str], words: Iterable[str] = ()) -> None:
         self._by_prefix: dict[str, list[str]] = {}
-        for ident in identifiers:
+        words = {w.strip() for w in words if w.strip()}
+        for ident in set(identifiers) | words:
             if len(ident) >= MIN_IDENTIFIER:
                 self._by_prefix.setdefault(ident[:MIN_IDENTIFIER], []).append(ident)
-        short = sorted({w.strip() for w in words if w.strip() and len(w.strip()) < MIN_IDENTIFIER}, key=len,
-                       reverse=True)
+        short = sorted((w for w in words if len(w) < MIN_IDENTIFIER), key=len, reverse=True)
         self._words = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, short)) + r")(?!\w)") if short else None
 
     def candidates(self, value: str) -> list[str]:
