@@ -200,3 +200,23 @@ def exports_folder(tmp_path):
         (folder / "result.json").write_text(json.dumps(chat), encoding="utf-8")
         return folder
     return make
+
+
+@pytest.fixture
+def monthly_newcomers():
+    """``monthly_newcomers(path, months)``: a DiscordChatExporter channel written at ``path`` where
+    one new person comes each month from January 2024 and writes again the month after."""
+    def write(path: Path, months: int) -> Path:
+        messages = []
+        for k in range(months):
+            for later in (0, 1) if k < months - 1 else (0,):
+                m = k + later
+                messages.append({"id": str(1000 + len(messages)), "type": "Default",
+                                 "timestamp": f"{2024 + m // 12}-{m % 12 + 1:02d}-10T12:00:00+00:00",
+                                 "content": "hello", "author": {"id": str(500 + k), "name": f"member{k}"}})
+        messages.sort(key=lambda m: m["timestamp"])
+        path.write_text(json.dumps({"guild": {"id": "1", "name": "Guild"},
+                                    "channel": {"id": "2", "type": "GuildTextChat", "name": "general"},
+                                    "messages": messages}), encoding="utf-8")
+        return path
+    return write

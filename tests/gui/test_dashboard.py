@@ -711,6 +711,39 @@ def test_a_heatmap_of_many_cohorts_labels_the_rows_it_has_room_for(qtbot):
     assert len(chart.getPlotItem().getAxis("bottom")._tickLevels[0]) == 8
 
 
+def test_over_years_the_retention_grid_shows_the_newest_cohorts_and_says_so(qtbot, tmp_path, monthly_newcomers):
+    """All time over years drew every cohort and month (99 cohorts by 287 months on the real
+    samples): a smear of cells. The grid shows the 13 newest cohorts up to +12, as a report does,
+    and the box's note says what it leaves out."""
+    from workbench.ui.app import create_app
+    from workbench.ui.context import AppContext
+
+    path = tmp_path / "years.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([monthly_newcomers(tmp_path / "general.json", 20)])
+    create_app()
+    c = AppContext()
+    for key in KEYS:
+        c.settings.remove(f"dashboard/{key}")
+    c.open_workspace(str(path))
+    try:
+        page = open_page(qtbot, c)
+        with qtbot.waitSignal(page.updated, timeout=60000):
+            page.period.setCurrentIndex(page.period.findData(0))  # All time
+        rows = page.retention_chart.rows()
+        assert rows[0] == [""] + [f"+{k}" for k in range(13)]
+        assert [r[0] for r in rows[1:]] == [f"{2024 + k // 12}-{k % 12 + 1:02d} (1)" for k in range(7, 20)]
+        assert rows[1][1:3] == ["100", "100"] and rows[-1][1:] == ["100"] + [""] * 12
+        assert page.boxes["retention"].note == ("% of newcomers active k months later: the 13 newest of 20 cohorts "
+                                                "and months +0 to +12 (of +0 to +19)")
+        with qtbot.waitSignal(page.updated, timeout=60000):
+            page.period.setCurrentIndex(page.period.findData(90))
+        assert page.boxes["retention"].note == "% of newcomers active k months later"
+    finally:
+        c.wait_for_tasks(30000)
+        c.ws.close()
+
+
 def test_the_retention_cohorts_are_named_as_the_locale_names_months(qtbot, ctx):
     """A cohort is a calendar month: 'Sep 2026 (37)' for a person whose locale is en_US, as its
     dates read '9/2/2026'."""

@@ -211,7 +211,7 @@ def test_numeric_columns_are_headed_over_their_figures(rendered):
     table = page.split('<h3 id="t-retention">', 1)[1].split("</thead>", 1)[0]
     headings = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", table)
     assert [h for cls, h in headings if not cls] == ["Cohort"]  # text, left as its cells
-    assert {"Size", "Retained"} <= {h for cls, h in headings if cls}  # right, as the figures below
+    assert {"Size", "+0", "+1"} <= {h for cls, h in headings if cls}  # right, as the figures below
 
 
 def test_chart_axes_count_people_in_whole_numbers():
@@ -559,3 +559,44 @@ def test_a_period_with_no_question_answered_draws_no_empty_response_time_chart()
     assert "ttfr_weekly" not in {c.key for c in make_charts(frames)}
     frames["ttfr_weekly"].loc[2, ["answered", "within_24h", "median_s", "p90_s"]] = [1, 1.0, 1860.0, 1860.0]
     assert "ttfr_weekly" in {c.key for c in make_charts(frames)}
+
+
+def test_the_retention_cohorts_read_as_a_grid_of_the_newest_cohorts(tmp_path, monthly_newcomers):
+    """The retention cohorts were a row per cohort and month, cut after 50 rows (40 in the PDF): a
+    year's report showed its oldest cohorts alone, and a report of all time its first cohort's first
+    months. HTML and PDF now show a cohort a row and a month a column: the 13 newest cohorts, up to
+    12 months after each, saying what they leave out; the CSV and XLSX keep every row."""
+    import datetime as dt
+
+    from workbench.metrics import Filters
+
+    path = tmp_path / "cohorts.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([monthly_newcomers(tmp_path / "general.json", 20)])
+        report = prepare_report(ws, Filters(start=dt.date(2024, 1, 1), end=dt.date(2025, 8, 31)))
+    long = next(t for t in report.tables if t.key == "retention").frame
+    assert len(long) == 20 * 21 // 2  # every cohort, every month it lived through
+    html = write_report(report, "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    table = html.split('<h3 id="t-retention">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", table) == ["Cohort", "Size"] + [f"+{k}" for k in range(13)]
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in re.findall(r"<tr><td>.*?</tr>", table)]
+    newest = [f"{2024 + k // 12}-{k % 12 + 1:02d}" for k in range(7, 20)]  # 2024-08 to 2025-08
+    assert [r[0] for r in rows] == newest
+    assert rows[0] == ["2024-08", "1", "100%", "100%"] + ["0%"] * 11  # a year and more: +0 to +12
+    assert rows[-2] == ["2025-07", "1", "100%", "100%"] + [""] * 11  # the months after the period: empty
+    assert rows[-1] == ["2025-08", "1", "100%"] + [""] * 12
+    assert ("Showing the 13 newest of 20 cohorts and months +0 to +12 (of +0 to +19); the XLSX and CSV "
+            "exports hold every cohort and month.") in html
+    chart = next(c for c in report.charts if c.key == "retention")
+    assert list(chart.frame.index) == newest and chart.frame.loc["2024-08", "+1"] == 1.0
+
+    pdf = pdf_text(write_report(report, "pdf", tmp_path / "r.pdf").read_bytes())
+    grid = pdf.split("Retention cohorts", 1)[1]
+    assert "the 13 newest of 20 cohorts" in " ".join(grid.split()[:30])
+    heading = next(line.split() for line in grid.splitlines() if line.strip().startswith("Cohort"))
+    assert heading == ["Cohort", "Size"] + [f"+{k}" for k in range(13)]  # all 15 columns on the page
+    assert "2025-08" in grid.split("Support", 1)[0] and "columns" not in grid.split("Support", 1)[0]
+
+    folder = write_report(report, "csv", tmp_path / "tables")
+    with open(folder / "retention.csv", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(long)

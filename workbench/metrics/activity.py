@@ -287,6 +287,43 @@ def retention(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
     return retention_b(base(ws), filters)
 
 
+# The cohorts shown as a grid (the Dashboard's, a report's): the newest (a year of newcomers), each
+# up to a year after its month. Over years, every cohort and month would be a smear of cells.
+RETENTION_COHORTS = 13
+RETENTION_MONTHS = 12
+
+
+def retention_grid(long: pd.DataFrame) -> pd.DataFrame:
+    """The retention cohorts as a reader takes them in: a cohort a row, the oldest first, with its
+    size, and a column for each month after it (+0, +1...: percent of the cohort active in that
+    month; empty where the period ends first), for the newest ``RETENTION_COHORTS`` cohorts and up
+    to ``RETENTION_MONTHS`` months after. ``long``: ``retention``'s rows (cohort, size, month,
+    retained, percent), one for each cohort and month."""
+    if long is None or long.empty or not {"cohort", "size", "month", "percent"} <= set(long.columns):
+        return long
+    grid = long.pivot(index="cohort", columns="month", values="percent").sort_index()
+    grid = grid.iloc[-RETENTION_COHORTS:, : RETENTION_MONTHS + 1]
+    grid.columns = [f"+{int(k)}" for k in grid.columns]
+    sizes = long.drop_duplicates("cohort").set_index("cohort")["size"]
+    out = grid.reset_index()
+    out.insert(1, "size", out["cohort"].map(sizes).astype("int64"))
+    return out
+
+
+def retention_cut(long: pd.DataFrame) -> list[str]:
+    """What ``retention_grid`` leaves out of ``long``, in words: [] when nothing, or parts such as
+    'the 13 newest of 99 cohorts', 'months +0 to +12 (of +0 to +286)'."""
+    if long is None or long.empty or not {"cohort", "month"} <= set(long.columns):
+        return []
+    cohorts, last = long["cohort"].nunique(), int(long["month"].max())
+    cut = []
+    if cohorts > RETENTION_COHORTS:
+        cut.append(f"the {RETENTION_COHORTS} newest of {cohorts:,} cohorts")
+    if last > RETENTION_MONTHS:
+        cut.append(f"months +0 to +{RETENTION_MONTHS} (of +0 to +{last:,})")
+    return cut
+
+
 # -- absence factor --------------------------------------------------------------------------------
 def absence_factor_b(b: Base, f: Filters) -> int | None:
     """The smallest number of people who together wrote at least half of the period's activity."""

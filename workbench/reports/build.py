@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from .. import fmt
 from ..history import import_runs
-from ..metrics.activity import OTHER_CHANNELS
+from ..metrics.activity import OTHER_CHANNELS, retention_grid
 from ..metrics.filters import Filters, scope_parts
 from ..store.models import Activity, Setting
-from .data import Chart, ReportData, Table, make_figures
+from .data import Chart, ReportData, Table, make_figures, retention_left_out
 from .programme import programme_frame, recognitions_frame
 
 TOP_ROWS = 50
@@ -221,7 +221,8 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("activity_by_platform", "Activity by platform", "trends", frame("activity_by_platform"), show=False),
         Table("activity_by_channel", "Activity by channel", "trends", frame("activity_by_channel"), show=False),
         Table("hour_weekday", "Activity by hour and weekday", "trends", frame("hour_weekday"), show=False),
-        Table("retention", "Retention cohorts", "retention", frame("retention")),
+        Table("retention", "Retention cohorts", "retention", frame("retention"),
+              description=retention_left_out(frame("retention"))),
         Table("ttfr_weekly", "Time to first response by week", "support", frame("ttfr_weekly"), show=False),
         Table("unanswered", "Unanswered questions (oldest first)", "support",
               _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
@@ -315,13 +316,9 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
         heatmap_frame(frames["hour_weekday"], row="weekday", col="hour"))
     ret = frames["retention"]
     if not ret.empty:
-        k = next((c for c in ("month", "months_since", "k", "offset", "age") if c in ret.columns), None)
-        value = next((c for c in ("share", "rate", "percent", "retained") if c in ret.columns), None)
-        rf = heatmap_frame(ret, row="cohort", col=k or "", value=value)
-        if value == "percent" or (not rf.empty and float(np.nanmax(rf.to_numpy(dtype=float))) > 1.0):
-            rf = rf / 100.0
+        grid = retention_grid(ret).set_index("cohort").drop(columns="size")  # as the table beside it shows it
         add("retention", "Retention: share of each monthly cohort active k months later", "retention", "heatmap",
-            rf, percent=True)
+            grid / 100.0, percent=True)
     ttfr, unit = _durations(series_frame(frames["ttfr_weekly"]))
     add("ttfr_weekly", f"Time to first response by week ({unit})", "support", "line", ttfr, y_label=unit)
     ties = frames.get("who_helps_whom")

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import APP_NAME, __version__, fmt
+from ..metrics.activity import retention_cut, retention_grid
 from ..metrics.dashboard import headline_kind
 
 ProgressFn = Callable[[float, str], None]
@@ -91,14 +92,26 @@ class Figure:
         return text, direction, good
 
 
+def retention_left_out(long: pd.DataFrame) -> str:
+    """What a report's retention grid leaves out of the cohorts, in a sentence ('' when nothing)."""
+    cut = retention_cut(long)
+    return f"Showing {' and '.join(cut)}; the XLSX and CSV exports hold every cohort and month." if cut else ""
+
+
 @dataclass
 class Table:
     key: str
     title: str
     section: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # as the XLSX and CSV files hold it: a row per record
     description: str = ""
     show: bool = True  # False: behind a chart only (in XLSX and CSV, not as a table in HTML and PDF)
+
+    def shown(self) -> pd.DataFrame:
+        """The table as HTML and PDF show it: the frame, but the retention cohorts as a grid, a
+        cohort a row and a month a column (in rows, a year's report ran past the page with the
+        oldest cohorts alone)."""
+        return retention_grid(self.frame) if self.key == "retention" else self.frame
 
 
 @dataclass

@@ -96,8 +96,9 @@ def cell_text(column: str, value: object) -> str:
             return fmt.percent(float(value))
         if col == "score":  # one decimal for every champion score, so they align, as in the window
             return fmt.number(float(value), 1)
-        if col == "percent" or col.endswith("_percent"):  # already out of 100 (retention)
-            return fmt.percent(float(value) / 100, 0 if float(value).is_integer() else 1)
+        if col == "percent" or col.endswith("_percent") or col.startswith("+"):  # out of 100 (retention, its grid)
+            whole = abs(float(value) - round(float(value))) < 1e-9  # 7 of 50 is 14.000000000000002
+            return fmt.percent(float(value) / 100, 0 if whole else 1)
         if isinstance(value, float) and not value.is_integer():
             return fmt.number(value, 2)
         return fmt.number(value)
@@ -138,7 +139,7 @@ def _linked(cell: str, url: object) -> str:
 
 
 def table_html(t: Table, *, rows: int = HTML_ROWS) -> str:
-    df = t.frame
+    df = t.shown()
     out = [f'<h3 id="t-{text(t.key)}">{text(t.title)}</h3>']
     if t.description:
         out.append(f'<p class="meta">{text(t.description)}</p>')

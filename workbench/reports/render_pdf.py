@@ -105,14 +105,17 @@ def _widths(head: list[str], rows: list[list[str]], room: float) -> tuple[float,
 def _table(pdf: _Doc, t: Table) -> None:
     pdf.set_font("dejavu", "B", 11)
     pdf.multi_cell(0, 7, _clean(t.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    df = t.frame
+    if t.description:
+        pdf.set_font("dejavu", "", 8.5)
+        pdf.multi_cell(0, 4.5, _clean(t.description), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    df = t.shown()
     pdf.set_font("dejavu", "", 7.5)
     if df is None or df.empty:
         pdf.multi_cell(0, 5, "Nothing in this period.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
         return
     visible = shown_columns(df)
-    cols = visible[:PDF_COLUMNS]
+    cols = visible if df is not t.frame else visible[:PDF_COLUMNS]  # a grid's narrow columns all fit
     head = [_clean(column_title(c))[:40] for c in cols]
     rows = [[fmt.snippet(_clean(cell_text(c, v)), 120) for c, v in zip(cols, row)]
             for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None)]
@@ -125,8 +128,8 @@ def _table(pdf: _Doc, t: Table) -> None:
     notes = []
     if len(df) > PDF_ROWS:
         notes.append(f"{PDF_ROWS} of {len(df):,} rows")
-    if len(visible) > PDF_COLUMNS:
-        notes.append(f"{PDF_COLUMNS} of {len(visible)} columns")
+    if len(visible) > len(cols):
+        notes.append(f"{len(cols)} of {len(visible)} columns")
     if notes:
         pdf.set_font("dejavu", "", 7)
         pdf.multi_cell(0, 4, f"Showing {' and '.join(notes)}; the XLSX and CSV exports hold the whole table.",

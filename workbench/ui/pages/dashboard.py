@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import fmt
-from ...metrics.activity import OTHER_CHANNELS
+from ...metrics.activity import OTHER_CHANNELS, retention_cut, retention_grid
 from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from ...metrics.network import HELPERS_DRAWN, TIES_EACH
@@ -55,6 +55,7 @@ from ..widgets import (
     warn,
 )
 
+RETENTION_NOTE = "% of newcomers active k months later"
 PERIODS = [("Last 30 days", 30), ("Last 90 days", 90), ("Last 365 days", 365), ("All time", 0), ("Custom", -1)]
 CARDS = [  # key, title, format, lower is better
     ("active_people", "Active people", figures.number, False),
@@ -320,8 +321,7 @@ class DashboardPage(Page):
             "channel": ChartBox("Activity by channel", self.channel_chart, note="the busiest channels"),
             "ttfr": ChartBox("Time to first response", self.ttfr_chart, note="per week: median and 90th percentile"),
             "hours": ChartBox("When people are active", self.hours_chart),
-            "retention": ChartBox("Retention by cohort", self.retention_chart,
-                                  note="% of newcomers active k months later"),
+            "retention": ChartBox("Retention by cohort", self.retention_chart, note=RETENTION_NOTE),
             "levels": ChartBox("Level movement", self.levels_chart, note="from the day before the period to its end"),
             "unanswered": ChartBox("Unanswered questions", self.unanswered_view, note="the oldest first"),
             "helpers": ChartBox("Top helpers", self.helpers_view,
@@ -509,12 +509,14 @@ class DashboardPage(Page):
         self.hours_chart.set_grid(hw.to_numpy(), [dates.weekday(str(r)) for r in hw.index], [f"{h:02d}" for h in hw.columns],
                                   column_step=3)
         r = d.retention
+        cut = retention_cut(r)  # over years, the newest cohorts only: every one would be a smear of cells
+        self.boxes["retention"].note = RETENTION_NOTE + (f": {' and '.join(cut)}" if cut else "")
+        self.boxes["retention"].hover.setText(self.boxes["retention"].note)
         if len(r):
-            table = r.pivot(index="cohort", columns="month", values="percent").sort_index()
-            sizes = r.drop_duplicates("cohort").set_index("cohort")["size"]
-            rows = [f"{dates.month(c)} ({figures.number(sizes[c])})" for c in table.index]
-            self.retention_chart.set_grid(table.to_numpy(), rows, [f"+{k}" for k in table.columns],
-                                          cell_text=True, text_format=figures.number)
+            grid = retention_grid(r)
+            rows = [f"{dates.month(c)} ({figures.number(n)})" for c, n in zip(grid["cohort"], grid["size"])]
+            self.retention_chart.set_grid(grid.drop(columns=["cohort", "size"]).to_numpy(dtype=float), rows,
+                                          list(grid.columns[2:]), cell_text=True, text_format=figures.number)
         else:
             self.retention_chart.set_grid(np.zeros((0, 0)), [], [])
         lm = d.level_movement
