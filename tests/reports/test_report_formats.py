@@ -600,3 +600,19 @@ def test_the_retention_cohorts_read_as_a_grid_of_the_newest_cohorts(tmp_path, mo
     folder = write_report(report, "csv", tmp_path / "tables")
     with open(folder / "retention.csv", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == len(long)
+
+
+def test_the_import_runs_are_listed_newest_first(tmp_path, monthly_newcomers):
+    """A workspace imported week after week has more runs than a report shows (50 in HTML, 40 in
+    PDF): they were listed oldest first, so the latest imports were the ones cut."""
+    path = tmp_path / "weekly.db"
+    with Workspace.open(path) as ws:
+        for k in range(3):
+            ws.import_paths([monthly_newcomers(tmp_path / f"week{k}.json", k + 2)])
+        report = prepare_report(ws)
+    runs = next(t for t in report.tables if t.key == "import_runs")
+    assert runs.title == "Import runs (newest first)" and list(runs.frame["run"]) == [3, 2, 1]
+    html = write_report(report, "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    table = html.split('<h3 id="t-import_runs">', 1)[1].split("</table>", 1)[0]
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", table.split("<tbody>", 1)[1])
+    assert first[0] == "3" and "week2.json" in first

@@ -159,8 +159,10 @@ def filters_text(ws, f: Filters, channel_name: Callable[[str], str] | None = Non
 
 
 def provenance_frame(ws) -> pd.DataFrame:  # noqa: ANN001
+    """Every import run, the newest first (as the Imports page lists them): a workspace imported
+    week after week has more runs than a page shows, and the latest are the ones to see."""
     rows = []
-    for r in reversed(import_runs(ws)):
+    for r in import_runs(ws):
         rows.append({"run": r.id, "started": r.started_at.replace(tzinfo=None) if r.started_at else None,
                      "files": len(r.files), "file_names": ", ".join(f.name for f in r.files),
                      "formats": r.formats, "read": r.read, "added": r.added, "updated": r.updated,
@@ -241,7 +243,7 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("champion_programme", "The champion programme", "champions", _local_naive(programme_frame(ws, f), tz)),
         Table("recognitions", "Recognitions given in the period", "champions",
               _local_naive(recognitions_frame(ws, f), tz)),
-        Table("import_runs", "Import runs", "provenance", provenance_frame(ws)),
+        Table("import_runs", "Import runs (newest first)", "provenance", provenance_frame(ws)),
     ]
     step(0.75, "Preparing the charts")
     notice = "" if head.get("activities") else empty_period_notice(ws, f)
