@@ -616,3 +616,20 @@ def test_the_import_runs_are_listed_newest_first(tmp_path, monthly_newcomers):
     table = html.split('<h3 id="t-import_runs">', 1)[1].split("</table>", 1)[0]
     first = re.findall(r"<td[^>]*>([^<]*)</td>", table.split("<tbody>", 1)[1])
     assert first[0] == "3" and "week2.json" in first
+
+
+def test_the_hours_of_the_day_chart_names_the_zone_its_hours_are_in(tmp_path, monthly_newcomers):
+    """A report's 'When people are active' chart, saved into a slide, said no zone: its hours are
+    the reporting zone's (the Dashboard's says it); 12:00 UTC is 17:30 in Kolkata."""
+    import datetime as dt
+
+    from workbench.metrics import Filters
+
+    path = tmp_path / "zone.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([monthly_newcomers(tmp_path / "general.json", 2)])  # 10 Jan and 10 Feb 2024, 12:00 UTC
+        report = prepare_report(ws, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 2, 29), tz="Asia/Kolkata"))
+    chart = next(c for c in report.charts if c.key == "hour_weekday")
+    assert chart.title == "When people are active (hour of day by weekday, Asia/Kolkata)"
+    busy = chart.frame.stack()  # 10 January 2024: a Wednesday
+    assert {(day, int(hour)) for day, hour in busy[busy > 0].index} == {("Wed", 17), ("Sat", 17)}

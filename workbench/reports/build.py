@@ -247,7 +247,7 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
     ]
     step(0.75, "Preparing the charts")
     notice = "" if head.get("activities") else empty_period_notice(ws, f)
-    charts = make_charts({t.key: t.frame for t in tables}) if not notice else []  # nothing to draw
+    charts = make_charts({t.key: t.frame for t in tables}, tz) if not notice else []  # nothing to draw
     name = ws.name
     return ReportData(
         title=title or "Community health report",
@@ -283,7 +283,9 @@ def empty_period_notice(ws, f: Filters) -> str:  # noqa: ANN001
             f"to {last:%Y-%m-%d} (UTC).")
 
 
-def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
+def make_charts(frames: dict[str, pd.DataFrame], tz: str = "UTC") -> list[Chart]:
+    """The report's charts from its tables' frames; ``tz``: the reporting time zone, which the hours
+    of the day are in."""
     out: list[Chart] = []
 
     def add(key: str, title: str, section: str, kind: str, frame: pd.DataFrame, **kw: Any) -> None:
@@ -314,7 +316,7 @@ def make_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
         add("activity_by_channel", "Busiest channels", "trends", "barh", top.iloc[::-1], y_label="activities",
             description=f"The {len(top) - len(rest)} busiest, then “{OTHER_CHANNELS}”: all the rest together."
             if len(rest) else "")
-    add("hour_weekday", "When people are active (hour of day by weekday)", "trends", "heatmap",
+    add("hour_weekday", f"When people are active (hour of day by weekday, {tz})", "trends", "heatmap",
         heatmap_frame(frames["hour_weekday"], row="weekday", col="hour"))
     ret = frames["retention"]
     if not ret.empty:
