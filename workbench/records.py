@@ -77,6 +77,9 @@ class AccountRec:
     is_deleted: bool = False
     source_external_id: str | None = None
     joined_at: dt.datetime | None = None
+    # A message's copy of its author (Slack's user_profile): it names an account the workspace knows
+    # by its id alone, and never renames nor re-flags one a member list (or an earlier copy) named.
+    snapshot: bool = False
 
 
 @_pickles_as_tuple

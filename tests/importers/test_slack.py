@@ -143,6 +143,55 @@ def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
     assert asked == "ada, host"
 
 
+def test_a_member_of_another_organisation_is_named_by_the_profile_their_messages_carry(ws, tmp_path):
+    """In a Slack Connect channel the other organisation's members are not in users.json: they were
+    "UEXT00001" in the member list and the reports. Each message carries a copy of its author's
+    profile (user_profile): it names them, and an author first met as someone who reacted; it never
+    renames or undeletes a member users.json names, and a member list read later names them anew."""
+    export = tmp_path / "acme"
+    shutil.copytree(EXPORT, export)
+    profile = {"real_name": "Pat Partner", "display_name": "pat", "name": "pat.partner", "team": "TOTHER"}
+    (export / "help" / "2024-01-03.json").write_text(json.dumps([
+        {"type": "message", "user": "U01ADMIN", "text": "welcome, partners", "ts": "1704290000.000100",
+         "user_profile": {"real_name": "Ada Formerly", "name": "ada-old"},
+         "reactions": [{"name": "wave", "users": ["UEXT00002"], "count": 1}]},
+        {"type": "message", "user": "UEXT00001", "user_team": "TOTHER", "text": "hello from the partner",
+         "ts": "1704290100.000100", "user_profile": profile},
+        {"type": "message", "user": "UEXT00002", "user_team": "TOTHER", "text": "hi all", "ts": "1704290200.000100",
+         "user_profile": {"real_name": "", "display_name": "Sam", "name": "sam"}},
+        {"type": "message", "user": "U02GONE", "text": "an old message", "ts": "1704290300.000100",
+         "user_profile": {"real_name": "Another Name", "name": "gone2"}},
+        {"type": "message", "user": "UEXT00003", "text": "no profile at all", "ts": "1704290400.000100"}]),
+        encoding="utf-8")
+    ws.import_paths([export])
+    pat, sam = account(ws, "UEXT00001"), account(ws, "UEXT00002")
+    assert (pat.handle, pat.display_name, pat.placeholder) == ("pat.partner", "Pat Partner", False)
+    assert (sam.handle, sam.display_name, sam.placeholder) == ("sam", "Sam", False)
+    ada, gone = account(ws, "U01ADMIN"), account(ws, "U02GONE")
+    assert (ada.handle, ada.display_name, ada.is_staff) == ("ada", "Ada Admin", True)
+    assert (gone.handle, gone.display_name, gone.is_deleted) == ("gone", "Gone Person", True)
+    assert account(ws, "UEXT00003").handle == "UEXT00003"  # nothing to name them by: their id
+    with ws.session() as s:
+        from workbench.store.models import Person
+        assert s.get(Person, pat.person_id).display_name == "Pat Partner"
+    partial = tmp_path / "partial"  # a later export of one channel, without its users.json
+    (partial / "help").mkdir(parents=True)
+    shutil.copy(export / "channels.json", partial / "channels.json")
+    (partial / "help" / "2024-01-04.json").write_text(json.dumps([
+        {"type": "message", "user": "U01ADMIN", "text": "again", "ts": "1704380000.000100",
+         "user_profile": {"real_name": "Ada Formerly", "name": "ada-old"}},
+        {"type": "message", "user": "UEXT00001", "text": "me again", "ts": "1704380100.000100",
+         "user_profile": {**profile, "real_name": "Pat P."}}]), encoding="utf-8")
+    ws.import_paths([partial])
+    assert (account(ws, "U01ADMIN").display_name, account(ws, "UEXT00001").display_name) == ("Ada Admin", "Pat Partner")
+    members = tmp_path / "later" / "users.json"  # they joined the organisation since
+    members.parent.mkdir()
+    members.write_text(json.dumps([{"id": "UEXT00001", "name": "pat", "real_name": "Pat Member"}]),
+                       encoding="utf-8")
+    ws.import_paths([members])
+    assert account(ws, "UEXT00001").display_name == "Pat Member"
+
+
 def test_a_reply_in_a_later_day_file_is_linked_to_its_thread(ws):
     ws.import_paths([EXPORT])
     parent = activity(ws, "C0GENERAL:1704110400.000200")

@@ -189,7 +189,7 @@ class SlackMapper:
         self.ctx = ctx
         self.source = source
         self.full: set[str] = set()  # accounts given from a member list (never overwritten by a message)
-        self.given: set[str] = set()  # accounts given from a message (bots)
+        self.given: set[str] = set()  # accounts given from a message (bots, authors named by their profile)
         self.address: str | None = None  # the workspace's address, once a shared file shows it
         self.handles: dict[str, str] = {}  # the member list's handles, which name direct-message chats
 
@@ -247,6 +247,8 @@ class SlackMapper:
             self.ctx.problem(where, "a message with no author (no user, bot_id or username); skipped")
             return
         account_id, account = author
+        if account is None and account_id not in self.full and account_id not in self.given:
+            account = self._profiled(account_id, m.get("user_profile"))
         if account is not None:
             yield account
         if self.address is None and self.source and "files" in m:
@@ -276,6 +278,19 @@ class SlackMapper:
         if not user:
             return None
         return user, (self._bot(user, "slackbot") if user == SLACKBOT else None)
+
+    def _profiled(self, uid: str, profile: Any) -> AccountRec | None:
+        """The account of an author the member list does not hold (a member of another organisation
+        in a Slack Connect channel, whom users.json never lists, or any author of an export read
+        without its users.json), from the copy of their profile the message carries; once a run."""
+        p = as_dict(profile)
+        handle = _str(p.get("name"))
+        name = _str(p.get("real_name")) or _str(p.get("display_name"))
+        if not (handle or name):
+            return None
+        self.given.add(uid)
+        return AccountRec(PLATFORM, uid, handle=handle, display_name=name or handle, source_external_id=self.source,
+                          snapshot=True)
 
     def _bot(self, ext: str, handle: str) -> AccountRec | None:
         if ext in self.full or ext in self.given:

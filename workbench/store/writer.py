@@ -279,6 +279,8 @@ class Writer:
             if t is SourceRec and key in pending:  # a source's name and its address can come apart
                 old = pending[key]
                 rec = SourceRec(rec.platform, rec.external_id, rec.name or old.name, rec.address or old.address)
+            elif t is AccountRec and rec.snapshot and key in pending and not pending[key].snapshot:
+                return  # a member list's account stands over a message's copy of it
             pending[key] = rec
             if len(self._pending[t]) >= self.batch_size:
                 self._flush_meta()
@@ -441,7 +443,7 @@ class Writer:
                 continue
             aid, handle, name, email, is_bot, is_staff, is_deleted, was_placeholder, user_flags, joined, run = have[key]
             self._accounts[key] = aid
-            if placeholder:
+            if placeholder or (r.snapshot and not was_placeholder):
                 continue
             row = {"handle": r.handle or handle, "display_name": r.display_name or name,
                    "email": r.email or email, "placeholder": False,
@@ -452,7 +454,7 @@ class Writer:
                 # None: this record does not know the flag; keep what the workspace has.
                 row.update(is_bot=is_bot if r.is_bot is None else bool(r.is_bot or (is_bot and was_placeholder)),
                            is_staff=is_staff if r.is_staff is None else bool(r.is_staff))
-            row["is_deleted"] = r.is_deleted
+            row["is_deleted"] = is_deleted if r.snapshot else r.is_deleted
             before = {"handle": handle, "display_name": name, "email": email, "placeholder": was_placeholder,
                       "joined_at": _naive(joined), "is_bot": is_bot, "is_staff": is_staff,
                       "is_deleted": is_deleted}
