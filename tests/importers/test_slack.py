@@ -118,6 +118,24 @@ def test_an_export_imports_messages_members_joins_and_reactions(ws, tmp_path):
         assert s.scalars(select(Account.external_id).join(MembershipEvent, MembershipEvent.account_id == Account.id)).one() == "U03HOST"
 
 
+def test_a_huddle_started_is_no_ones_message_and_its_thread_counts(ws, tmp_path):
+    """Slack writes "A huddle started" as a message of the member who started it (subtype
+    huddle_thread, no text): it is Slack's notice, not something they wrote; the replies in its
+    thread are messages."""
+    export = tmp_path / "acme"
+    shutil.copytree(EXPORT, export)
+    (export / "help" / "2024-01-03.json").write_text(json.dumps([
+        {"type": "message", "subtype": "huddle_thread", "user": "U03HOST", "text": "", "ts": "1704290000.000100",
+         "room": {"id": "R01", "participants": ["U03HOST", "U01ADMIN"], "date_start": 1704290000}},
+        {"type": "message", "user": "U01ADMIN", "text": "notes from the huddle", "ts": "1704290900.000100",
+         "thread_ts": "1704290000.000100"}]), encoding="utf-8")
+    result = ws.import_paths([export])
+    assert result.by_kind["activities"] == 10  # the export's 9 and the note, not the huddle
+    with ws.session() as s:
+        texts = s.scalars(select(Activity.text).where(Activity.external_id.like("%:1704290%"))).all()
+    assert texts == ["notes from the huddle"]
+
+
 def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
     """Slack's dms.json gives a DM no name, only its members' ids: it is named after their handles,
     as Mattermost's are ("ada, host"; one's notes to oneself: "ada"), not "#D0DM00001" in the

@@ -43,6 +43,7 @@ SYSTEM_SUBTYPES = {
     "bot_enable", "bot_disable", "pinned_item", "unpinned_item", "reminder_add", "reminder_delete",
     "tombstone", "sh_room_created", "sh_room_shared", "channel_posting_permissions",
     "app_conversation_join", "joiner_notification", "joiner_notification_for_inviter",
+    "huddle_thread",  # "A huddle started": Slack's, under the member who started it; what is said in its thread counts
 }
 LIST_FILES = {"users.json": "users", "channels.json": "channel", "groups.json": "private",
               "dms.json": "dm", "mpims.json": "group_dm"}
