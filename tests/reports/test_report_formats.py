@@ -307,6 +307,7 @@ def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tm
         weekly = ttfr_weekly(ws, f)
     chart = next(c for c in report.charts if c.key == "ttfr_weekly")
     assert (chart.title, chart.y_label) == ("Time to first response by week (minutes)", "minutes")
+    assert list(chart.frame.columns) == ["median", "90th percentile"]  # the legend, as the figures say it
     assert chart.frame["median"].iloc[0] == pytest.approx(weekly["median_s"].iloc[0] / 60)
     fig = draw(chart)
     fig.canvas.draw()
