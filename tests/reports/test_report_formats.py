@@ -313,6 +313,7 @@ def test_answers_within_minutes_are_charted_in_minutes_with_a_lone_week_shown(tm
     fig.canvas.draw()
     ax = fig.axes[0]
     assert [list(line.get_markevery()) for line in ax.get_lines()] == [[0], [0]]  # each series a dot
+    assert [line.get_linestyle() for line in ax.get_lines()] == ["-", "--"]  # the 90th percentile dashed
     assert ax.get_ylim()[1] > np.nanmax(chart.frame.to_numpy())
     low, high = ax.get_xlim()
     assert 20 <= high - low <= 40  # days

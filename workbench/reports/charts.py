@@ -132,6 +132,7 @@ def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
                     ok = np.isfinite(y)  # a value between two gaps draws no line: a dot shows it
                     alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
                     ax.plot(x, y, color=colour, linewidth=1.4, label=_label(label),
+                            linestyle="--" if "percentile" in label else "-",  # dashed, as on the Dashboard
                             marker="o" if alone.any() else None, markersize=3.5, markevery=list(np.flatnonzero(alone)))
             if is_date:
                 locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
