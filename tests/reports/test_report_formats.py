@@ -635,3 +635,16 @@ def test_the_hours_of_the_day_chart_names_the_zone_its_hours_are_in(tmp_path, mo
     assert chart.title == "When people are active (hour of day by weekday, Asia/Kolkata)"
     busy = chart.frame.stack()  # 10 January 2024: a Wednesday
     assert {(day, int(hour)) for day, hour in busy[busy > 0].index} == {("Wed", 17), ("Sat", 17)}
+
+
+def test_the_pdf_shows_each_import_runs_problems(rendered):
+    """The PDF shows 8 columns of a table: the import runs' problems and the files they left alone
+    were not on the page an auditor reads, while the file names were. The counts and the problems
+    come first, the long file names last (they are in the XLSX, the CSV and a pack's manifest)."""
+    from .helpers import pdf_text
+
+    report, paths = rendered
+    pdf = pdf_text(paths["pdf"].read_bytes())
+    runs = pdf.split("Import runs (newest first)", 1)[1]
+    heading = " ".join(runs.split()[:9])  # "Left alone" wraps, one word above the others and one below
+    assert heading == "Left Run Started Formats Read Added Updated Problems alone", heading
