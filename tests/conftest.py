@@ -210,11 +210,11 @@ def monthly_newcomers():
         messages = []
         for k in range(months):
             for later in (0, 1) if k < months - 1 else (0,):
-                m = k + later
+                month = k + later
                 messages.append({"id": str(1000 + len(messages)), "type": "Default",
-                                 "timestamp": f"{2024 + m // 12}-{m % 12 + 1:02d}-10T12:00:00+00:00",
+                                 "timestamp": f"{2024 + month // 12}-{month % 12 + 1:02d}-10T12:00:00+00:00",
                                  "content": "hello", "author": {"id": str(500 + k), "name": f"member{k}"}})
-        messages.sort(key=lambda m: m["timestamp"])
+        messages.sort(key=lambda message: message["timestamp"])
         path.write_text(json.dumps({"guild": {"id": "1", "name": "Guild"},
                                     "channel": {"id": "2", "type": "GuildTextChat", "name": "general"},
                                     "messages": messages}), encoding="utf-8")

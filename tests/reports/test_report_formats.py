@@ -616,8 +616,8 @@ def test_the_import_runs_are_listed_newest_first(tmp_path, monthly_newcomers):
     assert runs.title == "Import runs (newest first)" and list(runs.frame["run"]) == [3, 2, 1]
     html = write_report(report, "html", tmp_path / "r.html").read_text(encoding="utf-8")
     table = html.split('<h3 id="t-import_runs">', 1)[1].split("</table>", 1)[0]
-    first = re.findall(r"<td[^>]*>([^<]*)</td>", table.split("<tbody>", 1)[1])
-    assert first[0] == "3" and "week2.json" in first
+    first = re.findall(r"<td[^>]*>([^<]*)</td>", table.split("<tbody>", 1)[1].split("</tr>", 1)[0])
+    assert (first[0], first[-1]) == ("3", "week2.json")  # the newest run, its file named last
 
 
 def test_the_hours_of_the_day_chart_names_the_zone_its_hours_are_in(tmp_path, monthly_newcomers):
@@ -641,8 +641,6 @@ def test_the_pdf_shows_each_import_runs_problems(rendered):
     """The PDF shows 8 columns of a table: the import runs' problems and the files they left alone
     were not on the page an auditor reads, while the file names were. The counts and the problems
     come first, the long file names last (they are in the XLSX, the CSV and a pack's manifest)."""
-    from .helpers import pdf_text
-
     report, paths = rendered
     pdf = pdf_text(paths["pdf"].read_bytes())
     runs = pdf.split("Import runs (newest first)", 1)[1]
