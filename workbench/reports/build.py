@@ -226,7 +226,7 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         Table("activity_by_channel", "Activity by channel", "trends", frame("activity_by_channel"), show=False),
         Table("hour_weekday", "Activity by hour and weekday", "trends", frame("hour_weekday"), show=False),
         Table("retention", "Retention cohorts", "retention", frame("retention"),
-              description=retention_left_out(frame("retention"))),
+              description=retention_left_out(frame("retention")), view=retention_grid),
         Table("ttfr_weekly", "Time to first response by week", "support", frame("ttfr_weekly"), show=False),
         Table("unanswered", "Unanswered questions (oldest first)", "support",
               _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import APP_NAME, __version__, fmt
-from ..metrics.activity import retention_cut, retention_grid
+from ..metrics.activity import retention_cut
 from ..metrics.dashboard import headline_kind
 
 ProgressFn = Callable[[float, str], None]
@@ -106,12 +106,13 @@ class Table:
     frame: pd.DataFrame  # as the XLSX and CSV files hold it: a row per record
     description: str = ""
     show: bool = True  # False: behind a chart only (in XLSX and CSV, not as a table in HTML and PDF)
+    # How HTML and PDF show the frame when rows are not how it reads (the retention cohorts: a grid,
+    # a cohort a row and a month a column); None: as it is.
+    view: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
     def shown(self) -> pd.DataFrame:
-        """The table as HTML and PDF show it: the frame, but the retention cohorts as a grid, a
-        cohort a row and a month a column (in rows, a year's report ran past the page with the
-        oldest cohorts alone)."""
-        return retention_grid(self.frame) if self.key == "retention" else self.frame
+        """The table as HTML and PDF show it."""
+        return self.frame if self.view is None else self.view(self.frame)
 
 
 @dataclass

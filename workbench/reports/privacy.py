@@ -3,13 +3,14 @@ named after them; free text and platform ids are left out, and a final pass remo
 handle, e-mail or platform id of the workspace that is still anywhere in the report's text."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
 
 from ..metrics.filters import Filters
 from .build import filters_text
-from .data import Chart, ReportData, Table
+from .data import Chart, ReportData
 from .pseudonymize import (PseudonymKey, Pseudonymizer, Scrubber, person_tokens, private_channels,
                            workspace_scrubber)
 
@@ -120,8 +121,8 @@ def pseudonymize_report(report: ReportData, ws, key: PseudonymKey) -> ReportData
                 ids.update(int(v) for v in frame[col].dropna())
     tokens = person_tokens(ws, ids)
     channels = ChannelNames(private, p)
-    tables = [Table(t.key, scrub(t.title), t.section, pseudonymize_frame(t.frame, p, tokens, scrub, channels),
-                    scrub(t.description), t.show) for t in report.tables]
+    tables = [dataclasses.replace(t, title=scrub(t.title), description=scrub(t.description),
+                                  frame=pseudonymize_frame(t.frame, p, tokens, scrub, channels)) for t in report.tables]
     note = ("Pseudonymized: people appear as stable pseudonyms (the same person has the same pseudonym in every "
             "report made with this key), and so do direct-message channels, which are named after them; message "
             "text, handles, e-mails and platform ids are left out.")

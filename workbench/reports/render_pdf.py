@@ -115,7 +115,7 @@ def _table(pdf: _Doc, t: Table) -> None:
         pdf.ln(3)
         return
     visible = shown_columns(df)
-    cols = visible if df is not t.frame else visible[:PDF_COLUMNS]  # a grid's narrow columns all fit
+    cols = visible if t.view is not None else visible[:PDF_COLUMNS]  # a grid's narrow columns all fit
     head = [_clean(column_title(c))[:40] for c in cols]
     rows = [[fmt.snippet(_clean(cell_text(c, v)), 120) for c, v in zip(cols, row)]
             for row in df[cols].head(PDF_ROWS).itertuples(index=False, name=None)]

@@ -98,6 +98,11 @@ class ChartBox(QFrame):
         if hasattr(chart, "hovered"):
             chart.hovered.connect(lambda text: self.hover.setText(text or self.note))
 
+    def set_note(self, note: str) -> None:
+        """The note beside the title (what the box shows), shown at once."""
+        self.note = note
+        self.hover.setText(note)
+
     @contextmanager
     def as_picture(self) -> Iterator[None]:
         """While it lasts, the box looks as a picture of it should: without its CSV and PNG buttons,

@@ -510,8 +510,7 @@ class DashboardPage(Page):
                                   column_step=3)
         r = d.retention
         cut = retention_cut(r)  # over years, the newest cohorts only: every one would be a smear of cells
-        self.boxes["retention"].note = RETENTION_NOTE + (f": {' and '.join(cut)}" if cut else "")
-        self.boxes["retention"].hover.setText(self.boxes["retention"].note)
+        self.boxes["retention"].set_note(RETENTION_NOTE + (f": {' and '.join(cut)}" if cut else ""))
         if len(r):
             grid = retention_grid(r)
             rows = [f"{dates.month(c)} ({figures.number(n)})" for c, n in zip(grid["cohort"], grid["size"])]
@@ -529,9 +528,8 @@ class DashboardPage(Page):
                                             "platform"]])
         total = d.unanswered.attrs.get("total", len(d.unanswered))
         linked = (un["link"] != "").any()  # "where it was asked", on its platform
-        self.boxes["unanswered"].note = f"{figures.number(total)}, the oldest first; double-click to open" if linked \
-            else f"{figures.number(total)} in the period, the oldest first"
-        self.boxes["unanswered"].hover.setText(self.boxes["unanswered"].note)
+        self.boxes["unanswered"].set_note(f"{figures.number(total)}, the oldest first; double-click to open" if linked
+                                          else f"{figures.number(total)} in the period, the oldest first")
         self.helpers_model.set_frame(d.top_helpers)
         self.network_chart.set_network(d.who_helps_whom, d.helper_layout())
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
