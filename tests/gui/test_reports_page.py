@@ -357,6 +357,64 @@ def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, commun
         window.ctx.ws.close()
 
 
+def test_in_an_audit_pack_nothing_offers_a_change_it_cannot_take(qtbot, community_db, copy_db, tmp_path):
+    """A client opening a consultant's pack finds no button that would change it: each is disabled and
+    says why; a change asked another way (a drag on the board) is refused in a sentence naming the
+    pack. Back in a workspace of one's own, every button works again."""
+    from workbench.champions import programme
+    from workbench.ui.app import create_app, create_window
+
+    create_app()
+    own = str(copy_db(community_db()[0]))
+    window = create_window(own)
+    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        reports, champions = window.pages["ReportsPage"], window.pages["ChampionsPage"]
+        people, recognition = window.pages["PeoplePage"], window.pages["RecognitionPage"]
+        board = champions.board
+        changes = [people.staff_button, champions.add_candidate_button, champions.nominate_button,
+                   board.forward_button, board.back_button, board.remove_button, board.undo_button,
+                   recognition.add_button, recognition.edit_button, recognition.delete_button,
+                   window.pages["ImportsPage"].drop.button]
+        assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
+        with qtbot.waitSignal(reports.form_ready, timeout=30000):
+            window.show_page("ReportsPage")
+        pack = tmp_path / "audit.wbpack"
+        with qtbot.waitSignal(reports.export_finished, timeout=120000):
+            reports.create_pack(str(pack), with_workspace=True)
+        with qtbot.waitSignal(reports.pack_opened, timeout=60000):
+            reports.open_pack(str(pack))
+
+        why = "Audit pack audit.wbpack is open read-only: nothing in it can be changed."
+        assert [b.text() for b in changes if b.isEnabled()] == []
+        assert all(b.toolTip().startswith(why) for b in changes)
+        assert not window.undo_action.isEnabled() and not window.import_action.isEnabled()
+        assert window.pages["ImportsPage"].drop.label.text().startswith(why)
+        with qtbot.waitSignal(champions.loaded, timeout=60000):
+            window.show_page("ChampionsPage")
+        assert not champions.weights.save_button.isEnabled()
+        champions.weights.spins["answers"].setValue(5)  # a what-if is still open to anyone
+        assert champions.weights.is_what_if() and not champions.weights.save_button.isEnabled()
+
+        person = int(champions.model.frame()["person_id"].iloc[0])
+        board.move_requested.emit([person], "nominated", "dragged")  # what a drop between columns asks
+        qtbot.waitUntil(lambda: champions.banner.isVisible(), timeout=20000)
+        assert champions.banner.text().startswith(why)
+        assert programme.current_stages(window.ctx.ws).empty
+
+        window.open_workspace(own)  # File ▸ Open recent: one's own workspace again
+        assert not window.ctx.ws.readonly
+        assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
+        assert window.pages["ImportsPage"].drop.label.text().startswith("Drop export files")
+        assert not any(b.toolTip().startswith(why) for b in changes)
+        assert champions.weights.save_button.isEnabled() == champions.weights.is_what_if()
+    finally:
+        window.ctx.wait_for_tasks(30000)
+        window.ctx.ws.close()
+
+
 def test_on_a_small_screen_every_control_shows_whole(page, qtbot):
     """At 1024 x 680 (the page gets about 850 x 600) no choice is cut short; the format sits by
     Export, and says more on hover."""

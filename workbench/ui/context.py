@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import WorkbenchError, file_error
+from ..errors import WorkbenchError, WorkspaceError, file_error
 from ..store.db import data_dir
 from ..store.watch import ChangeWatch
 from ..workspace import Workspace
@@ -95,6 +95,18 @@ class AppContext(QObject):
         self.workspace_opened.emit()
         self.changed.emit("workspace")
 
+    def writable(self) -> bool:
+        """Whether the open workspace takes changes (an audit pack's copy, opened read-only, does not)."""
+        return self.ws is not None and not self.ws.readonly
+
+    def read_only_reason(self) -> str:
+        """Why nothing can be changed, in a sentence naming what is open as the user opened it."""
+        if self.ws is None:
+            return "No workspace is open: open or create one (File ▸ Open workspace…, New workspace…)."
+        what = self.shown_as or f"The workspace {self.ws.name}"
+        return (f"{what} is open read-only: nothing in it can be changed. To make changes, open a workspace of "
+                "your own (File ▸ Open workspace…).")
+
     # -- changes made elsewhere -----------------------------------------------------------------
     def _look_elsewhere(self) -> None:
         ws = self.ws
@@ -154,7 +166,14 @@ class AppContext(QObject):
         ``reads_only``: the task only reads (a page loading its figures), so closing the window may
         cancel it without asking. ``change``: a change the person asked for, made after the ones
         asked before it; during an import it waits for the import, and the status bar says so."""
-        if change and any(t.running and t.title == IMPORT_TITLE for t in self.tasks):
+        if change and self.ws is not None and self.ws.readonly:
+            # A shortcut or a drop asked for a change the page's buttons do not offer: say why, as
+            # the task's failure, and touch nothing.
+            reason = self.read_only_reason()
+
+            def fn(progress, cancel) -> None:  # noqa: ANN001, ARG001
+                raise WorkspaceError(reason)
+        elif change and any(t.running and t.title == IMPORT_TITLE for t in self.tasks):
             self.notice.emit(f"{title} waits for the import to finish.")
         task = Task(fn, title, self)
         task.reads_only = reads_only

@@ -225,7 +225,8 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
         suffix = " (read-only)" if ws and ws.readonly else ""
         self.setWindowTitle(f"{APP_NAME} — {self.ctx.shown_as or ws.name}{suffix}" if ws else APP_NAME)
-        self.import_action.setEnabled(bool(ws and not ws.readonly))
+        for action in (self.import_action, self.undo_action):  # an audit pack's copy takes no changes
+            action.setEnabled(self.ctx.writable())
 
     def _changed_elsewhere(self) -> None:
         self.elsewhere_button.show()
@@ -263,8 +264,8 @@ class MainWindow(QMainWindow):
         self.imports_page().choose_files()
 
     def import_paths(self, paths: list[str]) -> None:
-        if self.ctx.ws is None or self.ctx.ws.readonly:
-            QMessageBox.information(self, APP_NAME, "This workspace is open read-only; open a workspace to import into.")
+        if not self.ctx.writable():
+            QMessageBox.information(self, APP_NAME, self.ctx.read_only_reason())
             return
         self.show_page("ImportsPage")
         self.imports_page().import_paths(paths)

@@ -217,8 +217,8 @@ class ProfilePanel(QScrollArea):
         self._set_enabled(False)
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.bot, self.staff, self.unmerge_button, self.tag_edit, self.note_edit, self.account_bot,
-                  self.account_staff):
+        for w in (self.bot, self.staff, self.unmerge_button, self.tag_edit, self.note_edit, self.add_note_button,
+                  self.account_bot, self.account_staff):
             w.setEnabled(on and self.ctx.ws is not None and not self.ctx.ws.readonly)
 
     # -- loading ------------------------------------------------------------------------------

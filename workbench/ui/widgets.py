@@ -563,6 +563,29 @@ def remember_sizes(splitter: QSplitter, settings: QSettings, key: str) -> bool:
     return isinstance(state, QByteArray) and not state.isEmpty() and splitter.restoreState(state)
 
 
+class WriteControls(QObject):
+    """The controls of a page that change the workspace. While it is open read-only (an audit pack's
+    copy) they are disabled and their tooltips say why; otherwise each is enabled when its own
+    condition (``when``) holds: call ``update()`` when that may have changed."""
+
+    def __init__(self, ctx, parent: QObject) -> None:  # noqa: ANN001 - AppContext
+        super().__init__(parent)
+        self.ctx = ctx
+        self._controls: list[tuple[QWidget, Callable[[], bool] | None, str]] = []
+        ctx.workspace_opened.connect(self.update)
+
+    def add(self, *widgets: QWidget, when: Callable[[], bool] | None = None) -> None:
+        self._controls += [(w, when, w.toolTip()) for w in widgets]
+        self.update()
+
+    def update(self) -> None:
+        writable = self.ctx.writable()
+        why = "" if writable else self.ctx.read_only_reason()
+        for w, when, tip in self._controls:
+            w.setEnabled(writable and (when is None or bool(when())))
+            w.setToolTip(tip if writable else why)
+
+
 class Page(QWidget):
     """Base of every page: a title, a lazy refresh when the workspace changes, optional hooks.
 
@@ -576,6 +599,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self.writes = WriteControls(ctx, self)  # the page's controls that change the workspace
         ctx.changed.connect(self._on_changed)
 
     def _on_changed(self, what: str) -> None:

@@ -102,6 +102,7 @@ class WeightsPanel(QGroupBox):
     """A slider and a spin box per component; ``changed`` on every edit (the what-if)."""
 
     changed = Signal(dict)
+    state_changed = Signal()  # what-if or saved: Save weights has something to save, or not
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Weights (what-if)", parent)
@@ -172,8 +173,8 @@ class WeightsPanel(QGroupBox):
         what_if = self.is_what_if()
         self.state.setText("What-if: these weights are not saved; the saved ones rank the reports and the "
                            "command line." if what_if else "These are the workspace's saved weights.")
-        self.save_button.setEnabled(what_if)
         self.revert_button.setEnabled(what_if)
+        self.state_changed.emit()
 
 
 class ChampionsPage(Page):
@@ -249,6 +250,7 @@ class ChampionsPage(Page):
         buttons.addWidget(self.add_candidate_button)
         buttons.addWidget(self.nominate_button)
         buttons.addStretch(1)
+        self.writes.add(self.add_candidate_button, self.nominate_button)
         ll.addLayout(buttons)
         split.addWidget(left)
         # Right: the weights above the selected person's score and evidence, with a handle
@@ -258,6 +260,8 @@ class ChampionsPage(Page):
         self.weights = WeightsPanel()
         self.weights.changed.connect(self.rerank)
         self.weights.save_button.clicked.connect(self.save_weights)
+        self.writes.add(self.weights.save_button, when=self.weights.is_what_if)
+        self.weights.state_changed.connect(self.writes.update)
         self.weights.revert_button.clicked.connect(lambda: self.weights.set_weights(self.weights.saved))
         holder = QScrollArea()  # the weights scroll when the handle is dragged up
         holder.setWidget(self.weights)
@@ -319,6 +323,8 @@ class ChampionsPage(Page):
         self.board.move_requested.connect(self.move_people)
         self.board.undo_requested.connect(self.undo)
         self.board.person_selected.connect(self._show_history)
+        b = self.board
+        self.writes.add(b.back_button, b.forward_button, b.remove_button, b.undo_button)
         board_page = QWidget()
         bl = QVBoxLayout(board_page)
         bl.setContentsMargins(0, 6, 0, 0)

@@ -84,6 +84,8 @@ class DropZone(QFrame):
     same place, so that the history below does not move when an import starts."""
 
     clicked = Signal()
+    INVITATION = ("Drop export files, folders or zips anywhere on the window — Slack, Discord, Telegram, IRC logs, "
+                  "Discourse, GitHub, Stack Exchange, mailing lists, Meetup, CSV — or choose them.")
 
     def __init__(self, running: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,9 +93,7 @@ class DropZone(QFrame):
         self.setStyleSheet("#dropzone { border: 2px dashed palette(mid); border-radius: 8px; }")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 14, 16, 14)
-        self.label = QLabel("Drop export files, folders or zips anywhere on the window — Slack, Discord, "
-                            "Telegram, IRC logs, Discourse, GitHub, Stack Exchange, mailing lists, Meetup, CSV — "
-                            "or choose them.")
+        self.label = QLabel(self.INVITATION)
         self.label.setWordWrap(True)
         self.button = QPushButton("Import…")
         self.button.setDefault(True)
@@ -143,6 +143,8 @@ class ImportsPage(Page):
         rl.addWidget(self.cancel_button)
         self.drop = DropZone(self.running)
         self.drop.clicked.connect(self.choose_files)
+        self.writes.add(self.drop.button)
+        ctx.workspace_opened.connect(self._invite)
         lay.addWidget(self.drop)
         self.task = None
 
@@ -198,6 +200,10 @@ class ImportsPage(Page):
         self._finished: list = []  # an import's result, told once the history shows it
 
     # -- history ------------------------------------------------------------------------------
+    def _invite(self) -> None:
+        """Into a workspace, an invitation to drop exports; into an audit pack's copy, why not."""
+        self.drop.label.setText(DropZone.INVITATION if self.ctx.writable() else self.ctx.read_only_reason())
+
     def reload(self) -> None:
         """Read the history in the background: years of daily imports are thousands of runs."""
         ws, only = self.ctx.ws, self._newest.next()

@@ -65,9 +65,9 @@ class PeoplePage(Page):
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
         self.tabs.addTab(self._build_directory(), "Directory")
+        self._suggestions: list[Suggestion] = []
         self.tabs.addTab(self._build_suggestions(), "Merge suggestions")
         self.tabs.currentChanged.connect(lambda _: self._load_suggestions() if self.tabs.currentIndex() == 1 else None)
-        self._suggestions: list[Suggestion] = []
         self._together: list[int] = []  # the merges of the last accept, undone together
 
     # -- directory ----------------------------------------------------------------------------
@@ -102,6 +102,7 @@ class PeoplePage(Page):
         top.addWidget(self.flag_mode)
         top.addWidget(self.staff_button)
         top.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignRight)
+        self.writes.add(self.staff_button)
         lay.addLayout(top)
         # Platform chips (filled once the workspace is read), a gap, then the level chips as one
         # group, wrapping onto a second line when there are more than the width holds.
@@ -392,6 +393,7 @@ class PeoplePage(Page):
         self.reject_button.clicked.connect(self.reject_selected)
         top.addWidget(self.accept_button)
         top.addWidget(self.reject_button)
+        self.writes.add(self.accept_button, self.reject_button, when=lambda: bool(self._suggestions))
         lay.addLayout(top)
         lay.addWidget(QLabel("Accounts with the same e-mail address are merged automatically. Ctrl+Z undoes the "
                              "last merge; a rejected pair is never suggested again."))
@@ -436,8 +438,7 @@ class PeoplePage(Page):
         self.sugg_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.sugg_label.setText(figures.plural(len(found), "suggestion") if found else "No suggestions: nobody "
                                 "else looks like the same human at this confidence.")
-        self.accept_button.setEnabled(bool(found))
-        self.reject_button.setEnabled(bool(found))
+        self.writes.update()  # Accept and Reject, with suggestions to act on
         if found:
             self.sugg_table.selectRow(0)
         self.suggestions_loaded.emit(len(found))

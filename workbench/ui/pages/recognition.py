@@ -134,6 +134,8 @@ class RecognitionPage(Page):
         row.addWidget(self.recognize_button)
         row.addStretch(1)
         gl.addLayout(row)
+        self._gap_empty = True  # until the gap is read
+        self.writes.add(self.recognize_button, when=lambda: not self._gap_empty)
         self.tabs.addTab(gap, "&Gap")
 
         # The log.
@@ -178,6 +180,7 @@ class RecognitionPage(Page):
         for b in (self.add_button, self.edit_button, self.delete_button):
             row.addWidget(b)
         row.addStretch(1)
+        self.writes.add(self.add_button, self.edit_button, self.delete_button)
         ll.addLayout(row)
         self.tabs.addTab(log, "&Log")
 
@@ -256,7 +259,8 @@ class RecognitionPage(Page):
             "the people who carry it.")
         self.gap_empty.setVisible(gap.empty)
         self.gap_view.setVisible(not gap.empty)
-        self.recognize_button.setEnabled(not gap.empty)
+        self._gap_empty = gap.empty
+        self.writes.update()  # Recognize selected…, with people to recognize
         self.select_all_button.setEnabled(not gap.empty)
         self.kind_model.set_frame(_py(r["kinds"]))
         per = r["per"]
@@ -362,6 +366,9 @@ class RecognitionPage(Page):
     def edit_selected(self) -> None:
         rec = self._selected_log()
         if rec is None:
+            return
+        if not self.ctx.writable():  # a double-click on the log of an audit pack's copy
+            self.banner.show_message(self.ctx.read_only_reason(), kind="info")
             return
         dlg = self._dialog([rec["name"]], initial=rec, title="Edit the recognition")
 
