@@ -35,10 +35,11 @@ Listener = Callable[[str], None]
 
 
 class Workspace:
-    def __init__(self, engine: Engine, *, location: str, readonly: bool = False) -> None:
+    def __init__(self, engine: Engine, *, location: str, readonly: bool = False, name: str | None = None) -> None:
         self.engine = engine
         self.location = location
         self.readonly = readonly
+        self._name = name  # what it is called when not its file's name (an audit pack's copy of one)
         self._write_lock = threading.RLock()
         self._listeners: list[Listener] = []
         self.notifications = 0  # how many writes this workspace object has announced (see store/watch.py)
@@ -47,8 +48,9 @@ class Workspace:
     # -- opening ------------------------------------------------------------------------------
     @classmethod
     def open(cls, location: str | os.PathLike | None = None, *, readonly: bool = False,
-             create: bool = True) -> Workspace:
-        """Open the workspace at a path or SQLAlchemy URL (the default workspace when None)."""
+             create: bool = True, name: str | None = None) -> Workspace:
+        """Open the workspace at a path or SQLAlchemy URL (the default workspace when None);
+        ``name``: what reports call it, when not its file's name (an audit pack's copy of one)."""
         url = db.to_url(location, readonly=readonly)
         if url.startswith("sqlite"):
             path = Path(url.split("sqlite:///", 1)[1].split("?", 1)[0].removeprefix("file:"))
@@ -78,7 +80,7 @@ class Workspace:
                                      "it once in the window or with `workbench status` to bring it up to date.")
         else:
             db.upgrade(engine, display)
-        return cls(engine, location=display, readonly=readonly)
+        return cls(engine, location=display, readonly=readonly, name=name)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -91,6 +93,8 @@ class Workspace:
 
     @property
     def name(self) -> str:
+        if self._name:
+            return self._name
         return Path(self.location).name if "://" not in self.location else self.location
 
     @property

@@ -415,6 +415,47 @@ def test_in_an_audit_pack_nothing_offers_a_change_it_cannot_take(qtbot, communit
         window.ctx.ws.close()
 
 
+def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtbot, community_db, copy_db, tmp_path,
+                                                                            monthly_newcomers):
+    """A consultant's pack opened over one's own workspace: back on the Reports page, the preview is
+    the pack's workspace, by the name it was made under, not the report that was shown before."""
+    from workbench.metrics.filters import Filters
+    from workbench.reports.build import prepare_report
+    from workbench.reports.pack import write_pack
+    from workbench.ui.app import create_app, create_window
+    from workbench.workspace import Workspace
+
+    client = Workspace.open(tmp_path / "client.db")
+    client.import_paths([monthly_newcomers(tmp_path / "general.json", 6)])
+    pack = tmp_path / "audit.wbpack"
+    write_pack(client, prepare_report(client, Filters.default_for(client)), pack, with_workspace=True)
+    client.close()
+
+    create_app()
+    window = create_window(str(copy_db(community_db()[0])))
+    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        page = window.pages["ReportsPage"]
+        with qtbot.waitSignal(page.preview_ready, timeout=120000):
+            window.show_page("ReportsPage")
+        assert "copy-community.db · " in page.preview_text()
+        page.preview()  # a preview being made (the period just changed) when the pack is opened
+        with qtbot.waitSignals([page.pack_opened, page.form_ready], timeout=60000):  # the pack's period, read
+            page.open_pack(str(pack))
+        assert window.current_page() is window.pages["DashboardPage"]
+        assert page.preview_text().strip() == ""  # the report of before is not kept for later
+        with qtbot.waitSignal(page.preview_ready, timeout=120000):
+            window.show_page("ReportsPage")
+        text = page.preview_text()
+        assert "client.db · 2024-" in text and "copy-community.db" not in text
+        assert "workspace.db" not in text  # the copy's file inside the pack is no one's name for it
+    finally:
+        window.ctx.wait_for_tasks(30000)
+        window.ctx.ws.close()
+
+
 def test_on_a_small_screen_every_control_shows_whole(page, qtbot):
     """At 1024 x 680 (the page gets about 850 x 600) no choice is cut short; the format sits by
     Export, and says more on hover."""

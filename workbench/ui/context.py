@@ -71,10 +71,12 @@ class AppContext(QObject):
         self._watch_timer.timeout.connect(self._look_elsewhere)
 
     # -- workspace ----------------------------------------------------------------------------
-    def open_workspace(self, location: str | None, *, readonly: bool = False, shown_as: str | None = None) -> Workspace:
+    def open_workspace(self, location: str | None, *, readonly: bool = False, shown_as: str | None = None,
+                       name: str | None = None) -> Workspace:
         """Open a workspace; ``shown_as`` names it for the title bar when its file is not what the
-        user opened (the copy inside an audit pack)."""
-        ws = Workspace.open(location, readonly=readonly)
+        user opened (the copy inside an audit pack), and ``name`` is the workspace's own name (the one
+        it was copied from), for the reports made from it."""
+        ws = Workspace.open(location, readonly=readonly, name=name)
         self.shown_as = shown_as
         self.set_workspace(ws)
         return ws

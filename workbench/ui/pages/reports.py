@@ -149,6 +149,8 @@ class ReportsPage(Page):
         self._newest = Newest()
         self._newest_preview = Newest()
         self._showing_pack = False  # the browser shows an audit pack's own report, not a preview
+        self._preview_owed = False  # the preview followed a change while the page was hidden: made when shown
+        ctx.workspace_opened.connect(self._forget_preview)
         # A choice changed: the preview follows once the choices have settled (a date typed digit
         # by digit, or arrowed through, makes one preview, not ten).
         self._choices_settled = QTimer(self, singleShot=True, interval=600)
@@ -226,7 +228,10 @@ class ReportsPage(Page):
         from ...reports.pseudonymize import load_key
 
         self._choices_settled.stop()
-        if self.ctx.ws is None or not self.isVisible() or self._showing_pack:
+        if self.ctx.ws is None or self._showing_pack:
+            return
+        if not self.isVisible():
+            self._preview_owed = True
             return
         if self.task is not None and self.task.running and not self._task_is_preview:
             self._choices_settled.start()  # after the export or the pack
@@ -327,6 +332,7 @@ class ReportsPage(Page):
     def _preview_with(self, key) -> None:  # noqa: ANN001
         ws, f = self.ctx.ws, self.filters()
         self._choices_settled.stop()
+        self._preview_owed = False
         self.browser.setPlaceholderText(PLACEHOLDER)
         only = self._newest_preview.next()  # a preview overtaken by a newer one is not shown
 
@@ -342,6 +348,18 @@ class ReportsPage(Page):
                                simple=True)
             return html, images
         self._run(work, "Making the preview", only(self._show_preview), reads_only=True, preview=True)
+
+    def _forget_preview(self) -> None:
+        """Another workspace is open: the report shown, or being made, was of the one before."""
+        self._newest_preview.next()
+        if not self._showing_pack:
+            self.browser.clear()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        reads = self._stale  # a page to read again reads, and previews once it has
+        super().showEvent(event)
+        if self._preview_owed and not reads:
+            self._preview_by_itself()
 
     def _show_preview(self, result) -> None:  # noqa: ANN001
         html, images = result
@@ -459,7 +477,8 @@ class ReportsPage(Page):
 
         window = self.window()
         if opened.workspace is not None:
-            self.ctx.open_workspace(str(opened.workspace), readonly=True, shown_as=f"Audit pack {Path(path).name}")
+            self.ctx.open_workspace(str(opened.workspace), readonly=True, shown_as=f"Audit pack {Path(path).name}",
+                                    name=_copied_from(opened.manifest))
             if hasattr(window, "pages") and "DashboardPage" in window.pages:
                 window.show_page("DashboardPage")
         else:
@@ -476,6 +495,12 @@ class ReportsPage(Page):
             message += f" {why} The other pages still show {current}."
         self.banner.show_message(message, kind="success")
         self.pack_opened.emit(path)
+
+
+def _copied_from(manifest: dict) -> str | None:
+    """The name of the workspace an audit pack's copy was made from, as its manifest says."""
+    name = manifest.get("workspace")
+    return name.strip() or None if isinstance(name, str) else None
 
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
