@@ -322,3 +322,31 @@ def test_the_evidence_of_one_person_helped_says_person(qtbot, ws_path):
         assert page.candidate_names()[0] == "Helen"
         qtbot.waitUntil(lambda: page.replies.rowCount() == 1, timeout=10000)
         assert page.evidence_label.text() == "Helped 1 person: N1 (1)."
+
+
+def test_the_evidence_is_read_again_when_the_data_changes_or_another_workspace_opens(qtbot, ctx, tmp_path):
+    """The evidence under the scores is the selected person's in the workspace as it is now: an import
+    that adds an answer of theirs shows in it, and another workspace's first candidate, though their
+    person number is the same, shows their own."""
+    page = open_page(qtbot, ctx)
+    assert page.person_label.text().startswith("Helen")
+    qtbot.waitUntil(lambda: page.replies.rowCount() == 3, timeout=10000)
+    with qtbot.waitSignal(page.loaded, timeout=30000):  # an import adds Helen's answer to a fourth newcomer
+        write(ctx.ws, [account("n4"), msg("n4", at("2024-03-04", "09:00"), text="Where are the docs?", ext="q4"),
+                       msg("helen", at("2024-03-04", "10:00"), text="Here are the docs", parent="q4")])
+    assert page.person_label.text().startswith("Helen")
+    qtbot.waitUntil(lambda: page.replies.rowCount() == 4, timeout=10000)
+    assert page.evidence_label.text().startswith("Helped 4 people: ")
+    assert page.reply_text.text() == "To N4: Here are the docs  ↳ to “Where are the docs?”"
+
+    other = Workspace.open(tmp_path / "other.db")
+    write(other, [account("bea"), account("m1"), msg("m1", at("2025-05-01", "09:00"), text="Any GPU tips?", ext="g1"),
+                  msg("bea", at("2025-05-01", "09:30"), text="Use a smaller batch", parent="g1")])
+    bea = person_of(other, "bea")
+    other.close()
+    assert bea == person_of(ctx.ws, "helen")  # the same number, another human
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        ctx.open_workspace(str(tmp_path / "other.db"))
+    assert page.candidate_names()[0] == "Bea" and page.person_label.text().startswith("Bea")
+    qtbot.waitUntil(lambda: page.evidence_label.text() == "Helped 1 person: M1 (1).", timeout=10000)
+    assert page.replies.rowCount() == 1 and page.reply_text.text() == "To M1: Use a smaller batch  ↳ to “Any GPU tips?”"

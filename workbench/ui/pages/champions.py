@@ -359,6 +359,7 @@ class ChampionsPage(Page):
     def _loaded(self, result: dict) -> None:
         if result["frame"] is not None:
             self._frame = result["frame"]
+            self._evidence_for = None  # the data changed (an import, another workspace): read it again
         stages: pd.DataFrame = result["stages"]
         self._champions = set(int(p) for p in stages.loc[stages["stage"] == "champion", "person_id"])
         saved = result["weights"]
@@ -393,7 +394,7 @@ class ChampionsPage(Page):
         self.table.setVisible(has)
         if selected:
             self._select_ids(selected)
-        elif has:
+        if has and not self.selected_ids():  # nobody chosen, or no one chosen is a candidate now
             self.table.selectRow(0)
 
     def rerank(self, _weights: dict | None = None) -> None:
