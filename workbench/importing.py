@@ -189,6 +189,8 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
             continue
         if path.is_file() and path.stat().st_size == 0:
             errors.append(f"{raw}: the file is empty.")
+        elif path.is_file() and (pack := _audit_pack_said(raw, path)):
+            errors.append(pack)
         elif path.is_file() and _broken_zip(path):
             errors.append(f"{raw}: a zip archive that is damaged or cut short (its table of contents is missing); "
                           "export it again or copy it whole.")
@@ -207,6 +209,13 @@ def plan(paths: list[str | os.PathLike]) -> tuple[list[PlannedInput], list[Probl
         once.setdefault(item.path.resolve(), item)
     said = {(n.file, n.position, n.message): n for n in notes}
     return sorted(once.values(), key=lambda item: item.importer.reads_last), list(said.values())
+
+
+def _audit_pack_said(raw: str | os.PathLike, path: Path) -> str | None:
+    """For an audit pack given to import, what to do with it instead."""
+    from .reports.pack import is_audit_pack, not_a_pack_here  # the report's code, loaded only for this
+
+    return not_a_pack_here(raw, "an export") if is_audit_pack(path) else None
 
 
 def _left_alone(unread: list[tuple[Path, str | None]], root: Path) -> list[Problem]:

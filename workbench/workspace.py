@@ -64,7 +64,10 @@ class Workspace:
                 except OSError as exc:
                     raise WorkspaceError(f"The folder for the workspace {path} cannot be created: {exc.strerror}.") from exc
                 if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
-                    raise WorkspaceError(f"{path} is not a workspace file (it is not an SQLite database).")
+                    from .reports.pack import is_audit_pack, not_a_pack_here
+
+                    raise WorkspaceError(not_a_pack_here(path, "a workspace") if is_audit_pack(path) else
+                                         f"{path} is not a workspace file (it is not an SQLite database).")
             display = str(path)
         else:
             display = db.make_engine(url).url.render_as_string(hide_password=True)

@@ -268,3 +268,26 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
     plain = tmp_path / "plain.html"
     assert cli("report", "--workspace", ws_path, "--from", "2024-03-01", "--out", plain).code == 0
     assert "Discord #Jo" in plain.read_text(encoding="utf-8")  # named as they are when not pseudonymized
+
+
+def test_an_audit_pack_given_as_a_workspace_or_an_export_says_how_to_open_it(cli, db, tmp_path):
+    """A client handed a pack may try it where a workspace or an export goes: each says what it is and
+    the two ways to open it, whatever the file is called, and nothing is written."""
+    pack = tmp_path / "audit.wbpack"
+    assert cli("pack", "--workspace", db, "--out", pack).code == 0
+    r = cli("status", "--workspace", pack)
+    assert r.code == 2 and f"{pack} is an audit pack, not a workspace: open it in the window (File ▸ Open audit " \
+        f"pack…, or drop it on the window) or check it with `workbench pack verify {pack}`." in r.err, r
+    renamed = tmp_path / "from-the-consultant.zip"
+    renamed.write_bytes(pack.read_bytes())
+    ws = tmp_path / "mine.db"
+    for given in (pack, renamed):
+        r = cli("import", "--workspace", ws, given)
+        assert r.code != 0 and f"{given} is an audit pack, not an export: open it in the window" in r.err, r
+        assert "unzip it" not in r.err  # its folder imports as nothing
+    assert not ws.exists()  # no workspace made for an import that reads nothing
+    other = tmp_path / "other.zip"
+    with zipfile.ZipFile(other, "w") as z:  # a manifest.json of something else is no pack
+        z.writestr("manifest.json", '{"name": "my-extension", "version": "1.0"}')
+    r = cli("import", "--workspace", ws, other)
+    assert r.code != 0 and "audit pack" not in r.err, r

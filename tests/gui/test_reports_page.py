@@ -392,6 +392,13 @@ def test_in_an_audit_pack_nothing_offers_a_change_it_cannot_take(qtbot, communit
         assert all(b.toolTip().startswith(why) for b in changes)
         assert not window.undo_action.isEnabled() and not window.import_action.isEnabled()
         assert window.pages["ImportsPage"].drop.label.text().startswith(why)
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        from workbench.ui.settings_dialog import SettingsDialog
+        settings = SettingsDialog(window.ctx, window)  # Workspace ▸ Settings…: the settings it was made with
+        assert not settings.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).isEnabled()
+        assert settings.error.text().startswith(why)
+        settings.reject()
         with qtbot.waitSignal(champions.loaded, timeout=60000):
             window.show_page("ChampionsPage")
         assert not champions.weights.save_button.isEnabled()

@@ -307,6 +307,42 @@ def test_a_bad_file_shows_one_sentence_and_changes_nothing(window, qtbot, tmp_pa
     assert window.ctx.ws.counts()["import_runs"] == 0
 
 
+def test_an_audit_pack_dropped_or_opened_as_a_workspace_opens_as_a_pack(window, qtbot, slack_zip, tmp_path):
+    """A pack dropped on the window, as one drops an export, opens read-only; so does one chosen with
+    File ▸ Open workspace; nothing is imported into the workspace that was open."""
+    from workbench.metrics.filters import Filters
+    from workbench.reports.build import prepare_report
+    from workbench.reports.pack import write_pack
+
+    client = Workspace.open(tmp_path / "client.db")
+    client.import_paths([slack_zip])
+    pack = tmp_path / "audit.wbpack"
+    write_pack(client, prepare_report(client, Filters.default_for(client)), pack, with_workspace=True)
+    client.close()
+    own = window.ctx.ws.location
+    reports = window.pages["ReportsPage"]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pack))])
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(reports.pack_opened, timeout=60000):
+        window.dropEvent(event)
+    assert event.isAccepted()
+    assert window.ctx.ws.readonly and window.windowTitle() == "Community Workbench — Audit pack audit.wbpack (read-only)"
+    assert window.ctx.ws.counts()["activities"] > 0
+    own_ws = Workspace.open(own)
+    assert own_ws.counts()["import_runs"] == 0  # not imported into the workspace open before
+    own_ws.close()
+
+    assert window.open_workspace(own)
+    assert not window.ctx.ws.readonly
+    renamed = tmp_path / "from-the-consultant.zip"  # whatever it is called
+    renamed.write_bytes(pack.read_bytes())
+    with qtbot.waitSignal(reports.pack_opened, timeout=60000):
+        assert window.open_workspace(str(renamed))  # File ▸ Open workspace…
+    assert window.ctx.ws.readonly and "Audit pack from-the-consultant.zip" in window.windowTitle()
+
+
 @pytest.mark.parametrize(("locale", "group"), [("C", ","), ("de_DE", ".")])
 def test_demo_workspace_window_shows_its_counts(qtbot, tmp_path, locale, group):
     """In the person's locale: 6,525 activities, or 6.525 in Germany."""

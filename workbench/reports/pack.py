@@ -209,6 +209,28 @@ def read_manifest(z: zipfile.ZipFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
+MANIFEST_MAX_BYTES = 256 << 20  # a member called manifest.json larger than this is no pack's
+
+
+def is_audit_pack(path: str | Path) -> bool:
+    """Whether ``path`` is an audit pack of the workbench (a zip whose manifest says so), whatever its
+    file is called."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            if z.getinfo(MANIFEST).file_size > MANIFEST_MAX_BYTES:
+                return False
+            read_manifest(z, Path(path))
+            return True
+    except (KeyError, WorkbenchError, zipfile.BadZipFile, OSError):
+        return False
+
+
+def not_a_pack_here(path: str | Path, what: str) -> str:
+    """What to do with an audit pack given where ``what`` (a workspace, an export) was wanted."""
+    return (f"{path} is an audit pack, not {what}: open it in the window (File ▸ Open audit pack…, or drop it on "
+            f"the window) or check it with `workbench pack verify {path}`.")
+
+
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)

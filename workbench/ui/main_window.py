@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
 
     # -- workspaces ---------------------------------------------------------------------------
     def open_workspace(self, location: str, *, readonly: bool = False) -> bool:
+        if self._opened_as_pack([location]):
+            return True
         try:
             self.ctx.open_workspace(location, readonly=readonly)
         except Exception as exc:  # noqa: BLE001 - shown as one sentence
@@ -263,7 +265,22 @@ class MainWindow(QMainWindow):
         self.show_page("ImportsPage")
         self.imports_page().choose_files()
 
+    def _opened_as_pack(self, paths: list[str]) -> bool:
+        """An audit pack chosen or dropped as one would a workspace or an export is opened as a pack."""
+        from ..reports.pack import is_audit_pack
+
+        if len(paths) != 1 or "://" in paths[0] or not Path(paths[0]).is_file() or not is_audit_pack(paths[0]):
+            return False
+        page = self.pages.get("ReportsPage")
+        if page is None:
+            return False
+        self.show_page("ReportsPage")  # where it is checked, and where it says what is wrong with it
+        page.open_pack(paths[0])
+        return True
+
     def import_paths(self, paths: list[str]) -> None:
+        if self._opened_as_pack(paths):
+            return
         if not self.ctx.writable():
             QMessageBox.information(self, APP_NAME, self.ctx.read_only_reason())
             return

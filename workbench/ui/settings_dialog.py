@@ -67,7 +67,10 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.ws.readonly)
+        if not ctx.writable():  # an audit pack's copy: its settings are shown, as they were used
+            buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            self.error.setText(ctx.read_only_reason())
+            self.error.setStyleSheet("")  # a fact, not an error
         # A dialog is sized by its layout's hint, which counts the wrapped hints as if narrow: as tall
         # as its rows are at its width instead, with no empty band under the buttons.
         width = max(self.minimumWidth(), self.sizeHint().width())
