@@ -59,8 +59,7 @@ class SettingsDialog(QDialog):
             label.setBuddy(field)
             label.setFixedHeight(field.sizeHint().height())
             form.addRow(label, pair)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b2182b;")
+        self.error = QLabel()  # red when it says what is wrong with a value (not that the pack is read-only)
         self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -70,7 +69,6 @@ class SettingsDialog(QDialog):
         if not ctx.writable():  # an audit pack's copy: its settings are shown, as they were used
             buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
             self.error.setText(ctx.read_only_reason())
-            self.error.setStyleSheet("")  # a fact, not an error
         # A dialog is sized by its layout's hint, which counts the wrapped hints as if narrow: as tall
         # as its rows are at its width instead, with no empty band under the buttons.
         width = max(self.minimumWidth(), self.sizeHint().width())
@@ -90,6 +88,7 @@ class SettingsDialog(QDialog):
             try:
                 values[key] = k.check(text)
             except WorkbenchError as exc:
+                self.error.setStyleSheet("color: #b2182b;")
                 self.error.setText(str(exc))
                 self.fields[key].setFocus()
                 return
