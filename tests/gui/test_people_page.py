@@ -313,6 +313,43 @@ def test_several_suggestions_are_accepted_at_once_and_undone_together(qtbot, man
     assert page.accept_button.text() == "Accept (merge)"  # the first row, chosen again by itself
 
 
+def test_undo_in_another_workspace_takes_back_its_own_last_merge_only(qtbot, many_pairs_window, tmp_path):
+    """Several suggestions accepted at once are undone together, in their workspace: in a copy of it
+    opened afterwards, where the same pairs were merged one at a time, Ctrl+Z undoes one merge."""
+    import shutil
+
+    from workbench.people.merge import merge
+
+    win = many_pairs_window
+    page = win.page("PeoplePage")
+    win.show_page("PeoplePage")
+    copy = tmp_path / "copy.db"
+    shutil.copy(tmp_path / "small.db", copy)  # the same workspace kept twice (before, and to work on)
+    with qtbot.waitSignal(page.suggestions_loaded, timeout=30_000):
+        page.tabs.setCurrentIndex(1)
+    pairs = [(s.a, s.b) for s in page._suggestions]
+    page.sugg_table.selectAll()
+    with qtbot.waitSignal(page.merged, timeout=30_000):
+        page.accept_button.click()
+    assert _people(win) == 4
+    other = Workspace.open(copy)
+    merged = 0
+    for a, b in pairs:  # one at a time there, each its own merge
+        try:
+            merge(other, a, b)
+            merged += 1
+        except Exception:  # noqa: BLE001 - the pair the others already joined
+            continue
+    other.close()
+    assert merged == 5
+    assert win.open_workspace(str(copy))
+    assert _people(win) == 4
+    with qtbot.waitSignal(page.merged, timeout=30_000):
+        win.undo_action.trigger()  # Ctrl+Z
+    assert _people(win) == 5  # its last merge alone
+    assert page.banner.text().startswith("Undid merge ")
+
+
 def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window):
     win = small_window
     page = win.page("PeoplePage")

@@ -196,8 +196,9 @@ class PeoplePage(Page):
     def _on_changed(self, what: str) -> None:
         if what == "people-directory":  # our own cache was brought in step: nothing new to show
             return
-        if what == "workspace":  # another workspace: the person shown was one of the last one's
+        if what == "workspace":  # another workspace: the person shown was one of the last one's,
             self.close_profile()
+            self._together = []  # and so were the merges Ctrl+Z would undo together
         super()._on_changed(what)
 
     def _fill_chips(self, plats: list[str], tags: list[str]) -> None:
