@@ -19,7 +19,7 @@ from workbench.palette import OTHER_HEX
 from workbench.ui.widgets import RoomForText
 from workbench.workspace import Workspace
 
-KEYS = ("period", "from", "to", "platform", "channel")
+KEYS = ("period", "from", "to", "platform", "channel", "channel_of")
 
 
 @pytest.fixture(scope="module")
@@ -758,3 +758,39 @@ def test_the_retention_cohorts_are_named_as_the_locale_names_months(qtbot, ctx):
     first = page.dashboard.retention.sort_values("cohort").iloc[0]
     month = dt.date.fromisoformat(f"{first['cohort']}-01")
     assert labels[0] == f"{month:%b %Y} ({first['size']})"
+
+
+def test_another_workspace_opens_on_its_own_platforms_and_channels(qtbot, ctx, tmp_path, monthly_newcomers):
+    """The platform and channel chosen were the last workspace's: in another, the channel of the same
+    number (another channel) is not chosen for the person, a platform it does not have gives way to
+    all of its platforms, and the figures are of what the bar says."""
+    from sqlalchemy import select
+
+    from workbench.store.models import Channel
+
+    other_path = tmp_path / "other.db"
+    other = Workspace.open(other_path)
+    other.import_paths([monthly_newcomers(tmp_path / "general.json", 6)])  # Discord #general alone
+    with other.connect() as conn:
+        number = conn.execute(select(Channel.id)).scalar_one()
+    other.close()
+
+    page = open_page(qtbot, ctx)
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.platform.setCurrentIndex(page.platform.findData("slack"))
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        page.channel.setCurrentIndex(page.channel.findData(number))
+    assert page.channel.currentText() == "#general" and page.dashboard.filters.channels == (number,)
+
+    with qtbot.waitSignal(page.updated, timeout=60000):
+        ctx.open_workspace(str(other_path))
+    qtbot.waitUntil(lambda: page.dashboard.filters.platforms == () and page.dashboard.filters.channels == (),
+                    timeout=60000)
+    ctx.wait_for_tasks(30000)
+    qtbot.wait(50)
+    assert [page.platform.itemText(i) for i in range(page.platform.count())] == ["All platforms", "Discord"]
+    assert page.platform.currentText() == "All platforms" and page.channel.currentText() == "All channels"
+    assert page.dashboard.filters.platforms == () and page.dashboard.filters.channels == ()
+    assert page.cards["active_people"].value.text() == "4"  # who wrote in its last 90 days: April to June
+    assert headline(ctx.ws, page.dashboard.filters)["active_people"] == 4
+    assert not page.banner.isVisible()

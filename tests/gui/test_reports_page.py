@@ -428,7 +428,10 @@ def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtb
     the pack's workspace, by the name it was made under, not the report that was shown before."""
     from workbench.metrics.filters import Filters
     from workbench.reports.build import prepare_report
+    from sqlalchemy import select
+
     from workbench.reports.pack import write_pack
+    from workbench.store.models import Channel
     from workbench.ui.app import create_app, create_window
     from workbench.workspace import Workspace
 
@@ -436,6 +439,8 @@ def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtb
     client.import_paths([monthly_newcomers(tmp_path / "general.json", 6)])
     pack = tmp_path / "audit.wbpack"
     write_pack(client, prepare_report(client, Filters.default_for(client)), pack, with_workspace=True)
+    with client.connect() as conn:
+        number = conn.execute(select(Channel.id)).scalar_one()  # its one channel, Discord #general
     client.close()
 
     create_app()
@@ -448,7 +453,9 @@ def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtb
         with qtbot.waitSignal(page.preview_ready, timeout=120000):
             window.show_page("ReportsPage")
         assert "copy-community.db · " in page.preview_text()
-        page.preview()  # a preview being made (the period just changed) when the pack is opened
+        page.channel.setCurrentIndex(page.channel.findData(number))  # another channel of that number here
+        assert page.channel.currentText() not in ("All channels", "Discord #general")
+        page.preview()  # a preview being made (the channel just chosen) when the pack is opened
         with qtbot.waitSignals([page.pack_opened, page.form_ready], timeout=60000):  # the pack's period, read
             page.open_pack(str(pack))
         assert window.current_page() is window.pages["DashboardPage"]
@@ -458,6 +465,7 @@ def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtb
         text = page.preview_text()
         assert "client.db · 2024-" in text and "copy-community.db" not in text
         assert "workspace.db" not in text  # the copy's file inside the pack is no one's name for it
+        assert page.channel.currentText() == "All channels" and "all platforms; all channels" in text
     finally:
         window.ctx.wait_for_tasks(30000)
         window.ctx.ws.close()

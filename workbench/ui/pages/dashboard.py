@@ -203,7 +203,9 @@ class DashboardPage(Page):
                 edit.setDate(QDate.fromString(str(text), "yyyy-MM-dd"))
         self._saved_platform = str(s.value("dashboard/platform", "") or "")
         self._saved_channel = int(s.value("dashboard/channel", 0) or 0)
+        self._saved_channel_of = str(s.value("dashboard/channel_of", "") or "")  # a number is one workspace's
         self._restoring = False
+        self.ctx.workspace_opened.connect(self._workspace_opened)
         self._sync_date_edits()
 
     def _save_filters(self) -> None:
@@ -213,6 +215,24 @@ class DashboardPage(Page):
         s.setValue("dashboard/to", self.end.date().toString("yyyy-MM-dd"))
         s.setValue("dashboard/platform", self.platform.currentData() or "")
         s.setValue("dashboard/channel", int(self.channel.currentData() or 0))
+        s.setValue("dashboard/channel_of", self.ctx.ws.location if self.ctx.ws is not None else "")
+        self._saved_channel = int(self.channel.currentData() or 0)
+        self._saved_channel_of = self.ctx.ws.location if self.ctx.ws is not None else ""
+
+    def _saved_channel_here(self) -> int:
+        """The channel chosen last, when it was chosen in the open workspace (its number is another
+        channel's, or none, in another)."""
+        here = self.ctx.ws.location if self.ctx.ws is not None else None
+        return self._saved_channel if self._saved_channel_of == here else 0
+
+    def _workspace_opened(self) -> None:
+        """Another workspace: its platforms and channels are read anew, and a channel chosen in the
+        last one is not taken for the channel of the same number in this one."""
+        self.dashboard = None
+        self._restoring, was = True, self._restoring
+        self.channel.clear()
+        self.channel.addItem("All channels", 0)
+        self._restoring = was
 
     def _sync_date_edits(self) -> None:
         custom = self.period.currentData() == -1
@@ -245,7 +265,7 @@ class DashboardPage(Page):
             channels = self.dashboard.channels if self.dashboard is not None else None
         if channels is None:
             return
-        current = int(self.channel.currentData() or self._saved_channel or 0)
+        current = int(self.channel.currentData() or self._saved_channel_here() or 0)
         plat = self.platform.currentData() or ""
         self._restoring, was = True, self._restoring
         self.channel.clear()
@@ -274,7 +294,7 @@ class DashboardPage(Page):
         plat = self.platform.currentData() or ""
         chan = int(self.channel.currentData() or 0)
         if self.dashboard is None:  # the lists are not filled yet: the filters of the last session
-            plat, chan = self._saved_platform, self._saved_channel
+            plat, chan = self._saved_platform, self._saved_channel_here()
         f = Filters(platforms=(plat,) if plat else (), channels=(chan,) if chan else ())
         days = int(self.period.currentData())
         if days == -1:
@@ -408,6 +428,12 @@ class DashboardPage(Page):
             self._fill_platforms(d.platforms)
         self._fill_channels(d.channels)
         f = d.filters
+        bar = self.filters()[1]
+        if (bar.platforms, bar.channels) != (f.platforms, f.channels):
+            # A platform or channel of the last session, or of the last workspace, that this one does
+            # not have: the bar says all of them, and the figures follow it.
+            self.reload()
+            return
         self._restoring = True
         if self.period.currentData() != -1 and f.start is not None and f.end is not None:
             self.start.setDate(QDate(f.start))

@@ -150,7 +150,7 @@ class ReportsPage(Page):
         self._newest_preview = Newest()
         self._showing_pack = False  # the browser shows an audit pack's own report, not a preview
         self._preview_owed = False  # the preview followed a change while the page was hidden: made when shown
-        ctx.workspace_opened.connect(self._forget_preview)
+        ctx.workspace_opened.connect(self._workspace_opened)
         # A choice changed: the preview follows once the choices have settled (a date typed digit
         # by digit, or arrowed through, makes one preview, not ten).
         self._choices_settled = QTimer(self, singleShot=True, interval=600)
@@ -349,11 +349,16 @@ class ReportsPage(Page):
             return html, images
         self._run(work, "Making the preview", only(self._show_preview), reads_only=True, preview=True)
 
-    def _forget_preview(self) -> None:
-        """Another workspace is open: the report shown, or being made, was of the one before."""
+    def _workspace_opened(self) -> None:
+        """Another workspace is open: the report shown, or being made, was of the one before, and so
+        was the channel chosen (its number is another channel's, or none, in this one)."""
         self._newest_preview.next()
         if not self._showing_pack:
             self.browser.clear()
+        self.channel.blockSignals(True)
+        self.channel.clear()
+        self.channel.addItem("All channels", 0)
+        self.channel.blockSignals(False)
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         reads = self._stale  # a page to read again reads, and previews once it has
