@@ -328,111 +328,101 @@ def test_the_platform_and_channel_filters_reach_the_report(page, qtbot, tmp_path
     assert channels == {"Discord #help"}
 
 
-def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, community_db, copy_db, tmp_path):
+@pytest.fixture
+def window(qtbot, community_db, copy_db):
+    """The window on a copy of the community's workspace."""
     from workbench.ui.app import create_app, create_window
 
     create_app()
-    window = create_window(str(copy_db(community_db()[0])))
-    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
-    window.show()
-    qtbot.waitExposed(window)
-    try:
-        assert "Open audit &pack…" in [a.text() for a in window.file_menu.actions()]
-        page = window.pages["ReportsPage"]
-        with qtbot.waitSignal(page.form_ready, timeout=30000):
-            window.show_page("ReportsPage")
-        pack = tmp_path / "audit.wbpack"
-        with qtbot.waitSignal(page.export_finished, timeout=120000):
-            page.create_pack(str(pack), with_workspace=True)
-        with qtbot.waitSignal(page.pack_opened, timeout=60000):
-            page.open_pack(str(pack))
-        assert window.ctx.ws.readonly
-        # The window names the pack the user opened, not the copy's file inside it.
-        assert window.windowTitle() == "Community Workbench — Audit pack audit.wbpack (read-only)"
-        qtbot.waitUntil(lambda: window.counts_label.text().startswith("Audit pack audit.wbpack, read-only · "))
-        if "DashboardPage" in window.pages:
-            assert window.current_page() is window.pages["DashboardPage"]
-    finally:
-        window.ctx.wait_for_tasks(30000)
-        window.ctx.ws.close()
+    w = create_window(str(copy_db(community_db()[0])))
+    qtbot.addWidget(w, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.ctx.wait_for_tasks(30000)
+    w.ctx.ws.close()
 
 
-def test_in_an_audit_pack_nothing_offers_a_change_it_cannot_take(qtbot, community_db, copy_db, tmp_path):
+def _open_own_pack(window, qtbot, pack) -> None:  # noqa: ANN001 - a MainWindow
+    """An audit pack with a copy of the window's workspace made on the Reports page, and opened."""
+    page = window.pages["ReportsPage"]
+    with qtbot.waitSignal(page.form_ready, timeout=30000):
+        window.show_page("ReportsPage")
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.create_pack(str(pack), with_workspace=True)
+    with qtbot.waitSignal(page.pack_opened, timeout=60000):
+        page.open_pack(str(pack))
+
+
+def test_the_window_opens_an_audit_pack_on_its_dashboard_read_only(qtbot, window, tmp_path):
+    assert "Open audit &pack…" in [a.text() for a in window.file_menu.actions()]
+    _open_own_pack(window, qtbot, tmp_path / "audit.wbpack")
+    assert window.ctx.ws.readonly
+    # The window names the pack the user opened, not the copy's file inside it.
+    assert window.windowTitle() == "Community Workbench — Audit pack audit.wbpack (read-only)"
+    qtbot.waitUntil(lambda: window.counts_label.text().startswith("Audit pack audit.wbpack, read-only · "))
+    if "DashboardPage" in window.pages:
+        assert window.current_page() is window.pages["DashboardPage"]
+
+
+def test_in_an_audit_pack_nothing_offers_a_change_it_cannot_take(qtbot, window, tmp_path):
     """A client opening a consultant's pack finds no button that would change it: each is disabled and
     says why; a change asked another way (a drag on the board) is refused in a sentence naming the
     pack. Back in a workspace of one's own, every button works again."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
     from workbench.champions import programme
-    from workbench.ui.app import create_app, create_window
+    from workbench.ui.settings_dialog import SettingsDialog
 
-    create_app()
-    own = str(copy_db(community_db()[0]))
-    window = create_window(own)
-    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
-    window.show()
-    qtbot.waitExposed(window)
-    try:
-        reports, champions = window.pages["ReportsPage"], window.pages["ChampionsPage"]
-        people, recognition = window.pages["PeoplePage"], window.pages["RecognitionPage"]
-        board = champions.board
-        changes = [people.staff_button, champions.add_candidate_button, champions.nominate_button,
-                   board.forward_button, board.back_button, board.remove_button, board.undo_button,
-                   recognition.add_button, recognition.edit_button, recognition.delete_button,
-                   window.pages["ImportsPage"].drop.button]
-        assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
-        with qtbot.waitSignal(reports.form_ready, timeout=30000):
-            window.show_page("ReportsPage")
-        pack = tmp_path / "audit.wbpack"
-        with qtbot.waitSignal(reports.export_finished, timeout=120000):
-            reports.create_pack(str(pack), with_workspace=True)
-        with qtbot.waitSignal(reports.pack_opened, timeout=60000):
-            reports.open_pack(str(pack))
+    own = window.ctx.ws.location
+    champions, people, recognition = (window.pages[p] for p in ("ChampionsPage", "PeoplePage", "RecognitionPage"))
+    board = champions.board
+    changes = [people.staff_button, champions.add_candidate_button, champions.nominate_button,
+               board.forward_button, board.back_button, board.remove_button, board.undo_button,
+               recognition.add_button, recognition.edit_button, recognition.delete_button,
+               window.pages["ImportsPage"].drop.button]
+    assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
+    _open_own_pack(window, qtbot, tmp_path / "audit.wbpack")
 
-        why = "Audit pack audit.wbpack is open read-only: nothing in it can be changed."
-        assert [b.text() for b in changes if b.isEnabled()] == []
-        assert all(b.toolTip().startswith(why) for b in changes)
-        assert not window.undo_action.isEnabled() and not window.import_action.isEnabled()
-        assert window.pages["ImportsPage"].drop.label.text().startswith(why)
-        from PySide6.QtWidgets import QDialogButtonBox
+    why = "Audit pack audit.wbpack is open read-only: nothing in it can be changed."
+    assert [b.text() for b in changes if b.isEnabled()] == []
+    assert all(b.toolTip().startswith(why) for b in changes)
+    assert not window.undo_action.isEnabled() and not window.import_action.isEnabled()
+    assert window.pages["ImportsPage"].drop.label.text().startswith(why)
+    settings = SettingsDialog(window.ctx, window)  # Workspace ▸ Settings…: the settings it was made with
+    assert not settings.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).isEnabled()
+    assert settings.error.text().startswith(why)
+    settings.reject()
+    with qtbot.waitSignal(champions.loaded, timeout=60000):
+        window.show_page("ChampionsPage")
+    assert not champions.weights.save_button.isEnabled()
+    champions.weights.spins["answers"].setValue(5)  # a what-if is still open to anyone
+    assert champions.weights.is_what_if() and not champions.weights.save_button.isEnabled()
 
-        from workbench.ui.settings_dialog import SettingsDialog
-        settings = SettingsDialog(window.ctx, window)  # Workspace ▸ Settings…: the settings it was made with
-        assert not settings.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).isEnabled()
-        assert settings.error.text().startswith(why)
-        settings.reject()
-        with qtbot.waitSignal(champions.loaded, timeout=60000):
-            window.show_page("ChampionsPage")
-        assert not champions.weights.save_button.isEnabled()
-        champions.weights.spins["answers"].setValue(5)  # a what-if is still open to anyone
-        assert champions.weights.is_what_if() and not champions.weights.save_button.isEnabled()
+    person = int(champions.model.frame()["person_id"].iloc[0])
+    board.move_requested.emit([person], "nominated", "dragged")  # what a drop between columns asks
+    qtbot.waitUntil(lambda: champions.banner.isVisible(), timeout=20000)
+    assert champions.banner.text().startswith(why)
+    assert programme.current_stages(window.ctx.ws).empty
 
-        person = int(champions.model.frame()["person_id"].iloc[0])
-        board.move_requested.emit([person], "nominated", "dragged")  # what a drop between columns asks
-        qtbot.waitUntil(lambda: champions.banner.isVisible(), timeout=20000)
-        assert champions.banner.text().startswith(why)
-        assert programme.current_stages(window.ctx.ws).empty
-
-        window.open_workspace(own)  # File ▸ Open recent: one's own workspace again
-        assert not window.ctx.ws.readonly
-        assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
-        assert window.pages["ImportsPage"].drop.label.text().startswith("Drop export files")
-        assert not any(b.toolTip().startswith(why) for b in changes)
-        assert champions.weights.save_button.isEnabled() == champions.weights.is_what_if()
-    finally:
-        window.ctx.wait_for_tasks(30000)
-        window.ctx.ws.close()
+    window.open_workspace(own)  # File ▸ Open recent: one's own workspace again
+    assert not window.ctx.ws.readonly
+    assert all(b.isEnabled() for b in changes) and window.undo_action.isEnabled()
+    assert window.pages["ImportsPage"].drop.label.text().startswith("Drop export files")
+    assert not any(b.toolTip().startswith(why) for b in changes)
+    assert champions.weights.save_button.isEnabled() == champions.weights.is_what_if()
 
 
-def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtbot, community_db, copy_db, tmp_path,
+def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtbot, window, tmp_path,
                                                                             monthly_newcomers):
     """A consultant's pack opened over one's own workspace: back on the Reports page, the preview is
     the pack's workspace, by the name it was made under, not the report that was shown before."""
-    from workbench.metrics.filters import Filters
-    from workbench.reports.build import prepare_report
     from sqlalchemy import select
 
+    from workbench.metrics.filters import Filters
+    from workbench.reports.build import prepare_report
     from workbench.reports.pack import write_pack
     from workbench.store.models import Channel
-    from workbench.ui.app import create_app, create_window
     from workbench.workspace import Workspace
 
     client = Workspace.open(tmp_path / "client.db")
@@ -443,32 +433,23 @@ def test_an_audit_pack_opened_from_the_reports_page_is_what_it_then_previews(qtb
         number = conn.execute(select(Channel.id)).scalar_one()  # its one channel, Discord #general
     client.close()
 
-    create_app()
-    window = create_window(str(copy_db(community_db()[0])))
-    qtbot.addWidget(window, before_close_func=lambda w: w.ctx.wait_for_tasks(20000))
-    window.show()
-    qtbot.waitExposed(window)
-    try:
-        page = window.pages["ReportsPage"]
-        with qtbot.waitSignal(page.preview_ready, timeout=120000):
-            window.show_page("ReportsPage")
-        assert "copy-community.db · " in page.preview_text()
-        page.channel.setCurrentIndex(page.channel.findData(number))  # another channel of that number here
-        assert page.channel.currentText() not in ("All channels", "Discord #general")
-        page.preview()  # a preview being made (the channel just chosen) when the pack is opened
-        with qtbot.waitSignals([page.pack_opened, page.form_ready], timeout=60000):  # the pack's period, read
-            page.open_pack(str(pack))
-        assert window.current_page() is window.pages["DashboardPage"]
-        assert page.preview_text().strip() == ""  # the report of before is not kept for later
-        with qtbot.waitSignal(page.preview_ready, timeout=120000):
-            window.show_page("ReportsPage")
-        text = page.preview_text()
-        assert "client.db · 2024-" in text and "copy-community.db" not in text
-        assert "workspace.db" not in text  # the copy's file inside the pack is no one's name for it
-        assert page.channel.currentText() == "All channels" and "all platforms; all channels" in text
-    finally:
-        window.ctx.wait_for_tasks(30000)
-        window.ctx.ws.close()
+    page = window.pages["ReportsPage"]
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        window.show_page("ReportsPage")
+    assert "copy-community.db · " in page.preview_text()
+    page.channel.setCurrentIndex(page.channel.findData(number))  # another channel of that number here
+    assert page.channel.currentText() not in ("All channels", "Discord #general")
+    page.preview()  # a preview being made (the channel just chosen) when the pack is opened
+    with qtbot.waitSignals([page.pack_opened, page.form_ready], timeout=60000):  # the pack's period, read
+        page.open_pack(str(pack))
+    assert window.current_page() is window.pages["DashboardPage"]
+    assert page.preview_text().strip() == ""  # the report of before is not kept for later
+    with qtbot.waitSignal(page.preview_ready, timeout=120000):
+        window.show_page("ReportsPage")
+    text = page.preview_text()
+    assert "client.db · 2024-" in text and "copy-community.db" not in text
+    assert "workspace.db" not in text  # the copy's file inside the pack is no one's name for it
+    assert page.channel.currentText() == "All channels" and "all platforms; all channels" in text
 
 
 def test_on_a_small_screen_every_control_shows_whole(page, qtbot):

@@ -505,7 +505,9 @@ class ReportsPage(Page):
 def _copied_from(manifest: dict) -> str | None:
     """The name of the workspace an audit pack's copy was made from, as its manifest says."""
     name = manifest.get("workspace")
-    return name.strip() or None if isinstance(name, str) else None
+    if not isinstance(name, str):  # a manifest written by hand may say anything
+        return None
+    return name.strip() or None
 
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
