@@ -342,11 +342,15 @@ def test_the_evidence_is_read_again_when_the_data_changes_or_another_workspace_o
     other = Workspace.open(tmp_path / "other.db")
     write(other, [account("bea"), account("m1"), msg("m1", at("2025-05-01", "09:00"), text="Any GPU tips?", ext="g1"),
                   msg("bea", at("2025-05-01", "09:30"), text="Use a smaller batch", parent="g1")])
-    bea = person_of(other, "bea")
+    bea, m1 = person_of(other, "bea"), person_of(other, "m1")
     other.close()
     assert bea == person_of(ctx.ws, "helen")  # the same number, another human
+    assert m1 == person_of(ctx.ws, "rex")
+    page._select_ids([m1])  # Rex chosen here; in the other workspace his number is M1's
+    assert page.person_label.text().startswith("Rex")
     with qtbot.waitSignal(page.loaded, timeout=30000):
         ctx.open_workspace(str(tmp_path / "other.db"))
-    assert page.candidate_names()[0] == "Bea" and page.person_label.text().startswith("Bea")
+    assert page.candidate_names()[:2] == ["Bea", "M1"]
+    assert page.person_label.text().startswith("Bea")  # the first candidate, not the number chosen before
     qtbot.waitUntil(lambda: page.evidence_label.text() == "Helped 1 person: M1 (1).", timeout=10000)
     assert page.replies.rowCount() == 1 and page.reply_text.text() == "To M1: Use a smaller batch  ↳ to “Any GPU tips?”"

@@ -340,6 +340,8 @@ class ChampionsPage(Page):
     def _on_changed(self, what: str) -> None:
         # Moves, settings and recognitions leave the scores as they are: no need to read them again.
         self._full = self._full or what not in ("champions", "settings", "recognition")
+        if what == "workspace":  # the person chosen was the last workspace's: its first candidate is, here
+            self.table.clearSelection()
         super()._on_changed(what)
 
     def reload(self) -> None:
