@@ -114,6 +114,9 @@ class ChartBox(QFrame):
         said = self.hover.text()  # what the pointer or the keys are on: the picture gives the note
         scrolled = self.chart if isinstance(self.chart, QAbstractScrollArea) else None
         policies = (scrolled.horizontalScrollBarPolicy(), scrolled.verticalScrollBarPolicy()) if scrolled else None
+        # The row keeps the height the buttons gave it: the chart is where it is on screen.
+        row = self.hover.minimumHeight()
+        self.hover.setMinimumHeight(max([row, *(b.height() for b in buttons)]))
         with getattr(self.chart, "as_picture", nullcontext)():
             self.hover.setText(self.note)
             for button in buttons:
@@ -125,6 +128,7 @@ class ChartBox(QFrame):
             try:
                 yield
             finally:
+                self.hover.setMinimumHeight(row)
                 for button in buttons:
                     button.show()
                 self.hover.setText(said)
