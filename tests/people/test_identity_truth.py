@@ -58,6 +58,8 @@ def test_automatic_merges_never_join_two_people_and_suggestions_are_precise(comm
     assert precision >= 0.9
     assert recall >= 0.6
     assert all(s.reasons for s in found)
+    # A suggestion is made of what speaks for it; what counts against it follows, with a "but".
+    assert not any(s.reasons[0].startswith("but ") for s in found)
 
 
 def activity_by_person(ws) -> dict[int, int]:

@@ -236,7 +236,7 @@ def _name_evidence(p: _Person, q: _Person, counts: dict[tuple[str, str], int], *
                     why = [f"same display name: {a.name}", "the name is unique on both platforms"]
                 elif extra > 0 and not handle:
                     s -= 0.1 * min(extra, 3)
-                    why = [f"same display name: {a.name}", f"{extra} other {'person shares' if extra == 1 else 'people share'} the name"]
+                    why = [f"same display name: {a.name}", f"but {extra} other {'person shares' if extra == 1 else 'people share'} the name"]
                 else:
                     why = [f"same display name: {a.name}"]
             elif a.name and b.name and len(tokens(a.name)) >= 2 and len(tokens(b.name)) >= 2 \
@@ -257,7 +257,7 @@ def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]],
         return 0.99, [f"same e-mail: {sorted(emails)[0]}"]
     if renamed:  # one connection took the other's name: one person, whatever the names look like
         if p.is_bot != q.is_bot:
-            return 0.6, [*renamed, "only one of them is a bot"]
+            return 0.6, [*renamed, "but only one of them is a bot"]
         return (0.95 if len(renamed) == 1 else 0.7), renamed
     h, hr = _handle_evidence(p, q)
     n, nr = _name_evidence(p, q, counts, handle=h >= 0.5)
@@ -278,14 +278,14 @@ def _score(p: _Person, q: _Person, counts: dict, weeks: dict[int, set[int]],
             reasons.append(f"active in the same weeks ({common} weeks)")
         elif common == 0 and min(len(wp), len(wq)) >= 8:
             score -= 0.25
-            reasons.append("never active in the same week")
+            reasons.append("but never active in the same week")
     if p.platforms & q.platforms:
         score -= 0.3
         shared = sorted(p.platforms & q.platforms)
-        reasons.append("both have an account on " + fmt.platform_names(shared))
+        reasons.append("but both have an account on " + fmt.platform_names(shared))
     if p.is_bot != q.is_bot:
         score -= 0.3
-        reasons.append("only one of them is a bot")
+        reasons.append("but only one of them is a bot")
     return max(0.0, min(score, 0.98)), reasons
 
 
