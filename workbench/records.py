@@ -99,6 +99,9 @@ class ActivityRec:
     is_question: bool | None = None  # the source says it is (True) or is not (False) a question; None: use the text rule
     is_accepted: bool = False  # an accepted answer
     title: str = ""
+    # The id under which the workspace holds this activity already, written by an export that had
+    # no ids (a DiscordChatExporter CSV row): the row takes this record's id and what it says.
+    replaces: str | None = None
 
 
 @_pickles_as_tuple

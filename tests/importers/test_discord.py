@@ -361,6 +361,36 @@ def test_a_channel_exported_as_json_and_as_csv_counts_each_message_once(ws, tmp_
         alone_csv.close()
 
 
+def test_a_channel_imported_from_csv_and_then_from_json_counts_each_message_once(ws, tmp_path):
+    """The other order: a colleague's CSV of a channel imported first, its JSON export later. The
+    JSON's messages are the rows the CSV brought (by channel, author and instant): they take the
+    messages' ids, with them the replies' links and who reacted, and are counted once. Every
+    message was counted twice, each reply once as a message of the CSV."""
+    general = next((DATA / "guild").glob("*general*100*.json"))
+    twin = _as_csv(general, tmp_path / general.with_suffix(".csv").name)
+    from_csv = ws.import_paths([twin])
+    assert from_csv.by_kind["activities"] == 4
+    first = rows(ws, "SELECT id, text FROM activity ORDER BY id")
+
+    later = ws.import_paths([general])
+    assert ws.counts()["activities"] == 4, rows(ws, "SELECT external_id, text FROM activity ORDER BY id")
+    # updated: the 4 messages, and 3 people: Ana and Ben by the nicknames only the JSON gives, ci-bot a bot
+    assert later.by_kind.get("activities", 0) == 0 and later.updated == 7, later
+    # the same rows (their ids in the workspace kept), now under the messages' own ids
+    assert rows(ws, "SELECT id, text FROM activity ORDER BY id") == first
+    assert sorted(e for (e,) in rows(ws, "SELECT external_id FROM activity")) == [
+        "1215000000000000002", "1215000000000000003", "1215000000000000004", "1215000000000000005"]
+    reply = one(ws, """SELECT a.kind, p.external_id FROM activity a JOIN activity p ON p.id = a.parent_id
+                       WHERE a.external_id = '1215000000000000003'""")
+    assert reply == ("reply", "1215000000000000002")
+    assert rows(ws, "SELECT kind, parent_external_id FROM activity WHERE external_id = '1215000000000000004'") == [
+        ("reply", "1100000000000000999")]  # its parent is in no file: the link waits for it
+    assert rows(ws, "SELECT count(*) FROM reaction") == [(1,)]  # who reacted, which the CSV cannot say
+    assert ws.import_paths([twin]).run_id is None  # the CSV again: nothing new
+    assert ws.import_paths([general]).run_id is None  # the JSON again: nothing new
+    assert ws.counts()["activities"] == 4
+
+
 def test_dce_csv_rows_are_hashed_deduplicated_and_dated(ws):
     assert registry.sniff(CSV).name == "discord-csv"
     result = ws.import_paths([CSV])

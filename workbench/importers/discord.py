@@ -38,6 +38,7 @@ from .jsonstream import (
     DATA_EXTS,
     JsonGuard,
     Member,
+    UTC,
     RecentIds,
     clean,
     from_ms,
@@ -106,6 +107,30 @@ class _State:
     recent: RecentIds = field(default_factory=RecentIds)
     staff: set[str] = field(default_factory=set)
     bots: set[str] = field(default_factory=set)
+    # The channel's messages a CSV brought, without their ids: (author id, instant in UTC) -> the id it gave
+    from_csv: dict[tuple[str, dt.datetime], str] = field(default_factory=dict)
+
+
+def rows_from_csv(conn) -> dict[str, dict[tuple[str, dt.datetime], str]]:  # noqa: ANN001 - a SQLAlchemy Connection
+    """The messages DiscordChatExporter CSV files brought (the CSV has no message ids: each row's id
+    is a hash of it, 24 hex digits where Discord's ids are numbers), by channel, then by author and
+    instant (UTC, naive): the channel's JSON, imported later, gives them their ids."""
+    from sqlalchemy import func, select
+
+    from ..store.models import Account, Activity, Channel, ImportFile
+
+    runs = select(ImportFile.run_id).where(ImportFile.importer == "discord-csv")
+    if conn.execute(runs.limit(1)).first() is None:
+        return {}
+    found: dict[str, dict[tuple[str, dt.datetime], str]] = {}
+    for channel, author, at, ext in conn.execute(
+            select(Channel.external_id, Account.external_id, Activity.created_at, Activity.external_id)
+            .join(Channel, Activity.channel_id == Channel.id).join(Account, Activity.account_id == Account.id)
+            .where(Activity.platform == PLATFORM, Activity.import_run_id.in_(runs.distinct()),
+                   func.length(Activity.external_id) == 24)):
+        at = at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo is not None else at
+        found.setdefault(channel, {})[(author, at)] = ext
+    return found
 
 
 def _sent_in_chat(name: str) -> bool:
@@ -179,6 +204,7 @@ class DiscordJsonImporter(Importer):
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
         options = known_flags(conn, options)
+        options["from_csv"] = rows_from_csv(conn)
         if not options.get("reread"):
             if path.is_dir():
                 options["identical"] = identical_members(conn, path, self.name, self.version, ".json")
@@ -240,6 +266,7 @@ class DiscordJsonImporter(Importer):
         yield SourceRec(PLATFORM, state.guild, clean(guild.get("name")) or ("Direct Messages" if state.guild == "0" else ""))
         kind = CHANNEL_KINDS.get(clean(channel.get("type")), "channel")
         state.thread = kind == "thread"
+        state.from_csv = (ctx.options.get("from_csv") or {}).get(state.channel) or {}
         yield ChannelRec(PLATFORM, state.channel, clean(channel.get("name")), source_external_id=state.guild, kind=kind,
                          parent_external_id=ident(channel.get("categoryId")) if kind == "thread" else None)
         with JsonGuard(ctx.track(m.open(), m.size, f"Reading {m.name}")) as stream:
@@ -315,10 +342,14 @@ class DiscordJsonImporter(Importer):
             for u in mentions:
                 if isinstance(u, dict) and ident(u.get("id")):
                     self._add_account(out, u, state, authoritative="roles" in u)
+        # A row of the channel's CSV imported before is this message: it takes the message's id.
+        csv_row = state.from_csv.pop((author_id, at.astimezone(UTC).replace(tzinfo=None)), None) \
+            if state.from_csv else None
         out.append(ActivityRec(PLATFORM, mid, author_id, at, channel_external_id=state.channel,
                                source_external_id=state.guild, parent_external_id=parent if parent != mid else None,
                                kind="reply" if parent else "message", text=clean(msg.get("content")),
-                               reaction_count=count, edited_at=parse_time(msg.get("timestampEdited"))))
+                               reaction_count=count, edited_at=parse_time(msg.get("timestampEdited")),
+                               replaces=csv_row))
         for u, emoji in given:
             self._add_account(out, u, state)
             out.append(ReactionRec(PLATFORM, mid, ident(u.get("id")), emoji))

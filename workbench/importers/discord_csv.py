@@ -9,7 +9,8 @@ the server." is a join, as in the JSON; the others (a pin, a call, a thread star
 message. A channel exported as JSON too (read before, or in the same run: CSV files are read
 last) is one channel: a row is the message its JSON brought from that author at that instant,
 and an account it named keeps the nickname the JSON gave it (the CSV has only the user name), a
-thread stays a thread.
+thread stays a thread. The channel's JSON imported after the CSV gives its rows their message ids
+(``discord.rows_from_csv``).
 ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
 """

@@ -534,9 +534,11 @@ class Writer:
         keys, recs = list(self._activities), list(self._activities.values())
         self._activities.clear()
         self._account_ids({(r.platform, r.account_external_id) for r in recs})
+        adopted = self._adopt([r for r in recs if r.replaces])
         have = self._existing(A, self._maybe_stored(keys),
                               [A.c.id, A.c.text, A.c.edited_at, A.c.reaction_count, A.c.parent_external_id,
-                               A.c.is_accepted, A.c.title, A.c.is_question, A.c.import_run_id])
+                               A.c.is_accepted, A.c.title, A.c.is_question, A.c.import_run_id, A.c.kind,
+                               A.c.source_id])
         new_rows, new_keys, upd_rows = [], [], []
         times = [_naive(r.created_at) for r in recs]
         first, last = min(times), max(times)
@@ -547,7 +549,7 @@ class Writer:
         for r, key, created in zip(recs, keys, times):
             text = r.text or ""
             if key in have:
-                aid, old_text, old_edit, old_reactions, old_parent, old_acc, old_title, old_q, run = have[key]
+                aid, old_text, old_edit, old_reactions, old_parent, old_acc, old_title, old_q, run, kind, source = have[key]
                 edited = _naive(r.edited_at)
                 changed = {}
                 if text != old_text and (edited is not None or not old_text):
@@ -567,6 +569,12 @@ class Writer:
                     changed["title"] = r.title
                 if r.is_question is not None and r.is_question != old_q:
                     changed["is_question"] = r.is_question
+                if key in adopted:  # it has its id now, and what the export without ids could not tell
+                    if r.kind != kind:
+                        changed["kind"] = r.kind
+                    if source is None and r.source_external_id:
+                        changed["source_id"] = self._source_id(r.platform, r.source_external_id)
+                    self._changed_activities.note(aid, {"external_id": r.replaces}, {"external_id": r.external_id})
                 if changed:
                     upd_rows.append((aid, changed))
                     if run != self.run_id:
@@ -576,7 +584,7 @@ class Writer:
                         # The reply links are worked out again after the import, from parent_external_id.
                         self._changed_activities.note(aid, {c: old[c] for c in changed if c in old},
                                                       {c: v for c, v in changed.items() if c in old})
-                else:
+                elif key not in adopted:
                     self.counts.unchanged += 1
                 continue
             new_keys.append(key)
@@ -593,8 +601,22 @@ class Writer:
             self._bump("activities", len(new_rows))
         for aid, changed in upd_rows:  # edits are rare; one statement each keeps columns exact
             self.conn.execute(update(A).where(A.c.id == aid).values(**changed))
-        if upd_rows:
+        if upd_rows or adopted:
             self._count_updates()
+
+    def _adopt(self, recs: list[ActivityRec]) -> set[tuple[str, str]]:
+        """The rows an export without ids wrote (``replaces``) take the ids of these records, unless
+        the workspace holds those ids already; the keys of the rows that took them."""
+        if not recs:
+            return set()
+        new = {(r.platform, r.external_id) for r in recs}
+        taken = set(self._existing(A, list(new), [A.c.id]))
+        pairs = {(r.platform, r.replaces): r.external_id for r in recs if (r.platform, r.external_id) not in taken}
+        found = self._existing(A, list(pairs), [A.c.id])
+        rows = [{"row": found[k][0], "ext": pairs[k]} for k in pairs if k in found]
+        if rows:
+            self.conn.execute(update(A).where(A.c.id == bindparam("row")).values(external_id=bindparam("ext")), rows)
+        return {(k[0], pairs[k]) for k in pairs if k in found}
 
     def _maybe_stored(self, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The keys that a row may have already, to be looked up; the others are surely new: their
