@@ -391,3 +391,27 @@ def test_a_teammates_change_is_seen_and_our_own_is_not(pg_url):
         watch.close()
         mine.close()
         theirs.close()
+
+
+def test_a_channel_from_its_csv_and_then_its_json_counts_each_message_once_on_postgresql(cli, pg_url, tmp_path):
+    """The JSON of a channel imported after its DiscordChatExporter CSV gives the CSV's rows their
+    message ids on the server too: the same activities, replies and reactions as a workspace file."""
+    import csv
+    from pathlib import Path
+
+    channel = next((Path(__file__).resolve().parent.parent / "data" / "discord" / "guild").glob("*general*100*.json"))
+    rows = json.loads(channel.read_text(encoding="utf-8"))["messages"]
+    exported = tmp_path / channel.with_suffix(".csv").name
+    with open(exported, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"])
+        out.writerows([m["author"]["id"], m["author"]["name"], m["timestamp"], m.get("content", ""), "", ""]
+                      for m in rows if m.get("timestamp"))
+    file_ws = str(tmp_path / "file.db")
+    for ws in (file_ws, pg_url):
+        for path in (exported, channel):
+            assert cli("import", "--workspace", ws, "--json", str(path)).code == 0
+    # the 3 rows of the CSV, given their ids, and the one message it left out (it has no time)
+    assert cli("status", "--workspace", pg_url, "--json").json()["activities"] == 4
+    _same_answers(cli, file_ws, pg_url, "status")
+    _same_answers(cli, file_ws, pg_url, "helpers", "--from", "2024-01-01", "--to", "2024-12-31")
