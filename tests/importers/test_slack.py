@@ -139,13 +139,21 @@ def test_a_huddle_started_is_no_ones_message_and_its_thread_counts(ws, tmp_path)
 def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
     """Slack's dms.json gives a DM no name, only its members' ids: it is named after their handles,
     as Mattermost's are ("ada, host"; one's notes to oneself: "ada"), not "#D0DM00001" in the
-    busiest channels; its messages, in a folder named by its id, are in it."""
+    busiest channels; its messages, in a folder named by its id, are in it. A group DM is named
+    the same way, not "#mpdm-ada--host--gone-1"."""
     export = tmp_path / "acme"
     shutil.copytree(EXPORT, export)
     (export / "dms.json").write_text(json.dumps([
         {"id": "D0DM00001", "created": 1704067200, "members": ["U03HOST", "U01ADMIN"]},
         {"id": "D0DM00002", "created": 1704067200, "members": ["U01ADMIN", "U01ADMIN"]},
         {"id": "D0DM00003", "created": 1704067200, "members": ["U01ADMIN", "U09LEFT"]}]), encoding="utf-8")
+    # A group DM has a name, made of its members' handles when it began ("mpdm-ada--host--gone-1"): it
+    # is named as a DM is, by their handles now; with a member the list does not know, by its own name's.
+    (export / "mpims.json").write_text(json.dumps([
+        {"id": "G0MP00001", "name": "mpdm-ada--host--gone-1", "is_mpim": True,
+         "members": ["U01ADMIN", "U03HOST", "U02GONE"]},
+        {"id": "G0MP00002", "name": "mpdm-ada--old.name--x-1", "is_mpim": True,
+         "members": ["U01ADMIN", "U03HOST", "U09LEFT"]}]), encoding="utf-8")
     (export / "D0DM00001").mkdir()
     (export / "D0DM00001" / "2024-01-02.json").write_text(json.dumps([
         {"type": "message", "user": "U03HOST", "text": "can you look at my config?", "ts": "1704189600.000100"}]),
@@ -156,6 +164,9 @@ def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
                         .order_by(Channel.external_id)).all()
         assert dms == [("D0DM00001", "ada, host", "dm"), ("D0DM00002", "ada", "dm"),
                        ("D0DM00003", "U09LEFT, ada", "dm")]  # a member the list does not know: by id
+        groups = s.execute(select(Channel.external_id, Channel.name).where(Channel.kind == "group_dm")
+                           .order_by(Channel.external_id)).all()
+        assert groups == [("G0MP00001", "ada, gone, host"), ("G0MP00002", "ada, old.name, x")]
         asked = s.scalars(select(Channel.name).join(Activity, Activity.channel_id == Channel.id)
                           .where(Activity.text == "can you look at my config?")).one()
     assert asked == "ada, host"

@@ -156,9 +156,15 @@ def user_account(u: Any, source: str | None) -> AccountRec | None:
         is_deleted=u.get("deleted") is True, source_external_id=source)
 
 
+# Slack's name of a group DM: its members' handles when it began, "mpdm-jane.d--smith--bob-1".
+_MPDM = re.compile(r"mpdm-(.+)-\d+")
+
+
 def channel_record(c: Any, kind: str, source: str | None, handles: dict[str, str] | None = None) -> ChannelRec | None:
     """A channel of a channel list; a direct-message chat, which has no name, is named after its
-    members' handles when ``handles`` knows them ("jane.d, smith"), else by its id."""
+    members' handles when ``handles`` knows them ("jane.d, smith"), else by its id. A group DM is
+    named the same way: by its members' handles when ``handles`` knows them all, else by those
+    its own name was made of ("mpdm-jane.d--smith--bob-1": "bob, jane.d, smith")."""
     if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not c["id"]:
         return None
     if c.get("is_mpim") is True:
@@ -168,8 +174,12 @@ def channel_record(c: Any, kind: str, source: str | None, handles: dict[str, str
     elif kind == "channel" and (c.get("is_private") is True or c.get("is_group") is True):
         kind = "private"
     name = _str(c.get("name"))
-    if not name and kind == "dm" and handles and isinstance(c.get("members"), list):
-        name = ", ".join(sorted({handles.get(m, m) for m in c["members"] if isinstance(m, str) and m}))
+    members = [m for m in c["members"] if isinstance(m, str) and m] if isinstance(c.get("members"), list) else []
+    if not name and kind == "dm" and handles and members:
+        name = ", ".join(sorted({handles.get(m, m) for m in members}))
+    elif kind == "group_dm" and (made := _MPDM.fullmatch(name)):
+        known = handles and members and all(m in handles for m in members)
+        name = ", ".join(sorted({handles[m] for m in members} if known else set(made.group(1).split("--"))))
     return ChannelRec(PLATFORM, c["id"], name=name or c["id"], source_external_id=source, kind=kind)
 
 
