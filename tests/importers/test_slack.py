@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workbench.errors import ImportFailed
 from workbench.importers import registry
@@ -146,7 +146,13 @@ def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
     (export / "dms.json").write_text(json.dumps([
         {"id": "D0DM00001", "created": 1704067200, "members": ["U03HOST", "U01ADMIN"]},
         {"id": "D0DM00002", "created": 1704067200, "members": ["U01ADMIN", "U01ADMIN"]},
-        {"id": "D0DM00003", "created": 1704067200, "members": ["U01ADMIN", "U09LEFT"]}]), encoding="utf-8")
+        {"id": "D0DM00003", "created": 1704067200, "members": ["U01ADMIN", "U09LEFT"]},
+        {"id": "D0DM00004", "created": 1704067200, "members": ["U01ADMIN", "UEXT00001"]}]), encoding="utf-8")
+    # a member of another organisation, whom users.json does not list: named by their messages' profile
+    (export / "D0DM00004").mkdir()
+    (export / "D0DM00004" / "2024-01-04.json").write_text(json.dumps([
+        {"type": "message", "user": "UEXT00001", "text": "shared the contract", "ts": "1704362400.000100",
+         "user_profile": {"name": "partner.pat", "real_name": "Pat Partner"}}]), encoding="utf-8")
     # A group DM has a name, made of its members' handles when it began ("mpdm-ada--host--gone-1"): it
     # is named as a DM is, by their handles now; with a member the list does not know, by its own name's.
     (export / "mpims.json").write_text(json.dumps([
@@ -154,6 +160,10 @@ def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
          "members": ["U01ADMIN", "U03HOST", "U02GONE"]},
         {"id": "G0MP00002", "name": "mpdm-ada--old.name--x-1", "is_mpim": True,
          "members": ["U01ADMIN", "U03HOST", "U09LEFT"]}]), encoding="utf-8")
+    (export / "mpdm-ada--host--gone-1").mkdir()  # a group DM's messages, in a folder of Slack's name for it
+    (export / "mpdm-ada--host--gone-1" / "2024-01-03.json").write_text(json.dumps([
+        {"type": "message", "user": "U02GONE", "text": "who has the release notes?", "ts": "1704276000.000100"}]),
+        encoding="utf-8")
     (export / "D0DM00001").mkdir()
     (export / "D0DM00001" / "2024-01-02.json").write_text(json.dumps([
         {"type": "message", "user": "U03HOST", "text": "can you look at my config?", "ts": "1704189600.000100"}]),
@@ -163,13 +173,22 @@ def test_a_direct_message_chat_is_named_after_its_members(ws, tmp_path):
         dms = s.execute(select(Channel.external_id, Channel.name, Channel.kind).where(Channel.kind == "dm")
                         .order_by(Channel.external_id)).all()
         assert dms == [("D0DM00001", "ada, host", "dm"), ("D0DM00002", "ada", "dm"),
-                       ("D0DM00003", "U09LEFT, ada", "dm")]  # a member the list does not know: by id
+                       ("D0DM00003", "U09LEFT, ada", "dm"),  # a member no list or message names: by id
+                       ("D0DM00004", "ada, partner.pat", "dm")]
         groups = s.execute(select(Channel.external_id, Channel.name).where(Channel.kind == "group_dm")
                            .order_by(Channel.external_id)).all()
         assert groups == [("G0MP00001", "ada, gone, host"), ("G0MP00002", "ada, old.name, x")]
+        in_group = s.execute(select(Channel.external_id, Channel.name).join(Activity, Activity.channel_id == Channel.id)
+                             .where(Activity.text == "who has the release notes?")).all()
+        assert in_group == [("G0MP00001", "ada, gone, host")]
+        assert s.scalar(select(func.count()).select_from(Channel)) == 8  # 2 channels, 4 DMs, 2 group DMs
         asked = s.scalars(select(Channel.name).join(Activity, Activity.channel_id == Channel.id)
                           .where(Activity.text == "can you look at my config?")).one()
     assert asked == "ada, host"
+    # a day of the group DM imported alone, later: the group keeps its name
+    ws.import_paths([export / "mpdm-ada--host--gone-1" / "2024-01-03.json"])
+    with ws.session() as s:
+        assert s.scalar(select(Channel.name).where(Channel.external_id == "G0MP00001")) == "ada, gone, host"
 
 
 def test_a_member_of_another_organisation_is_named_by_the_profile_their_messages_carry(ws, tmp_path):

@@ -21,7 +21,7 @@ from . import safety
 from .base import Importer, ReadContext
 from .jsonstream import DATA_EXTS, note_passed_over
 from .unchanged import SkipIdentical, already_imported
-from .slack_common import DAY_FILE_RE, LIST_FILES, PLATFORM, TEAM_RE, SlackMapper, team_near
+from .slack_common import DAY_FILE_RE, LIST_FILES, PLATFORM, TEAM_RE, SlackMapper, channel_record, team_near
 
 # What Slack writes beside the channel lists in an export's folder (read, or holding nothing to keep).
 EXPORT_FILES = set(LIST_FILES) | {"integration_logs.json", "canvases.json", "org_users.json", "huddles.json",
@@ -161,9 +161,10 @@ class SlackExport(SkipIdentical, Importer):
             if kind == "users" or not tree.has(name):
                 continue
             for rec in mapper.channels(self._load(tree, name, ctx), kind, name):
-                folders[rec.name] = folders.get(rec.name, rec.external_id)
                 folders.setdefault(rec.external_id, rec.external_id)
                 yield rec
+        for folder, channel in mapper.folders.items():  # by the name Slack gave the folder
+            folders.setdefault(folder, channel)
         days = tree.day_files()
         for i, (folder, day) in enumerate(days):
             ctx.progress(i / max(len(days), 1), f"Reading {folder}/{day}")
@@ -173,6 +174,7 @@ class SlackExport(SkipIdentical, Importer):
                 yield ChannelRec(PLATFORM, folder, name=folder, source_external_id=source)
             where = f"{folder}/{day}"
             yield from mapper.messages(self._load(tree, f"{folder}/{day}", ctx), channel, where)
+        yield from mapper.dms_named_by_messages()
         note_passed_over(ctx, tree.beside(), "Slack export", zipped=tree.zip is not None)
 
     @staticmethod
@@ -278,7 +280,8 @@ def _channel_of(path: Path) -> tuple[str, str]:
                     continue
                 for c in chans if isinstance(chans, list) else []:
                     if isinstance(c, dict) and folder in (c.get("name"), c.get("id")) and isinstance(c.get("id"), str):
-                        return c["id"], str(c.get("name") or folder)
+                        rec = channel_record(c, LIST_FILES[list_name], None)  # a group DM: by its members
+                        return c["id"], rec.name if rec is not None else folder
         return folder, folder
     stem = path.stem
     found = THREAD_FILE_RE.match(stem)

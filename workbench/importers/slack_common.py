@@ -156,6 +156,11 @@ def user_account(u: Any, source: str | None) -> AccountRec | None:
         is_deleted=u.get("deleted") is True, source_external_id=source)
 
 
+def _members(c: dict) -> list[str]:
+    """The member ids a channel list gives a channel (a DM's two, a group DM's)."""
+    return [m for m in c["members"] if isinstance(m, str) and m] if isinstance(c.get("members"), list) else []
+
+
 # Slack's name of a group DM: its members' handles when it began, "mpdm-jane.d--smith--bob-1".
 _MPDM = re.compile(r"mpdm-(.+)-\d+")
 
@@ -174,7 +179,7 @@ def channel_record(c: Any, kind: str, source: str | None, handles: dict[str, str
     elif kind == "channel" and (c.get("is_private") is True or c.get("is_group") is True):
         kind = "private"
     name = _str(c.get("name"))
-    members = [m for m in c["members"] if isinstance(m, str) and m] if isinstance(c.get("members"), list) else []
+    members = _members(c)
     if not name and kind == "dm" and handles and members:
         name = ", ".join(sorted({handles.get(m, m) for m in members}))
     elif kind == "group_dm" and (made := _MPDM.fullmatch(name)):
@@ -203,6 +208,11 @@ class SlackMapper:
         self.given: set[str] = set()  # accounts given from a message (bots, authors named by their profile)
         self.address: str | None = None  # the workspace's address, once a shared file shows it
         self.handles: dict[str, str] = {}  # the member list's handles, which name direct-message chats
+        self.profiled: dict[str, str] = {}  # the handles of authors the list does not hold, from their messages
+        self.unnamed: dict[str, tuple[dict, str]] = {}  # DMs with a member the list does not hold
+        # A channel's folder in an export, by Slack's name for it (a group DM's "mpdm-…", which is
+        # not the name it is given here), and the channel's id
+        self.folders: dict[str, str] = {}
 
     def users(self, users: Any, where: str) -> Iterator[AccountRec]:
         if not isinstance(users, list):
@@ -225,7 +235,19 @@ class SlackMapper:
             if rec is None:
                 self.ctx.problem(f"{where}, channel {i + 1}", "a channel without an id; skipped")
                 continue
+            self.folders.setdefault(_str(c.get("name")) or rec.external_id, rec.external_id)
+            if rec.kind in ("dm", "group_dm") and any(m not in self.handles for m in _members(c)):
+                self.unnamed[rec.external_id] = (c, kind)
             yield rec
+
+    def dms_named_by_messages(self) -> Iterator[ChannelRec]:
+        """The DMs with a member the member list does not hold (of another organisation), named
+        again once the profile their messages carry has named that member ("ada, partner.pat", not
+        "UEXT00001, ada")."""
+        handles = {**self.profiled, **self.handles}
+        for c, kind in self.unnamed.values():
+            if any(m in self.profiled for m in _members(c)) and (rec := channel_record(c, kind, self.source, handles)):
+                yield rec
 
     def messages(self, msgs: Any, channel: str, where: str) -> Iterator[Record]:
         if not isinstance(msgs, list):
@@ -300,6 +322,8 @@ class SlackMapper:
         if not (handle or name):
             return None
         self.given.add(uid)
+        if handle:
+            self.profiled[uid] = handle
         return AccountRec(PLATFORM, uid, handle=handle, display_name=name or handle, source_external_id=self.source,
                           snapshot=True)
 
