@@ -38,7 +38,6 @@ from .jsonstream import (
     DATA_EXTS,
     JsonGuard,
     Member,
-    UTC,
     RecentIds,
     clean,
     from_ms,
@@ -50,6 +49,7 @@ from .jsonstream import (
     skip_quietly,
     stream_items,
     text_of,
+    utc_naive,
     walk_folder,
     zip_heads,
 )
@@ -109,28 +109,6 @@ class _State:
     bots: set[str] = field(default_factory=set)
     # The channel's messages a CSV brought, without their ids: (author id, instant in UTC) -> the id it gave
     from_csv: dict[tuple[str, dt.datetime], str] = field(default_factory=dict)
-
-
-def rows_from_csv(conn) -> dict[str, dict[tuple[str, dt.datetime], str]]:  # noqa: ANN001 - a SQLAlchemy Connection
-    """The messages DiscordChatExporter CSV files brought (the CSV has no message ids: each row's id
-    is a hash of it, 24 hex digits where Discord's ids are numbers), by channel, then by author and
-    instant (UTC, naive): the channel's JSON, imported later, gives them their ids."""
-    from sqlalchemy import func, select
-
-    from ..store.models import Account, Activity, Channel, ImportFile
-
-    runs = select(ImportFile.run_id).where(ImportFile.importer == "discord-csv")
-    if conn.execute(runs.limit(1)).first() is None:
-        return {}
-    found: dict[str, dict[tuple[str, dt.datetime], str]] = {}
-    for channel, author, at, ext in conn.execute(
-            select(Channel.external_id, Account.external_id, Activity.created_at, Activity.external_id)
-            .join(Channel, Activity.channel_id == Channel.id).join(Account, Activity.account_id == Account.id)
-            .where(Activity.platform == PLATFORM, Activity.import_run_id.in_(runs.distinct()),
-                   func.length(Activity.external_id) == 24)):
-        at = at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo is not None else at
-        found.setdefault(channel, {})[(author, at)] = ext
-    return found
 
 
 def _sent_in_chat(name: str) -> bool:
@@ -203,6 +181,8 @@ class DiscordJsonImporter(Importer):
         return found, sorted(media)
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
+        from .discord_csv import rows_from_csv
+
         options = known_flags(conn, options)
         options["from_csv"] = rows_from_csv(conn)
         if not options.get("reread"):
@@ -343,7 +323,7 @@ class DiscordJsonImporter(Importer):
                 if isinstance(u, dict) and ident(u.get("id")):
                     self._add_account(out, u, state, authoritative="roles" in u)
         # A row of the channel's CSV imported before is this message: it takes the message's id.
-        csv_row = state.from_csv.pop((author_id, at.astimezone(UTC).replace(tzinfo=None)), None) \
+        csv_row = state.from_csv.pop((author_id, utc_naive(at)), None) \
             if state.from_csv else None
         out.append(ActivityRec(PLATFORM, mid, author_id, at, channel_external_id=state.channel,
                                source_external_id=state.guild, parent_external_id=parent if parent != mid else None,

@@ -10,7 +10,7 @@ message. A channel exported as JSON too (read before, or in the same run: CSV fi
 last) is one channel: a row is the message its JSON brought from that author at that instant,
 and an account it named keeps the nickname the JSON gave it (the CSV has only the user name), a
 thread stays a thread. The channel's JSON imported after the CSV gives its rows their message ids
-(``discord.rows_from_csv``).
+(``rows_from_csv``).
 ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
 """
@@ -27,7 +27,7 @@ from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record
 from . import safety
 from .base import Importer, ReadContext
 from .discord import PLATFORM, known_flags
-from .jsonstream import UTC, RecentIds, clean, parse_time, skip_quietly, stable_id
+from .jsonstream import UTC, RecentIds, clean, parse_time, skip_quietly, stable_id, utc_naive
 
 HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
 _NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\](?: \[part \d+\])?$")
@@ -67,6 +67,19 @@ def reaction_total(text: str) -> int:
 _DM_CATEGORIES = {"Private": "dm", "Group": "group_dm"}
 
 
+def _messages(conn, *where) -> Iterator[tuple[str, str, dt.datetime, str]]:  # noqa: ANN001 - a Connection
+    """(channel id, author id, instant in UTC, message id) of the Discord messages ``where`` says."""
+    from sqlalchemy import select
+
+    from ..store.models import Account, Activity, Channel
+
+    for channel, author, at, ext in conn.execute(
+            select(Channel.external_id, Account.external_id, Activity.created_at, Activity.external_id)
+            .join(Channel, Activity.channel_id == Channel.id).join(Account, Activity.account_id == Account.id)
+            .where(Activity.platform == PLATFORM, *where)):
+        yield channel, author, utc_naive(at), ext
+
+
 def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
     """What the workspace holds of a channel: its kind (a thread, which the CSV cannot tell), its
     messages by (author id, instant, UTC naive) -> external id, and the Discord accounts that have
@@ -75,9 +88,6 @@ def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Con
 
     from ..store.models import Account, Activity, Channel
 
-    def naive(t: dt.datetime) -> dt.datetime:
-        return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo is not None else t
-
     named = set(conn.execute(select(Account.external_id).where(
         Account.platform == PLATFORM, Account.display_name.is_not(None), Account.display_name != "")).scalars())
     found = conn.execute(select(Channel.id, Channel.kind).where(Channel.platform == PLATFORM,
@@ -85,10 +95,26 @@ def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Con
     if found is None:
         return {"named": named}
     cid, kind = found
-    messages = {(author, naive(at)): ext for author, at, ext in conn.execute(
-        select(Account.external_id, Activity.created_at, Activity.external_id)
-        .join(Account, Activity.account_id == Account.id).where(Activity.channel_id == cid))}
+    messages = {(author, at): ext for _, author, at, ext in _messages(conn, Activity.channel_id == cid)}
     return {"named": named, "messages": messages, "kind": kind}
+
+
+def rows_from_csv(conn) -> dict[str, dict[tuple[str, dt.datetime], str]]:  # noqa: ANN001 - a SQLAlchemy Connection
+    """The messages CSV files brought, which have no ids of their own (``stable_id``'s 24 hex digits,
+    where Discord's ids are numbers), by channel, then by author and instant (UTC): the channel's
+    JSON, imported later, gives them their ids."""
+    from sqlalchemy import func, select
+
+    from ..store.models import Activity, ImportFile
+
+    runs = select(ImportFile.run_id).where(ImportFile.importer == DiscordCsvImporter.name)
+    if conn.execute(runs.limit(1)).first() is None:
+        return {}
+    found: dict[str, dict[tuple[str, dt.datetime], str]] = {}
+    for channel, author, at, ext in _messages(conn, Activity.import_run_id.in_(runs.distinct()),
+                                              func.length(Activity.external_id) == 24):
+        found.setdefault(channel, {})[(author, at)] = ext
+    return found
 
 
 def channel_of(path: Path) -> tuple[str, str, str]:
@@ -158,7 +184,7 @@ class DiscordCsvImporter(Importer):
         if NOTICE.fullmatch(content):  # a pin, a call, a thread started: no one's message
             skip_quietly(ctx)
             return
-        ext = ctx.options.get("messages", {}).get((author_id, at.astimezone(UTC).replace(tzinfo=None))) \
+        ext = ctx.options.get("messages", {}).get((author_id, utc_naive(at))) \
             or stable_id("dce-csv", channel, author_id, date, content)
         if recent.seen(ext):
             return

@@ -301,6 +301,11 @@ def from_ms(value: Any) -> dt.datetime | None:
         return None
 
 
+def utc_naive(t: dt.datetime) -> dt.datetime:
+    """An instant as the workspace stores it: UTC without a zone (a time without one is taken as UTC)."""
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo is not None else t
+
+
 def stable_id(*parts: Any) -> str:
     """A stable id for a record that has none: 24 hex digits of a hash of its parts."""
     h = hashlib.blake2b(digest_size=12)

@@ -156,15 +156,11 @@ class SlackExport(SkipIdentical, Importer):
         yield SourceRec(PLATFORM, source, tree.path.stem)
         mapper = SlackMapper(ctx, source)
         yield from mapper.users(users, "users.json")
-        folders: dict[str, str] = {}
         for name, kind in LIST_FILES.items():
             if kind == "users" or not tree.has(name):
                 continue
-            for rec in mapper.channels(self._load(tree, name, ctx), kind, name):
-                folders.setdefault(rec.external_id, rec.external_id)
-                yield rec
-        for folder, channel in mapper.folders.items():  # by the name Slack gave the folder
-            folders.setdefault(folder, channel)
+            yield from mapper.channels(self._load(tree, name, ctx), kind, name)
+        folders = mapper.folders
         days = tree.day_files()
         for i, (folder, day) in enumerate(days):
             ctx.progress(i / max(len(days), 1), f"Reading {folder}/{day}")

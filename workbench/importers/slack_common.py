@@ -210,8 +210,8 @@ class SlackMapper:
         self.handles: dict[str, str] = {}  # the member list's handles, which name direct-message chats
         self.profiled: dict[str, str] = {}  # the handles of authors the list does not hold, from their messages
         self.unnamed: dict[str, tuple[dict, str]] = {}  # DMs with a member the list does not hold
-        # A channel's folder in an export, by Slack's name for it (a group DM's "mpdm-…", which is
-        # not the name it is given here), and the channel's id
+        # The channel a folder of an export holds, by the folder's name: the channel's id, or Slack's
+        # name for it (a group DM's "mpdm-…", which is not the name it is given here)
         self.folders: dict[str, str] = {}
 
     def users(self, users: Any, where: str) -> Iterator[AccountRec]:
@@ -235,7 +235,9 @@ class SlackMapper:
             if rec is None:
                 self.ctx.problem(f"{where}, channel {i + 1}", "a channel without an id; skipped")
                 continue
-            self.folders.setdefault(_str(c.get("name")) or rec.external_id, rec.external_id)
+            for folder in (_str(c.get("name")), rec.external_id):
+                if folder:
+                    self.folders.setdefault(folder, rec.external_id)
             if rec.kind in ("dm", "group_dm") and any(m not in self.handles for m in _members(c)):
                 self.unnamed[rec.external_id] = (c, kind)
             yield rec
