@@ -97,22 +97,24 @@ def change(current: float | None, previous: float | None, kind: str = "count") -
     (``kind`` 'percent', kept as 0-1) changes by percentage points ('▲ 6 points': 75% to 81%, which
     '▲ 8%' would leave ambiguous), and a ratio such as stickiness by its difference ('▲ 0.04'):
     a ratio that rises from 0.04 to 0.30 did not grow by '650%' in any sense a reader can use.
+    Points and differences are those of the figures as they are shown (a whole percent, a ratio's
+    two decimals), so that they add up beside them: 84.4% against 81.8% reads "84%", "82%" and
+    "▲ 2 points", not "▲ 3 points".
     '—' where either figure is missing (or a count's previous figure is zero).
     """
     if current is None or previous is None or any(isinstance(v, float) and math.isnan(v) for v in (current, previous)):
         return "—", 0
     if kind == "percent":
-        points = (current - previous) * 100
-        if abs(points) < 0.5:
+        points = int(f"{current * 100:.0f}") - int(f"{previous * 100:.0f}")
+        if not points:
             return "= 0 points", 0
-        n = abs(points)
-        text = f"{n:.0f} point{'' if round(n) == 1 else 's'}"
+        text = f"{abs(points)} point{'' if abs(points) == 1 else 's'}"
         return (f"▲ {text}", 1) if points > 0 else (f"▼ {text}", -1)
     if kind == "ratio":
-        diff = current - previous
-        if abs(diff) < 0.005:
+        hundredths = round(float(f"{current:.2f}") * 100) - round(float(f"{previous:.2f}") * 100)
+        if not hundredths:
             return "= 0.00", 0
-        return (f"▲ {diff:.2f}", 1) if diff > 0 else (f"▼ {-diff:.2f}", -1)
+        return (f"▲ {hundredths / 100:.2f}", 1) if hundredths > 0 else (f"▼ {-hundredths / 100:.2f}", -1)
     if previous == 0:
         return "—", 0
     pct = (current - previous) / abs(previous) * 100

@@ -46,6 +46,18 @@ def test_a_rate_changes_by_points_and_a_ratio_by_its_difference():
     assert fmt.change(float("nan"), 0.2, "ratio") == ("—", 0)
 
 
+def test_a_change_adds_up_with_the_figures_shown_beside_it():
+    # the demo's period: 84.4% answered within a day against 81.8% reads "84%" and "82%", so the
+    # change is two points, not the three that the unrounded figures give
+    assert fmt.percent(0.8443) == "84%" and fmt.percent(0.8178) == "82%"
+    assert fmt.change(0.8443, 0.8178, "percent") == ("▲ 2 points", 1)
+    assert fmt.change(0.8049, 0.7951, "percent") == ("= 0 points", 0)  # "80%" and "80%"
+    assert fmt.change(0.796, 0.804, "percent") == ("= 0 points", 0)  # "80%" and "80%" again
+    # stickiness 0.146 against 0.175 reads "0.15" and "0.17": down 0.02, not 0.03
+    assert fmt.change(0.1464, 0.1749, "ratio") == ("▼ 0.02", -1)
+    assert fmt.change(0.1451, 0.1449, "ratio") == ("▲ 0.01", 1)  # "0.15" and "0.14"
+
+
 def test_a_recognitions_source_reads_as_words():
     assert [fmt.recognition_source(s) for s in ("manual", "csv", "stackexchange", "")] == \
         ["by hand", "CSV file", "Stack Exchange", ""]

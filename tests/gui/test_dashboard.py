@@ -68,12 +68,17 @@ def test_dashboard_shows_the_figures_and_follows_the_filter(qtbot, ctx, tmp_path
     # A count changes by a share of the earlier figure, a rate by points, stickiness by its difference.
     now, before = headline(ws, f), headline(ws, f.previous())
     assert before["response_rate_24h"] and before["stickiness"]
-    rate = page.cards["response_rate_24h"].change.text()
-    points = round((now["response_rate_24h"] - before["response_rate_24h"]) * 100)
-    assert rate == f"{'▲' if points > 0 else '▼'} {abs(points)} points vs {before['response_rate_24h'] * 100:.0f}%", rate
-    diff = now["stickiness"] - before["stickiness"]
-    assert page.cards["stickiness"].change.text() == f"{'▲' if diff > 0 else '▼'} {abs(diff):.2f} vs " \
-        f"{before['stickiness']:.2f}"
+    # Points and differences add up with the two figures the card shows (84% and "vs 82%": 2 points).
+    shown = int(page.cards["response_rate_24h"].value.text().rstrip("%"))
+    shown_before = round(before["response_rate_24h"] * 100)
+    points = shown - shown_before
+    assert page.cards["response_rate_24h"].change.text() == (
+        f"{'▲' if points > 0 else '▼'} {abs(points)} point{'s' if abs(points) != 1 else ''} vs {shown_before}%"
+        if points else f"= 0 points vs {shown_before}%")
+    shown, shown_before = float(page.cards["stickiness"].value.text()), float(f"{before['stickiness']:.2f}")
+    diff = round(shown - shown_before, 2)
+    assert page.cards["stickiness"].change.text() == (
+        f"{'▲' if diff > 0 else '▼'} {abs(diff):.2f} vs {shown_before:.2f}" if diff else f"= 0.00 vs {shown_before:.2f}")
     assert page.cards["active_people"].change.text().split()[1].endswith("%")
     # A busy period: no chart or list says it has nothing.
     assert not any(c.empty_label.isVisible() for c in (page.active_chart, page.ttfr_chart, page.retention_chart))
