@@ -646,3 +646,34 @@ def test_the_pdf_shows_each_import_runs_problems(rendered):
     runs = pdf.split("Import runs (newest first)", 1)[1]
     heading = " ".join(runs.split()[:9])  # "Left alone" wraps, one word above the others and one below
     assert heading == "Left Run Started Formats Read Added Updated Problems alone", heading
+
+
+def test_every_format_carries_the_definitions_under_the_names_a_reader_knows(rendered):
+    """A client who gets only the spreadsheet or the CSV files reads what each figure means too, and
+    no format names one by its key ("Ttfr")."""
+    report, paths = rendered
+    html = paths["html"].read_text(encoding="utf-8")
+    terms = re.findall(r"<dt>(.*?)</dt>", html)
+    assert "Time to first response" in terms and "Contributor absence factor" in terms
+    assert "Ttfr" not in terms and len(terms) == len(report.definitions)
+    pdf = pdf_text(paths["pdf"].read_bytes()).split("\f")
+    definitions_page = next(p for p in pdf if "Definitions" in p and "Time to first response\n" in p)
+    assert "Ttfr" not in definitions_page
+    rows = list(load_workbook(paths["xlsx"])["Definitions"].iter_rows(values_only=True))
+    assert rows[0] == ("term", "definition") and [r[0] for r in rows[1:]] == terms
+    assert dict(rows[1:])["Time to first response"] == report.definitions["ttfr"]
+    with open(paths["csv"] / "definitions.csv", encoding="utf-8-sig", newline="") as f:
+        assert [tuple(r) for r in csv.reader(f)] == [tuple(r) for r in rows]
+
+
+def test_the_xlsx_shows_each_headline_figure_as_the_report_does(rendered):
+    """84% and 82% with "▲ 2 points" beside them, not 0.8443 and 0.8178: the cell keeps the exact
+    figure, its format shows it as the report does."""
+    report, paths = rendered
+    rows = list(load_workbook(paths["xlsx"])["Summary"].iter_rows())
+    start = next(i for i, r in enumerate(rows) if r[0].value == "figure")
+    shown = {r[0].value: (r[2].number_format, r[3].number_format) for r in rows[start + 1:] if r[0].value}
+    kinds = {f.key: f.kind for f in report.figures}
+    assert {"percent", "ratio", "count", "duration"} <= set(kinds.values())
+    for key, kind in kinds.items():
+        assert shown[key] == ({"percent": "0%", "ratio": "0.00"}.get(kind, "#,##0"),) * 2, key

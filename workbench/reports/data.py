@@ -62,6 +62,20 @@ DEFINITIONS: dict[str, str] = {
                       "user\"), who cannot be thanked.",
     "time": "Days, weeks and months are calendar periods in the reporting time zone; weeks start on Monday.",
 }
+# What each definition is called where a reader meets it (the HTML and PDF reports' Definitions, the
+# XLSX's Definitions sheet, definitions.csv); the keys stay as an audit pack's manifest holds them.
+DEFINITION_TITLES: dict[str, str] = {
+    "active_people": "Active people", "new_people": "New people", "stickiness": "Stickiness (DAU / MAU)",
+    "questions": "Questions", "ttfr": "Time to first response", "response_rate": "Response rate",
+    "unanswered": "Unanswered questions", "absence_factor": "Contributor absence factor",
+    "retention": "Retention", "levels": "Engagement levels", "champion_score": "Champion score",
+    "recognition_gap": "Recognition gap", "bots_and_staff": "Bots and staff", "time": "Days, weeks and months",
+}
+
+
+def definition_title(key: str) -> str:
+    """A definition's name as a reader sees it: 'ttfr' -> 'Time to first response'."""
+    return DEFINITION_TITLES.get(key) or key.replace("_", " ").capitalize()
 
 
 @dataclass
@@ -179,6 +193,11 @@ class ReportData:
             rows.append({"figure": f.key, "label": f.label, "value": f.value, "previous": f.previous,
                          "change": text, "unit": {"duration": "seconds", "percent": "share (0-1)"}.get(f.kind, "")})
         return pd.DataFrame(rows, columns=["figure", "label", "value", "previous", "change", "unit"])
+
+    def definitions_frame(self) -> pd.DataFrame:
+        """The definitions as a table (the XLSX's Definitions sheet and definitions.csv)."""
+        return pd.DataFrame([{"term": definition_title(k), "definition": v} for k, v in self.definitions.items()],
+                            columns=["term", "definition"])
 
     def replace(self, **changes: Any) -> ReportData:
         return dataclasses.replace(self, **changes)

@@ -1,5 +1,5 @@
 """The tables behind a report as CSV files in one folder: ``figures.csv`` (the headline figures
-with the previous period) and one file per table. UTF-8 with a byte order mark so spreadsheets
+with the previous period), one file per table and ``definitions.csv``. UTF-8 with a byte order mark so spreadsheets
 read the names right; no cell can start a formula (``safe.csv_cell``); file names are the tables'
 own keys, never anything from the data."""
 from __future__ import annotations
@@ -27,7 +27,7 @@ def csv_files(report: ReportData) -> list[tuple[str, pd.DataFrame]]:
     """(file name, frame) of every CSV file of the report."""
     out = [("figures.csv", report.figures_frame())]
     out += [(f"{file_stem(t.key)}.csv", t.frame if t.frame is not None else pd.DataFrame()) for t in report.tables]
-    return out
+    return [*out, ("definitions.csv", report.definitions_frame())]
 
 
 def write_csv_folder(report: ReportData, out: Path) -> Path:

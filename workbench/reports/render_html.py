@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fmt
-from .data import SECTIONS, Chart, ReportData, Table
+from .data import SECTIONS, Chart, ReportData, Table, definition_title
 from .safe import text
 
 HTML_ROWS = 50
@@ -241,7 +241,7 @@ def render_html(report: ReportData, *, chart_markup: Callable[[Chart], str] | No
         parts += [table_html(t) for t in tables]
         parts.append("</section>")
     parts.append('<section id="s-definitions"><h2>Definitions</h2><dl>')
-    parts += [f"<dt>{text(column_title(k))}</dt><dd>{text(v)}</dd>" for k, v in report.definitions.items()]
+    parts += [f"<dt>{text(definition_title(k))}</dt><dd>{text(v)}</dd>" for k, v in report.definitions.items()]
     parts.append("</dl></section>")
     parts.append(f"<footer>{text(report.app)} {text(report.app_version)} · the tables behind every chart are in "
                  "the XLSX and CSV exports of this report.</footer></body></html>")

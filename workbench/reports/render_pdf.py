@@ -11,7 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from .. import fmt
-from .data import SECTIONS, ReportData, Table
+from .data import SECTIONS, ReportData, Table, definition_title
 from .render_html import cell_text, column_title, shown_columns
 from .safe import display
 
@@ -169,7 +169,7 @@ def write_pdf(report: ReportData, out: Path) -> Path:
     pdf.cell(0, 10, "Definitions", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for k, v in report.definitions.items():
         pdf.set_font("dejavu", "B", 9.5)
-        pdf.multi_cell(0, 5.5, column_title(k), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5.5, definition_title(k), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("dejavu", "", 9)
         pdf.multi_cell(0, 5, v, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)

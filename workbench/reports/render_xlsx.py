@@ -1,5 +1,6 @@
 """The tables behind a report as one XLSX workbook: a Summary sheet (the headline figures with the
-previous period), then one sheet per table. No cell can start a formula (``safe.cell``)."""
+previous period, each shown as the report shows it: 84%, 0.15, while the cell keeps the exact
+figure), then one sheet per table, and the Definitions. No cell can start a formula (``safe.cell``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,6 +14,9 @@ from .data import ReportData
 from .safe import cell, sheet_title
 
 BOLD = Font(bold=True)
+# How a headline figure of each kind reads in a spreadsheet, as in the report (a share as a whole
+# percent, a ratio with two decimals), so that the change beside it adds up.
+NUMBER_FORMATS = {"percent": "0%", "ratio": "0.00", "count": "#,##0", "duration": "#,##0"}
 
 
 def _header(ws, values: list[str]) -> list[WriteOnlyCell]:  # noqa: ANN001
@@ -56,12 +60,20 @@ def write_xlsx(report: ReportData, out: Path) -> Path:
                          *((("Note", report.notice),) if report.notice else ())):
         summary.append(_row(summary, [label, value]))
     summary.append([])
-    _write_frame(summary, report.figures_frame())
+    figures = report.figures_frame()
+    summary.append(_header(summary, [str(c) for c in figures.columns]))
+    for f, values in zip(report.figures, figures.itertuples(index=False, name=None), strict=True):
+        row = _row(summary, values)
+        for c in row[2:4]:  # value, previous
+            if isinstance(c.value, int | float):
+                c.number_format = NUMBER_FORMATS.get(f.kind, "General")
+        summary.append(row)
     for t in report.tables:
         sheet = wb.create_sheet(sheet_title(t.key, taken))
         if t.frame is None or t.frame.empty:
             sheet.append(_row(sheet, ["Nothing in this period."]))
             continue
         _write_frame(sheet, t.frame)
+    _write_frame(wb.create_sheet(sheet_title("Definitions", taken)), report.definitions_frame())
     wb.save(out)
     return out
