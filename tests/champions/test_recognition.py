@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -66,6 +67,32 @@ def test_a_day_given_is_that_day_in_the_reporting_zone(twelve):
         assert given.tz_convert(name) == pd.Timestamp("2024-02-10 12:00", tz=name), name
         edit_recognition(ws, rid, given_at=dt.date(2024, 2, 29))
         assert recognition_log(ws).set_index("id").loc[rid, "given_at"].tz_convert(name).date() == dt.date(2024, 2, 29)
+
+
+def test_a_recognition_cannot_be_dated_after_today(twelve):
+    """A day mistyped into the future (2062 for 2026) would have kept the person off the recognition
+    gap for decades: it is refused, with today's date, and nothing is written. Today is today in the
+    reporting zone: in Kiritimati (UTC+14) that is often tomorrow in UTC."""
+    ws = twelve
+    p1 = person_of(ws, "p01")
+    (rid,) = add_recognition(ws, [p1], kind="badge", given_at=dt.date(2024, 2, 10))
+    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    with pytest.raises(WorkbenchError, match=f"{tomorrow:%Y-%m-%d} is after today \\({today:%Y-%m-%d} in UTC\\)"):
+        add_recognition(ws, [p1], kind="badge", given_at=tomorrow)
+    with pytest.raises(WorkbenchError, match="2062-02-10 is after today"):
+        edit_recognition(ws, rid, given_at=dt.date(2062, 2, 10))
+    with pytest.raises(WorkbenchError, match="is after today"):
+        add_recognition(ws, [p1], kind="badge", given_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))
+    log = recognition_log(ws)
+    assert list(log["id"]) == [rid] and log["given_at"].iloc[0].date() == dt.date(2024, 2, 10)
+    kiritimati = "Pacific/Kiritimati"
+    ws.set_setting("reporting.timezone", kiritimati)
+    there = dt.datetime.now(ZoneInfo(kiritimati)).date()
+    add_recognition(ws, [p1], kind="shout-out", given_at=there)  # today there, whatever the day in UTC
+    with pytest.raises(WorkbenchError, match=f"in {kiritimati}"):
+        add_recognition(ws, [p1], kind="shout-out", given_at=there + dt.timedelta(days=1))
+    assert len(recognition_log(ws)) == 2
 
 
 def test_a_day_given_stays_that_day_when_the_reporting_zone_changes(twelve):

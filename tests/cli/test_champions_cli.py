@@ -69,6 +69,9 @@ def test_move_recognize_and_gap(cli, helpdesk):
     r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--note", "Hoodie", "--date", "2024-03-05",
             "--by", "Kim")
     assert r.code == 0 and r.out.strip() == f"Recorded 1 recognition (swag) for Alice Ng (person {p['alice']}).", r
+    r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--date", "2062-03-05")  # 2026 mistyped
+    assert r.code == 2 and "A recognition is recorded once it is given: 2062-03-05 is after today" in r.err, r
+    assert len(cli("champions", "log", "--workspace", path, "--json").json()) == 1
     assert cli("champions", "gap", "--workspace", path, "--json").json() == []
     assert cli("champions", "gap", "--workspace", path).out.startswith("No gap: every strong contributor")
     r = cli("champions", "gap", "--workspace", path, "--as-of", "2030-01-01")  # a period with nobody in it

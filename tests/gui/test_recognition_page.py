@@ -177,7 +177,11 @@ def test_the_days_typed_are_the_days_shown_in_the_reporting_zone(qtbot, ctx):
     assert (given.date(), given.hour) == (dt.date(2024, 1, 20), 12)
     # A new recognition starts on today's date there, whatever the computer's own zone.
     page.add_one()
-    assert page.dialog.date.date().toPython() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    today = dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    assert page.dialog.date.date().toPython() == today
+    # and goes no further: a recognition is logged once it is given
+    page.dialog.date.setDate(QDate(today + dt.timedelta(days=1)))
+    assert page.dialog.date.date().toPython() == today and page.dialog.date.maximumDate().toPython() == today
     page.dialog.reject()
 
 

@@ -42,13 +42,23 @@ LOG_COLUMNS = ["id", "person_id", "name", "platforms", "kind", "given_at", "note
 def _when(ws, given_at: dt.date | dt.datetime | None) -> dt.datetime:  # noqa: ANN001 - a Workspace
     """When a recognition was given, as a UTC time. A day (what a person types) is that day in the
     reporting time zone, kept as its noon there: whatever the zone, from Pacific/Kiritimati to
-    Pacific/Pago_Pago, every page that shows days in that zone shows the day that was typed."""
+    Pacific/Pago_Pago, every page that shows days in that zone shows the day that was typed.
+    A day after today there is refused: the log holds what was given, and a date mistyped into the
+    future ("2062") would keep that person off the recognition gap for years."""
     if given_at is None:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    name = reporting_tz(ws)
+    tz = zone(name)
     if isinstance(given_at, dt.datetime):
-        return given_at if given_at.tzinfo else given_at.replace(tzinfo=dt.timezone.utc)
-    noon = dt.datetime.combine(given_at, NOON, tzinfo=zone(reporting_tz(ws)))
-    return noon.astimezone(dt.timezone.utc)
+        at = given_at if given_at.tzinfo else given_at.replace(tzinfo=dt.timezone.utc)
+        day = at.astimezone(tz).date()
+    else:
+        at, day = dt.datetime.combine(given_at, NOON, tzinfo=tz).astimezone(dt.timezone.utc), given_at
+    today = dt.datetime.now(tz).date()
+    if day > today:
+        raise WorkbenchError(f"A recognition is recorded once it is given: {day:%Y-%m-%d} is after today "
+                             f"({today:%Y-%m-%d} in {name}).")
+    return at
 
 
 def move_days(conn, old: dt.tzinfo, new: dt.tzinfo) -> int:  # noqa: ANN001 - a Connection
