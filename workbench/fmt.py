@@ -67,6 +67,20 @@ def platform_name(platform: str) -> str:
 
 
 RECOGNITION_SOURCES = {"manual": "by hand", "csv": "CSV file"}
+# The channels that are people talking among themselves, by kind, as a reader calls them.
+PRIVATE_CHANNELS = {"dm": "DM", "group_dm": "group DM"}
+
+
+def channel_label(platform: str, name: str, kind: str | None = "channel", *, with_platform: bool = True) -> str:
+    """A channel as a list or a chart names it: 'Slack #general', and a direct message or group DM
+    by the people in it, as its platform shows it, without the '#' of a channel: 'Slack DM
+    jane.d, smith', 'Discord group DM a group chat' (without the platform: '#general', 'DM Bob'). An
+    IRC channel's name has its '#' already: 'IRC #ceph'. Without a channel: the platform, 'GitHub'."""
+    if not name:
+        return platform_name(platform) if with_platform else ""
+    word = PRIVATE_CHANNELS.get(kind or "")
+    own = f"{word} {name}" if word else name if name.startswith(("#", "&")) and platform == "irc" else f"#{name}"
+    return f"{platform_name(platform)} {own}" if with_platform else own
 
 
 def platform_names(platforms: str | Iterable[str] | None) -> str:

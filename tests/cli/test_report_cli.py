@@ -239,10 +239,11 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
         tables[run] = (by_channel, unanswered)
     by_channel, unanswered = tables["first"]
     assert tables["again"] == tables["first"]  # the same names in every report made with the key
-    dm = next(c for c in by_channel if c.startswith("Discord #DM "))
-    group = next(c for c in by_channel if c.startswith("Discord #group DM "))
+    # a DM is labelled as one ("Discord DM 1a2b3c4d"), without a channel's "#"
+    dm = next(c for c in by_channel if c.startswith("Discord DM "))
+    group = next(c for c in by_channel if c.startswith("Discord group DM "))
     assert by_channel == {"Discord #help", dm, group}
-    assert unanswered == {dm.removeprefix("Discord #"), group.removeprefix("Discord #")}
+    assert unanswered == {dm.removeprefix("Discord "), group.removeprefix("Discord ")}
     assert len(dm.rsplit(" ", 1)[1]) == len(group.rsplit(" ", 1)[1]) == 8
     with open(tmp_path / "first" / "import_runs.csv", encoding="utf-8-sig") as f:
         (run,) = csv.DictReader(f)
@@ -260,14 +261,15 @@ def test_a_pseudonymized_report_names_direct_messages_by_pseudonyms_not_by_the_p
     r = cli("report", "--workspace", ws_path, *hidden, "--channel", "Jo", "--channel", "help", "--out", page)
     assert r.code == 0, r
     html = page.read_text(encoding="utf-8")
-    assert f"channels {dm.removeprefix('Discord ')}, #help" in html
+    assert f"channels #help, {dm.removeprefix('Discord ')}" in html
     whole = tmp_path / "whole.html"
     assert cli("report", "--workspace", ws_path, *hidden, "--out", whole).code == 0
     for text in (html, whole.read_text(encoding="utf-8")):
         assert "#Jo" not in text and ">Jo<" not in text and "Priyanka" not in text
     plain = tmp_path / "plain.html"
     assert cli("report", "--workspace", ws_path, "--from", "2024-03-01", "--out", plain).code == 0
-    assert "Discord #Jo" in plain.read_text(encoding="utf-8")  # named as they are when not pseudonymized
+    plain_text = plain.read_text(encoding="utf-8")  # named as they are when not pseudonymized
+    assert "Discord DM Jo" in plain_text and "Discord group DM Priyanka" in plain_text
 
 
 def test_an_audit_pack_given_as_a_workspace_or_an_export_says_how_to_open_it(cli, db, tmp_path):

@@ -71,3 +71,13 @@ def test_a_snippet_reads_html_as_its_text_and_leaves_chat_alone():
     assert fmt.snippet("  many\n\nlines   here ") == "many lines here"
     assert fmt.snippet("x" * 300, 10) == "x" * 9 + "…"
     assert fmt.snippet(None) == ""
+
+
+def test_a_direct_message_is_labelled_as_one_not_as_a_channel():
+    # Slack, Discord and Telegram name a DM after the people in it: "#jane.d, smith" read as a channel
+    assert fmt.channel_label("slack", "general") == "Slack #general"
+    assert fmt.channel_label("slack", "jane.d, smith", "dm") == "Slack DM jane.d, smith"
+    assert fmt.channel_label("discord", "a group chat", "group_dm") == "Discord group DM a group chat"
+    assert fmt.channel_label("telegram", "Bob", "dm", with_platform=False) == "DM Bob"
+    assert fmt.channel_label("irc", "#ceph") == "IRC #ceph"  # its name has its "#" (it read "IRC ##ceph")
+    assert fmt.channel_label("github", "") == "GitHub"  # a question in no channel is where its platform is

@@ -81,3 +81,36 @@ def browser():
     QDesktopServices.setUrlHandler("https", handler, "open")
     yield handler.urls
     QDesktopServices.unsetUrlHandler("https")
+
+
+@pytest.fixture
+def dm_workspace(tmp_path):
+    """A workspace of a Discord server's #help, a DM with Jo and a group DM of Priyanka and Jo (as
+    DiscordChatExporter names their files), each with one message of 2024-04-30 (the DMs' two are
+    questions nobody answered), and an IRC channel, #aihub, whose name holds its "#"."""
+    import json
+    from pathlib import Path
+
+    from workbench.workspace import Workspace
+
+    def channel(guild: dict, chan: dict, mid: str, who: str, text: str) -> dict:
+        return {"guild": guild, "channel": chan, "messages": [{
+            "id": mid, "type": "Default", "timestamp": "2024-04-30T10:00:00+00:00", "content": text,
+            "author": {"id": f"7000{sum(map(ord, who))}", "name": who, "isBot": False}}]}
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    dms = {"id": "0", "name": "Direct Messages"}
+    for name, content in {
+        "help.json": channel({"id": "900", "name": "Builders"}, {"id": "901", "type": "GuildTextChat", "name": "help"},
+                             "9011", "ana", "welcome, everyone"),
+        "Direct Messages - Private - Jo [801].json": channel(
+            dms, {"id": "801", "type": "DirectTextChat", "name": "Jo"}, "8011", "jo", "can you look at my config?"),
+        "Direct Messages - Group - Priyanka, Jo [802].json": channel(
+            dms, {"id": "802", "type": "DirectGroupTextChat", "name": "Priyanka, Jo"}, "8021", "priyanka", "slides?"),
+    }.items():
+        (exports / name).write_text(json.dumps(content), encoding="utf-8")
+    path = tmp_path / "dms.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([exports, Path(__file__).resolve().parent.parent / "data" / "irc" / "ChannelLogger"])
+    return path

@@ -799,3 +799,20 @@ def test_another_workspace_opens_on_its_own_platforms_and_channels(qtbot, ctx, t
     assert page.cards["active_people"].value.text() == "4"  # who wrote in its last 90 days: April to June
     assert headline(ctx.ws, page.dashboard.filters)["active_people"] == 4
     assert not page.banner.isVisible()
+
+
+def test_a_direct_message_is_listed_as_one_and_an_irc_channel_with_one_hash(qtbot, ctx, dm_workspace):
+    """Discord names a DM after the other person and a group DM after its members; listed as
+    "Discord #Jo" they read as channels. They are "Discord DM Jo" and "Discord group DM ...", after
+    the platform's channels, in the filter and where an unanswered question was asked; an IRC
+    channel, whose name holds its "#", is "IRC #aihub", not "IRC ##aihub"."""
+    path = dm_workspace
+    ctx.open_workspace(str(path))
+    page = open_page(qtbot, ctx)
+    listed = [page.channel.itemText(i) for i in range(page.channel.count())]
+    assert listed == ["All channels", "Discord #help", "Discord DM Jo", "Discord group DM Priyanka, Jo", "IRC #aihub"]
+    where = page.unanswered_model.frame()["where"].tolist()
+    assert {"Discord DM Jo", "Discord group DM Priyanka, Jo"} <= set(where)
+    page.platform.setCurrentIndex(page.platform.findData("discord"))
+    assert [page.channel.itemText(i) for i in range(page.channel.count())] == [
+        "All channels", "#help", "DM Jo", "group DM Priyanka, Jo"]

@@ -465,3 +465,15 @@ def test_on_a_small_screen_every_control_shows_whole(page, qtbot):
     assert not cut, cut
     assert [page.format.itemText(i) for i in range(page.format.count())] == ["HTML", "PDF", "Excel (XLSX)", "CSV"]
     assert "browser" in page.format.itemData(0, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_channel_list_names_a_direct_message_as_one(qtbot, page_on, dm_workspace):
+    """As on the Dashboard: "Discord DM Jo" after the server's channels, "IRC #aihub" with one "#"."""
+    from workbench.ui.pages.reports import ReportsPage
+
+    p = page_on(ReportsPage, dm_workspace)
+    with qtbot.waitSignal(p.form_ready, timeout=30000):
+        p.show()
+    assert [p.channel.itemText(i) for i in range(p.channel.count())] == [
+        "All channels", "Discord #help", "Discord DM Jo", "Discord group DM Priyanka, Jo", "IRC #aihub"]
+    assert [p.platform.itemText(i) for i in range(p.platform.count())] == ["All platforms", "Discord", "IRC"]

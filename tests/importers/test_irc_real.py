@@ -35,6 +35,12 @@ def test_a_day_of_ceph_with_replies_by_address_and_joins(cli, real, tmp_path):
         ("dty_", "dty"), ("pentabular", "guest2100"), ("guest2100", "pentabular")]
     (found,) = cli("people", "suggestions", "--workspace", db, "--json").json()
     assert found["reasons"] == ["dty_ became dty on IRC (2012-10-17)"] and found["confidence"] >= 0.9
+    # the channel is chosen as IRC writes it or as Slack's are, and named once with its "#"
+    for typed in ("#ceph", "ceph"):
+        r = cli("metrics", "--workspace", db, "--channel", typed, "--from", "2012-10-17", "--to", "2012-10-17")
+        assert r.code == 0 and "; channels #ceph;" in r.out.splitlines()[0], (typed, r)  # not "##ceph"
+    r = cli("unanswered", "--workspace", db, "--from", "2012-10-17", "--to", "2012-10-17")
+    assert r.code == 0 and " IRC #ceph " in r.out and "##" not in r.out, r
     before = cli("status", "--workspace", db, "--json").json()
     assert cli("import", "--workspace", db, log).code == 0
     assert cli("status", "--workspace", db, "--json").json() == before

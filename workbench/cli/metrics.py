@@ -93,10 +93,12 @@ def run_unanswered(args: argparse.Namespace) -> int:
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         frame = unanswered(ws, f, limit=args.limit or None) if f.start is not None else None
+        kinds = _channel_kinds(ws, [] if frame is None else frame["channel_id"].dropna().tolist())
     total = int(frame.attrs.get("total", len(frame))) if frame is not None else 0
     questions = [] if frame is None else [
         {"asked_at": _iso_in_zone(r.asked_at, f.tz), "waiting_days": int(r.waiting_days), "platform": r.platform,
-         "channel": r.channel, "author": r.author, "question": r.excerpt, "link": r.link or None}
+         "channel": r.channel, "author": r.author, "question": r.excerpt, "link": r.link or None,
+         "where": fmt.channel_label(r.platform, r.channel, kinds.get(r.channel_id))}
         for r in frame.itertuples(index=False)]
     if _said_without_a_table(args, f, {"period": f.as_dict(), "total": total, "questions": questions}, questions,
                              "No unanswered questions"):
@@ -105,9 +107,7 @@ def run_unanswered(args: argparse.Namespace) -> int:
         "the oldest" if len(questions) == 1 else f"the {fmt.number(len(questions))} oldest"
     print(f"{fmt.number(total)} unanswered question{'s' if total != 1 else ''} from {f.start} to {f.end} "
           f"({f.tz}), {shown}:")
-    print_table([{"waiting": fmt.plural(q["waiting_days"], "day"),
-                  "where": f"{fmt.platform_name(q['platform'])} #{q['channel']}" if q["channel"]
-                  else fmt.platform_name(q["platform"]),
+    print_table([{"waiting": fmt.plural(q["waiting_days"], "day"), "where": q.pop("where"),
                   "author": fmt.snippet(q["author"], 24), "question": fmt.snippet(q["question"], 60),
                   "link": q["link"] or ""} for q in questions],
                 ["waiting", "where", "author", "question", "link"])
@@ -146,6 +146,19 @@ def run_helpers(args: argparse.Namespace) -> int:
 def _check_limit(args: argparse.Namespace, noun: str) -> None:
     if args.limit < 0:
         raise WorkbenchError(f"--limit {args.limit}: give a number of {noun}, or 0 for all of them.")
+
+
+def _channel_kinds(ws, ids: list) -> dict[int, str]:  # noqa: ANN001 - a Workspace
+    """channel id -> its kind (a DM is named as one: 'Slack DM jane.d, smith')."""
+    from sqlalchemy import select
+
+    from ..store.models import Channel
+
+    if not ids:
+        return {}
+    with ws.connect() as conn:
+        return {int(i): k for i, k in conn.execute(select(Channel.id, Channel.kind).where(
+            Channel.id.in_(sorted({int(i) for i in ids}))))}
 
 
 def _said_without_a_table(args: argparse.Namespace, f, doc: dict, rows: list, nothing: str) -> bool:  # noqa: ANN001

@@ -213,8 +213,8 @@ def activity_by_channel_b(b: Base, f: Filters, top: int = 6) -> pd.DataFrame:
     order = np.argsort(-counts, kind="stable")
     chosen = ids[order[:top]]
     ch = b.channels.set_index("channel_id")
-    names = [f"{fmt.platform_name(ch.at[c, 'platform'])} #{ch.at[c, 'name']}" if c in ch.index else "(no channel)"
-             for c in chosen]
+    names = [fmt.channel_label(ch.at[c, "platform"], ch.at[c, "name"], ch.at[c, "kind"]) if c in ch.index
+             else "(no channel)" for c in chosen]
     code = np.full(int(max(b.channel.max(initial=0), 0)) + 1, len(chosen), dtype=np.int64)
     code[chosen] = np.arange(len(chosen))
     extra = [OTHER_CHANNELS] if len(ids) > len(chosen) else []

@@ -57,7 +57,7 @@ class Base:
     j_channel: np.ndarray
     j_platform: np.ndarray
     people: pd.DataFrame  # person_id, display_name, is_bot, is_staff (bots included)
-    channels: pd.DataFrame  # channel_id, platform, name
+    channels: pd.DataFrame  # channel_id, platform, name, kind
     _day_cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -229,8 +229,8 @@ def load_base(ws, version: tuple | None = None) -> Base:  # noqa: ANN001 - a Wor
         with ws.connect() as conn:
             version = version or data_version(conn)
             acc_person, acc_plat, platforms, flags = _accounts(conn)
-            channels = frame_of(conn, select(Channel.id, Channel.platform, Channel.name),
-                                ["channel_id", "platform", "name"])
+            channels = frame_of(conn, select(Channel.id, Channel.platform, Channel.name, Channel.kind),
+                                ["channel_id", "platform", "name", "kind"])
         c = fut.result()
     a_id, ts, acc, ch = c["a_id"], c["ts"], c["acc"], c["ch"]
     if (len(acc) and int(acc.max()) >= len(acc_person)) or (len(c["j_acc"]) and int(c["j_acc"].max()) >= len(acc_person)):

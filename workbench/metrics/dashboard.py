@@ -63,7 +63,7 @@ class Dashboard:
     top_helpers: pd.DataFrame
     unanswered: pd.DataFrame
     platforms: list[str] = field(default_factory=list)
-    channels: pd.DataFrame = field(default_factory=pd.DataFrame)  # channel_id, platform, name
+    channels: pd.DataFrame = field(default_factory=pd.DataFrame)  # channel_id, platform, name, kind
     who_helps_whom: pd.DataFrame = field(default_factory=pd.DataFrame)  # the top helpers' ties (who_helps_whom_b)
 
     def helper_layout(self) -> pd.DataFrame:

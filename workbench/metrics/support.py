@@ -115,8 +115,9 @@ def ttfr_weekly(ws, filters: Filters) -> pd.DataFrame:  # noqa: ANN001
 
 def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFrame:  # noqa: ANN001
     """Questions of the period with no response yet, the oldest first, with what leads back to the
-    source: columns question_id, platform, channel, asked_at, author, external_id, excerpt, and the
-    link that opens it on its platform ("" where its export does not hold one: ``permalinks``)."""
+    source: columns question_id, platform, channel (its name), channel_id, asked_at, author, external_id,
+    excerpt, and the link that opens it on its platform ("" where its export does not hold one:
+    ``permalinks``)."""
     f = resolve(b, f)
     lo, hi = period(f)
     m = b.mask("q_", f, lo=lo, hi=hi) & (b.q_first_ts < 0)
@@ -150,6 +151,7 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
             "question_id": qid,
             "platform": b.platforms[int(b.q_platform[i])],
             "channel": channel or "",
+            "channel_id": int(b.q_channel[i]) if int(b.q_channel[i]) > 0 else None,
             "asked_at": pd.Timestamp(int(b.q_ts[i]), unit="s", tz="UTC"),
             "author": names.get(int(b.q_person[i])) or display or handle or "",
             "author_person_id": int(b.q_person[i]),
@@ -158,8 +160,9 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
             "waiting_days": None,
             "link": links[qid].url if qid in links else "",
         })
-    frame = pd.DataFrame(rows, columns=["question_id", "platform", "channel", "asked_at", "author",
+    frame = pd.DataFrame(rows, columns=["question_id", "platform", "channel", "channel_id", "asked_at", "author",
                                         "author_person_id", "external_id", "excerpt", "waiting_days", "link"])
+    frame["channel_id"] = pd.Series([r["channel_id"] for r in rows], dtype=object)  # 12, or None: not 12.0
     if len(frame):
         end = (hi + 1) * DAY
         frame["waiting_days"] = ((end - b.q_ts[idx]) // DAY).astype(np.int64)

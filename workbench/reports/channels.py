@@ -12,7 +12,8 @@ def resolve_channels(ws, names: list[str], platforms: tuple[str, ...] = ()) -> t
     with ws.connect() as conn:
         for name in names:
             wanted = name.strip().removeprefix("#")
-            q = select(Channel.id).where((Channel.name == wanted) | (Channel.external_id == wanted))
+            # "#ceph" or "ceph": an IRC channel's name holds its "#", a Slack or Discord one's does not
+            q = select(Channel.id).where(Channel.name.in_([wanted, f"#{wanted}"]) | (Channel.external_id == wanted))
             if platforms:
                 q = q.where(Channel.platform.in_(platforms))
             found = list(conn.execute(q).scalars())

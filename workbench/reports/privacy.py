@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..fmt import PRIVATE_CHANNELS
 from ..metrics.filters import Filters
 from .build import filters_text
 from .data import Chart, ReportData
@@ -29,8 +30,9 @@ DROPPED_COLUMNS = {"text", "question", "question_text", "title", "body", "note",
 
 
 class ChannelNames:
-    """Names a direct-message or group-DM channel by its pseudonym, alone ("Bob") or labelled with
-    its platform ("Telegram #Bob"); any other value as it is."""
+    """Names a direct-message or group-DM channel by its pseudonym, alone ("Bob" is "DM 1a2b3c4d")
+    or labelled as ``fmt.channel_label`` labels it ("Telegram DM Bob" is "Telegram DM 1a2b3c4d");
+    any other value as it is."""
 
     def __init__(self, private: dict[str, str], p: Pseudonymizer) -> None:
         self._names = {name: p.channel(name, kind) for name, kind in private.items()}
@@ -40,6 +42,10 @@ class ChannelNames:
             return value
         if value in self._names:
             return self._names[value]
+        for word in sorted(PRIVATE_CHANNELS.values(), key=len, reverse=True):  # "group DM" before "DM"
+            platform, sep, name = f" {value}".partition(f" {word} ")
+            if sep and name in self._names:
+                return f"{platform.lstrip()} {self._names[name]}".lstrip()
         platform, sep, name = value.partition(" #")
         return f"{platform} #{self._names[name]}" if sep and name in self._names else value
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..errors import WorkbenchError
+from ..fmt import PRIVATE_CHANNELS
 from ..secrets import get_secret, set_secret
 from ..store.models import Account, Channel, Person
 
@@ -34,7 +35,6 @@ DIGITS = 8
 REMOVED = "[removed]"
 MIN_IDENTIFIER = 4  # shorter names ("Ana", "Jo") are parts of ordinary words
 # Channels named after the people in them, and what a pseudonymized report calls them instead.
-PRIVATE_CHANNELS = {"dm": "DM", "group_dm": "group DM"}
 DISCRIMINATOR = re.compile(r"^(.+)#\d{4}$")  # a Discord handle from before 2023: name#1234
 
 

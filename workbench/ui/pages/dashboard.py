@@ -271,9 +271,9 @@ class DashboardPage(Page):
         self.channel.clear()
         self.channel.addItem("All channels", 0)
         rows = channels if not plat else channels[channels["platform"] == plat]
-        for r in rows.sort_values(["platform", "name"]).itertuples():
-            name = f"{fmt.platform_name(r.platform)} #{r.name}" if not plat else f"#{r.name}"
-            self.channel.addItem(name, int(r.channel_id))
+        private = rows["kind"].isin(list(fmt.PRIVATE_CHANNELS)).rename("private")
+        for r in rows.assign(private=private).sort_values(["platform", "private", "name"]).itertuples():
+            self.channel.addItem(fmt.channel_label(r.platform, r.name, r.kind, with_platform=not plat), int(r.channel_id))
         i = self.channel.findData(current)
         self.channel.setCurrentIndex(i if i >= 0 else 0)
         self._restoring = was
@@ -548,7 +548,9 @@ class DashboardPage(Page):
         self.levels_chart.set_bars(list(lm["level"]), {"moved up": lm["moved_up"], "held": lm["held"],
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
-        un = d.unanswered.assign(where=d.unanswered["platform"].map(fmt.platform_name) + " #" + d.unanswered["channel"])
+        kinds = d.channels.set_index("channel_id")["kind"].to_dict() if "kind" in d.channels else {}
+        un = d.unanswered.assign(where=[fmt.channel_label(p, c, kinds.get(i)) for p, c, i in zip(
+            d.unanswered["platform"], d.unanswered["channel"], d.unanswered["channel_id"], strict=True)])
         # In the order a person reads them: what, how long it waits, where, who, when.
         self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at", "link",
                                             "platform"]])

@@ -158,7 +158,7 @@ class ReportsPage(Page):
         for changed in (self.start.dateChanged, self.end.dateChanged, self.platform.currentIndexChanged,
                         self.channel.currentIndexChanged, self.pseudonymize.toggled):
             changed.connect(self._choice_changed)
-        self._channels: list[tuple[int, str, str]] | None = None  # read in the background
+        self._channels: list[tuple[int, str, str, str]] | None = None  # read in the background
         self._tz = "UTC"
         for b in (self.preview_button, self.export_button, self.pack_button):
             b.setEnabled(False)  # until the period is read from the workspace
@@ -187,14 +187,15 @@ class ReportsPage(Page):
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
             f = Filters.default_for(ws)
-            q = select(Channel.id, Channel.platform, Channel.name).order_by(Channel.platform, Channel.name)
-            with ws.connect() as conn:
-                channels = [(int(cid), plat, name) for cid, plat, name in conn.execute(q)]
+            q = select(Channel.id, Channel.platform, Channel.name, Channel.kind).order_by(Channel.platform, Channel.name)
+            with ws.connect() as conn:  # a platform's channels, then its DMs
+                channels = sorted(((int(cid), plat, name, kind) for cid, plat, name, kind in conn.execute(q)),
+                                  key=lambda c: (c[1], c[3] in fmt.PRIVATE_CHANNELS))
             return f, channels, reporting_tz(ws)
         self.ctx.run_task(work, "Reading the period and channels", reads_only=True,
                           on_done=only(lambda got: self._fill_form(*got)), on_error=self.banner.show_error)
 
-    def _fill_form(self, f, channels: list[tuple[int, str, str]], tz: str) -> None:  # noqa: ANN001 - a Filters
+    def _fill_form(self, f, channels: list[tuple[int, str, str, str]], tz: str) -> None:  # noqa: ANN001 - a Filters
         self._channels, self._tz = channels, tz
         self._filling = True
         end = f.end or dt.date.today()
@@ -205,7 +206,7 @@ class ReportsPage(Page):
         self.platform.blockSignals(True)
         self.platform.clear()
         self.platform.addItem("All platforms", "")
-        for p in sorted({plat for _, plat, _ in channels}):
+        for p in sorted({c[1] for c in channels}):
             self.platform.addItem(fmt.platform_name(p), p)
         self.platform.setCurrentIndex(max(self.platform.findData(current), 0))
         self.platform.blockSignals(False)
@@ -252,9 +253,9 @@ class ReportsPage(Page):
         self.channel.clear()
         self.channel.addItem("All channels", 0)
         platform = self.platform.currentData() or ""
-        for cid, plat, name in self._channels or []:
+        for cid, plat, name, kind in self._channels or []:
             if not platform or plat == platform:
-                self.channel.addItem(f"{fmt.platform_name(plat)} #{name}" if not platform else f"#{name}", cid)
+                self.channel.addItem(fmt.channel_label(plat, name, kind, with_platform=not platform), cid)
         self.channel.setCurrentIndex(max(self.channel.findData(current), 0))
 
     def filters(self):  # noqa: ANN201 - a Filters
