@@ -83,6 +83,11 @@ def channel_label(platform: str, name: str, kind: str | None = "channel", *, wit
     return f"{platform_name(platform)} {own}" if with_platform else own
 
 
+def channel_order(platform: str, name: str, kind: str | None) -> tuple:
+    """Where a channel comes in a list of them: by platform, its channels, then its DMs, by name."""
+    return platform, (kind or "") in PRIVATE_CHANNELS, name
+
+
 def platform_names(platforms: str | Iterable[str] | None) -> str:
     """Platforms as people write them, "Discord, Slack": from a list (["discord", "slack"]) or as a
     table stores them ("discord, slack")."""
@@ -104,6 +109,11 @@ def duration_unit(top_seconds: float) -> tuple[str, float]:
     return next((u for u in reversed(DURATION_UNITS) if top_seconds >= 2 * u[1]), DURATION_UNITS[0])
 
 
+def _as_shown(x: float, digits: int) -> int:
+    """``x`` as it reads with ``digits`` decimals, in units of its last digit: 0.146 (2) -> 15."""
+    return int(f"{x:.{digits}f}".replace(".", ""))
+
+
 def change(current: float | None, previous: float | None, kind: str = "count") -> tuple[str, int]:
     """The change against the previous period, as text and direction.
 
@@ -119,13 +129,13 @@ def change(current: float | None, previous: float | None, kind: str = "count") -
     if current is None or previous is None or any(isinstance(v, float) and math.isnan(v) for v in (current, previous)):
         return "—", 0
     if kind == "percent":
-        points = int(f"{current * 100:.0f}") - int(f"{previous * 100:.0f}")
+        points = _as_shown(current * 100, 0) - _as_shown(previous * 100, 0)
         if not points:
             return "= 0 points", 0
         text = f"{abs(points)} point{'' if abs(points) == 1 else 's'}"
         return (f"▲ {text}", 1) if points > 0 else (f"▼ {text}", -1)
     if kind == "ratio":
-        hundredths = round(float(f"{current:.2f}") * 100) - round(float(f"{previous:.2f}") * 100)
+        hundredths = _as_shown(current, 2) - _as_shown(previous, 2)
         if not hundredths:
             return "= 0.00", 0
         return (f"▲ {hundredths / 100:.2f}", 1) if hundredths > 0 else (f"▼ {-hundredths / 100:.2f}", -1)

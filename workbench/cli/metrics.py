@@ -87,19 +87,20 @@ def run(args: argparse.Namespace) -> int:
 def run_unanswered(args: argparse.Namespace) -> int:
     """The Dashboard's unanswered questions, for a terminal or a weekly job: each with how long it
     has waited, where, who asked, and the link that opens it there (when its export holds one)."""
-    from ..metrics.support import unanswered
+    from ..metrics.base import base
+    from ..metrics.support import unanswered, where_asked
 
     _check_limit(args, "questions")
     with open_workspace(args, readonly=False, create=False) as ws:
         f = filters_from_args(ws, args)
         frame = unanswered(ws, f, limit=args.limit or None) if f.start is not None else None
-        kinds = _channel_kinds(ws, [] if frame is None else frame["channel_id"].dropna().tolist())
+        where = [] if frame is None else where_asked(frame, base(ws).channels)  # the base unanswered read
     total = int(frame.attrs.get("total", len(frame))) if frame is not None else 0
     questions = [] if frame is None else [
         {"asked_at": _iso_in_zone(r.asked_at, f.tz), "waiting_days": int(r.waiting_days), "platform": r.platform,
          "channel": r.channel, "author": r.author, "question": r.excerpt, "link": r.link or None,
-         "where": fmt.channel_label(r.platform, r.channel, kinds.get(r.channel_id))}
-        for r in frame.itertuples(index=False)]
+         "where": at}
+        for r, at in zip(frame.itertuples(index=False), where, strict=True)]
     if _said_without_a_table(args, f, {"period": f.as_dict(), "total": total, "questions": questions}, questions,
                              "No unanswered questions"):
         return 0
@@ -146,19 +147,6 @@ def run_helpers(args: argparse.Namespace) -> int:
 def _check_limit(args: argparse.Namespace, noun: str) -> None:
     if args.limit < 0:
         raise WorkbenchError(f"--limit {args.limit}: give a number of {noun}, or 0 for all of them.")
-
-
-def _channel_kinds(ws, ids: list) -> dict[int, str]:  # noqa: ANN001 - a Workspace
-    """channel id -> its kind (a DM is named as one: 'Slack DM jane.d, smith')."""
-    from sqlalchemy import select
-
-    from ..store.models import Channel
-
-    if not ids:
-        return {}
-    with ws.connect() as conn:
-        return {int(i): k for i, k in conn.execute(select(Channel.id, Channel.kind).where(
-            Channel.id.in_(sorted({int(i) for i in ids}))))}
 
 
 def _said_without_a_table(args: argparse.Namespace, f, doc: dict, rows: list, nothing: str) -> bool:  # noqa: ANN001

@@ -101,27 +101,19 @@ def first_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
     return first.astimezone(zone(tz)).date()
 
 
-def _chosen_label(platform: str, name: str, kind: str, with_platform: bool,
-                  channel_name: Callable[[str], str] | None) -> str:
-    """A chosen channel as the scope names it; a DM renamed by ``channel_name`` (its pseudonym, "DM
-    1a2b3c4d") already says what it is."""
-    shown = channel_name(name) if channel_name else name
-    if shown != name and kind in fmt.PRIVATE_CHANNELS:
-        return f"{fmt.platform_name(platform)} {shown}" if with_platform else shown
-    return fmt.channel_label(platform, shown, kind, with_platform=with_platform)
-
-
 def scope_parts(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> list[str]:  # noqa: ANN001
     """Where the figures come from, as a person reads it: ["Discord", "channels #help"], ["Discord,
     Slack", "channels Discord #help, Slack #help"], or ["all platforms", "all channels"]; each
-    chosen channel's name as ``channel_name`` gives it, when given."""
+    chosen channel's label ("Slack #help", "Discord DM Jo") as ``channel_name`` renames it, when given."""
     parts = [fmt.platform_names(f.platforms) if f.platforms else "all platforms"]
     if f.channels:
         with ws.connect() as conn:
             chosen = conn.execute(select(Channel.platform, Channel.name, Channel.kind)
                                   .where(Channel.id.in_(list(f.channels)))).all()
         several = len({p for p, _, _ in chosen}) > 1  # "#help" on two platforms names two channels
-        parts.append("channels " + ", ".join(sorted(_chosen_label(p, n, k, several, channel_name) for p, n, k in chosen)))
+        name = channel_name or str
+        parts.append("channels " + ", ".join(sorted(name(fmt.channel_label(p, n, k, with_platform=several))
+                                                    for p, n, k in chosen)))
     else:
         parts.append("all channels")
     return parts

@@ -170,5 +170,13 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
     return frame
 
 
+def where_asked(frame: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
+    """Where each unanswered question (``unanswered``'s frame) was asked, as a reader names it:
+    'Slack #help', 'Telegram DM Bob'; ``channels`` is a Base's (with each channel's kind)."""
+    kinds = channels.set_index("channel_id")["kind"].to_dict() if "kind" in channels else {}
+    return [fmt.channel_label(p, c, kinds.get(i))
+            for p, c, i in zip(frame["platform"], frame["channel"], frame["channel_id"], strict=True)]
+
+
 def unanswered(ws, filters: Filters, limit: int | None = 500) -> pd.DataFrame:  # noqa: ANN001
     return unanswered_b(ws, base(ws), filters, limit)

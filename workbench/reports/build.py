@@ -151,8 +151,8 @@ def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def filters_text(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> str:  # noqa: ANN001
-    """Where the figures come from, and the time zone; ``channel_name`` names the chosen channels
-    (a pseudonymized report's direct-message channels)."""
+    """Where the figures come from, and the time zone; ``channel_name`` renames the chosen channels'
+    labels (a pseudonymized report's direct-message channels: ``privacy.ChannelNames``)."""
     parts = scope_parts(ws, f, channel_name)
     parts.append(f"times in {f.tz}")
     return "; ".join(parts)

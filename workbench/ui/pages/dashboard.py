@@ -36,6 +36,7 @@ from ...metrics.activity import OTHER_CHANNELS, retention_cut, retention_grid
 from ...metrics.dashboard import Dashboard, compute_dashboard, headline_kind
 from ...metrics.filters import Filters, last_activity_day, reporting_tz, zone
 from ...metrics.network import HELPERS_DRAWN, TIES_EACH
+from ...metrics.support import where_asked
 from .. import dates, figures
 from ..charts import BarChart, ChartBox, HeatmapChart, NetworkChart, TimeSeriesChart, day_seconds
 from ..palette import MOVEMENT_COLOURS, OTHER_COLOUR, PLATFORM_COLOURS, platform_colour
@@ -271,8 +272,7 @@ class DashboardPage(Page):
         self.channel.clear()
         self.channel.addItem("All channels", 0)
         rows = channels if not plat else channels[channels["platform"] == plat]
-        private = rows["kind"].isin(list(fmt.PRIVATE_CHANNELS)).rename("private")
-        for r in rows.assign(private=private).sort_values(["platform", "private", "name"]).itertuples():
+        for r in sorted(rows.itertuples(), key=lambda r: fmt.channel_order(r.platform, r.name, r.kind)):
             self.channel.addItem(fmt.channel_label(r.platform, r.name, r.kind, with_platform=not plat), int(r.channel_id))
         i = self.channel.findData(current)
         self.channel.setCurrentIndex(i if i >= 0 else 0)
@@ -548,9 +548,7 @@ class DashboardPage(Page):
         self.levels_chart.set_bars(list(lm["level"]), {"moved up": lm["moved_up"], "held": lm["held"],
                                                        "moved down": lm["moved_down"]},
                                    colours={k: QColor(v) for k, v in MOVEMENT_COLOURS.items()})
-        kinds = d.channels.set_index("channel_id")["kind"].to_dict() if "kind" in d.channels else {}
-        un = d.unanswered.assign(where=[fmt.channel_label(p, c, kinds.get(i)) for p, c, i in zip(
-            d.unanswered["platform"], d.unanswered["channel"], d.unanswered["channel_id"], strict=True)])
+        un = d.unanswered.assign(where=where_asked(d.unanswered, d.channels))
         # In the order a person reads them: what, how long it waits, where, who, when.
         self.unanswered_model.set_frame(un[["excerpt", "waiting_days", "where", "author", "asked_at", "link",
                                             "platform"]])

@@ -187,10 +187,10 @@ class ReportsPage(Page):
 
         def work(progress, cancel):  # noqa: ANN001, ARG001
             f = Filters.default_for(ws)
-            q = select(Channel.id, Channel.platform, Channel.name, Channel.kind).order_by(Channel.platform, Channel.name)
-            with ws.connect() as conn:  # a platform's channels, then its DMs
+            q = select(Channel.id, Channel.platform, Channel.name, Channel.kind)
+            with ws.connect() as conn:
                 channels = sorted(((int(cid), plat, name, kind) for cid, plat, name, kind in conn.execute(q)),
-                                  key=lambda c: (c[1], c[3] in fmt.PRIVATE_CHANNELS))
+                                  key=lambda c: fmt.channel_order(*c[1:]))
             return f, channels, reporting_tz(ws)
         self.ctx.run_task(work, "Reading the period and channels", reads_only=True,
                           on_done=only(lambda got: self._fill_form(*got)), on_error=self.banner.show_error)
