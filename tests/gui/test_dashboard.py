@@ -254,6 +254,10 @@ def test_a_helper_opens_their_profile_on_the_people_page(qtbot, copy_db, demo_pa
     model, view = page.helpers_model, page.helpers_view
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[0] == "Name" and "Person id" not in headers  # the id is kept, not shown
+    # listed as ranked, by the people each helped (they came by replies to newcomers, the arrow on
+    # "To newcomers": the column after "Helped", as the hidden id shifts the columns by one)
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == page.dashboard.top_helpers["name"].tolist()
+    assert headers[view.horizontalHeader().sortIndicatorSection()] == "Helped"
     view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # by name, Z first
     name = model.index(0, 0).data()
     helpers = page.dashboard.top_helpers
@@ -509,7 +513,7 @@ def test_numbers_in_the_tables_read_as_numbers(qtbot, ctx):
     page = open_page(qtbot, ctx)
     helpers = page.helpers_model
     assert helpers.rowCount() > 0
-    replies = list(helpers.frame().columns).index("replies")
+    replies = helpers.column("replies")
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert helpers.data(helpers.index(0, replies), Qt.ItemDataRole.TextAlignmentRole) == right
     assert helpers.data(helpers.index(0, 0), Qt.ItemDataRole.TextAlignmentRole) is None  # the name

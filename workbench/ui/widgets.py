@@ -217,6 +217,11 @@ class DataFrameModel(QAbstractTableModel):
     def frame(self) -> pd.DataFrame:
         return self._df
 
+    def column(self, name: str) -> int:
+        """The model's column that shows the frame's column ``name`` (-1: none, or hidden); the
+        frame's own position differs once a column before it is hidden."""
+        return self._names.index(name) if name in self._names else -1
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._df)
 

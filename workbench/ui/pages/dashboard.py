@@ -561,9 +561,8 @@ class DashboardPage(Page):
         # The arrow shows the order the rows come in: the oldest question first, the biggest helper first.
         for view, column, order in ((self.unanswered_view, "asked_at", Qt.SortOrder.AscendingOrder),
                                     (self.helpers_view, "people_helped", Qt.SortOrder.DescendingOrder)):
-            columns = list(view.model().frame().columns)
-            if column in columns:
-                view.horizontalHeader().setSortIndicator(columns.index(column), order)
+            if (c := view.model().column(column)) >= 0:
+                view.horizontalHeader().setSortIndicator(c, order)  # sorts the rows by it too
             view.resizeColumnsToContents()
         self.question_room.fit()
 
