@@ -69,18 +69,32 @@ def platform_name(platform: str) -> str:
 RECOGNITION_SOURCES = {"manual": "by hand", "csv": "CSV file"}
 # The channels that are people talking among themselves, by kind, as a reader calls them.
 PRIVATE_CHANNELS = {"dm": "DM", "group_dm": "group DM"}
+# The platforms whose channels people write with a '#' ("Slack #general"). Elsewhere a place is
+# named as its platform names it: a Telegram group by its title, a GitHub repository by its path, a
+# mailing list by its address.
+HASH_CHANNELS = frozenset({"slack", "discord", "rocketchat", "irc"})
+# What a place is, said before its name, where its name alone would not say it.
+PLACE_WORDS = {"category": "category", "event": "event", **PRIVATE_CHANNELS}
+# A platform's name before one of its places: "Mailing list ovs-dev", not "Mailing lists ovs-dev".
+PLATFORM_OF_ONE = {"mbox": "Mailing list"}
 
 
 def channel_label(platform: str, name: str, kind: str | None = "channel", *, with_platform: bool = True) -> str:
-    """A channel as a list or a chart names it: 'Slack #general', and a direct message or group DM
-    by the people in it, as its platform shows it, without the '#' of a channel: 'Slack DM
-    jane.d, smith', 'Discord group DM a group chat' (without the platform: '#general', 'DM Bob'). An
-    IRC channel's name has its '#' already: 'IRC #ceph'. Without a channel: the platform, 'GitHub'."""
+    """A channel as a list or a chart names it, as its platform shows it: 'Slack #general', 'IRC
+    #ceph' (its name has its '#'), 'Telegram Golang Indonesia', 'GitHub chaoss/grimoirelab',
+    'Mailing list ovs-dev', 'Discourse category Support', 'Meetup event SQL Saturday'; a direct
+    message or group DM by the people in it: 'Slack DM jane.d, smith', 'Discord group DM a group
+    chat'. Without the platform: '#general', 'DM Bob'. Without a channel: the platform, 'GitHub'."""
     if not name:
         return platform_name(platform) if with_platform else ""
-    word = PRIVATE_CHANNELS.get(kind or "")
-    own = f"{word} {name}" if word else name if name.startswith(("#", "&")) and platform == "irc" else f"#{name}"
-    return f"{platform_name(platform)} {own}" if with_platform else own
+    word = PLACE_WORDS.get(kind or "")
+    if word:
+        own = f"{word} {name}"
+    elif platform in HASH_CHANNELS and not (platform == "irc" and name.startswith(("#", "&"))):
+        own = f"#{name}"
+    else:
+        own = name
+    return f"{PLATFORM_OF_ONE.get(platform) or platform_name(platform)} {own}" if with_platform else own
 
 
 def channel_order(platform: str, name: str, kind: str | None) -> tuple:

@@ -81,3 +81,21 @@ def test_a_direct_message_is_labelled_as_one_not_as_a_channel():
     assert fmt.channel_label("telegram", "Bob", "dm", with_platform=False) == "DM Bob"
     assert fmt.channel_label("irc", "#ceph") == "IRC #ceph"  # its name has its "#" (it read "IRC ##ceph")
     assert fmt.channel_label("github", "") == "GitHub"  # a question in no channel is where its platform is
+
+
+def test_a_place_that_is_no_chat_channel_is_named_as_its_platform_names_it():
+    # they all read as channels with a '#': "GitHub #chaoss/grimoirelab", "Mailing lists #ovs-dev"
+    assert fmt.channel_label("github", "chaoss/grimoirelab", "repository") == "GitHub chaoss/grimoirelab"
+    assert fmt.channel_label("mbox", "ovs-dev", "list") == "Mailing list ovs-dev"
+    assert fmt.channel_label("stackexchange", "stackoverflow.com", "site") == "Stack Exchange stackoverflow.com"
+    assert fmt.channel_label("discourse", "Support", "category") == "Discourse category Support"
+    assert fmt.channel_label("meetup", "SQL Saturday Madrid", "event") == "Meetup event SQL Saturday Madrid"
+    assert fmt.channel_label("telegram", "Golang Indonesia", "channel") == "Telegram Golang Indonesia"
+    assert fmt.channel_label("gitter", "org/room", "channel") == "Gitter org/room"
+    assert fmt.channel_label("mbox", "ovs-dev", "list", with_platform=False) == "ovs-dev"
+    assert fmt.channel_label("discourse", "Support", "category", with_platform=False) == "category Support"
+    assert fmt.channel_label("mbox", "") == "Mailing lists"  # the platform alone keeps its own name
+    # a chat channel keeps its '#', a private one too
+    assert fmt.channel_label("rocketchat", "general") == "Rocket.Chat #general"
+    assert fmt.channel_label("slack", "leads", "private") == "Slack #leads"
+    assert fmt.channel_label("irc", "ceph") == "IRC #ceph"

@@ -360,8 +360,8 @@ def test_the_profile_shows_accounts_and_saves_tags_and_notes(qtbot, small_window
     prof = page.profile
     assert prof.accounts.rowCount() == 1 and prof.timeline.rowCount() == 5
     shown = prof.accounts.item(0, 0).text()
-    assert shown in ("Slack", "Discord") and prof.timeline.item(0, 1).text() == shown and f"on {shown} ·" in \
-        prof.summary.text()
+    assert shown in ("Slack", "Discord") and prof.timeline.item(0, 2).text() == shown and \
+        f"on {shown} ·" in prof.summary.text()
     assert prof.name.text() in ("Ana Silva", "Ben Okafor")
     # The weekly line in words: five messages on 4 to 16 March 2024, three of them in the first week.
     assert prof.spark_note.text() == ("5 activities in the 52 weeks since 2023-03-20; the busiest week, "
@@ -441,28 +441,34 @@ def test_the_profile_timeline_opens_an_activity_where_it_was_written(qtbot, tmp_
     with qtbot.waitSignal(page.profile.loaded, timeout=30_000):
         page.select_row(0)
     timeline = page.profile.timeline
-    assert [timeline.item(r, 3).text()[:15] for r in range(3)] == ["no channel kept", "<script>How do ",
+    assert [timeline.item(r, 1).text()[:15] for r in range(3)] == ["no channel kept", "<script>How do ",
                                                                    "older, in #help"]
-    assert timeline.item(1, 3).text().endswith("…")
+    assert timeline.item(1, 1).text().endswith("…")
+    # what was written before where: in the panel's width the text is in view, cut with "…" rather
+    # than pushed out of it by the place (it was the last of four columns, and a sliver wide)
+    assert [timeline.horizontalHeaderItem(c).text() for c in range(3)] == ["When", "What", "Where"]
+    assert [timeline.item(r, 2).text() for r in range(3)] == ["Discord", "Discord #help", "Discord #help"]
+    assert timeline.columnWidth(1) >= 120
+    assert timeline.columnViewportPosition(1) + timeline.columnWidth(1) <= timeline.viewport().width()
     tip = QTextDocument()
-    tip.setHtml(timeline.item(1, 3).toolTip())  # as the tooltip shows it
+    tip.setHtml(timeline.item(1, 1).toolTip())  # as the tooltip shows it
     assert tip.toPlainText().splitlines() == [" ".join(long.split()), "Open in Discord: double-click or Enter"]
-    assert "Open in" not in timeline.item(0, 3).toolTip()
+    assert "Open in" not in timeline.item(0, 1).toolTip()
 
-    at = timeline.visualRect(timeline.model().index(1, 3)).center()
+    at = timeline.visualRect(timeline.model().index(1, 1)).center()
     qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert browser == []  # one click only chooses the row
     qtbot.mouseDClick(timeline.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert browser == ["https://discord.com/channels/1100/2200/3301"]
-    timeline.setCurrentCell(2, 3)
+    timeline.setCurrentCell(2, 1)
     timeline.setFocus()
     qtbot.keyClick(timeline, Qt.Key.Key_Return)
     assert browser[1] == "https://discord.com/channels/1100/2200/3300"
     for row, offered in ((1, "Open in Discord"), (0, None)):
-        timeline.customContextMenuRequested.emit(timeline.visualRect(timeline.model().index(row, 3)).center())
+        timeline.customContextMenuRequested.emit(timeline.visualRect(timeline.model().index(row, 1)).center())
         titles = [a.text() for a in timeline.context_menu.actions() if a.text()]
         assert (titles[0] == offered) if offered else not any(t.startswith("Open") for t in titles)
-    timeline.setCurrentCell(0, 3)
+    timeline.setCurrentCell(0, 1)
     qtbot.keyClick(timeline, Qt.Key.Key_Return)
     assert len(browser) == 2  # nothing to open
 

@@ -61,3 +61,8 @@ def test_cli_imports_every_mail_folder(real, cli, tmp_path):
     assert first["added_by_kind"]["activities"] > 60
     r = cli("import", "--workspace", tmp_path / "w.db", real / "mbox", real / "groupsio", "--json")
     assert r.code == 0 and r.json()["added"] == 0, r
+    # a list is named as a list, not as a chat channel ("Mailing lists #platform-swt-dev.eclipse.org")
+    r = cli("unanswered", "--workspace", tmp_path / "w.db", "--from", "2002-01-01", "--to", "2002-12-31")
+    assert r.code == 0 and " Mailing list platform-swt-dev.eclipse.org " in r.out and "#" not in r.out, r
+    r = cli("metrics", "--workspace", tmp_path / "w.db", "--channel", "ovs-dev", "--channel", "metrics-grimoire")
+    assert r.code == 0 and "; channels metrics-grimoire, ovs-dev;" in r.out.splitlines()[0], r

@@ -101,6 +101,13 @@ def test_the_2016_export_viewer_archive(real, ws):
     assert act(ws, "C0JL6CGQ2:1459106048.000018").account_id == acc(ws, "U0BMS113R").id  # file_comment's commenter
     assert act(ws, "C0JL6CGQ2:1458972985.000010").edited_at == dt.datetime(2016, 3, 26, 8, 32, 14, tzinfo=UTC)
     assert acc(ws, "U0BMYT2FL").display_name == "Harry Potter"
+    # its questions are listed as Slack shows them: "@Harry Potter: ...", not "<@U0BMYT2FL>: ..."
+    from workbench.metrics import Filters
+    from workbench.metrics.support import unanswered
+
+    listed = unanswered(ws, Filters(start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31)))
+    assert "@Harry Potter: Had a chance to read any more papers?" in set(listed["excerpt"])
+    assert not listed["excerpt"].str.contains("<@|<http|&gt;", regex=True).any()
 
 
 def test_slackdump_metadata_folder_members_and_channels(real, ws):

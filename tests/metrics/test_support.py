@@ -5,6 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
+from workbench import fmt
 from workbench.metrics import Filters, headline
 from workbench.metrics.support import question_responses, ttfr_weekly, unanswered
 from metrics_builders import account, at, msg, person_of, write
@@ -85,3 +86,30 @@ def test_a_response_by_the_same_person_on_another_platform_does_not_count(ws):
     assert headline(ws, MARCH)["unanswered"] == 0
     merge(ws, ("slack", "ana"), ("slack", "ana2"))
     assert headline(ws, MARCH)["unanswered"] == 1
+
+
+def test_a_slack_message_is_shown_as_slack_shows_it_wherever_it_is_listed(ws):
+    """The unanswered questions, a champion's replies and a person's timeline read "@Ana Silva",
+    not "<@U1>" (Slack's markup, in which every Slack export writes a mention or a link)."""
+    from workbench.champions.score import evidence
+    from workbench.people.profile import profile
+
+    write(ws, [
+        account("U1", name="Ana Silva"), account("U2", name="Ben Okafor"),
+        msg("U2", at("2024-03-04"), text="<@U1> is there a plugin API?", ext="q1"),
+        msg("U1", at("2024-03-04", "13:00"), text="<@U2> yes: <https://x.org/api|the API> &amp; <#C9|plugins>",
+            parent="q1", ext="a1"),
+        msg("U2", at("2024-03-06"), text="and <!here> does <https://x.org/hooks> work?", ext="q2"),
+    ])
+    (row,) = unanswered(ws, MARCH).to_dict("records")
+    assert row["excerpt"] == "and @here does https://x.org/hooks work?"
+    (reply,) = evidence(ws, person_of(ws, "slack", "U1"), as_of=D(2024, 3, 31)).replies.to_dict("records")
+    assert (reply["text"], reply["question"]) == ("@Ben Okafor yes: the API & #plugins",
+                                                  "@Ana Silva is there a plugin API?")
+    with ws.connect() as conn:
+        timeline = profile(conn, person_of(ws, "slack", "U2")).timeline
+    assert [fmt.snippet(t["text"]) for t in timeline] == ["and @here does https://x.org/hooks work?",
+                                                         "@Ana Silva is there a plugin API?"]
+    with ws.connect() as conn:  # the stored text is as the export wrote it
+        assert conn.exec_driver_sql("select text from activity where external_id = 'q1'").scalar() == \
+            "<@U1> is there a plugin API?"

@@ -82,6 +82,7 @@ def test_profile_has_accounts_timeline_notes_and_tags(ws, small):
     assert p.person_id == a
     assert [x["platform"] for x in p.accounts] == ["discord", "slack"]
     assert len(p.timeline) == 10 and {t["platform"] for t in p.timeline} == {"slack", "discord"}
+    assert {t["channel"] for t in p.timeline} == {"#general"}  # as Slack and Discord name it, beside them
     assert sum(n for _, n in p.weekly) == 10
     assert p.notes[0]["text"] == "Runs the Lisbon meetup" and p.tags == ["meetup host"]
     assert p.history[0]["action"] == "merge"

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from .. import fmt
+from .. import fmt, texts
 from ..errors import WorkbenchError
 from ..metrics.columns import frame_of, int_frame
 from ..metrics.filters import last_activity_day, reporting_tz, zone
@@ -343,19 +343,24 @@ def evidence(ws, person_id: int, *, as_of: dt.date | None = None, days: int = DE
         return Evidence(person_id, period, replies, helped)
     per = links.groupby("id").agg(answer=("question", "any"), to_newcomer=("newcomer", "any"),
                                   target=("target", "first"), target_person=("target_person", "first"))
-    qtarget = links[links["question"]].groupby("id")["target"].first()
-    per["question"] = [fmt.snippet(tgt.at[q, "title"] or tgt.at[q, "text"], 120) if q == q else ""
-                       for q in qtarget.reindex(per.index)]
     per["reactions"] = acts.loc[per.index, "reactions"].to_numpy()
     per["ts"] = acts.loc[per.index, "ts"].to_numpy()
     per["helpfulness"] = per["answer"] * 4 + per["to_newcomer"] * 2 + per["reactions"].clip(upper=10) * 0.2
     top = per.sort_values(["helpfulness", "ts"], ascending=[False, False]).head(limit)
+    questions = links[links["question"]].groupby("id")["target"].first().reindex(top.index)
+    asked = [int(q) for q in questions.dropna()]
+    with ws.connect() as conn:  # the replies and the questions they answer as their platforms show them
+        ids = [*map(int, top.index), *asked]
+        platforms = dict(conn.execute(select(A.c.id, A.c.platform).where(A.c.id.in_(ids))).all())
+        shown = texts.as_shown(conn, [(platforms.get(int(i), ""), acts.at[i, "text"]) for i in top.index] +
+                               [(platforms.get(q, ""), tgt.at[q, "title"] or tgt.at[q, "text"]) for q in asked])
+    question = dict(zip(asked, shown[len(top):]))
     replies = pd.DataFrame({
         "at": pd.to_datetime(top["ts"].astype(np.int64), unit="s", utc=True).to_numpy(),
         "channel": [r.extra["channels"].get(acts.at[i, "channel_id"], "") for i in top.index],
         "replied_to": [names.get(int(p), "") for p in top["target_person"]],
-        "question": top["question"].to_numpy(),
-        "text": [fmt.snippet(acts.at[i, "text"]) for i in top.index],
+        "question": [fmt.snippet(question[int(q)], 120) if q == q else "" for q in questions],
+        "text": [fmt.snippet(t) for t in shown[:len(top)]],
         "reactions": top["reactions"].astype(np.int64).to_numpy(),
         "answer": top["answer"].to_numpy(dtype=bool),
         "to_newcomer": top["to_newcomer"].to_numpy(dtype=bool),

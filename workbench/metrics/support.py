@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from .. import fmt
+from .. import fmt, texts
 from ..permalinks import Link, links_of
 from ..store.models import Account, Activity, Channel
 from .activity import period, resolve
@@ -134,12 +134,14 @@ def unanswered_b(ws, b: Base, f: Filters, limit: int | None = 500) -> pd.DataFra
             for i in range(0, len(ids), 500):
                 chunk = ids[i:i + 500]
                 q = (select(Activity.id, Activity.title, Activity.text, Channel.name, Account.display_name,
-                            Account.handle)
+                            Account.handle, Activity.platform)
                      .join(Account, Account.id == Activity.account_id)
                      .outerjoin(Channel, Channel.id == Activity.channel_id)
                      .where(Activity.id.in_(chunk)))
                 for row in conn.execute(q):
                     details[row[0]] = row[1:]
+            shown = texts.as_shown(conn, [(d[5], d[1]) for d in details.values()])
+            details = {qid: (d[0], text, *d[2:5]) for (qid, d), text in zip(details.items(), shown, strict=True)}
             links = links_of(conn, ids)
     names = b.person_names()
     rows = []

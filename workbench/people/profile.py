@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
+from .. import fmt, texts
 from ..errors import WorkbenchError
 from ..permalinks import links_of
 from ..store.models import (
@@ -80,12 +81,20 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
         .where(ACC.c.person_id == pid).order_by(ACC.c.platform, ACC.c.id)).mappings()]
     acc_ids = [a["id"] for a in accounts]
     timeline = [dict(r) for r in conn.execute(
-        select(A.c.id, A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"), A.c.kind, A.c.text)
+        select(A.c.id, A.c.created_at.label("at"), A.c.platform, CH.c.name.label("channel"),
+               CH.c.kind.label("channel_kind"), A.c.kind, A.c.text)
         .select_from(A.outerjoin(CH, CH.c.id == A.c.channel_id))
         .where(A.c.account_id.in_(acc_ids)).order_by(A.c.created_at.desc(), A.c.id.desc())
         .limit(timeline_limit)).mappings()]
     found = links_of(conn, [t["id"] for t in timeline])
-    for t in timeline:
+    shown = texts.as_shown(conn, [(t["platform"], t["text"]) for t in timeline])
+    for t, text in zip(timeline, shown, strict=True):
+        # beside its platform, a channel is named as the platform names it: "#help", "DM Bob"; where
+        # it was written names the platform too: "Slack #help"
+        name, kind = t["channel"] or "", t.pop("channel_kind")
+        t["channel"] = fmt.channel_label(t["platform"], name, kind, with_platform=False)
+        t["where"] = fmt.channel_label(t["platform"], name, kind)
+        t["text"] = text  # as its platform shows it ("@Ana", not "<@U123>"); the stored text is unchanged
         t["link"] = found[t["id"]].url if t["id"] in found else ""
     programme = [dict(r) for r in conn.execute(
         select(CS.c.changed_at, CS.c.stage, CS.c.previous_stage, CS.c.reason, CS.c.changed_by)

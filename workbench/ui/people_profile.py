@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -52,6 +52,37 @@ def _table(headers: list[str], stretch: int, row_actions: RowActions | None = No
     t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     make_copyable(t, row_actions=row_actions)
     return t
+
+
+class TextFirst(QObject):
+    """A table's text column takes the room the other columns leave, and when they leave too little,
+    the room the columns before it leave (at least ``LEAST`` pixels): the columns after it are
+    pushed out of view (the table scrolls sideways to them) before the text is. Refitted when the
+    table is resized, and by ``fit()`` after a refill."""
+
+    LEAST = 120
+
+    def __init__(self, table: QTableWidget, text: int) -> None:
+        super().__init__(table)
+        self.table, self.text = table, text
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.viewport().installEventFilter(self)
+
+    def fit(self) -> None:
+        t = self.table
+        t.resizeColumnsToContents()
+        width = t.viewport().width()
+        before = sum(t.columnWidth(c) for c in range(self.text))
+        after = sum(t.columnWidth(c) for c in range(self.text + 1, t.columnCount()))
+        room = width - before - after
+        t.setColumnWidth(self.text, room if room >= self.LEAST else max(width - before, self.LEAST))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and self.table.rowCount():
+            self.fit()
+        return False
 
 
 def _heading(text: str) -> QLabel:
@@ -209,7 +240,11 @@ class ProfilePanel(QScrollArea):
 
         lay.addWidget(_heading("Timeline across platforms (latest first; double-click to open)"))
         # A row opens where it was written (Enter, a double-click or its context menu), when its export says.
-        self.timeline = _table(["When", "Platform", "Channel", "What"], 3, row_actions=self._timeline_actions)
+        # What was written comes before where: in a narrow panel the text keeps its room and "Where"
+        # is the column that scrolls into view (it pushed the text out of view).
+        self.timeline = _table(["When", "What", "Where"], 2, row_actions=self._timeline_actions)
+        self.timeline_room = TextFirst(self.timeline, text=1)
+        self.timeline.setWordWrap(False)  # one line a message, cut with "…"; its tooltip holds it whole
         self.timeline.activated.connect(lambda index: self._open_activity(index.row()))
         self.timeline.setMinimumHeight(200)
         lay.addWidget(self.timeline, 1)
@@ -291,8 +326,8 @@ class ProfilePanel(QScrollArea):
         self.timeline.setRowCount(len(p.timeline))
         for i, t in enumerate(p.timeline):
             text = fmt.snippet(t["text"], 200)
-            plat = _item(fmt.platform_name(t["platform"]))
-            plat.setForeground(platform_colour(t["platform"]))
+            where = _item(t["where"])
+            where.setForeground(platform_colour(t["platform"]))
             what = _item(text)
             # The whole text, wrapped: rich text whose every character is escaped, so that a message's
             # own markup stays text.
@@ -300,11 +335,9 @@ class ProfilePanel(QScrollArea):
             if t["link"]:
                 tip += f"<p><i>{html.escape(link_action(t['platform'], t['link']))}: double-click or Enter</i></p>"
             what.setToolTip(tip)
-            for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), plat, _item(t["channel"] or ""),
-                                    what]):
+            for c, it in enumerate([_item(dates.moment(t["at"], tz, zone=True)), what, where]):
                 self.timeline.setItem(i, c, it)
-        self.timeline.resizeColumnsToContents()
-        self.timeline.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline_room.fit()
         self.loaded.emit(p.person_id)
 
     def _person_link(self, link: str) -> None:
