@@ -45,11 +45,13 @@ def _item(text: str, *, right: bool = False) -> QTableWidgetItem:
     return it
 
 
-def _table(headers: list[str], stretch: int, row_actions: RowActions | None = None) -> QTableWidget:
+def _table(headers: list[str], stretch: int | None, row_actions: RowActions | None = None) -> QTableWidget:
+    """A read-only table; ``stretch``, the column that takes the room left (None: the caller sizes them)."""
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if stretch is not None:
+        t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     make_copyable(t, row_actions=row_actions)
     return t
 
@@ -242,7 +244,7 @@ class ProfilePanel(QScrollArea):
         # A row opens where it was written (Enter, a double-click or its context menu), when its export says.
         # What was written comes before where: in a narrow panel the text keeps its room and "Where"
         # is the column that scrolls into view (it pushed the text out of view).
-        self.timeline = _table(["When", "What", "Where"], 2, row_actions=self._timeline_actions)
+        self.timeline = _table(["When", "What", "Where"], None, row_actions=self._timeline_actions)
         self.timeline_room = TextFirst(self.timeline, text=1)
         self.timeline.setWordWrap(False)  # one line a message, cut with "…"; its tooltip holds it whole
         self.timeline.activated.connect(lambda index: self._open_activity(index.row()))
