@@ -46,8 +46,11 @@ def test_candidates_as_json_and_table(cli, helpdesk):
     assert cli("people", "merge", str(p["alice"]), str(other[0]["person_id"]), "-w", path).code == 0
     r = cli("champions", "candidates", "--workspace", path, "--limit", "1")
     assert r.out.splitlines()[2].split()[3:6] == ["Ng", "Discord,", "Slack"], r.out
-    assert cli("champions", "gap", "-w", path).out.splitlines()[1].split()[1:5] == ["Alice", "Ng", "Discord,",
+    assert cli("champions", "gap", "-w", path).out.splitlines()[2].split()[1:5] == ["Alice", "Ng", "Discord,",
                                                                                     "Slack"]
+    # A score is written with its decimal, a whole one too, so that the column aligns as the window's does.
+    r = cli("champions", "candidates", "--workspace", path, "--weight", "active_days=1")
+    assert [line.split()[-6] for line in r.out.splitlines()[2:]] == ["8.2", "1.0", "1.0"], r.out
 
 
 def test_move_recognize_and_gap(cli, helpdesk):
@@ -59,11 +62,14 @@ def test_move_recognize_and_gap(cli, helpdesk):
     assert r.json()[0]["last_active_at"] == "2024-03-01T10:00:00+00:00"
     # The table says the day she was last active, in the reporting zone.
     r = cli("champions", "gap", "--workspace", path)
-    assert r.out.splitlines()[0].split()[-4:] == ["Last", "active", "Last", "recognized"], r.out
-    assert r.out.splitlines()[1].split()[-2:] == ["2024-03-01", "never"], r.out
+    # What the list is, as the Recognition page says it, then the list.
+    assert r.out.splitlines()[0] == ("Strong contributors not thanked in 180 days: 1 of the 1 person in the top "
+                                     "tenth by champion score, 2023-12-04 to 2024-03-02 (UTC)"), r.out
+    assert r.out.splitlines()[1].split()[-4:] == ["Last", "active", "Last", "recognized"], r.out
+    assert r.out.splitlines()[2].split()[-2:] == ["2024-03-01", "never"], r.out
     with Workspace.open(path) as ws:  # 10:00 UTC is the next day there
         ws.set_setting("reporting.timezone", "Pacific/Kiritimati")
-    assert cli("champions", "gap", "--workspace", path).out.splitlines()[1].split()[-2:] == ["2024-03-02", "never"]
+    assert cli("champions", "gap", "--workspace", path).out.splitlines()[2].split()[-2:] == ["2024-03-02", "never"]
     with Workspace.open(path) as ws:
         ws.set_setting("reporting.timezone", "UTC")
     r = cli("recognize", "alice", "--workspace", path, "--kind", "swag", "--note", "Hoodie", "--date", "2024-03-05",
@@ -116,7 +122,7 @@ def test_the_log_gives_each_recognition_on_the_day_it_was_given(cli, helpdesk):
     assert cli("champions", "log", "carol", "-w", path).out.strip() == \
         f"Carol (person {p['carol']}) has no recognition yet."
     gap = cli("champions", "gap", "-w", path).out.splitlines()
-    assert gap[1].split()[-2:] == ["2024-03-02", "2023-06-01"], gap
+    assert gap[2].split()[-2:] == ["2024-03-02", "2023-06-01"], gap
 
 
 def test_export_metrics_writes_candidates_csv(cli, helpdesk, tmp_path):

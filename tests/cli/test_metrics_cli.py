@@ -238,3 +238,17 @@ def test_helpers_lists_who_helps_whom_as_the_replies_say(cli, community_db, copy
     assert {(int(e["helper_person_id"]), int(e["helped_person_id"])): int(e["replies"]) for e in edges} == every
     assert list(edges[0]) == ["helper_person_id", "helper", "helped_person_id", "helped", "replies",
                               "newcomer_replies"]
+
+
+def test_a_channel_name_with_a_slip_is_answered_with_the_nearest_names(cli, ws_path, tmp_path):
+    _small(ws_path)
+    r = cli("metrics", "--workspace", ws_path, "--channel", "generl")
+    assert r.code == 2, r
+    assert r.err.strip() == ("workbench: There is no channel called 'generl' in this workspace. "
+                             "Did you mean Discord #general or Slack #general?"), r.err
+    r = cli("report", "--workspace", ws_path, "--platform", "slack", "--channel", "#genral", "--out", tmp_path / "r.html")
+    assert r.code == 2 and not (tmp_path / "r.html").exists(), r
+    assert r.err.strip().endswith("in this workspace on Slack. Did you mean Slack #general?"), r.err
+    # Nothing near: a workspace of a few channels names them all.
+    r = cli("metrics", "--workspace", ws_path, "--channel", "zzz")
+    assert r.code == 2 and r.err.strip().endswith("Its channels are Discord #general and Slack #general."), r.err

@@ -104,6 +104,21 @@ def test_list_search_and_flags(cli, wsfile, community_path):
         "No people match 'no such person zz' (bots are left out; --bots includes them)."
 
 
+def test_list_by_platform_takes_several_as_any_of_them_and_names_one_it_does_not_hold(cli, wsfile):
+    def ids(*platform_args):
+        r = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0", *platform_args)
+        assert r.code == 0, r
+        return {row["person_id"] for row in r.json()}
+
+    discord, telegram = ids("--platform", "discord"), ids("--platform", "telegram")
+    assert discord and telegram and discord != telegram
+    # Separated with commas as `metrics` takes them, written as the window writes them: any of them.
+    assert ids("--platform", "Discord,telegram") == ids("--platform", "discord", "--platform", "TELEGRAM") \
+        == discord | telegram
+    r = cli("people", "list", "--workspace", wsfile, "--platform", "discrod")
+    assert r.code == 2 and "holds nothing from discrod; its platforms are discord, slack, telegram" in r.err, r
+
+
 def test_errors_are_one_sentence(cli, wsfile):
     r = cli("people", "merge", "999999", "1", "--workspace", wsfile)
     assert r.code == 2 and r.err.strip() == "workbench: There is no person 999999 in this workspace."

@@ -99,6 +99,11 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 
+def _score(x: float) -> str:
+    """A champion score as the window shows it: one decimal, 17.0 too, so that a column of them aligns."""
+    return f"{x:,.1f}"
+
+
 def weight_arg(text: str) -> tuple[str, str]:
     """``PART=X``: a part of the champion score and a weight (checked as a number when it is used)."""
     from ..champions.score import COMPONENTS
@@ -131,7 +136,7 @@ def run_candidates(args: argparse.Namespace) -> int:
         print(f"Champion candidates, {period.text()} ({period.tz}); "
               + ", ".join(f"{k.replace('_', ' ')} ×{_num(v)}" for k, v in weights.items())
               + (" (what-if weights, not saved)" if args.weight else ""))
-    rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"])}
+    rows = [{**r, "score": _score(r["score"]), "platforms": fmt.platform_names(r["platforms"])}
             for r in _records(df)]
     print_table(rows, ["rank", "person_id", "name", "platforms", "score", "answers", "newcomer_replies",
                        "people_helped", "reactions", "active_days"],
@@ -189,7 +194,10 @@ def run_gap(args: argparse.Namespace) -> int:
     if df.empty:
         print("No gap: every strong contributor was recognized in the last 180 days.")
         return 0
-    rows = [{**r, "score": _num(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
+    period, top = df.attrs["period"], df.attrs["top_decile"]
+    print(f"Strong contributors not thanked in 180 days: {fmt.number(len(df))} of the "
+          f"{fmt.plural(top, 'person', 'people')} in the top tenth by champion score, {period.text()} ({period.tz})")
+    rows = [{**r, "score": _score(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
              "last_active_at": _local_day(r["last_active_at"], df.attrs["period"].tz),
              "last_recognized_at": _local_day(r["last_recognized_at"], df.attrs["period"].tz)
              if r["last_recognized_at"] else "never"} for r in _records(df)]

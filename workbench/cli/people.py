@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import fmt
 from ..errors import WorkbenchError
 from ..people.merge import who
-from .common import add_workspace_arg, open_workspace, people_named, print_json, print_table
+from .common import add_workspace_arg, open_workspace, people_named, platforms_arg, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = psub.add_parser("list", help="the member directory")
     add_workspace_arg(s)
     s.add_argument("--search", "-s", default="", metavar="S", help="name, handle or e-mail (parts of words match)")
-    s.add_argument("--platform", action="append", default=[], metavar="P", help="only people on this platform")
+    s.add_argument("--platform", action="append", default=[], metavar="P",
+                   help="only people on this platform (repeat, or separate with commas, for any of several)")
     s.add_argument("--tag", action="append", default=[], metavar="T",
                    help="only people with this tag (repeat for any of several)")
     s.add_argument("--level", action="append", default=[], metavar="L", type=str.capitalize,
@@ -182,7 +183,8 @@ def run_list(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         ensure_summary(ws)
         tz = zone(reporting_tz(ws))  # a day of the reporting time zone, as the metrics count days
-        f = DirectoryFilter(search=args.search, platforms=tuple(args.platform), tags=tuple(args.tag),
+        platforms = platforms_arg(ws, args.platform)
+        f = DirectoryFilter(search=args.search, platforms=platforms, tags=tuple(args.tag),
                             levels=tuple(args.level), bots="include" if args.bots else "hide")
         with ws.connect() as conn:
             total = count(conn, f)
@@ -196,7 +198,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not rows:
         print("No people" + (f" match '{args.search}'" if args.search else "")
-              + (f" on {fmt.platform_names(args.platform)}" if args.platform else "")
+              + (f" on {fmt.platform_names(platforms)}" if platforms else "")
               + (f" tagged {' or '.join(args.tag)}" if args.tag else "")
               + (f" at level {' or '.join(args.level)}" if args.level else "")
               + ("" if args.bots else " (bots are left out; --bots includes them)") + ".")
