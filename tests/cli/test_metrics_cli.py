@@ -246,7 +246,8 @@ def test_a_channel_name_with_a_slip_is_answered_with_the_nearest_names(cli, ws_p
     assert r.code == 2, r
     assert r.err.strip() == ("workbench: There is no channel called 'generl' in this workspace. "
                              "Did you mean Discord #general or Slack #general?"), r.err
-    r = cli("report", "--workspace", ws_path, "--platform", "slack", "--channel", "#genral", "--out", tmp_path / "r.html")
+    r = cli("report", "--workspace", ws_path, "--platform", "slack", "--channel", "#genral",
+            "--out", tmp_path / "r.html")
     assert r.code == 2 and not (tmp_path / "r.html").exists(), r
     assert r.err.strip().endswith("in this workspace on Slack. Did you mean Slack #general?"), r.err
     # Nothing near: a workspace of a few channels names them all.
