@@ -143,6 +143,28 @@ def test_gap_is_the_top_decile_not_thanked_in_180_days(twelve):
     assert recognition_gap(ws).empty
 
 
+def test_the_gap_of_a_day_in_the_past_counts_only_the_recognitions_given_by_then(twelve):
+    """As of 20 February, p12 had never been thanked: the shout-out of 25 February came later. As
+    of the latest day (29 February) it counts, and so does one given after the data ends (today)."""
+    ws = twelve
+    p11, p12 = person_of(ws, "p11"), person_of(ws, "p12")
+    add_recognition(ws, [p12], kind="shout-out", given_at=dt.date(2024, 2, 25))
+    then = recognition_gap(ws, as_of=dt.date(2024, 2, 20))
+    assert list(then["person_id"]) == [p12, p11] and then["last_recognized_at"].isna().all()
+    assert list(recognition_gap(ws)["person_id"]) == [p11]
+    assert list(recognition_gap(ws, as_of=dt.date(2024, 2, 29))["person_id"]) == [p11]
+    add_recognition(ws, [p11], kind="badge")  # today, long after the data's last day
+    assert recognition_gap(ws).empty
+    assert list(recognition_gap(ws, as_of=dt.date(2024, 2, 20))["person_id"]) == [p12, p11]
+    # A report of a period that ended on 20 February says so too.
+    from workbench.metrics.filters import Filters
+    from workbench.reports.build import build_report
+
+    report = build_report(ws, Filters(start=dt.date(2024, 2, 1), end=dt.date(2024, 2, 20)))
+    gap = next(t for t in report.tables if t.key == "recognition_gap").frame
+    assert list(gap["person_id"]) == [p12, p11] and gap["last_recognized"].isna().all(), gap
+
+
 def test_impact_per_recognition_and_per_kind(ws):
     recs = [account("x"), account("y"), account("z"), account("filler")]
     recs += [msg("filler", at("2024-01-01")), msg("filler", at("2024-12-31"))]  # the data's span

@@ -80,6 +80,10 @@ def test_move_recognize_and_gap(cli, helpdesk):
     assert len(cli("champions", "log", "--workspace", path, "--json").json()) == 1
     assert cli("champions", "gap", "--workspace", path, "--json").json() == []
     assert cli("champions", "gap", "--workspace", path).out.startswith("No gap: every strong contributor")
+    # On 1 March she had not been thanked yet: up to that day, the swag of the 5th does not count.
+    r = cli("champions", "gap", "--workspace", path, "--as-of", "2024-03-01")
+    assert r.out.splitlines()[0].startswith("Strong contributors not thanked in the 180 days up to 2024-03-01: 1 of")
+    assert r.out.splitlines()[2].split()[1:3] + r.out.splitlines()[2].split()[-1:] == ["Alice", "Ng", "never"], r.out
     r = cli("champions", "gap", "--workspace", path, "--as-of", "2030-01-01")  # a period with nobody in it
     assert r.code == 0 and r.out.strip() == "No gap to show: nobody contributed from 2029-10-04 to 2030-01-01 (UTC)."
     r = cli("champions", "move", str(p["alice"]), "champion", "--workspace", path, "--reason", "answers everyone")

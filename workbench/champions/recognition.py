@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..errors import NotFound, WorkbenchError
-from ..metrics.filters import reporting_tz, zone
+from ..metrics.filters import last_activity_day, reporting_tz, zone
 from ..people.merge import live_person
 from ..store.models import Account, Activity, Person, Recognition
 from ..store.views import person_platforms
@@ -161,10 +161,13 @@ def top_decile(ranked: pd.DataFrame) -> pd.DataFrame:
     return scored.head(math.ceil(len(scored) / 10))
 
 
-def last_recognitions(ws) -> pd.Series:  # noqa: ANN001
-    """person_id -> the latest recognition's time (UTC)."""
+def last_recognitions(ws, *, before: dt.datetime | None = None) -> pd.Series:  # noqa: ANN001
+    """person_id -> the latest recognition's time (UTC), of those given ``before`` an instant when one is given."""
+    q = select(REC.c.person_id, func.max(REC.c.given_at)).group_by(REC.c.person_id)
+    if before is not None:
+        q = q.where(REC.c.given_at < before)
     with ws.connect() as conn:
-        rows = conn.execute(select(REC.c.person_id, func.max(REC.c.given_at)).group_by(REC.c.person_id)).all()
+        rows = conn.execute(q).all()
     s = pd.Series({int(p): t for p, t in rows}, dtype=object)
     return pd.to_datetime(s, utc=True) if len(s) else pd.Series(dtype="datetime64[ns, UTC]")
 
@@ -191,6 +194,17 @@ def gap_from(frame: pd.DataFrame, weights: dict | None, last: pd.Series, *, days
     return out
 
 
+def gap_of(ws, frame: pd.DataFrame, weights: dict | None) -> pd.DataFrame:  # noqa: ANN001
+    """The recognition gap of a component frame's period, with the recognitions given by its end: a
+    period in the past (a report of last quarter, ``--as-of``) shows who was forgotten then, not
+    who was thanked since. A period that ends on the latest day of data counts those given since
+    too: the data stops at the last export, the thanking does not."""
+    period = frame.attrs["period"]
+    latest = last_activity_day(ws, period.tz)
+    before = period.bounds()[1] if latest is not None and period.end < latest else None
+    return gap_from(frame, weights, last_recognitions(ws, before=before))
+
+
 def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = None,  # noqa: ANN001
                     days: int = DEFAULT_DAYS) -> pd.DataFrame:
     """Strong contributors not thanked in 180 days: person_id, name, platforms, score, last_active_at
@@ -199,7 +213,7 @@ def recognition_gap(ws, *, as_of: dt.date | None = None, weights: dict | None = 
     from .score import load_weights
 
     w = weights if weights is not None else load_weights(ws)
-    return gap_from(component_frame(ws, as_of=as_of, days=days), w, last_recognitions(ws))
+    return gap_of(ws, component_frame(ws, as_of=as_of, days=days), w)
 
 
 # -- the impact ----------------------------------------------------------------------------------

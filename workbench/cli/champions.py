@@ -191,11 +191,13 @@ def run_gap(args: argparse.Namespace) -> int:
         print(f"No gap to show: nobody contributed{' from ' + period.text() if period else ''} "
               f"({period.tz if period else 'UTC'}).")
         return 0
-    if df.empty:
-        print("No gap: every strong contributor was recognized in the last 180 days.")
-        return 0
     period, top = df.attrs["period"], df.attrs["top_decile"]
-    print(f"Strong contributors not thanked in 180 days: {fmt.number(len(df))} of the "
+    # Up to a day in the past, the 180 days are those up to it (and so are the recognitions counted).
+    within = f"the 180 days up to {period.end.isoformat()}" if args.as_of else "180 days"
+    if df.empty:
+        print(f"No gap: every strong contributor was recognized in {within if args.as_of else 'the last 180 days'}.")
+        return 0
+    print(f"Strong contributors not thanked in {within}: {fmt.number(len(df))} of the "
           f"{fmt.plural(top, 'person', 'people')} in the top tenth by champion score, {period.text()} ({period.tz})")
     rows = [{**r, "score": _score(r["score"]), "platforms": fmt.platform_names(r["platforms"]),
              "last_active_at": _local_day(r["last_active_at"], df.attrs["period"].tz),

@@ -140,14 +140,14 @@ def _champions(ws, f: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Candidates and the recognition gap scored over the report's period (on every platform: a
     champion's help counts wherever it was given)."""
     from ..champions.programme import champion_ids
-    from ..champions.recognition import gap_from, last_recognitions
+    from ..champions.recognition import gap_of
     from ..champions.score import DEFAULT_DAYS, candidates_from, component_frame, load_weights
 
     days = (f.end - f.start).days + 1 if f.start and f.end else DEFAULT_DAYS
     components = component_frame(ws, as_of=f.end, days=days)  # the period is read once for both
     weights = load_weights(ws)
     return (_frame(candidates_from(components, weights, champion_ids(ws), limit=limit)),
-            _frame(gap_from(components, weights, last_recognitions(ws))))
+            _frame(gap_of(ws, components, weights)))
 
 
 def filters_text(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> str:  # noqa: ANN001
