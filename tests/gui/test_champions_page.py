@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
 from champion_helpers import account, at, day_series, msg, person_of, write  # noqa: E402
 
 from workbench.champions import programme  # noqa: E402
-from workbench.champions.score import DEFAULT_WEIGHTS, load_weights  # noqa: E402
+from workbench.champions.score import COMPONENTS, DEFAULT_WEIGHTS, load_weights  # noqa: E402
 from workbench.workspace import Workspace  # noqa: E402
 
 
@@ -93,6 +93,37 @@ def test_candidates_show_the_score_in_parts_and_rerank_live(qtbot, ctx):
     with qtbot.waitSignal(page.reranked):
         page.weights.sliders["answers"].setValue(10 * 20)
     assert page.weights.spins["answers"].value() == 10 and page.candidate_names()[0] == "Helen"
+
+
+def test_the_scores_are_read_up_to_another_day_and_back_to_the_latest(qtbot, ctx):
+    """Who carried the community up to a day in the past, as `champions candidates --as-of` says it."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+
+    page = open_page(qtbot, ctx)
+    edit = page.as_of.edit
+    assert edit.date().toPython() == dt.date(2024, 3, 3) and not page.as_of.latest_button.isEnabled()
+    # The days of data are the days to choose from.
+    assert (edit.minimumDate().toPython(), edit.maximumDate().toPython()) == (dt.date(2024, 2, 1), dt.date(2024, 3, 3))
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        edit.setDate(QDate(2024, 2, 20))  # before Helen answered anyone
+    assert page.candidate_names() == ["Rex"]
+    assert "over 2023-11-23 to 2024-02-20 (UTC)" in page.period_label.text(), page.period_label.text()
+    assert page.person_label.text().startswith("Rex — score") and page.as_of.latest_button.isEnabled()
+    assert [page.parts.item(r, 1).text() for r in range(5)] == ["0", "0", "0", "0", "20"]
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        qtbot.mouseClick(page.as_of.latest_button, Qt.MouseButton.LeftButton)
+    assert page.candidate_names()[:2] == ["Helen", "Rex"]
+    assert edit.date().toPython() == dt.date(2024, 3, 3) and not page.as_of.latest_button.isEnabled()
+    # With every weight at zero nobody scores: the page says so for the period, not "import something".
+    for c in COMPONENTS:
+        page.weights.spins[c].setValue(0)
+    assert page.empty.isVisibleTo(page) and page.empty.text().startswith(
+        "No candidates in the 90 days up to 2024-03-03: nobody outside staff"), page.empty.text()
+    # and Helen's score and evidence, shown a moment ago, go with her.
+    assert (page.person_label.text(), page.parts.rowCount(), page.replies.rowCount(), page.reply_text.text()) == \
+        ("", 0, 0, "")
 
 
 def test_moving_people_on_the_board_records_history_and_undo(qtbot, ctx):

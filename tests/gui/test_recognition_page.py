@@ -249,3 +249,30 @@ def test_a_gap_of_one_strong_contributor_says_person(qtbot, ws_path):
                                             "tenth by champion score"), page.gap_label.text()
     c.wait_for_tasks(30000)
     c.ws.close()
+
+
+def test_the_gap_up_to_a_day_in_the_past_counts_the_recognitions_given_by_then(qtbot, ctx):
+    """On 4 January p12 had carried December and nobody had thanked them yet: the swag came on the
+    5th. Back at the latest day, the swag counts again."""
+    from PySide6.QtCore import QDate
+
+    from workbench.ui.pages.recognition import RecognitionPage
+
+    page = RecognitionPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.show()
+    assert list(page.gap_model.frame()["name"]) == ["P11"]
+    assert page.gap_as_of.edit.date().toPython() == dt.date(2024, 2, 12)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        page.gap_as_of.edit.setDate(QDate(2024, 1, 4))
+    assert list(page.gap_model.frame()["name"]) == ["P12"]
+    assert page.gap_model.index(0, 4).data() == "never"
+    assert page.gap_label.text().startswith(
+        "Strong contributors not thanked in the 180 days up to 2024-01-04: 1 of the 1 person in the top tenth"), \
+        page.gap_label.text()
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        qtbot.mouseClick(page.gap_as_of.latest_button, Qt.MouseButton.LeftButton)
+    assert list(page.gap_model.frame()["name"]) == ["P11"] and not page.gap_as_of.latest_button.isEnabled()
+    assert page.gap_label.text().startswith("Strong contributors not thanked in 180 days:")

@@ -31,6 +31,7 @@ from ... import fmt
 from ...champions import NO_STAGE, programme
 from ...champions.score import (
     COMPONENTS,
+    DEFAULT_DAYS,
     DEFAULT_WEIGHTS,
     LABELS,
     breakdown,
@@ -40,8 +41,9 @@ from ...champions.score import (
     load_weights,
     save_weights,
 )
-from ...metrics.filters import zone
+from ...metrics.filters import first_activity_day, last_activity_day, reporting_tz, zone
 from .. import dates, figures
+from ..as_of import AsOfDay
 from ..champions_board import ProgrammeBoard
 from ..tasks import Newest
 from ..widgets import (
@@ -57,6 +59,9 @@ from ..widgets import (
     vbox,
 )
 
+NOTHING_IMPORTED = ("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): the people who answer "
+                    "others' questions and welcome newcomers show up here.")
+CHOOSE = "Select a candidate to see the score in its parts and the evidence."
 # Two-word headings on two lines, so that the names keep their room beside nine columns.
 HEADERS = {"rank": "#", "name": "Name", "platforms": "Platforms", "score": "Score", "answers": "Answers",
            "newcomer_replies": "Newcomer\nreplies", "people_helped": "People\nhelped", "reactions": "Reactions",
@@ -216,6 +221,9 @@ class ChampionsPage(Page):
         cand = QWidget()
         cl = QVBoxLayout(cand)
         cl.setContentsMargins(0, 6, 0, 0)
+        self.as_of = AsOfDay(f"Scores over the {DEFAULT_DAYS} days")
+        self.as_of.chosen.connect(self._as_of_chosen)
+        cl.addWidget(self.as_of)
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
         cl.addWidget(self.period_label)
@@ -223,8 +231,7 @@ class ChampionsPage(Page):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        self.empty = EmptyState("No candidates yet. Import a community's exports (File ▸ Import…, Ctrl+I): "
-                                "the people who answer others' questions and welcome newcomers show up here.")
+        self.empty = EmptyState(NOTHING_IMPORTED)
         # Every score with one decimal, so they align: 17.0 over 16.5.
         self.model = DataFrameModel(headers=HEADERS, formatters={"score": lambda x: figures.number(x, 1),
                                                                  "platforms": fmt.platform_names})
@@ -271,7 +278,7 @@ class ChampionsPage(Page):
         details = QWidget()
         rl = QVBoxLayout(details)
         rl.setContentsMargins(0, 4, 0, 0)
-        self.person_label = QLabel("Select a candidate to see the score in its parts and the evidence.")
+        self.person_label = QLabel(CHOOSE)
         self.person_label.setWordWrap(True)
         self.person_label.setStyleSheet("font-weight: 600;")
         rl.addWidget(self.person_label)
@@ -342,6 +349,7 @@ class ChampionsPage(Page):
         self._full = self._full or what not in ("champions", "settings", "recognition")
         if what == "workspace":  # the person chosen was the last workspace's: its first candidate is, here
             self.table.clearSelection()
+            self.as_of.forget()  # and its days are not this one's: the latest day of data, here
         super()._on_changed(what)
 
     def reload(self) -> None:
@@ -350,18 +358,29 @@ class ChampionsPage(Page):
         self._full = False
         only = self._newest.next()
 
+        as_of = self.as_of.day
+
         def work(progress, cancel):  # noqa: ANN001
-            frame = None if light else component_frame(ws)
+            frame, span = None, None
+            if not light:
+                tz = reporting_tz(ws)
+                frame, span = component_frame(ws, as_of=as_of), (first_activity_day(ws, tz), last_activity_day(ws, tz))
             stages = programme.current_stages(ws)
-            return {"frame": frame, "stages": stages, "weights": load_weights(ws)}
+            return {"frame": frame, "span": span, "stages": stages, "weights": load_weights(ws)}
 
         self.ctx.run_task(work, "Champion scores", on_done=only(self._loaded),
                           on_error=self.banner.show_error, parent=self, reads_only=True)
+
+    def _as_of_chosen(self) -> None:
+        self._full = True  # another period: every score is read again
+        self.reload()
 
     def _loaded(self, result: dict) -> None:
         if result["frame"] is not None:
             self._frame = result["frame"]
             self._evidence_for = None  # the data changed (an import, another workspace): read it again
+            period = self._frame.attrs.get("period")
+            self.as_of.show_days(period.end if period else None, *result["span"])
         stages: pd.DataFrame = result["stages"]
         self._champions = set(int(p) for p in stages.loc[stages["stage"] == "champion", "person_id"])
         saved = result["weights"]
@@ -392,12 +411,19 @@ class ChampionsPage(Page):
         self.table.setColumnHidden(len(SHOWN), True)
         self.name_room.fit()
         has = not self._shown.empty
+        period = self._frame.attrs.get("period")
+        self.empty.setText(NOTHING_IMPORTED if self.as_of.latest is None or period is None else
+                           f"No candidates in the {DEFAULT_DAYS} days up to {dates.day(period.end)}: nobody outside "
+                           "staff, bots, deleted accounts and current champions scores above zero"
+                           + (" then. Choose another day, or the latest day." if self.as_of.day else "."))
         self.empty.setVisible(not has)
         self.table.setVisible(has)
         if selected:
             self._select_ids(selected)
         if has and not self.selected_ids():  # nobody chosen, or no one chosen is a candidate now
             self.table.selectRow(0)
+        if not self.selected_ids():  # no candidate left: the last one's score and evidence go with them
+            self._show_selected()
 
     def rerank(self, _weights: dict | None = None) -> None:
         """The what-if: rank again with the panel's weights (arithmetic on the frame held)."""
@@ -434,8 +460,14 @@ class ChampionsPage(Page):
 
     def _show_selected(self, *_args) -> None:  # noqa: ANN002
         ids = self.selected_ids()
-        if not ids or self._frame is None:
+        if not ids or self._frame is None:  # nobody chosen (or no candidate left): no one's score or evidence
+            self.person_label.setText(CHOOSE if not self._shown.empty else "")
             self.parts.setRowCount(0)
+            self.evidence_label.setText("")
+            self.replies.setRowCount(0)
+            self._reply_links = []
+            self.reply_text.setText("")
+            self._evidence_for = None
             return
         pid = ids[0]
         row = self._frame.set_index("person_id").loc[pid]

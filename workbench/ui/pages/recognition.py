@@ -26,15 +26,15 @@ from ...champions.recognition import (
     add_recognition,
     delete_recognitions,
     edit_recognition,
-    gap_from,
+    gap_of,
     kinds_in_use,
-    last_recognitions,
     recognition_impact,
     recognition_log,
 )
-from ...champions.score import component_frame, load_weights
-from ...metrics.filters import reporting_tz, zone
+from ...champions.score import DEFAULT_DAYS, component_frame, load_weights
+from ...metrics.filters import first_activity_day, last_activity_day, reporting_tz, zone
 from .. import dates, figures
+from ..as_of import AsOfDay
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
 from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, opens_profiles, remember_sizes,
@@ -106,6 +106,9 @@ class RecognitionPage(Page):
         gl = QVBoxLayout(gap)
         gl.setContentsMargins(0, 6, 0, 0)
         self._zone: dt.tzinfo = dt.timezone.utc  # the reporting zone, read with the page's tables
+        self.gap_as_of = AsOfDay(f"Champion scores over the {DEFAULT_DAYS} days")
+        self.gap_as_of.chosen.connect(self.reload)
+        gl.addWidget(self.gap_as_of)
         self.gap_label = QLabel()
         self.gap_label.setWordWrap(True)
         gl.addWidget(self.gap_label)
@@ -218,19 +221,27 @@ class RecognitionPage(Page):
         self._log = pd.DataFrame()
 
     # -- loading ------------------------------------------------------------------------------
+    def _on_changed(self, what: str) -> None:
+        if what == "workspace":  # the day chosen was the last workspace's: the latest day of data, here
+            self.gap_as_of.forget()
+        super()._on_changed(what)
+
     def reload(self) -> None:
         ws = self.ctx.ws
         only = self._newest.next()
+        as_of = self.gap_as_of.day
 
         def work(progress, cancel):  # noqa: ANN001
             progress(0.1, "Reading the log")
             log = recognition_log(ws)
             progress(0.3, "Scoring contributors")
-            frame = component_frame(ws)
-            gap = gap_from(frame, load_weights(ws), last_recognitions(ws))
+            tz = reporting_tz(ws)
+            frame = component_frame(ws, as_of=as_of)
+            gap = gap_of(ws, frame, load_weights(ws))
+            span = (first_activity_day(ws, tz), last_activity_day(ws, tz))
             progress(0.7, "Measuring the impact")
             per, kinds = recognition_impact(ws)
-            return {"log": log, "gap": gap, "per": per, "kinds": kinds, "tz": zone(reporting_tz(ws))}
+            return {"log": log, "gap": gap, "span": span, "per": per, "kinds": kinds, "tz": zone(tz)}
 
         self.ctx.run_task(work, "Recognition", on_done=only(self._loaded),
                           on_error=self.banner.show_error, parent=self, reads_only=True)
@@ -248,15 +259,25 @@ class RecognitionPage(Page):
         # The person id: for selection, not for reading.
         self.gap_view.setColumnHidden(frame.columns.get_loc("person_id"), True)
         top = gap.attrs.get("top_decile", 0)
+        self.gap_as_of.show_days(period.end if period else None, *r["span"])
+        # Up to a day in the past, the 180 days are those up to it, and so are the recognitions counted.
+        past = period is not None and self.gap_as_of.day is not None
+        within = f"the 180 days up to {dates.day(period.end)}" if past else "180 days"
         self.gap_label.setText(
-            f"Strong contributors not thanked in 180 days: {figures.number(len(gap))} of the "
+            f"Strong contributors not thanked in {within}: {figures.number(len(gap))} of the "
             f"{figures.plural(top, 'person', 'people')} in the top tenth by champion score "
             f"({dates.period(period.start, period.end)}). Double-click one for their profile." if period else "")
         self.gap_label.setVisible(bool(top))  # with nobody in the period, the empty state says it alone
-        self.gap_empty.setText(
-            "Nobody is forgotten: every strong contributor was recognized in the last 180 days." if top else
-            "No contributors in the period yet. Import a community's exports (File ▸ Import…, Ctrl+I) to find "
-            "the people who carry it.")
+        if top:
+            empty = ("Nobody is forgotten: every strong contributor was recognized in "
+                     f"{within if past else 'the last 180 days'}.")
+        elif past:
+            empty = (f"No contributors in the {DEFAULT_DAYS} days up to {dates.day(period.end)}. Choose another "
+                     "day, or the latest day.")
+        else:
+            empty = ("No contributors in the period yet. Import a community's exports (File ▸ Import…, Ctrl+I) to find "
+                     "the people who carry it.")
+        self.gap_empty.setText(empty)
         self.gap_empty.setVisible(gap.empty)
         self.gap_view.setVisible(not gap.empty)
         self._gap_empty = gap.empty
