@@ -78,27 +78,28 @@ class Filters:
 
 
 def last_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
-    with ws.connect() as conn:
-        last = conn.execute(select(func.max(Activity.created_at))).scalar_one()
-    if last is None:
-        return None
-    if isinstance(last, str):
-        last = dt.datetime.fromisoformat(last)
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=dt.timezone.utc)
-    return last.astimezone(zone(tz)).date()
+    with ws.connect() as conn:  # min and max asked apart: each alone is one step down the index
+        return _day_of(conn.execute(select(func.max(Activity.created_at))).scalar_one(), tz)
 
 
 def first_activity_day(ws, tz: str = "UTC") -> dt.date | None:  # noqa: ANN001
     with ws.connect() as conn:
-        first = conn.execute(select(func.min(Activity.created_at))).scalar_one()
-    if first is None:
+        return _day_of(conn.execute(select(func.min(Activity.created_at))).scalar_one(), tz)
+
+
+def activity_days(ws, tz: str = "UTC") -> tuple[dt.date | None, dt.date | None]:  # noqa: ANN001
+    """The days of the first and the last activity in ``tz`` (None, None: no activity yet)."""
+    return first_activity_day(ws, tz), last_activity_day(ws, tz)
+
+
+def _day_of(t: dt.datetime | str | None, tz: str) -> dt.date | None:
+    if t is None:
         return None
-    if isinstance(first, str):
-        first = dt.datetime.fromisoformat(first)
-    if first.tzinfo is None:
-        first = first.replace(tzinfo=dt.timezone.utc)
-    return first.astimezone(zone(tz)).date()
+    if isinstance(t, str):
+        t = dt.datetime.fromisoformat(t)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return t.astimezone(zone(tz)).date()
 
 
 def scope_parts(ws, f: Filters, channel_name: Callable[[str], str] | None = None) -> list[str]:  # noqa: ANN001

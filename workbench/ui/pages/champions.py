@@ -41,7 +41,7 @@ from ...champions.score import (
     load_weights,
     save_weights,
 )
-from ...metrics.filters import first_activity_day, last_activity_day, reporting_tz, zone
+from ...metrics.filters import activity_days, reporting_tz, zone
 from .. import dates, figures
 from ..as_of import AsOfDay
 from ..champions_board import ProgrammeBoard
@@ -357,14 +357,13 @@ class ChampionsPage(Page):
         light = self._frame is not None and not self._full
         self._full = False
         only = self._newest.next()
-
         as_of = self.as_of.day
 
         def work(progress, cancel):  # noqa: ANN001
             frame, span = None, None
             if not light:
                 tz = reporting_tz(ws)
-                frame, span = component_frame(ws, as_of=as_of), (first_activity_day(ws, tz), last_activity_day(ws, tz))
+                frame, span = component_frame(ws, as_of=as_of), activity_days(ws, tz)
             stages = programme.current_stages(ws)
             return {"frame": frame, "span": span, "stages": stages, "weights": load_weights(ws)}
 

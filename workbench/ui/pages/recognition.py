@@ -32,7 +32,7 @@ from ...champions.recognition import (
     recognition_log,
 )
 from ...champions.score import DEFAULT_DAYS, component_frame, load_weights
-from ...metrics.filters import first_activity_day, last_activity_day, reporting_tz, zone
+from ...metrics.filters import activity_days, reporting_tz, zone
 from .. import dates, figures
 from ..as_of import AsOfDay
 from ..champions_dialogs import RecognitionDialog
@@ -238,7 +238,7 @@ class RecognitionPage(Page):
             tz = reporting_tz(ws)
             frame = component_frame(ws, as_of=as_of)
             gap = gap_of(ws, frame, load_weights(ws))
-            span = (first_activity_day(ws, tz), last_activity_day(ws, tz))
+            span = activity_days(ws, tz)
             progress(0.7, "Measuring the impact")
             per, kinds = recognition_impact(ws)
             return {"log": log, "gap": gap, "span": span, "per": per, "kinds": kinds, "tz": zone(tz)}
