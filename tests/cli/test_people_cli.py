@@ -188,6 +188,7 @@ def test_a_persons_profile_tags_and_notes_from_the_terminal(cli, wsfile):
     r = cli("people", "note", pid, "Runs the Lisbon meetup", "--workspace", wsfile)
     assert r.code == 0 and r.out.strip() == f"Note added to {top['name']} (person {pid}).", r
     pair = cli("people", "suggestions", "--workspace", wsfile, "--json").json()[0]
+    moved = cli("people", "show", pair["b"], "--workspace", wsfile, "--json").json()["accounts"]
     assert cli("people", "merge", pair["a"], pair["b"], "--workspace", wsfile).code == 0
 
     shown = cli("people", "show", pid, "--workspace", wsfile, "--json", "--latest", "3").json()
@@ -205,7 +206,9 @@ def test_a_persons_profile_tags_and_notes_from_the_terminal(cli, wsfile):
     level = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0", "--level", top["level"].lower()).json()
     assert pid in {p["person_id"] for p in level} and {p["level"] for p in level} == {top["level"]}
     merged = cli("people", "show", pair["a"], "--workspace", wsfile).out
-    assert f"person {pair['b']} merged by " in merged
+    # The history says which accounts came with the merge, not only the number of a person now gone.
+    came = ", ".join(f"{a['platform'].capitalize()} {a['handle']}" for a in moved)
+    assert f"{came} (person {pair['b']}) merged by " in merged, merged
 
     with Workspace.open(wsfile) as ws:
         ws.set_setting("reporting.timezone", "Pacific/Kiritimati")  # UTC+14

@@ -111,7 +111,20 @@ def profile(conn: Connection, person_id: int, *, timeline_limit: int = 100,
     helps, helped_by = _helping(conn, pid, acc_ids)
     return Profile(pid, person["display_name"], bool(flags[0]), bool(flags[1]), person["is_bot"], person["is_staff"],
                    accounts, timeline, _weekly(conn, acc_ids, tz), stage if stage and stage != "(none)" else None,
-                   recognitions, notes, tags, merge_history(conn, pid), programme, helps, helped_by)
+                   recognitions, notes, tags, _history(conn, pid), programme, helps, helped_by)
+
+
+def _history(conn: Connection, pid: int) -> list[dict]:
+    """``merge_history``, each event with the accounts it moved as a person reads them
+    (``accounts_moved``: "Discord goran7"), which the person ids alone do not say."""
+    history = merge_history(conn, pid)
+    moved = {int(a) for h in history for a in (h.get("detail") or {}).get("accounts", [])}
+    names = {i: f"{fmt.platform_name(plat)} {handle or name or ext}" for i, plat, handle, name, ext in conn.execute(
+        select(ACC.c.id, ACC.c.platform, ACC.c.handle, ACC.c.display_name, ACC.c.external_id)
+        .where(ACC.c.id.in_(moved)))} if moved else {}
+    for h in history:
+        h["accounts_moved"] = [names[int(a)] for a in (h.get("detail") or {}).get("accounts", []) if int(a) in names]
+    return history
 
 
 def _helping(conn: Connection, pid: int, acc_ids: list[int]) -> tuple[list[dict], list[dict]]:
@@ -145,10 +158,13 @@ def _helping(conn: Connection, pid: int, acc_ids: list[int]) -> tuple[list[dict]
 
 
 def history_text(h: dict, person_id: int) -> str:
-    """A merge or unmerge of ``merge_history`` as a profile tells it, without its day: "person 12
-    merged by maria (window): same e-mail", "person 9 split off (undone) automatically"."""
+    """A merge or unmerge of ``merge_history`` as a profile tells it, without its day: "Discord
+    goran7 (person 12) merged by maria (window): same e-mail", "person 9 split off (undone)
+    automatically" (the accounts moved, when the event says them: ``accounts_moved``)."""
     other = h["other_person_id"] if h["target_person_id"] == person_id else h["target_person_id"]
-    what = {"merge": f"person {other} merged", "unmerge": f"person {other} split off"}.get(h["action"], h["action"])
+    moved = h.get("accounts_moved") or []
+    who = f"{', '.join(moved)} (person {other})" if moved else f"person {other}"
+    what = {"merge": f"{who} merged", "unmerge": f"{who} split off"}.get(h["action"], h["action"])
     how = "automatically" if h["automatic"] else (f"by {h['by']}" if h["by"] else "")
     undone = " (undone)" if h["undone_by_id"] else ""
     return f"{what}{undone} {how}".rstrip() + (f": {h['reason']}" if h["reason"] else "")
