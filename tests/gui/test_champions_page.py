@@ -126,6 +126,17 @@ def test_the_scores_are_read_up_to_another_day_and_back_to_the_latest(qtbot, ctx
         ("", 0, 0, "")
 
 
+def test_the_scores_are_read_again_when_what_a_question_contains_changes(qtbot, ctx):
+    """Helen's answers are answers to questions: once a question must contain "help?", hers are
+    replies like any other, and the page says so without waiting for the next import."""
+    page = open_page(qtbot, ctx)
+    assert page.person_label.text() == "Helen — score 22.5, rank 1"
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        ctx.ws.set_settings({"questions.marker": "help?"})
+    assert page.person_label.text().startswith("Helen — score 13.5"), page.person_label.text()  # 22.5 - 3×3
+    assert [page.parts.item(r, 1).text() for r in range(5)] == ["0", "3", "3", "0", "3"]
+
+
 def test_moving_people_on_the_board_records_history_and_undo(qtbot, ctx):
     page = open_page(qtbot, ctx)
     ws = ctx.ws

@@ -345,8 +345,9 @@ class ChampionsPage(Page):
 
     # -- loading ------------------------------------------------------------------------------
     def _on_changed(self, what: str) -> None:
-        # Moves, settings and recognitions leave the scores as they are: no need to read them again.
-        self._full = self._full or what not in ("champions", "settings", "recognition")
+        # Moves and recognitions leave the scores as they are: no need to read them again. A setting
+        # may not (what a question contains makes the answers, the reporting zone the period's days).
+        self._full = self._full or what not in ("champions", "recognition")
         if what == "workspace":  # the person chosen was the last workspace's: its first candidate is, here
             self.table.clearSelection()
             self.as_of.forget()  # and its days are not this one's: the latest day of data, here
