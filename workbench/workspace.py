@@ -159,12 +159,13 @@ class Workspace:
             row = s.get(Setting, key)
             return default if row is None else row.value
 
-    def set_setting(self, key: str, value) -> None:
-        self.set_settings({key: value})
+    def set_setting(self, key: str, value, *, what: str = "settings") -> None:
+        self.set_settings({key: value}, what=what)
 
-    def set_settings(self, values: dict) -> None:
+    def set_settings(self, values: dict, *, what: str = "settings") -> None:
         """Several settings in one transaction: all of them or none. A new reporting time zone takes
-        the recognitions given for a day with it (they stay on the day that was typed)."""
+        the recognitions given for a day with it (they stay on the day that was typed). Listeners
+        hear ``what`` (the champion weights say "weights": no figure but the ranking changes)."""
         from .champions.recognition import move_days
         from .metrics.filters import TZ_SETTING, zone
 
@@ -174,7 +175,7 @@ class Workspace:
             except WorkbenchError:  # a zone no day was typed in (nothing reads in it), or none to move to
                 return None
 
-        with self.write("settings") as s:
+        with self.write(what) as s:
             if TZ_SETTING in values:
                 before = s.get(Setting, TZ_SETTING)
                 old, new = zone_or_none(before.value if before else None), zone_or_none(values[TZ_SETTING])

@@ -79,7 +79,7 @@ def load_weights(ws) -> dict[str, float]:  # noqa: ANN001 - a Workspace
 
 def save_weights(ws, w: dict) -> dict[str, float]:  # noqa: ANN001
     weights = clean_weights(w)
-    ws.set_setting(WEIGHTS_SETTING, weights)
+    ws.set_setting(WEIGHTS_SETTING, weights, what="weights")  # a ranking to redo, no scores to read
     return weights
 
 

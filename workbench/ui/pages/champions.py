@@ -345,9 +345,10 @@ class ChampionsPage(Page):
 
     # -- loading ------------------------------------------------------------------------------
     def _on_changed(self, what: str) -> None:
-        # Moves and recognitions leave the scores as they are: no need to read them again. A setting
-        # may not (what a question contains makes the answers, the reporting zone the period's days).
-        self._full = self._full or what not in ("champions", "recognition")
+        # Moves, recognitions and saved weights leave the scores as they are: no need to read them
+        # again. Another setting may not (what a question contains makes the answers, the reporting
+        # zone the period's days).
+        self._full = self._full or what not in ("champions", "recognition", "weights")
         if what == "workspace":  # the person chosen was the last workspace's: its first candidate is, here
             self.table.clearSelection()
             self.as_of.forget()  # and its days are not this one's: the latest day of data, here
