@@ -138,3 +138,42 @@ def test_two_new_csv_files_at_once_are_asked_about_one_by_one(window, qtbot, tmp
     assert finished.args[0].by_kind["accounts"] == 4  # M-001 is in both files
     with window.ctx.ws.connect() as conn:
         assert conn.execute(text("select count(*) from csv_mapping")).scalar_one() == 2
+
+
+def test_a_sheet_of_recognitions_thanks_the_members_it_names_on_any_platform(window, qtbot, tmp_path):
+    """The dialog leaves the platform empty for recognitions (any platform); the sheet's names are the
+    members already imported, whose recognition log then holds what the sheet says."""
+    from workbench.champions.recognition import recognition_log
+
+    ws = window.ctx.ws
+    ws.import_paths([DATA / "members_utf8.csv"], options={"csv": {"mapping": {
+        "kind": "members", "platform": "meetup",
+        "columns": {"external_id": "member_id", "display_name": "display name", "email": "email"}}}})
+    sheet = tmp_path / "thanks.csv"
+    sheet.write_text("Who,What,When\nJürgen Weiß,swag,2025-03-02\nWei@Example.cn,shout-out,2025-03-04\n",
+                     encoding="utf-8")
+    page = window.imports_page()
+    asked: list[tuple[str, str]] = []
+
+    def answer_when_asked() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, CsvMappingDialog) and dialog.isVisible() and dialog.result_mapping is None:
+            timer.stop()
+            dialog.kind.setCurrentIndex(dialog.kind.findData("recognitions"))
+            asked.append((dialog.platform.text(), dialog.platform.placeholderText()))
+            dialog.select("account", "Who")
+            dialog.select("kind", "What")
+            dialog.select("given_at", "When")
+            click_save(qtbot, dialog)
+
+    timer = QTimer()
+    timer.timeout.connect(answer_when_asked)
+    timer.start(20)
+    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+        page.import_paths([str(sheet)])
+    timer.stop()
+    assert asked == [("", "any platform")]
+    assert finished.args[0].by_kind.get("recognitions") == 2 and not finished.args[0].by_kind.get("accounts")
+    log = recognition_log(ws).sort_values("given_at")
+    assert list(zip(log["name"], log["kind"])) == [("Jürgen Weiß", "swag"), ("Chen Wei", "shout-out")]
+    assert ws.counts()["people"] == 2

@@ -113,11 +113,14 @@ def test_activities_csv_with_replies(ws):
     assert (again.added, again.updated) == (0, 0)
 
 
+RECOGNITIONS_MAPPING = {"kind": "recognitions", "platform": "meetup", "date_order": "MDY",
+                        "columns": {"account": "person", "kind": "kind", "given_at": "date", "note": "note",
+                                    "given_by": "given by"}}
+
+
 def test_recognitions_csv_in_latin1(ws):
-    mapping = {"kind": "recognitions", "platform": "meetup", "date_order": "MDY",
-               "columns": {"account": "person", "kind": "kind", "given_at": "date", "note": "note",
-                           "given_by": "given by"}}
-    ws.import_paths([DATA / "recognitions.csv"], options=csv_opts(mapping))
+    ws.import_paths([DATA / "members_utf8.csv"], options=csv_opts(UTF8_MAPPING))
+    ws.import_paths([DATA / "recognitions.csv"], options=csv_opts(RECOGNITIONS_MAPPING))
     got = rows(ws, """select ac.external_id, r.kind, r.given_at, r.note, r.given_by from recognition r
                       join account ac on ac.id = r.account_id order by r.given_at""")
     assert [g[:2] for g in got] == [("M-001", "swag"), ("M-004", "shout-out")]
@@ -125,6 +128,47 @@ def test_recognitions_csv_in_latin1(ws):
     assert got[1][3] == "Slides for everyone – merci café crew" and got[1][4] == "Zoë"
     again = ws.import_paths([DATA / "recognitions.csv"])
     assert again.added == 0 and rows(ws, "select count(*) from recognition") == [(2,)]
+
+
+def test_a_recognitions_csv_names_the_members_as_a_spreadsheet_does_and_adds_nobody(ws, tmp_path):
+    """A sheet of shout-outs names people by user name, e-mail or name, not by the platform's ids:
+    each is the member already in the workspace (a new account of that name would leave the real
+    person unthanked), and a name that is nobody's, or two people's, refuses the sheet."""
+    ws.import_paths([DATA / "members_utf8.csv"], options=csv_opts(UTF8_MAPPING))
+    other = tmp_path / "crm.csv"
+    other.write_text("id,name\nC-9,Chen Wei\n", encoding="utf-8")
+    ws.import_paths([other], options=csv_opts({"kind": "members", "platform": "crm",
+                                               "columns": {"external_id": "id", "display_name": "name"}}))
+    people = dict(rows(ws, "select external_id, person_id from account"))
+    sheet = tmp_path / "thanks.csv"
+    sheet.write_text("person,kind,date,note,given by\njürgen weiß,swag,01/02/2025,T-shirt,Zoë\n"
+                     "WEI@example.cn,shout-out,01/03/2025,,Zoë\nM-004,badge,01/04/2025,,Zoë\n", encoding="utf-8")
+    ws.import_paths([sheet], options=csv_opts(RECOGNITIONS_MAPPING))
+    got = rows(ws, "select ac.external_id, r.person_id, r.kind from recognition r "
+                   "join account ac on ac.id = r.account_id order by r.given_at")
+    assert got == [("M-001", people["M-001"], "swag"), ("M-004", people["M-004"], "shout-out"),
+                   ("M-004", people["M-004"], "badge")]
+    assert ws.counts()["accounts"] == 3 and ws.counts()["people"] == 3
+
+    before = ws.counts()
+    sheet.write_text("person,kind,date\nM-001,swag,01/05/2025\nhelen,swag,01/06/2025\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as err:
+        ws.import_paths([sheet], options=csv_opts({**RECOGNITIONS_MAPPING, "columns": {
+            "account": "person", "kind": "kind", "given_at": "date"}}))
+    assert str(err.value).startswith("thanks.csv, row 3: no Meetup member is “helen” (looked up by member id, "
+                                     "user name, e-mail and name); nothing was imported")
+    assert ws.counts() == before
+
+    # Left as "csv", the platform is any platform: Chen Wei is on two, as two people until merged.
+    sheet.write_text("person,kind,date\nChen Wei,swag,01/05/2025\n", encoding="utf-8")
+    any_platform = {**RECOGNITIONS_MAPPING, "platform": "csv",
+                    "columns": {"account": "person", "kind": "kind", "given_at": "date"}}
+    with pytest.raises(ImportFailed, match=r"row 2: “Chen Wei” is the name of 2 people"):
+        ws.import_paths([sheet], options=csv_opts(any_platform))
+    sheet.write_text("person,kind,date\nC-9,swag,01/05/2025\n", encoding="utf-8")
+    ws.import_paths([sheet], options=csv_opts(any_platform))
+    assert rows(ws, "select ac.platform, ac.external_id from recognition r join account ac on ac.id = r.account_id "
+                    "where r.given_at >= '2025-01-05'") == [("crm", "C-9")]
 
 
 def test_a_mapping_naming_a_missing_column_is_one_sentence(ws):

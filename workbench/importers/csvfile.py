@@ -22,6 +22,12 @@ Encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), 
 Delimiters: comma, semicolon or tab, sniffed from the header. A bad row is reported with its row
 number as a spreadsheet shows it (the header is row 1); with ``on_error: refuse`` the import is
 refused and nothing is written.
+
+A recognitions CSV names people who are already in the workspace, as a spreadsheet of shout-outs
+or swag names them: by member id, user name, e-mail or name, on the mapping's platform (on every
+platform when it is left as "csv"). ``prepare`` looks each of them up before reading; a name that
+is nobody's, or several people's, is a bad row, never a new account of its own (which would leave
+the real person forgotten in the recognition gap).
 """
 from __future__ import annotations
 
@@ -36,8 +42,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from ..errors import ImportFailed
+from ..fmt import platform_name
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, RecognitionRec
-from ..store.models import CsvMapping
+from ..store.models import Account, CsvMapping
 from .base import Importer, ReadContext
 from .safety import head
 from .textio import detect_encoding, zone, parse_time
@@ -57,7 +64,8 @@ FIELDS: dict[str, dict[str, tuple[str, bool]]] = {
         "kind": ("Kind", False), "reaction_count": ("Reactions (number)", False),
     },
     "recognitions": {
-        "account": ("Person (member id)", True), "kind": ("Kind", True), "given_at": ("Date", True),
+        "account": ("Person (member id, user name, e-mail or name)", True), "kind": ("Kind", True),
+        "given_at": ("Date", True),
         "note": ("Note", False), "given_by": ("Given by", False),
     },
 }
@@ -190,7 +198,12 @@ class CsvImporter(Importer):
             conn.execute(delete(CsvMapping).where(CsvMapping.signature == signature))
             conn.execute(insert(CsvMapping).values(signature=signature, kind=mapping["kind"], headers=headers,
                                                    mapping=mapping, saved_at=dt.datetime.now(dt.timezone.utc)))
-        return {**options, "mapping": mapping, "headers": headers}
+        prepared = {**options, "mapping": mapping, "headers": headers}
+        if mapping["kind"] == "recognitions":
+            named = _column_values(path, mapping["columns"]["account"])
+            platform = None if mapping["platform"] == "csv" else mapping["platform"]
+            prepared["people"] = people_named(conn, named, platform)
+        return prepared
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         mapping = ctx.options.get("mapping")
@@ -198,7 +211,7 @@ class CsvImporter(Importer):
             raise ctx.fail("", "no column mapping was given for this CSV.")
         enc, delim = dialect_of(path)
         csv.field_size_limit(MAX_FIELD)
-        rows = _Rows(mapping, ctx)
+        rows = _Rows(mapping, ctx, ctx.options.get("people"))
         with io.BufferedReader(ctx.open_binary(path)) as raw, _text(raw, enc) as text:
             reader = csv.reader(text, delimiter=delim)
             try:
@@ -213,6 +226,66 @@ class CsvImporter(Importer):
         rows.finish(path.name)
 
 
+def _column_values(path: Path, column: str) -> set[str]:
+    """The distinct values of one column of the file, stripped (the header's name as the reader finds it)."""
+    enc, delim = dialect_of(path)
+    csv.field_size_limit(MAX_FIELD)
+    values: set[str] = set()
+    with open(path, "rb") as raw, _text(raw, enc) as text:
+        reader = csv.reader(text, delimiter=delim)
+        try:
+            header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+            i = header.index(column)
+            for row in reader:
+                value = _cell(row, i)
+                if value:
+                    values.add(value)
+        except (csv.Error, ValueError):
+            pass  # read() names the bad row
+    return values
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def people_named(conn, names: set[str], platform: str | None) -> dict[str, tuple[str, str] | str]:  # noqa: ANN001
+    """Each name of a recognitions CSV to the account it names, ``(platform, external id)``, or to
+    the sentence that says why it names none: looked up on ``platform`` (every platform when None)
+    by member id, then user name (with or without @), e-mail, and name, case aside; the first of
+    these that finds anyone decides. A name that finds several people is refused (bots and
+    accounts seen only in references give way to members), as is one that finds nobody."""
+    wanted = {_key(n.lstrip("@")) for n in names} | {_key(n) for n in names}
+    by: dict[str, dict[str, list[tuple]]] = {"id": {}, "handle": {}, "email": {}, "name": {}}
+    query = select(Account.platform, Account.external_id, Account.handle, Account.email, Account.display_name,
+                   Account.person_id, Account.is_bot, Account.placeholder, Account.id)
+    if platform is not None:
+        query = query.where(Account.platform == platform)
+    for row in conn.execute(query.order_by(Account.id)):
+        plat, ext, handle, email, name = row[:5]
+        if ext in names:
+            by["id"].setdefault(ext, []).append(row)
+        for field, value in (("handle", handle), ("email", email), ("name", name)):
+            k = _key(value)
+            if k and k in wanted:
+                by[field].setdefault(k, []).append(row)
+    where = f"{platform_name(platform)} member" if platform else "member on any platform"
+    found: dict[str, tuple[str, str] | str] = {}
+    for name in names:
+        rows = (by["id"].get(name) or by["handle"].get(_key(name.lstrip("@"))) or by["email"].get(_key(name))
+                or by["name"].get(_key(name)) or [])
+        members = [r for r in rows if not r.is_bot and not r.placeholder] or rows
+        people = sorted({r.person_id for r in members})
+        if not people:
+            found[name] = f"no {where} is “{name[:60]}” (looked up by member id, user name, e-mail and name)"
+        elif len(people) > 1:
+            found[name] = (f"“{name[:60]}” is the name of {len(people)} people (persons "
+                           f"{', '.join(str(p) for p in people[:8])}); write the member id or user name instead")
+        else:
+            found[name] = (members[0].platform, members[0].external_id)
+    return found
+
+
 def _cell(values: list[str], i: int | None) -> str:
     return values[i].strip() if i is not None and i < len(values) else ""
 
@@ -220,8 +293,9 @@ def _cell(values: list[str], i: int | None) -> str:
 class _Rows:
     """Turns mapped rows into records; collects bad rows."""
 
-    def __init__(self, mapping: dict, ctx: ReadContext) -> None:
+    def __init__(self, mapping: dict, ctx: ReadContext, people: dict | None = None) -> None:
         self.kind = mapping["kind"]
+        self.people = people or {}
         self.platform = mapping["platform"]
         self.columns = mapping["columns"]
         self.tz = zone(mapping.get("timezone"))
@@ -298,8 +372,11 @@ class _Rows:
         account, kind = c.get("account"), c.get("kind")
         if not account or not kind:
             raise ValueError("no person or no kind")
+        found = self.people.get(account) or f"“{account[:60]}” was not looked up among the members"
+        if isinstance(found, str):
+            raise ValueError(found)
         given = self.date(c, "given_at", required=True)
-        yield RecognitionRec(self.platform, account, kind=kind, given_at=given, note=c.get("note", ""),
+        yield RecognitionRec(found[0], found[1], kind=kind, given_at=given, note=c.get("note", ""),
                              given_by=c.get("given_by", ""), source="csv")
 
 

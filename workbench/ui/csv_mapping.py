@@ -72,8 +72,6 @@ class CsvMappingDialog(QDialog):
         for k in KINDS:
             self.kind.addItem(KIND_LABELS[k], k)
         self.platform = QLineEdit("csv", objectName="platform")
-        self.platform.setToolTip("The platform the rows belong to (meetup, crm, luma...): member ids are "
-                                 "unique within it.")
         self.timezone = QComboBox(objectName="timezone")
         self.timezone.setEditable(True)
         self.timezone.addItems(["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})])
@@ -111,6 +109,7 @@ class CsvMappingDialog(QDialog):
         return table
 
     def _build_fields(self) -> None:
+        self._platform_for_kind()
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
         self.combos.clear()
@@ -126,6 +125,20 @@ class CsvMappingDialog(QDialog):
                 combo.setCurrentIndex(combo.findData(guess))
             self.combos[field] = combo
             self.fields_form.addRow(label + (" *" if required else ""), combo)
+
+    def _platform_for_kind(self) -> None:
+        """Recognitions name people already in the workspace, on one platform or on any (the field
+        left empty); members and activities are rows of a platform of their own ("csv" unless named)."""
+        recognitions = self.kind.currentData() == "recognitions"
+        if recognitions and self.platform.text().strip().lower() == "csv":
+            self.platform.clear()
+        elif not recognitions and not self.platform.text().strip():
+            self.platform.setText("csv")
+        self.platform.setPlaceholderText("any platform" if recognitions else "")
+        self.platform.setToolTip(
+            "The platform whose members the Person column names (discord, slack...), by member id, user "
+            "name, e-mail or name; empty: any platform." if recognitions else
+            "The platform the rows belong to (meetup, crm, luma...): member ids are unique within it.")
 
     def select(self, field: str, column: str | None) -> None:
         """Choose the column a field is read from (None: not in this file)."""
