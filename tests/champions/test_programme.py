@@ -7,7 +7,7 @@ import pytest
 from champion_helpers import account, at, msg, person_of, write
 
 from workbench.champions import programme as pg
-from workbench.errors import WorkbenchError
+from workbench.errors import NotFound, WorkbenchError
 
 
 @pytest.fixture
@@ -60,3 +60,22 @@ def test_history_follows_a_merge_and_back(two):
     assert [r["reason"] for r in pg.history(ws, ben)] == ["runs the meetups"]  # a merged-away id leads to the person
     unmerge(ws, ann)
     assert pg.history(ws, ann) == [] and pg.current_stages(ws).set_index("person_id").loc[ben, "stage"] == "champion"
+
+
+def test_a_person_is_found_by_a_name_as_it_is_written_whatever_its_letters(ws):
+    """A command or the Recognition page's dialog names someone as people write them: Ülkü's own
+    name, in capitals, decomposed as a Mac types it, by e-mail, or by user name with @. SQLite's
+    lower() folds ASCII only, so "Ülkü Müller" did not find Ülkü Müller."""
+    import unicodedata
+
+    write(ws, [account("u1", name="Ülkü Müller", email="Ulku@Example.org"),
+               account("e1", platform="discord", name="Émile Zola"), account("e2", name="Émile Zola")])
+    ulku, resolve_person = person_of(ws, "u1"), pg.resolve_person
+    for written in ("Ülkü Müller", "ÜLKÜ MÜLLER", unicodedata.normalize("NFD", "Ülkü Müller"), " ülkü  müller ",
+                    "ulku@example.org", "@u1", "u1", "slack:u1", str(ulku)):
+        assert resolve_person(ws, written) == ulku, written
+    with pytest.raises(WorkbenchError, match="2 people are called “Émile Zola”"):
+        resolve_person(ws, "Émile Zola")
+    assert resolve_person(ws, "discord:e1") == person_of(ws, "e1", "discord")
+    with pytest.raises(NotFound, match="No person is called “Ülkü Muller”"):
+        resolve_person(ws, "Ülkü Muller")

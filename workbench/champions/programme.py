@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from ..errors import NotFound, WorkbenchError
+from ..people.lookup import people_called
 from ..people.merge import live_person
 from ..store.models import Account, ChampionStatus, Person
 from . import NO_STAGE, STAGES
@@ -121,7 +122,8 @@ def last_move(ws) -> dict | None:  # noqa: ANN001
 
 
 def resolve_person(ws, text: str) -> int:  # noqa: ANN001 - a Workspace
-    """A person from an id, ``platform:account id``, or a handle or name only one person has."""
+    """A person from an id, ``platform:account id``, or a user name, e-mail or name only one person
+    has (``people.lookup.people_called``)."""
     text = text.strip()
     with ws.connect() as conn:
         if text.isdigit():
@@ -132,11 +134,7 @@ def resolve_person(ws, text: str) -> int:  # noqa: ANN001 - a Workspace
                                                                Account.external_id == ext)).scalar()
             if pid is not None:
                 return int(pid)
-        low = text.lower().lstrip("@")
-        found = set(conn.execute(select(Account.person_id).where(
-            (func.lower(Account.handle) == low) | (func.lower(Account.display_name) == low))).scalars())
-        found |= set(conn.execute(select(Person.id).where(Person.merged_into_id.is_(None),
-                                                          func.lower(Person.display_name) == low)).scalars())
+        found = people_called(conn, text)
     if len(found) == 1:
         return int(found.pop())
     if not found:

@@ -43,13 +43,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = csub.add_parser("log", help="every recognition, newest first, on the day it was given")
     add_workspace_arg(s)
     s.add_argument("person", nargs="?", default=None, metavar="PERSON",
-                   help="only this person's (a person id, platform:account id, or a name only one person has)")
+                   help="only this person's (a person id, platform:account id, or a user name, e-mail or name "
+                        "only one person has)")
     s.add_argument("--json", action="store_true", help="print a JSON list (given_at as a UTC time)")
     s.set_defaults(func=run_log)
 
     s = csub.add_parser("move", help="move a person to a stage of the programme (date and reason recorded)")
     add_workspace_arg(s)
-    s.add_argument("person", metavar="PERSON", help="person id, platform:account id, or a unique handle")
+    s.add_argument("person", metavar="PERSON",
+                   help="person id, platform:account id, or a user name, e-mail or name only one person has")
     s.add_argument("stage", choices=STAGE_CHOICES, metavar="STAGE", help=", ".join(STAGE_CHOICES))
     s.add_argument("--reason", "-r", required=True, metavar="R", help="why (kept in the person's history)")
     s.add_argument("--by", default="", metavar="NAME", help="who moves them")
@@ -57,13 +59,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = csub.add_parser("history", help="a person's history in the programme")
     add_workspace_arg(s)
-    s.add_argument("person", metavar="PERSON", help="a person id, platform:account id, or a name only one person has")
+    s.add_argument("person", metavar="PERSON",
+                   help="a person id, platform:account id, or a user name, e-mail or name only one person has")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=run_history)
 
     r = sub.add_parser("recognize", help="record a recognition (shout-out, badge, swag, role, invitation...)")
     add_workspace_arg(r)
-    r.add_argument("person", nargs="+", metavar="PERSON", help="person id, platform:account id, or a unique handle")
+    r.add_argument("person", nargs="+", metavar="PERSON",
+                   help="person id, platform:account id, or a user name, e-mail or name only one person has")
     r.add_argument("--kind", "-k", required=True, metavar="K",
                    help="shout-out, badge, swag, role, invitation, or a kind of your own")
     r.add_argument("--note", "-n", default="", metavar="N", help="what it was for")

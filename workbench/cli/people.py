@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=run_list)
 
-    person_help = "a person id, platform:account id, or a handle or name only one person has"
+    person_help = "a person id, platform:account id, or a user name, e-mail or name only one person has"
     s = psub.add_parser("show", help="a person's profile: accounts, champion programme, recognitions, tags, notes, "
                                      "merges and latest activity, as the People page shows it")
     add_workspace_arg(s)

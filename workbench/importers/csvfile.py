@@ -43,8 +43,9 @@ from sqlalchemy import delete, insert, select
 
 from ..errors import ImportFailed
 from ..fmt import platform_name
+from ..people.lookup import BY, accounts_named
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, RecognitionRec
-from ..store.models import Account, CsvMapping
+from ..store.models import CsvMapping
 from .base import Importer, ReadContext
 from .safety import head
 from .textio import detect_encoding, zone, parse_time
@@ -245,39 +246,19 @@ def _column_values(path: Path, column: str) -> set[str]:
     return values
 
 
-def _key(text: str | None) -> str:
-    return " ".join((text or "").casefold().split())
-
-
 def people_named(conn, names: set[str], platform: str | None) -> dict[str, tuple[str, str] | str]:  # noqa: ANN001
     """Each name of a recognitions CSV to the account it names, ``(platform, external id)``, or to
-    the sentence that says why it names none: looked up on ``platform`` (every platform when None)
-    by member id, then user name (with or without @), e-mail, and name, case aside; the first of
-    these that finds anyone decides. A name that finds several people is refused (bots and
-    accounts seen only in references give way to members), as is one that finds nobody."""
-    wanted = {_key(n.lstrip("@")) for n in names} | {_key(n) for n in names}
-    by: dict[str, dict[str, list[tuple]]] = {"id": {}, "handle": {}, "email": {}, "name": {}}
-    query = select(Account.platform, Account.external_id, Account.handle, Account.email, Account.display_name,
-                   Account.person_id, Account.is_bot, Account.placeholder, Account.id)
-    if platform is not None:
-        query = query.where(Account.platform == platform)
-    for row in conn.execute(query.order_by(Account.id)):
-        plat, ext, handle, email, name = row[:5]
-        if ext in names:
-            by["id"].setdefault(ext, []).append(row)
-        for field, value in (("handle", handle), ("email", email), ("name", name)):
-            k = _key(value)
-            if k and k in wanted:
-                by[field].setdefault(k, []).append(row)
+    the sentence that says why it names none (``people.lookup.accounts_named``: by member id, user
+    name, e-mail or name, on ``platform`` or every platform). A name that finds several people is
+    refused (bots and accounts seen only in references give way to members), as is one that finds
+    nobody."""
     where = f"{platform_name(platform)} member" if platform else "member on any platform"
     found: dict[str, tuple[str, str] | str] = {}
-    for name in names:
-        rows = (by["id"].get(name) or by["handle"].get(_key(name.lstrip("@"))) or by["email"].get(_key(name))
-                or by["name"].get(_key(name)) or [])
-        members = [r for r in rows if not r.is_bot and not r.placeholder] or rows
-        people = sorted({r.person_id for r in members})
+    for name, accounts in accounts_named(conn, names, platform).items():
+        members = [a for a in accounts if not a.is_bot and not a.placeholder] or accounts
+        people = sorted({a.person_id for a in members})
         if not people:
-            found[name] = f"no {where} is “{name[:60]}” (looked up by member id, user name, e-mail and name)"
+            found[name] = f"no {where} is “{name[:60]}” (looked up by {', '.join(BY[:-1])} and {BY[-1]})"
         elif len(people) > 1:
             found[name] = (f"“{name[:60]}” is the name of {len(people)} people (persons "
                            f"{', '.join(str(p) for p in people[:8])}); write the member id or user name instead")

@@ -38,7 +38,7 @@ class RecognitionDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.person = QLineEdit()
-        self.person.setPlaceholderText("person id, platform:account id, handle or name")
+        self.person.setPlaceholderText("person id, platform:account id, user name, e-mail or name")
         if ask_person:
             form.addRow("&Person:", self.person)
         elif names:
