@@ -220,3 +220,18 @@ def monthly_newcomers():
                                     "messages": messages}), encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture
+def beyond_the_font():
+    """``beyond_the_font(path)``: a DiscordChatExporter channel "🤖-ai" written at ``path``, where 李明
+    and "Ana 🚀" ask ten questions in March 2024: names a PDF's font (DejaVu Sans) has no glyphs for."""
+    def write(path: Path) -> Path:
+        names = {"501": "李明", "502": "Ana 🚀"}
+        messages = [{"id": str(1000 + k), "type": "Default", "timestamp": f"2024-03-{k + 1:02d}T12:00:00+00:00",
+                     "content": "hello?", "author": {"id": author, "name": names[author]}}
+                    for k, author in enumerate(["501", "502"] * 5)]
+        path.write_text(json.dumps({"guild": {"id": "1", "name": "Guild"}, "channel": {
+            "id": "2", "type": "GuildTextChat", "name": "🤖-ai"}, "messages": messages}), encoding="utf-8")
+        return path
+    return write

@@ -477,3 +477,21 @@ def test_the_channel_list_names_a_direct_message_as_one(qtbot, page_on, dm_works
     assert [p.channel.itemText(i) for i in range(p.channel.count())] == [
         "All channels", "Discord #help", "Discord DM Jo", "Discord group DM Priyanka, Jo", "IRC #aihub"]
     assert [p.platform.itemText(i) for i in range(p.platform.count())] == ["All platforms", "Discord", "IRC"]
+
+
+def test_a_pdf_export_says_which_characters_its_font_draws_as_boxes(page_on, qtbot, tmp_path, beyond_the_font):
+    from workbench.ui.pages.reports import ReportsPage
+    from workbench.workspace import Workspace
+
+    path = tmp_path / "w.db"
+    with Workspace.open(path) as ws:
+        ws.import_paths([beyond_the_font(tmp_path / "ai.json")])
+    page = page_on(ReportsPage, path)
+    with qtbot.waitSignal(page.form_ready, timeout=30000):
+        page.show()
+    out = tmp_path / "r.pdf"
+    with qtbot.waitSignal(page.export_finished, timeout=120000):
+        page.export_to(str(out), "pdf")
+    assert page.banner.text().startswith(f"The report was written to {out}. The PDF's font has no glyph for 4 "
+                                         "characters of the data, drawn as empty boxes: "), page.banner.text()
+    assert "李 (U+674E)" in page.banner.text()

@@ -677,3 +677,18 @@ def test_the_xlsx_shows_each_headline_figure_as_the_report_does(rendered):
     assert {"percent", "ratio", "count", "duration"} <= set(kinds.values())
     for key, kind in kinds.items():
         assert shown[key] == ({"percent": "0%", "ratio": "0.00"}.get(kind, "#,##0"),) * 2, key
+
+
+def test_a_pdf_says_once_which_characters_of_the_data_its_font_cannot_draw(cli, tmp_path, beyond_the_font):
+    """Chinese names and emoji have no glyph in the PDF's font: `workbench report` says so in one
+    sentence listing them, instead of a Python warning per character from the chart and PDF
+    libraries; the HTML, drawn by the reader's fonts, needs no such sentence."""
+    ws = tmp_path / "w.db"
+    assert cli("import", "-w", ws, beyond_the_font(tmp_path / "ai.json")).code == 0
+    r = cli("report", "-w", ws, "--out", tmp_path / "r.pdf")
+    assert r.code == 0 and r.err == "", r
+    note = r.out.splitlines()[1]
+    assert note.startswith("The PDF's font has no glyph for 4 characters of the data, drawn as empty boxes: "), r.out
+    assert {"李 (U+674E)", "明 (U+660E)", "🚀 (U+1F680)", "🤖 (U+1F916)"} <= set(re.findall(r"\S+ \(U\+\w+\)", note))
+    r = cli("report", "-w", ws, "--out", tmp_path / "r.html")
+    assert r.code == 0 and r.err == "" and len(r.out.splitlines()) == 1, r

@@ -78,7 +78,7 @@ def _size(path: Path) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from ..reports.build import prepare_report
-    from ..reports.formats import format_for, write_report
+    from ..reports.formats import format_for, unshown_note, write_report
 
     form = format_for(args.out, args.format)
     key = pseudonym_key(args)
@@ -95,6 +95,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"{out} ({info['bytes']:,} bytes, {report.period_text()}, {seconds:.1f}s)")
         if report.notice:
             print(report.notice)
+        if unshown_note(report):
+            print(unshown_note(report))
     return 0
 
 

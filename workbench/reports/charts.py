@@ -9,6 +9,9 @@ from __future__ import annotations
 import io
 import re
 import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -233,13 +236,32 @@ def _heatmap(fig: Figure, ax, chart: Chart) -> None:  # noqa: ANN001
                  format=FuncFormatter((lambda v, _: f"{v:.0%}") if chart.percent else (lambda v, _: f"{v:,.0f}")))
 
 
+_GLYPH_MISSING = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextmanager
+def _glyphs_missing(missing: set[str]) -> Iterator[None]:
+    """Collect the characters matplotlib found no glyph for (an emoji or a Chinese name in a
+    legend) into ``missing``, instead of letting it warn on the terminal once per character; any
+    other warning goes on as it came."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        glyph = _GLYPH_MISSING.match(str(w.message))
+        if glyph:
+            missing.add(chr(int(glyph.group(1))))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 _SVG_HEAD = re.compile(r"^.*?(<svg\b)", re.S)
 _SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
 def to_svg(chart: Chart, **kw: float) -> str:
     """The chart as an ``<svg>`` element to place inline in HTML (no prolog, no metadata)."""
-    with _LOCK:
+    with _LOCK, _glyphs_missing(set()):  # the text stays text: the browser's fonts draw it
         fig = draw(chart, **kw)
         buf = io.StringIO()
         with matplotlib.rc_context(RC):
@@ -248,8 +270,10 @@ def to_svg(chart: Chart, **kw: float) -> str:
     return _SVG_METADATA.sub("", svg)
 
 
-def to_png(chart: Chart, *, dpi: int = 150, **kw: float) -> bytes:
-    with _LOCK:
+def to_png(chart: Chart, *, dpi: int = 150, missing: set[str] | None = None, **kw: float) -> bytes:
+    """The chart as PNG bytes; the characters its font could not draw (drawn as boxes) are added
+    to ``missing`` when given."""
+    with _LOCK, _glyphs_missing(missing if missing is not None else set()):
         fig = draw(chart, **kw)
         buf = io.BytesIO()
         with matplotlib.rc_context(RC):

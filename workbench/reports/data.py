@@ -169,6 +169,7 @@ class ReportData:
     pseudonymized: bool = False
     pseudonym_note: str = ""
     notice: str = ""  # said at the top when the period is empty ("No activity in this period …")
+    unshown: str = ""  # the characters the PDF written last has no glyph for (drawn as boxes)
     app: str = APP_NAME
     app_version: str = __version__
 

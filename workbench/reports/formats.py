@@ -105,3 +105,15 @@ def write_report(report: ReportData, format_name: str, out: str | Path) -> Path:
     finally:
         if whole:
             target.unlink(missing_ok=True)
+
+
+def unshown_note(report: ReportData) -> str:
+    """The sentence that tells which characters the PDF just written draws as empty boxes (its font
+    has no glyph for them: Chinese, Japanese or Korean names, emoji), or ""."""
+    chars = report.unshown
+    if not chars:
+        return ""
+    listed = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in chars[:8]) + (
+        f" and {len(chars) - 8} more" if len(chars) > 8 else "")
+    return (f"The PDF's font has no glyph for {len(chars)} character{'s' if len(chars) > 1 else ''} of the data, "
+            f"drawn as empty boxes: {listed}. The HTML report shows them with the reader's own fonts.")

@@ -1,9 +1,12 @@
 """The report as a PDF (fpdf2): a title page with the headline figures, then the charts and tables
 section by section, with page numbers. Text is drawn as text with an embedded Unicode font
-(DejaVu Sans, shipped with matplotlib), so names in any script are kept as they are written."""
+(DejaVu Sans, shipped with matplotlib), which draws Latin, Greek, Cyrillic, Arabic, Hebrew and
+many symbols; characters it has no glyph for (Chinese, Japanese and Korean names, emoji) show as
+empty boxes, and ``write_pdf`` lists them in ``report.unshown`` so the person is told."""
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import matplotlib
@@ -141,6 +144,7 @@ def write_pdf(report: ReportData, out: Path) -> Path:
     from .charts import to_png
 
     pdf = _new_doc(report)
+    missing: set[str] = set()
     _title_page(pdf, report)
     for key, title in SECTIONS:
         charts = [c for c in report.charts if c.section == key]
@@ -158,7 +162,7 @@ def write_pdf(report: ReportData, out: Path) -> Path:
             if chart.description:
                 pdf.set_font("dejavu", "", 8.5)
                 pdf.multi_cell(0, 4.5, _clean(chart.description), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.image(io.BytesIO(to_png(chart, dpi=140)), w=pdf.epw)
+            pdf.image(io.BytesIO(to_png(chart, dpi=140, missing=missing)), w=pdf.epw)
             pdf.ln(3)
         for t in tables:
             if pdf.get_y() > pdf.h - 50:
@@ -173,5 +177,13 @@ def write_pdf(report: ReportData, out: Path) -> Path:
         pdf.set_font("dejavu", "", 9)
         pdf.multi_cell(0, 5, v, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
-    pdf.output(str(out))
+    fpdf_log = logging.getLogger("fpdf.output")  # it warns of each font's missing glyphs: said once, below
+    level = fpdf_log.level
+    fpdf_log.setLevel(logging.ERROR)
+    try:
+        pdf.output(str(out))
+    finally:
+        fpdf_log.setLevel(level)
+    missing.update(chr(g) for font in pdf.fonts.values() for g in getattr(font, "missing_glyphs", ()))
+    report.unshown = "".join(sorted(ch for ch in missing if ch.isprintable() and not ch.isspace()))
     return out

@@ -430,15 +430,16 @@ class ReportsPage(Page):
 
         def work(progress, cancel):  # noqa: ANN001, ANN202
             from ...reports.build import prepare_report
-            from ...reports.formats import write_report
+            from ...reports.formats import unshown_note, write_report
 
             report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.6, m), cancel=cancel)
             progress(0.7, f"Writing the {fmt.upper()} report")
-            return str(write_report(report, fmt, path))
-        self._run(work, f"Exporting the report as {fmt.upper()}", self._exported)
+            return str(write_report(report, fmt, path)), unshown_note(report)
+        self._run(work, f"Exporting the report as {fmt.upper()}", lambda got: self._exported(*got))
 
-    def _exported(self, path: str) -> None:
-        self.banner.show_message(f"The report was written to {path}.", kind="success")
+    def _exported(self, path: str, note: str = "") -> None:
+        self.banner.show_message(f"The report was written to {path}." + (f" {note}" if note else ""),
+                                 kind="info" if note else "success")
         self.export_finished.emit(path)
 
     # -- audit packs --------------------------------------------------------------------------
