@@ -25,8 +25,8 @@ class RecognitionDialog(QDialog):
     """``values()`` after acceptance: kind, given_at (a date, a day of the reporting zone ``tz``,
     which is also where "today", the date it starts with, is taken), note, given_by.
 
-    With ``ask_person`` the dialog also has a person field (id, platform:account id, handle or a
-    unique name) for a recognition added straight to the log.
+    With ``ask_person`` the dialog also has a person field (id, platform:account id, or a user name,
+    e-mail or name only one person has) for a recognition added straight to the log.
     """
 
     def __init__(self, names: list[str], *, kinds: list[str] | None = None, given_by: str = "",
