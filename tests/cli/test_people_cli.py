@@ -128,6 +128,20 @@ def test_errors_are_one_sentence(cli, wsfile):
     assert r.code == 2 and "--bot" in r.err
 
 
+def test_a_person_is_flagged_by_name_as_the_other_commands_take_one(cli, wsfile):
+    """`people flag` takes a person as `people show` or `recognize` do: a bot by its name (it took a
+    number only, and `people flag WelcomeBot --bot` was refused as "invalid int value")."""
+    listed = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0").json()
+    names = [row["name"] for row in listed]
+    someone = next(row for row in listed if names.count(row["name"]) == 1 and row["name"].isascii())
+    r = cli("people", "flag", someone["name"].upper(), "--bot", "--workspace", wsfile)
+    assert r.code == 0 and r.out.strip() == f"Marked {someone['name']} (person {someone['person_id']}): bot.", r
+    after = cli("people", "list", "--workspace", wsfile, "--json", "--limit", "0", "--bots").json()
+    assert next(row for row in after if row["person_id"] == someone["person_id"])["bot"] is True
+    r = cli("people", "flag", "no such person zz", "--staff", "--workspace", wsfile)
+    assert r.code == 2 and "No person is called “no such person zz”" in r.err, r
+
+
 def test_the_undo_hint_after_chained_merges_undoes_that_merge(cli, wsfile):
     found = cli("people", "suggestions", "--workspace", wsfile, "--json").json()
     a, b = found[0]["a"], found[0]["b"]

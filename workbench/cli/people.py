@@ -86,7 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     s = psub.add_parser("flag", help="mark a person as bot or staff (or not)")
     add_workspace_arg(s)
-    s.add_argument("person", type=int, metavar="PERSON", help="the person's id")
+    s.add_argument("person", metavar="PERSON", help=person_help)
     s.add_argument("--bot", dest="bot", action="store_true", default=None,
                    help="a bot: left out of every figure (kept over re-imports)")
     s.add_argument("--no-bot", dest="bot", action="store_false", help="not a bot, whatever the export says")
@@ -330,15 +330,17 @@ def run_note(args: argparse.Namespace) -> int:
 
 
 def run_flag(args: argparse.Namespace) -> int:
+    from ..champions.programme import resolve_person
     from ..people.flags import set_person_flags
 
     if args.bot is None and args.staff is None:
         raise WorkbenchError("Say which flag to set: --bot, --no-bot, --staff or --no-staff.")
     changes = {k: v for k, v in (("bot", args.bot), ("staff", args.staff)) if v is not None}
     with open_workspace(args, create=False) as ws:
-        pid = set_person_flags(ws, args.person, **changes)
+        pid = set_person_flags(ws, resolve_person(ws, args.person), **changes)
+        whose = people_named(ws, [pid])
     said = ", ".join(("" if v else "not ") + k for k, v in changes.items())
-    print(f"Person {pid} is now marked: {said}.")
+    print(f"Marked {whose}: {said}.")
     return 0
 
 
