@@ -496,3 +496,29 @@ def test_an_import_that_left_many_files_alone_says_how_many_more(cli, ws_path, e
     said = r.out.splitlines()[r.out.splitlines().index("Left alone:") + 1:]
     assert len(said) == 21 and said[-1] == "  ... and 4 more (see `workbench runs 1`)."
     assert cli("runs", "1", "--workspace", ws_path).out.count("not an export format the workbench knows") == 24
+
+
+def test_a_telegram_export_without_utc_instants_is_read_in_the_zone_given(cli, tmp_path, exports_folder, chat_message):
+    """Older Telegram Desktop exports write only the exporting computer's wall-clock time: read as UTC
+    unless `--timezone` names that computer's zone (it named only a CSV's); the problem says how, and a
+    zone the workbench does not know is one sentence before anything is written."""
+    from workbench.workspace import Workspace
+
+    folder = exports_folder(messages=[chat_message(0, "Nia", "hello", utc=False)])  # 01:30 on 2 March 2024
+
+    def first_time(ws_file) -> str:  # noqa: ANN001
+        with Workspace.open(ws_file) as ws, ws.connect() as conn:
+            return str(conn.exec_driver_sql("select created_at from activity").scalar_one())[:16]
+
+    r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--json")
+    assert r.code == 0 and first_time(tmp_path / "utc.db") == "2024-03-02 01:30", r
+    assert "read as UTC (`workbench import --timezone ZONE` reads them in the exporting computer's zone" in \
+        r.json()["problems"][0]["message"], r.out
+    r = cli("import", "--workspace", tmp_path / "athens.db", folder, "--timezone", "Europe/Athens", "--json")
+    assert r.code == 0 and first_time(tmp_path / "athens.db") == "2024-03-01 23:30", r  # UTC+2 in March
+    assert r.json()["problems"][0]["message"] == (
+        "1 time had only the exporter's local wall-clock time (no date_unixtime); they were read as "
+        "Europe/Athens."), r.out
+    r = cli("import", "--workspace", tmp_path / "typo.db", folder, "--timezone", "Europe/Athen")
+    assert r.code == 2 and "“Europe/Athen” is not a time zone the workbench knows" in r.err, r
+    assert not (tmp_path / "typo.db").exists()

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mapping", metavar="FILE",
                    help="a JSON column mapping for a CSV file (saved in the workspace and reused for the same columns)")
     p.add_argument("--timezone", metavar="TZ",
-                   help="time zone of CSV dates written without one (Europe/Berlin, UTC, +02:00)")
+                   help="time zone of dates written without one (Europe/Berlin, UTC, +02:00; default UTC): "
+                        "a CSV's, and a Telegram export's local times where it has no date_unixtime")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("runs", help="the import runs, newest first; with a run's number, its files (with their "
@@ -110,8 +111,9 @@ def _progress_printer(enabled: bool):
     return report
 
 
-def _csv_options(args: argparse.Namespace) -> dict[str, dict] | None:
-    """``--mapping FILE`` and ``--timezone TZ`` as the CSV importer's options."""
+def _import_options(args: argparse.Namespace) -> dict[str, dict] | None:
+    """``--mapping FILE`` and ``--timezone TZ`` as the importers' options (the CSV's; Telegram's
+    for local times without an instant)."""
     import json
     from pathlib import Path
 
@@ -126,16 +128,23 @@ def _csv_options(args: argparse.Namespace) -> dict[str, dict] | None:
             raise ImportFailed(f"{args.mapping}: the mapping file cannot be read ({exc.strerror or exc}).") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ImportFailed(f"{args.mapping}: the mapping file is not valid JSON ({exc}).") from exc
+    options: dict[str, dict] = {}
     if getattr(args, "timezone", None):
+        from ..importers.textio import zone
+
+        zone(args.timezone)  # an unknown zone is one sentence before anything is read
         csv_opts["timezone"] = args.timezone
-    return {"csv": csv_opts} if csv_opts else None
+        options["telegram"] = {"timezone": args.timezone}
+    if csv_opts:
+        options["csv"] = csv_opts
+    return options or None
 
 
 def run_import(args: argparse.Namespace) -> int:
     from ..importing import plan
 
     plan(args.paths)  # every path checked before the workspace is even opened: nothing written on error
-    options = _csv_options(args)
+    options = _import_options(args)
     with open_workspace(args) as ws:
         result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
                                  options=options)

@@ -32,6 +32,7 @@ from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Reacti
 from . import safety
 from .base import DATA_EXTS, Importer, ReadContext, stated_count
 from .jsonstream import Member, build_value, members, note_passed_over, zip_heads, text_of as decoded
+from .textio import zone
 from .unchanged import SkipIdentical, already_imported
 from .telegram_bot import PLATFORM, chat_kind, epoch
 
@@ -243,7 +244,7 @@ class _Reader:
         self.stem = PurePosixPath(m.name).stem
         self.accounts: set[str] = set()
         self.local_times = 0
-        self.tz = _zone(ctx.options.get("timezone"))
+        self.tz = zone(ctx.options.get("timezone"))  # the exporting computer's, for times without an instant
 
     def _open(self) -> LenientJson:
         m = self.member
@@ -374,9 +375,12 @@ class _Reader:
 
     def finish(self) -> None:
         if self.local_times:
-            zone = getattr(self.tz, "key", "UTC")
-            self.ctx.problem("dates", f"{self.local_times:,} times had only the exporter's local wall-clock time "
-                             f"(no date_unixtime); they were read as {zone}", skipped=False)
+            named = getattr(self.tz, "key", None) or str(self.tz)
+            how = (" (`workbench import --timezone ZONE` reads them in the exporting computer's zone, on the "
+                   "first import of these messages)") if self.tz is dt.timezone.utc else ""
+            times = f"{self.local_times:,} time{'s' if self.local_times != 1 else ''}"
+            self.ctx.problem("dates", f"{times} had only the exporter's local wall-clock time (no date_unixtime); "
+                             f"they were read as {named}{how}", skipped=False)
 
 
 class Chat:
@@ -458,17 +462,6 @@ def _reactions(reactions: Any, activity: str) -> tuple[int, list[ReactionRec]]:
             if peer:
                 out.append(ReactionRec(PLATFORM, activity, peer, emoji, epoch(who.get("date_unixtime"))))
     return total, out
-
-
-def _zone(name: Any) -> dt.tzinfo:
-    if isinstance(name, str) and name:
-        try:
-            from zoneinfo import ZoneInfo
-
-            return ZoneInfo(name)
-        except Exception:  # noqa: BLE001 - an unknown zone name falls back to UTC
-            return dt.timezone.utc
-    return dt.timezone.utc
 
 
 IMPORTERS = [TelegramDesktop()]
