@@ -75,31 +75,41 @@ def window(qtbot, ws_path):
         w.ctx.ws.close()
 
 
+def import_answering(qtbot, page, paths: list[Path], answer) -> object:  # noqa: ANN001
+    """Import ``paths`` on the Imports page as a person does when it asks: each mapping dialog is
+    answered by ``answer(dialog)``, then saved. The run's result."""
+    def when_asked() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, CsvMappingDialog) and dialog.isVisible() and dialog.result_mapping is None:
+            answer(dialog)
+            click_save(qtbot, dialog)
+
+    timer = QTimer()
+    timer.timeout.connect(when_asked)
+    timer.start(20)
+    try:
+        with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+            page.import_paths([str(p) for p in paths])
+    finally:
+        timer.stop()
+    return finished.args[0]
+
+
 def test_imports_page_asks_for_a_mapping_once_then_imports(window, qtbot, tmp_path):
     csv_file = tmp_path / "members_excel.csv"
     shutil.copy(EXCEL, csv_file)
     page = window.imports_page()
     seen: list[CsvMappingDialog] = []
 
-    def answer_when_asked() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, CsvMappingDialog):
-            return
-        timer.stop()
+    def answer(dialog: CsvMappingDialog) -> None:
         seen.append(dialog)
         dialog.platform.setText("meetup")
         dialog.select("external_id", "Mitglieds-Nr")
         dialog.timezone.setCurrentText("Europe/Berlin")
-        click_save(qtbot, dialog)
 
-    timer = QTimer()
-    timer.timeout.connect(answer_when_asked)
-    timer.start(20)
-    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
-        page.import_paths([str(csv_file)])
-    timer.stop()
+    result = import_answering(qtbot, page, [csv_file], answer)
     assert len(seen) == 1 and seen[0].path == csv_file
-    assert finished.args[0].by_kind["accounts"] == 3
+    assert result.by_kind["accounts"] == 3
     assert "Imported" in page.banner.text()
     ws = window.ctx.ws
     with ws.connect() as conn:
@@ -119,23 +129,15 @@ def test_two_new_csv_files_at_once_are_asked_about_one_by_one(window, qtbot, tmp
     page = window.imports_page()
     asked: list[str] = []
 
-    def answer_when_asked() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, CsvMappingDialog) and dialog.isVisible() and dialog.result_mapping is None:
-            asked.append(dialog.path.name)
-            dialog.platform.setText("meetup")
-            if dialog.path == first:
-                dialog.select("external_id", "Mitglieds-Nr")
-            click_save(qtbot, dialog)
+    def answer(dialog: CsvMappingDialog) -> None:
+        asked.append(dialog.path.name)
+        dialog.platform.setText("meetup")
+        if dialog.path == first:
+            dialog.select("external_id", "Mitglieds-Nr")
 
-    timer = QTimer()
-    timer.timeout.connect(answer_when_asked)
-    timer.start(20)
-    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
-        page.import_paths([str(first), str(second)])
-    timer.stop()
+    result = import_answering(qtbot, page, [first, second], answer)
     assert asked == ["members_excel.csv", "members_utf8.csv"]
-    assert finished.args[0].by_kind["accounts"] == 4  # M-001 is in both files
+    assert result.by_kind["accounts"] == 4  # M-001 is in both files
     with window.ctx.ws.connect() as conn:
         assert conn.execute(text("select count(*) from csv_mapping")).scalar_one() == 2
 
@@ -155,25 +157,16 @@ def test_a_sheet_of_recognitions_thanks_the_members_it_names_on_any_platform(win
     page = window.imports_page()
     asked: list[tuple[str, str]] = []
 
-    def answer_when_asked() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, CsvMappingDialog) and dialog.isVisible() and dialog.result_mapping is None:
-            timer.stop()
-            dialog.kind.setCurrentIndex(dialog.kind.findData("recognitions"))
-            asked.append((dialog.platform.text(), dialog.platform.placeholderText()))
-            dialog.select("account", "Who")
-            dialog.select("kind", "What")
-            dialog.select("given_at", "When")
-            click_save(qtbot, dialog)
+    def answer(dialog: CsvMappingDialog) -> None:
+        dialog.kind.setCurrentIndex(dialog.kind.findData("recognitions"))
+        asked.append((dialog.platform.text(), dialog.platform.placeholderText()))
+        dialog.select("account", "Who")
+        dialog.select("kind", "What")
+        dialog.select("given_at", "When")
 
-    timer = QTimer()
-    timer.timeout.connect(answer_when_asked)
-    timer.start(20)
-    with qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
-        page.import_paths([str(sheet)])
-    timer.stop()
+    result = import_answering(qtbot, page, [sheet], answer)
     assert asked == [("", "any platform")]
-    assert finished.args[0].by_kind.get("recognitions") == 2 and not finished.args[0].by_kind.get("accounts")
+    assert result.by_kind.get("recognitions") == 2 and not result.by_kind.get("accounts")
     log = recognition_log(ws).sort_values("given_at")
     assert list(zip(log["name"], log["kind"])) == [("Jürgen Weiß", "swag"), ("Chen Wei", "shout-out")]
     assert ws.counts()["people"] == 2
