@@ -276,3 +276,15 @@ def test_people_show_says_whom_a_person_replied_to_and_who_replied(cli, wsfile):
     at = out.index("Replied to (the most often first)")
     assert out[at + 1].split() == ["Name", "Person", "Replies", "Latest", "reply"]
     assert out[at + 2].split()[-3:-1] == [str(shown["helps"][0]["person_id"]), str(shown["helps"][0]["replies"])]
+
+
+def test_the_terminal_tables_line_up_chinese_names_and_emoji(cli, tmp_path, beyond_the_font):
+    """A terminal gives 李 and 🚀 two columns each: the table pads them by what they take on the
+    screen, not by their count of characters, so Platforms stays under its heading."""
+    ws = tmp_path / "w.db"
+    assert cli("import", "-w", ws, beyond_the_font(tmp_path / "ai.json")).code == 0
+    r = cli("people", "list", "-w", ws)
+    assert r.code == 0 and r.out.splitlines() == [
+        "Person  Name    Platforms  Last seen   Activities  Level          Flags",
+        "2       Ana 🚀  Discord    2024-03-10  5           Participating",
+        "1       李明    Discord    2024-03-09  5           Participating"], r.out

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from wcwidth import wcswidth, wcwidth
+
 from ..workspace import Workspace
 
 
@@ -40,10 +42,16 @@ def print_table(rows: list[dict], columns: list[str], *, headers: dict[str, str]
     headers = headers or {}
     titles = [(t := headers.get(c, c.replace("_", " ")))[:1].upper() + t[1:] for c in columns]
     cells = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max([len(t)] + [len(row[i]) for row in cells]) for i, t in enumerate(titles)]
-    print("  ".join(t.ljust(w) for t, w in zip(titles, widths)).rstrip())
-    for row in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    widths = [max([cells_of(t)] + [cells_of(row[i]) for row in cells]) for i, t in enumerate(titles)]
+    for row in (titles, *cells):
+        print("  ".join(v + " " * (w - cells_of(v)) for v, w in zip(row, widths)).rstrip())
+
+
+def cells_of(text: str) -> int:
+    """How many columns a terminal gives the text: two for a Chinese character or an emoji, none
+    for a combining accent or a zero-width character (so "李明" lines up with "Ana")."""
+    width = wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth(ch), 0) for ch in text)
 
 
 def platforms_arg(ws: Workspace, values: list[str]) -> tuple[str, ...]:
