@@ -376,8 +376,8 @@ class _Reader:
     def finish(self) -> None:
         if self.local_times:
             named = getattr(self.tz, "key", None) or str(self.tz)
-            how = (" (`workbench import --timezone ZONE` reads them in the exporting computer's zone, on the "
-                   "first import of these messages)") if self.tz is dt.timezone.utc else ""
+            how = (" (on a first import, `workbench import --timezone ZONE` reads them in the exporting "
+                   "computer's zone)") if self.tz is dt.timezone.utc else ""
             times = f"{self.local_times:,} time{'s' if self.local_times != 1 else ''}"
             self.ctx.problem("dates", f"{times} had only the exporter's local wall-clock time (no date_unixtime); "
                              f"they were read as {named}{how}", skipped=False)
