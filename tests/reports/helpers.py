@@ -54,3 +54,34 @@ def all_bytes(name: str, data: bytes) -> list[tuple[str, bytes]]:
 def read_pack(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def write_han_font(path: Path, chars: str) -> Path:
+    """A small TrueType font at ``path`` that draws ``chars`` (each a square) and nothing else: a
+    font of the computer's for the characters DejaVu Sans lacks, as Noto Sans CJK is for Chinese."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def square():  # noqa: ANN202
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 700))
+        pen.lineTo((800, 700))
+        pen.lineTo((800, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    names = {ch: f"uni{ord(ch):04X}" for ch in chars}
+    order = [".notdef", "space", *names.values()]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(order)
+    fb.setupCharacterMap({0x20: "space", **{ord(ch): name for ch, name in names.items()}})
+    fb.setupGlyf({".notdef": square(), "space": TTGlyphPen(None).glyph(), **{n: square() for n in names.values()}})
+    fb.setupHorizontalMetrics({name: (1000, 100) for name in order})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Workbench Test Han", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    fb.setupPost()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fb.save(str(path))
+    return path

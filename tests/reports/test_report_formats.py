@@ -17,7 +17,7 @@ from workbench.reports.formats import write_report
 from workbench.reports.safe import FORMULA_STARTS, display
 from workbench.workspace import Workspace
 
-from .helpers import HOSTILE_NAMES, pdf_text
+from .helpers import HOSTILE_NAMES, pdf_text, write_han_font
 
 pytestmark = pytest.mark.slow
 
@@ -688,7 +688,26 @@ def test_a_pdf_says_once_which_characters_of_the_data_its_font_cannot_draw(cli, 
     r = cli("report", "-w", ws, "--out", tmp_path / "r.pdf")
     assert r.code == 0 and r.err == "", r
     note = r.out.splitlines()[1]
-    assert note.startswith("The PDF's font has no glyph for 4 characters of the data, drawn as empty boxes: "), r.out
+    assert note.startswith("No font of this computer's has a glyph for 4 characters of the data, which the PDF "
+                           "draws as empty boxes: "), r.out
     assert {"李 (U+674E)", "明 (U+660E)", "🚀 (U+1F680)", "🤖 (U+1F916)"} <= set(re.findall(r"\S+ \(U\+\w+\)", note))
     r = cli("report", "-w", ws, "--out", tmp_path / "r.html")
     assert r.code == 0 and r.err == "" and len(r.out.splitlines()) == 1, r
+
+
+def test_a_pdf_draws_a_chinese_name_in_a_font_of_the_computer_that_has_it(cli, tmp_path, beyond_the_font,
+                                                                            monkeypatch):
+    """DejaVu Sans has no Chinese: a computer with a font that has (here a small one in the user's
+    fonts folder, as Noto Sans CJK or Microsoft YaHei would be) gets 李明 drawn in it, as text a
+    reader can copy; only the emoji, which no font here has, are said to be boxes."""
+    home = tmp_path / "home"
+    write_han_font(home / ".local" / "share" / "fonts" / "WorkbenchTestHan.ttf", "李明")
+    monkeypatch.setenv("HOME", str(home))
+    ws = tmp_path / "w.db"
+    assert cli("import", "-w", ws, beyond_the_font(tmp_path / "ai.json")).code == 0
+    r = cli("report", "-w", ws, "--out", tmp_path / "r.pdf")
+    assert r.code == 0 and r.err == "", r
+    assert r.out.splitlines()[1] == (
+        "No font of this computer's has a glyph for 2 characters of the data, which the PDF draws as empty boxes: "
+        "🚀 (U+1F680), 🤖 (U+1F916). The HTML report shows them with the reader's own fonts."), r.out
+    assert "李明" in pdf_text((tmp_path / "r.pdf").read_bytes())

@@ -108,12 +108,14 @@ def write_report(report: ReportData, format_name: str, out: str | Path) -> Path:
 
 
 def unshown_note(report: ReportData) -> str:
-    """The sentence that tells which characters the PDF just written draws as empty boxes (its font
-    has no glyph for them: Chinese, Japanese or Korean names, emoji), or ""."""
+    """The sentence that tells which characters the PDF just written draws as empty boxes (neither
+    its font nor any of the computer's has a glyph for them: emoji, or Chinese, Japanese or Korean
+    names on a computer without such a font), or ""."""
     chars = report.unshown
     if not chars:
         return ""
     listed = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in chars[:8]) + (
         f" and {len(chars) - 8} more" if len(chars) > 8 else "")
-    return (f"The PDF's font has no glyph for {len(chars)} character{'s' if len(chars) > 1 else ''} of the data, "
-            f"drawn as empty boxes: {listed}. The HTML report shows them with the reader's own fonts.")
+    return (f"No font of this computer's has a glyph for {len(chars)} character{'s' if len(chars) > 1 else ''} of "
+            f"the data, which the PDF draws as empty boxes: {listed}. The HTML report shows them with the reader's "
+            "own fonts.")

@@ -1,8 +1,10 @@
 """The report as a PDF (fpdf2): a title page with the headline figures, then the charts and tables
 section by section, with page numbers. Text is drawn as text with an embedded Unicode font
 (DejaVu Sans, shipped with matplotlib), which draws Latin, Greek, Cyrillic, Arabic, Hebrew and
-many symbols; characters it has no glyph for (Chinese, Japanese and Korean names, emoji) show as
-empty boxes, and ``write_pdf`` lists them in ``report.unshown`` so the person is told."""
+many symbols. What it has no glyph for (a Chinese, Japanese or Korean name) is drawn in a font of
+the computer's that has, when there is one; what no font draws (colour emoji, or everything on a
+computer with DejaVu only) shows as empty boxes, and ``write_pdf`` lists it in ``report.unshown``
+so the person is told. The charts are pictures drawn in DejaVu Sans alone."""
 from __future__ import annotations
 
 import io
@@ -140,11 +142,19 @@ def _table(pdf: _Doc, t: Table) -> None:
     pdf.ln(4)
 
 
-def write_pdf(report: ReportData, out: Path) -> Path:
-    from .charts import to_png
-
+def _build(report: ReportData, fallbacks: list[Path], charts_png: dict[str, bytes]) -> tuple[_Doc, set[str]]:
+    """The report as a document, its text in DejaVu Sans and, for what DejaVu has no glyph for, in
+    the ``fallbacks`` fonts; with the characters no font of it could draw."""
     pdf = _new_doc(report)
-    missing: set[str] = set()
+    fallback_names = []
+    for i, path in enumerate(fallbacks):
+        try:
+            pdf.add_font(f"fallback{i}", "", str(path))
+        except Exception:  # noqa: BLE001 - a font fpdf cannot embed (an outline it does not read): passed over
+            continue
+        fallback_names.append(f"fallback{i}")
+    if fallback_names:
+        pdf.set_fallback_fonts(fallback_names, exact_match=False)
     _title_page(pdf, report)
     for key, title in SECTIONS:
         charts = [c for c in report.charts if c.section == key]
@@ -162,7 +172,7 @@ def write_pdf(report: ReportData, out: Path) -> Path:
             if chart.description:
                 pdf.set_font("dejavu", "", 8.5)
                 pdf.multi_cell(0, 4.5, _clean(chart.description), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.image(io.BytesIO(to_png(chart, dpi=140, missing=missing)), w=pdf.epw)
+            pdf.image(io.BytesIO(charts_png[chart.key]), w=pdf.epw)
             pdf.ln(3)
         for t in tables:
             if pdf.get_y() > pdf.h - 50:
@@ -177,6 +187,22 @@ def write_pdf(report: ReportData, out: Path) -> Path:
         pdf.set_font("dejavu", "", 9)
         pdf.multi_cell(0, 5, v, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
+    return pdf, {chr(g) for font in pdf.fonts.values() for g in getattr(font, "missing_glyphs", ())}
+
+
+def write_pdf(report: ReportData, out: Path) -> Path:
+    """Write the PDF. Text DejaVu Sans cannot draw (a Chinese name, an emoji) is drawn in a font of
+    the computer's that can, when it has one (Noto Sans CJK, Microsoft YaHei, PingFang...); what
+    stays undrawn is listed in ``report.unshown``."""
+    from .charts import to_png
+
+    chart_missing: set[str] = set()
+    charts_png = {c.key: to_png(c, dpi=140, missing=chart_missing) for c in report.charts}
+    pdf, missing = _build(report, [], charts_png)
+    if missing:
+        fallbacks = fonts_with(missing)
+        if fallbacks:
+            pdf, missing = _build(report, fallbacks, charts_png)
     fpdf_log = logging.getLogger("fpdf.output")  # it warns of each font's missing glyphs: said once, below
     level = fpdf_log.level
     fpdf_log.setLevel(logging.ERROR)
@@ -184,6 +210,41 @@ def write_pdf(report: ReportData, out: Path) -> Path:
         pdf.output(str(out))
     finally:
         fpdf_log.setLevel(level)
-    missing.update(chr(g) for font in pdf.fonts.values() for g in getattr(font, "missing_glyphs", ()))
-    report.unshown = "".join(sorted(ch for ch in missing if ch.isprintable() and not ch.isspace()))
+    report.unshown = "".join(sorted(ch for ch in missing | chart_missing if ch.isprintable() and not ch.isspace()))
     return out
+
+
+_COLOUR_BITMAPS = {"CBDT", "CBLC", "sbix"}  # colour emoji as bitmaps: not a font a PDF can embed as text
+
+
+def _cmap_of(path: str) -> frozenset[int]:
+    """The characters a font file draws (none for colour-bitmap emoji fonts, which a PDF cannot
+    hold as text, or a file that cannot be read)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            if _COLOUR_BITMAPS & set(font.keys()) or "glyf" not in font and "CFF " not in font:
+                return frozenset()
+            return frozenset(font.getBestCmap() or ())
+    except Exception:  # noqa: BLE001 - a font file that cannot be read has no glyphs to give
+        return frozenset()
+
+
+def fonts_with(chars: set[str], *, most: int = 4) -> list[Path]:
+    """The computer's fonts that draw the most of ``chars``, fewest fonts first: one font at a time,
+    the one that adds the most of what is still missing, until none adds anything (at most
+    ``most``). Empty when the computer has none (here DejaVu is all a bare Linux has)."""
+    from matplotlib import font_manager
+
+    wanted = {ord(ch) for ch in chars}
+    chosen: list[Path] = []
+    paths = sorted(p for p in font_manager.findSystemFonts() if not Path(p).name.startswith("DejaVu"))
+    covers = {p: _cmap_of(p) & wanted for p in paths}
+    while wanted and len(chosen) < most:
+        best = max(covers, key=lambda p: len(covers[p] & wanted), default=None)
+        if best is None or not covers[best] & wanted:
+            break
+        chosen.append(Path(best))
+        wanted -= covers.pop(best)
+    return chosen
