@@ -93,10 +93,9 @@ def run_report(args: argparse.Namespace) -> int:
         print_json(info)
     else:
         print(f"{out} ({info['bytes']:,} bytes, {report.period_text()}, {seconds:.1f}s)")
-        if report.notice:
-            print(report.notice)
-        if unshown_note(report):
-            print(unshown_note(report))
+        for said in (report.notice, unshown_note(report)):
+            if said:
+                print(said)
     return 0
 
 

@@ -36,8 +36,9 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import delete, insert, select
 
@@ -105,24 +106,32 @@ def _text(stream, enc: str) -> io.TextIOWrapper:  # noqa: ANN001
     return io.TextIOWrapper(stream, encoding=enc, errors="replace", newline="")
 
 
-def read_header(path: Path) -> list[str]:
+@contextmanager
+def _csv_reader(path: Path, raw: BinaryIO | None = None) -> Iterator[Iterator[list[str]]]:
+    """A CSV reader over the file (or ``raw``, its bytes opened elsewhere) in its encoding and
+    delimiter; ``_header`` reads its first row."""
     enc, delim = dialect_of(path)
     csv.field_size_limit(MAX_FIELD)
-    with open(path, "rb") as raw, _text(raw, enc) as text:
+    with raw if raw is not None else open(path, "rb") as stream, _text(stream, enc) as text:
+        yield csv.reader(text, delimiter=delim)
+
+
+def _header(reader: Iterator[list[str]]) -> list[str]:
+    return [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+
+
+def read_header(path: Path) -> list[str]:
+    with _csv_reader(path) as reader:
         try:
-            row = next(csv.reader(text, delimiter=delim), [])
+            return _header(reader)
         except csv.Error as exc:
             raise ImportFailed(f"{path.name}, row 1: the header cannot be read as CSV ({exc}).") from exc
-    return [h.strip().lstrip("\ufeff") for h in row]
 
 
 def preview(path: Path, rows: int = 5) -> tuple[list[str], list[list[str]]]:
     """The header and the first rows, for the mapping dialog."""
-    enc, delim = dialect_of(path)
-    csv.field_size_limit(MAX_FIELD)
-    with open(path, "rb") as raw, _text(raw, enc) as text:
-        reader = csv.reader(text, delimiter=delim)
-        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    with _csv_reader(path) as reader:
+        header = _header(reader)
         body = [r for _, r in zip(range(rows), reader)]
     return header, body
 
@@ -203,21 +212,17 @@ class CsvImporter(Importer):
         if mapping["kind"] == "recognitions":
             named = _column_values(path, mapping["columns"]["account"])
             platform = None if mapping["platform"] == "csv" else mapping["platform"]
-            prepared["people"] = people_named(conn, named, platform)
+            prepared["people"] = accounts_of_names(conn, named, platform)
         return prepared
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         mapping = ctx.options.get("mapping")
         if not mapping:
             raise ctx.fail("", "no column mapping was given for this CSV.")
-        enc, delim = dialect_of(path)
-        csv.field_size_limit(MAX_FIELD)
         rows = _Rows(mapping, ctx, ctx.options.get("people"))
-        with io.BufferedReader(ctx.open_binary(path)) as raw, _text(raw, enc) as text:
-            reader = csv.reader(text, delimiter=delim)
+        with _csv_reader(path, io.BufferedReader(ctx.open_binary(path))) as reader:
             try:
-                header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
-                index = {name: i for i, name in reversed(list(enumerate(header)))}
+                index = {name: i for i, name in reversed(list(enumerate(_header(reader))))}
                 for n, values in enumerate(reader, start=2):
                     if not any(v.strip() for v in values):
                         continue
@@ -229,14 +234,10 @@ class CsvImporter(Importer):
 
 def _column_values(path: Path, column: str) -> set[str]:
     """The distinct values of one column of the file, stripped (the header's name as the reader finds it)."""
-    enc, delim = dialect_of(path)
-    csv.field_size_limit(MAX_FIELD)
     values: set[str] = set()
-    with open(path, "rb") as raw, _text(raw, enc) as text:
-        reader = csv.reader(text, delimiter=delim)
+    with _csv_reader(path) as reader:
         try:
-            header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
-            i = header.index(column)
+            i = _header(reader).index(column)
             for row in reader:
                 value = _cell(row, i)
                 if value:
@@ -246,7 +247,7 @@ def _column_values(path: Path, column: str) -> set[str]:
     return values
 
 
-def people_named(conn, names: set[str], platform: str | None) -> dict[str, tuple[str, str] | str]:  # noqa: ANN001
+def accounts_of_names(conn, names: set[str], platform: str | None) -> dict[str, tuple[str, str] | str]:  # noqa: ANN001
     """Each name of a recognitions CSV to the account it names, ``(platform, external id)``, or to
     the sentence that says why it names none (``people.lookup.accounts_named``: by member id, user
     name, e-mail or name, on ``platform`` or every platform). A name that finds several people is

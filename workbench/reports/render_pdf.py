@@ -217,18 +217,19 @@ def write_pdf(report: ReportData, out: Path) -> Path:
 _COLOUR_BITMAPS = {"CBDT", "CBLC", "sbix"}  # colour emoji as bitmaps: not a font a PDF can embed as text
 
 
-def _cmap_of(path: str) -> frozenset[int]:
-    """The characters a font file draws (none for colour-bitmap emoji fonts, which a PDF cannot
-    hold as text, or a file that cannot be read)."""
+def _drawn_by(path: str, wanted: set[int]) -> set[int]:
+    """Which of ``wanted`` a font file draws (none for a colour-bitmap emoji font, which a PDF
+    cannot hold as text, or a file that cannot be read)."""
     from fontTools.ttLib import TTFont
 
     try:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             if _COLOUR_BITMAPS & set(font.keys()) or "glyf" not in font and "CFF " not in font:
-                return frozenset()
-            return frozenset(font.getBestCmap() or ())
+                return set()
+            cmap = font.getBestCmap() or {}
+            return {c for c in wanted if c in cmap}
     except Exception:  # noqa: BLE001 - a font file that cannot be read has no glyphs to give
-        return frozenset()
+        return set()
 
 
 def fonts_with(chars: set[str], *, most: int = 4) -> list[Path]:
@@ -240,7 +241,7 @@ def fonts_with(chars: set[str], *, most: int = 4) -> list[Path]:
     wanted = {ord(ch) for ch in chars}
     chosen: list[Path] = []
     paths = sorted(p for p in font_manager.findSystemFonts() if not Path(p).name.startswith("DejaVu"))
-    covers = {p: _cmap_of(p) & wanted for p in paths}
+    covers = {p: _drawn_by(p, wanted) for p in paths}
     while wanted and len(chosen) < most:
         best = max(covers, key=lambda p: len(covers[p] & wanted), default=None)
         if best is None or not covers[best] & wanted:
