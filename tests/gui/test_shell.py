@@ -1,6 +1,7 @@
 """The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,32 @@ def open_window(qtbot, path):  # noqa: ANN001, ANN201 - a MainWindow
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@contextmanager
+def zone_answered(answer):  # noqa: ANN001, ANN201
+    """While in it, each question of the Imports page about a Telegram export's time zone is answered
+    by ``answer(dialog)``; yields the questions' texts as they were asked."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from workbench.ui.zone_dialog import ZoneDialog
+
+    asked: list[str] = []
+
+    def when_asked() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ZoneDialog) and dialog.isVisible() and dialog.result_zone is None:
+            asked.append(dialog.findChild(QLabel, "about").text())
+            answer(dialog)
+
+    timer = QTimer()
+    timer.timeout.connect(when_asked)
+    timer.start(20)
+    try:
+        yield asked
+    finally:
+        timer.stop()
 
 
 @pytest.fixture
@@ -200,8 +227,10 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, expo
     folder = exports_folder({"README.txt": "Exported for the audit.\n",
                              "members.json": '{"ok": true, "members": ["U1", "U2"]}'},
                             [chat_message(0, "Nia", "hello"), chat_message(1, "Omar", "hi", utc=False)])
-    with qtbot.waitSignal(page.import_finished, timeout=60000):
+    with zone_answered(lambda dialog: dialog.timezone.setCurrentText("UTC") or dialog.accept()) as asked, \
+            qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(folder)])
+    assert len(asked) == 1  # Omar's time has no instant: the exporting computer's zone is asked
     banner = page.banner.text()
     assert banner.startswith("Imported "), banner
     assert "1 problem: see Problems." in banner
@@ -230,7 +259,7 @@ def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, expo
     # are kept (they are no problems of the run).
     edited = chat_message(1, "Omar", "hi again", utc=False) | {"edited_unixtime": "1709337000"}
     exports_folder({f"notes-{n}.txt": "x\n" for n in range(4)}, [chat_message(0, "Nia", "hello"), edited])
-    with qtbot.waitSignal(page.import_finished, timeout=60000):
+    with zone_answered(lambda dialog: dialog.accept()), qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(folder)])
     banner = page.banner.text()
     assert banner.count("not an export format the workbench knows") == 3
@@ -767,3 +796,51 @@ def test_a_run_of_many_formats_keeps_its_counts_in_sight(window, qtbot, tmp_path
     right = header.sectionViewportPosition(8) + header.sectionSize(8)
     assert right <= page.runs.viewport().width(), "the Problems column is scrolled out of sight"
     assert page.runs.item(0, 2).toolTip().split("\n")[0] == page.runs.item(0, 2).text().split(" and ")[0]
+
+
+def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(window, qtbot, exports_folder,
+                                                                             chat_message):
+    """Telegram Desktop once wrote only the exporting computer's clock times. The Imports page asks in
+    which zone that computer was (it read them as UTC, and only the command line could say otherwise):
+    a zone it does not know is said in the dialog, Cancel imports nothing, the zone given is used."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from workbench.ui.zone_dialog import ZoneDialog, system_zone
+
+    page = window.imports_page()
+
+    def cancel(dialog: ZoneDialog) -> None:
+        assert dialog.timezone.currentText() == system_zone()
+        dialog.reject()
+
+    folder = exports_folder(messages=[chat_message(0, "Nia", "hello", utc=False)])  # 01:30 on 2 March 2024
+    with zone_answered(cancel) as asked, qtbot.waitSignal(page.import_failed, timeout=30000) as failed:
+        page.import_paths([str(folder)])
+    assert len(asked) == 1 and asked[0].startswith("result.json was exported by an older Telegram Desktop")
+    assert "nothing was imported" in str(failed.args[0]) and "nothing was imported" in page.banner.text()
+    assert window.ctx.ws.counts()["activities"] == 0 and window.ctx.ws.counts()["import_runs"] == 0
+
+    said: list[str] = []
+
+    def athens(dialog: ZoneDialog) -> None:
+        dialog.timezone.setCurrentText("Europe/Athen")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        said.append(dialog.message.text())
+        assert dialog.isVisible()
+        dialog.timezone.setCurrentText("Europe/Athens")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+        page.import_paths([str(folder)])
+    result = finished.args[0]
+    assert len(asked) == 1 and said[0].startswith("“Europe/Athen” is not a time zone the workbench knows")
+    assert result.problems[0].message == ("1 time had only the exporter's local wall-clock time (no date_unixtime); "
+                                          "they were read as Europe/Athens.")
+    with window.ctx.ws.connect() as conn:  # 01:30 in Athens (UTC+2 in March) is 23:30 UTC the day before
+        assert str(conn.exec_driver_sql("select created_at from activity").scalar_one())[:16] == "2024-03-01 23:30"
+
+    # An export with its UTC instants is not asked about.
+    folder = exports_folder(messages=[chat_message(1, "Nia", "again")])
+    with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
+        page.import_paths([str(folder)])
+    assert asked == [] and finished.args[0].by_kind.get("activities") == 1

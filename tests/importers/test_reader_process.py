@@ -172,3 +172,23 @@ def test_every_importer_is_found_by_the_reading_process():
     for imp in registry.all_importers():
         name, module = reader_process.request(imp, GENERAL, GENERAL.name, {})[:2]
         assert reader_process._importer(name, module) is imp, imp.name
+
+
+@pytest.mark.parametrize("far", [False, True], ids=["here", "in the reading process"])
+def test_an_export_that_needs_a_question_answered_asks_it_from_either_process(ws, exports_folder, chat_message,
+                                                                             monkeypatch, far):
+    """The Imports page asks the zone of an older Telegram export's clock times when the import stops
+    with NeedsTelegramZone: the question must arrive as itself, naming the file, wherever it was read
+    (it arrived as a bare ImportFailed from the reading process, and the page showed an error)."""
+    from workbench.importers.telegram import NeedsTelegramZone
+
+    if far:
+        monkeypatch.setattr(reader_process, "MIN_BYTES", 0)
+    folder = exports_folder(messages=[chat_message(0, "Nia", "hello", utc=False)])
+    with pytest.raises(NeedsTelegramZone) as asked:
+        ws.import_paths([folder], options={"telegram": {"ask_zone": True}})
+    assert asked.value.file == "result.json" and "time zone" in str(asked.value)
+    assert ws.counts()["activities"] == 0 and ws.counts()["import_runs"] == 0
+    ws.import_paths([folder], options={"telegram": {"ask_zone": True, "timezone": "Europe/Athens"}})
+    with ws.connect() as conn:
+        assert str(conn.exec_driver_sql("select created_at from activity").scalar_one())[:16] == "2024-03-01 23:30"

@@ -78,6 +78,13 @@ def _importer(name: str, module: str) -> Importer:
     return found[0]
 
 
+def _travels(exc: BaseException) -> bool:
+    try:
+        return type(pickle.loads(pickle.dumps(exc))) is type(exc)
+    except Exception:  # noqa: BLE001 - any exception's own arguments may refuse pickling
+        return False
+
+
 def _child(out: BinaryIO, importer_name: str, module: str, path: str, display_name: str, options: dict) -> None:
     """Read ``path`` with the named importer and send everything to ``out``."""
     pipe = _Pipe(out)
@@ -87,8 +94,8 @@ def _child(out: BinaryIO, importer_name: str, module: str, path: str, display_na
             pipe.record(rec)
         pipe.flush()
         pipe.send("done", (ctx.problems, ctx.problem_count, ctx.skipped, ctx.notes))
-    except ImportFailed as exc:
-        pipe.send("failed", str(exc))
+    except ImportFailed as exc:  # itself when it survives the trip (one the GUI answers), else its sentence
+        pipe.send("failed", exc if _travels(exc) else str(exc))
     except RecursionError:
         pipe.send("recursion", None)
     except MemoryError:
@@ -163,7 +170,7 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
                     ctx.skipped += skipped
                     return
                 elif kind == "failed":
-                    raise ImportFailed(payload)
+                    raise payload if isinstance(payload, ImportFailed) else ImportFailed(payload)
                 elif kind == "recursion":
                     raise RecursionError()
                 elif kind == "memory":

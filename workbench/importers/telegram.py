@@ -36,6 +36,17 @@ from .textio import zone
 from .unchanged import SkipIdentical, already_imported
 from .telegram_bot import PLATFORM, chat_kind, epoch
 
+
+class NeedsTelegramZone(ImportFailed):
+    """An export whose times are only the exporting computer's clock, read where no zone was given
+    and the reader asked to be told (``ask_zone``): the Imports page asks for the zone, then
+    imports again. ``file`` is the export as the run names it."""
+
+    def __init__(self, message: str, file: str = "") -> None:
+        super().__init__(message)
+        self.file = file
+
+
 BAD_ESCAPE = re.compile(rb"(\\\\)|\\x([0-9A-Fa-f]{2})")
 CHUNK = 1 << 16
 MAX_DEPTH = 256
@@ -245,6 +256,7 @@ class _Reader:
         self.accounts: set[str] = set()
         self.local_times = 0
         self.tz = zone(ctx.options.get("timezone"))  # the exporting computer's, for times without an instant
+        self.ask_zone = bool(ctx.options.get("ask_zone")) and not ctx.options.get("timezone")
 
     def _open(self) -> LenientJson:
         m = self.member
@@ -368,16 +380,21 @@ class _Reader:
             naive = dt.datetime.fromisoformat(local.strip())
         except ValueError:
             return None
-        self.local_times += 1
         if naive.tzinfo is not None:
             return naive.astimezone(dt.timezone.utc)
+        if self.ask_zone:
+            raise NeedsTelegramZone(
+                f"{self.ctx.file}: this Telegram export holds only the exporting computer's clock times (no "
+                "date_unixtime); it cannot be read without that computer's time zone, so nothing was imported.",
+                self.ctx.file)
+        self.local_times += 1
         return naive.replace(tzinfo=self.tz).astimezone(dt.timezone.utc)
 
     def finish(self) -> None:
         if self.local_times:
             named = getattr(self.tz, "key", None) or str(self.tz)
             how = (" (on a first import, `workbench import --timezone ZONE` reads them in the exporting "
-                   "computer's zone)") if self.tz is dt.timezone.utc else ""
+                   "computer's zone)") if not self.ctx.options.get("timezone") else ""
             times = f"{self.local_times:,} time{'s' if self.local_times != 1 else ''}"
             self.ctx.problem("dates", f"{times} had only the exporter's local wall-clock time (no date_unixtime); "
                              f"they were read as {named}{how}", skipped=False)

@@ -7,7 +7,6 @@ the workspace under the file's header signature, so the same columns are never a
 """
 from __future__ import annotations
 
-import zoneinfo
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import ImportFailed
 from ..importers.csvfile import FIELDS, KINDS, check_mapping, preview
+from .widgets import zone_combo
 
 NONE = "(not in this file)"
 KIND_LABELS = {"members": "Members", "activities": "Activities (messages, posts)",
@@ -72,9 +72,7 @@ class CsvMappingDialog(QDialog):
         for k in KINDS:
             self.kind.addItem(KIND_LABELS[k], k)
         self.platform = QLineEdit("csv", objectName="platform")
-        self.timezone = QComboBox(objectName="timezone")
-        self.timezone.setEditable(True)
-        self.timezone.addItems(["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})])
+        self.timezone = zone_combo()
         self.date_order = QComboBox(objectName="date_order")
         self.date_order.addItem("Day first (31.12.2025)", "DMY")
         self.date_order.addItem("Month first (12/31/2025)", "MDY")

@@ -2,7 +2,6 @@
 and where a question opens (a Slack workspace's address); checked as `workbench settings` checks them."""
 from __future__ import annotations
 
-import zoneinfo
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from ..errors import WorkbenchError
 from ..settings import TIMEZONE, Known, known
 from ..store.views import QUESTION_MARKER_SETTING
+from .widgets import zone_combo
 
 
 class SettingsDialog(QDialog):
@@ -33,10 +33,7 @@ class SettingsDialog(QDialog):
         for key, k in self.settings.items():
             value = ctx.ws.get_setting(key, None) or ("" if k.optional else k.default)
             if key == TIMEZONE:
-                field = self.timezone = QComboBox()
-                field.setEditable(True)
-                field.addItems(["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})])
-                field.setCurrentText(value)
+                field = self.timezone = zone_combo(value)
             else:
                 field = QLineEdit(value)
                 if key == QUESTION_MARKER_SETTING:

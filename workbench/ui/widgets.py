@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import math
 import numbers
+import zoneinfo
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -384,6 +386,16 @@ class RoomLeft(QObject):
         if event.type() == QEvent.Type.Resize:
             self.fit()
         return False
+
+
+def zone_combo(current: str = "UTC", name: str = "timezone") -> QComboBox:
+    """A time zone chooser: UTC, then every IANA zone by name; editable, so a zone is typed as well
+    as picked (its name, or an offset like +02:00)."""
+    combo = QComboBox(objectName=name)
+    combo.setEditable(True)
+    combo.addItems(["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})])
+    combo.setCurrentText(current)
+    return combo
 
 
 def warn(parent: QWidget, text: str) -> QMessageBox:

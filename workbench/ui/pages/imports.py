@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
+from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
+from ..zone_dialog import ask_zone
 from ..tasks import Newest
 from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
 
@@ -313,10 +315,13 @@ class ImportsPage(Page):
         return self.task is not None
 
     def import_paths(self, paths: list[str], options: dict | None = None) -> None:
-        """Import in the background with progress and Cancel; the result shows in the history."""
+        """Import in the background with progress and Cancel; the result shows in the history. A CSV
+        whose columns are new, or a Telegram export of clock times only, is asked about, then imported."""
         if self.task is not None:
             self.banner.show_message("An import is already running; wait for it or cancel it first.", kind="info")
             return
+        options = dict(options or {})
+        options["telegram"] = {"ask_zone": True, **options.get("telegram", {})}
         ws = self.ctx.ws
         self.banner.hide()
         self.progress.setValue(0)
@@ -380,6 +385,13 @@ class ImportsPage(Page):
                 csv_options = dict(options.get("csv", {}))
                 csv_options["mappings"] = {**csv_options.get("mappings", {}), header_signature(exc.headers): mapping}
                 options["csv"] = csv_options
+                self.import_paths(self._paths, options)
+                return
+        if isinstance(exc, NeedsTelegramZone):  # an older Telegram export's clock times: in which zone?
+            tz = ask_zone(self, exc.file)
+            if tz is not None:
+                options = dict(getattr(self, "_options", None) or {})
+                options["telegram"] = {**options.get("telegram", {}), "timezone": tz}
                 self.import_paths(self._paths, options)
                 return
         self.banner.show_error(exc)
