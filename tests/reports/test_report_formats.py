@@ -711,3 +711,28 @@ def test_a_pdf_draws_a_chinese_name_in_a_font_of_the_computer_that_has_it(cli, t
         "No font of this computer's has a glyph for 2 characters of the data, which the PDF draws as empty boxes: "
         "🚀 (U+1F680), 🤖 (U+1F916). The HTML report shows them with the reader's own fonts."), r.out
     assert "李明" in pdf_text((tmp_path / "r.pdf").read_bytes())
+
+
+def test_a_pdf_chart_draws_a_chinese_channel_name_in_a_font_of_the_computer_that_has_it(cli, tmp_path, monkeypatch):
+    """The busiest channels' chart of a Chinese community names 技术讨论 ("tech talk"). The PDF's
+    charts were drawn in DejaVu Sans alone: the name was four boxes there, and the report said so,
+    although the computer had a font that draws it (the PDF's text already used that font)."""
+    import json
+
+    home = tmp_path / "home"
+    write_han_font(home / ".local" / "share" / "fonts" / "WorkbenchTestHan.ttf", "技术讨论")
+    monkeypatch.setenv("HOME", str(home))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for cid, name in (("2", "技术讨论"), ("3", "general")):
+        messages = [{"id": f"{cid}{k:03d}", "type": "Default", "timestamp": f"2024-03-{k + 1:02d}T12:00:00+00:00",
+                     "content": "hello?", "author": {"id": author, "name": author}} for k, author in
+                    enumerate(["mei", "ana"] * 5)]
+        (exports / f"{name}.json").write_text(json.dumps({"guild": {"id": "1", "name": "Guild"}, "channel": {
+            "id": cid, "type": "GuildTextChat", "name": name}, "messages": messages}), encoding="utf-8")
+    ws = tmp_path / "w.db"
+    assert cli("import", "-w", ws, exports).code == 0
+    r = cli("report", "-w", ws, "--out", tmp_path / "r.pdf")
+    assert r.code == 0 and r.err == "", r
+    assert "No font of this computer's" not in r.out, r.out  # it named 论 (U+8BBA), 讨 (U+8BA8), 技, 术
+    assert "技术讨论" in pdf_text((tmp_path / "r.pdf").read_bytes())  # the table of channels, in text

@@ -10,13 +10,15 @@ import io
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -89,10 +91,10 @@ def _x_values(index: pd.Index) -> tuple[np.ndarray | pd.Index, bool]:
     return index, False
 
 
-def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8) -> Figure:
+def draw(chart: Chart, *, width: float = 7.2, height: float = 2.8, rc: dict | None = None) -> Figure:
     if chart.kind == "network":
         height = max(height, width * 0.6)  # people need room to stand apart
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(rc or RC):
         fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
@@ -270,12 +272,29 @@ def to_svg(chart: Chart, **kw: float) -> str:
     return _SVG_METADATA.sub("", svg)
 
 
-def to_png(chart: Chart, *, dpi: int = 150, missing: set[str] | None = None, **kw: float) -> bytes:
-    """The chart as PNG bytes; the characters its font could not draw (drawn as boxes) are added
-    to ``missing`` when given."""
+def _falling_back_to(fonts: Sequence[Path]) -> dict:
+    """The charts' settings with ``fonts`` (files of the computer's) after DejaVu Sans, which
+    matplotlib draws a character in when DejaVu has no glyph for it (a Chinese name in a legend)."""
+    families = []
+    for path in fonts:
+        if str(path) not in _ADDED:
+            font_manager.fontManager.addfont(str(path))
+            _ADDED.add(str(path))
+        families.append(font_manager.FontProperties(fname=str(path)).get_name())
+    return {**RC, "font.family": [RC["font.family"], *dict.fromkeys(families)]}
+
+
+_ADDED: set[str] = set()
+
+
+def to_png(chart: Chart, *, dpi: int = 150, missing: set[str] | None = None, fonts: Sequence[Path] = (),
+           **kw: float) -> bytes:
+    """The chart as PNG bytes, in DejaVu Sans and, for what it has no glyph for, in ``fonts``; the
+    characters no font of them could draw (drawn as boxes) are added to ``missing`` when given."""
     with _LOCK, _glyphs_missing(missing if missing is not None else set()):
-        fig = draw(chart, **kw)
+        rc = _falling_back_to(fonts) if fonts else RC
+        fig = draw(chart, rc=rc, **kw)
         buf = io.BytesIO()
-        with matplotlib.rc_context(RC):
+        with matplotlib.rc_context(rc):
             fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()

@@ -196,13 +196,17 @@ def write_pdf(report: ReportData, out: Path) -> Path:
     stays undrawn is listed in ``report.unshown``."""
     from .charts import to_png
 
-    chart_missing: set[str] = set()
-    charts_png = {c.key: to_png(c, dpi=140, missing=chart_missing) for c in report.charts}
+    lacking: dict[str, set[str]] = {c.key: set() for c in report.charts}  # each chart's undrawn characters
+    charts_png = {c.key: to_png(c, dpi=140, missing=lacking[c.key]) for c in report.charts}
     pdf, missing = _build(report, [], charts_png)
-    if missing:
-        fallbacks = fonts_with(missing)
-        if fallbacks:
-            pdf, missing = _build(report, fallbacks, charts_png)
+    chart_missing = set().union(*lacking.values())
+    fallbacks = fonts_with(missing | chart_missing) if missing or chart_missing else []
+    if fallbacks and chart_missing:  # drawn again, in the fonts that have what DejaVu lacks
+        chart_missing = set()
+        charts_png.update({c.key: to_png(c, dpi=140, missing=chart_missing, fonts=fallbacks)
+                           for c in report.charts if lacking[c.key]})
+    if fallbacks:  # built again, with the charts drawn again or the text's fallback fonts
+        pdf, missing = _build(report, fallbacks if missing else [], charts_png)
     fpdf_log = logging.getLogger("fpdf.output")  # it warns of each font's missing glyphs: said once, below
     level = fpdf_log.level
     fpdf_log.setLevel(logging.ERROR)
