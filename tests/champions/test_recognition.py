@@ -256,3 +256,47 @@ def test_stack_exchange_badges_are_in_the_log_and_manual_ones_survive_reimport(w
     ws.import_paths([site])
     log = recognition_log(ws)
     assert len(log) == 4 and set(log.loc[log["person_id"] == alice, "kind"]) == {"Student", "shout-out"}
+
+
+def test_a_deleted_recognition_comes_back_on_undo_and_stays_deleted_on_a_new_import(ws, tmp_path):
+    """Deleting a line of the log removed it for good (no undo), and importing the sheet of thanks
+    again, with a new line added to it, brought the deleted one back."""
+    from workbench.champions.recognition import deleted_count, undo_delete
+
+    members = tmp_path / "members.csv"
+    members.write_text("id,name\nM-1,Mei Lin\nM-2,Ana Souza\n", encoding="utf-8")
+    ws.import_paths([members], options={"csv": {"mapping": {"kind": "members", "platform": "meetup", "columns": {
+        "external_id": "id", "display_name": "name"}}}})
+    sheet = tmp_path / "thanks.csv"
+    mapping = {"kind": "recognitions", "platform": "meetup", "columns": {"account": "who", "kind": "what",
+                                                                         "given_at": "when"}}
+    sheet.write_text("who,what,when\nMei Lin,swag,2025-03-02\nAna Souza,badge,2025-03-04\n", encoding="utf-8")
+    ws.import_paths([sheet], options={"csv": {"mapping": mapping}})
+    (by_hand,) = add_recognition(ws, [person_of_name(ws, "Ana Souza")], kind="shout-out", given_at=dt.date(2025, 3, 9))
+    log = recognition_log(ws)
+    swag = int(log.loc[log["kind"] == "swag", "id"].iloc[0])
+    assert delete_recognitions(ws, [swag, by_hand]) == 2 and deleted_count(ws) == 2
+    assert sorted(recognition_log(ws)["kind"]) == ["badge"]
+
+    sheet.write_text("who,what,when\nMei Lin,swag,2025-03-02\nAna Souza,badge,2025-03-04\n"
+                     "Mei Lin,shout-out,2025-03-20\n", encoding="utf-8")  # the sheet, a line longer
+    ws.import_paths([sheet], options={"csv": {"mapping": mapping}})
+    log = recognition_log(ws)
+    assert sorted(zip(log["name"], log["kind"])) == [("Ana Souza", "badge"), ("Mei Lin", "shout-out")]
+
+    back = undo_delete(ws)
+    assert sorted((b["name"], b["kind"]) for b in back) == [("Ana Souza", "shout-out"), ("Mei Lin", "swag")]
+    assert swag in [b["id"] for b in back]  # under its own id (SQLite gave by_hand's to the new line)
+    assert deleted_count(ws) == 0 and undo_delete(ws) == []
+    log = recognition_log(ws)
+    assert sorted(zip(log["name"], log["kind"])) == [("Ana Souza", "badge"), ("Ana Souza", "shout-out"),
+                                                     ("Mei Lin", "shout-out"), ("Mei Lin", "swag")]
+    ws.import_paths([sheet], options={"csv": {"mapping": mapping}})  # nothing twice once it is back
+    assert len(recognition_log(ws)) == 4
+
+
+def person_of_name(ws, name: str) -> int:  # noqa: ANN001
+    from sqlalchemy import text
+
+    with ws.connect() as conn:
+        return int(conn.execute(text("select id from person where display_name = :n"), {"n": name}).scalar_one())

@@ -118,15 +118,37 @@ def test_the_log_gives_each_recognition_on_the_day_it_was_given(cli, helpdesk):
     assert cli("recognize", "alice", "-w", path, "--kind", "swag", "--date", "2023-06-01", "--by", "Kim").code == 0
     assert cli("recognize", "bob", "-w", path, "--kind", "shout-out", "--note", "Kind words", "--date", "2024-03-05").code == 0
     lines = cli("champions", "log", "-w", path).out.splitlines()
-    assert lines[0].split()[:3] == ["Day", "(Pacific/Kiritimati)", "Person"], lines
-    assert lines[1].split() == ["2024-03-05", str(p["bob"]), "Bob", "Slack", "shout-out", "Kind", "words", "by", "hand"]
-    assert lines[2].split() == ["2023-06-01", str(p["alice"]), "Alice", "Ng", "Slack", "swag", "Kim", "by", "hand"]
+    assert lines[0].split()[:4] == ["Id", "Day", "(Pacific/Kiritimati)", "Person"], lines
+    assert lines[1].split() == ["2", "2024-03-05", str(p["bob"]), "Bob", "Slack", "shout-out", "Kind", "words", "by",
+                                "hand"]
+    assert lines[2].split() == ["1", "2023-06-01", str(p["alice"]), "Alice", "Ng", "Slack", "swag", "Kim", "by", "hand"]
     given = cli("champions", "log", "alice", "-w", path, "--json").json()
     assert [(g["person_id"], g["given_at"]) for g in given] == [(p["alice"], "2023-05-31T22:00:00+00:00")]
     assert cli("champions", "log", "carol", "-w", path).out.strip() == \
         f"Carol (person {p['carol']}) has no recognition yet."
     gap = cli("champions", "gap", "-w", path).out.splitlines()
     assert gap[2].split()[-2:] == ["2024-03-02", "2023-06-01"], gap
+
+
+def test_a_recognition_is_deleted_from_the_log_by_its_id_and_brought_back(cli, helpdesk):
+    """The command line could record a recognition but not take one back: a swag recorded for the
+    wrong person stayed in the log. The log's ids name them; all are checked before any is deleted."""
+    path, p = helpdesk
+    assert cli("recognize", "alice", "-w", path, "--kind", "swag", "--date", "2023-06-01").code == 0
+    assert cli("recognize", "bob", "-w", path, "--kind", "badge", "--date", "2024-03-05").code == 0
+    r = cli("champions", "log", "-w", path, "--delete", "1", "7")
+    assert r.code == 2 and r.err.strip() == ("workbench: There is no recognition 7 in this workspace (`workbench "
+                                             "champions log` lists them with their ids); nothing was deleted."), r
+    r = cli("champions", "log", "-w", path, "--delete", "1")
+    assert r.code == 0 and r.out.strip() == ("Deleted the swag of Alice Ng (recognition 1). `workbench champions log "
+                                             "--undo-delete` brings it back."), r
+    assert [g["kind"] for g in cli("champions", "log", "-w", path, "--json").json()] == ["badge"]
+    r = cli("champions", "log", "-w", path, "--undo-delete")
+    assert r.out.strip() == "Brought back the swag of Alice Ng (recognition 1).", r
+    assert [(g["id"], g["person_id"], g["kind"]) for g in cli("champions", "log", "-w", path, "--json").json()] == [
+        (2, p["bob"], "badge"), (1, p["alice"], "swag")]
+    r = cli("champions", "log", "-w", path, "--undo-delete")
+    assert r.out.strip() == "No recognition was deleted: there is nothing to bring back.", r
 
 
 def test_export_metrics_writes_candidates_csv(cli, helpdesk, tmp_path):

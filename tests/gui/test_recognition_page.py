@@ -276,3 +276,36 @@ def test_the_gap_up_to_a_day_in_the_past_counts_the_recognitions_given_by_then(q
         qtbot.mouseClick(page.gap_as_of.latest_button, Qt.MouseButton.LeftButton)
     assert list(page.gap_model.frame()["name"]) == ["P11"] and not page.gap_as_of.latest_button.isEnabled()
     assert page.gap_label.text().startswith("Strong contributors not thanked in 180 days:")
+
+
+def test_a_deleted_recognition_is_brought_back_by_undo(qtbot, ctx):
+    """Delete removed a line of the log for good: one click on the wrong line lost a recognition.
+    Edit ▸ Undo (Ctrl+Z) on the page now brings it back, as the window's other pages undo."""
+    from workbench.ui.app import create_window
+
+    path = ctx.ws.location  # the fixture's workspace, in the window a person opens
+    ctx.wait_for_tasks(30000)
+    w = create_window(path)
+    qtbot.addWidget(w, before_close_func=lambda window: window.ctx.wait_for_tasks(20000))
+    w.resize(1280, 800)
+    w.show()
+    w.show_page("RecognitionPage")
+    page = w.pages["RecognitionPage"]
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: len(page.log_model.frame()) == 1, timeout=30000)
+    page.log_view.selectRow(0)
+    page.delete_button.click()
+    qtbot.waitUntil(lambda: page.log_model.frame().empty, timeout=30000)
+    assert page.banner.text() == "Deleted the swag of P12 (Edit ▸ Undo brings it back)."
+    assert page.can_undo()
+
+    w.undo_action.trigger()  # Edit ▸ Undo, as Ctrl+Z
+    qtbot.waitUntil(lambda: len(page.log_model.frame()) == 1, timeout=30000)
+    assert page.banner.text() == "Brought back the swag of P12."
+    back = page.log_model.frame().iloc[0]
+    assert (back["name"], back["kind"], back["note"]) == ("P12", "swag", "Hoodie")
+    assert dates.in_zone(back["given_at"], dt.timezone.utc).date() == dt.date(2024, 1, 5)
+    w.undo_action.trigger()
+    qtbot.waitUntil(lambda: page.banner.text().startswith("No recognition was deleted"), timeout=30000)
+    w.ctx.wait_for_tasks(30000)
+    w.ctx.ws.close()

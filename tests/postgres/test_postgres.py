@@ -165,7 +165,14 @@ def test_people_the_programme_and_reports_on_postgresql(cli, pg_url, tmp_path, m
     assert cli("recognize", "--workspace", pg_url, "--kind", "badge", "--date", "2024-05-16", str(someone)).code == 0
     assert cli("settings", "--workspace", pg_url, "reporting.timezone", "Pacific/Honolulu").code == 0
     log = cli("champions", "log", "--workspace", pg_url, str(someone)).out.splitlines()
-    assert any(line.startswith("2024-05-16") and "badge" in line for line in log), log
+    assert any(line.split()[1] == "2024-05-16" and "badge" in line for line in log), log
+    # A recognition deleted by mistake comes back, under its own id.
+    given = cli("champions", "log", "--workspace", pg_url, "--json", str(someone)).json()
+    badge = next(g["id"] for g in given if g["kind"] == "badge")
+    assert cli("champions", "log", "--workspace", pg_url, "--delete", str(badge)).code == 0
+    assert [g["id"] for g in cli("champions", "log", "--workspace", pg_url, "--json").json()].count(badge) == 0
+    assert "Brought back the badge" in cli("champions", "log", "--workspace", pg_url, "--undo-delete").out
+    assert badge in [g["id"] for g in cli("champions", "log", "--workspace", pg_url, "--json").json()]
     assert cli("people", "tag", "--workspace", pg_url, str(someone), "meetup host").code == 0
     assert cli("people", "note", "--workspace", pg_url, str(someone), "Runs the Lisbon meetup").code == 0
     shown = cli("people", "show", "--workspace", pg_url, "--json", str(someone)).json()

@@ -23,11 +23,12 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from ..errors import NotFound, WorkbenchError
 from ..metrics.filters import last_activity_day, reporting_tz, zone
 from ..people.merge import live_person
-from ..store.models import Account, Activity, Person, Recognition
+from ..store.models import Account, Activity, DeletedRecognition, Person, Recognition, utcnow
 from ..store.views import person_platforms
 from .score import DEFAULT_DAYS, component_frame, epoch, rank, thankable
 
 REC = Recognition.__table__
+DELETED = DeletedRecognition.__table__
 ACC = Account.__table__
 PER = Person.__table__
 A = Activity.__table__
@@ -125,11 +126,52 @@ def edit_recognition(ws, recognition_id: int, *, kind: str | None = None, note: 
 
 
 def delete_recognitions(ws, recognition_ids) -> int:  # noqa: ANN001
+    """Delete recognitions from the log; how many were there. Each is kept apart as it was:
+    ``undo_delete`` brings back the last deleted, and an import does not add them again."""
     ids = [int(i) for i in recognition_ids]
     if not ids:
         return 0
     with ws.write_conn(WHAT) as conn:
-        return int(conn.execute(delete(REC).where(REC.c.id.in_(ids))).rowcount or 0)
+        rows = conn.execute(select(REC).where(REC.c.id.in_(ids))).mappings().all()
+        if rows:
+            now = utcnow()
+            conn.execute(insert(DELETED), [{**{k: v for k, v in r.items() if k != "id"}, "recognition_id": r["id"],
+                                            "deleted_at": now} for r in rows])
+            conn.execute(delete(REC).where(REC.c.id.in_([r["id"] for r in rows])))
+        return len(rows)
+
+
+def undo_delete(ws) -> list[dict]:  # noqa: ANN001
+    """Bring back the recognitions deleted last (together), each to its account's person, or to the
+    person it was given to (or the one that person was merged into). What came back, as the log
+    shows it (id, name, kind); empty when nothing was deleted."""
+    with ws.write_conn(WHAT) as conn:
+        last = conn.execute(select(func.max(DELETED.c.deleted_at))).scalar()
+        if last is None:
+            return []
+        rows = conn.execute(select(DELETED).where(DELETED.c.deleted_at == last).order_by(DELETED.c.id)).mappings().all()
+        taken = set(conn.execute(select(REC.c.id).where(REC.c.id.in_([r["recognition_id"] for r in rows]))).scalars())
+        back = []
+        for r in rows:
+            person = r["person_id"]
+            if r["account_id"] is not None:
+                person = conn.execute(select(ACC.c.person_id).where(ACC.c.id == r["account_id"])).scalar() or person
+            values = {k: v for k, v in r.items() if k not in ("id", "recognition_id", "deleted_at")}
+            values["person_id"] = live_person(conn, person)
+            if r["recognition_id"] not in taken:  # its id, unless a recognition added since was given it
+                values["id"] = r["recognition_id"]
+            new_id = conn.execute(insert(REC).values(**values)).inserted_primary_key[0]
+            back.append({"id": int(new_id), "person_id": values["person_id"], "kind": r["kind"]})
+        conn.execute(delete(DELETED).where(DELETED.c.id.in_([r["id"] for r in rows])))
+        names = dict(conn.execute(select(PER.c.id, PER.c.display_name)
+                                  .where(PER.c.id.in_({b["person_id"] for b in back}))).all())
+    return [{**b, "name": names.get(b["person_id"]) or f"person {b['person_id']}"} for b in back]
+
+
+def deleted_count(ws) -> int:  # noqa: ANN001
+    """How many recognitions deleted from the log are kept, to be brought back."""
+    with ws.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(DELETED)).scalar() or 0)
 
 
 def recognition_log(ws) -> pd.DataFrame:  # noqa: ANN001

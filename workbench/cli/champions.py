@@ -46,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="only this person's (a person id, platform:account id, or a user name, e-mail or name "
                         "only one person has)")
     s.add_argument("--json", action="store_true", help="print a JSON list (given_at as a UTC time)")
+    s.add_argument("--delete", nargs="+", type=int, default=None, metavar="ID",
+                   help="delete these recognitions from the log (the ids of its first column); they are kept "
+                        "apart: --undo-delete brings them back, and an import does not add them again")
+    s.add_argument("--undo-delete", action="store_true", help="bring back the recognitions deleted last")
     s.set_defaults(func=run_log)
 
     s = csub.add_parser("move", help="move a person to a stage of the programme (date and reason recorded)")
@@ -218,6 +222,8 @@ def run_log(args: argparse.Namespace) -> int:
     from ..champions.recognition import recognition_log
     from ..metrics.filters import reporting_tz
 
+    if args.delete or args.undo_delete:
+        return _change_log(args)
     with open_workspace(args, readonly=True, create=False) as ws:
         df, tz = recognition_log(ws), reporting_tz(ws)
         pid = resolve_person(ws, args.person) if args.person else None
@@ -233,8 +239,33 @@ def run_log(args: argparse.Namespace) -> int:
         return 0
     rows = [{**r, "given_at": _local_day(r["given_at"], tz), "platforms": fmt.platform_names(r["platforms"]),
              "source": fmt.recognition_source(r["source"])} for r in _records(df)]
-    print_table(rows, ["given_at", "person_id", "name", "platforms", "kind", "note", "given_by", "source"],
+    print_table(rows, ["id", "given_at", "person_id", "name", "platforms", "kind", "note", "given_by", "source"],
                 headers={"given_at": f"day ({tz})", "person_id": "person", "given_by": "given by"})
+    return 0
+
+
+def _change_log(args: argparse.Namespace) -> int:
+    """``champions log --delete ID...`` or ``--undo-delete``: all the ids are checked before any is deleted."""
+    from ..champions.recognition import delete_recognitions, recognition_log, undo_delete
+    from ..errors import NotFound, WorkbenchError
+
+    if args.delete and args.undo_delete:
+        raise WorkbenchError("Give --delete or --undo-delete, not both.")
+    with open_workspace(args, create=False) as ws:
+        if args.undo_delete:
+            back = undo_delete(ws)
+            print("Brought back " + "; ".join(f"the {b['kind']} of {b['name']} (recognition {b['id']})" for b in back)
+                  + "." if back else "No recognition was deleted: there is nothing to bring back.")
+            return 0
+        log = recognition_log(ws).set_index("id")
+        missing = [i for i in dict.fromkeys(args.delete) if i not in log.index]
+        if missing:
+            raise NotFound(f"There is no recognition {', '.join(map(str, missing))} in this workspace "
+                           "(`workbench champions log` lists them with their ids); nothing was deleted.")
+        delete_recognitions(ws, args.delete)
+    ids = list(dict.fromkeys(args.delete))
+    said = "; ".join(f"the {log.at[i, 'kind']} of {log.at[i, 'name']} (recognition {i})" for i in ids)
+    print(f"Deleted {said}. `workbench champions log --undo-delete` brings {'it' if len(ids) == 1 else 'them'} back.")
     return 0
 
 

@@ -274,6 +274,26 @@ class Recognition(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
 
 
+class DeletedRecognition(Base):
+    """A recognition deleted from the log, kept as it was (under its own id): Edit > Undo brings it
+    back, and importing again the sheet or export it came from does not add it again."""
+
+    __tablename__ = "deleted_recognition"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int]  # its id in the log, given back to it when no other has taken it since
+    person_id: Mapped[int]  # as it was: brought back to the account's person, or where it was merged
+    account_id: Mapped[int | None] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    given_by: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    external_id: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    import_run_id: Mapped[int | None]
+    deleted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 class ChampionStatus(Base):
     """One change of a person's stage in the champion programme (history: never updated)."""
 

@@ -34,8 +34,8 @@ from ..records import (
     without_surrogates,
 )
 from .dialect import insert_ignore, is_sqlite
-from .models import (Account, Activity, Channel, MembershipEvent, Person, Reaction, Recognition, Rename, Source,
-                     utcnow)
+from .models import (Account, Activity, Channel, DeletedRecognition, MembershipEvent, Person, Reaction, Recognition,
+                     Rename, Source, utcnow)
 
 BATCH = 2000
 UTC = dt.timezone.utc
@@ -689,6 +689,23 @@ class Writer:
             added = self._bulk_insert("rename", stmt, RENAME_COLUMNS, rows)
             self._bump("nick changes", added)
 
+    def _not_deleted(self, rows: list[dict]) -> list[dict]:
+        """The recognitions not deleted from the log: one deleted there stays deleted when the sheet
+        or export it came from is imported again (by its id in the source, or its account, kind
+        and time)."""
+        gone = DeletedRecognition.__table__
+        if self.conn.execute(select(gone.c.id).limit(1)).first() is None:
+            return rows
+        keyed = {(r["source"], r["external_id"]) for r in rows if r["external_id"] is not None}
+        timed = {(r["account_id"], r["kind"], r["given_at"]) for r in rows if r["external_id"] is None}
+        deleted_keys = set(self.conn.execute(select(gone.c.source, gone.c.external_id).where(
+            tuple_(gone.c.source, gone.c.external_id).in_(keyed))).all()) if keyed else set()
+        deleted_times = {(a, k, g.replace(tzinfo=None) if g else g) for a, k, g in self.conn.execute(
+            select(gone.c.account_id, gone.c.kind, gone.c.given_at).where(
+                gone.c.account_id.in_({a for a, _, _ in timed}))).all()} if timed else set()
+        return [r for r in rows if ((r["source"], r["external_id"]) not in deleted_keys if r["external_id"] is not None
+                                    else (r["account_id"], r["kind"], r["given_at"]) not in deleted_times)]
+
     def _flush_recognitions(self) -> None:
         recs, self._recognitions = self._recognitions, []
         self._account_ids({(r.platform, r.account_external_id) for r in recs})
@@ -699,6 +716,7 @@ class Writer:
             rows.append({"person_id": persons[aid], "account_id": aid, "kind": r.kind, "given_at": _naive(r.given_at),
                          "note": r.note, "given_by": r.given_by, "source": r.source or r.platform,
                          "external_id": r.external_id, "import_run_id": self.run_id})
+        rows = self._not_deleted(rows)
         with_ids = [r for r in rows if r["external_id"] is not None]
         without = [r for r in rows if r["external_id"] is None]
         added = 0

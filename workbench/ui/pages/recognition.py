@@ -25,11 +25,13 @@ from ...champions.programme import resolve_person
 from ...champions.recognition import (
     add_recognition,
     delete_recognitions,
+    deleted_count,
     edit_recognition,
     gap_of,
     kinds_in_use,
     recognition_impact,
     recognition_log,
+    undo_delete,
 )
 from ...champions.score import DEFAULT_DAYS, component_frame, load_weights
 from ...metrics.filters import activity_days, reporting_tz, zone
@@ -407,5 +409,26 @@ class RecognitionPage(Page):
             ws = self.ctx.ws
             self.ctx.run_task(lambda progress, cancel: delete_recognitions(ws, [rec["id"]]), "Deleting a recognition",
                               change=True, on_error=self.banner.show_error,
-                              on_done=lambda _: self.banner.show_message(f"Deleted the {rec['kind']} of {rec['name']}.",
-                                                                         kind="info"))
+                              on_done=lambda _: self.banner.show_message(
+                                  f"Deleted the {rec['kind']} of {rec['name']} (Edit ▸ Undo brings it back).",
+                                  kind="info"))
+
+    def can_undo(self) -> bool:
+        return self.ctx.ws is not None and deleted_count(self.ctx.ws) > 0
+
+    def undo(self) -> None:
+        """Bring back the recognition deleted last (Edit ▸ Undo, Ctrl+Z)."""
+        if not self.ctx.writable():
+            self.banner.show_message(self.ctx.read_only_reason(), kind="info")
+            return
+        ws = self.ctx.ws
+        self.ctx.run_task(lambda progress, cancel: undo_delete(ws), "Bringing back a recognition", change=True,
+                          on_done=self._undone, on_error=self.banner.show_error)
+
+    def _undone(self, back: list[dict]) -> None:
+        if not back:
+            self.banner.show_message("No recognition was deleted: there is nothing to bring back.", kind="info")
+            return
+        what = " and ".join(f"the {b['kind']} of {b['name']}" for b in back[:3])
+        more = f" and {figures.number(len(back) - 3)} more" if len(back) > 3 else ""
+        self.banner.show_message(f"Brought back {what}{more}.", kind="info")
