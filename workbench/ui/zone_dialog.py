@@ -43,8 +43,8 @@ class ZoneDialog(QDialog):
         self.timezone = zone_combo(system_zone())
         form.addRow("Time zone", self.timezone)
         layout.addLayout(form)
-        hint = QLabel("This computer's zone is suggested. The times are read in the zone chosen and kept as UTC "
-                      "instants; Cancel imports nothing.")
+        hint = QLabel("This computer's zone is suggested. Every Telegram export of this import written this way is "
+                      "read in the zone chosen, its times kept as UTC; Cancel imports nothing.")
         hint.setStyleSheet("color: palette(placeholder-text);")
         hint.setWordWrap(True)
         layout.addWidget(hint)
