@@ -252,7 +252,18 @@ class Rename(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
 
 
-class Recognition(Base):
+class _Thanks:
+    """What a recognition says, in the log and once deleted from it alike."""
+
+    kind: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    given_by: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    external_id: Mapped[str | None] = mapped_column(Text)
+
+
+class Recognition(_Thanks, Base):
     """Something the community did to thank a person.
 
     Given to an account where the evidence names one (a badge, an import), so that it follows the
@@ -264,18 +275,12 @@ class Recognition(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    given_at: Mapped[dt.datetime]
-    note: Mapped[str] = mapped_column(Text, default="")
-    given_by: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(32), default="manual")
-    external_id: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
 
 
-class DeletedRecognition(Base):
-    """A recognition deleted from the log, kept as it was (under its own id): Edit > Undo brings it
+class DeletedRecognition(_Thanks, Base):
+    """A recognition deleted from the log, kept as it was, with its id there: Edit > Undo brings it
     back, and importing again the sheet or export it came from does not add it again."""
 
     __tablename__ = "deleted_recognition"
@@ -283,12 +288,6 @@ class DeletedRecognition(Base):
     recognition_id: Mapped[int]  # its id in the log, given back to it when no other has taken it since
     person_id: Mapped[int]  # as it was: brought back to the account's person, or where it was merged
     account_id: Mapped[int | None] = mapped_column(index=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    given_at: Mapped[dt.datetime]
-    note: Mapped[str] = mapped_column(Text, default="")
-    given_by: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(32), default="manual")
-    external_id: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     import_run_id: Mapped[int | None]
     deleted_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
