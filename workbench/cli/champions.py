@@ -254,8 +254,8 @@ def _change_log(args: argparse.Namespace) -> int:
     with open_workspace(args, create=False) as ws:
         if args.undo_delete:
             back = undo_delete(ws)
-            print("Brought back " + "; ".join(f"the {b['kind']} of {b['name']} (recognition {b['id']})" for b in back)
-                  + "." if back else "No recognition was deleted: there is nothing to bring back.")
+            said = "; ".join(f"the {b['kind']} of {b['name']} (recognition {b['id']})" for b in back)
+            print(f"Brought back {said}." if back else "No recognition was deleted: there is nothing to bring back.")
             return 0
         log = recognition_log(ws).set_index("id")
         missing = [i for i in dict.fromkeys(args.delete) if i not in log.index]
