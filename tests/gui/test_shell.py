@@ -828,12 +828,14 @@ def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(wi
         said.append(dialog.message.text())
         assert dialog.isVisible()
         dialog.timezone.setCurrentText("Europe/Athens")
+        said.append(dialog.example.text())
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
         page.import_paths([str(folder)])
     result = finished.args[0]
     assert len(asked) == 1 and said[0].startswith("“Europe/Athen” is not a time zone the workbench knows")
+    assert said[1] == "Its first time, 2024-03-02 01:30 on that clock, is read as 2024-03-01 23:30 UTC."
     assert result.problems[0].message == ("1 time had only the exporter's local wall-clock time (no date_unixtime); "
                                           "they were read as Europe/Athens.")
     with window.ctx.ws.connect() as conn:  # 01:30 in Athens (UTC+2 in March) is 23:30 UTC the day before

@@ -40,11 +40,12 @@ from .telegram_bot import PLATFORM, chat_kind, epoch
 class NeedsTelegramZone(ImportFailed):
     """An export whose times are only the exporting computer's clock, read where no zone was given
     and the reader asked to be told (``ask_zone``): the Imports page asks for the zone, then
-    imports again. ``file`` is the export as the run names it."""
+    imports again. ``file`` is the export as the run names it, ``first`` the first of its times."""
 
-    def __init__(self, message: str, file: str = "") -> None:
+    def __init__(self, message: str, file: str = "", first: dt.datetime | None = None) -> None:
         super().__init__(message)
         self.file = file
+        self.first = first  # the first such time, as the clock showed it (naive)
 
 
 BAD_ESCAPE = re.compile(rb"(\\\\)|\\x([0-9A-Fa-f]{2})")
@@ -386,7 +387,7 @@ class _Reader:
             raise NeedsTelegramZone(
                 f"{self.ctx.file}: this Telegram export holds only the exporting computer's clock times (no "
                 "date_unixtime); it cannot be read without that computer's time zone, so nothing was imported.",
-                self.ctx.file)
+                self.ctx.file, naive)
         self.local_times += 1
         return naive.replace(tzinfo=self.tz).astimezone(dt.timezone.utc)
 

@@ -7,11 +7,14 @@ such a file, then imports again with it (``workbench import --timezone ZONE`` on
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt, QTimeZone
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from ..errors import ImportFailed
 from ..importers.textio import zone
+from . import dates
 from .widgets import zone_combo
 
 
@@ -28,8 +31,9 @@ def system_zone() -> str:
 class ZoneDialog(QDialog):
     """``result_zone`` after acceptance: the zone's name as typed or picked, one the workbench knows."""
 
-    def __init__(self, file: str, parent: QWidget | None = None) -> None:
+    def __init__(self, file: str, parent: QWidget | None = None, *, first: dt.datetime | None = None) -> None:
         super().__init__(parent)
+        self.first = first
         self.setWindowTitle("Time zone of a Telegram export")
         self.result_zone: str | None = None
         layout = QVBoxLayout(self)
@@ -42,6 +46,10 @@ class ZoneDialog(QDialog):
         form = QFormLayout()
         self.timezone = zone_combo(system_zone())
         form.addRow("Time zone", self.timezone)
+        self.example = QLabel("", objectName="example")  # the first time as it will be read, as the zone changes
+        self.example.setWordWrap(True)
+        form.addRow("", self.example)
+        self.timezone.currentTextChanged.connect(self._show_example)
         layout.addLayout(form)
         hint = QLabel("This computer's zone is suggested. Every Telegram export of this import written this way is "
                       "read in the zone chosen, its times kept as UTC; Cancel imports nothing.")
@@ -52,6 +60,7 @@ class ZoneDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
         self.message.hide()
+        self._show_example(self.timezone.currentText())
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
@@ -59,6 +68,20 @@ class ZoneDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+
+    def _show_example(self, name: str) -> None:
+        try:
+            tz = zone(name.strip() or None)
+        except ImportFailed:
+            self.example.setText("")
+            return
+        self.message.hide()  # what was said of a zone typed before
+        if self.first is None:
+            self.example.hide()
+            return
+        utc = self.first.replace(tzinfo=tz).astimezone(dt.timezone.utc)
+        self.example.setText(f"Its first time, {dates.moment(self.first)} on that clock, is read as "
+                             f"{dates.moment(utc, dt.timezone.utc, zone=True)}.")
 
     def accept(self) -> None:
         name = self.timezone.currentText().strip()
@@ -72,9 +95,10 @@ class ZoneDialog(QDialog):
         super().accept()
 
 
-def ask_zone(parent: QWidget | None, file: str) -> str | None:
-    """Ask in which zone ``file``'s local times were written; the zone, or None when the person cancels."""
-    dialog = ZoneDialog(file, parent)
+def ask_zone(parent: QWidget | None, file: str, first: dt.datetime | None = None) -> str | None:
+    """Ask in which zone ``file``'s local times were written (``first`` the first of them); the zone,
+    or None when the person cancels."""
+    dialog = ZoneDialog(file, parent, first=first)
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_zone

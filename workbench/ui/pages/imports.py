@@ -388,7 +388,7 @@ class ImportsPage(Page):
                 self.import_paths(self._paths, options)
                 return
         if isinstance(exc, NeedsTelegramZone):  # an older Telegram export's clock times: in which zone?
-            tz = ask_zone(self, exc.file)
+            tz = ask_zone(self, exc.file, exc.first)
             if tz is not None:
                 options = dict(getattr(self, "_options", None) or {})
                 options["telegram"] = {**options.get("telegram", {}), "timezone": tz}
