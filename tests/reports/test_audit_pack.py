@@ -182,9 +182,9 @@ def test_a_pack_from_a_newer_workbench_shows_its_report_and_leaves_its_copy_clos
 
 
 def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(source, tmp_path):
-    """A pack made before nick changes, import notes and sources' addresses were kept (schema
-    0001): its copy opens, brought up to date in the extracted copy, with everything it held; the
-    pack itself is not touched."""
+    """A pack made before nick changes, import notes, sources' addresses and deleted recognitions
+    were kept (schema 0001): its copy opens, brought up to date in the extracted copy, with
+    everything it held; the pack itself is not touched."""
     import hashlib
     import sqlite3
 
@@ -205,6 +205,7 @@ def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(sour
         conn.execute("DROP TABLE rename")  # 0002
         conn.execute("ALTER TABLE import_problem DROP COLUMN kind")  # 0004
         conn.execute("ALTER TABLE source DROP COLUMN address")  # 0005
+        conn.execute("DROP TABLE deleted_recognition")  # 0008
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     conn.close()
     old_db = copy.read_bytes()

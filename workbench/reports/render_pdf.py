@@ -4,7 +4,8 @@ section by section, with page numbers. Text is drawn as text with an embedded Un
 many symbols. What it has no glyph for (a Chinese, Japanese or Korean name) is drawn in a font of
 the computer's that has, when there is one; what no font draws (colour emoji, or everything on a
 computer with DejaVu only) shows as empty boxes, and ``write_pdf`` lists it in ``report.unshown``
-so the person is told. The charts are pictures drawn in DejaVu Sans alone."""
+so the person is told. The charts are pictures drawn the same way (matplotlib, with the same
+fonts after DejaVu Sans)."""
 from __future__ import annotations
 
 import io
@@ -219,21 +220,78 @@ def write_pdf(report: ReportData, out: Path) -> Path:
 
 
 _COLOUR_BITMAPS = {"CBDT", "CBLC", "sbix"}  # colour emoji as bitmaps: not a font a PDF can embed as text
+FONT_CACHE = "font-characters.json"
+FONT_CACHE_VERSION = 1
 
 
-def _drawn_by(path: str, wanted: set[int]) -> set[int]:
-    """Which of ``wanted`` a font file draws (none for a colour-bitmap emoji font, which a PDF
-    cannot hold as text, or a file that cannot be read)."""
+def _characters_of(path: str) -> list[list[int]]:
+    """The characters a font file draws, as ranges [first, last] of code points (none for a
+    colour-bitmap emoji font, which a PDF cannot hold as text, or a file that cannot be read)."""
     from fontTools.ttLib import TTFont
 
     try:
         with TTFont(path, lazy=True, fontNumber=0) as font:
             if _COLOUR_BITMAPS & set(font.keys()) or "glyf" not in font and "CFF " not in font:
-                return set()
-            cmap = font.getBestCmap() or {}
-            return {c for c in wanted if c in cmap}
+                return []
+            codes = sorted((font.getBestCmap() or {}).keys())
     except Exception:  # noqa: BLE001 - a font file that cannot be read has no glyphs to give
-        return set()
+        return []
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return ranges
+
+
+def _font_characters(paths: list[str]) -> dict[str, list[list[int]]]:
+    """Each font file's characters (``_characters_of``), read once and kept in the user's cache
+    folder by the file's size and time: reading the character maps of a Mac's 700 fonts takes
+    seconds, a PDF of a community with emoji in its names would wait for it each time."""
+    import json
+    import os
+
+    from ..store.db import cache_dir
+
+    where = cache_dir() / FONT_CACHE
+    try:
+        kept = json.loads(where.read_text(encoding="utf-8"))
+        fonts = kept["fonts"] if kept.get("version") == FONT_CACHE_VERSION else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # none yet, or not ours: read anew
+        fonts = {}
+    out: dict[str, list[list[int]]] = {}
+    changed = False
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        stamp = [st.st_size, st.st_mtime_ns]
+        entry = fonts.get(path)
+        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != stamp:
+            entry = fonts[path] = [stamp, _characters_of(path)]
+            changed = True
+        out[path] = entry[1]
+    for gone in set(fonts) - set(out):  # a font removed since
+        del fonts[gone]
+        changed = True
+    if changed:
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            part = where.with_name(f"{where.name}.{os.getpid()}.part")
+            part.write_text(json.dumps({"version": FONT_CACHE_VERSION, "fonts": fonts}), encoding="utf-8")
+            os.replace(part, where)
+        except OSError:  # a cache folder that cannot be written: the next PDF reads the fonts again
+            pass
+    return out
+
+
+def _drawn(ranges: list[list[int]], c: int) -> bool:
+    import bisect
+
+    i = bisect.bisect_right(ranges, [c, float("inf")]) - 1
+    return i >= 0 and ranges[i][0] <= c <= ranges[i][1]
 
 
 def fonts_with(chars: set[str], *, most: int = 4) -> list[Path]:
@@ -245,7 +303,7 @@ def fonts_with(chars: set[str], *, most: int = 4) -> list[Path]:
     wanted = {ord(ch) for ch in chars}
     chosen: list[Path] = []
     paths = sorted(p for p in font_manager.findSystemFonts() if not Path(p).name.startswith("DejaVu"))
-    covers = {p: _drawn_by(p, wanted) for p in paths}
+    covers = {p: {c for c in wanted if _drawn(ranges, c)} for p, ranges in _font_characters(paths).items()}
     while wanted and len(chosen) < most:
         best = max(covers, key=lambda p: len(covers[p] & wanted), default=None)
         if best is None or not covers[best] & wanted:

@@ -32,6 +32,17 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("community-workbench", appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The user cache folder: what the workbench can always make again (``WORKBENCH_HOME/cache``
+    when that is set)."""
+    env = os.environ.get("WORKBENCH_HOME")
+    if env:
+        return Path(env) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("community-workbench", appauthor=False))
+
+
 def default_workspace_path() -> Path:
     return data_dir() / "workspace.db"
 
