@@ -841,6 +841,13 @@ def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(wi
     with window.ctx.ws.connect() as conn:  # 01:30 in Athens (UTC+2 in March) is 23:30 UTC the day before
         assert str(conn.exec_driver_sql("select created_at from activity").scalar_one())[:16] == "2024-03-01 23:30"
 
+    # The next older export (another chat of that computer) is asked about with the zone given last.
+    folder = exports_folder(messages=[chat_message(2, "Omar", "later", utc=False)])
+    with zone_answered(lambda dialog: said.append(dialog.timezone.currentText()) or dialog.accept()), \
+            qtbot.waitSignal(page.import_finished, timeout=30000):
+        page.import_paths([str(folder)])
+    assert said[-1] == "Europe/Athens"
+
     # An export with its UTC instants is not asked about.
     folder = exports_folder(messages=[chat_message(1, "Nia", "again")])
     with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:

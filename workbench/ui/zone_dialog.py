@@ -31,7 +31,8 @@ def system_zone() -> str:
 class ZoneDialog(QDialog):
     """``result_zone`` after acceptance: the zone's name as typed or picked, one the workbench knows."""
 
-    def __init__(self, file: str, parent: QWidget | None = None, *, first: dt.datetime | None = None) -> None:
+    def __init__(self, file: str, parent: QWidget | None = None, *, first: dt.datetime | None = None,
+                 last: str = "") -> None:
         super().__init__(parent)
         self.first = first
         self.setWindowTitle("Time zone of a Telegram export")
@@ -44,14 +45,15 @@ class ZoneDialog(QDialog):
         about.setWordWrap(True)
         layout.addWidget(about)
         form = QFormLayout()
-        self.timezone = zone_combo(system_zone())
+        self.timezone = zone_combo(last or system_zone())  # the zone given last time, else this computer's
         form.addRow("Time zone", self.timezone)
         self.example = QLabel("", objectName="example")  # the first time as it will be read, as the zone changes
         self.example.setWordWrap(True)
         form.addRow("", self.example)
         self.timezone.currentTextChanged.connect(self._show_example)
         layout.addLayout(form)
-        hint = QLabel("This computer's zone is suggested. Every Telegram export of this import written this way is "
+        suggested = "The zone given last time" if last else "This computer's zone"
+        hint = QLabel(f"{suggested} is suggested. Every Telegram export of this import written this way is "
                       "read in the zone chosen, its times kept as UTC; Cancel imports nothing.")
         hint.setStyleSheet("color: palette(placeholder-text);")
         hint.setWordWrap(True)
@@ -95,10 +97,10 @@ class ZoneDialog(QDialog):
         super().accept()
 
 
-def ask_zone(parent: QWidget | None, file: str, first: dt.datetime | None = None) -> str | None:
-    """Ask in which zone ``file``'s local times were written (``first`` the first of them); the zone,
-    or None when the person cancels."""
-    dialog = ZoneDialog(file, parent, first=first)
+def ask_zone(parent: QWidget | None, file: str, first: dt.datetime | None = None, last: str = "") -> str | None:
+    """Ask in which zone ``file``'s local times were written (``first`` the first of them; ``last``
+    the zone given last time, suggested); the zone, or None when the person cancels."""
+    dialog = ZoneDialog(file, parent, first=first, last=last)
     try:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_zone

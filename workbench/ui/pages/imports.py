@@ -28,9 +28,11 @@ from ...records import ADDED_KINDS
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
-from ..zone_dialog import ask_zone
 from ..tasks import Newest
 from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
+from ..zone_dialog import ask_zone
+
+TELEGRAM_ZONE = "imports/telegram_zone"  # the zone given last for an older Telegram export's clock times
 
 SAID_IN_BANNER = 3  # files left alone named in the banner after an import; all of them under Details
 
@@ -388,8 +390,9 @@ class ImportsPage(Page):
                 self.import_paths(self._paths, options)
                 return
         if isinstance(exc, NeedsTelegramZone):  # an older Telegram export's clock times: in which zone?
-            tz = ask_zone(self, exc.file, exc.first)
+            tz = ask_zone(self, exc.file, exc.first, str(self.ctx.settings.value(TELEGRAM_ZONE, "") or ""))
             if tz is not None:
+                self.ctx.settings.setValue(TELEGRAM_ZONE, tz)  # the chats of one computer are often imported one by one
                 options = dict(getattr(self, "_options", None) or {})
                 options["telegram"] = {**options.get("telegram", {}), "timezone": tz}
                 self.import_paths(self._paths, options)
