@@ -175,20 +175,27 @@ def test_every_importer_is_found_by_the_reading_process():
 
 
 @pytest.mark.parametrize("far", [False, True], ids=["here", "in the reading process"])
-def test_an_export_that_needs_a_question_answered_asks_it_from_either_process(ws, exports_folder, chat_message,
+def test_an_export_that_needs_a_question_answered_asks_it_from_either_process(ws, tmp_path, chat_message,
                                                                              monkeypatch, far):
     """The Imports page asks the zone of an older Telegram export's clock times when the import stops
     with NeedsTelegramZone: the question must arrive as itself, naming the file, wherever it was read
-    (it arrived as a bare ImportFailed from the reading process, and the page showed an error)."""
+    (it arrived as a bare ImportFailed from the reading process, and the page showed an error). A
+    whole account's export whose second chat has only clock times is asked about while it is read."""
     from workbench.importers.telegram import NeedsTelegramZone
 
     if far:
         monkeypatch.setattr(reader_process, "MIN_BYTES", 0)
-    folder = exports_folder(messages=[chat_message(0, "Nia", "hello", utc=False)])
+    account = tmp_path / "result.json"
+    account.write_text(json.dumps({"about": "Here is the data you requested.", "chats": {"about": "", "list": [
+        {"name": "Builders", "type": "public_supergroup", "id": 42, "messages": [chat_message(0, "Nia", "hi")]},
+        {"name": "Makers", "type": "public_supergroup", "id": 43,
+         "messages": [chat_message(1, "Omar", "hello", utc=False)]}]}}), encoding="utf-8")
     with pytest.raises(NeedsTelegramZone) as asked:
-        ws.import_paths([folder], options={"telegram": {"ask_zone": True}})
+        ws.import_paths([account], options={"telegram": {"ask_zone": True}})
     assert asked.value.file == "result.json" and "time zone" in str(asked.value)
+    assert asked.value.first.isoformat() == "2024-03-02T01:31:00"
     assert ws.counts()["activities"] == 0 and ws.counts()["import_runs"] == 0
-    ws.import_paths([folder], options={"telegram": {"ask_zone": True, "timezone": "Europe/Athens"}})
+    ws.import_paths([account], options={"telegram": {"ask_zone": True, "timezone": "Europe/Athens"}})
     with ws.connect() as conn:
-        assert str(conn.exec_driver_sql("select created_at from activity").scalar_one())[:16] == "2024-03-01 23:30"
+        times = [str(t)[:16] for t in conn.exec_driver_sql("select created_at from activity order by id").scalars()]
+    assert times == ["2024-03-01 23:30", "2024-03-01 23:31"]  # the first at its instant, the second in Athens

@@ -277,3 +277,33 @@ def test_escapes_split_across_reads_are_rewritten_once(chunk):
     while data := reader.read(64):
         out += data
     assert out == b'"a\\u0001b\\\\x41c\\\\\\u007f"'
+
+
+def test_what_an_import_must_ask_is_asked_before_anything_is_read(ws, tmp_path, exports_folder, chat_message):
+    """The zone of an older Telegram export's clock times, and the columns of a new CSV, stopped
+    the import where they were met: the exports before them were read first, then read again once
+    the question was answered (a client's folder with a large Slack export read twice)."""
+    from workbench.importers.csvfile import NeedsCsvMapping
+    from workbench.importers.telegram import NeedsTelegramZone
+
+    channel = tmp_path / "general.json"
+    channel.write_bytes((DATA.parent / "discord" / "guild" /
+                         "Makers - Chat - general [900000000000000100].json").read_bytes())
+    older = exports_folder(messages=[chat_message(0, "Nia", "hello", utc=False)])
+    said: list[str] = []
+    with pytest.raises(NeedsTelegramZone) as asked:
+        ws.import_paths([channel, older], options={"telegram": {"ask_zone": True}},
+                        progress=lambda fraction, message: said.append(message))
+    assert asked.value.file == "result.json" and asked.value.first == dt.datetime(2024, 3, 2, 1, 30)
+    assert not [m for m in said if m.startswith(("Reading", "Checking"))], said  # general.json was not read
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("who,when\nNia,2024-03-02\n", encoding="utf-8")
+    with pytest.raises(NeedsCsvMapping):
+        ws.import_paths([channel, sheet], progress=lambda fraction, message: said.append(message))
+    assert not [m for m in said if m.startswith(("Reading", "Checking"))], said
+    assert ws.counts()["import_runs"] == 0
+
+    # Imported before byte for byte, the export is not asked about again: it is not read.
+    ws.import_paths([older], options={"telegram": {"timezone": "Europe/Athens"}})
+    result = ws.import_paths([older], options={"telegram": {"ask_zone": True}})
+    assert result.run_id is None and ws.counts()["activities"] == 1

@@ -242,6 +242,12 @@ class Importer(ABC):
         """
         return options
 
+    def ask_before_reading(self, path: Path, name: str, conn, options: dict) -> None:  # noqa: ANN001 - a Connection
+        """Raise what the person must answer before ``path`` (named ``name``) can be read, for every
+        input of an import before any is read: asked at once, not after the other exports of the
+        import were read (and read again once answered). A CSV whose columns are new, an older
+        Telegram export's clock times without their zone. The default asks nothing."""
+
     def left_alone(self, path: Path, options: dict) -> list[Path]:
         """The files of ``path`` that ``prepare`` found identical to files an earlier run read (in
         ``options``, what it returned): ``read`` passes over them, and the run does not list them

@@ -183,7 +183,12 @@ class CsvImporter(Importer):
             return False
         return bool(head(path, 16).strip())
 
-    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
+    def ask_before_reading(self, path: Path, name: str, conn, options: dict) -> None:  # noqa: ANN001
+        self._mapping_of(path, conn, options)
+
+    def _mapping_of(self, path: Path, conn, options: dict) -> tuple[list[str], dict, bool]:  # noqa: ANN001
+        """The file's header, its mapping as given or saved, and whether it was given; a file whose
+        columns have no mapping is NeedsCsvMapping."""
         headers = read_header(path)
         if not any(headers):
             raise ImportFailed(f"{path.name}, row 1: the file has no header row naming its columns.")
@@ -191,15 +196,19 @@ class CsvImporter(Importer):
         given = options.get("mapping")
         if given is None:  # mappings given for several files at once, by header signature
             given = (options.get("mappings") or {}).get(signature)
-        from_options = given is not None
-        if given is None:
-            row = conn.execute(select(CsvMapping.mapping).where(CsvMapping.signature == signature)).first()
-            if row is None:
-                raise NeedsCsvMapping(
-                    f"{path.name}: the workbench does not know what these columns hold yet; map them once "
-                    "(the Imports page asks, or give `workbench import --mapping FILE`).",
-                    path=path, headers=headers)
-            given = row[0]
+        if given is not None:
+            return headers, given, True
+        row = conn.execute(select(CsvMapping.mapping).where(CsvMapping.signature == signature)).first()
+        if row is None:
+            raise NeedsCsvMapping(
+                f"{path.name}: the workbench does not know what these columns hold yet; map them once "
+                "(the Imports page asks, or give `workbench import --mapping FILE`).",
+                path=path, headers=headers)
+        return headers, row[0], False
+
+    def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
+        headers, given, from_options = self._mapping_of(path, conn, options)
+        signature = header_signature(headers)
         mapping = check_mapping(given, headers, path.name)
         if options.get("timezone"):
             zone(options["timezone"])

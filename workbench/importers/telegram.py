@@ -205,6 +205,23 @@ class TelegramDesktop(SkipIdentical, Importer):
         return [path.parent / n for n in sorted(names)
                 if (path.parent / n).is_dir() and not (path.parent / n).is_symlink()]
 
+    def ask_before_reading(self, path: Path, name: str, conn, options: dict) -> None:  # noqa: ANN001
+        """An older export's clock times, when the reader asked to be told (``ask_zone``) and no zone
+        was given: said from its first message, unless the same file was imported before."""
+        if not options.get("ask_zone") or options.get("timezone"):
+            return
+        ctx = ReadContext(name)
+        for m in members(path, _is_export, head=HEAD):
+            first = _first_message(m, _head_fields(m, ctx), ctx)
+            if first is None or first.get("date_unixtime") is not None or not isinstance(first.get("date"), str):
+                continue
+            try:
+                clock = dt.datetime.fromisoformat(first["date"].strip())
+            except ValueError:
+                continue
+            if clock.tzinfo is None and not self.prepare(path, conn, {}).get("identical_to_run"):
+                raise _needs_zone(name, clock)
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         if already_imported(ctx):
             return
@@ -231,6 +248,22 @@ def _json_failure(ctx: ReadContext, exc: Exception) -> ImportFailed:
     if "incomplete" in text.lower() or "premature" in text.lower():
         return ctx.fail("", f"the JSON ends early ({text[:120]}); the file looks truncated.")
     return ctx.fail("", f"not valid JSON ({text[:160]}).")
+
+
+def _first_message(m: Member, head: dict[str, Any], ctx: ReadContext) -> dict[str, Any] | None:
+    """The first message of a chat's export, or of a whole account's first chat that has one."""
+    prefix = "messages.item" if "messages" in head else "chats.list.item.messages.item"
+    with m.open() as raw:
+        try:
+            return next(ijson.items(LenientJson(raw, display=ctx.file), prefix, use_float=True), None)
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            raise _json_failure(ctx, exc) from exc
+
+
+def _needs_zone(file: str, first: dt.datetime) -> NeedsTelegramZone:
+    return NeedsTelegramZone(
+        f"{file}: this Telegram export holds only the exporting computer's clock times (no date_unixtime); it "
+        "cannot be read without that computer's time zone, so nothing was imported.", file, first)
 
 
 def _head_fields(m: Member, ctx: ReadContext) -> dict[str, Any]:
@@ -383,11 +416,8 @@ class _Reader:
             return None
         if naive.tzinfo is not None:
             return naive.astimezone(dt.timezone.utc)
-        if self.ask_zone:
-            raise NeedsTelegramZone(
-                f"{self.ctx.file}: this Telegram export holds only the exporting computer's clock times (no "
-                "date_unixtime); it cannot be read without that computer's time zone, so nothing was imported.",
-                self.ctx.file, naive)
+        if self.ask_zone:  # one ask_before_reading did not see (a later chat of a whole account's export)
+            raise _needs_zone(self.ctx.file, naive)
         self.local_times += 1
         return naive.replace(tzinfo=self.tz).astimezone(dt.timezone.utc)
 
