@@ -279,8 +279,9 @@ def test_the_gap_up_to_a_day_in_the_past_counts_the_recognitions_given_by_then(q
 
 
 def test_a_deleted_recognition_is_brought_back_by_undo(qtbot, ctx):
-    """Delete removed a line of the log for good: one click on the wrong line lost a recognition.
-    Edit ▸ Undo (Ctrl+Z) on the page now brings it back, as the window's other pages undo."""
+    """Delete (the button or the key) removed a line of the log for good: one click on the wrong line
+    lost a recognition. Edit ▸ Undo (Ctrl+Z) on the page now brings it back, as the window's other
+    pages undo."""
     from workbench.ui.app import create_window
 
     path = ctx.ws.location  # the fixture's workspace, in the window a person opens
@@ -294,7 +295,8 @@ def test_a_deleted_recognition_is_brought_back_by_undo(qtbot, ctx):
     page.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: len(page.log_model.frame()) == 1, timeout=30000)
     page.log_view.selectRow(0)
-    page.delete_button.click()
+    page.log_view.setFocus()
+    qtbot.keyClick(page.log_view, Qt.Key.Key_Delete)  # as the Delete button
     qtbot.waitUntil(lambda: page.log_model.frame().empty, timeout=30000)
     assert page.banner.text() == "Deleted the swag of P12 (Edit ▸ Undo brings it back)."
     assert page.can_undo()

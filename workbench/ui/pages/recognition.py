@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -182,6 +183,9 @@ class RecognitionPage(Page):
         self.add_button.clicked.connect(self.add_one)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_button.setToolTip("Delete the selected recognition (Del); Edit ▸ Undo brings it back")
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.log_view, self._delete_key,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         for b in (self.add_button, self.edit_button, self.delete_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -412,6 +416,10 @@ class RecognitionPage(Page):
                               on_done=lambda _: self.banner.show_message(
                                   f"Deleted the {rec['kind']} of {rec['name']} (Edit ▸ Undo brings it back).",
                                   kind="info"))
+
+    def _delete_key(self) -> None:
+        if self.delete_button.isEnabled():  # not on an audit pack's copy, which takes no changes
+            self.delete_selected()
 
     def can_undo(self) -> bool:
         return self.ctx.ws is not None and deleted_count(self.ctx.ws) > 0
