@@ -745,9 +745,12 @@ def test_the_fonts_characters_are_read_once_and_again_when_a_font_changes(tmp_pa
     from workbench.reports import render_pdf
     from workbench.store.db import cache_dir
 
-    fonts = tmp_path / "home" / ".local" / "share" / "fonts"
+    from matplotlib import font_manager
+
+    fonts = tmp_path / "fonts"
     write_han_font(fonts / "WorkbenchTestHan.ttf", "李")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # A font folder more where matplotlib looks (it reads the home's folders once, when first loaded).
+    monkeypatch.setattr(font_manager, "X11FontDirectories", [*font_manager.X11FontDirectories, str(fonts)])
     read: list[str] = []
     characters_of = render_pdf._characters_of
     monkeypatch.setattr(render_pdf, "_characters_of", lambda path: read.append(path) or characters_of(path))
