@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "champions"))
 from champion_helpers import account, day_series, person_of, write  # noqa: E402
@@ -309,5 +309,21 @@ def test_a_deleted_recognition_is_brought_back_by_undo(qtbot, ctx):
     assert dates.in_zone(back["given_at"], dt.timezone.utc).date() == dt.date(2024, 1, 5)
     w.undo_action.trigger()
     qtbot.waitUntil(lambda: page.banner.text().startswith("No recognition was deleted"), timeout=30000)
+
+    # Lines of a mistaken sheet: several deleted at once, brought back together by one undo.
+    add_recognition(w.ctx.ws, [person_of(w.ctx.ws, "p11"), person_of(w.ctx.ws, "p10")], kind="badge",
+                    given_at=dt.date(2024, 2, 20))
+    qtbot.waitUntil(lambda: len(page.log_model.frame()) == 3, timeout=30000)
+    page.log_view.selectRow(0)
+    flags = QItemSelectionModel.SelectionFlag
+    page.log_view.selectionModel().select(page.log_model.index(1, 0), flags.Select | flags.Rows)  # Ctrl+click
+    page.delete_button.click()
+    qtbot.waitUntil(lambda: len(page.log_model.frame()) == 1, timeout=30000)
+    assert page.banner.text() == "Deleted 2 recognitions (Edit ▸ Undo brings them back)."
+    assert list(page.log_model.frame()["name"]) == ["P12"]
+    w.undo_action.trigger()
+    qtbot.waitUntil(lambda: len(page.log_model.frame()) == 3, timeout=30000)
+    assert page.banner.text() in ("Brought back the badge of P11 and the badge of P10.",
+                                  "Brought back the badge of P10 and the badge of P11.")
     w.ctx.wait_for_tasks(30000)
     w.ctx.ws.close()

@@ -154,7 +154,7 @@ class RecognitionPage(Page):
                                         formatters={"given_at": self._local_day,
                                                     "source": fmt.recognition_source,
                                                     "platforms": fmt.platform_names})
-        self.log_view = _table(self.log_model, stretch="note")
+        self.log_view = _table(self.log_model, multi=True, stretch="note")  # several lines deleted at once
         self.log_view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.log_empty = EmptyState("No recognitions yet. Add one here, recognize people from the Gap tab, or import a "
                                     "CSV of past recognitions (File ▸ Import…).")
@@ -183,7 +183,7 @@ class RecognitionPage(Page):
         self.add_button.clicked.connect(self.add_one)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.delete_button.setToolTip("Delete the selected recognition (Del); Edit ▸ Undo brings it back")
+        self.delete_button.setToolTip("Delete the selected recognitions (Del); Edit ▸ Undo brings them back")
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.log_view, self._delete_key,
                   context=Qt.ShortcutContext.WidgetShortcut)
         for b in (self.add_button, self.edit_button, self.delete_button):
@@ -380,15 +380,17 @@ class RecognitionPage(Page):
         dlg.accepted.connect(done)
         dlg.open()
 
-    def _selected_log(self) -> dict | None:
-        rows = {i.row() for i in self.log_view.selectionModel().selectedRows()}
+    def _selected_logs(self) -> list[dict]:
+        """The log's selected lines, top first."""
         frame = self.log_model.frame()
-        if not rows or frame.empty:
-            return None
-        rec = frame.iloc[min(rows)]
-        return {"id": int(rec["id"]), "kind": rec["kind"], "given_at": dates.in_zone(rec["given_at"], self._zone),
-                "note": rec["note"],
-                "given_by": rec["given_by"], "name": rec["name"]}
+        rows = sorted(r for r in {i.row() for i in self.log_view.selectionModel().selectedRows()} if r < len(frame))
+        return [{"id": int(rec["id"]), "kind": rec["kind"], "given_at": dates.in_zone(rec["given_at"], self._zone),
+                 "note": rec["note"], "given_by": rec["given_by"], "name": rec["name"]}
+                for rec in (frame.iloc[r] for r in rows)]
+
+    def _selected_log(self) -> dict | None:
+        chosen = self._selected_logs()
+        return chosen[0] if chosen else None
 
     def edit_selected(self) -> None:
         rec = self._selected_log()
@@ -408,14 +410,16 @@ class RecognitionPage(Page):
         dlg.open()
 
     def delete_selected(self) -> None:
-        rec = self._selected_log()
-        if rec is not None:
-            ws = self.ctx.ws
-            self.ctx.run_task(lambda progress, cancel: delete_recognitions(ws, [rec["id"]]), "Deleting a recognition",
-                              change=True, on_error=self.banner.show_error,
-                              on_done=lambda _: self.banner.show_message(
-                                  f"Deleted the {rec['kind']} of {rec['name']} (Edit ▸ Undo brings it back).",
-                                  kind="info"))
+        """Delete the selected lines of the log (one Edit ▸ Undo brings them all back)."""
+        chosen = self._selected_logs()
+        if not chosen:
+            return
+        ws, ids = self.ctx.ws, [rec["id"] for rec in chosen]
+        said = (f"the {chosen[0]['kind']} of {chosen[0]['name']} (Edit ▸ Undo brings it back)" if len(chosen) == 1
+                else f"{figures.number(len(chosen))} recognitions (Edit ▸ Undo brings them back)")
+        self.ctx.run_task(lambda progress, cancel: delete_recognitions(ws, ids), "Deleting recognitions",
+                          change=True, on_error=self.banner.show_error,
+                          on_done=lambda _: self.banner.show_message(f"Deleted {said}.", kind="info"))
 
     def _delete_key(self) -> None:
         if self.delete_button.isEnabled():  # not on an audit pack's copy, which takes no changes
