@@ -2,6 +2,8 @@
 
 - A recognition is given to a person (by hand, here) or to an account (a Stack Exchange badge, a
   row of a recognitions CSV): one given to an account follows the account through merges.
+- A recognition deleted from the log is kept apart (``deleted_recognition``): ``undo_delete``
+  brings back the last ones deleted, and an import does not add them again.
 - **Recognition gap**: people in the top decile of champion score (bots and staff left out, among
   the people with a score above zero in the period) with no recognition in the 180 days before
   the period's end (or after it).
