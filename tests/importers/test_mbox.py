@@ -5,6 +5,8 @@ import gzip
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from workbench.importers import registry
 from workbench.importers.mbox import normalize_address
 from workspace_rows import rows
@@ -60,6 +62,34 @@ def test_reimport_and_gzip_and_zip_add_nothing(ws, tmp_path):
     assert registry.sniff(gz).name == "mbox" and registry.sniff(archive).name == "mbox"
     again = ws.import_paths([MONTH, gz, archive])
     assert (again.added, again.updated) == (0, 0)
+    assert rows(ws, "select count(*) from activity") == [(6,)]
+
+
+def test_a_zip_of_mailmans_monthly_archives_is_read(ws, tmp_path):
+    """Mailman's archive pages offer each month as ``2024-January.txt`` or ``.txt.gz``; zipped
+    together to be sent, they were "not an export format the workbench knows". They are read as
+    the months are, and what else the zip holds (a README, a text that is not mail) is not mail."""
+    from workbench.errors import ImportFailed
+
+    first, second = MONTH.read_bytes().split(b"\nFrom ", 1)
+    archive = tmp_path / "ai-builders-archives.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("ai-builders/2024-January-part1.txt", first + b"\n")
+        zf.writestr("ai-builders/2024-January-part2.txt.gz", gzip.compress(b"From " + second))
+        zf.writestr("ai-builders/README.txt", "Archives of the ai-builders list, downloaded in March.\n")
+    assert registry.sniff(archive).name == "mbox"
+    result = ws.import_paths([archive])
+    assert result.by_kind["activities"] == 6
+    assert rows(ws, "select count(*) from activity") == [(6,)]
+    assert (ws.import_paths([MONTH]).added, rows(ws, "select count(*) from activity")) == (0, [(6,)])
+
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as zf:
+        zf.writestr("2024-February.txt.gz", gzip.compress(b"From " + second)[:-40])
+    with pytest.raises(ImportFailed) as refused:
+        ws.import_paths([damaged])
+    said = str(refused.value)
+    assert "damaged.zip" in said and "the compressed archive ends early or is damaged" in said, said
     assert rows(ws, "select count(*) from activity") == [(6,)]
 
 

@@ -7,7 +7,8 @@ e-mail are that address. The activity id is the ``Message-ID`` (without angle br
 hash of sender, date, subject and body when it is missing. Replies name their parent through
 ``In-Reply-To`` (else the last ``References`` id). The channel is the list (``List-Id``, else the
 ``[tag]`` of the subject, else the folder the file is in). Files may be plain, gzip
-(``.mbox.gz``, ``.txt.gz``) or a zip holding ``*.mbox`` (the Groups.io archive download).
+(``.mbox.gz``, ``.txt.gz``) or a zip holding ``*.mbox`` (the Groups.io archive download) or
+Mailman's monthly ``.txt`` / ``.txt.gz`` archives.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import gzip
 import hashlib
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
@@ -69,7 +72,13 @@ class MboxImporter(Importer):
         if not path.is_file():
             return False
         if is_zip(path):
-            return any(n.lower().endswith(".mbox") for n in zip_names(path))
+            if any(n.lower().endswith(".mbox") for n in zip_names(path)):
+                return True
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    return bool(_archives_in(zf))
+            except (zipfile.BadZipFile, OSError):
+                return False
         data = head(path, 4096)
         if data[:2] == b"\x1f\x8b":
             data = gunzip_head(path)
@@ -80,23 +89,56 @@ class MboxImporter(Importer):
         reader = _MessageReader(ctx, default_list)
         if is_zip(path):
             with open_zip(path) as zf:
-                for info in zip_files(zf):
-                    if info.filename.lower().endswith(".mbox"):
-                        with io.BufferedReader(ctx.track(zf.open(info), info.file_size,
-                                                         f"Reading {info.filename}")) as f:
-                            yield from reader.stream(f, Path(info.filename).name)
+                for info in _archives_in(zf):
+                    raw = io.BufferedReader(ctx.track(zf.open(info), info.file_size, f"Reading {info.filename}"))
+                    yield from _read_stream(reader, ctx, raw, _gzipped(info.filename), info.file_size,
+                                            Path(info.filename).name)
             return
         raw = io.BufferedReader(ctx.open_binary(path))
-        stream: BinaryIO = raw
-        if head(path, 2) == b"\x1f\x8b":
-            stream = io.BufferedReader(ExpansionGuard(gzip.GzipFile(fileobj=raw), path.stat().st_size, path.name))
+        yield from _read_stream(reader, ctx, raw, head(path, 2) == b"\x1f\x8b", path.stat().st_size, path.name)
+
+
+def _gzipped(name: str) -> bool:
+    return name.lower().endswith(".gz")
+
+
+def _read_stream(reader: _MessageReader, ctx: ReadContext, raw: BinaryIO, gzipped: bool, size: int,
+                 name: str) -> Iterator[Record]:
+    """The messages of one archive, plain or gzipped (a gzip's expansion is guarded); closes it."""
+    stream: BinaryIO = raw
+    if gzipped:
+        stream = io.BufferedReader(ExpansionGuard(gzip.GzipFile(fileobj=raw), size, name))
+    try:
+        yield from reader.stream(stream, name)
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise ctx.fail("", f"the compressed archive ends early or is damaged ({exc}).") from exc
+    finally:
+        stream.close()
+        raw.close()
+
+
+def _archives_in(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The mail archives of a zip, in its order: its ``.mbox`` files, and the ``.txt``, ``.txt.gz``
+    and ``.mbox.gz`` files that start as an mbox does (Mailman's monthly archives downloaded and
+    zipped, ``2016-March.txt.gz``); anything else in it is not mail."""
+    found = []
+    for info in zip_files(zf):
+        low = info.filename.lower()
+        if low.endswith(".mbox"):
+            found.append(info)
+            continue
+        if not low.endswith((".txt", ".txt.gz", ".mbox.gz")):
+            continue
         try:
-            yield from reader.stream(stream, path.name)
-        except (EOFError, gzip.BadGzipFile) as exc:
-            raise ctx.fail("", f"the compressed archive ends early or is damaged ({exc}).") from exc
-        finally:
-            stream.close()
-            raw.close()
+            with zf.open(info) as f:
+                data = f.read(64 * 1024 if _gzipped(low) else 4096)
+            if _gzipped(low):
+                data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
+            continue  # an entry that cannot be opened (encrypted, damaged) is not claimed as mail
+        if _looks_like_mbox(data):
+            found.append(info)
+    return found
 
 
 def _split(f: BinaryIO) -> Iterator[tuple[int, bytes, bytes]]:
