@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH = """
 import time
-from workbench.reports.render_pdf import fonts_with
+from workbench.reports.fonts import fonts_with
 t = time.perf_counter()
 found = fonts_with({"\U0001F680", "\u674E"})
 print(f"{time.perf_counter() - t:.3f} {len(found)}")

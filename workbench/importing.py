@@ -301,9 +301,10 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     n = max(len(planned), 1)
     file_rows = []
     names = input_names([item.path for item in planned])
-    for item, name in zip(planned, names):  # the questions of every input, before any is read
-        item.importer.ask_before_reading(item.path, name, conn, dict((options or {}).get(item.importer.name, {})))
     with remembered(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
+        for item, name in zip(planned, names):  # the questions of every input, before any is read
+            item.importer.ask_before_reading(item.path, name, conn,
+                                             dict((options or {}).get(item.importer.name, {})))
         for i, (item, name) in enumerate(zip(planned, names)):
             def _progress(fraction: float, message: str, _i: int = i) -> None:
                 if progress is not None:

@@ -742,27 +742,27 @@ def test_the_fonts_characters_are_read_once_and_again_when_a_font_changes(tmp_pa
     """Reading the character maps of every font of the computer took 4.5 s for 496 fonts, at each PDF
     with an emoji or a Chinese name: they are kept in the cache folder, read again only for a font
     file that changed, and a cache file that is not one is read anew."""
-    from workbench.reports import render_pdf
-    from workbench.store.db import cache_dir
-
     from matplotlib import font_manager
+
+    from workbench.reports import fonts as render_fonts
+    from workbench.store.db import cache_dir
 
     fonts = tmp_path / "fonts"
     write_han_font(fonts / "WorkbenchTestHan.ttf", "李")
     # A font folder more where matplotlib looks (it reads the home's folders once, when first loaded).
     monkeypatch.setattr(font_manager, "X11FontDirectories", [*font_manager.X11FontDirectories, str(fonts)])
     read: list[str] = []
-    characters_of = render_pdf._characters_of
-    monkeypatch.setattr(render_pdf, "_characters_of", lambda path: read.append(path) or characters_of(path))
+    characters_of = render_fonts._characters_of
+    monkeypatch.setattr(render_fonts, "_characters_of", lambda path: read.append(path) or characters_of(path))
 
-    assert render_pdf.fonts_with({"李", "明"}) == [fonts / "WorkbenchTestHan.ttf"]
+    assert render_fonts.fonts_with({"李", "明"}) == [fonts / "WorkbenchTestHan.ttf"]
     first = len(read)
     assert any(p.endswith("WorkbenchTestHan.ttf") for p in read)
-    assert render_pdf.fonts_with({"明"}) == [] and len(read) == first  # not one font read again
+    assert render_fonts.fonts_with({"明"}) == [] and len(read) == first  # not one font read again
 
     write_han_font(fonts / "WorkbenchTestHan.ttf", "李明")  # the font updated: it has 明 now
-    assert render_pdf.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]
+    assert render_fonts.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]
     assert read[first:] == [str(fonts / "WorkbenchTestHan.ttf")]
 
-    (cache_dir() / render_pdf.FONT_CACHE).write_text("[1, 2", encoding="utf-8")
-    assert render_pdf.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]
+    (cache_dir() / render_fonts.FONT_CACHE).write_text("[1, 2", encoding="utf-8")
+    assert render_fonts.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]

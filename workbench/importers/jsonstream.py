@@ -256,9 +256,7 @@ def zip_heads(path: Path, suffix: str, limit: int = 50, *, size: int = 4096) -> 
             for info in infos[:limit]:
                 with zf.open(info) as e:
                     yield info.filename, e.read(size)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-        # Sniffing only: a zip this reader cannot open (damaged, encrypted, an unsupported
-        # compression method) is simply not claimed; planning the import then names the file.
+    except safety.UNREADABLE_ZIP:  # sniffing only: not claimed; planning the import names the file
         return
 
 

@@ -20,7 +20,6 @@ import hashlib
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.message import Message
@@ -31,8 +30,8 @@ from typing import BinaryIO
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record, SourceRec
 from .base import RECORD_ERRORS, Importer, ReadContext, checked, why
-from .safety import ExpansionGuard, head, is_zip, open_zip, zip_files, zip_names
-from .textio import UTC, gunzip_head, iso_utc, json_head, read_json
+from .safety import UNREADABLE_ZIP, ExpansionGuard, head, is_zip, open_zip, zip_files, zip_names
+from .textio import GZIP_HEAD, UTC, gunzip_head, gunzip_start, iso_utc, json_head, read_json
 
 PLATFORM = "mbox"  # the platform name every view uses for mailing lists
 MAX_MESSAGE = 16 * 1024**2  # bytes of one message kept; the rest (attachments) is dropped
@@ -77,7 +76,7 @@ class MboxImporter(Importer):
             try:
                 with zipfile.ZipFile(path) as zf:
                     return bool(_archives_in(zf))
-            except (zipfile.BadZipFile, OSError):
+            except UNREADABLE_ZIP:
                 return False
         data = head(path, 4096)
         if data[:2] == b"\x1f\x8b":
@@ -131,11 +130,9 @@ def _archives_in(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             continue
         try:
             with zf.open(info) as f:
-                data = f.read(64 * 1024 if _gzipped(low) else 4096)
-            if _gzipped(low):
-                data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
-        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
-            continue  # an entry that cannot be opened (encrypted, damaged) is not claimed as mail
+                data = gunzip_start(f.read(GZIP_HEAD)) if _gzipped(low) else f.read(4096)
+        except UNREADABLE_ZIP:
+            continue  # not claimed as mail
         if _looks_like_mbox(data):
             found.append(info)
     return found

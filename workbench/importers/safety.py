@@ -24,6 +24,10 @@ MAX_UNCOMPRESSED = 16 * 1024**3  # 16 GiB for a whole archive
 MAX_RATIO = 250  # compressed:uncompressed for any entry over MIN_RATIO_CHECK
 MIN_RATIO_CHECK = 4 * 1024**2
 MAX_ENTRIES = 2_000_000
+# What opening or reading a zip entry raises when the reader cannot (damaged, encrypted, an
+# unsupported compression method, cut short): while sniffing, such an entry or zip is not
+# claimed, and planning the import, or reading it, names the file.
+UNREADABLE_ZIP = (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError)
 
 
 def is_zip(path: Path) -> bool:

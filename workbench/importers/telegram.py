@@ -219,7 +219,8 @@ class TelegramDesktop(SkipIdentical, Importer):
                 clock = dt.datetime.fromisoformat(first["date"].strip())
             except ValueError:
                 continue
-            if clock.tzinfo is None and not self.prepare(path, conn, {}).get("identical_to_run"):
+            # (a file imported before is hashed here once: the run's prepare reuses the digest)
+            if clock.tzinfo is None and not self.prepare(path, conn, options).get("identical_to_run"):
                 raise _needs_zone(name, clock)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:

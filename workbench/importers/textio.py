@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ImportFailed
 from .base import ReadContext
-from .safety import head, is_zip, load_json, open_zip, zip_files
+from .safety import UNREADABLE_ZIP, head, is_zip, load_json, open_zip, zip_files
 
 UTC = dt.timezone.utc
 MAX_PAGE_BYTES = 256 * 1024**2  # one saved API page; larger is not a page
@@ -144,8 +144,16 @@ def iso_utc(value: Any) -> dt.datetime | None:
 
 def gunzip_head(path: Path, n: int = 4096) -> bytes:
     """The first decompressed bytes of a gzip file (for sniffing; a damaged tail does not matter)."""
+    return gunzip_start(head(path, GZIP_HEAD), n)
+
+
+GZIP_HEAD = 64 * 1024  # compressed bytes read to sniff a gzip's start
+
+
+def gunzip_start(data: bytes, n: int = 4096) -> bytes:
+    """The first ``n`` decompressed bytes of the start of a gzip stream, or none when it is not one."""
     try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head(path, 64 * 1024), n)
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, n)
     except zlib.error:
         return b""
 
@@ -190,7 +198,7 @@ def page_heads(path: Path, limit: int = 50) -> list[str]:
                     with zf.open(info) as f:
                         heads.append(_squeeze(f.read(4096)))
                 return heads
-        except (zipfile.BadZipFile, OSError, RuntimeError):
+        except UNREADABLE_ZIP:
             return []
     return []
 

@@ -24,7 +24,7 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..store.db import data_dir
+from ..store.db import cache_dir
 from ..store.dialect import epoch_seconds
 from ..store.models import Activity, ImportRun, MembershipEvent
 from ..store.views import is_question_expr, question_marker
@@ -129,7 +129,7 @@ def cache_path(ws) -> Path | None:  # noqa: ANN001
     if ws.dialect != "sqlite" or "://" in ws.location or ws.location in ("", ":memory:"):
         return None
     digest = hashlib.sha1(str(Path(ws.location).resolve()).encode("utf-8")).hexdigest()[:16]
-    return data_dir() / "cache" / f"activity-columns-{digest}.npz"
+    return cache_dir() / f"activity-columns-{digest}.npz"
 
 
 def _load_cached(path: Path, key: str) -> dict[str, np.ndarray] | None:

@@ -33,14 +33,9 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The user cache folder: what the workbench can always make again (``WORKBENCH_HOME/cache``
-    when that is set)."""
-    env = os.environ.get("WORKBENCH_HOME")
-    if env:
-        return Path(env) / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("community-workbench", appauthor=False))
+    """The cache folder, in the user data folder: what the workbench can always make again (the
+    activity columns of a workspace, the characters of the computer's fonts)."""
+    return data_dir() / "cache"
 
 
 def default_workspace_path() -> Path:
