@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python benchmarks/big_channel_bench.py
 	$(BIN)/python benchmarks/irc_bench.py
 	$(BIN)/python benchmarks/font_search_bench.py
+	$(BIN)/python benchmarks/remove_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -16,7 +16,7 @@ def number(n: float | int | None, digits: int = 0) -> str:
 
 
 _KINDS = ("sources", "channels", "accounts", "activities", "reactions", "memberships", "recognitions", "nick changes")
-_ONE = {"activities": "activity"}
+_ONE = {"activities": "activity", "people": "person"}
 
 
 def counts(by_kind: dict[str, int], *, write: Callable[[int], str] = number) -> str:

@@ -36,6 +36,17 @@ class RunSummary:
     last_activity_at: dt.datetime | None
     files: list[RunFile] = field(default_factory=list)
     note_count: int = 0  # files left alone, having nothing to read
+    removed_at: dt.datetime | None = None  # taken out of the workspace then (``workbench.removing``)
+    removed: dict = field(default_factory=dict)  # what left then, per kind
+
+    @property
+    def removal(self) -> str:
+        """'Removed 2026-12-04 22:40 UTC: 19 activities, 8 accounts…', or '' for a run in the workspace."""
+        from . import fmt
+
+        if self.removed_at is None:
+            return ""
+        return f"Removed {fmt.when(self.removed_at)}: {fmt.counts(self.removed) or 'nothing was left of it'}."
 
     @property
     def format_names(self) -> list[str]:
@@ -75,7 +86,7 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
             updated=r.updated, unchanged=r.unchanged, skipped=r.skipped, counts=dict(r.counts or {}),
             problem_count=said["problem"].get(r.id, 0), note_count=said["note"].get(r.id, 0),
             first_activity_at=r.first_activity_at,
-            last_activity_at=r.last_activity_at,
+            last_activity_at=r.last_activity_at, removed_at=r.removed_at, removed=dict(r.removed or {}),
             files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
             for r in runs]
 

@@ -199,12 +199,13 @@ class Workspace:
                 "accounts": n(select(func.count()).select_from(Account)),
                 "people": n(select(func.count()).select_from(Person).where(Person.merged_into_id.is_(None))),
                 "activities": n(select(func.count()).select_from(Activity)),
-                "import_runs": n(select(func.count()).select_from(ImportRun)),
+                "import_runs": n(select(func.count()).select_from(ImportRun).where(ImportRun.status != "removed")),
             }
 
     def last_import_at(self):
         with self.connect() as conn:
-            return conn.execute(select(func.max(ImportRun.finished_at))).scalar_one()
+            return conn.execute(select(func.max(ImportRun.finished_at))
+                                .where(ImportRun.status != "removed")).scalar_one()
 
     # -- importing ----------------------------------------------------------------------------
     def import_paths(self, paths: list[str | os.PathLike], *, progress: ProgressFn | None = None,
@@ -217,18 +218,26 @@ class Workspace:
 
         self._check_writable()
         planned, notes = plan(paths)
+        with self.bulk_write_conn("this import") as conn:
+            return run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+
+    @contextmanager
+    def bulk_write_conn(self, doing: str, what: str = "import") -> Iterator[Connection]:
+        """One large write transaction (an import, a removal of one) without SQLite's per-row
+        foreign-key checks; what they would have found refuses the whole of it before the commit.
+        ``doing`` names the work in that refusal."""
+        self._check_writable()
         with self._write_lock, collector.bulk_work(), self.engine.connect() as conn, bulk_write(conn):
             with conn.begin():
                 lock_for_writing(conn, self.writer_id)
-                result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+                yield conn
                 broken = broken_references(conn)
                 if broken:
                     table, rowid, parent = broken[0]
-                    raise ImportFailed("After this import the workspace would hold "
+                    raise ImportFailed(f"After {doing} the workspace would hold "
                                        f"{fmt.plural(len(broken), 'broken reference')} (first: {table} row {rowid} names a missing {parent}); "
                                        "nothing was written.")
-        self.notify("import")
-        return result
+        self.notify(what)
 
 
 def _looks_like_sqlite(path: Path) -> bool:

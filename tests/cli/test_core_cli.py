@@ -513,8 +513,24 @@ def test_a_telegram_export_without_utc_instants_is_read_in_the_zone_given(cli, t
     r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--json")
     assert r.code == 0 and first_time(tmp_path / "utc.db") == "2024-03-02 01:30", r
     assert r.json()["problems"][0]["message"].endswith(
-        "read as UTC (on a first import, `workbench import --timezone ZONE` reads them in the exporting computer's "
-        "zone)."), r.out
+        "read as UTC (`workbench import --timezone ZONE` reads them in the exporting computer's zone; an import "
+        "read in the wrong zone is taken out first with `workbench runs RUN --remove`)."), r.out
+    # Read in the wrong zone: taken out, and imported again in the right one.
+    r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--timezone", "Europe/Athens")
+    assert "identical to the file imported in run 1; nothing new to read." in r.out, r  # so it changes nothing
+    r = cli("runs", "1", "--remove", "--workspace", tmp_path / "utc.db")
+    assert r.code == 0 and r.out == "Removed import run 1: 1 source, 1 channel, 1 account, 1 activity, 1 person.\n", r
+    r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--timezone", "Europe/Athens")
+    assert r.code == 0 and r.out.splitlines()[1].startswith("Import run 2: "), r
+    assert first_time(tmp_path / "utc.db") == "2024-03-01 23:30"
+    runs = cli("runs", "--workspace", tmp_path / "utc.db", "--json").json()
+    assert [(run["run"], bool(run["removed_at"]), (run["removed"] or {}).get("activities")) for run in runs] == [
+        (2, False, None), (1, True, 1)]
+    assert cli("status", "--workspace", tmp_path / "utc.db", "--json").json()["import_runs"] == 1
+    r = cli("runs", "1", "--remove", "--workspace", tmp_path / "utc.db")
+    assert r.code == 2 and r.err.startswith("workbench: Import run 1 was removed already, on "), r
+    r = cli("runs", "--remove", "--workspace", tmp_path / "utc.db")
+    assert r.code == 2 and "Say which run to remove: `workbench runs N --remove`" in r.err, r
     r = cli("import", "--workspace", tmp_path / "athens.db", folder, "--timezone", "Europe/Athens", "--json")
     assert r.code == 0 and first_time(tmp_path / "athens.db") == "2024-03-01 23:30", r  # UTC+2 in March
     assert r.json()["problems"][0]["message"] == (

@@ -853,3 +853,47 @@ def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(wi
     with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
         page.import_paths([str(folder)])
     assert asked == [] and finished.args[0].by_kind.get("activities") == 1
+
+
+def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, slack_zip, tmp_path, monkeypatch):
+    """The wrong export imported: the Imports page takes its run back out (after asking, in the
+    background), shows the run as removed and what left, and the counts are those before it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    page = window.imports_page()
+    window.show_page("ImportsPage")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(slack_zip)])
+    before = window.ctx.ws.counts()
+    users = tmp_path / "users.json"  # another client's member list, dropped here by mistake
+    users.write_text('[{"id": "U9", "name": "nine", "real_name": "Nine"}, {"id": "U10", "name": "ten"}]',
+                     encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(users)])
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 2)
+    page.runs.selectRow(0)
+    assert page.remove_button.isEnabled() and page.run_state.text() == "Import run 2: 1 file."
+
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    page.remove_button.click()  # Cancel: nothing happens
+    assert asked[0].startswith("Remove import run 2 (users.json) from the workspace?\n\nWhat it brought (2 accounts)")
+    assert window.ctx.ws.counts()["accounts"] == before["accounts"] + 2 and page.task is None
+    with qtbot.waitSignal(page.run_removed, timeout=60000) as removed:
+        page.remove_button.click()
+    assert removed.args[0].sentence() == "Removed import run 2: 2 accounts, 2 people."
+    assert page.banner.text() == "Removed import run 2: 2 accounts, 2 people."
+    assert window.ctx.ws.counts() == before
+    qtbot.waitUntil(lambda: f"{before['accounts']:,} accounts" in window.counts_label.text())
+    # Still in the history, greyed, with what left; it cannot be removed twice.
+    assert page.runs.item(0, 1).text().endswith(" · removed")
+    assert page.runs.item(0, 1).toolTip().endswith(": 2 accounts, 2 people.")
+    page.runs.selectRow(0)
+    assert page.run_state.text().startswith("Removed ") and not page.remove_button.isEnabled()
+    page.runs.selectRow(1)
+    assert page.remove_button.isEnabled()
+    window.resize(1100, 700)
+    page.runs.selectRow(0)
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / "removed.png"))

@@ -183,3 +183,28 @@ def test_deleted_and_hidden_accounts_are_not_suggested_as_one_person(ws):
     found = suggestions_for(ws, min_confidence=0.0)
     assert [sorted((s.a_name, s.b_name)) for s in found] == [["Ana Silva", "Ana Silva"]], \
         [(s.a_name, s.b_name, s.reasons) for s in found]
+
+
+def test_the_automatic_merges_of_a_removed_import_are_undone_and_made_again_by_the_next(ws):
+    from workbench.removing import remove_run
+    from workbench.store.models import MergeRejection
+
+    write_records(ws, base_records("slack") + member("slack", "U2", handle="ben.okafor3", name="Ben Okafor",
+                                                     email="ben.okafor3@example.org", messages=5))
+    mail = base_records("mbox") + member("mbox", "ben.okafor3@example.org", handle="ben.okafor3@example.org",
+                                         name="Ben Okafor", email="Ben.Okafor3@example.org", messages=2)
+    write_records(ws, mail)
+    assert person_of(ws, "slack", "U2") == person_of(ws, "mbox", "ben.okafor3@example.org")
+    before = person_of(ws, "slack", "U2")
+
+    removal = remove_run(ws, 2)
+    assert removal.merges_undone == 1 and removal.removed["accounts"] == 1 and removal.removed["people"] == 1
+    assert "The 1 automatic merge it made was undone." in removal.sentence()
+    with ws.session() as s:
+        # No trace of the import's merge, and no rejection: the next import may merge them again.
+        assert s.scalars(select(MergeEvent)).all() == [] and s.scalars(select(MergeRejection)).all() == []
+        assert s.get(Person, before).merged_into_id is None
+    assert ws.counts()["people"] == 1 and ws.counts()["accounts"] == 1
+
+    write_records(ws, mail)
+    assert person_of(ws, "slack", "U2") == person_of(ws, "mbox", "ben.okafor3@example.org")

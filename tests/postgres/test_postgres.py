@@ -96,6 +96,33 @@ def test_a_synthetic_community_on_postgresql_matches_its_truth(community, pg_url
     assert cli("status", "--workspace", pg_url, "--json").json() == status
 
 
+def test_an_import_taken_back_out_on_postgresql_leaves_the_others_whole(community, pg_url, cli, tmp_path):
+    """Slack, then Discord, then Telegram as three runs; the Discord run taken out: the workspace
+    answers as one that never had it (a file workspace beside it), the other platforms still match
+    the truth, and importing the channels again brings Discord's back exactly."""
+    folder = community(messages=20000, members=800)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    file_ws, never = str(tmp_path / "file.db"), str(tmp_path / "never.db")
+    for ws, inputs in ((pg_url, ["slack_export.zip", "discord", "telegram/result.json"]),
+                       (file_ws, ["slack_export.zip", "discord", "telegram/result.json"]),
+                       (never, ["slack_export.zip", "telegram/result.json"])):
+        for name in inputs:
+            assert cli("import", "--workspace", ws, folder / name).code == 0
+    without = cli("status", "--workspace", never, "--json").json()["activities"]
+    for ws in (pg_url, file_ws):
+        whole = cli("status", "--workspace", ws, "--json").json()["activities"]
+        removed = cli("runs", "2", "--remove", "--workspace", ws, "--json")
+        assert removed.code == 0 and removed.json()["removed"]["activities"] == whole - without > 0, removed
+    _same_answers(cli, file_ws, pg_url, "status")
+    _same_answers(cli, never, pg_url, "status")
+    _same_answers(cli, never, pg_url, "metrics", "--from", "2000-01-01", "--to", "2026-12-31")
+    for platform in ("slack", "telegram"):
+        assert _daily_active(pg_url, platform) == truth["daily_active_people"][platform], platform
+    assert _daily_active(pg_url, "discord") == {}
+    assert cli("import", "--workspace", pg_url, folder / "discord").code == 0
+    assert _daily_active(pg_url, "discord") == truth["daily_active_people"]["discord"]
+
+
 def test_teammates_importing_at_once_take_turns(community, pg_url, cli, tmp_path):
     """Two teammates import the same Slack export into the team's server while a third imports the
     Discord channels: every command succeeds, and the workspace holds each export once, as a file

@@ -766,3 +766,23 @@ def test_the_fonts_characters_are_read_once_and_again_when_a_font_changes(tmp_pa
 
     (cache_dir() / render_fonts.FONT_CACHE).write_text("[1, 2", encoding="utf-8")
     assert render_fonts.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]
+
+
+def test_a_run_taken_back_out_is_said_in_the_reports_runs_and_the_packs_manifest(tmp_path, monthly_newcomers):
+    """An auditor sees that the workspace once held an import that was removed, and when."""
+    from workbench.reports.pack import import_provenance
+    from workbench.removing import remove_run
+
+    with Workspace.open(tmp_path / "w.db") as ws:
+        for k in range(2):
+            ws.import_paths([monthly_newcomers(tmp_path / f"week{k}.json", k + 2)])
+        plain = next(t for t in prepare_report(ws).tables if t.key == "import_runs").frame
+        assert "removed" not in plain.columns  # no column of blanks when no run was removed
+        remove_run(ws, 2)
+        runs = next(t for t in prepare_report(ws).tables if t.key == "import_runs").frame
+        manifest = import_provenance(ws)
+    assert list(runs.columns[:4]) == ["run", "started", "removed", "formats"]
+    assert runs["removed"].notna().tolist() == [True, False]
+    assert [(r["run"], r["status"], bool(r["removed_at"])) for r in manifest] == [(1, "done", False),
+                                                                                 (2, "removed", True)]
+    assert manifest[1]["removed"]["activities"] == manifest[1]["counts"]["activities"] > 0

@@ -35,10 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("runs", help="the import runs, newest first; with a run's number, its files (with their "
                                     "SHA-256), its problems and the files it left alone",
                        description="The import runs, newest first. `workbench runs N` shows run N: its files\n"
-                                   "(name, size, format, SHA-256), its problems and the files it left alone.",
+                                   "(name, size, format, SHA-256), its problems and the files it left alone.\n"
+                                   "`workbench runs N --remove` takes what run N brought back out of the workspace\n"
+                                   "(the wrong export, or one read in the wrong time zone); the run stays in the\n"
+                                   "history, marked as removed, and importing its files again brings it all back.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_workspace_arg(p)
     p.add_argument("run", nargs="?", type=int, metavar="N", help="the run to show")
+    p.add_argument("--remove", action="store_true",
+                   help="take what run N brought out of the workspace: its activities, reactions, joins and "
+                        "recognitions, and the accounts, channels and sources only it brought")
     p.add_argument("--json", action="store_true", help="print the runs (or the run) as JSON")
     p.set_defaults(func=run_runs)
 
@@ -185,6 +191,8 @@ def run_runs(args: argparse.Namespace) -> int:
     from ..history import import_runs, run_problems
     from ..records import Problem
 
+    if args.remove:
+        return _remove_run(args)
     with open_workspace(args, readonly=True, create=False) as ws:
         runs = import_runs(ws)
         if args.run is None:
@@ -204,13 +212,28 @@ def run_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _remove_run(args: argparse.Namespace) -> int:
+    from ..removing import remove_run
+
+    if args.run is None:
+        raise WorkbenchError("Say which run to remove: `workbench runs N --remove` (`workbench runs` lists them).")
+    with open_workspace(args, create=False) as ws:
+        removal = remove_run(ws, args.run)
+    if args.json:
+        print_json(removal.as_dict())
+    else:
+        print(removal.sentence())
+    return 0
+
+
 def _print_runs(runs, *, as_json: bool) -> None:  # noqa: ANN001 - RunSummary rows
     if as_json:
         print_json([_run_json(r) for r in runs])
     elif not runs:
         print("No import runs yet: import an export with `workbench import PATH`.")
     else:
-        print_table([{"run": r.id, "when": fmt.when(r.started_at), "files": r.file_names, "formats": r.formats_in_short,
+        print_table([{"run": r.id, "when": fmt.when(r.started_at) + (" (removed)" if r.removed_at else ""),
+                      "files": r.file_names, "formats": r.formats_in_short,
                       "read": fmt.number(r.read), "added": fmt.number(r.added), "updated": fmt.number(r.updated),
                       "skipped": fmt.number(r.skipped), "problems": fmt.number(r.problem_count),
                       "left_alone": fmt.number(r.note_count)} for r in runs],
@@ -225,6 +248,8 @@ def _print_run(run, problems, notes) -> None:  # noqa: ANN001 - a RunSummary, it
           f"{fmt.number(run.unchanged)}, skipped {fmt.number(run.skipped)}.")
     if run.first_activity_at:
         print(f"Activity from {run.first_activity_at:%Y-%m-%d %H:%M} to {run.last_activity_at:%Y-%m-%d %H:%M} UTC.")
+    if run.removal:
+        print(f"{run.removal} Importing its files again brings it back.")
     print(f"{fmt.plural(len(run.files), 'file')}:")
     print_table([{"file": f.name, "size": fmt.number(f.size), "format": format_name(f.importer), "sha256": f.sha256}
                  for f in run.files], ["file", "size", "format", "sha256"], headers={"sha256": "SHA-256"})
@@ -248,6 +273,7 @@ def _run_json(r) -> dict:  # noqa: ANN001 - a RunSummary
             "added_by_kind": r.counts, "first_activity": iso(r.first_activity_at),
             "last_activity": iso(r.last_activity_at),
             "problem_count": r.problem_count, "left_alone_count": r.note_count,
+            "removed_at": iso(r.removed_at), "removed": r.removed or None,
             "files": [{"name": f.name, "size": f.size, "sha256": f.sha256, "format": format_name(f.importer),
                        "importer": f.importer, "importer_version": f.importer_version} for f in r.files]}
 

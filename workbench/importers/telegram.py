@@ -425,8 +425,9 @@ class _Reader:
     def finish(self) -> None:
         if self.local_times:
             named = getattr(self.tz, "key", None) or str(self.tz)
-            how = (" (on a first import, `workbench import --timezone ZONE` reads them in the exporting "
-                   "computer's zone)") if not self.ctx.options.get("timezone") else ""
+            how = (" (`workbench import --timezone ZONE` reads them in the exporting computer's zone; an "
+                   "import read in the wrong zone is taken out first with `workbench runs RUN --remove`)"
+                   ) if not self.ctx.options.get("timezone") else ""
             times = f"{self.local_times:,} time{'s' if self.local_times != 1 else ''}"
             self.ctx.problem("dates", f"{times} had only the exporter's local wall-clock time (no date_unixtime); "
                              f"they were read as {named}{how}", skipped=False)

@@ -147,6 +147,7 @@ _CACHE_LOCK = threading.Lock()
 def data_version(conn: Connection) -> tuple:
     return (
         conn.execute(select(func.max(ImportRun.id))).scalar_one(),
+        conn.execute(select(func.max(ImportRun.removed_at))).scalar_one(),  # a run taken out, older than the last
         conn.execute(select(func.max(MergeEvent.id))).scalar_one(),
         conn.execute(select(func.max(A.c.id))).scalar_one(),
         conn.execute(select(func.count()).select_from(Person).where(Person.merged_into_id.is_(None))).scalar_one(),

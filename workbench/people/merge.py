@@ -105,9 +105,10 @@ def merge_on(conn: Connection, target: int, other: int, *, reason: str = "", by:
                             ).inserted_primary_key[0])
 
 
-def undo_on(conn: Connection, event_id: int, *, by: str = "", reason: str = "") -> int:
+def undo_on(conn: Connection, event_id: int, *, by: str = "", reason: str = "", reject: bool = True) -> int:
     """Undo one merge event: the other person gets back exactly what it brought. Returns the
-    unmerge event's id."""
+    unmerge event's id. An automatic merge undone is remembered as a rejection, unless ``reject``
+    is False (the import that made it is being taken out, and its accounts with it)."""
     ev = conn.execute(select(EV).where(EV.c.id == event_id)).mappings().first()
     if ev is None or ev["action"] != "merge":
         raise NotFound(f"There is no merge {event_id} to undo.")
@@ -133,7 +134,7 @@ def undo_on(conn: Connection, event_id: int, *, by: str = "", reason: str = "") 
         holder = live_person(conn, target)
         conn.execute(delete(PT).where(PT.c.person_id == holder, PT.c.tag_id.in_(tags)))
     conn.execute(update(PER).where(PER.c.id == other).values(merged_into_id=None))
-    if ev["automatic"] and accounts:
+    if ev["automatic"] and accounts and reject:
         _reject_between(conn, accounts, _ids(conn, select(ACC.c.id).where(ACC.c.person_id == live_person(conn, target))),
                         by=by or "unmerge")
     un = int(conn.execute(insert(EV).values(at=_now(), action="unmerge", automatic=False, by=by,

@@ -162,14 +162,18 @@ def provenance_frame(ws) -> pd.DataFrame:  # noqa: ANN001
     """Every import run, the newest first (as the Imports page lists them): a workspace imported
     week after week has more runs than a page shows, and the latest are the ones to see."""
     rows = []
-    for r in import_runs(ws):
+    runs = import_runs(ws)
+    for r in runs:
         rows.append({"run": r.id, "started": r.started_at.replace(tzinfo=None) if r.started_at else None,
+                     "removed": r.removed_at.replace(tzinfo=None) if r.removed_at else None,
                      "formats": r.formats, "read": r.read, "added": r.added, "updated": r.updated,
                      "problems": r.problem_count, "left_alone": r.note_count, "skipped": r.skipped,
                      "files": len(r.files), "file_names": ", ".join(f.name for f in r.files)})
     # What an auditor reads first, first: a PDF page holds eight columns, and the file names are long
     # (every name is in the XLSX and CSV files, and with its SHA-256 in an audit pack's manifest).
-    return pd.DataFrame(rows, columns=["run", "started", "formats", "read", "added", "updated", "problems",
+    # When a run was taken back out of the workspace, the run says so beside its start.
+    removed = ["removed"] if any(r.removed_at for r in runs) else []
+    return pd.DataFrame(rows, columns=["run", "started", *removed, "formats", "read", "added", "updated", "problems",
                                        "left_alone", "skipped", "files", "file_names"])
 
 

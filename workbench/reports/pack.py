@@ -60,6 +60,7 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
                 "status": r.status, "app_version": r.app_version, "read": r.read, "added": r.added,
                 "updated": r.updated, "unchanged": r.unchanged, "skipped": r.skipped, "counts": dict(r.counts or {}),
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
+                "removed_at": _when(r.removed_at), "removed": dict(r.removed) if r.removed else None,
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
                            "importer_version": f.importer_version} for f in r.files],
                 # Named as the run names them ("general/result.json", "exports/README.txt"), never by a full path.

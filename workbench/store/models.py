@@ -65,7 +65,7 @@ class ImportRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running, done
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running, done, removed
     app_version: Mapped[str] = mapped_column(String(32), default="")
     read: Mapped[int] = mapped_column(default=0)
     added: Mapped[int] = mapped_column(default=0)
@@ -75,6 +75,8 @@ class ImportRun(Base):
     first_activity_at: Mapped[dt.datetime | None]
     last_activity_at: Mapped[dt.datetime | None]
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # added per record kind
+    removed_at: Mapped[dt.datetime | None]  # when its rows were taken out of the workspace (``workbench.removing``)
+    removed: Mapped[dict | None] = mapped_column(JSON)  # what left then, per kind
     files: Mapped[list[ImportFile]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                                    order_by="ImportFile.id")
     problems: Mapped[list[ImportProblem]] = relationship(back_populates="run", cascade="all, delete-orphan",

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -25,6 +27,7 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
+from ...removing import remove_run
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
@@ -127,6 +130,7 @@ class ImportsPage(Page):
     history_loaded = Signal()
     import_cancelled = Signal()
     import_failed = Signal(object)
+    run_removed = Signal(object)  # a Removal, once the history shows the run as removed
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
@@ -151,6 +155,7 @@ class ImportsPage(Page):
         ctx.workspace_opened.connect(self._invite)
         lay.addWidget(self.drop)
         self.task = None
+        self._runs: list[RunSummary] = []
 
         # History of runs and the selected run's files and problems.
         self.empty = EmptyState("No imports yet. Drop a Slack export zip here, or File ▸ Import… (Ctrl+I).")
@@ -164,6 +169,19 @@ class ImportsPage(Page):
         self.runs.setAlternatingRowColors(True)
         make_copyable(self.runs)
         self.runs.itemSelectionChanged.connect(self._show_selected)
+        # The selected run: what became of it, and taking it back out of the workspace.
+        self.run_bar = QWidget()
+        bar = QHBoxLayout(self.run_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.run_state = QLabel()
+        self.run_state.setWordWrap(True)
+        self.remove_button = QPushButton("Remove this import…")
+        self.remove_button.setToolTip("Take what this import brought back out of the workspace")
+        self.remove_button.clicked.connect(self.remove_selected_run)
+        self.writes.add(self.remove_button, when=lambda: self._selected_run() is not None
+                        and self._selected_run().removed_at is None and self.task is None)
+        bar.addWidget(self.run_state, 1)
+        bar.addWidget(self.remove_button)
         self.detail = QTabWidget()
         self.files = QTableWidget(0, 4)
         self.files.setHorizontalHeaderLabels(["File", "Size", "Format", "SHA-256"])
@@ -193,15 +211,20 @@ class ImportsPage(Page):
         tl.addWidget(self.runs)
         self.empty.hide()  # until the history is read and found empty
         split.addWidget(top)
-        split.addWidget(self.detail)
+        below = QWidget()
+        bl = QVBoxLayout(below)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.run_bar)
+        bl.addWidget(self.detail, 1)
+        split.addWidget(below)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         remember_sizes(split, self.ctx.settings, "imports/split")
         self.split = split
         lay.addWidget(split, 1)
-        self._runs: list[RunSummary] = []
         self._newest = Newest()
         self._finished: list = []  # an import's result, told once the history shows it
+        self._finished_removal = None  # a removal, told once the history shows it
 
     # -- history ------------------------------------------------------------------------------
     def _invite(self) -> None:
@@ -221,6 +244,9 @@ class ImportsPage(Page):
     def _tell_finished(self) -> None:
         while self._finished:
             self.import_finished.emit(self._finished.pop(0))
+        if self._finished_removal is not None:
+            removal, self._finished_removal = self._finished_removal, None
+            self.run_removed.emit(removal)
 
     def _show_runs(self, runs: list[RunSummary]) -> None:
         self._runs = runs
@@ -228,10 +254,13 @@ class ImportsPage(Page):
         self.empty.setVisible(not has)
         self.runs.setVisible(has)
         self.detail.setVisible(has)
+        self.run_bar.setVisible(has)
         self.runs.setRowCount(len(self._runs))
+        gone = QBrush(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
         for row, r in enumerate(self._runs):
             formats, all_formats = _format_names(r)
-            cells = [_item(str(r.id), right=True, data=r.id), _item(dates.moment(r.started_at, zone=True)),
+            when = dates.moment(r.started_at, zone=True) + (" · removed" if r.removed_at else "")
+            cells = [_item(str(r.id), right=True, data=r.id), _item(when),
                      _item(r.file_names), _item(formats), _item(figures.number(r.read), right=True),
                      _item(figures.number(r.added), right=True),
                      _item(figures.number(r.updated), right=True), _item(figures.number(r.skipped), right=True),
@@ -239,6 +268,10 @@ class ImportsPage(Page):
             cells[2].setToolTip(_file_names_tip(r))
             cells[3].setToolTip(all_formats)
             cells[5].setToolTip(_added_tip(r.counts))
+            if r.removed_at:  # still in the history, no longer in the workspace
+                cells[1].setToolTip(r.removal)
+                for it in cells:
+                    it.setForeground(gone)
             for col, it in enumerate(cells):
                 self.runs.setItem(row, col, it)
         self.runs.resizeColumnsToContents()
@@ -283,11 +316,16 @@ class ImportsPage(Page):
             self._fit_runs()
         return super().eventFilter(watched, event)
 
-    def _show_selected(self) -> None:
+    def _selected_run(self) -> RunSummary | None:
         rows = {i.row() for i in self.runs.selectedIndexes()}
-        if not rows:
+        return self._runs[min(rows)] if rows and min(rows) < len(self._runs) else None
+
+    def _show_selected(self) -> None:
+        run = self._selected_run()
+        self.writes.update()
+        if run is None:
             return
-        run = self._runs[min(rows)]
+        self.run_state.setText(run.removal or f"Import run {run.id}: {figures.plural(len(run.files), 'file')}.")
         self.files.setRowCount(len(run.files))
         for i, f in enumerate(run.files):
             self.files.setItem(i, 0, _item(f.name))
@@ -302,6 +340,51 @@ class ImportsPage(Page):
                                                        (self.left_alone, "note", "Left alone", run.note_count)), 1):
             _fill_said(table, run_problems(self.ctx.ws, run.id, kind=kind))
             self.detail.setTabText(tab, f"{title} ({figures.number(n)})")
+
+    # -- removing -----------------------------------------------------------------------------
+    def remove_selected_run(self) -> None:
+        """Ask, then take the selected run's rows out of the workspace in the background (Cancel
+        leaves everything as it was)."""
+        run = self._selected_run()
+        if run is None or run.removed_at is not None or self.task is not None:
+            return
+        brought = figures.counts({k: v for k, v in run.counts.items()}) or "nothing new"
+        question = (f"Remove import run {run.id} ({run.file_names}) from the workspace?\n\n"
+                    f"What it brought ({brought}) leaves the workspace, except accounts that later imports "
+                    "or your merges, notes, tags and stages hold on to. The changes it made to earlier "
+                    f"imports' data stay. The run stays in the history, marked as removed; importing its files "
+                    "again brings it all back.")
+        answer = QMessageBox.question(self, "Remove an import", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        ws, run_id = self.ctx.ws, run.id
+        self.banner.hide()
+        self.progress.setValue(0)
+        self.progress_label.setText(f"Removing import run {run_id}…")
+        self.cancel_button.setEnabled(True)
+        self.drop.show_import(True)
+        self.task = self.ctx.run_task(lambda progress, cancel: remove_run(ws, run_id, progress=progress, cancel=cancel),
+                                      f"Removing import run {run_id}", on_done=self._removed,
+                                      on_error=self._removal_failed, parent=self)
+        self.task.progress.connect(self._progress)
+        self.task.cancelled.connect(self._removal_cancelled)
+        self.writes.update()
+
+    def _removed(self, removal) -> None:  # noqa: ANN001 - a Removal
+        self._finish()
+        self.banner.show_message(removal.sentence(), kind="success")
+        self._finished_removal = removal
+        self.refresh()
+
+    def _removal_failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.banner.show_error(exc)
+
+    def _removal_cancelled(self) -> None:
+        self._finish()
+        self.banner.show_message("The removal was cancelled; the workspace is as it was.", kind="info")
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -343,7 +426,7 @@ class ImportsPage(Page):
     def cancel_import(self) -> None:
         if self.task is not None:
             self.cancel_button.setEnabled(False)
-            self.progress_label.setText("Cancelling… (nothing will be kept)")
+            self.progress_label.setText("Cancelling… (the workspace stays as it was)")
             self.task.cancel()
 
     def _progress(self, fraction: float, message: str) -> None:
@@ -355,6 +438,7 @@ class ImportsPage(Page):
         self.task = None
         self.drop.show_import(False)
         self.cancel_button.setEnabled(True)
+        self.writes.update()
 
     def _done(self, result) -> None:  # noqa: ANN001
         self._finish()

@@ -1,0 +1,131 @@
+"""Taking an import run back out of the workspace: what it brought leaves, what others hold on to
+stays, replies are linked to what remains, and importing its files again brings it all back."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from workbench.errors import NotFound, WorkbenchError
+from workbench.history import import_runs
+from workbench.people.directory import ensure_summary
+from workbench.people.profile import add_note
+from workbench.removing import remove_run
+from workbench.store.models import Account, Activity, ImportRun, Person, PersonSummary
+
+
+def message(n: int, author: str, text: str, reply_to: int | None = None) -> dict:
+    msg = {"id": n, "type": "message", "date": f"2024-03-0{n}T10:00:00", "date_unixtime": str(1709200800 + 86400 * n),
+           "from": author, "from_id": f"user{sum(map(ord, author))}", "text": text}
+    if reply_to is not None:
+        msg["reply_to_message_id"] = reply_to
+    return msg
+
+
+def chat(path, messages: list[dict]):  # noqa: ANN001, ANN201
+    path.write_text(json.dumps({"name": "Builders", "type": "public_supergroup", "id": 42, "messages": messages}),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_exports(tmp_path):
+    """March's export (Nia asks, Omar answers) and April's (Nia thanks Omar, Lee follows Nia)."""
+    first = chat(tmp_path / "march.json", [message(1, "Nia", "How do I batch embeddings?"),
+                                          message(2, "Omar", "Use the batch endpoint.", reply_to=1)])
+    second = chat(tmp_path / "april.json", [message(3, "Nia", "Thanks, that worked!", reply_to=2),
+                                           message(4, "Lee", "Same question here", reply_to=3)])
+    return first, second
+
+
+def links(ws) -> dict[str, tuple]:  # noqa: ANN001
+    """Each message's text -> (its parent's text, its thread top's text)."""
+    with ws.connect() as conn:
+        rows = conn.execute(select(Activity.id, Activity.text, Activity.parent_id, Activity.root_id)).all()
+    text = {r.id: r.text for r in rows}
+    return {r.text: (text.get(r.parent_id), text.get(r.root_id)) for r in rows}
+
+
+def names(ws) -> set[str]:  # noqa: ANN001
+    with ws.connect() as conn:
+        return set(conn.execute(select(Person.display_name).where(Person.merged_into_id.is_(None))).scalars())
+
+
+def test_a_removed_import_leaves_the_workspace_as_before_it_and_comes_back_when_imported_again(ws, two_exports):
+    first, second = two_exports
+    ws.import_paths([first])
+    before, linked_before = ws.counts(), links(ws)
+    ws.import_paths([second])
+    assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
+    ensure_summary(ws)  # as the People page does
+
+    removal = remove_run(ws, 2)
+    assert removal.sentence() == "Removed import run 2: 1 account, 2 activities, 1 person."
+    assert ws.counts() == before and links(ws) == linked_before and names(ws) == {"Nia", "Omar"}
+    run = import_runs(ws)[0]
+    assert run.id == 2 and run.removal.endswith(": 1 account, 2 activities, 1 person.")
+    assert ensure_summary(ws) is False  # the People directory was kept in step
+    with ws.connect() as conn:
+        assert set(conn.execute(select(PersonSummary.name)).scalars()) == {"Nia", "Omar"}
+
+    with pytest.raises(WorkbenchError, match="Import run 2 was removed already"):
+        remove_run(ws, 2)
+    with pytest.raises(NotFound, match=f"^{ws.location} has no import run 7: its runs are 1, 2.$"):
+        remove_run(ws, 7)
+
+    # April's export is read again (it is not "identical to a file imported before" any more).
+    again = ws.import_paths([second])
+    assert again.run_id == 3 and again.by_kind["activities"] == 2 and again.by_kind["accounts"] == 1
+    assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
+
+
+def test_what_a_later_import_holds_on_to_stays_and_its_replies_are_linked_again(ws, two_exports):
+    first, second = two_exports
+    ws.import_paths([first])
+    ws.import_paths([second])
+    removal = remove_run(ws, 1)  # March goes; April's messages stay, and so does Nia, who wrote one
+    assert removal.removed["activities"] == 2 and removal.removed["accounts"] == 1 and removal.kept_accounts == 1
+    assert "1 account it brought stays: later imports" in removal.sentence()
+    assert names(ws) == {"Nia", "Lee"}
+    # Nia's thanks answered a message that has gone: it keeps the platform's parent id, unlinked,
+    # and Lee's reply now hangs in a thread that starts with it.
+    assert links(ws) == {"Thanks, that worked!": (None, None), "Same question here": ("Thanks, that worked!",) * 2}
+    with ws.connect() as conn:
+        assert conn.execute(select(Activity.parent_external_id).where(Activity.text == "Thanks, that worked!")
+                            ).scalar_one() == "42:2"
+    ws.import_paths([first])  # March back: the thread is whole again
+    assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
+    assert ws.counts()["activities"] == 4 and ws.counts()["import_runs"] == 2
+
+
+def test_a_person_the_user_wrote_a_note_on_keeps_their_account(ws, two_exports):
+    first, second = two_exports
+    ws.import_paths([first])
+    ws.import_paths([second])
+    with ws.connect() as conn:
+        lee = conn.execute(select(Account.person_id).where(Account.display_name == "Lee")).scalar_one()
+    add_note(ws, lee, "Met at the March meetup; wants to give a talk.")
+    removal = remove_run(ws, 2)
+    assert removal.removed["accounts"] == 0 and removal.kept_accounts == 1 and removal.removed["activities"] == 2
+    assert names(ws) == {"Nia", "Omar", "Lee"}
+    with ws.connect() as conn:
+        status = conn.execute(select(ImportRun.status, ImportRun.removed)).all()
+    assert status[1] == ("removed", {"sources": 0, "channels": 0, "accounts": 0, "people": 0, "activities": 2,
+                                     "reactions": 0, "memberships": 0, "recognitions": 0, "nick changes": 0})
+
+
+def test_a_removal_that_cannot_be_finished_leaves_everything_as_it_was(ws, two_exports):
+    first, second = two_exports
+    ws.import_paths([first])
+    ws.import_paths([second])
+    before, said = ws.counts(), []
+
+    def progress(fraction: float, message: str) -> None:
+        said.append(message)
+
+    from workbench.errors import ImportCancelled
+
+    with pytest.raises(ImportCancelled, match="the workspace is as it was"):
+        remove_run(ws, 2, progress=progress, cancel=lambda: "Removing the accounts only it brought" in said)
+    assert ws.counts() == before and [r.removed_at for r in import_runs(ws)] == [None, None]

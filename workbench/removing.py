@@ -1,0 +1,255 @@
+"""Taking an import run back out of the workspace: the wrong client's export, an older Telegram
+chat read in the wrong zone, a folder imported twice under two names.
+
+What the run brought leaves: its activities (and the reactions on them), its reactions, joins,
+nick changes and recognitions, and the accounts, people, channels and sources it added that
+nothing else holds on to now. The people who made use of its data stay whole:
+
+- an account it added is kept when a later import wrote with it, or when its person was merged by
+  hand, noted, tagged, staged or recognized by hand (that work is the user's, not the import's);
+- the merges its import made automatically (same e-mail) are undone first, without the rejection
+  an unmerge by hand leaves, so the next import may make them again;
+- the changes it made to what earlier imports brought (an edit, a new reaction count) stay: the
+  workspace does not keep what they replaced.
+
+Replies of other runs whose parent or thread leaves are linked again to what remains; the daily
+rollup and the People directory are brought in step. The run itself stays in the history, marked
+as removed, with when and what left: an audit pack still shows what happened to the workspace.
+All of it is one transaction: removed whole, or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from . import fmt
+from .errors import ImportCancelled, NotFound, WorkbenchError
+from .importers.base import CancelFn, ProgressFn
+from .metrics import rollup
+from .people import directory
+from .people.merge import undo_on
+from .store.links import resolve_links
+from .store.models import (
+    Account,
+    Activity,
+    Channel,
+    ChampionStatus,
+    ImportRun,
+    MembershipEvent,
+    MergeEvent,
+    MergeRejection,
+    Note,
+    Person,
+    PersonSummary,
+    PersonTag,
+    Reaction,
+    Recognition,
+    Rename,
+    Source,
+)
+
+A, ACC, PER = Activity.__table__, Account.__table__, Person.__table__
+CH, SRC, RUN = Channel.__table__, Source.__table__, ImportRun.__table__
+RX, MEM, REN, REC = Reaction.__table__, MembershipEvent.__table__, Rename.__table__, Recognition.__table__
+EV, REJ, NOTE, PT, CS = (MergeEvent.__table__, MergeRejection.__table__, Note.__table__, PersonTag.__table__,
+                         ChampionStatus.__table__)
+SUM = PersonSummary.__table__
+CHUNK = 500
+
+# What left, in the order a sentence says it.
+KINDS = ["sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
+         "nick changes"]
+
+
+@dataclass
+class Removal:
+    run_id: int
+    removed: dict[str, int] = field(default_factory=dict)  # per kind, as ``KINDS``
+    kept_accounts: int = 0  # accounts the run added that later imports or the user's work hold on to
+    merges_undone: int = 0  # the run's automatic merges
+    changes_kept: int = 0  # what the run changed in earlier imports' rows
+
+    def sentence(self) -> str:
+        """'Removed import run 3: 1,204 activities, 52 accounts, 2 channels. …'"""
+        what = fmt.counts({k: v for k, v in self.removed.items() if v}) or "nothing left in the workspace"
+        text = f"Removed import run {self.run_id}: {what}."
+        if self.merges_undone:
+            text += (f" The {fmt.plural(self.merges_undone, 'automatic merge')} it made "
+                     f"{_was(self.merges_undone)} undone.")
+        if self.kept_accounts:
+            text += (f" {fmt.plural(self.kept_accounts, 'account')} it brought {_stay(self.kept_accounts)}: later "
+                     "imports, or your merges, notes, tags, stages or recognitions, hold on to them.")
+        if self.changes_kept:
+            text += (f" The {fmt.plural(self.changes_kept, 'change')} it made to what earlier imports brought "
+                     f"{_stay(self.changes_kept)} (the workspace does not keep what they replaced).")
+        return text
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "removed": self.removed, "kept_accounts": self.kept_accounts,
+                "merges_undone": self.merges_undone, "changes_kept": self.changes_kept}
+
+
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _stay(n: int) -> str:
+    return "stays" if n == 1 else "stay"
+
+
+def _ids(conn: Connection, q) -> list[int]:  # noqa: ANN001 - a Select
+    return [int(v) for v in conn.execute(q).scalars()]
+
+
+def _chunks(ids: list[int]):  # noqa: ANN202
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _count(conn: Connection, stmt) -> int:  # noqa: ANN001 - a Delete
+    return int(conn.execute(stmt).rowcount or 0)
+
+
+def _run_row(conn: Connection, run_id: int, where: str):  # noqa: ANN202 - a Row
+    row = conn.execute(select(RUN.c.id, RUN.c.status, RUN.c.updated, RUN.c.removed_at).where(RUN.c.id == run_id)).first()
+    if row is None:
+        known = _ids(conn, select(RUN.c.id).order_by(RUN.c.id))
+        said = f"its runs are {', '.join(map(str, known))}" if known else "it has none yet"
+        raise NotFound(f"{where} has no import run {run_id}: {said}.")
+    if row.status == "removed":
+        raise WorkbenchError(f"Import run {run_id} was removed already, on {fmt.when(row.removed_at)}.")
+    if row.status != "done":
+        raise WorkbenchError(f"Import run {run_id} did not finish, so there is nothing of it to remove.")
+    return row
+
+
+def _undo_automatic_merges(conn: Connection, run_id: int) -> tuple[int, set[int]]:
+    """Undo the merges the run's import made by itself, latest first, and forget them (they were
+    the import's, which is leaving). How many, and the people they touched."""
+    events = conn.execute(select(EV.c.id, EV.c.target_person_id, EV.c.other_person_id)
+                          .where(EV.c.action == "merge", EV.c.automatic.is_(True), EV.c.by == f"import {run_id}",
+                                 EV.c.undone_by_id.is_(None)).order_by(EV.c.id.desc())).all()
+    touched: set[int] = set()
+    for event_id, target, other in events:
+        undone = undo_on(conn, event_id, by=f"removal of import {run_id}", reject=False)
+        conn.execute(delete(EV).where(EV.c.id.in_([undone, event_id])))
+        touched.update(p for p in (target, other) if p is not None)
+    return len(events), touched
+
+
+def _free_accounts(conn: Connection, run_id: int) -> tuple[list[int], list[int]]:
+    """The accounts the run added that nothing holds on to now, and their people (each the account's
+    own, holding nothing else)."""
+    other = ACC.alias("other")
+    per = PER.alias("per")
+    person = ACC.c.person_id
+    q = (select(ACC.c.id, person)
+         .where(ACC.c.import_run_id == run_id, person == ACC.c.original_person_id,
+                ~exists().where(A.c.account_id == ACC.c.id), ~exists().where(RX.c.account_id == ACC.c.id),
+                ~exists().where(MEM.c.account_id == ACC.c.id), ~exists().where(REC.c.account_id == ACC.c.id),
+                # Every account is made with a person of its own (``original_person_id``), so another
+                # account can only be in this one's person by a merge.
+                ~exists().where(other.c.person_id == person, other.c.id != ACC.c.id),
+                ~exists().where(per.c.merged_into_id == person), ~exists().where(REC.c.person_id == person),
+                ~exists().where(EV.c.target_person_id == person), ~exists().where(EV.c.other_person_id == person),
+                ~exists().where(NOTE.c.person_id == person), ~exists().where(PT.c.person_id == person),
+                ~exists().where(CS.c.person_id == person),
+                exists().where(PER.c.id == person, PER.c.merged_into_id.is_(None))))
+    rows = conn.execute(q).all()
+    return [int(r[0]) for r in rows], [int(r[1]) for r in rows]
+
+
+def _free_channels(conn: Connection, run_id: int) -> list[int]:
+    child = CH.alias("child")
+    return _ids(conn, select(CH.c.id).where(
+        CH.c.import_run_id == run_id, ~exists().where(A.c.channel_id == CH.c.id),
+        ~exists().where(MEM.c.channel_id == CH.c.id), ~exists().where(REN.c.channel_id == CH.c.id),
+        ~exists().where(child.c.parent_id == CH.c.id)))
+
+
+def _free_sources(conn: Connection, run_id: int) -> list[int]:
+    return _ids(conn, select(SRC.c.id).where(
+        SRC.c.import_run_id == run_id, ~exists().where(A.c.source_id == SRC.c.id),
+        ~exists().where(ACC.c.source_id == SRC.c.id), ~exists().where(CH.c.source_id == SRC.c.id)))
+
+
+def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None = None,
+                  cancel: CancelFn | None = None, where: str = "This workspace") -> Removal:
+    """Take import run ``run_id`` out of the workspace on ``conn`` (inside the caller's transaction);
+    ``where`` names the workspace when there is no such run."""
+    def step(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise ImportCancelled("The removal was cancelled; the workspace is as it was.")
+        if progress is not None:
+            progress(fraction, message)
+
+    row = _run_row(conn, run_id, where)
+    out = Removal(run_id=run_id, changes_kept=int(row.updated or 0))
+    n = out.removed
+    was_fresh = directory.is_fresh(conn)
+    step(0.05, f"Finding what import run {run_id} brought")
+    mine = select(A.c.id).where(A.c.import_run_id == run_id)
+    day = rollup.utc_day_expr(conn)
+    days = list(conn.execute(select(day).where(A.c.import_run_id == run_id).distinct()).scalars())
+    touched = set(_ids(conn, select(ACC.c.person_id).where(ACC.c.import_run_id == run_id)))
+    touched.update(_ids(conn, select(ACC.c.person_id).distinct().join(A, A.c.account_id == ACC.c.id)
+                        .where(A.c.import_run_id == run_id)))
+
+    step(0.15, "Unlinking the replies to its messages")
+    # Replies of other runs whose parent or thread leaves are linked again below, to what remains.
+    conn.execute(update(A).where(A.c.import_run_id != run_id,
+                                 or_(A.c.parent_id.in_(mine), A.c.root_id.in_(mine))).values(parent_id=None, root_id=None))
+    conn.execute(update(A).where(A.c.import_run_id == run_id, A.c.parent_id.is_not(None))
+                 .values(parent_id=None, root_id=None))
+    step(0.3, "Removing its activities")
+    n["reactions"] = _count(conn, delete(RX).where(or_(RX.c.import_run_id == run_id, RX.c.activity_id.in_(mine))))
+    n["memberships"] = _count(conn, delete(MEM).where(MEM.c.import_run_id == run_id))
+    n["nick changes"] = _count(conn, delete(REN).where(REN.c.import_run_id == run_id))
+    n["recognitions"] = _count(conn, delete(REC).where(REC.c.import_run_id == run_id))
+    n["activities"] = _count(conn, delete(A).where(A.c.import_run_id == run_id))
+    step(0.5, "Counting the days again")
+    rollup.refresh_days(conn, days)
+
+    step(0.6, "Undoing its automatic merges")
+    out.merges_undone, merged = _undo_automatic_merges(conn, run_id)
+    touched |= merged
+    step(0.7, "Removing the accounts only it brought")
+    accounts, people = _free_accounts(conn, run_id)
+    for ids in _chunks(accounts):
+        conn.execute(delete(REJ).where(or_(REJ.c.account_a_id.in_(ids), REJ.c.account_b_id.in_(ids))))
+        conn.execute(delete(ACC).where(ACC.c.id.in_(ids)))
+    for ids in _chunks(people):
+        conn.execute(delete(SUM).where(SUM.c.person_id.in_(ids)))
+        conn.execute(delete(PER).where(PER.c.id.in_(ids)))
+    n["accounts"], n["people"] = len(accounts), len(people)
+    out.kept_accounts = int(conn.execute(select(func.count()).select_from(ACC)
+                                         .where(ACC.c.import_run_id == run_id)).scalar_one())
+    channels = 0
+    while True:  # a category goes once its channels have gone
+        free = _free_channels(conn, run_id)
+        if not free:
+            break
+        for ids in _chunks(free):
+            channels += _count(conn, delete(CH).where(CH.c.id.in_(ids)))
+    n["channels"] = channels
+    n["sources"] = sum(_count(conn, delete(SRC).where(SRC.c.id.in_(ids))) for ids in _chunks(_free_sources(conn, run_id)))
+
+    step(0.8, "Linking replies and threads again")
+    resolve_links(conn)
+    step(0.9, "Bringing the People directory in step")
+    directory.refresh_people(conn, touched.difference(people), was_fresh=was_fresh)
+    conn.execute(update(RUN).where(RUN.c.id == run_id).values(
+        status="removed", removed_at=dt.datetime.now(dt.timezone.utc), removed={k: n.get(k, 0) for k in KINDS}))
+    out.removed = {k: n.get(k, 0) for k in KINDS}
+    step(1.0, f"Removed import run {run_id}")
+    return out
+
+
+def remove_run(ws, run_id: int, *, progress: ProgressFn | None = None,  # noqa: ANN001 - a Workspace
+               cancel: CancelFn | None = None) -> Removal:
+    """Take import run ``run_id`` out of the workspace, whole or not at all."""
+    with ws.bulk_write_conn(f"removing import run {run_id}") as conn:
+        return remove_run_on(conn, run_id, progress=progress, cancel=cancel, where=ws.location)
