@@ -37,6 +37,7 @@ from .store.models import (
     Activity,
     Channel,
     ChampionStatus,
+    ImportFile,
     ImportRun,
     MembershipEvent,
     MergeEvent,
@@ -52,7 +53,7 @@ from .store.models import (
 )
 
 A, ACC, PER = Activity.__table__, Account.__table__, Person.__table__
-CH, SRC, RUN = Channel.__table__, Source.__table__, ImportRun.__table__
+CH, SRC, RUN, FILE = Channel.__table__, Source.__table__, ImportRun.__table__, ImportFile.__table__
 RX, MEM, REN, REC = Reaction.__table__, MembershipEvent.__table__, Rename.__table__, Recognition.__table__
 EV, REJ, NOTE, PT, CS = (MergeEvent.__table__, MergeRejection.__table__, Note.__table__, PersonTag.__table__,
                          ChampionStatus.__table__)
@@ -126,6 +127,55 @@ def _run_row(conn: Connection, run_id: int, where: str):  # noqa: ANN202 - a Row
     return row
 
 
+def _platforms(conn: Connection, run_id: int) -> set[str]:
+    """The platforms a run read: those of its files' formats, and of the rows it added (a CSV's
+    platform is the one its mapping named)."""
+    from .importers import registry
+
+    found = set()
+    for name in conn.execute(select(FILE.c.importer).where(FILE.c.run_id == run_id).distinct()).scalars():
+        try:
+            platform = registry.by_name(name).platform
+        except KeyError:  # a format of another version: its rows say
+            continue
+        if platform != "csv":
+            found.add(platform)
+    for table in (SRC, CH, ACC, A):
+        found.update(conn.execute(select(table.c.platform).where(table.c.import_run_id == run_id).distinct()).scalars())
+    return found
+
+
+def refusal(conn: Connection, run_id: int) -> str:
+    """Why run ``run_id`` cannot be removed now, or ''. A later run that read the same platform may
+    have found in its export what this run had brought (a later export holds the earlier one's
+    messages) and left it to this run's rows: removing this run would take it away. The later runs
+    go first, newest first; importing their files again brings them back."""
+    mine = _platforms(conn, run_id)
+    if not mine:
+        return ""
+    later = _ids(conn, select(RUN.c.id).where(RUN.c.id > run_id, RUN.c.status == "done").order_by(RUN.c.id.desc()))
+    shared: dict[int, set[str]] = {}
+    for other in later:
+        both = mine & _platforms(conn, other)
+        if both:
+            shared[other] = both
+    if not shared:
+        return ""
+    runs = list(shared)
+    said = f"run {runs[0]}" if len(runs) == 1 else f"runs {', '.join(map(str, runs[:-1]))} and {runs[-1]}"
+    platforms = fmt.platform_names(sorted(set().union(*shared.values())))
+    return (f"Import run {run_id} cannot be removed before {said}, imported after it from {platforms} too: a later "
+            f"export often holds what an earlier one brought, and leaves it to the earlier run. Remove {said} first "
+            f"{'(newest first) ' if len(runs) > 1 else ''}and import {'their' if len(runs) > 1 else 'its'} files "
+            "again afterwards.")
+
+
+def removal_refused(ws, run_id: int) -> str:  # noqa: ANN001 - a Workspace
+    """``refusal`` on a workspace: asked before asking whether to remove."""
+    with ws.connect() as conn:
+        return refusal(conn, run_id)
+
+
 def _undo_automatic_merges(conn: Connection, run_id: int) -> tuple[int, set[int]]:
     """Undo the merges the run's import made by itself, latest first, and forget them (they were
     the import's, which is leaving). How many, and the people they touched."""
@@ -187,6 +237,9 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
             progress(fraction, message)
 
     row = _run_row(conn, run_id, where)
+    refused = refusal(conn, run_id)
+    if refused:
+        raise WorkbenchError(refused)
     out = Removal(run_id=run_id, changes_kept=int(row.updated or 0))
     n = out.removed
     was_fresh = directory.is_fresh(conn)

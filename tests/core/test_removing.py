@@ -80,13 +80,16 @@ def test_a_removed_import_leaves_the_workspace_as_before_it_and_comes_back_when_
     assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
 
 
-def test_what_a_later_import_holds_on_to_stays_and_its_replies_are_linked_again(ws, two_exports):
+def test_replies_of_an_earlier_import_are_linked_again_to_what_remains(ws, two_exports):
+    """April's export imported first, March's after it (which brought the messages April's replied
+    to): taking March back out leaves April's replies unlinked, keeping the platform's parent ids,
+    and they are linked again when March comes back."""
     first, second = two_exports
-    ws.import_paths([first])
     ws.import_paths([second])
-    removal = remove_run(ws, 1)  # March goes; April's messages stay, and so does Nia, who wrote one
-    assert removal.removed["activities"] == 2 and removal.removed["accounts"] == 1 and removal.kept_accounts == 1
-    assert "1 account it brought stays: later imports" in removal.sentence()
+    ws.import_paths([first])
+    assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
+    removal = remove_run(ws, 2)
+    assert removal.removed["activities"] == 2 and removal.removed["accounts"] == 1  # Omar; Nia is April's
     assert names(ws) == {"Nia", "Lee"}
     # Nia's thanks answered a message that has gone: it keeps the platform's parent id, unlinked,
     # and Lee's reply now hangs in a thread that starts with it.
@@ -97,6 +100,34 @@ def test_what_a_later_import_holds_on_to_stays_and_its_replies_are_linked_again(
     ws.import_paths([first])  # March back: the thread is whole again
     assert links(ws)["Same question here"] == ("Thanks, that worked!", "How do I batch embeddings?")
     assert ws.counts()["activities"] == 4 and ws.counts()["import_runs"] == 2
+
+
+def test_an_import_followed_by_another_of_its_platform_waits_for_that_one(ws, two_exports, tmp_path):
+    """March, then April's export, which holds March's messages too (as a later export does): the
+    messages April found already there stay March's rows. Removing March first would take them
+    away from a workspace whose April export holds them, so the later run goes first."""
+    first, _ = two_exports
+    ws.import_paths([first])
+    april = chat(tmp_path / "april-whole.json", [message(1, "Nia", "How do I batch embeddings?"),
+                                                message(2, "Omar", "Use the batch endpoint.", reply_to=1),
+                                                message(3, "Nia", "Thanks, that worked!", reply_to=2)])
+    ws.import_paths([april])
+    slack_users = tmp_path / "users.json"  # another platform after it: no reason to wait
+    slack_users.write_text('[{"id": "U9", "name": "nine", "real_name": "Nine"}]', encoding="utf-8")
+    ws.import_paths([slack_users])
+    before = ws.counts()
+    with pytest.raises(WorkbenchError) as refused:
+        remove_run(ws, 1)
+    assert str(refused.value) == (
+        "Import run 1 cannot be removed before run 2, imported after it from Telegram too: a later export often "
+        "holds what an earlier one brought, and leaves it to the earlier run. Remove run 2 first and import its "
+        "files again afterwards.")
+    assert ws.counts() == before
+    remove_run(ws, 2)
+    remove_run(ws, 1)
+    assert ws.counts()["activities"] == 0
+    ws.import_paths([april])  # read anew, though the same file was imported before
+    assert ws.counts()["activities"] == 3 and names(ws) == {"Nia", "Omar", "Nine"}
 
 
 def test_a_person_the_user_wrote_a_note_on_keeps_their_account(ws, two_exports):

@@ -878,6 +878,7 @@ def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, 
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answers.pop(0))
     page.remove_button.click()  # Cancel: nothing happens
+    qtbot.waitUntil(lambda: bool(asked))
     assert asked[0].startswith("Remove import run 2 (users.json) from the workspace?\n\nWhat it brought (2 accounts)")
     assert window.ctx.ws.counts()["accounts"] == before["accounts"] + 2 and page.task is None
     with qtbot.waitSignal(page.run_removed, timeout=60000) as removed:
@@ -894,6 +895,17 @@ def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, 
     page.runs.selectRow(1)
     assert page.remove_button.isEnabled()
     window.resize(1100, 700)
+
+    # The Slack export, with a later Slack import after it: that one must go first; said, not asked.
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(users)])
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 3)
+    page.runs.selectRow(2)
+    with qtbot.waitSignal(page.run_refused, timeout=30000) as refused:
+        page.remove_button.click()
+    assert refused.args[0].startswith("Import run 1 cannot be removed before run 3, imported after it from Slack "
+                                      "too") and page.banner.text() == refused.args[0]
+    assert len(asked) == 2 and window.ctx.ws.counts()["import_runs"] == 2
     page.runs.selectRow(0)
     qtbot.wait(50)
     window.grab().save(str(tmp_path / "removed.png"))

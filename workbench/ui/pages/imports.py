@@ -27,7 +27,7 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
-from ...removing import remove_run
+from ...removing import removal_refused, remove_run
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
@@ -131,6 +131,7 @@ class ImportsPage(Page):
     import_cancelled = Signal()
     import_failed = Signal(object)
     run_removed = Signal(object)  # a Removal, once the history shows the run as removed
+    run_refused = Signal(str)  # why the run asked to be removed cannot be yet
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
@@ -344,9 +345,22 @@ class ImportsPage(Page):
     # -- removing -----------------------------------------------------------------------------
     def remove_selected_run(self) -> None:
         """Ask, then take the selected run's rows out of the workspace in the background (Cancel
-        leaves everything as it was)."""
+        leaves everything as it was). A run a later one of its platform must go before is said, not
+        asked about."""
         run = self._selected_run()
         if run is None or run.removed_at is not None or self.task is not None:
+            return
+        ws = self.ctx.ws
+        self.ctx.run_task(lambda progress, cancel: removal_refused(ws, run.id), f"Checking import run {run.id}",
+                          reads_only=True, on_done=lambda refused: self._ask_to_remove(run, refused),
+                          on_error=self.banner.show_error)
+
+    def _ask_to_remove(self, run: RunSummary, refused: str) -> None:
+        if refused:
+            self.banner.show_message(refused, kind="info")
+            self.run_refused.emit(refused)
+            return
+        if self.task is not None:
             return
         brought = figures.counts({k: v for k, v in run.counts.items()}) or "nothing new"
         question = (f"Remove import run {run.id} ({run.file_names}) from the workspace?\n\n"
@@ -403,7 +417,8 @@ class ImportsPage(Page):
         """Import in the background with progress and Cancel; the result shows in the history. A CSV
         whose columns are new, or a Telegram export of clock times only, is asked about, then imported."""
         if self.task is not None:
-            self.banner.show_message("An import is already running; wait for it or cancel it first.", kind="info")
+            doing = "An import is" if self.task.title == IMPORT_TITLE else f"{self.task.title} is"
+            self.banner.show_message(f"{doing} already running; wait for it or cancel it first.", kind="info")
             return
         options = dict(options or {})
         options["telegram"] = {"ask_zone": True, **options.get("telegram", {})}
