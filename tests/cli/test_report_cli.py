@@ -72,7 +72,7 @@ def test_the_period_and_platform_are_the_ones_asked_for(cli, db, tmp_path):
             "--format", "xlsx", "--out", tmp_path / "june.xlsx", "--json")
     assert r.code == 0, r
     assert r.json()["period"]["from"] == "2023-06-01" and r.json()["period"]["platforms"] == ["discord"]
-    rows = list(load_workbook(tmp_path / "june.xlsx")["dau_wau_mau"].iter_rows(values_only=True))
+    rows = list(load_workbook(tmp_path / "june.xlsx")["Active people"].iter_rows(values_only=True))
     assert len(rows) == 1 + 30
     assert "Discord" in str(list(load_workbook(tmp_path / "june.xlsx")["Summary"].iter_rows(values_only=True)))
 

@@ -324,7 +324,7 @@ def test_the_platform_and_channel_filters_reach_the_report(page, qtbot, tmp_path
         page.export_to(str(out), "xlsx")
     summary = [r for r in load_workbook(out)["Summary"].iter_rows(values_only=True)]
     assert any(r[0] == "Filters" and "Discord" in r[1] and "#help" in r[1] for r in summary)
-    channels = {r[1] for r in list(load_workbook(out)["activity_by_channel"].iter_rows(values_only=True))[1:]}
+    channels = {r[1] for r in list(load_workbook(out)["Activity by channel"].iter_rows(values_only=True))[1:]}
     assert channels == {"Discord #help"}
 
 

@@ -116,7 +116,7 @@ def test_no_xlsx_cell_starts_a_formula_and_the_names_are_kept(rendered):
     assert not _formula_cells(values)
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in values
     assert '<script>alert("x")</script>' in values
-    assert {"Summary", "top_helpers", "unanswered", "retention", "dau_wau_mau"} <= set(wb.sheetnames)
+    assert {"Summary", "Top helpers", "Unanswered questions", "Retention cohorts", "Active people"} <= set(wb.sheetnames)
 
 
 def test_no_csv_cell_starts_a_formula(rendered):
@@ -141,9 +141,28 @@ def test_the_xlsx_holds_the_report_numbers(rendered):
     for f in report.figures:
         assert sheet[f.key] == pytest.approx((f.value, f.previous), rel=1e-12)  # spreadsheets keep 15 digits
     dau = report.table("dau_wau_mau").frame
-    got = list(wb["dau_wau_mau"].iter_rows(values_only=True))
+    got = list(wb["Active people"].iter_rows(values_only=True))
     assert list(got[0]) == list(dau.columns)
     assert [r[1] for r in got[1:]] == dau["dau"].tolist()
+
+
+def test_the_xlsx_sheets_are_named_for_a_reader_and_listed_in_the_summary(rendered):
+    """A client opening the workbook reads "Active people", not "dau_wau_mau"; the Summary lists
+    every sheet with what it holds and its file among the CSV exports."""
+    report, paths = rendered
+    wb = load_workbook(paths["xlsx"])
+    assert wb.sheetnames == ["Summary", "Active people", "New people", "Activity by platform", "Activity by channel",
+                             "Hour and weekday", "Retention cohorts", "First response by week", "Unanswered questions",
+                             "Top helpers", "Who helps whom", "Level movement", "Champion candidates",
+                             "Recognition gap", "Champion programme", "Recognitions", "Import runs", "Definitions"]
+    assert all("_" not in name and len(name) <= 31 for name in wb.sheetnames)
+    rows = [r[:3] for r in wb["Summary"].iter_rows(values_only=True)]  # the figures' rows are wider
+    start = rows.index(("sheet", "holds", "csv file"))
+    listed = rows[start + 1:]
+    assert [r[0] for r in listed] == wb.sheetnames[1:]
+    assert listed[0] == ("Active people", "Daily, weekly and monthly active people", "dau_wau_mau.csv")
+    assert listed[-1] == ("Definitions", "What each figure and column means", "definitions.csv")
+    assert {r[2] for r in listed} <= {f.name for f in paths["csv"].glob("*.csv")}
 
 
 def test_the_pdf_has_a_title_page_page_numbers_and_the_tables(rendered):

@@ -224,32 +224,37 @@ def build_report(ws, filters: Filters | None = None, *, title: str | None = None
         return _local_naive(_frame(df), tz)
 
     tables = [
-        Table("dau_wau_mau", "Daily, weekly and monthly active people", "trends", frame("dau_wau_mau"), show=False),
+        Table("dau_wau_mau", "Daily, weekly and monthly active people", "trends", frame("dau_wau_mau"), show=False,
+              sheet="Active people"),
         Table("new_people", "New people", "trends", frame("new_people"), show=False),
         Table("activity_by_platform", "Activity by platform", "trends", frame("activity_by_platform"), show=False),
         Table("activity_by_channel", "Activity by channel", "trends", frame("activity_by_channel"), show=False),
-        Table("hour_weekday", "Activity by hour and weekday", "trends", frame("hour_weekday"), show=False),
+        Table("hour_weekday", "Activity by hour and weekday", "trends", frame("hour_weekday"), show=False,
+              sheet="Hour and weekday"),
         Table("retention", "Retention cohorts", "retention", frame("retention"),
               description=retention_left_out(frame("retention")), view=retention_grid),
-        Table("ttfr_weekly", "Time to first response by week", "support", frame("ttfr_weekly"), show=False),
+        Table("ttfr_weekly", "Time to first response by week", "support", frame("ttfr_weekly"), show=False,
+              sheet="First response by week"),
         Table("unanswered", "Unanswered questions (oldest first)", "support",
-              _truncate_text(frame("unanswered")).head(TOP_ROWS * 2)),
+              _truncate_text(frame("unanswered")).head(TOP_ROWS * 2), sheet="Unanswered questions"),
         Table("top_helpers", "Top helpers", "people", frame("top_helpers").head(TOP_ROWS)),
         Table("who_helps_whom", "Who helps whom: the top helpers and the people they replied to most", "people",
               frame("who_helps_whom"),
               description="Replies from one person to another in the period, the top helper first; to a newcomer: "
-                          "written in the first 30 days of the person helped."),
-        Table("level_movement", "Engagement level movement", "people", frame("level_movement")),
+                          "written in the first 30 days of the person helped.", sheet="Who helps whom"),
+        Table("level_movement", "Engagement level movement", "people", frame("level_movement"), sheet="Level movement"),
         Table("champion_candidates", "Champion candidates", "champions", _local_naive(cands, tz).head(TOP_ROWS),
               description="Scored over the report's period on every platform."),
         Table("recognition_gap", "Recognition gap: strong contributors not thanked in 180 days", "champions",
               _days(_local_naive(gap, tz), {"last_active_at": "last_active", "last_recognized_at": "last_recognized"})
               .head(TOP_ROWS),
-              description="The top tenth by champion score over the report's period, on every platform."),
-        Table("champion_programme", "The champion programme", "champions", _local_naive(programme_frame(ws, f), tz)),
+              description="The top tenth by champion score over the report's period, on every platform.",
+              sheet="Recognition gap"),
+        Table("champion_programme", "The champion programme", "champions", _local_naive(programme_frame(ws, f), tz),
+              sheet="Champion programme"),
         Table("recognitions", "Recognitions given in the period", "champions",
-              _local_naive(recognitions_frame(ws, f), tz)),
-        Table("import_runs", "Import runs (newest first)", "provenance", provenance_frame(ws)),
+              _local_naive(recognitions_frame(ws, f), tz), sheet="Recognitions"),
+        Table("import_runs", "Import runs (newest first)", "provenance", provenance_frame(ws), sheet="Import runs"),
     ]
     step(0.75, "Preparing the charts")
     notice = "" if head.get("activities") else empty_period_notice(ws, f)

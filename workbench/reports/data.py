@@ -123,6 +123,11 @@ class Table:
     # How HTML and PDF show the frame when rows are not how it reads (the retention cohorts: a grid,
     # a cohort a row and a month a column); None: as it is.
     view: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    sheet: str = ""  # its sheet's name in the XLSX, as a reader calls it (31 characters at most); '': the title
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or self.title
 
     def shown(self) -> pd.DataFrame:
         """The table as HTML and PDF show it."""

@@ -1,6 +1,7 @@
 """The tables behind a report as one XLSX workbook: a Summary sheet (the headline figures with the
 previous period, each shown as the report shows it: 84%, 0.15, while the cell keeps the exact
-figure), then one sheet per table, and the Definitions. No cell can start a formula (``safe.cell``)."""
+figure; then the list of sheets, with what each holds and its file among the CSV exports), then
+one sheet per table, named as a reader calls it ("Active people"), and the Definitions. No cell can start a formula (``safe.cell``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .data import ReportData
-from .safe import cell, sheet_title
+from .safe import cell, file_stem, sheet_title
 
 BOLD = Font(bold=True)
 # How a headline figure of each kind reads in a spreadsheet, as in the report (a share as a whole
@@ -68,12 +69,21 @@ def write_xlsx(report: ReportData, out: Path) -> Path:
             if isinstance(c.value, int | float):
                 c.number_format = NUMBER_FORMATS.get(f.kind, "General")
         summary.append(row)
-    for t in report.tables:
-        sheet = wb.create_sheet(sheet_title(t.key, taken))
+    # The sheets as a reader calls them ("Active people"), each with what it holds and its file
+    # among the CSV exports (named by the tables' keys, as the metrics' JSON is).
+    sheets = [(t, sheet_title(t.sheet_name, taken)) for t in report.tables]
+    definitions = sheet_title("Definitions", taken)
+    summary.append([])
+    summary.append(_header(summary, ["sheet", "holds", "csv file"]))
+    for t, title in sheets:
+        summary.append(_row(summary, [title, t.title, f"{file_stem(t.key)}.csv"]))
+    summary.append(_row(summary, [definitions, "What each figure and column means", "definitions.csv"]))
+    for t, title in sheets:
+        sheet = wb.create_sheet(title)
         if t.frame is None or t.frame.empty:
             sheet.append(_row(sheet, ["Nothing in this period."]))
             continue
         _write_frame(sheet, t.frame)
-    _write_frame(wb.create_sheet(sheet_title("Definitions", taken)), report.definitions_frame())
+    _write_frame(wb.create_sheet(definitions), report.definitions_frame())
     wb.save(out)
     return out
