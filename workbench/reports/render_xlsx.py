@@ -70,7 +70,7 @@ def write_xlsx(report: ReportData, out: Path) -> Path:
                 c.number_format = NUMBER_FORMATS.get(f.kind, "General")
         summary.append(row)
     # The sheets as a reader calls them ("Active people"), each with what it holds and its file
-    # among the CSV exports (named by the tables' keys, as the metrics' JSON is).
+    # among the CSV exports (named by the tables' keys).
     sheets = [(t, sheet_title(t.sheet_name, taken)) for t in report.tables]
     definitions = sheet_title("Definitions", taken)
     summary.append([])
