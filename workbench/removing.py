@@ -37,6 +37,7 @@ from .store.models import (
     Activity,
     Channel,
     ChampionStatus,
+    DeletedRecognition,
     ImportFile,
     ImportRun,
     MembershipEvent,
@@ -58,6 +59,7 @@ RX, MEM, REN, REC = Reaction.__table__, MembershipEvent.__table__, Rename.__tabl
 EV, REJ, NOTE, PT, CS = (MergeEvent.__table__, MergeRejection.__table__, Note.__table__, PersonTag.__table__,
                          ChampionStatus.__table__)
 SUM = PersonSummary.__table__
+DELETED = DeletedRecognition.__table__
 CHUNK = 500
 
 # What left, in the order a sentence says it.
@@ -265,6 +267,8 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
     n["activities"] = _count(conn, delete(A).where(A.c.import_run_id == run_id))
     step(0.5, "Counting the days again")
     rollup.refresh_days(conn, days)
+    if not rollup.in_step(conn):
+        rollup.rebuild(conn)
 
     step(0.6, "Undoing its automatic merges")
     out.merges_undone, merged = _undo_automatic_merges(conn, run_id)
@@ -273,8 +277,11 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
     accounts, people = _free_accounts(conn, run_id)
     for ids in _chunks(accounts):
         conn.execute(delete(REJ).where(or_(REJ.c.account_a_id.in_(ids), REJ.c.account_b_id.in_(ids))))
+        # A recognition deleted from the log could no longer be brought back to them (Edit > Undo).
+        conn.execute(delete(DELETED).where(DELETED.c.account_id.in_(ids)))
         conn.execute(delete(ACC).where(ACC.c.id.in_(ids)))
     for ids in _chunks(people):
+        conn.execute(delete(DELETED).where(DELETED.c.person_id.in_(ids)))
         conn.execute(delete(SUM).where(SUM.c.person_id.in_(ids)))
         conn.execute(delete(PER).where(PER.c.id.in_(ids)))
     n["accounts"], n["people"] = len(accounts), len(people)

@@ -300,3 +300,27 @@ def person_of_name(ws, name: str) -> int:  # noqa: ANN001
 
     with ws.connect() as conn:
         return int(conn.execute(text("select id from person where display_name = :n"), {"n": name}).scalar_one())
+
+
+def test_a_deleted_recognition_of_a_member_whose_import_was_removed_is_not_brought_back(ws, tmp_path):
+    """The member list taken back out after one of its members' recognitions was deleted: that
+    member leaves, and Edit > Undo has nothing of theirs to bring back (it failed on a missing
+    account); a member a later sheet of thanks holds on to stays."""
+    from workbench.champions.recognition import deleted_count, undo_delete
+    from workbench.removing import remove_run
+
+    members = tmp_path / "members.csv"
+    members.write_text("id,name\nM-1,Mei Lin\nM-2,Ana Souza\n", encoding="utf-8")
+    ws.import_paths([members], options={"csv": {"mapping": {"kind": "members", "platform": "meetup", "columns": {
+        "external_id": "id", "display_name": "name"}}}})
+    sheet = tmp_path / "thanks.csv"
+    sheet.write_text("who,what,when\nMei Lin,swag,2025-03-02\nAna Souza,badge,2025-03-04\n", encoding="utf-8")
+    ws.import_paths([sheet], options={"csv": {"mapping": {"kind": "recognitions", "platform": "meetup", "columns": {
+        "account": "who", "kind": "what", "given_at": "when"}}}})
+    log = recognition_log(ws)
+    assert delete_recognitions(ws, [int(log.loc[log["kind"] == "swag", "id"].iloc[0])]) == 1
+
+    removal = remove_run(ws, 1)
+    assert (removal.removed["accounts"], removal.kept_accounts) == (1, 1)  # Mei leaves; Ana's badge holds her
+    assert deleted_count(ws) == 0 and undo_delete(ws) == []
+    assert list(zip(recognition_log(ws)["name"], recognition_log(ws)["kind"])) == [("Ana Souza", "badge")]
