@@ -15,7 +15,8 @@ def number(n: float | int | None, digits: int = 0) -> str:
     return f"{n:,.{digits}f}"
 
 
-_KINDS = ("sources", "channels", "accounts", "activities", "reactions", "memberships", "recognitions", "nick changes")
+_KINDS = ("sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
+          "nick changes")
 _ONE = {"activities": "activity", "people": "person"}
 
 

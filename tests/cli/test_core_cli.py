@@ -519,7 +519,7 @@ def test_a_telegram_export_without_utc_instants_is_read_in_the_zone_given(cli, t
     r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--timezone", "Europe/Athens")
     assert "identical to the file imported in run 1; nothing new to read." in r.out, r  # so it changes nothing
     r = cli("runs", "1", "--remove", "--workspace", tmp_path / "utc.db")
-    assert r.code == 0 and r.out == "Removed import run 1: 1 source, 1 channel, 1 account, 1 activity, 1 person.\n", r
+    assert r.code == 0 and r.out == "Removed import run 1: 1 source, 1 channel, 1 account, 1 person, 1 activity.\n", r
     r = cli("import", "--workspace", tmp_path / "utc.db", folder, "--timezone", "Europe/Athens")
     assert r.code == 0 and r.out.splitlines()[1].startswith("Import run 2: "), r
     assert first_time(tmp_path / "utc.db") == "2024-03-01 23:30"

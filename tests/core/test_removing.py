@@ -61,10 +61,10 @@ def test_a_removed_import_leaves_the_workspace_as_before_it_and_comes_back_when_
     ensure_summary(ws)  # as the People page does
 
     removal = remove_run(ws, 2)
-    assert removal.sentence() == "Removed import run 2: 1 account, 2 activities, 1 person."
+    assert removal.sentence() == "Removed import run 2: 1 account, 1 person, 2 activities."
     assert ws.counts() == before and links(ws) == linked_before and names(ws) == {"Nia", "Omar"}
     run = import_runs(ws)[0]
-    assert run.id == 2 and run.removal.endswith(": 1 account, 2 activities, 1 person.")
+    assert run.id == 2 and run.removal.endswith(": 1 account, 1 person, 2 activities.")
     assert ensure_summary(ws) is False  # the People directory was kept in step
     with ws.connect() as conn:
         assert set(conn.execute(select(PersonSummary.name)).scalars()) == {"Nia", "Omar"}
