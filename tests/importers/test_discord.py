@@ -391,6 +391,37 @@ def test_a_channel_imported_from_csv_and_then_from_json_counts_each_message_once
     assert ws.counts()["activities"] == 4
 
 
+def test_a_zip_of_channel_csv_files_is_read_as_its_files_are(ws, tmp_path):
+    """A guild's channels exported as CSV and zipped to be sent: it was "not an export format the
+    workbench knows". Each file is read as when imported alone, problems named with the zip."""
+    from workbench.workspace import Workspace
+
+    thread = _as_csv(next(GUILD.glob("*flashing help*.json")),
+                     tmp_path / "Makers - Chat - flashing help [900000000000000200].csv")
+    archive = tmp_path / "makers-csv.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(CSV, f"Makers/{CSV.name}")
+        zf.write(thread, f"Makers/{thread.name}")
+        zf.writestr("Makers/scores.csv", "prompt,score\nhi,0.9\n")  # not a channel's
+    assert registry.sniff(archive).name == "discord-csv"
+    result = ws.import_paths([archive])
+    assert [(p.file, p.position) for p in result.problems] == [(f"makers-csv.zip/Makers/{CSV.name}", "line 8")]
+    assert [n.message for n in result.notes] == [
+        "1 file that is no part of the DiscordChatExporter CSV export was not read; unzip the archive and import "
+        "its folder to read it: Makers/scores.csv."]
+    zipped = rows(ws, "SELECT c.external_id, a.external_id, a.text, a.created_at FROM activity a "
+                      "JOIN channel c ON c.id = a.channel_id ORDER BY a.external_id")
+    alone = Workspace.open(tmp_path / "alone.db")
+    try:
+        alone.import_paths([CSV, thread])
+        assert rows(alone, "SELECT c.external_id, a.external_id, a.text, a.created_at FROM activity a "
+                           "JOIN channel c ON c.id = a.channel_id ORDER BY a.external_id") == zipped
+    finally:
+        alone.close()
+    assert {c for c, *_ in zipped} == {"900000000000000100", "900000000000000200"}
+    assert ws.import_paths([archive]).run_id is None  # again: nothing new
+
+
 def test_dce_csv_rows_are_hashed_deduplicated_and_dated(ws):
     assert registry.sniff(CSV).name == "discord-csv"
     result = ws.import_paths([CSV])

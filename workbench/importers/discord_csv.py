@@ -13,6 +13,8 @@ thread stays a thread. The channel's JSON imported after the CSV gives its rows 
 (``rows_from_csv``).
 ``Date`` is ISO-8601 with the exporter's offset (current versions) or the old default
 ``01-Jan-20 01:33 AM`` form (read as UTC). ``Reactions`` (``"👍 (2),pepe (1)"``) gives the count.
+A zip of such files (a guild's channels, zipped to be sent) is read as its files are, each the
+channel its name says; what else it holds is said to be no part of it.
 """
 from __future__ import annotations
 
@@ -21,13 +23,26 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, Record
 from . import safety
 from .base import Importer, ReadContext
 from .discord import PLATFORM, known_flags
-from .jsonstream import UTC, RecentIds, clean, parse_time, skip_quietly, stable_id, utc_naive
+from .jsonstream import (
+    UTC,
+    Member,
+    RecentIds,
+    clean,
+    members,
+    note_passed_over,
+    parse_time,
+    skip_quietly,
+    stable_id,
+    text_of,
+    utc_naive,
+    zip_heads,
+)
 
 HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
 _NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\](?: \[part \d+\])?$")
@@ -80,23 +95,34 @@ def _messages(conn, *where) -> Iterator[tuple[str, str, dt.datetime, str]]:  # n
         yield channel, author, utc_naive(at), ext
 
 
-def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
-    """What the workspace holds of a channel: its kind (a thread, which the CSV cannot tell), its
-    messages by (author id, instant, UTC naive) -> external id, and the Discord accounts that have
-    a name."""
+def _named(conn) -> set[str]:  # noqa: ANN001 - a SQLAlchemy Connection
+    """The Discord accounts that have a name (the JSON's nickname, which the CSV's user name must not replace)."""
     from sqlalchemy import select
 
-    from ..store.models import Account, Activity, Channel
+    from ..store.models import Account
 
-    named = set(conn.execute(select(Account.external_id).where(
+    return set(conn.execute(select(Account.external_id).where(
         Account.platform == PLATFORM, Account.display_name.is_not(None), Account.display_name != "")).scalars())
+
+
+def _read_before(conn, channel: str) -> dict:  # noqa: ANN001 - a SQLAlchemy Connection
+    """What the workspace holds of a channel: its kind (a thread, which the CSV cannot tell) and its
+    messages by (author id, instant, UTC naive) -> external id."""
+    from sqlalchemy import select
+
+    from ..store.models import Activity, Channel
+
     found = conn.execute(select(Channel.id, Channel.kind).where(Channel.platform == PLATFORM,
                                                                Channel.external_id == channel)).first()
     if found is None:
-        return {"named": named}
+        return {}
     cid, kind = found
     messages = {(author, at): ext for _, author, at, ext in _messages(conn, Activity.channel_id == cid)}
-    return {"named": named, "messages": messages, "kind": kind}
+    return {"messages": messages, "kind": kind}
+
+
+def _is_channel_csv(name: str, head: bytes) -> bool:
+    return name.lower().endswith(".csv") and looks_like_dce_csv(text_of(head))
 
 
 def rows_from_csv(conn) -> dict[str, dict[tuple[str, dt.datetime], str]]:  # noqa: ANN001 - a SQLAlchemy Connection
@@ -131,52 +157,72 @@ class DiscordCsvImporter(Importer):
     label = "DiscordChatExporter CSV"
     platform = PLATFORM
     version = "1"
-    patterns = ("*.csv",)
+    patterns = ("*.csv", "*.zip")
     reads_last = True
 
     def sniff(self, path: Path) -> bool:
+        if safety.is_zip(path):
+            return any(_is_channel_csv(name, head) for name, head in zip_heads(path, ".csv"))
         return path.is_file() and looks_like_dce_csv(safety.head_text(path, 512))
 
     def prepare(self, path: Path, conn, options: dict) -> dict:  # noqa: ANN001
-        return {**known_flags(conn, options), **_read_before(conn, channel_of(path)[0])}
+        flags = {**known_flags(conn, options), "named": _named(conn)}
+        if safety.is_zip(path):  # what the workspace holds of each channel the zip has a file of
+            return {**flags, "channels": {channel: _read_before(conn, channel) for channel in {
+                channel_of(PurePosixPath(m.name))[0] for m in members(path, _is_channel_csv)}}}
+        return {**flags, **_read_before(conn, channel_of(path)[0])}
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
-        channel, name, kind = channel_of(path)
+        if not safety.is_zip(path):
+            whole = Member(path.name, path.stat().st_size, lambda: open(path, "rb"))
+            yield from self._read_file(whole, ctx.options, ctx)
+            return
+        passed: list[str] = []
+        for m in members(path, _is_channel_csv, passed):
+            channel = channel_of(PurePosixPath(m.name))[0]
+            yield from self._read_file(m, {**ctx.options, **ctx.options.get("channels", {}).get(channel, {})}, ctx)
+        note_passed_over(ctx, passed, "DiscordChatExporter CSV export")
+
+    def _read_file(self, m: Member, options: dict, ctx: ReadContext) -> Iterator[Record]:
+        """One channel's file, with what the workspace holds of that channel (``options``)."""
+        channel, name, kind = channel_of(PurePosixPath(m.name))
         if kind == "channel":  # all the file name can tell: the kind the JSON gave stays
-            kind = ctx.options.get("kind") or kind
+            kind = options.get("kind") or kind
         yield ChannelRec(PLATFORM, channel, name, kind=kind)
         seen: set[str] = set()
         recent = RecentIds()
-        with ctx.open_binary(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+        file = m.name if "/" in m.name else None  # a zip's file is named with the zip
+        with ctx.track(m.open(), m.size, f"Reading {m.name}") as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
             rows = csv.reader(text, strict=True)
             try:
                 next(rows, None)  # the header
                 for row in rows:
-                    yield from self._row(row, rows.line_num, channel, ctx, seen, recent)
+                    yield from self._row(row, rows.line_num, channel, ctx, options, seen, recent, file)
             except csv.Error as exc:
                 raise ctx.fail(f"line {rows.line_num}",
-                               f"the CSV cannot be read on ({exc}); the file may be truncated.") from exc
+                               f"the CSV cannot be read on ({exc}); the file may be truncated.", file=file) from exc
 
     @staticmethod
-    def _row(row: list[str], line: int, channel: str, ctx: ReadContext, seen: set[str],
-             recent: RecentIds) -> Iterator[Record]:
+    def _row(row: list[str], line: int, channel: str, ctx: ReadContext, options: dict, seen: set[str],
+             recent: RecentIds, file: str | None) -> Iterator[Record]:
         if not any(row):
             return
         if len(row) < 4:
-            ctx.problem(f"line {line}", f"the row has {len(row)} of the {len(HEADER)} columns; skipped.")
+            ctx.problem(f"line {line}", f"the row has {len(row)} of the {len(HEADER)} columns; skipped.", file=file)
             return
         author_id, author, date, content = (clean(c) for c in row[:4])
         at = csv_time(date)
         if not author_id.strip() or at is None:
-            ctx.problem(f"line {line}", "the row has no author id or no readable date; skipped.")
+            ctx.problem(f"line {line}", "the row has no author id or no readable date; skipped.", file=file)
             return
-        if author_id not in seen and author_id not in ctx.options.get("named", ()):
+        if author_id not in seen and author_id not in options.get("named", ()):
             seen.add(author_id)
             handle = author
             display = author.rsplit("#", 1)[0] if re.search(r"#\d{4}$", author) else author
             yield AccountRec(PLATFORM, author_id, handle=handle, display_name=display,
-                             is_bot=author_id in ctx.options.get("bots", ()),
-                             is_staff=author_id in ctx.options.get("staff", ()),
+                             is_bot=author_id in options.get("bots", ()),
+                             is_staff=author_id in options.get("staff", ()),
                              is_deleted=display == "Deleted User" or display.startswith("deleted_user_"))
         if content == JOIN_NOTICE:  # a join, as the JSON's GuildMemberJoin is
             yield MembershipRec(PLATFORM, author_id, at, "join")
@@ -184,7 +230,7 @@ class DiscordCsvImporter(Importer):
         if NOTICE.fullmatch(content):  # a pin, a call, a thread started: no one's message
             skip_quietly(ctx)
             return
-        ext = ctx.options.get("messages", {}).get((author_id, utc_naive(at))) \
+        ext = options.get("messages", {}).get((author_id, utc_naive(at))) \
             or stable_id("dce-csv", channel, author_id, date, content)
         if recent.seen(ext):
             return
