@@ -160,3 +160,38 @@ def test_a_removal_that_cannot_be_finished_leaves_everything_as_it_was(ws, two_e
     with pytest.raises(ImportCancelled, match="the workspace is as it was"):
         remove_run(ws, 2, progress=progress, cancel=lambda: "Removing the accounts only it brought" in said)
     assert ws.counts() == before and [r.removed_at for r in import_runs(ws)] == [None, None]
+
+
+@pytest.mark.acceptance
+def test_the_real_exports_taken_out_newest_first_leave_what_the_earlier_ones_gave(real, tmp_path):
+    """Every real sample folder imported as a run of its own, then the runs taken back out newest
+    first: after each removal the workspace answers as one that imported only the runs before it
+    (its counts, every table's row count, the daily rollup, the People directory)."""
+    from workbench.metrics.rollup import in_step
+    from workbench.people.directory import ensure_summary
+    from workbench.workspace import Workspace
+
+    folders = [f for f in ("slack", "discord", "telegram", "mattermost", "rocketchat", "gitter", "irc", "discourse",
+                           "github", "stackexchange", "mbox", "groupsio", "meetup") if (real / f).is_dir()]
+    tables = ["source", "channel", "account", "person", "activity", "reaction", "membership_event", "rename",
+              "recognition", "merge_event", "daily_rollup", "person_summary"]
+
+    def state(w) -> dict:  # noqa: ANN001
+        ensure_summary(w)
+        with w.connect() as conn:
+            assert in_step(conn)
+            counted = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in tables}
+            linked = conn.exec_driver_sql("SELECT count(*) FROM activity WHERE parent_id IS NOT NULL").scalar_one()
+        return {**w.counts(), **counted, "linked replies": linked}
+
+    ws = Workspace.open(tmp_path / "all.db")
+    states = [state(ws)]
+    for f in folders:
+        ws.import_paths([real / f])
+        states.append(state(ws))
+    try:
+        for run in range(len(folders), 0, -1):
+            removal = remove_run(ws, run)
+            assert state(ws) == states[run - 1], (folders[run - 1], removal.sentence())
+    finally:
+        ws.close()
