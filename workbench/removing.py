@@ -62,7 +62,7 @@ SUM = PersonSummary.__table__
 DELETED = DeletedRecognition.__table__
 CHUNK = 500
 
-# What left, in the order a sentence says it.
+# What can leave with a run, per kind (``fmt.counts`` says them from the largest container down).
 KINDS = ["sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
          "nick changes"]
 
@@ -76,7 +76,7 @@ class Removal:
     changes_kept: int = 0  # what the run changed in earlier imports' rows
 
     def sentence(self) -> str:
-        """'Removed import run 3: 1,204 activities, 52 accounts, 2 channels. …'"""
+        """'Removed import run 3: 2 channels, 52 accounts, 52 people, 1,204 activities. …'"""
         what = fmt.counts({k: v for k, v in self.removed.items() if v}) or "nothing left in the workspace"
         text = f"Removed import run {self.run_id}: {what}."
         if self.merges_undone:
