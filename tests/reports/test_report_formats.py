@@ -147,20 +147,20 @@ def test_the_xlsx_holds_the_report_numbers(rendered):
 
 
 def test_the_xlsx_sheets_are_named_for_a_reader_and_listed_in_the_summary(rendered):
-    """A client opening the workbook reads "Active people", not "dau_wau_mau"; the Summary lists
+    """A client opening the workbook reads "Active people", not "dau_wau_mau"; the Contents list
     every sheet with what it holds and its file among the CSV exports."""
     report, paths = rendered
     wb = load_workbook(paths["xlsx"])
-    assert wb.sheetnames == ["Summary", "Active people", "New people", "Activity by platform", "Activity by channel",
+    assert wb.sheetnames == ["Summary", "Contents", "Active people", "New people", "Activity by platform", "Activity by channel",
                              "Hour and weekday", "Retention cohorts", "First response by week", "Unanswered questions",
                              "Top helpers", "Who helps whom", "Level movement", "Champion candidates",
                              "Recognition gap", "Champion programme", "Recognitions", "Import runs", "Definitions"]
     assert all("_" not in name and len(name) <= 31 for name in wb.sheetnames)
-    rows = [r[:3] for r in wb["Summary"].iter_rows(values_only=True)]  # the figures' rows are wider
-    start = rows.index(("sheet", "holds", "csv file"))
-    listed = rows[start + 1:]
-    assert [r[0] for r in listed] == wb.sheetnames[1:]
-    assert listed[0] == ("Active people", "Daily, weekly and monthly active people", "dau_wau_mau.csv")
+    rows = list(wb["Contents"].iter_rows(values_only=True))
+    assert rows[0] == ("sheet", "holds", "csv file")
+    listed = rows[1:]
+    assert [r[0] for r in listed] == [n for n in wb.sheetnames if n != "Contents"]
+    assert listed[1] == ("Active people", "Daily, weekly and monthly active people", "dau_wau_mau.csv")
     assert listed[-1] == ("Definitions", "What each figure and column means", "definitions.csv")
     assert {r[2] for r in listed} <= {f.name for f in paths["csv"].glob("*.csv")}
 

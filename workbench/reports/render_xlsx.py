@@ -1,6 +1,6 @@
 """The tables behind a report as one XLSX workbook: a Summary sheet (the headline figures with the
 previous period, each shown as the report shows it: 84%, 0.15, while the cell keeps the exact
-figure; then the list of sheets, with what each holds and its file among the CSV exports), then
+figure), the Contents (every sheet, with what it holds and its file among the CSV exports), then
 one sheet per table, named as a reader calls it ("Active people"), and the Definitions. No cell can start a formula (``safe.cell``)."""
 from __future__ import annotations
 
@@ -69,15 +69,17 @@ def write_xlsx(report: ReportData, out: Path) -> Path:
             if isinstance(c.value, int | float):
                 c.number_format = NUMBER_FORMATS.get(f.kind, "General")
         summary.append(row)
-    # The sheets as a reader calls them ("Active people"), each with what it holds and its file
-    # among the CSV exports (named by the tables' keys).
+    # The sheets as a reader calls them ("Active people"), listed in the Contents with what each
+    # holds and its file among the CSV exports (named by the tables' keys).
+    contents = wb.create_sheet(sheet_title("Contents", taken))
     sheets = [(t, sheet_title(t.sheet_name, taken)) for t in report.tables]
     definitions = sheet_title("Definitions", taken)
-    summary.append([])
-    summary.append(_header(summary, ["sheet", "holds", "csv file"]))
+    contents.append(_header(contents, ["sheet", "holds", "csv file"]))
+    contents.append(_row(contents, ["Summary", "The report's headline figures, with the previous period's",
+                                    "figures.csv"]))
     for t, title in sheets:
-        summary.append(_row(summary, [title, t.title, f"{file_stem(t.key)}.csv"]))
-    summary.append(_row(summary, [definitions, "What each figure and column means", "definitions.csv"]))
+        contents.append(_row(contents, [title, t.title, f"{file_stem(t.key)}.csv"]))
+    contents.append(_row(contents, [definitions, "What each figure and column means", "definitions.csv"]))
     for t, title in sheets:
         sheet = wb.create_sheet(title)
         if t.frame is None or t.frame.empty:
