@@ -41,7 +41,7 @@ class RunSummary:
 
     @property
     def removal(self) -> str:
-        """'Removed 2026-12-04 22:40 UTC: 19 activities, 8 accounts…', or '' for a run in the workspace."""
+        """'Removed 2026-12-04 22:40 UTC: 8 accounts, 8 people, 19 activities.', or '' for a run in the workspace."""
         from . import fmt
 
         if self.removed_at is None:

@@ -368,11 +368,11 @@ class ImportsPage(Page):
             return
         if self.task is not None:
             return
-        brought = figures.counts({k: v for k, v in run.counts.items()}) or "nothing new"
+        brought = figures.counts(run.counts) or "nothing new"
         question = (f"Remove import run {run.id} ({run.file_names}) from the workspace?\n\n"
                     f"What it brought ({brought}) leaves the workspace, except accounts that later imports "
                     "or your merges, notes, tags and stages hold on to. The changes it made to earlier "
-                    f"imports' data stay. The run stays in the history, marked as removed; importing its files "
+                    "imports' data stay. The run stays in the history, marked as removed; importing its files "
                     "again brings it all back.")
         answer = QMessageBox.question(self, "Remove an import", question,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
