@@ -310,6 +310,26 @@ def test_cancel_leaves_nothing_behind(window, qtbot, slack_zip):
     assert page.cancel_button.isEnabled() and not page.is_importing()
 
 
+def test_a_cancel_that_comes_after_the_import_finished_says_it_was_imported(window, qtbot, slack_zip, monkeypatch):
+    """Cancel pressed as the import commits: the data is in the workspace, and the page said "The
+    import was cancelled; the workspace is as it was." It now says what was imported."""
+    page = window.imports_page()
+    ws = window.ctx.ws
+    real = ws.import_paths
+
+    def committed_then_cancelled(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = real(*args, **kwargs)
+        page.task.cancel()  # too late: the import is committed
+        return result
+
+    monkeypatch.setattr(ws, "import_paths", committed_then_cancelled)
+    with qtbot.waitSignal(page.import_finished, timeout=60000) as finished:
+        window.import_paths([str(slack_zip)])
+    assert finished.args[0].added > 0 and ws.counts()["import_runs"] == 1
+    assert page.banner.text().startswith("Imported ") and "cancelled" not in page.banner.text()
+    assert not page.is_importing()
+
+
 def test_a_dropped_file_is_imported(window, qtbot, slack_zip):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(slack_zip))])

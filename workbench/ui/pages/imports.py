@@ -403,8 +403,16 @@ class ImportsPage(Page):
         self.banner.show_error(exc)
 
     def _removal_cancelled(self) -> None:
+        if self._done_before_cancel():
+            self._removed(self.task.result)
+            return
         self._finish()
         self.banner.show_message("The removal was cancelled; the workspace is as it was.", kind="info")
+
+    def _done_before_cancel(self) -> bool:
+        """Whether the running import or removal had finished, its change committed, when Cancel
+        reached it: then it is said as done, not as cancelled with "the workspace as it was"."""
+        return self.task is not None and self.task.error is None and self.task.result is not None
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -506,6 +514,9 @@ class ImportsPage(Page):
         self.import_failed.emit(exc)
 
     def _cancelled(self) -> None:
+        if self._done_before_cancel():
+            self._done(self.task.result)
+            return
         self._finish()
         self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
         self.import_cancelled.emit()
