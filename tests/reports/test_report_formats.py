@@ -146,7 +146,7 @@ def test_the_xlsx_holds_the_report_numbers(rendered):
     assert [r[1] for r in got[1:]] == dau["dau"].tolist()
 
 
-def test_the_xlsx_sheets_are_named_for_a_reader_and_listed_in_the_summary(rendered):
+def test_the_xlsx_sheets_are_named_for_a_reader_and_listed_in_its_contents(rendered):
     """A client opening the workbook reads "Active people", not "dau_wau_mau"; the Contents list
     every sheet with what it holds and its file among the CSV exports."""
     report, paths = rendered
