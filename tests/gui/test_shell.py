@@ -1,11 +1,12 @@
 """The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QLocale, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QStyleOptionViewItem
 
@@ -913,6 +914,13 @@ def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, 
     assert page.runs.item(0, 1).toolTip().endswith(": 2 accounts, 2 people.")
     page.runs.selectRow(0)
     assert page.run_state.text().startswith("Removed ") and not page.remove_button.isEnabled()
+    # Its time as the page writes times, in the person's locale, as the When column does.
+    QLocale.setDefault(QLocale("de_DE"))
+    with qtbot.waitSignal(page.history_loaded, timeout=30000):
+        page.reload()
+    page.runs.selectRow(0)
+    assert re.fullmatch(r"Removed \d\d\.\d\d\.\d{4} \d\d:\d\d UTC: 2 accounts, 2 people\.", page.run_state.text())
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d UTC · removed", page.runs.item(0, 1).text())
     page.runs.selectRow(1)
     assert page.remove_button.isEnabled()
     window.resize(1100, 700)

@@ -274,7 +274,7 @@ class ImportsPage(Page):
             cells[3].setToolTip(all_formats)
             cells[5].setToolTip(_added_tip(r.counts))
             if r.removed_at:  # still in the history, no longer in the workspace
-                cells[1].setToolTip(r.removal)
+                cells[1].setToolTip(_removal(r))
                 for it in cells:
                     it.setForeground(gone)
             for col, it in enumerate(cells):
@@ -330,7 +330,7 @@ class ImportsPage(Page):
         self.writes.update()
         if run is None:
             return
-        self.run_state.setText(run.removal or f"Import run {run.id}: {figures.plural(len(run.files), 'file')}.")
+        self.run_state.setText(_removal(run) or f"Import run {run.id}: {figures.plural(len(run.files), 'file')}.")
         self.files.setRowCount(len(run.files))
         for i, f in enumerate(run.files):
             self.files.setItem(i, 0, _item(f.name))
@@ -521,6 +521,15 @@ class ImportsPage(Page):
     def _cancelled(self) -> None:
         self._ended_by_cancel(self._done, "The import was cancelled; the workspace is as it was.",
                               self.import_cancelled)
+
+
+def _removal(run: RunSummary) -> str:
+    """What became of a run taken back out, as the page writes times and numbers: 'Removed
+    04/12/2026 22:40 UTC: 8 accounts, 8 people, 19 activities.'; '' for a run in the workspace."""
+    if run.removed_at is None:
+        return ""
+    left = figures.counts(run.removed) or "nothing was left of it"
+    return f"Removed {dates.moment(run.removed_at, zone=True)}: {left}."
 
 
 def _format_names(run: RunSummary) -> tuple[str, str]:
