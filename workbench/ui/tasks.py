@@ -65,7 +65,9 @@ class Task(QObject):
         else:
             self.running = False
             self.result = result
-            if self._cancel.is_set():
+            # A change whose function returned is made (an import committed, a file written), even
+            # when Cancel came too late to stop it: it is said as done. A read cancelled is dropped.
+            if self._cancel.is_set() and self.reads_only:
                 self.cancelled.emit()
             else:
                 self.finished.emit(result)

@@ -1,9 +1,7 @@
 """Imports: drop or choose export files, watch the import run in the background, read the history."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -405,19 +403,8 @@ class ImportsPage(Page):
         self.banner.show_error(exc)
 
     def _removal_cancelled(self) -> None:
-        self._ended_by_cancel(self._removed, "The removal was cancelled; the workspace is as it was.")
-
-    def _ended_by_cancel(self, done: Callable[[object], None], said: str, signal: SignalInstance | None = None) -> None:
-        """The running import or removal ended on Cancel: said so, unless it had finished, its change
-        committed, when Cancel reached it; then it is said as done (``done``)."""
-        task = self.task
-        if task is not None and task.error is None and task.result is not None:
-            done(task.result)
-            return
         self._finish()
-        self.banner.show_message(said, kind="info")
-        if signal is not None:
-            signal.emit()
+        self.banner.show_message("The removal was cancelled; the workspace is as it was.", kind="info")
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -519,8 +506,9 @@ class ImportsPage(Page):
         self.import_failed.emit(exc)
 
     def _cancelled(self) -> None:
-        self._ended_by_cancel(self._done, "The import was cancelled; the workspace is as it was.",
-                              self.import_cancelled)
+        self._finish()
+        self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
+        self.import_cancelled.emit()
 
 
 def _removal(run: RunSummary) -> str:
