@@ -1,7 +1,8 @@
 """The tables behind a report as one XLSX workbook: a Summary sheet (the headline figures with the
 previous period, each shown as the report shows it: 84%, 0.15, while the cell keeps the exact
 figure), the Contents (every sheet, with what it holds and its file among the CSV exports), then
-one sheet per table, named as a reader calls it ("Active people"), and the Definitions. No cell can start a formula (``safe.cell``)."""
+one sheet per table, named as a reader calls it ("Active people"), and the Definitions. No cell
+can start a formula (``safe.cell``)."""
 from __future__ import annotations
 
 from pathlib import Path

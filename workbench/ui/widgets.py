@@ -27,8 +27,9 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QFileDialog,
@@ -495,6 +496,14 @@ def copy_menu(view: QWidget, rows: Callable[[bool], list[list[str]]], *,
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     view.customContextMenuRequested.connect(menu)
     view.export_rows = export  # the same as the menu's Export…, for a button beside the view
+
+
+def delete_key_clicks(button: QAbstractButton, view: QWidget) -> QShortcut:
+    """The Del key on ``view`` (a list whose selected lines ``button`` deletes or removes) clicks the
+    button when it is enabled: never on an audit pack's copy, which takes no changes, nor on a
+    selection the button cannot take."""
+    return QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), view,
+                     lambda: button.click() if button.isEnabled() else None, context=Qt.ShortcutContext.WidgetShortcut)
 
 
 def make_copyable(view: QTableView, file_name: str = "table.csv", row_actions: RowActions | None = None) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -32,7 +32,7 @@ from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
 from ..tasks import Newest
-from ..widgets import Banner, EmptyState, Page, make_copyable, remember_sizes, vbox
+from ..widgets import Banner, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes, vbox
 from ..zone_dialog import ask_zone
 
 TELEGRAM_ZONE = "imports/telegram_zone"  # the zone given last for an older Telegram export's clock times
@@ -179,8 +179,7 @@ class ImportsPage(Page):
         self.remove_button = QPushButton("Remove this import…")
         self.remove_button.setToolTip("Take what this import brought back out of the workspace (Del)")
         self.remove_button.clicked.connect(self.remove_selected_run)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.runs, self._delete_key,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        delete_key_clicks(self.remove_button, self.runs)
         self.writes.add(self.remove_button, when=lambda: self._selected_run() is not None
                         and self._selected_run().removed_at is None and self.task is None)
         bar.addWidget(self.run_state, 1)
@@ -356,10 +355,6 @@ class ImportsPage(Page):
         self.ctx.run_task(lambda progress, cancel: removal_refused(ws, run.id), f"Checking import run {run.id}",
                           reads_only=True, on_done=lambda refused: self._ask_to_remove(run, refused),
                           on_error=self.banner.show_error)
-
-    def _delete_key(self) -> None:
-        if self.remove_button.isEnabled():  # not on an audit pack's copy, nor a run removed already
-            self.remove_selected_run()
 
     def _ask_to_remove(self, run: RunSummary, refused: str) -> None:
         if refused:

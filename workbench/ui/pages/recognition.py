@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,8 +39,8 @@ from .. import dates, figures
 from ..as_of import AsOfDay
 from ..champions_dialogs import RecognitionDialog
 from ..tasks import Newest
-from ..widgets import (Banner, DataFrameModel, EmptyState, Page, make_copyable, opens_profiles, remember_sizes,
-                       size_from_few_rows, vbox)
+from ..widgets import (Banner, DataFrameModel, EmptyState, Page, delete_key_clicks, make_copyable, opens_profiles,
+                       remember_sizes, size_from_few_rows, vbox)
 
 
 def _day(v, tz: dt.tzinfo) -> str:  # noqa: ANN001 - a time, or nothing
@@ -184,8 +183,7 @@ class RecognitionPage(Page):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.delete_button.setToolTip("Delete the selected recognitions (Del); Edit ▸ Undo brings them back")
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.log_view, self._delete_key,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        delete_key_clicks(self.delete_button, self.log_view)
         for b in (self.add_button, self.edit_button, self.delete_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -420,10 +418,6 @@ class RecognitionPage(Page):
         self.ctx.run_task(lambda progress, cancel: delete_recognitions(ws, ids), "Deleting recognitions",
                           change=True, on_error=self.banner.show_error,
                           on_done=lambda _: self.banner.show_message(f"Deleted {said}.", kind="info"))
-
-    def _delete_key(self) -> None:
-        if self.delete_button.isEnabled():  # not on an audit pack's copy, which takes no changes
-            self.delete_selected()
 
     def can_undo(self) -> bool:
         return self.ctx.ws is not None and deleted_count(self.ctx.ws) > 0
