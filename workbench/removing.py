@@ -129,21 +129,24 @@ def _run_row(conn: Connection, run_id: int, where: str):  # noqa: ANN202 - a Row
     return row
 
 
-def _platforms(conn: Connection, run_id: int) -> set[str]:
-    """The platforms a run read: those of its files' formats, and of the rows it added (a CSV's
-    platform is the one its mapping named)."""
+def _platforms(conn: Connection, first: int) -> dict[int, set[str]]:
+    """The platforms each run from ``first`` on read: those of its files' formats, and of the rows
+    it added (a CSV's platform is the one its mapping named). A few grouped queries, however many
+    runs a workspace imported day after day."""
     from .importers import registry
 
-    found = set()
-    for name in conn.execute(select(FILE.c.importer).where(FILE.c.run_id == run_id).distinct()).scalars():
+    found: dict[int, set[str]] = {}
+    for run, name in conn.execute(select(FILE.c.run_id, FILE.c.importer).where(FILE.c.run_id >= first).distinct()):
         try:
             platform = registry.by_name(name).platform
         except KeyError:  # a format of another version: its rows say
             continue
         if platform != "csv":
-            found.add(platform)
+            found.setdefault(run, set()).add(platform)
     for table in (SRC, CH, ACC, A):
-        found.update(conn.execute(select(table.c.platform).where(table.c.import_run_id == run_id).distinct()).scalars())
+        for run, platform in conn.execute(select(table.c.import_run_id, table.c.platform)
+                                          .where(table.c.import_run_id >= first).distinct()):
+            found.setdefault(run, set()).add(platform)
     return found
 
 
@@ -152,24 +155,21 @@ def refusal(conn: Connection, run_id: int) -> str:
     have found in its export what this run had brought (a later export holds the earlier one's
     messages) and left it to this run's rows: removing this run would take it away. The later runs
     go first, newest first; importing their files again brings them back."""
-    mine = _platforms(conn, run_id)
+    platforms = _platforms(conn, run_id)
+    mine = platforms.get(run_id, set())
     if not mine:
         return ""
     later = _ids(conn, select(RUN.c.id).where(RUN.c.id > run_id, RUN.c.status == "done").order_by(RUN.c.id.desc()))
-    shared: dict[int, set[str]] = {}
-    for other in later:
-        both = mine & _platforms(conn, other)
-        if both:
-            shared[other] = both
+    shared = {other: mine & platforms[other] for other in later if mine & platforms.get(other, set())}
     if not shared:
         return ""
     runs = list(shared)
     said = f"run {runs[0]}" if len(runs) == 1 else f"runs {', '.join(map(str, runs[:-1]))} and {runs[-1]}"
-    platforms = fmt.platform_names(sorted(set().union(*shared.values())))
-    return (f"Import run {run_id} cannot be removed before {said}, imported after it from {platforms} too: a later "
-            f"export often holds what an earlier one brought, and leaves it to the earlier run. Remove {said} first "
-            f"{'(newest first) ' if len(runs) > 1 else ''}and import {'their' if len(runs) > 1 else 'its'} files "
-            "again afterwards.")
+    platforms_said = fmt.platform_names(sorted(set().union(*shared.values())))
+    return (f"Import run {run_id} cannot be removed before {said}, imported after it from {platforms_said} too: a "
+            f"later export often holds what an earlier one brought, and leaves it to the earlier run. Remove {said} "
+            f"first {'(newest first) ' if len(runs) > 1 else ''}and import {'their' if len(runs) > 1 else 'its'} "
+            "files again afterwards.")
 
 
 def removal_refused(ws, run_id: int) -> str:  # noqa: ANN001 - a Workspace
@@ -266,9 +266,7 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
     n["recognitions"] = _count(conn, delete(REC).where(REC.c.import_run_id == run_id))
     n["activities"] = _count(conn, delete(A).where(A.c.import_run_id == run_id))
     step(0.5, "Counting the days again")
-    rollup.refresh_days(conn, days)
-    if not rollup.in_step(conn):
-        rollup.rebuild(conn)
+    rollup.refresh_in_step(conn, days)
 
     step(0.6, "Undoing its automatic merges")
     out.merges_undone, merged = _undo_automatic_merges(conn, run_id)

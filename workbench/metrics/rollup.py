@@ -66,8 +66,13 @@ def refresh_after_import(conn: Connection, run_id: int) -> None:
         return
     day = utc_day_expr(conn)
     days = list(conn.execute(select(day).where(A.c.import_run_id == run_id).distinct()).scalars())
-    if not days:
-        return
+    if days:
+        refresh_in_step(conn, days)
+
+
+def refresh_in_step(conn: Connection, days: list) -> None:
+    """Recompute the given UTC days (the days an import brought activities to, or a removal took
+    them from), then rebuild the whole rollup if it is still not in step."""
     refresh_days(conn, days)
     if not in_step(conn):
         rebuild(conn)
