@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python benchmarks/metrics_bench.py
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/big_channel_bench.py
+	$(BIN)/python benchmarks/html_bench.py
 	$(BIN)/python benchmarks/irc_bench.py
 	$(BIN)/python benchmarks/font_search_bench.py
 	$(BIN)/python benchmarks/remove_bench.py

@@ -290,6 +290,7 @@ TELEGRAM_HTML = """<!DOCTYPE html>
   <div class="page_wrap">
    <div class="page_header">
 """
+DCE_PAGE = "Makers - Chat - help [900000000000000300].html"
 DCE_HTML = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -304,7 +305,12 @@ DCE_HTML = """<!DOCTYPE html>
 
 
 def test_an_html_export_is_named_with_the_export_to_make_instead(cli, ws_path, tmp_path):
-    """Telegram Desktop and DiscordChatExporter both offer HTML first: refused, named, with what to do."""
+    """Telegram Desktop and DiscordChatExporter both offer HTML first. Telegram's pages name people
+    by their names alone: refused, named, with what to do. DiscordChatExporter's name them by their
+    ids: read."""
+    import shutil
+    from pathlib import Path
+
     chat = tmp_path / "ChatExport_2024-03-02"
     (chat / "css").mkdir(parents=True)
     (chat / "messages.html").write_text(TELEGRAM_HTML, encoding="utf-8")
@@ -313,11 +319,11 @@ def test_an_html_export_is_named_with_the_export_to_make_instead(cli, ws_path, t
     assert r.code == 2 and r.err.strip() == (
         f"workbench: {chat}: the folder holds Telegram Desktop's HTML export, which is for reading, not for the "
         "workbench: export the chat again with the format \u201cMachine-readable JSON\u201d (it writes result.json)."), r
-    channel = tmp_path / "Builders - general [1200].html"
-    channel.write_text(DCE_HTML, encoding="utf-8")
-    r = cli("import", "--workspace", ws_path, channel)
-    assert r.code == 2 and f"{channel}: DiscordChatExporter's HTML export" in r.err and "again as JSON" in r.err, r
     assert not ws_path.exists() or cli("status", "--workspace", ws_path, "--json").json()["activities"] == 0
+    page = Path(__file__).resolve().parent.parent / "data" / "discord" / "html" / DCE_PAGE
+    shutil.copy(page, tmp_path / page.name)
+    r = cli("import", "--workspace", ws_path, tmp_path / page.name, "--json")
+    assert r.code == 0 and r.json()["added_by_kind"]["activities"] == 6, r
 
 
 DCE_TEXT = """==============================================================
@@ -414,7 +420,7 @@ def test_the_files_sent_in_a_chat_are_one_line_and_never_taken_for_exports(cli, 
 def test_html_pages_beside_the_export_read_are_said_to_be_its_reading_copy(cli, ws_path, tmp_path):
     """Telegram Desktop's "HTML and JSON" writes the pages, their style, scripts and images beside
     result.json: they are its reading copy, not an export still to be made. A DiscordChatExporter
-    channel exported as HTML in a folder of JSON channels is said, not passed over with the media."""
+    channel exported both as HTML and as JSON is its JSON; a channel exported as HTML alone is read."""
     import json
     import shutil
     from pathlib import Path
@@ -442,16 +448,23 @@ def test_html_pages_beside_the_export_read_are_said_to_be_its_reading_copy(cli, 
     shutil.copytree(data / "discord" / "guild", guild)
     general = next(guild.glob("*general*100*.json"))
     (guild / general.with_suffix(".html").name).write_text(DCE_HTML, encoding="utf-8")
-    (guild / "Makers - Chat - random [900000000000000300].html").write_text(DCE_HTML, encoding="utf-8")
+    shutil.copy(data / "discord" / "html" / DCE_PAGE, guild / DCE_PAGE)
     r = cli("import", "--workspace", ws_path, guild, "--json")
     assert r.code == 0, r
     said = {n["file"]: n["message"] for n in json.loads(r.out)["notes"]}
-    assert said["guild/Makers - Chat - random [900000000000000300].html"] == (
-        "DiscordChatExporter's HTML export, which is for reading, not for the workbench: export the channel "
-        "again as JSON (or CSV).")
+    assert f"guild/{DCE_PAGE}" not in said
     assert said[f"guild/{general.stem}.html"] == (
         f"DiscordChatExporter's HTML export, the copy for reading of {general.name}, which is read; skipped.")
-    assert json.loads(r.out)["added_by_kind"]["channels"] == 2  # both JSON channels are read
+    assert json.loads(r.out)["added_by_kind"]["channels"] == 3  # both JSON channels and the page's
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(guild / f"{general.stem}.html", alone)
+    shutil.copy(general, alone)
+    r = cli("import", "--workspace", ws_path, alone / f"{general.stem}.html")
+    assert r.code == 2 and r.err.strip() == (
+        f"workbench: {alone / general.stem}.html: DiscordChatExporter's HTML export, the copy for reading of "
+        f"{general.name} beside it: import that file, which holds all the page shows."), r
 
 
 def test_runs_lists_the_history_and_shows_one_run_whole(cli, ws_path, exports_folder, chat_message):

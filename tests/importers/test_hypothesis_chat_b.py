@@ -1,11 +1,13 @@
-"""Property: mangled records in DiscordChatExporter, Mattermost, Rocket.Chat and Gitter exports never
+"""Property: mangled records in DiscordChatExporter (JSON, CSV, HTML), Mattermost, Rocket.Chat and Gitter exports never
 crash an import. Each record is damaged at random (fields replaced by any JSON value or removed,
 whole records replaced); the import must finish, reporting or skipping the bad records."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,41 @@ def test_mangled_discord_csv_rows(data):
         w.writerow(row)
     with tempfile.TemporaryDirectory() as tmp:
         import_ok(write(tmp, "Guild - general [1].csv", out.getvalue()), len(drawn))
+
+
+def mangle_group(data: st.DataObject, group: str) -> str:
+    """A message group of a page, damaged: an attribute's value replaced (an id, an author id, a
+    reply's target), a line dropped (a closing tag, a name), or text with markup put in."""
+    lines = group.split("\n")
+    for _ in range(data.draw(st.integers(0, 3))):
+        how = data.draw(st.integers(0, 2))
+        i = data.draw(st.integers(0, len(lines) - 1))
+        found = list(re.finditer(r'="[^"]*"', lines[i]))
+        if how == 0 and found:
+            m = data.draw(st.sampled_from(found))
+            value = data.draw(TEXT | st.sampled_from(["", "0", "1212928544997376000", "scrollToMessage(event, '1')"]))
+            lines[i] = lines[i][:m.start()] + f'="{html.escape(value)}"' + lines[i][m.end():]
+        elif how == 1 and len(lines) > 1:
+            del lines[i]
+        else:
+            lines.insert(i, data.draw(TEXT | st.sampled_from(["<div>", "</div>", "<span class=\"chatlog__author\">",
+                                                                "&bogus;", "<img alt=x>", "<!--"])))
+    return "\n".join(lines)
+
+
+@SETTINGS
+@given(st.data())
+def test_mangled_discord_html_pages(data):
+    page = (DATA / "discord/html/Makers - Chat - help [900000000000000300].html").read_text(encoding="utf-8")
+    start, end = page.index('<div class="chatlog__message-group">'), page.rindex("<!--wmm:ignore-->")
+    marker = '<div class="chatlog__message-group">'
+    groups = [marker + g for g in page[start:end].split(marker)[1:]]
+    mangled = [mangle_group(data, g) for g in groups]
+    if data.draw(st.booleans()):
+        mangled.append(data.draw(st.sampled_from(mangled)))  # a group written twice
+    with tempfile.TemporaryDirectory() as tmp:
+        import_ok(write(tmp, "Makers - Chat - help [900000000000000300].html", page[:start] + "".join(mangled)
+                        + page[end:]), sum(g.count("data-message-id") for g in mangled))
 
 
 @SETTINGS

@@ -45,7 +45,9 @@ from .jsonstream import (
 )
 
 HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
-_NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\](?: \[part \d+\])?$")
+# The exporter's default file name: the channel's id, then the period asked for and the part, if any.
+_NAME = re.compile(r"^(?P<guild>.*?) - (?:(?P<category>.*) - )?(?P<channel>.*?) \[(?P<id>\d+)\]"
+                   r"(?: \((?:after |before )?[\d-]+(?: to [\d-]+)?\))?(?: \[part \d+\])?$")
 _COUNT = re.compile(r"\((\d{1,9})\)\s*$")
 # What DiscordChatExporter writes as the text of a system message, which its CSV gives as a row
 # like any other (its JSON names the message's type): a join, and notices no one wrote.
@@ -143,13 +145,14 @@ def rows_from_csv(conn) -> dict[str, dict[tuple[str, dt.datetime], str]]:  # noq
     return found
 
 
-def channel_of(path: Path) -> tuple[str, str, str]:
-    """(external id, name, kind) of the channel a DCE file name describes."""
+def channel_of(path: Path, prefix: str = "csv") -> tuple[str, str, str]:
+    """(external id, name, kind) of the channel a DCE file name describes (a renamed file: its name,
+    after ``prefix``)."""
     m = _NAME.match(path.stem)
     if m:
         dm = _DM_CATEGORIES.get(m.group("category") or "") if m.group("guild") == "Direct Messages" else None
         return m.group("id"), m.group("channel"), dm or "channel"
-    return f"csv:{path.stem}", path.stem, "channel"
+    return f"{prefix}:{path.stem}", path.stem, "channel"
 
 
 class DiscordCsvImporter(Importer):

@@ -22,6 +22,7 @@ MODULES: list[str] = [
     "telegram_bot",
     "discord",
     "discord_csv",
+    "discord_html",
     "mattermost",
     "rocketchat",
     "gitter",

@@ -1,11 +1,14 @@
 """Exports the workbench knows but does not read, and what to export instead.
 
 People export in the format a tool offers first: Telegram Desktop and DiscordChatExporter both
-default to HTML, pages for people to read (DiscordChatExporter offers plain text as well). Such a
-file is refused or left alone like any other unknown file, but with a sentence that says what it
-is and how to get the export that is read.
+default to HTML, pages for people to read (DiscordChatExporter offers plain text as well).
+DiscordChatExporter's pages name messages and people by their ids and are read (``discord_html``);
+Telegram's name people by their names alone, and its plain text is no better. Such a file is
+refused or left alone like any other unknown file, but with a sentence that says what it is and
+how to get the export that is read.
 Both tools also write the two formats side by side (Telegram Desktop's "HTML and JSON"): then the
-pages are the reading copy of a file that is read, and are said so.
+pages are the reading copy of a file that is read, and are said so; a page whose JSON is beside
+it but not read says to import that.
 """
 from __future__ import annotations
 
@@ -30,6 +33,9 @@ class _ReadingExport:
         twin = self.twin(path)
         if twin in read:
             return f"{self.what}, the copy for reading of {twin.name}, which is read; skipped."
+        if twin.is_file():
+            return f"{self.what}, the copy for reading of {twin.name} beside it: import that file, which holds " \
+                   "all the page shows."
         return f"{self.what}, which is for reading, not for the workbench: {self.instead}."
 
 
