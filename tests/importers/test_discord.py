@@ -259,11 +259,15 @@ def test_another_export_zipped_with_the_channels_is_named_not_passed_over(ws, tm
                 zf.write(f, "discord/" + f.relative_to(GUILD).as_posix())
         zf.write(next(DATA.parent.joinpath("telegram").rglob("result.json")), "telegram/result.json")
         zf.write(CSV, "discord/general.csv")
+        page = DATA / "html" / "Makers - Chat - help [900000000000000300].html"
+        zf.write(page, f"discord/{page.name}")  # a channel exported as the exporter's page
+        zf.write(page, f"discord/{GENERAL.stem}.html")  # the reading copy of a channel read as JSON
     result = ws.import_paths([archive])
     assert ws.counts()["activities"] == 5
     assert [(n.file, n.position, n.message) for n in result.notes] == [(
-        "client.zip", "beside the export", "2 files that are no part of the DiscordChatExporter export were not "
-        "read; unzip the archive and import its folder to read them: discord/general.csv, telegram/result.json.")]
+        "client.zip", "beside the export", "3 files that are no part of the DiscordChatExporter export were not "
+        "read; unzip the archive and import its folder to read them: discord/Makers - Chat - help "
+        "[900000000000000300].html, discord/general.csv, telegram/result.json.")]
 
 
 def test_a_truncated_export_fails_in_one_sentence_and_writes_nothing(ws, tmp_path):

@@ -210,6 +210,7 @@ class DiscordJsonImporter(Importer):
         passed: list[str] = []
         media = frozenset(self.attachments(path)) if path.is_dir() else frozenset()
         zipped, media_in_zip = safety.is_zip(path), set()  # (the --media-dir folders of a zipped export)
+        channels: set[PurePosixPath] = set()  # the channels' files, without their extension
         for m in members(path, lambda name, head: name.lower().endswith(".json") and looks_like_dce(text_of(head)),
                          passed, skip=media):
             if _sent_in_chat(m.name):  # a DiscordChatExporter file someone sent in a channel, zipped
@@ -219,10 +220,13 @@ class DiscordJsonImporter(Importer):
                     top = _media_dir(text_of(f.read(4096)))
                 if top:
                     media_in_zip.add(PurePosixPath(m.name).parent.relative_to(path.name) / top)
+            channels.add(PurePosixPath(m.name).with_suffix(""))
             if m.name in identical:  # read byte for byte before, and all it brought is still here
                 skipped.append(identical[m.name])
                 continue
             yield from self._read_member(m, ctx, state)
+        if zipped:  # channels zipped as the exporter's pages, not read with the JSON (their own zip or folder is)
+            passed += [name for name in _pages(path) if PurePosixPath(path.name, name).with_suffix("") not in channels]
         note_passed_over(ctx, [n for n in passed if not _sent_in_chat(n) and not any(
             PurePosixPath(n).is_relative_to(d) for d in media_in_zip)], "DiscordChatExporter export")
         if skipped and not path.is_dir():
@@ -366,6 +370,15 @@ class DiscordJsonImporter(Importer):
         handle = f"{name}#{discriminator}" if discriminator and discriminator not in ("0", "0000") else name
         return AccountRec(PLATFORM, uid, handle=handle, display_name=nickname or name, is_bot=sig[2],
                           is_staff=staff, is_deleted=deleted, source_external_id=state.guild, joined_at=joined_at)
+
+
+def _pages(path: Path) -> list[str]:
+    """The DiscordChatExporter HTML pages in a zip (``discord_html`` reads them, in a zip of their own)."""
+    from .discord_html import SUFFIXES, looks_like_dce_html
+    from .unread import HEAD_BYTES
+
+    return [name for suffix in SUFFIXES for name, head in zip_heads(path, suffix, size=HEAD_BYTES)
+            if looks_like_dce_html(name, head)]
 
 
 def _where(n: int, mid: str | None) -> str:
