@@ -181,3 +181,21 @@ def test_pages_zipped_are_read_and_a_page_beside_its_json_is_its_copy_for_readin
     result = ws.import_paths([both])
     assert any(p.message == f"DiscordChatExporter's HTML export, the copy for reading of {general.name}, which is "
                             "read; skipped." for p in result.notes), result.notes
+
+
+def test_a_transcript_in_the_exporters_style_without_ids_is_said_not_read(ws, tmp_path):
+    """Bots that keep a ticket's transcript write pages in the exporter's style; one whose messages
+    carry no Discord id cannot give their times or their authors, and says so."""
+    page = OLDER_PAGE.replace(' data-message-id="1212929802240000000" id="message-1212929802240000000"', "")
+    page = page.replace(' data-message-id="1212930305556480000" id="message-1212930305556480000"', "")
+    transcript = tmp_path / "transcript-1234.html"
+    transcript.write_text(page, encoding="utf-8")
+    result = ws.import_paths([transcript])
+    assert [(p.position, p.message) for p in result.problems] == [(
+        "whole file", "the page's 2 messages carry no Discord ids (it looks like a transcript another tool wrote in "
+        "the exporter's style); none was read.")]
+    assert ws.counts()["activities"] == 0
+
+    with_ids = tmp_path / "transcript-1235.html"  # the element's own id names the message
+    with_ids.write_text(OLDER_PAGE.replace(' data-message-id="1212929802240000000"', ""), encoding="utf-8")
+    assert ws.import_paths([with_ids]).by_kind.get("activities") == 2

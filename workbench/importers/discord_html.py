@@ -43,6 +43,7 @@ CHUNK = 1 << 16
 MAX_DEPTH = 512  # elements open at once; the exporter's pages nest about 20 deep
 MAX_PIECES = 20_000  # pieces of text kept of one element (a message of 4,000 characters has a few hundred)
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+MESSAGE_ID = re.compile(r"(?:chatlog__message-container-|message-)(\d{1,20})")  # without data-message-id
 REPLY_TO = re.compile(r"scrollToMessage\(\s*event\s*,\s*'(\d{1,20})'")
 GUILD_ICON = re.compile(r"cdn\.discordapp\.com/icons/(\d{1,20})/")
 DM_ICON = re.compile(r"cdn\.discordapp\.com/embed/avatars/")
@@ -89,6 +90,7 @@ class _Page(HTMLParser):
         self.message: _Message | None = None
         self.done: list[_Message] = []
         self.count = 0
+        self.unnamed = 0  # messages without an id
         self.ended = False
         self.too_deep = False
 
@@ -141,6 +143,12 @@ class _Page(HTMLParser):
     def _role(self, tag: str, a: dict[str, str], classes: list[str]) -> str | None:
         if "data-message-id" in a:
             self._start_message(a["data-message-id"].strip())
+            return "message"
+        if "chatlog__message" in classes or "chatlog__message-container" in classes:
+            if (named := MESSAGE_ID.fullmatch(a.get("id", ""))) is None:  # a transcript another tool wrote
+                self.unnamed += self.message is None and "chatlog__message" in classes
+                return None
+            self._start_message(named[1])
             return "message"
         if (reply := REPLY_TO.search(a.get("onclick", ""))) is not None:
             self._reply(reply[1])
@@ -295,6 +303,9 @@ class DiscordHtmlImporter(SkipIdentical, Importer):
             where = f"after message {page.count:,}" if page.count else "before its first message"
             raise ctx.fail("whole file", f"the page ends {where} without its closing lines (</html>); "
                            "the file was cut short: export or copy it again.", file=file)
+        if page.unnamed and not page.count:
+            ctx.problem("whole file", f"the page's {page.unnamed:,} messages carry no Discord ids (it looks like a "
+                        "transcript another tool wrote in the exporter's style); none was read.", file=file)
         if server is None:
             server = yield from self._channel(page, channel, name, kind, ctx)
         for msg in page.done:
