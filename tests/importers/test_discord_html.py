@@ -199,3 +199,43 @@ def test_a_transcript_in_the_exporters_style_without_ids_is_said_not_read(ws, tm
     with_ids = tmp_path / "transcript-1235.html"  # the element's own id names the message
     with_ids.write_text(OLDER_PAGE.replace(' data-message-id="1212929802240000000"', ""), encoding="utf-8")
     assert ws.import_paths([with_ids]).by_kind.get("activities") == 2
+
+
+TRANSCRIPT = """<!DOCTYPE html>
+<html lang="en">
+<head><title>ticket-0042</title><style>.chatlog__message-group { display: grid; }</style></head>
+<body>
+<div class="chatlog">
+<div class="chatlog__message-group">
+    <div id="chatlog__message-container-1212929802240000000" class="chatlog__message-container" data-message-id="1212929802240000000">
+        <div class="chatlog__message">
+            <div class="chatlog__message-aside"><img class="chatlog__avatar" src="b.png" data-user-id="700000000000000002" /></div>
+            <div class="chatlog__message-primary">
+                <div class="chatlog__header">
+                    <span class="chatlog__author-name" title="ben" data-user-id="700000000000000002">Ben</span>
+                    <span class="chatlog__bot-label">BOT</span>
+                    <span class="chatlog__timestamp" data-timestamp="Friday, 1 March 2024 01:10">01/03/2024 01:10</span>
+                </div>
+                <div class="chatlog__content chatlog__markdown" data-message-id="1212929802240000000" id="message-1212929802240000000">
+                    <span class="chatlog__markdown-preserve">Ticket opened: <strong>flashing</strong></span>
+                </div>
+            </div>
+        </div>
+    </div>
+</div>
+</div>
+</body>
+</html>
+"""
+
+
+def test_a_transcript_that_names_each_message_twice_reads_it_once_with_its_text(ws, tmp_path):
+    """Transcript tools in the exporter's style put the message's id on its text too; older pages
+    of the exporter call the bot's tag "chatlog__bot-label"."""
+    transcript = tmp_path / "ticket-0042.html"
+    transcript.write_text(TRANSCRIPT, encoding="utf-8")
+    result = ws.import_paths([transcript])
+    assert result.problem_count == 0, result.problems
+    assert rows(ws, "SELECT a.external_id, a.text, acc.external_id, acc.is_bot FROM activity a "
+                    "JOIN account acc ON acc.id = a.account_id") == [
+        ("1212929802240000000", "Ticket opened: flashing", "700000000000000002", 1)]

@@ -141,8 +141,9 @@ class _Page(HTMLParser):
 
     # -- what they mean ---------------------------------------------------------------------
     def _role(self, tag: str, a: dict[str, str], classes: list[str]) -> str | None:
-        if "data-message-id" in a:
-            self._start_message(a["data-message-id"].strip())
+        mid = a.get("data-message-id", "").strip()
+        if mid and (self.message is None or mid != self.message.id):  # (a transcript tool names it twice over)
+            self._start_message(mid)
             return "message"
         if "chatlog__message" in classes or "chatlog__message-container" in classes:
             if (named := MESSAGE_ID.fullmatch(a.get("id", ""))) is None:  # a transcript another tool wrote
@@ -168,7 +169,7 @@ class _Page(HTMLParser):
             self.message.author = {"id": a.get("data-user-id", "").strip(), "title": a.get("title", ""), "bot": None}
             self.message.system = True
             return "author"
-        if "chatlog__author-tag" in classes or "chatlog__bot-tag" in classes:
+        if "chatlog__author-tag" in classes or "chatlog__bot-label" in classes or "chatlog__bot-tag" in classes:
             return "tag"
         if "chatlog__content" in classes and self.message is not None and not self.roles.get("content"):
             return "content"
