@@ -345,6 +345,21 @@ def test_a_dropped_file_is_imported(window, qtbot, slack_zip):
     assert window.current_page() is page
 
 
+def test_a_dropped_discordchatexporter_page_is_imported_as_one(window, qtbot, tmp_path):
+    """The exporter's default format, dropped on the window as a person has it: read, and said so."""
+    page_file = Path(__file__).resolve().parent.parent / "data" / "discord" / "html" / \
+        "Makers - Chat - help [900000000000000300].html"
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(page_file))])
+    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    page = window.imports_page()
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.dropEvent(event)
+    assert [page.runs.item(0, c).text() for c in (2, 3, 8)] == [page_file.name, "DiscordChatExporter HTML", "0"]
+    assert window.ctx.ws.counts()["activities"] == 6
+
+
 def test_a_bad_file_shows_one_sentence_and_changes_nothing(window, qtbot, tmp_path):
     bad = tmp_path / "holiday.txt"
     bad.write_text("not an export")
