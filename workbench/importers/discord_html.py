@@ -206,10 +206,8 @@ class _Page(HTMLParser):
         text = "".join(self.buffers.pop(role, ()))  # what was read inside it (nothing is kept past its end)
         if role == "message":
             self._flush()
-        elif role == "author":
-            if self.message is not None:
-                self.message.author["nick"] = text.strip()
-            self.group_author.setdefault("nick", text.strip())
+        elif role == "author":  # the message's, or (older pages) the group's, written before its messages
+            (self.group_author if self.message is None else self.message.author)["nick"] = text.strip()
         elif role == "tag":
             if text.strip().upper() in ("BOT", "SERVER", "APP") and self.group_author:
                 self.group_author["bot"] = True
@@ -229,6 +227,19 @@ class _Page(HTMLParser):
         if self.message is not None:
             self.done.append(self.message)
             self.message = None
+
+
+@dataclass
+class _Channel:
+    """What a page's messages share: their channel, its server (once the preamble is read), and
+    the file's name for its problems (a zip's page, named with the zip)."""
+    id: str
+    name: str
+    kind: str
+    from_csv: dict  # the channel's rows a CSV brought without ids: (author id, instant) -> their id
+    file: str | None
+    guild: str | None = None
+    given: bool = False  # its server's and channel's records were given
 
 
 _CAPTURED = ("author", "tag", "content", "reaction-count", "preamble")
@@ -278,85 +289,84 @@ class DiscordHtmlImporter(SkipIdentical, Importer):
 
     def _read_page(self, m, ctx: ReadContext, seen: dict[str, tuple],  # noqa: ANN001 - a Member
                    recent: RecentIds) -> Iterator[Record]:
-        file = m.name if "/" in m.name else None
-        page = _Page()
         channel, name, kind = channel_of(PurePosixPath(m.name), prefix="html")
-        if channel in ctx.options.get("threads", ()):
-            kind = "thread"
-        from_csv = (ctx.options.get("from_csv") or {}).get(channel) or {}
-        server: tuple[str | None] | None = None  # (the server's id, or None when the page cannot tell), once read
+        here = _Channel(channel, name, "thread" if channel in ctx.options.get("threads", ()) else kind,
+                        (ctx.options.get("from_csv") or {}).get(channel) or {}, m.name if "/" in m.name else None)
+        page = _Page()
         decode = codecs.getincrementaldecoder("utf-8")(errors="replace")
         with ctx.track(m.open(), m.size, f"Reading {m.name}") as raw:
             while chunk := raw.read(CHUNK):
                 page.feed(decode.decode(chunk))
                 if page.too_deep:
                     raise ctx.fail("whole file", f"the page nests more than {MAX_DEPTH} elements deep; "
-                                   "it is not a page the exporter wrote.", file=file)
-                if server is None and (page.done or page.message is not None):
-                    server = yield from self._channel(page, channel, name, kind, ctx)
-                for msg in page.done:
-                    yield from self._message(msg, channel, server, kind, from_csv, recent, ctx, seen, file)
-                page.done.clear()
+                                   "it is not a page the exporter wrote.", file=here.file)
+                yield from self._drain(page, here, ctx, seen, recent)
             page.feed(decode.decode(b"", final=True))
             page.close()
         page.finish()
         if not page.ended:
             where = f"after message {page.count:,}" if page.count else "before its first message"
             raise ctx.fail("whole file", f"the page ends {where} without its closing lines (</html>); "
-                           "the file was cut short: export or copy it again.", file=file)
+                           "the file was cut short: export or copy it again.", file=here.file)
         if page.unnamed and not page.count:
             ctx.problem("whole file", f"the page's {page.unnamed:,} messages carry no Discord ids (it looks like a "
-                        "transcript another tool wrote in the exporter's style); none was read.", file=file)
-        if server is None:
-            server = yield from self._channel(page, channel, name, kind, ctx)
-        for msg in page.done:
-            yield from self._message(msg, channel, server, kind, from_csv, recent, ctx, seen, file)
+                        "transcript another tool wrote in the exporter's style); none was read.", file=here.file)
+        yield from self._drain(page, here, ctx, seen, recent, last=True)
 
-    def _channel(self, page: _Page, channel: str, name: str, kind: str,
-                 ctx: ReadContext) -> Iterator[Record]:  # returns (the server's id,)
-        """The server and channel the page's preamble names (read before its first message)."""
+    def _drain(self, page: _Page, here: _Channel, ctx: ReadContext, seen: dict[str, tuple], recent: RecentIds, *,
+               last: bool = False) -> Iterator[Record]:
+        """The records of the messages the page has finished, after its server's and channel's, which
+        are given once the preamble before its first message is read."""
+        if not here.given and (last or page.done or page.message is not None):
+            here.given = True
+            yield from self._channel(page, here, ctx)
+        for msg in page.done:
+            yield from self._message(msg, here, recent, ctx, seen)
+        page.done.clear()
+
+    @staticmethod
+    def _channel(page: _Page, here: _Channel, ctx: ReadContext) -> Iterator[Record]:
+        """The server and channel the page's preamble names."""
         guild_name = clean(page.preamble[0]) if page.preamble else ""
         if DM_ICON.search(page.icon) or guild_name == "Direct Messages":
-            guild: str | None = "0"
+            here.guild = "0"
         elif icon := GUILD_ICON.search(page.icon):
-            guild = icon[1]
+            here.guild = icon[1]
         else:
-            guild = (ctx.options.get("guilds") or {}).get(guild_name)
-        if guild is not None:
-            yield SourceRec(PLATFORM, guild, guild_name or ("Direct Messages" if guild == "0" else ""))
-        if channel.startswith("html:") and len(page.preamble) > 1:
-            name = clean(page.preamble[1].rsplit(" / ", 1)[-1]) or name
-        yield ChannelRec(PLATFORM, channel, name, source_external_id=guild, kind=kind)
-        return (guild,)
+            here.guild = (ctx.options.get("guilds") or {}).get(guild_name)
+        if here.guild is not None:
+            yield SourceRec(PLATFORM, here.guild, guild_name or ("Direct Messages" if here.guild == "0" else ""))
+        if here.id.startswith("html:") and len(page.preamble) > 1:
+            here.name = clean(page.preamble[1].rsplit(" / ", 1)[-1]) or here.name
+        yield ChannelRec(PLATFORM, here.id, here.name, source_external_id=here.guild, kind=here.kind)
 
-    def _message(self, msg: _Message, channel: str, server: tuple[str | None], kind: str, from_csv: dict,
-                 recent: RecentIds, ctx: ReadContext, seen: dict[str, tuple], file: str | None) -> Iterator[Record]:
+    def _message(self, msg: _Message, here: _Channel, recent: RecentIds, ctx: ReadContext,
+                 seen: dict[str, tuple]) -> Iterator[Record]:
         where = f"message {msg.n:,}" + (f" (id {msg.id})" if msg.id else "")
         author = clean(msg.author.get("id"))
         at = snowflake_time(msg.id) if msg.id.isascii() and msg.id.isdigit() else None
         if at is None or not (author.isascii() and author.isdigit()):
             said = "no author id" if at is not None else "no Discord id (which gives its time)"
-            ctx.problem(where, f"the message has {said}; skipped.", file=file)
+            ctx.problem(where, f"the message has {said}; skipped.", file=here.file)
             return
         if recent.seen(msg.id):
             return  # the same message written twice: counted once
-        guild = server[0]
         text = clean("".join(msg.text).strip())
         joined = text.lower() == JOIN_NOTICE.lower()
-        if acc := self._account(msg.author, author, guild, ctx, seen, joined_at=at if joined else None):
+        if acc := self._account(msg.author, author, here.guild, ctx, seen, joined_at=at if joined else None):
             yield acc
         if joined:
-            yield MembershipRec(PLATFORM, author, at, "join", source_external_id=guild)
+            yield MembershipRec(PLATFORM, author, at, "join", source_external_id=here.guild)
             return
         if msg.system or NOTICE.fullmatch(text[:1].upper() + text[1:]):
             skip_quietly(ctx)
             return
         parent = msg.parent if msg.parent != msg.id else None
-        if parent is None and kind == "thread" and msg.id != channel:
-            parent = channel  # a thread's messages are in the thread of the message that started it, whose id it has
-        yield ActivityRec(PLATFORM, msg.id, author, at, channel_external_id=channel, source_external_id=guild,
+        if parent is None and here.kind == "thread" and msg.id != here.id:
+            parent = here.id  # a thread's messages are in the thread of the message that started it, whose id it has
+        yield ActivityRec(PLATFORM, msg.id, author, at, channel_external_id=here.id, source_external_id=here.guild,
                           parent_external_id=parent, kind="reply" if parent else "message", text=text,
-                          reaction_count=msg.reactions, replaces=from_csv.pop((author, utc_naive(at)), None))
+                          reaction_count=msg.reactions, replaces=here.from_csv.pop((author, utc_naive(at)), None))
 
     @staticmethod
     def _account(said: dict, uid: str, guild: str | None, ctx: ReadContext, seen: dict[str, tuple], *,
