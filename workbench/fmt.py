@@ -17,7 +17,7 @@ def number(n: float | int | None, digits: int = 0) -> str:
 
 _KINDS = ("sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
           "nick changes")
-_ONE = {"activities": "activity", "people": "person"}
+_ONE = {"activities": "activity", "people": "person", "rows put back": "row put back"}
 
 
 def counts(by_kind: dict[str, int], *, write: Callable[[int], str] = number) -> str:

@@ -383,6 +383,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         if progress is not None:
             progress(1.0, "Nothing new")
         return result
+    writer.keep_replaced()
     conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == run_id).values(
         finished_at=dt.datetime.now(dt.timezone.utc), status="done", read=c.read, added=c.added, updated=c.updated,
         unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind),

@@ -9,8 +9,10 @@ nothing else holds on to now. The people who made use of its data stay whole:
   hand, noted, tagged, staged or recognized by hand (that work is the user's, not the import's);
 - the merges its import made automatically (same e-mail) are undone first, without the rejection
   an unmerge by hand leaves, so the next import may make them again;
-- the changes it made to what earlier imports brought (an edit, a new reaction count) stay: the
-  workspace does not keep what they replaced.
+- what it changed in rows earlier imports brought (an edited message, a new reaction count, a
+  renamed account or channel) is put back as it was (``ImportChange`` keeps the values it
+  replaced), unless you changed it since (a bot flag set by hand stays as you set it). Runs
+  imported before the workspace kept those values leave their changes as they are.
 
 Replies of other runs whose parent or thread leaves are linked again to what remains; the daily
 rollup and the People directory are brought in step. The run itself stays in the history, marked
@@ -32,12 +34,14 @@ from .metrics import rollup
 from .people import directory
 from .people.merge import undo_on
 from .store.links import resolve_links
+from .store.writer import normalize_email, stored_value
 from .store.models import (
     Account,
     Activity,
     Channel,
     ChampionStatus,
     DeletedRecognition,
+    ImportChange,
     ImportFile,
     ImportRun,
     MembershipEvent,
@@ -59,12 +63,16 @@ RX, MEM, REN, REC = Reaction.__table__, MembershipEvent.__table__, Rename.__tabl
 EV, REJ, NOTE, PT, CS = (MergeEvent.__table__, MergeRejection.__table__, Note.__table__, PersonTag.__table__,
                          ChampionStatus.__table__)
 SUM = PersonSummary.__table__
+CHANGE = ImportChange.__table__
+CHANGED_TABLES = {"source": SRC, "channel": CH, "account": ACC, "activity": A}
+CHANGED_KINDS = {"source": "sources", "channel": "channels", "account": "accounts", "activity": "activities"}
 DELETED = DeletedRecognition.__table__
 CHUNK = 500
 
 # What can leave with a run, per kind (``fmt.counts`` says them from the largest container down).
 KINDS = ["sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
          "nick changes"]
+PUT_BACK = "rows put back"  # the run's record of its removal says them too: rows of earlier imports it had changed
 
 
 @dataclass
@@ -73,11 +81,15 @@ class Removal:
     removed: dict[str, int] = field(default_factory=dict)  # per kind, as ``KINDS``
     kept_accounts: int = 0  # accounts the run added that later imports or the user's work hold on to
     merges_undone: int = 0  # the run's automatic merges
-    changes_kept: int = 0  # what the run changed in earlier imports' rows
+    changes_undone: int = 0  # rows of earlier imports the run changed, put back as they were
+    put_back: dict[str, int] = field(default_factory=dict)  # those rows per kind, as ``KINDS``
+    changes_kept: int = 0  # rows of earlier imports the run changed that stay: changed since, or not kept
+    kept_unknown: bool = False  # the run was imported before the workspace kept what it replaced
 
     def sentence(self) -> str:
         """'Removed import run 3: 2 channels, 52 accounts, 52 people, 1,204 activities. …'"""
-        what = fmt.counts({k: v for k, v in self.removed.items() if v}) or "nothing left in the workspace"
+        what = fmt.counts({k: v for k, v in self.removed.items() if v}) or \
+            ("it had added nothing" if self.changes_undone else "nothing left in the workspace")
         text = f"Removed import run {self.run_id}: {what}."
         if self.merges_undone:
             text += (f" The {fmt.plural(self.merges_undone, 'automatic merge')} it made "
@@ -85,14 +97,22 @@ class Removal:
         if self.kept_accounts:
             text += (f" {fmt.plural(self.kept_accounts, 'account')} it brought {_stay(self.kept_accounts)}: later "
                      "imports, or your merges, notes, tags, stages or recognitions, hold on to them.")
-        if self.changes_kept:
+        if self.changes_undone:
+            them = "it was" if self.changes_undone == 1 else "they were"
+            text += (f" It had changed {fmt.plural(self.changes_undone, 'row')} of earlier imports "
+                     f"({fmt.counts(self.put_back)}); {them} put back as {them}.")
+        if self.changes_kept and self.kept_unknown:
             text += (f" The {fmt.plural(self.changes_kept, 'change')} it made to what earlier imports brought "
-                     f"{_stay(self.changes_kept)} (the workspace does not keep what they replaced).")
+                     f"{_stay(self.changes_kept)}: it was imported before the workspace kept what an import replaces.")
+        elif self.changes_kept:
+            text += (f" {fmt.plural(self.changes_kept, 'row')} it changed {_stay(self.changes_kept)} as "
+                     "they are now: changed again since, by you.")
         return text
 
     def as_dict(self) -> dict:
         return {"run_id": self.run_id, "removed": self.removed, "kept_accounts": self.kept_accounts,
-                "merges_undone": self.merges_undone, "changes_kept": self.changes_kept}
+                "merges_undone": self.merges_undone, "changes_undone": self.changes_undone, "put_back": self.put_back,
+                "changes_kept": self.changes_kept}
 
 
 def _was(n: int) -> str:
@@ -172,10 +192,14 @@ def refusal(conn: Connection, run_id: int) -> str:
             "files again afterwards.")
 
 
-def removal_refused(ws, run_id: int) -> str:  # noqa: ANN001 - a Workspace
-    """``refusal`` on a workspace: asked before asking whether to remove."""
+def removal_refused(ws, run_id: int) -> tuple[str, dict[str, int]]:  # noqa: ANN001 - a Workspace
+    """``refusal`` on a workspace, asked before asking whether to remove, with the rows of earlier
+    imports the run changed and would put back, per kind (none for a run imported before the
+    workspace kept what an import replaces)."""
     with ws.connect() as conn:
-        return refusal(conn, run_id)
+        kept = conn.execute(select(CHANGE.c.table_name, func.count()).where(CHANGE.c.run_id == run_id)
+                            .group_by(CHANGE.c.table_name)).all()
+        return refusal(conn, run_id), {CHANGED_KINDS[t]: int(n) for t, n in kept if t in CHANGED_KINDS}
 
 
 def _undo_automatic_merges(conn: Connection, run_id: int) -> tuple[int, set[int]]:
@@ -190,6 +214,77 @@ def _undo_automatic_merges(conn: Connection, run_id: int) -> tuple[int, set[int]
         conn.execute(delete(EV).where(EV.c.id.in_([undone, event_id])))
         touched.update(p for p in (target, other) if p is not None)
     return len(events), touched
+
+
+def _stored_back(table, column: str, value):  # noqa: ANN001, ANN202 - a Table, a column's value
+    """A value ``ImportChange`` kept, as the column takes it (a time from its ISO text, in UTC)."""
+    if isinstance(value, str) and _is_time(table.c[column]):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+def _is_time(column) -> bool:  # noqa: ANN001 - a Column
+    try:
+        return column.type.python_type is dt.datetime
+    except NotImplementedError:
+        return False
+
+
+def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[int]]:
+    """Put back what the run changed in rows of earlier imports, column by column, where the row
+    still holds what the run left in it (a flag set by hand since stays). Returns the rows put
+    back whole (per kind), the rows left as they are (in part or whole), and the people whose
+    accounts or messages changed. A reply whose parent changes back is linked again with the others."""
+    undone: dict[str, int] = {}
+    kept = 0
+    people: set[int] = set()
+    for table_name, row_id, before, after in conn.execute(
+            select(CHANGE.c.table_name, CHANGE.c.row_id, CHANGE.c.before, CHANGE.c.after)
+            .where(CHANGE.c.run_id == run_id).order_by(CHANGE.c.id)):
+        table = CHANGED_TABLES.get(table_name)
+        columns = [c for c in after if table is not None and c in table.c]
+        if not columns:
+            continue
+        row = conn.execute(select(*[table.c[c] for c in columns]).where(table.c.id == row_id)).first()
+        if row is None:  # gone since (taken out with another run)
+            continue
+        now = dict(zip(columns, row))
+        back = {c: _stored_back(table, c, before.get(c)) for c in columns if stored_value(now[c]) == after[c]}
+        if len(back) < len(columns):
+            kept += 1
+        else:
+            undone[CHANGED_KINDS[table_name]] = undone.get(CHANGED_KINDS[table_name], 0) + 1
+        if not back:
+            continue
+        if table is ACC:
+            back.update(_account_put_back(conn, row_id, back))
+            people.update(_ids(conn, select(ACC.c.person_id).where(ACC.c.id == row_id)))
+        elif table is A:
+            if "parent_external_id" in back:
+                back.update(parent_id=None, root_id=None)
+            people.update(_ids(conn, select(ACC.c.person_id).join(A, A.c.account_id == ACC.c.id)
+                               .where(A.c.id == row_id)))
+        conn.execute(update(table).where(table.c.id == row_id).values(**back))
+    return undone, kept, people
+
+
+def _account_put_back(conn: Connection, account_id: int, back: dict) -> dict:
+    """What else follows an account's values put back: its normalized e-mail, and its person's
+    name where the person was named after the account (as the import renamed it)."""
+    extra: dict = {}
+    if "email" in back:
+        extra["email_norm"] = normalize_email(back["email"])
+    if "display_name" in back or "handle" in back:
+        acc = conn.execute(select(ACC.c.person_id, ACC.c.display_name, ACC.c.handle, ACC.c.external_id)
+                           .where(ACC.c.id == account_id)).one()
+        was = acc.display_name or acc.handle or acc.external_id
+        name = back.get("display_name", acc.display_name)
+        handle = back.get("handle", acc.handle)
+        now = name or handle or acc.external_id
+        if now != was:
+            conn.execute(update(PER).where(PER.c.id == acc.person_id, PER.c.display_name == was)
+                         .values(display_name=now))
+    return extra
 
 
 def _free_accounts(conn: Connection, run_id: int) -> tuple[list[int], list[int]]:
@@ -242,7 +337,7 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
     refused = refusal(conn, run_id)
     if refused:
         raise WorkbenchError(refused)
-    out = Removal(run_id=run_id, changes_kept=int(row.updated or 0))
+    out = Removal(run_id=run_id)
     n = out.removed
     was_fresh = directory.is_fresh(conn)
     step(0.05, f"Finding what import run {run_id} brought")
@@ -259,6 +354,13 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
                                  or_(A.c.parent_id.in_(mine), A.c.root_id.in_(mine))).values(parent_id=None, root_id=None))
     conn.execute(update(A).where(A.c.import_run_id == run_id, A.c.parent_id.is_not(None))
                  .values(parent_id=None, root_id=None))
+    step(0.25, "Putting back what it changed in earlier imports")
+    out.put_back, out.changes_kept, changed_people = _put_back(conn, run_id)
+    out.changes_undone = sum(out.put_back.values())
+    touched |= changed_people
+    if not out.changes_undone and not out.changes_kept and row.updated and not conn.execute(
+            select(CHANGE.c.id).where(CHANGE.c.run_id == run_id).limit(1)).first():
+        out.changes_kept, out.kept_unknown = int(row.updated), True  # imported before changes were kept
     step(0.3, "Removing its activities")
     n["reactions"] = _count(conn, delete(RX).where(or_(RX.c.import_run_id == run_id, RX.c.activity_id.in_(mine))))
     n["memberships"] = _count(conn, delete(MEM).where(MEM.c.import_run_id == run_id))
@@ -299,8 +401,9 @@ def remove_run_on(conn: Connection, run_id: int, *, progress: ProgressFn | None 
     resolve_links(conn)
     step(0.9, "Bringing the People directory in step")
     directory.refresh_people(conn, touched.difference(people), was_fresh=was_fresh)
+    left = {k: n.get(k, 0) for k in KINDS} | ({PUT_BACK: out.changes_undone} if out.changes_undone else {})
     conn.execute(update(RUN).where(RUN.c.id == run_id).values(
-        status="removed", removed_at=dt.datetime.now(dt.timezone.utc), removed={k: n.get(k, 0) for k in KINDS}))
+        status="removed", removed_at=dt.datetime.now(dt.timezone.utc), removed=left))
     out.removed = {k: n.get(k, 0) for k in KINDS}
     step(1.0, f"Removed import run {run_id}")
     return out

@@ -195,3 +195,81 @@ def test_the_real_exports_taken_out_newest_first_leave_what_the_earlier_ones_gav
             assert state(ws) == states[run - 1], (folders[run - 1], removal.sentence())
     finally:
         ws.close()
+
+
+def _state(ws) -> dict:  # noqa: ANN001
+    """What a person sees of the workspace's rows: every message, account, person, channel and
+    source with what an import can change in them, and the People directory's names."""
+    ensure_summary(ws)
+    queries = {
+        "activities": "SELECT id, external_id, kind, text, size, edited_at, reaction_count, parent_external_id, "
+                      "parent_id, root_id, is_question FROM activity ORDER BY id",
+        "accounts": "SELECT id, external_id, handle, display_name, email, email_norm, is_bot, is_staff, is_deleted, "
+                    "joined_at, person_id FROM account ORDER BY id",
+        "people": "SELECT id, display_name, merged_into_id FROM person ORDER BY id",
+        "channels": "SELECT id, external_id, name, kind FROM channel ORDER BY id",
+        "sources": "SELECT id, external_id, name FROM source ORDER BY id",
+        "directory": "SELECT person_id, name FROM person_summary ORDER BY person_id",
+    }
+    with ws.connect() as conn:
+        return {"counts": ws.counts(), **{k: conn.exec_driver_sql(q).all() for k, q in queries.items()}}
+
+
+@pytest.fixture
+def edited_export(tmp_path):
+    """April's export of March's chat: the chat renamed, Nia's question edited, Omar renamed (the
+    same Telegram account) and his answer given three reactions, and Lee's first message."""
+    def renamed(msg: dict, **changes) -> dict:  # noqa: ANN003
+        return {**msg, **changes}
+
+    nia, omar = message(1, "Nia", "How do I batch embeddings?"), message(2, "Omar", "Use the batch endpoint.", 1)
+    april = [renamed(nia, text="How do I batch embeddings in v2?", edited="2024-04-02T09:00:00",
+                     edited_unixtime="1712048400"),
+             renamed(omar, **{"from": "Omar Haddad", "reactions": [{"type": "emoji", "count": 3, "emoji": "👍"}]}),
+             message(3, "Lee", "Same question here")]
+    path = tmp_path / "april-edited.json"
+    path.write_text(json.dumps({"name": "Builders (v2)", "type": "public_supergroup", "id": 42, "messages": april}),
+                    encoding="utf-8")
+    return chat(tmp_path / "march-only.json", [nia, omar]), path
+
+
+def test_what_a_removed_import_changed_in_earlier_rows_is_put_back(ws, edited_export):
+    """A later export that changed what an earlier one brought (an edited question, a renamed
+    member and chat, new reactions), taken back out: the workspace is the one before it, row for
+    row, the People directory included. Its edits stayed, and the member kept the later name."""
+    march, april = edited_export
+    ws.import_paths([march])
+    before = _state(ws)
+    added = ws.import_paths([april])
+    assert added.updated == 3 and added.by_kind == {"accounts": 1, "activities": 1}, added
+    changed = _state(ws)
+    assert ("Omar Haddad" in {name for _, name, _ in changed["people"]}
+            and changed["activities"][0][3] == "How do I batch embeddings in v2?"
+            and changed["activities"][1][6] == 3 and changed["channels"][0][2] == "Builders (v2)")
+
+    removal = remove_run(ws, 2)
+    assert removal.sentence() == ("Removed import run 2: 1 account, 1 person, 1 activity. It had changed 5 rows of "
+                                  "earlier imports (1 source, 1 channel, 1 account, 2 activities); they were put back "
+                                  "as they were.")
+    assert removal.as_dict()["changes_undone"] == 5 and removal.changes_kept == 0
+    assert import_runs(ws)[0].removal.endswith(": 1 account, 1 person, 1 activity, 5 rows put back.")
+    assert _state(ws) == before
+    assert ensure_summary(ws) is False  # the People directory was kept in step
+
+    again = ws.import_paths([april])  # read anew: the same changes once more
+    assert again.run_id == 3 and again.updated == 3 and _state(ws) == changed | {"counts": _state(ws)["counts"]}
+
+
+def test_a_run_imported_before_replaced_values_were_kept_says_its_changes_stay(ws, edited_export):
+    """A run imported with an earlier version, which kept no replaced values, leaves its changes and
+    says so, as removals did before."""
+    march, april = edited_export
+    ws.import_paths([march])
+    ws.import_paths([april])
+    with ws.connect() as conn, conn.begin():
+        conn.exec_driver_sql("DELETE FROM import_change")
+    removal = remove_run(ws, 2)
+    assert removal.sentence() == ("Removed import run 2: 1 account, 1 person, 1 activity. The 3 changes it made to what "
+                                  "earlier imports brought stay: it was imported before the workspace kept what an "
+                                  "import replaces.")
+    assert names(ws) == {"Nia", "Omar Haddad"}

@@ -1,6 +1,7 @@
 """The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -889,6 +890,53 @@ def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(wi
     with zone_answered(athens) as asked, qtbot.waitSignal(page.import_finished, timeout=30000) as finished:
         page.import_paths([str(folder)])
     assert asked == [] and finished.args[0].by_kind.get("activities") == 1
+
+
+def test_removing_a_later_export_asks_and_then_puts_back_what_it_edited(window, qtbot, exports_folder,
+                                                                        chat_message, tmp_path, monkeypatch):
+    """A chat's later export that edited a message and renamed a member, taken back out from the
+    Imports page: the question says those rows get back what they held, the banner says they did,
+    and the People page's name is the earlier one again."""
+    from PySide6.QtWidgets import QMessageBox
+
+    page = window.imports_page()
+    window.show_page("ImportsPage")
+    first = [chat_message(1, "Nia", "How do I batch?"), chat_message(2, "Omar", "Use the batch endpoint.")]
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(exports_folder(messages=first))])
+    before = window.ctx.ws.counts()
+    later = tmp_path / "later" / "result.json"
+    later.parent.mkdir()
+    edited = {**first[0], "text": "How do I batch in v2?", "edited_unixtime": "1712048400"}
+    renamed = {**first[1], "from": "Omar Haddad"}
+    later.write_text(json.dumps({"name": "Builders", "type": "public_supergroup", "id": 42,
+                                 "messages": [edited, renamed]}), encoding="utf-8")
+    with qtbot.waitSignal(page.import_finished, timeout=60000) as finished:
+        window.import_paths([str(later)])
+    assert finished.args[0].updated == 2 and "Omar Haddad" in names_of(window.ctx.ws)
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 2)
+    page.runs.selectRow(0)
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.run_removed, timeout=60000):
+        page.remove_button.click()
+    assert ("What it changed in earlier imports' rows (1 account, 1 activity) is put back as it was. The run stays "
+            "in the history") in asked[0]
+    assert page.banner.text() == ("Removed import run 2: it had added nothing. It had changed 2 rows of earlier "
+                                  "imports (1 account, 1 activity); they were put back as they were.")
+    assert window.ctx.ws.counts() == before and names_of(window.ctx.ws) == {"Nia", "Omar"}
+    qtbot.waitUntil(lambda: page.runs.item(0, 1).text().endswith(" · removed"))
+    assert page.runs.item(0, 1).toolTip().endswith(": 2 rows put back.")
+    with window.ctx.ws.connect() as conn:
+        assert conn.exec_driver_sql("SELECT text FROM activity ORDER BY id").scalars().all() == [
+            "How do I batch?", "Use the batch endpoint."]
+
+
+def names_of(ws) -> set[str]:  # noqa: ANN001
+    with ws.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT display_name FROM person WHERE merged_into_id IS NULL").scalars())
 
 
 def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, slack_zip, tmp_path, monkeypatch):

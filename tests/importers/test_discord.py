@@ -395,6 +395,35 @@ def test_a_channel_imported_from_csv_and_then_from_json_counts_each_message_once
     assert ws.counts()["activities"] == 4
 
 
+def test_removing_the_json_that_took_over_a_csv_s_rows_gives_them_back_to_the_csv(ws, tmp_path):
+    """The JSON export that gave a CSV's rows their message ids, taken back out: the rows are the
+    CSV's again, as they were (no ids, no replies, the CSV's names), with nothing lost or doubled;
+    importing the JSON again takes them over again. Before, the rows kept the JSON's ids, kinds and
+    names, and the CSV imported again would have found none of its messages."""
+    from workbench.removing import remove_run
+
+    general = next((DATA / "guild").glob("*general*100*.json"))
+    twin = _as_csv(general, tmp_path / general.with_suffix(".csv").name)
+    ws.import_paths([twin])
+    query = ("SELECT a.id, a.external_id, a.kind, a.text, a.parent_external_id, a.parent_id, a.source_id, "
+             "acc.display_name, acc.is_bot, p.display_name FROM activity a JOIN account acc ON acc.id = a.account_id "
+             "JOIN person p ON p.id = acc.person_id ORDER BY a.id")
+    channel = "SELECT id, external_id, name, kind, source_id FROM channel ORDER BY id"
+    from_csv, csv_channel = rows(ws, query), rows(ws, channel)
+    ws.import_paths([general])
+    taken_over = rows(ws, query)
+    assert [r[1] for r in taken_over] != [r[1] for r in from_csv]
+
+    removal = remove_run(ws, 2)
+    # the 4 messages, 3 accounts (nicknames, a bot) and the channel (its guild, which leaves with the run)
+    assert removal.sentence() == ("Removed import run 2: 1 source, 1 reaction. It had changed 8 rows of earlier "
+                                  "imports (1 channel, 3 accounts, 4 activities); they were put back as they were.")
+    assert rows(ws, query) == from_csv and rows(ws, channel) == csv_channel
+    assert ws.import_paths([twin]).run_id is None  # the CSV again finds all its messages
+    assert ws.import_paths([general]).updated == 7 and rows(ws, query) == taken_over
+    assert ws.counts()["activities"] == 4
+
+
 def test_a_zip_of_channel_csv_files_is_read_as_its_files_are(ws, tmp_path):
     """A guild's channels exported as CSV and zipped to be sent: it was "not an export format the
     workbench knows". Each file is read as when imported alone, problems named with the zip."""

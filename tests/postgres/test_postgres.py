@@ -449,3 +449,14 @@ def test_a_channel_from_its_csv_and_then_its_json_counts_each_message_once_on_po
     assert cli("status", "--workspace", pg_url, "--json").json()["activities"] == 4
     _same_answers(cli, file_ws, pg_url, "status")
     _same_answers(cli, file_ws, pg_url, "helpers", "--from", "2024-01-01", "--to", "2024-12-31")
+
+    # The JSON's run taken back out: the rows are the CSV's again, as in a workspace that never read it.
+    csv_only = str(tmp_path / "csv-only.db")
+    assert cli("import", "--workspace", csv_only, str(exported)).code == 0
+    for ws in (file_ws, pg_url):
+        removed = cli("runs", "2", "--remove", "--workspace", ws, "--json")
+        assert removed.code == 0 and removed.json()["changes_undone"] >= 4 and removed.json()["changes_kept"] == 0
+    for command in (("status",), ("people", "list"), ("unanswered", "--from", "2024-01-01", "--to", "2024-12-31")):
+        _same_answers(cli, csv_only, pg_url, *command)
+    assert cli("import", "--workspace", pg_url, str(channel)).code == 0
+    assert cli("status", "--workspace", pg_url, "--json").json()["activities"] == 4

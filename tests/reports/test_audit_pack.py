@@ -182,8 +182,8 @@ def test_a_pack_from_a_newer_workbench_shows_its_report_and_leaves_its_copy_clos
 
 
 def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(source, tmp_path):
-    """A pack made before nick changes, import notes, sources' addresses and deleted recognitions
-    were kept (schema 0001): its copy opens, brought up to date in the extracted copy, with
+    """A pack made before nick changes, import notes, sources' addresses, deleted recognitions and
+    what imports replace were kept (schema 0001): its copy opens, brought up to date in the extracted copy, with
     everything it held; the pack itself is not touched."""
     import hashlib
     import sqlite3
@@ -208,6 +208,7 @@ def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(sour
         conn.execute("DROP TABLE deleted_recognition")  # 0008
         conn.execute("ALTER TABLE import_run DROP COLUMN removed_at")  # 0009
         conn.execute("ALTER TABLE import_run DROP COLUMN removed")
+        conn.execute("DROP TABLE import_change")  # 0010
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     conn.close()
     old_db = copy.read_bytes()

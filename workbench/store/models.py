@@ -110,6 +110,20 @@ class ImportProblem(Base):
     run: Mapped[ImportRun] = relationship(back_populates="problems")
 
 
+class ImportChange(Base):
+    """What an import changed in a row an earlier import brought (an edited message, a renamed
+    account), with the values it replaced, so that removing the import puts them back. Only the
+    columns that changed are kept; times as ISO text in UTC."""
+
+    __tablename__ = "import_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(16))  # account, activity, channel, source
+    row_id: Mapped[int]
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+
+
 class Source(Base):
     __tablename__ = "source"
     __table_args__ = (UniqueConstraint("platform", "external_id"),)

@@ -34,8 +34,8 @@ from ..records import (
     without_surrogates,
 )
 from .dialect import insert_ignore, is_sqlite
-from .models import (Account, Activity, Channel, DeletedRecognition, MembershipEvent, Person, Reaction, Recognition,
-                     Rename, Source, utcnow)
+from .models import (Account, Activity, Channel, DeletedRecognition, ImportChange, MembershipEvent, Person, Reaction,
+                     Recognition, Rename, Source, utcnow)
 
 BATCH = 2000
 UTC = dt.timezone.utc
@@ -232,6 +232,18 @@ class _NetChanges:
         else:
             self.changed.discard(row_id)
 
+    def replaced(self) -> Iterable[tuple[int, dict, dict]]:
+        """Each changed row with the columns that end up different: (id, before, after)."""
+        for row_id in sorted(self.changed):
+            first, latest = self._before[row_id], self._after[row_id]
+            columns = [c for c, v in latest.items() if v != first.get(c)]
+            yield row_id, {c: first.get(c) for c in columns}, {c: latest[c] for c in columns}
+
+
+def stored_value(value):  # noqa: ANN001, ANN201 - a column's value
+    """A column's value as ``ImportChange`` keeps it in JSON: a time as ISO text in UTC."""
+    return _naive(value).isoformat() if isinstance(value, dt.datetime) else value
+
 
 class Writer:
     def __init__(self, conn: Connection, run_id: int, *, batch_size: int = BATCH) -> None:
@@ -240,6 +252,9 @@ class Writer:
         self.batch_size = batch_size
         self.counts = Counts()
         self._changed_accounts, self._changed_activities = _NetChanges(), _NetChanges()
+        # Renamed sources and channels are not counted as updates (an export names them anew each
+        # time), but what they were called is kept like any other change, for the run's removal.
+        self._changed_sources, self._changed_channels = _NetChanges(), _NetChanges()
         self.first_at: dt.datetime | None = None
         self.last_at: dt.datetime | None = None
         self.orphan_reactions = 0  # reactions whose message is neither in the file nor in the workspace
@@ -324,6 +339,19 @@ class Writer:
         if self._renames:
             self._flush_renames()
 
+    def keep_replaced(self) -> int:
+        """Keep, for the run's removal, what it changed in rows earlier imports brought and the
+        values it replaced (``ImportChange``); returns how many rows."""
+        rows = [{"run_id": self.run_id, "table_name": table, "row_id": row_id,
+                 "before": {c: stored_value(v) for c, v in before.items()},
+                 "after": {c: stored_value(v) for c, v in after.items()}}
+                for table, changes in (("source", self._changed_sources), ("channel", self._changed_channels),
+                                       ("account", self._changed_accounts), ("activity", self._changed_activities))
+                for row_id, before, after in changes.replaced()]
+        for i in range(0, len(rows), self.batch_size):
+            self.conn.execute(insert(ImportChange.__table__), rows[i:i + self.batch_size])
+        return len(rows)
+
     def _bulk_insert(self, name: str, stmt, columns: list[str], rows: list[list]) -> int:  # noqa: ANN001
         bulk = self._bulk.get(name)
         if bulk is None:
@@ -372,11 +400,11 @@ class Writer:
 
     def _write_sources(self, recs: list[SourceRec]) -> None:
         keys = [(r.platform, r.external_id) for r in recs]
-        have = self._existing(SRC, keys, [SRC.c.id, SRC.c.name, SRC.c.address])
+        have = self._existing(SRC, keys, [SRC.c.id, SRC.c.name, SRC.c.address, SRC.c.import_run_id])
         for r in recs:
             key = (r.platform, r.external_id)
             if key in have:
-                sid, name, address = have[key]
+                sid, name, address, run = have[key]
                 changed = {}
                 if r.name and r.name != name:
                     changed["name"] = r.name
@@ -384,6 +412,9 @@ class Writer:
                     changed["address"] = r.address
                 if changed:
                     self.conn.execute(update(SRC).where(SRC.c.id == sid).values(**changed))
+                    if run != self.run_id:
+                        self._changed_sources.note(sid, {c: {"name": name, "address": address}[c] for c in changed},
+                                                   changed)
             else:
                 sid = self.conn.execute(insert(SRC).values(platform=r.platform, external_id=r.external_id, name=r.name,
                                                            address=r.address, import_run_id=self.run_id)).inserted_primary_key[0]
@@ -392,17 +423,21 @@ class Writer:
 
     def _write_channels(self, recs: list[ChannelRec]) -> None:
         keys = [(r.platform, r.external_id) for r in recs]
-        have = self._existing(CH, keys, [CH.c.id, CH.c.name, CH.c.kind, CH.c.source_id, CH.c.parent_external_id])
+        have = self._existing(CH, keys, [CH.c.id, CH.c.name, CH.c.kind, CH.c.source_id, CH.c.parent_external_id,
+                                         CH.c.import_run_id])
         for r in recs:
             key = (r.platform, r.external_id)
             values = {"name": r.name, "kind": r.kind, "source_id": self._source_id(r.platform, r.source_external_id),
                       "parent_external_id": r.parent_external_id}
             if key in have:
-                cid, name, kind, source_id, parent_ext = have[key]
+                cid, name, kind, source_id, parent_ext, run = have[key]
                 if (r.name and r.name != name) or r.kind != kind or (values["source_id"] and values["source_id"] != source_id) \
                         or (r.parent_external_id and r.parent_external_id != parent_ext):
                     values = {k: v for k, v in values.items() if v not in (None, "")}
                     self.conn.execute(update(CH).where(CH.c.id == cid).values(**values))
+                    if run != self.run_id:
+                        old = {"name": name, "kind": kind, "source_id": source_id, "parent_external_id": parent_ext}
+                        self._changed_channels.note(cid, {c: old[c] for c in values}, values)
             else:
                 cid = self.conn.execute(insert(CH).values(platform=r.platform, external_id=r.external_id,
                                                           import_run_id=self.run_id, **values)).inserted_primary_key[0]
@@ -580,7 +615,8 @@ class Writer:
                     if run != self.run_id:
                         old = {"text": old_text, "size": len(old_text or ""), "edited_at": _naive(old_edit),
                                "reaction_count": old_reactions, "parent_external_id": old_parent,
-                               "is_accepted": old_acc, "title": old_title, "is_question": old_q}
+                               "is_accepted": old_acc, "title": old_title, "is_question": old_q, "kind": kind,
+                               "source_id": source}
                         # The reply links are worked out again after the import, from parent_external_id.
                         self._changed_activities.note(aid, {c: old[c] for c in changed if c in old},
                                                       {c: v for c, v in changed.items() if c in old})

@@ -353,10 +353,10 @@ class ImportsPage(Page):
             return
         ws = self.ctx.ws
         self.ctx.run_task(lambda progress, cancel: removal_refused(ws, run.id), f"Checking import run {run.id}",
-                          reads_only=True, on_done=lambda refused: self._ask_to_remove(run, refused),
+                          reads_only=True, on_done=lambda got: self._ask_to_remove(run, *got),
                           on_error=self.banner.show_error)
 
-    def _ask_to_remove(self, run: RunSummary, refused: str) -> None:
+    def _ask_to_remove(self, run: RunSummary, refused: str, put_back: dict | None = None) -> None:
         if refused:
             self.banner.show_message(refused, kind="info")
             self.run_refused.emit(refused)
@@ -364,11 +364,18 @@ class ImportsPage(Page):
         if self.task is not None:
             return
         brought = figures.counts(run.counts) or "nothing new"
+        if put_back:
+            changes = (f"What it changed in earlier imports' rows ({figures.counts(put_back)}) is put back as it "
+                       "was. ")
+        elif run.updated:
+            changes = (f"The {figures.plural(run.updated, 'change')} it made to earlier imports' data stay: it was "
+                       "imported before the workspace kept what an import replaces. ")
+        else:
+            changes = ""
         question = (f"Remove import run {run.id} ({run.file_names}) from the workspace?\n\n"
                     f"What it brought ({brought}) leaves the workspace, except accounts that later imports "
-                    "or your merges, notes, tags and stages hold on to. The changes it made to earlier "
-                    "imports' data stay. The run stays in the history, marked as removed; importing its files "
-                    "again brings it all back.")
+                    f"or your merges, notes, tags and stages hold on to. {changes}The run stays in the history, "
+                    "marked as removed; importing its files again brings it all back.")
         answer = QMessageBox.question(self, "Remove an import", question,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
