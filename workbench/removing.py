@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from . import fmt
@@ -68,6 +68,7 @@ CHANGED_TABLES = {"source": SRC, "channel": CH, "account": ACC, "activity": A}
 CHANGED_KINDS = {"source": "sources", "channel": "channels", "account": "accounts", "activity": "activities"}
 DELETED = DeletedRecognition.__table__
 CHUNK = 500
+CHANGE_BATCH = 5000  # changes of a run put back at a time
 
 # What can leave with a run, per kind (``fmt.counts`` says them from the largest container down).
 KINDS = ["sources", "channels", "accounts", "people", "activities", "reactions", "memberships", "recognitions",
@@ -234,38 +235,57 @@ def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[i
     """Put back what the run changed in rows of earlier imports, column by column, where the row
     still holds what the run left in it (a flag set by hand since stays). Returns the rows put
     back whole (per kind), the rows left as they are (in part or whole), and the people whose
-    accounts or messages changed. A reply whose parent changes back is linked again with the others."""
+    accounts or messages changed. A reply whose parent changes back is linked again with the
+    others. A batch of changes at a time: its rows read in one query per table, written back in
+    one statement per set of columns."""
     undone: dict[str, int] = {}
     kept = 0
     people: set[int] = set()
-    for table_name, row_id, before, after in conn.execute(
-            select(CHANGE.c.table_name, CHANGE.c.row_id, CHANGE.c.before, CHANGE.c.after)
-            .where(CHANGE.c.run_id == run_id).order_by(CHANGE.c.id)):
-        table = CHANGED_TABLES.get(table_name)
-        columns = [c for c in after if table is not None and c in table.c]
-        if not columns:
-            continue
-        row = conn.execute(select(*[table.c[c] for c in columns]).where(table.c.id == row_id)).first()
-        if row is None:  # gone since (taken out with another run)
-            continue
-        now = dict(zip(columns, row))
-        back = {c: _stored_back(table, c, before.get(c)) for c in columns if stored_value(now[c]) == after[c]}
-        if len(back) < len(columns):
-            kept += 1
-        else:
-            undone[CHANGED_KINDS[table_name]] = undone.get(CHANGED_KINDS[table_name], 0) + 1
-        if not back:
-            continue
-        if table is ACC:
-            back.update(_account_put_back(conn, row_id, back))
-            people.update(_ids(conn, select(ACC.c.person_id).where(ACC.c.id == row_id)))
-        elif table is A:
-            if "parent_external_id" in back:
-                back.update(parent_id=None, root_id=None)
-            people.update(_ids(conn, select(ACC.c.person_id).join(A, A.c.account_id == ACC.c.id)
-                               .where(A.c.id == row_id)))
-        conn.execute(update(table).where(table.c.id == row_id).values(**back))
-    return undone, kept, people
+    last = 0
+    while True:
+        batch = conn.execute(select(CHANGE.c.id, CHANGE.c.table_name, CHANGE.c.row_id, CHANGE.c.before, CHANGE.c.after)
+                             .where(CHANGE.c.run_id == run_id, CHANGE.c.id > last)
+                             .order_by(CHANGE.c.id).limit(CHANGE_BATCH)).all()
+        if not batch:
+            return undone, kept, people
+        last = batch[-1].id
+        for table_name, table in CHANGED_TABLES.items():
+            changes = [(r.row_id, r.before, {c: v for c, v in r.after.items() if c in table.c})
+                       for r in batch if r.table_name == table_name]
+            if not changes:
+                continue
+            columns = sorted({c for _, _, after in changes for c in after})
+            now: dict[int, dict] = {}
+            for ids in _chunks([row_id for row_id, _, _ in changes]):
+                for row in conn.execute(select(table.c.id, *[table.c[c] for c in columns]).where(table.c.id.in_(ids))):
+                    now[row[0]] = dict(zip(columns, row[1:]))
+            writes: dict[tuple[str, ...], list[dict]] = {}
+            for row_id, before, after in changes:
+                if row_id not in now or not after:  # gone since (taken out with another run)
+                    continue
+                back = {c: _stored_back(table, c, before.get(c)) for c, v in after.items()
+                        if stored_value(now[row_id][c]) == v}
+                if len(back) < len(after):
+                    kept += 1
+                else:
+                    undone[CHANGED_KINDS[table_name]] = undone.get(CHANGED_KINDS[table_name], 0) + 1
+                if table is ACC and back:
+                    back.update(_account_put_back(conn, row_id, back))
+                elif table is A and "parent_external_id" in back:
+                    back.update(parent_id=None, root_id=None)
+                if back:
+                    values = {f"_{c}": v for c, v in back.items()}
+                    writes.setdefault(tuple(sorted(back)), []).append({"_id": row_id, **values})
+            for cols, rows in writes.items():
+                conn.execute(update(table).where(table.c.id == bindparam("_id"))
+                             .values(**{c: bindparam(f"_{c}") for c in cols}), rows)
+            changed = [row["_id"] for rows in writes.values() for row in rows]
+            for ids in _chunks(changed):
+                if table is ACC:
+                    people.update(_ids(conn, select(ACC.c.person_id).where(ACC.c.id.in_(ids))))
+                elif table is A:
+                    people.update(_ids(conn, select(ACC.c.person_id).distinct().join(A, A.c.account_id == ACC.c.id)
+                                       .where(A.c.id.in_(ids))))
 
 
 def _account_put_back(conn: Connection, account_id: int, back: dict) -> dict:
