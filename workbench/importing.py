@@ -280,6 +280,20 @@ def _post_import_steps() -> list[Callable[[Connection, int], None]]:
     return steps
 
 
+def _given(planned: list[PlannedInput], options: dict[str, dict] | None) -> dict:
+    """What the run was given, as it keeps it to be imported again after a removal: the paths, and
+    the options that are data (a CSV's mapping, a zone), not the ways of asking."""
+    import json
+
+    asking = {"ask_zone"}  # the window's way of asking for a zone, not what was answered
+    try:
+        kept = json.loads(json.dumps({name: {k: v for k, v in opts.items() if k not in asking}
+                                      for name, opts in (options or {}).items()}))
+    except (TypeError, ValueError, AttributeError):  # not data: the import again asks what it needs
+        kept = {}
+    return {"paths": [os.path.abspath(item.path) for item in planned], "options": kept}
+
+
 def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Problem] | None = None,
                progress: ProgressFn | None = None, cancel: CancelFn | None = None,
                options: dict[str, dict] | None = None) -> ImportResult:
@@ -386,7 +400,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     writer.keep_replaced()
     conn.execute(update(ImportRun.__table__).where(ImportRun.__table__.c.id == run_id).values(
         finished_at=dt.datetime.now(dt.timezone.utc), status="done", read=c.read, added=c.added, updated=c.updated,
-        unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind),
+        unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind), inputs=_given(planned, options),
         first_activity_at=writer.first_at, last_activity_at=writer.last_at))
     result.read, result.added, result.updated = c.read, c.added, c.updated
     result.unchanged, result.skipped, result.by_kind = c.unchanged, c.skipped, dict(c.by_kind)

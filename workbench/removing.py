@@ -22,6 +22,7 @@ All of it is one transaction: removed whole, or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, exists, func, or_, select, update
@@ -434,3 +435,43 @@ def remove_run(ws, run_id: int, *, progress: ProgressFn | None = None,  # noqa: 
     """Take import run ``run_id`` out of the workspace, whole or not at all."""
     with ws.bulk_write_conn(f"removing import run {run_id}") as conn:
         return remove_run_on(conn, run_id, progress=progress, cancel=cancel, where=ws.location)
+
+
+def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - a Workspace
+    """What to import to bring removed run ``run_id`` back: the paths and options it was given.
+    Refused in one sentence when the run is not removed, was imported before runs kept what they
+    were given, or when one of its files is gone or is no longer the one it read (another size)."""
+    from pathlib import Path
+
+    with ws.connect() as conn:
+        row = conn.execute(select(RUN.c.status, RUN.c.inputs).where(RUN.c.id == run_id)).first()
+        if row is None:
+            _run_row(conn, run_id, ws.location)  # says which runs there are
+        files = conn.execute(select(FILE.c.path, FILE.c.size).where(FILE.c.run_id == run_id)
+                             .order_by(FILE.c.id)).all()
+        later = conn.execute(select(RUN.c.id, RUN.c.inputs).where(RUN.c.id > run_id, RUN.c.status == "done")
+                             .order_by(RUN.c.id)).all()
+    if row.status != "removed":
+        raise WorkbenchError(f"Import run {run_id} is in the workspace; there is nothing to bring back.")
+    given = row.inputs or {}
+    again = next((r.id for r in later if given.get("paths") and (r.inputs or {}).get("paths") == given["paths"]), None)
+    if again is not None:
+        raise WorkbenchError(f"Import run {run_id} was brought back already: run {again} imported the same again.")
+    if not given.get("paths"):
+        raise WorkbenchError(f"Import run {run_id} was imported before the workspace kept what an import was given; "
+                             f"import its files again (`workbench runs {run_id}` lists them).")
+    for path in given["paths"]:
+        if not os.path.exists(path):
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back: {path} is no longer there. Import "
+                                 "its files again from where they are now.")
+    for path, size in files:
+        try:
+            now = Path(path).stat().st_size
+        except OSError:
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back: its file {path} is no longer there. "
+                                 "Import its files again from where they are now.") from None
+        if now != size:
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back as it was: its file {path} has changed "
+                                 f"since ({fmt.number(size)} bytes then, {fmt.number(now)} now). Import it again if "
+                                 "that is what you want.")
+    return list(given["paths"]), dict(given.get("options") or {})

@@ -544,6 +544,15 @@ def test_a_telegram_export_without_utc_instants_is_read_in_the_zone_given(cli, t
     assert r.code == 2 and r.err.startswith("workbench: Import run 1 was removed already, on "), r
     r = cli("runs", "--remove", "--workspace", tmp_path / "utc.db")
     assert r.code == 2 and "Say which run to remove: `workbench runs N --remove`" in r.err, r
+    # Athens was right after all: run 2 taken out, and brought back as it was, in its zone.
+    assert cli("runs", "2", "--remove", "--workspace", tmp_path / "utc.db").code == 0
+    r = cli("runs", "2", "--bring-back", "--workspace", tmp_path / "utc.db")
+    assert r.code == 0 and r.out.splitlines()[1].startswith("Import run 3: read "), r
+    assert first_time(tmp_path / "utc.db") == "2024-03-01 23:30"
+    r = cli("runs", "2", "--bring-back", "--workspace", tmp_path / "utc.db")
+    assert r.code == 2 and r.err == "workbench: Import run 2 was brought back already: run 3 imported the same again.\n"
+    r = cli("runs", "3", "--remove", "--bring-back", "--workspace", tmp_path / "utc.db")
+    assert r.code == 2 and "Say one of --remove and --bring-back." in r.err, r
     r = cli("import", "--workspace", tmp_path / "athens.db", folder, "--timezone", "Europe/Athens", "--json")
     assert r.code == 0 and first_time(tmp_path / "athens.db") == "2024-03-01 23:30", r  # UTC+2 in March
     assert r.json()["problems"][0]["message"] == (

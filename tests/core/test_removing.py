@@ -273,3 +273,40 @@ def test_a_run_imported_before_replaced_values_were_kept_says_its_changes_stay(w
                                   "earlier imports brought stay: it was imported before the workspace kept what an "
                                   "import replaces.")
     assert names(ws) == {"Nia", "Omar Haddad"}
+
+
+def test_a_removed_import_is_brought_back_by_importing_again_what_it_was_given(ws, two_exports):
+    """Undoing a removal: the run kept what it was given (its paths and options), so the same is
+    imported again, once its files are found as they were; a run brought back, a run still in the
+    workspace, a file gone or changed since are each said in one sentence."""
+    from workbench.removing import to_bring_back
+
+    first, second = two_exports
+    ws.import_paths([first])
+    ws.import_paths([second], options={"telegram": {"timezone": "Europe/Berlin", "ask_zone": True}})
+    whole, linked = ws.counts(), links(ws)
+    remove_run(ws, 2)
+    paths, options = to_bring_back(ws, 2)
+    assert paths == [str(second)] and options == {"telegram": {"timezone": "Europe/Berlin"}}
+    again = ws.import_paths(paths, options=options)
+    assert again.run_id == 3 and ws.counts() == whole and links(ws) == linked
+    with pytest.raises(WorkbenchError, match="^Import run 2 was brought back already: run 3 imported the same again.$"):
+        to_bring_back(ws, 2)
+    with pytest.raises(WorkbenchError, match="^Import run 1 is in the workspace; there is nothing to bring back.$"):
+        to_bring_back(ws, 1)
+
+    remove_run(ws, 3)
+    second.write_text(second.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the export written anew
+    with pytest.raises(WorkbenchError) as changed:
+        to_bring_back(ws, 3)
+    assert str(changed.value) == (f"Import run 3 cannot be brought back as it was: its file {second} has changed since "
+                                  f"({second.stat().st_size - 1:,} bytes then, {second.stat().st_size:,} now). Import "
+                                  "it again if that is what you want.")
+    second.rename(second.with_name("moved.json"))
+    with pytest.raises(WorkbenchError, match=f"^Import run 3 cannot be brought back: {second} is no longer there. "):
+        to_bring_back(ws, 3)
+    with ws.connect() as conn, conn.begin():  # a run of an earlier version kept nothing of what it was given
+        conn.exec_driver_sql("UPDATE import_run SET inputs = NULL WHERE id = 3")
+    with pytest.raises(WorkbenchError, match="^Import run 3 was imported before the workspace kept what an import was "
+                                             "given; import its files again"):
+        to_bring_back(ws, 3)

@@ -892,11 +892,11 @@ def test_an_older_telegram_export_is_imported_in_the_zone_its_computer_was_in(wi
     assert asked == [] and finished.args[0].by_kind.get("activities") == 1
 
 
-def test_removing_a_later_export_asks_and_then_puts_back_what_it_edited(window, qtbot, exports_folder,
+def test_removing_a_later_export_puts_back_what_it_edited_and_undo_brings_it_back(window, qtbot, exports_folder,
                                                                         chat_message, tmp_path, monkeypatch):
     """A chat's later export that edited a message and renamed a member, taken back out from the
     Imports page: the question says those rows get back what they held, the banner says they did,
-    and the People page's name is the earlier one again."""
+    and the People page's name is the earlier one again; Edit ▸ Undo brings the export back."""
     from PySide6.QtWidgets import QMessageBox
 
     page = window.imports_page()
@@ -932,6 +932,22 @@ def test_removing_a_later_export_asks_and_then_puts_back_what_it_edited(window, 
     with window.ctx.ws.connect() as conn:
         assert conn.exec_driver_sql("SELECT text FROM activity ORDER BY id").scalars().all() == [
             "How do I batch?", "Use the batch endpoint."]
+
+    # The removed run offers to come back, and Edit ▸ Undo brings it back: the later export again.
+    page.runs.selectRow(0)
+    assert page.bring_back_button.isVisible() and page.bring_back_button.isEnabled()
+    assert not page.remove_button.isVisible()
+    with qtbot.waitSignal(page.import_finished, timeout=60000) as again:
+        window.undo_action.trigger()
+    assert again.args[0].run_id == 3 and again.args[0].updated == 2
+    assert "Omar Haddad" in names_of(window.ctx.ws) and window.ctx.ws.counts()["activities"] == 2
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 3)
+    page.runs.selectRow(1)  # run 2, removed and brought back: said so when asked again
+    page.bring_back_button.click()
+    qtbot.waitUntil(lambda: page.banner.text() == "Import run 2 was brought back already: run 3 imported the same "
+                                                  "again.")
+    window.undo_action.trigger()
+    assert page.banner.text() == "There is no removal of an import to undo."
 
 
 def names_of(ws) -> set[str]:  # noqa: ANN001

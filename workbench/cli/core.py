@@ -38,13 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "(name, size, format, SHA-256), its problems and the files it left alone.\n"
                                    "`workbench runs N --remove` takes what run N brought back out of the workspace\n"
                                    "(the wrong export, or one read in the wrong time zone); the run stays in the\n"
-                                   "history, marked as removed, and importing its files again brings it all back.",
+                                   "history, marked as removed, and importing its files again brings it all back\n"
+                                   "(`workbench runs N --bring-back` imports what it was given again).",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_workspace_arg(p)
     p.add_argument("run", nargs="?", type=int, metavar="N", help="the run to show")
     p.add_argument("--remove", action="store_true",
                    help="take what run N brought out of the workspace: its activities, reactions, joins and "
                         "recognitions, and the accounts, channels and sources only it brought")
+    p.add_argument("--bring-back", action="store_true",
+                   help="import again what removed run N was given (its files, checked to be still there and "
+                        "the same size, and its options): the removal undone")
     p.add_argument("--json", action="store_true", help="print the runs (or the run) as JSON")
     p.set_defaults(func=run_runs)
 
@@ -154,6 +158,10 @@ def run_import(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
                                  options=options)
+    return _said_import(result, args)
+
+
+def _said_import(result, args: argparse.Namespace) -> int:  # noqa: ANN001 - an ImportResult
     if args.json:
         print_json(result.as_dict())
         return 0
@@ -191,8 +199,12 @@ def run_runs(args: argparse.Namespace) -> int:
     from ..history import import_runs, run_problems
     from ..records import Problem
 
+    if args.remove and args.bring_back:
+        raise WorkbenchError("Say one of --remove and --bring-back.")
     if args.remove:
         return _remove_run(args)
+    if args.bring_back:
+        return _bring_back_run(args)
     with open_workspace(args, readonly=True, create=False) as ws:
         runs = import_runs(ws)
         if args.run is None:
@@ -224,6 +236,21 @@ def _remove_run(args: argparse.Namespace) -> int:
     else:
         print(removal.sentence())
     return 0
+
+
+def _bring_back_run(args: argparse.Namespace) -> int:
+    from ..importing import plan
+    from ..removing import to_bring_back
+
+    if args.run is None:
+        raise WorkbenchError("Say which run to bring back: `workbench runs N --bring-back` (`workbench runs` lists "
+                             "them).")
+    with open_workspace(args, create=False) as ws:
+        paths, options = to_bring_back(ws, args.run)
+        plan(paths)
+        result = ws.import_paths(paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
+                                 options=options)
+    return _said_import(result, args)
 
 
 def _print_runs(runs, *, as_json: bool) -> None:  # noqa: ANN001 - RunSummary rows

@@ -77,6 +77,8 @@ class ImportRun(Base):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # added per record kind
     removed_at: Mapped[dt.datetime | None]  # when its rows were taken out of the workspace (``workbench.removing``)
     removed: Mapped[dict | None] = mapped_column(JSON)  # what left then, per kind
+    # What it was given, to bring it back after a removal: {"paths": [...], "options": {...}}
+    inputs: Mapped[dict | None] = mapped_column(JSON)
     files: Mapped[list[ImportFile]] = relationship(back_populates="run", cascade="all, delete-orphan",
                                                    order_by="ImportFile.id")
     problems: Mapped[list[ImportProblem]] = relationship(back_populates="run", cascade="all, delete-orphan",

@@ -4,6 +4,8 @@ Removing an import took out what it added, but what it changed in rows earlier i
 edited message's text, a new reaction count, a renamed account or channel) stayed as it left them:
 the workspace did not keep what had been replaced. An import now keeps, per changed row, the
 columns it changed with their values before and after, and a removal puts the earlier values back.
+A run also keeps what it was given (its paths and options), so that a removal can be undone by
+importing the same again.
 
 Revision ID: 0010
 Revises: 0009
@@ -33,8 +35,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_import_change_run_id', 'import_change', ['run_id'], unique=False)
+    with op.batch_alter_table('import_run', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('inputs', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('import_run', schema=None) as batch_op:
+        batch_op.drop_column('inputs')
     op.drop_index('ix_import_change_run_id', table_name='import_change')
     op.drop_table('import_change')

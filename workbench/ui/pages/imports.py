@@ -27,7 +27,7 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
-from ...removing import removal_refused, remove_run
+from ...removing import removal_refused, remove_run, to_bring_back
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
@@ -182,8 +182,18 @@ class ImportsPage(Page):
         delete_key_clicks(self.remove_button, self.runs)
         self.writes.add(self.remove_button, when=lambda: self._selected_run() is not None
                         and self._selected_run().removed_at is None and self.task is None)
+        # A removed run: what it was given imported again (Edit ▸ Undo does it for the last one removed).
+        self.bring_back_button = QPushButton("Bring back this import")
+        self.bring_back_button.setToolTip("Import again what this run was given: its files, if they are still "
+                                          "there as they were, with its options")
+        self.bring_back_button.clicked.connect(lambda: self.bring_back(self._selected_run().id)
+                                               if self._selected_run() is not None else None)
+        self.writes.add(self.bring_back_button, when=lambda: self._selected_run() is not None
+                        and self._selected_run().removed_at is not None and self.task is None)
+        self.bring_back_button.hide()
         bar.addWidget(self.run_state, 1)
         bar.addWidget(self.remove_button)
+        bar.addWidget(self.bring_back_button)
         self.detail = QTabWidget()
         self.files = QTableWidget(0, 4)
         self.files.setHorizontalHeaderLabels(["File", "Size", "Format", "SHA-256"])
@@ -227,6 +237,7 @@ class ImportsPage(Page):
         self._newest = Newest()
         self._finished: list = []  # an import's result, told once the history shows it
         self._finished_removal = None  # a removal, told once the history shows it
+        self._last_removed: int | None = None  # the run removed last from this page: Edit ▸ Undo brings it back
 
     # -- history ------------------------------------------------------------------------------
     def _invite(self) -> None:
@@ -327,6 +338,8 @@ class ImportsPage(Page):
         self.writes.update()
         if run is None:
             return
+        self.remove_button.setVisible(run.removed_at is None)
+        self.bring_back_button.setVisible(run.removed_at is not None)
         self.run_state.setText(_removal(run) or f"Import run {run.id}: {figures.plural(len(run.files), 'file')}.")
         self.files.setRowCount(len(run.files))
         for i, f in enumerate(run.files):
@@ -398,6 +411,7 @@ class ImportsPage(Page):
         self._finish()
         self.banner.show_message(removal.sentence(), kind="success")
         self._finished_removal = removal
+        self._last_removed = removal.run_id
         self.refresh()
 
     def _removal_failed(self, exc: BaseException) -> None:
@@ -407,6 +421,28 @@ class ImportsPage(Page):
     def _removal_cancelled(self) -> None:
         self._finish()
         self.banner.show_message("The removal was cancelled; the workspace is as it was.", kind="info")
+
+    def undo(self) -> None:
+        """Edit ▸ Undo (Ctrl+Z) on this page: bring back the import removed last."""
+        if self._last_removed is None or not self.ctx.writable():
+            self.banner.show_message("There is no removal of an import to undo.", kind="info")
+            return
+        self.bring_back(self._last_removed)
+
+    def bring_back(self, run_id: int) -> None:
+        """Import again what removed run ``run_id`` was given, once its files are found as they were
+        (checked in the background); the import runs as any other, with progress and Cancel."""
+        if self.task is not None:
+            return
+        ws = self.ctx.ws
+
+        def found(got: tuple[list[str], dict]) -> None:
+            if self._last_removed == run_id:
+                self._last_removed = None
+            self.import_paths(*got)
+
+        self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id), f"Checking import run {run_id}",
+                          reads_only=True, on_done=found, on_error=self.banner.show_error)
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
