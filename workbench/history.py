@@ -38,6 +38,7 @@ class RunSummary:
     note_count: int = 0  # files left alone, having nothing to read
     removed_at: dt.datetime | None = None  # taken out of the workspace then (``workbench.removing``)
     removed: dict = field(default_factory=dict)  # what left then, per kind
+    brought_back_by: int | None = None  # the later run that imported again what this removed one was given
 
     @property
     def removal(self) -> str:
@@ -46,7 +47,8 @@ class RunSummary:
 
         if self.removed_at is None:
             return ""
-        return f"Removed {fmt.when(self.removed_at)}: {fmt.counts(self.removed) or 'nothing was left of it'}."
+        again = f" Brought back as run {self.brought_back_by}." if self.brought_back_by else ""
+        return f"Removed {fmt.when(self.removed_at)}: {fmt.counts(self.removed) or 'nothing was left of it'}.{again}"
 
     @property
     def format_names(self) -> list[str]:
@@ -81,13 +83,21 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
                                       .group_by(ImportProblem.run_id, ImportProblem.kind)):
             said.setdefault(kind, {})[run] = n
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
+        again: dict[int, int] = {}  # a removed run -> the first later run in the workspace given the same
+        waiting: dict[tuple, list[int]] = {}
+        for r in reversed(runs):  # oldest first
+            paths = tuple((r.inputs or {}).get("paths") or ())
+            if paths and r.status == "removed":
+                waiting.setdefault(paths, []).append(r.id)
+            elif paths and r.status == "done":
+                again.update((removed, r.id) for removed in waiting.pop(paths, []))
         return [RunSummary(
             id=r.id, started_at=r.started_at, finished_at=r.finished_at, read=r.read, added=r.added,
             updated=r.updated, unchanged=r.unchanged, skipped=r.skipped, counts=dict(r.counts or {}),
             problem_count=said["problem"].get(r.id, 0), note_count=said["note"].get(r.id, 0),
             first_activity_at=r.first_activity_at,
             last_activity_at=r.last_activity_at, removed_at=r.removed_at, removed=dict(r.removed or {}),
-            files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
+            brought_back_by=again.get(r.id), files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
             for r in runs]
 
 

@@ -292,6 +292,7 @@ def test_a_removed_import_is_brought_back_by_importing_again_what_it_was_given(w
     assert again.run_id == 3 and ws.counts() == whole and links(ws) == linked
     with pytest.raises(WorkbenchError, match="^Import run 2 was brought back already: run 3 imported the same again.$"):
         to_bring_back(ws, 2)
+    assert import_runs(ws)[1].removal.endswith(": 1 account, 1 person, 2 activities. Brought back as run 3.")
     with pytest.raises(WorkbenchError, match="^Import run 1 is in the workspace; there is nothing to bring back.$"):
         to_bring_back(ws, 1)
 

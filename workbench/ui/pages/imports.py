@@ -189,7 +189,8 @@ class ImportsPage(Page):
         self.bring_back_button.clicked.connect(lambda: self.bring_back(self._selected_run().id)
                                                if self._selected_run() is not None else None)
         self.writes.add(self.bring_back_button, when=lambda: self._selected_run() is not None
-                        and self._selected_run().removed_at is not None and self.task is None)
+                        and self._selected_run().removed_at is not None
+                        and self._selected_run().brought_back_by is None and self.task is None)
         self.bring_back_button.hide()
         bar.addWidget(self.run_state, 1)
         bar.addWidget(self.remove_button)
@@ -555,7 +556,8 @@ def _removal(run: RunSummary) -> str:
     if run.removed_at is None:
         return ""
     left = figures.counts(run.removed) or "nothing was left of it"
-    return f"Removed {dates.moment(run.removed_at, zone=True)}: {left}."
+    again = f" Brought back as run {run.brought_back_by}." if run.brought_back_by else ""
+    return f"Removed {dates.moment(run.removed_at, zone=True)}: {left}.{again}"
 
 
 def _format_names(run: RunSummary) -> tuple[str, str]:
