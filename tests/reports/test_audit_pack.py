@@ -209,6 +209,7 @@ def test_a_pack_from_the_previous_version_opens_its_copy_brought_up_to_date(sour
         conn.execute("ALTER TABLE import_run DROP COLUMN removed_at")  # 0009
         conn.execute("ALTER TABLE import_run DROP COLUMN removed")
         conn.execute("DROP TABLE import_change")  # 0010
+        conn.execute("ALTER TABLE import_run DROP COLUMN inputs")
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     conn.close()
     old_db = copy.read_bytes()
