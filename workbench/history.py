@@ -97,7 +97,8 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
             problem_count=said["problem"].get(r.id, 0), note_count=said["note"].get(r.id, 0),
             first_activity_at=r.first_activity_at,
             last_activity_at=r.last_activity_at, removed_at=r.removed_at, removed=dict(r.removed or {}),
-            brought_back_by=again.get(r.id), files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
+            brought_back_by=again.get(r.id),
+            files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
             for r in runs]
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import DateTime, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from . import fmt
@@ -108,7 +108,7 @@ class Removal:
                      f"{_stay(self.changes_kept)}: it was imported before the workspace kept what an import replaces.")
         elif self.changes_kept:
             text += (f" {fmt.plural(self.changes_kept, 'row')} it changed {_stay(self.changes_kept)} as "
-                     "they are now: changed again since, by you.")
+                     f"{'it is' if self.changes_kept == 1 else 'they are'} now: changed again since, by you.")
         return text
 
     def as_dict(self) -> dict:
@@ -226,10 +226,8 @@ def _stored_back(table, column: str, value):  # noqa: ANN001, ANN202 - a Table, 
 
 
 def _is_time(column) -> bool:  # noqa: ANN001 - a Column
-    try:
-        return column.type.python_type is dt.datetime
-    except NotImplementedError:
-        return False
+    """A time column: ``DateTime``, or a type made on it (``UTCDateTime``)."""
+    return isinstance(getattr(column.type, "impl", column.type), DateTime)
 
 
 def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[int]]:

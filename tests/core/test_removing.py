@@ -258,6 +258,16 @@ def test_what_a_removed_import_changed_in_earlier_rows_is_put_back(ws, edited_ex
 
     again = ws.import_paths([april])  # read anew: the same changes once more
     assert again.run_id == 3 and again.updated == 3 and _state(ws) == changed | {"counts": _state(ws)["counts"]}
+    changed = _state(ws)
+
+    # May's export edits the question again: taken out, the question is April's, with April's edit time.
+    may = json.loads(april.read_text(encoding="utf-8"))
+    may["messages"][0].update(text="How do I batch embeddings in v3?", edited_unixtime="1714640400")
+    april.with_name("may.json").write_text(json.dumps(may), encoding="utf-8")
+    assert ws.import_paths([april.with_name("may.json")]).updated == 1
+    assert _state(ws)["activities"][0][3:6] == ("How do I batch embeddings in v3?", 32, "2024-05-02 09:00:00.000000")
+    assert remove_run(ws, 4).put_back == {"activities": 1}
+    assert _state(ws) == changed and changed["activities"][0][5] == "2024-04-02 09:00:00.000000"
 
 
 def test_a_run_imported_before_replaced_values_were_kept_says_its_changes_stay(ws, edited_export):

@@ -460,3 +460,36 @@ def test_a_channel_from_its_csv_and_then_its_json_counts_each_message_once_on_po
         _same_answers(cli, csv_only, pg_url, *command)
     assert cli("import", "--workspace", pg_url, str(channel)).code == 0
     assert cli("status", "--workspace", pg_url, "--json").json()["activities"] == 4
+
+
+def test_an_import_taken_back_out_puts_back_the_edit_times_it_replaced_on_postgresql(pg_url, tmp_path):
+    """A chat's export edited twice (April, then May): May's run taken out on the server gives the
+    question April's text and April's edit time back, as on a workspace file."""
+    from workbench.removing import remove_run
+    from workbench.workspace import Workspace
+
+    def export(name: str, text: str, edited: str | None) -> str:
+        msg = {"id": 1, "type": "message", "date": "2024-03-01T10:00:00", "date_unixtime": "1709287200",
+               "from": "Nia", "from_id": "user1", "text": text}
+        if edited:
+            msg["edited_unixtime"] = edited
+        path = tmp_path / name
+        path.write_text(json.dumps({"name": "Builders", "type": "public_supergroup", "id": 42, "messages": [msg]}),
+                        encoding="utf-8")
+        return str(path)
+
+    ws = Workspace.open(pg_url)
+    try:
+        def question() -> tuple:
+            with ws.connect() as conn:
+                return tuple(conn.exec_driver_sql("SELECT text, edited_at FROM activity").one())
+
+        ws.import_paths([export("march.json", "How do I batch?", None)])
+        ws.import_paths([export("april.json", "How do I batch in v2?", "1712048400")])
+        april = question()
+        ws.import_paths([export("may.json", "How do I batch in v3?", "1714640400")])
+        assert question()[0] == "How do I batch in v3?"
+        assert remove_run(ws, 3).put_back == {"activities": 1}
+        assert question() == april and april[1].isoformat().startswith("2024-04-02T09:00:00")
+    finally:
+        ws.close()
