@@ -382,8 +382,9 @@ class ImportsPage(Page):
             changes = (f"What it changed in earlier imports' rows ({figures.counts(put_back)}) is put back as it "
                        "was. ")
         elif run.updated:
-            changes = (f"The {figures.plural(run.updated, 'change')} it made to earlier imports' data stay: it was "
-                       "imported before the workspace kept what an import replaces. ")
+            changes = (f"The {figures.plural(run.updated, 'change')} it made to earlier imports' data "
+                       f"{'stays' if run.updated == 1 else 'stay'}: it was imported before the workspace kept what an "
+                       "import replaces. ")
         else:
             changes = ""
         question = (f"Remove import run {run.id} ({run.file_names}) from the workspace?\n\n"
