@@ -460,14 +460,16 @@ def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - 
                              f"import its files again (`workbench runs {run_id}` lists them).")
     for path in given["paths"]:
         if not os.path.exists(path):
-            raise WorkbenchError(f"Import run {run_id} cannot be brought back: {path} is no longer there. Import "
-                                 "its files again from where they are now.")
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back: {path} is not on this computer (moved "
+                                 "or deleted since, or imported on another one). Import its files again from where "
+                                 "they are now.")
     for path, size in files:
         try:
             now = Path(path).stat().st_size
         except OSError:
-            raise WorkbenchError(f"Import run {run_id} cannot be brought back: its file {path} is no longer there. "
-                                 "Import its files again from where they are now.") from None
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back: its file {path} is not on this "
+                                 "computer (moved or deleted since, or imported on another one). Import its files "
+                                 "again from where they are now.") from None
         if now != size:
             raise WorkbenchError(f"Import run {run_id} cannot be brought back as it was: its file {path} has changed "
                                  f"since ({fmt.number(size)} bytes then, {fmt.number(now)} now). Import it again if "

@@ -314,7 +314,8 @@ def test_a_removed_import_is_brought_back_by_importing_again_what_it_was_given(w
                                   f"({second.stat().st_size - 1:,} bytes then, {second.stat().st_size:,} now). Import "
                                   "it again if that is what you want.")
     second.rename(second.with_name("moved.json"))
-    with pytest.raises(WorkbenchError, match=f"^Import run 3 cannot be brought back: {second} is no longer there. "):
+    with pytest.raises(WorkbenchError, match=f"^Import run 3 cannot be brought back: {second} is not on this "
+                                             r"computer \(moved or deleted since, or imported on another one\)\. "):
         to_bring_back(ws, 3)
     with ws.connect() as conn, conn.begin():  # a run of an earlier version kept nothing of what it was given
         conn.exec_driver_sql("UPDATE import_run SET inputs = NULL WHERE id = 3")
