@@ -264,7 +264,9 @@ def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[i
                     continue
                 back = {c: _stored_back(table, c, before.get(c)) for c, v in after.items()
                         if stored_value(now[row_id][c]) == v}
-                if len(back) < len(after):
+                # A value set back by hand since (a bot flag unset) is already what it was: put back too.
+                differs = [c for c in after if c not in back and stored_value(now[row_id][c]) != before.get(c)]
+                if differs:
                     kept += 1
                 else:
                     undone[CHANGED_KINDS[table_name]] = undone.get(CHANGED_KINDS[table_name], 0) + 1

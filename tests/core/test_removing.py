@@ -322,3 +322,29 @@ def test_a_removed_import_is_brought_back_by_importing_again_what_it_was_given(w
     with pytest.raises(WorkbenchError, match="^Import run 3 was imported before the workspace kept what an import was "
                                              "given; import its files again"):
         to_bring_back(ws, 3)
+
+
+def test_a_flag_set_back_by_hand_since_is_no_change_kept(ws, tmp_path):
+    """A later member list that called a member a bot, then the user saying they are not: the
+    removal puts the name back, finds the flag already as it was, and says the row was put back
+    (not "kept as changed since"); the user's word on the flag stays the user's."""
+    from workbench.people.flags import set_account_flags
+
+    first, later = tmp_path / "before" / "users.json", tmp_path / "after" / "users.json"
+    first.parent.mkdir()
+    later.parent.mkdir()
+    first.write_text('[{"id": "U1", "name": "helper", "real_name": "Helper"}]', encoding="utf-8")
+    later.write_text('[{"id": "U1", "name": "helper", "real_name": "Helper Bot", "is_bot": true}]', encoding="utf-8")
+    ws.import_paths([first])
+    ws.import_paths([later])
+    with ws.connect() as conn:
+        account = conn.execute(select(Account.id, Account.is_bot)).one()
+    assert account.is_bot is True
+    set_account_flags(ws, account.id, bot=False)  # the account's own flag, by hand
+    removal = remove_run(ws, 2)
+    assert removal.sentence().endswith(" It had changed 1 row of earlier imports (1 account); it was put back as it "
+                                       "was."), removal.sentence()
+    assert removal.changes_kept == 0
+    with ws.connect() as conn:
+        assert conn.execute(select(Account.display_name, Account.is_bot, Account.flags_set_by_user)).one() == (
+            "Helper", False, True)
