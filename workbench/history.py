@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -75,6 +76,20 @@ class RunSummary:
         return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more" if names else ""
 
 
+def brought_back(runs: Iterable[tuple[int, str, dict | None]]) -> dict[int, int]:
+    """Each removed run brought back -> the first later run in the workspace given the same paths,
+    from runs as (id, status, inputs) in any order."""
+    again: dict[int, int] = {}
+    waiting: dict[tuple, list[int]] = {}
+    for run_id, status, inputs in sorted(runs, key=lambda r: r[0]):
+        paths = tuple((inputs or {}).get("paths") or ())
+        if paths and status == "removed":
+            waiting.setdefault(paths, []).append(run_id)
+        elif paths and status == "done":
+            again.update((removed, run_id) for removed in waiting.pop(paths, []))
+    return again
+
+
 def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
     """Every import run, newest first, with its files and the number of problems and notes."""
     with ws.session() as s:
@@ -83,14 +98,7 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
                                       .group_by(ImportProblem.run_id, ImportProblem.kind)):
             said.setdefault(kind, {})[run] = n
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
-        again: dict[int, int] = {}  # a removed run -> the first later run in the workspace given the same
-        waiting: dict[tuple, list[int]] = {}
-        for r in reversed(runs):  # oldest first
-            paths = tuple((r.inputs or {}).get("paths") or ())
-            if paths and r.status == "removed":
-                waiting.setdefault(paths, []).append(r.id)
-            elif paths and r.status == "done":
-                again.update((removed, r.id) for removed in waiting.pop(paths, []))
+        again = brought_back((r.id, r.status, r.inputs) for r in runs)
         return [RunSummary(
             id=r.id, started_at=r.started_at, finished_at=r.finished_at, read=r.read, added=r.added,
             updated=r.updated, unchanged=r.unchanged, skipped=r.skipped, counts=dict(r.counts or {}),

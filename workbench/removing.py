@@ -25,17 +25,18 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from . import fmt
 from .errors import ImportCancelled, NotFound, WorkbenchError
+from .history import brought_back
 from .importers.base import CancelFn, ProgressFn
 from .metrics import rollup
 from .people import directory
 from .people.merge import undo_on
 from .store.links import resolve_links
-from .store.writer import normalize_email, stored_value
+from .store.writer import from_stored, normalize_email, stored_value
 from .store.models import (
     Account,
     Activity,
@@ -218,18 +219,6 @@ def _undo_automatic_merges(conn: Connection, run_id: int) -> tuple[int, set[int]
     return len(events), touched
 
 
-def _stored_back(table, column: str, value):  # noqa: ANN001, ANN202 - a Table, a column's value
-    """A value ``ImportChange`` kept, as the column takes it (a time from its ISO text, in UTC)."""
-    if isinstance(value, str) and _is_time(table.c[column]):
-        return dt.datetime.fromisoformat(value)
-    return value
-
-
-def _is_time(column) -> bool:  # noqa: ANN001 - a Column
-    """A time column: ``DateTime``, or a type made on it (``UTCDateTime``)."""
-    return isinstance(getattr(column.type, "impl", column.type), DateTime)
-
-
 def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[int]]:
     """Put back what the run changed in rows of earlier imports, column by column, where the row
     still holds what the run left in it (a flag set by hand since stays). Returns the rows put
@@ -262,7 +251,7 @@ def _put_back(conn: Connection, run_id: int) -> tuple[dict[str, int], int, set[i
             for row_id, before, after in changes:
                 if row_id not in now or not after:  # gone since (taken out with another run)
                     continue
-                back = {c: _stored_back(table, c, before.get(c)) for c, v in after.items()
+                back = {c: from_stored(table.c[c], before.get(c)) for c, v in after.items()
                         if stored_value(now[row_id][c]) == v}
                 # A value set back by hand since (a bot flag unset) is already what it was: put back too.
                 differs = [c for c in after if c not in back and stored_value(now[row_id][c]) != before.get(c)]
@@ -449,12 +438,11 @@ def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - 
             _run_row(conn, run_id, ws.location)  # says which runs there are
         files = conn.execute(select(FILE.c.path, FILE.c.size).where(FILE.c.run_id == run_id)
                              .order_by(FILE.c.id)).all()
-        later = conn.execute(select(RUN.c.id, RUN.c.inputs).where(RUN.c.id > run_id, RUN.c.status == "done")
-                             .order_by(RUN.c.id)).all()
+        since = conn.execute(select(RUN.c.id, RUN.c.status, RUN.c.inputs).where(RUN.c.id >= run_id)).all()
     if row.status != "removed":
         raise WorkbenchError(f"Import run {run_id} is in the workspace; there is nothing to bring back.")
     given = row.inputs or {}
-    again = next((r.id for r in later if given.get("paths") and (r.inputs or {}).get("paths") == given["paths"]), None)
+    again = brought_back(tuple(r) for r in since).get(run_id)
     if again is not None:
         raise WorkbenchError(f"Import run {run_id} was brought back already: run {again} imported the same again.")
     if not given.get("paths"):

@@ -239,7 +239,6 @@ def _remove_run(args: argparse.Namespace) -> int:
 
 
 def _bring_back_run(args: argparse.Namespace) -> int:
-    from ..importing import plan
     from ..removing import to_bring_back
 
     if args.run is None:
@@ -247,7 +246,6 @@ def _bring_back_run(args: argparse.Namespace) -> int:
                              "them).")
     with open_workspace(args, create=False) as ws:
         paths, options = to_bring_back(ws, args.run)
-        plan(paths)
         result = ws.import_paths(paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
                                  options=options)
     return _said_import(result, args)

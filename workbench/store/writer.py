@@ -245,6 +245,14 @@ def stored_value(value):  # noqa: ANN001, ANN201 - a column's value
     return _naive(value).isoformat() if isinstance(value, dt.datetime) else value
 
 
+def from_stored(column, value):  # noqa: ANN001, ANN201 - a Column, a value kept by ``stored_value``
+    """A value ``ImportChange`` kept, as its column takes it: a time column's ISO text as a time (a
+    time column is a ``DateTime``, or a type made on one, as ``UTCDateTime``)."""
+    if isinstance(value, str) and isinstance(getattr(column.type, "impl", column.type), DateTime):
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
 class Writer:
     def __init__(self, conn: Connection, run_id: int, *, batch_size: int = BATCH) -> None:
         self.conn = conn
