@@ -1,8 +1,8 @@
 """DiscordChatExporter JSON: one file per channel or thread, a folder of them, or a zip of them.
 
-Also the streaming helpers the chat importers share: a multi-GB file is read with ijson one
-record at a time, through ``ctx.track`` (progress, cancel) and ``JsonGuard``, which refuses
-nesting deeper than ``MAX_DEPTH`` before the parser sees it (ijson's memory grows with its square).
+A multi-GB channel is read a block of messages at a time, through ``ctx.track`` (progress,
+cancel), by ``jsonstream.stream_array``: with orjson where the file is laid out as the exporter
+writes it, else with ijson behind ``JsonGuard``; memory stays bounded either way.
 
 Mapping: source = guild (DMs: guild "0", "Direct Messages"), channel = channel (threads have
 their parent channel in ``categoryId``), account = ``author.id``, activity = message ``id``.
@@ -47,7 +47,7 @@ from .jsonstream import (
     parse_time,
     read_head,
     skip_quietly,
-    stream_items,
+    stream_array,
     text_of,
     utc_naive,
     walk_folder,
@@ -253,8 +253,8 @@ class DiscordJsonImporter(Importer):
         state.from_csv = (ctx.options.get("from_csv") or {}).get(state.channel) or {}
         yield ChannelRec(PLATFORM, state.channel, clean(channel.get("name")), source_external_id=state.guild, kind=kind,
                          parent_external_id=ident(channel.get("categoryId")) if kind == "thread" else None)
-        with JsonGuard(ctx.track(m.open(), m.size, f"Reading {m.name}")) as stream:
-            for n, msg in stream_items(stream, "messages.item", ctx, file=m.name, label="message"):
+        with ctx.track(m.open(), m.size, f"Reading {m.name}") as stream:
+            for n, msg in stream_array(stream, "messages", ctx, file=m.name, label="message"):
                 yield from self._message(msg, n, m.name, ctx, state)
 
     def _message(self, msg: Any, n: int, file: str, ctx: ReadContext, state: _State) -> list[Record]:

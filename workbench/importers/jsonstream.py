@@ -3,8 +3,10 @@ Gitter, Telegram).
 
 A multi-GB file is read with ijson one record at a time, through ``ctx.track`` (progress, cancel)
 and ``JsonGuard``, which refuses nesting deeper than ``MAX_DEPTH`` before the parser sees it
-(ijson's memory grows with its square). Also: the members of a folder or zip input, tolerant text
-and time parsing, and a bounded memory of recently seen ids.
+(ijson's memory grows with its square). The array of an export laid out as its exporter writes it
+(one item after another at the same indent) is read faster, a block of items at a time with orjson
+(``stream_array``), and with ijson from the first block that does not read so. Also: the members
+of a folder or zip input, tolerant text and time parsing, and a bounded memory of recently seen ids.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,6 +24,7 @@ from typing import Any, BinaryIO
 
 import ijson
 import numpy as np
+import orjson
 from ijson.common import ObjectBuilder
 
 from ..errors import ImportFailed
@@ -114,9 +118,11 @@ JSON_ERRORS = (ijson.JSONError, UnicodeDecodeError, TooDeep)
 def json_failure(ctx: ReadContext, exc: Exception, position: str, file: str | None = None) -> ImportFailed:
     """One sentence for a JSON stream that cannot be read on."""
     text = str(exc)
+    if exc.args and isinstance(exc.args[0], bytes):  # the C parser's message, with the bytes around the fault
+        text = exc.args[0].decode("utf-8", errors="replace")
     if isinstance(exc, TooDeep):
         message = "the JSON is nested too deeply to be an export; it was refused."
-    elif isinstance(exc, UnicodeDecodeError):
+    elif isinstance(exc, UnicodeDecodeError) or "invalid bytes in UTF8" in text:
         message = "the file holds text that is not valid UTF-8 (or a broken \\u escape)."
     elif "premature EOF" in text:
         message = "the file ends early; it looks truncated."
@@ -127,9 +133,11 @@ def json_failure(ctx: ReadContext, exc: Exception, position: str, file: str | No
 
 
 def stream_items(stream: BinaryIO, prefix: str, ctx: ReadContext, *, file: str | None = None,
-                 label: str = "item", multiple_values: bool = False, kv: bool = False) -> Iterator[tuple[int, Any]]:
-    """``(n, item)`` for every item under ``prefix`` (``kv``: ``(key, value)`` pairs)."""
-    n = 0
+                 label: str = "item", multiple_values: bool = False, kv: bool = False,
+                 start: int = 0) -> Iterator[tuple[int, Any]]:
+    """``(n, item)`` for every item under ``prefix`` (``kv``: ``(key, value)`` pairs), counted on
+    from ``start``."""
+    n = start
     try:
         if kv:
             gen = ijson.kvitems(stream, prefix, use_float=True)
@@ -140,6 +148,118 @@ def stream_items(stream: BinaryIO, prefix: str, ctx: ReadContext, *, file: str |
             yield n, item
     except JSON_ERRORS as exc:
         raise json_failure(ctx, exc, f"after {label} {n}" if n else "at the start", file) from exc
+
+
+HEAD = 1 << 20  # where ``stream_array`` looks for the array's start
+BLOCK = 64 << 10  # what it reads at a time (smaller blocks stay in the processor's cache: 64 KB read fastest)
+LONGEST_ITEM = 64 << 20  # an item longer than this is read by ijson
+_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
+class _Joined(io.RawIOBase):
+    """``first``, then the rest of ``raw``: a stream put back together after reading ahead."""
+
+    def __init__(self, first: bytes, raw: BinaryIO) -> None:
+        self._first = memoryview(first)
+        self._raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._first:
+            return self._raw.read(size)
+        if size is None or size < 0:
+            out, self._first = bytes(self._first) + self._raw.read(), memoryview(b"")
+            return out
+        out, self._first = bytes(self._first[:size]), self._first[size:]
+        return out
+
+    def readinto(self, b) -> int:  # noqa: ANN001
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+
+def _array_start(data: bytes, key: str) -> int | None:
+    """Where the items of the array ``key`` of the top-level object begin in ``data`` (just after
+    its ``[``), or None. A match is at the top level when what comes before it, closed there, is
+    an object: in a string the quotes are escaped, in a nested object the braces do not close."""
+    name = key.encode()
+    for m in re.finditer(rb'"' + re.escape(name) + rb'"[ \t\r\n]*:[ \t\r\n]*\[', data):
+        try:
+            head = orjson.loads(data[:m.start()] + b'"' + name + b'":[]}')
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(head, dict) and head.get(key) == []:
+            return m.end()
+    return None
+
+
+def stream_array(raw: BinaryIO, key: str, ctx: ReadContext, *, file: str | None = None,
+                 label: str = "item") -> Iterator[tuple[int, Any]]:
+    """``(n, item)`` for every item of the array ``key`` of a JSON object: what
+    ``stream_items(JsonGuard(raw), key + ".item", ...)`` gives, in a third of the time where the
+    file is laid out as exporters write it.
+
+    Items written one after another at the same indent are separated by ``},<that indent>{``,
+    which can only be between two items there (a string holds no raw line break, and a nested
+    object is indented further). Each block of ``BLOCK`` bytes is cut after its last separator
+    and the items before it are parsed at once with orjson: a cut anywhere else would not parse,
+    so a block that parses is whole items. From the first block that does not (no such layout,
+    an item longer than ``LONGEST_ITEM``, or bad JSON, which ijson then names as before) the rest
+    is read by ijson through ``JsonGuard``. orjson refuses nesting deeper than 1,024 levels itself.
+    """
+    first = raw.read(HEAD)
+    data = first.removeprefix(BOM)
+    start = _array_start(data, key)
+    if start is None:
+        yield from stream_items(JsonGuard(_Joined(first, raw)), f"{key}.item", ctx, file=file, label=label)
+        return
+    item = _SPACE.match(data, start).end()
+    sep = b"}," + data[start:item] + b"{"
+    opening = b'{"' + key.encode() + b'":['  # put before the items not parsed yet: the object from the array on
+    buf, n, eof = data[item:], 0, not first
+    keep = len(sep) - 1  # a separator can begin this far before a block
+    parts, held, edge = [buf], len(buf), buf[-keep:]  # read and not parsed yet; its last bytes
+    while True:
+        block = b"" if eof else raw.read(BLOCK)
+        if not block:
+            buf = b"".join(parts)
+            try:
+                # The rest of the object; the key once only, else ijson reads a repeated key's items too.
+                rest = orjson.loads(opening + buf) if buf.count(opening[1:-2]) == 0 else None
+            except orjson.JSONDecodeError:
+                rest = None
+            if not isinstance(rest, dict) or not isinstance(rest.get(key), list):
+                break
+            for obj in rest[key]:
+                n += 1
+                yield n, obj
+            return
+        window = edge + block
+        cut = window.rfind(sep)
+        parts.append(block)
+        held += len(block)
+        edge = window[-keep:]
+        if cut < 0:  # an item longer than a block (or no such layout): read on
+            if held > LONGEST_ITEM:
+                buf = b"".join(parts)
+                break
+            continue
+        buf = b"".join(parts)
+        cut += len(buf) - len(window)
+        try:
+            items = orjson.loads(b"[" + buf[:cut + 1] + b"]")
+        except orjson.JSONDecodeError:
+            break
+        buf = buf[cut + keep:]
+        parts, held, edge = [buf], len(buf), buf[-keep:]
+        for obj in items:
+            n += 1
+            yield n, obj
+    yield from stream_items(JsonGuard(_Joined(opening + buf, raw)), f"{key}.item", ctx, file=file, label=label,
+                            start=n)
 
 
 def read_head(stream: BinaryIO, ctx: ReadContext, stop: str, *, file: str | None = None) -> dict[str, Any]:
