@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import subprocess
@@ -214,6 +215,7 @@ def phase_bare(folder: Path, work: Path, *, schema_indexes: bool = False) -> dic
 
 # -- driver ----------------------------------------------------------------------------------------
 def run_phase(phase: str, folder: Path, work: Path) -> dict:
+    os.sync()  # what the phase before wrote goes to disk now, not while this one is timed
     out = subprocess.run([sys.executable, __file__, "--phase", phase, "--community", str(folder),
                           "--work", str(work)], capture_output=True, text=True, check=False)
     if out.returncode != 0:

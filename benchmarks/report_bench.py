@@ -79,6 +79,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp_name:
         tmp = Path(tmp_name)
         ca = ensure_chat_analytics(args.chat_analytics, tmp)
+        os.sync()  # npm's files written out before the clock starts, not while the workspace is written
         py = [sys.executable, "-m", "workbench"]
         env = {**os.environ, "WORKBENCH_HOME": str(tmp / "home")}
         ws = tmp / "bench.db"
