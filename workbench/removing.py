@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from . import fmt
-from .errors import ImportCancelled, NotFound, WorkbenchError
+from .errors import ImportCancelled, ImportFailed, NotFound, WorkbenchError
 from .history import brought_back
 from .importers.base import CancelFn, ProgressFn
 from .metrics import rollup
@@ -426,17 +427,21 @@ def remove_run(ws, run_id: int, *, progress: ProgressFn | None = None,  # noqa: 
         return remove_run_on(conn, run_id, progress=progress, cancel=cancel, where=ws.location)
 
 
-def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - a Workspace
+def to_bring_back(ws, run_id: int, progress: ProgressFn | None = None,  # noqa: ANN001 - a Workspace
+                  cancel: CancelFn | None = None) -> tuple[list[str], dict]:
     """What to import to bring removed run ``run_id`` back: the paths and options it was given.
     Refused in one sentence when the run is not removed, was imported before runs kept what they
-    were given, or when one of its files is gone or is no longer the one it read (another size)."""
+    were given, or when one of its files is gone or is no longer the one it read (another size, or
+    other bytes: each file's SHA-256 is taken again, with ``progress`` and ``cancel``)."""
     from pathlib import Path
+
+    from .importers.digest import sha256_of
 
     with ws.connect() as conn:
         row = conn.execute(select(RUN.c.status, RUN.c.inputs).where(RUN.c.id == run_id)).first()
         if row is None:
             _run_row(conn, run_id, ws.location)  # says which runs there are
-        files = conn.execute(select(FILE.c.path, FILE.c.size).where(FILE.c.run_id == run_id)
+        files = conn.execute(select(FILE.c.path, FILE.c.size, FILE.c.sha256).where(FILE.c.run_id == run_id)
                              .order_by(FILE.c.id)).all()
         since = conn.execute(select(RUN.c.id, RUN.c.status, RUN.c.inputs).where(RUN.c.id >= run_id)).all()
     if row.status != "removed":
@@ -453,7 +458,7 @@ def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - 
             raise WorkbenchError(f"Import run {run_id} cannot be brought back: {path} is not on this computer (moved "
                                  "or deleted since, or imported on another one). Import its files again from where "
                                  "they are now.")
-    for path, size in files:
+    for path, size, _ in files:
         try:
             now = Path(path).stat().st_size
         except OSError:
@@ -464,4 +469,39 @@ def to_bring_back(ws, run_id: int) -> tuple[list[str], dict]:  # noqa: ANN001 - 
             raise WorkbenchError(f"Import run {run_id} cannot be brought back as it was: its file {path} has changed "
                                  f"since ({fmt.number(size)} bytes then, {fmt.number(now)} now). Import it again if "
                                  "that is what you want.")
+    total, done = sum(f.size for f in files) or 1, 0
+    for path, size, digest in files:
+        if progress is not None:
+            progress(done / total, f"Checking {os.path.basename(path)}")
+        try:
+            now_digest = sha256_of(Path(path), cancel)
+        except OSError as exc:
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back: its file {path} cannot be read "
+                                 f"({exc.strerror or exc}).") from None
+        if now_digest != digest:
+            raise WorkbenchError(f"Import run {run_id} cannot be brought back as it was: its file {path} has changed "
+                                 f"since (the same size, {fmt.number(size)} bytes, but other bytes: its SHA-256 is "
+                                 f"{now_digest[:12]}…, not {digest[:12]}…). Import it again if that is what you want.")
+        done += size
     return list(given["paths"]), dict(given.get("options") or {})
+
+
+def read_only_its_files(run_id: int) -> Callable[[Connection, object], None]:
+    """A check for the import that brings removed run ``run_id`` back, made before it is committed:
+    refused, and nothing written, when it read a file the run did not (one added since to a folder
+    the run was given), which bringing the run back would have taken in unasked."""
+
+    def check(conn: Connection, result) -> None:  # noqa: ANN001 - an ImportResult
+        if result.run_id is None:
+            return
+        before = set(conn.execute(select(FILE.c.path).where(FILE.c.run_id == run_id)).scalars())
+        added = [p for p in conn.execute(select(FILE.c.path).where(FILE.c.run_id == result.run_id)
+                                         .order_by(FILE.c.id)).scalars() if p not in before]
+        if added:
+            names = ", ".join(added[:3]) + (f" and {fmt.number(len(added) - 3)} more" if len(added) > 3 else "")
+            one = len(added) == 1
+            raise ImportFailed(f"Import run {run_id} cannot be brought back as it was: "
+                               f"{fmt.plural(len(added), 'file')} beside the ones it read {'was' if one else 'were'} "
+                               f"added since and would be imported with them: {names}. Nothing was imported; import "
+                               "the folder again if that is what you want.")
+    return check

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -209,17 +210,23 @@ class Workspace:
 
     # -- importing ----------------------------------------------------------------------------
     def import_paths(self, paths: list[str | os.PathLike], *, progress: ProgressFn | None = None,
-                     cancel: CancelFn | None = None, options: dict[str, dict] | None = None):
+                     cancel: CancelFn | None = None, options: dict[str, dict] | None = None,
+                     before_commit: Callable[[Connection, Any], None] | None = None):
         """Import files, folders and zips as one run; all or nothing. Returns an ``ImportResult``.
 
-        ``options`` maps an importer name to its options (see ``Importer.prepare``).
+        ``options`` maps an importer name to its options (see ``Importer.prepare``);
+        ``before_commit(conn, result)`` may refuse the import it has read, by raising, before
+        anything is committed.
         """
         from .importing import plan, run_import
 
         self._check_writable()
         planned, notes = plan(paths)
         with self.bulk_write_conn("this import") as conn:
-            return run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+            result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
+            if before_commit is not None:
+                before_commit(conn, result)
+            return result
 
     @contextmanager
     def bulk_write_conn(self, doing: str, what: str = "import") -> Iterator[Connection]:

@@ -511,6 +511,35 @@ def test_an_import_that_left_many_files_alone_says_how_many_more(cli, ws_path, e
     assert cli("runs", "1", "--workspace", ws_path).out.count("not an export format the workbench knows") == 24
 
 
+def test_a_folder_that_gained_a_channel_since_is_not_brought_back_with_it(cli, tmp_path):
+    """Bringing a removed run back imports what it was given: a folder of DiscordChatExporter
+    channels is read whole, so a channel exported into it since would come in too. Refused, with
+    the file named, and nothing imported; without that file the run comes back as it was."""
+    import shutil
+
+    from pathlib import Path
+
+    guild = tmp_path / "guild"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "discord" / "guild", guild)
+    ws = tmp_path / "w.db"
+    assert cli("import", "--workspace", ws, guild).code == 0
+    whole = cli("status", "--workspace", ws, "--json").json()
+    assert cli("runs", "1", "--remove", "--workspace", ws).code == 0
+    doc = json.loads((guild / "Makers - Chat - general [900000000000000100].json").read_text(encoding="utf-8"))
+    doc["channel"] = {**doc["channel"], "id": "900000000000000300", "name": "showcase"}
+    doc["messages"] = [{**m, "id": str(int(m["id"]) + 7)} for m in doc["messages"]]
+    since = guild / "Makers - Chat - showcase [900000000000000300].json"
+    since.write_text(json.dumps(doc), encoding="utf-8")
+    r = cli("runs", "1", "--bring-back", "--workspace", ws)
+    assert r.code == 2 and r.err == ("workbench: Import run 1 cannot be brought back as it was: 1 file beside the ones "
+                                     f"it read was added since and would be imported with them: {since}. Nothing was "
+                                     "imported; import the folder again if that is what you want.\n"), r
+    assert cli("status", "--workspace", ws, "--json").json()["activities"] == 0
+    since.unlink()
+    assert cli("runs", "1", "--bring-back", "--workspace", ws).code == 0
+    assert cli("status", "--workspace", ws, "--json").json() == whole
+
+
 def test_a_telegram_export_without_utc_instants_is_read_in_the_zone_given(cli, tmp_path, exports_folder, chat_message):
     """Older Telegram Desktop exports write only the exporting computer's wall-clock time: read as UTC
     unless `--timezone` names that computer's zone (it named only a CSV's); the problem says how, and a

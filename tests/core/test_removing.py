@@ -3,6 +3,7 @@ stays, replies are linked to what remains, and importing its files again brings 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,8 @@ from workbench.people.directory import ensure_summary
 from workbench.people.profile import add_note
 from workbench.removing import remove_run
 from workbench.store.models import Account, Activity, ImportRun, Person, PersonSummary
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def message(n: int, author: str, text: str, reply_to: int | None = None) -> dict:
@@ -348,3 +351,50 @@ def test_a_flag_set_back_by_hand_since_is_no_change_kept(ws, tmp_path):
     with ws.connect() as conn:
         assert conn.execute(select(Account.display_name, Account.is_bot, Account.flags_set_by_user)).one() == (
             "Helper", False, True)
+
+
+def test_a_run_is_not_brought_back_with_other_bytes_or_with_files_added_since(ws, two_exports, tmp_path):
+    """Bringing back is undoing a removal: the same bytes, and nothing more. A file rewritten to
+    the same size is found by its SHA-256; a folder the run was given that holds a file added since
+    refuses the import that read it, before anything is committed."""
+    import shutil
+
+    from workbench.removing import read_only_its_files, to_bring_back
+
+    first, second = two_exports
+    ws.import_paths([first])
+    ws.import_paths([second])
+    remove_run(ws, 2)
+    text = second.read_text(encoding="utf-8")
+    second.write_text(text.replace("Same question here", "Same question HERE"), encoding="utf-8")  # one word edited
+    with pytest.raises(WorkbenchError) as changed:
+        to_bring_back(ws, 2)
+    assert str(changed.value).startswith(f"Import run 2 cannot be brought back as it was: its file {second} has "
+                                         f"changed since (the same size, {len(text.encode()):,} bytes, but other "
+                                         "bytes: its SHA-256 is ")
+    second.write_text(text, encoding="utf-8")
+    seen: list[str] = []
+    assert to_bring_back(ws, 2, lambda f, m: seen.append(m))[0] == [str(second)]
+    assert seen == ["Checking april.json"]
+
+    guild = tmp_path / "guild"
+    shutil.copytree(DATA / "discord" / "guild", guild)
+    ws.import_paths([guild])
+    before = ws.counts()
+    remove_run(ws, 3)
+    removed = ws.counts()
+    later = guild / "Makers - Chat - showcase [900000000000000300].json"  # exported since into the same folder
+    doc = json.loads((guild / "Makers - Chat - general [900000000000000100].json").read_text(encoding="utf-8"))
+    doc["channel"] = {**doc["channel"], "id": "900000000000000300", "name": "showcase"}
+    doc["messages"] = [{**m, "id": str(int(m["id"]) + 7)} for m in doc["messages"]]
+    later.write_text(json.dumps(doc), encoding="utf-8")
+    paths, options = to_bring_back(ws, 3)  # its own files are as they were
+    with pytest.raises(WorkbenchError) as added:
+        ws.import_paths(paths, options=options, before_commit=read_only_its_files(3))
+    assert str(added.value) == ("Import run 3 cannot be brought back as it was: 1 file beside the ones it read was "
+                                f"added since and would be imported with them: {later}. Nothing was imported; import "
+                                "the folder again if that is what you want.")
+    assert ws.counts() == removed
+    later.unlink()
+    ws.import_paths(paths, options=options, before_commit=read_only_its_files(3))
+    assert ws.counts() == before

@@ -949,6 +949,45 @@ def test_removing_a_later_export_puts_back_what_it_edited_and_undo_brings_it_bac
     assert page.banner.text() == "There is no removal of an import to undo."
 
 
+def test_bringing_back_a_folder_that_gained_a_file_is_refused_and_leaves_the_run_removed(window, qtbot, tmp_path,
+                                                                                         monkeypatch):
+    """A channel exported since into the folder of a removed import: Bring back reads the folder,
+    finds a file the run did not read, and refuses before anything is committed; the banner says
+    which file, and the run stays removed, still offered to bring back."""
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+
+    guild = tmp_path / "guild"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "discord" / "guild", guild)
+    page = window.imports_page()
+    window.show_page("ImportsPage")
+    with qtbot.waitSignal(page.import_finished, timeout=60000):
+        window.import_paths([str(guild)])
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 1)
+    page.runs.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(page.run_removed, timeout=60000):
+        page.remove_button.click()
+    removed = window.ctx.ws.counts()
+    doc = json.loads((guild / "Makers - Chat - general [900000000000000100].json").read_text(encoding="utf-8"))
+    doc["channel"] = {**doc["channel"], "id": "900000000000000300", "name": "showcase"}
+    doc["messages"] = [{**m, "id": str(int(m["id"]) + 7)} for m in doc["messages"]]
+    later = guild / "Makers - Chat - showcase [900000000000000300].json"
+    later.write_text(json.dumps(doc), encoding="utf-8")
+
+    qtbot.waitUntil(lambda: page.runs.item(0, 1).text().endswith(" · removed"))
+    page.runs.selectRow(0)
+    with qtbot.waitSignal(page.import_failed, timeout=60000):
+        page.bring_back_button.click()
+    assert page.banner.text() == ("Import run 1 cannot be brought back as it was: 1 file beside the ones it read was "
+                                  f"added since and would be imported with them: {later}. Nothing was imported; "
+                                  "import the folder again if that is what you want.")
+    assert window.ctx.ws.counts() == removed and page.runs.rowCount() == 1
+    page.runs.selectRow(0)
+    assert page.bring_back_button.isVisible() and page.bring_back_button.isEnabled()
+
+
 def names_of(ws) -> set[str]:  # noqa: ANN001
     with ws.connect() as conn:
         return set(conn.exec_driver_sql("SELECT display_name FROM person WHERE merged_into_id IS NULL").scalars())

@@ -239,15 +239,15 @@ def _remove_run(args: argparse.Namespace) -> int:
 
 
 def _bring_back_run(args: argparse.Namespace) -> int:
-    from ..removing import to_bring_back
+    from ..removing import read_only_its_files, to_bring_back
 
     if args.run is None:
         raise WorkbenchError("Say which run to bring back: `workbench runs N --bring-back` (`workbench runs` lists "
                              "them).")
     with open_workspace(args, create=False) as ws:
-        paths, options = to_bring_back(ws, args.run)
-        result = ws.import_paths(paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
-                                 options=options)
+        progress = _progress_printer(sys.stderr.isatty() and not args.json)
+        paths, options = to_bring_back(ws, args.run, progress)
+        result = ws.import_paths(paths, progress=progress, options=options, before_commit=read_only_its_files(args.run))
     return _said_import(result, args)
 
 

@@ -1,6 +1,9 @@
 """Imports: drop or choose export files, watch the import run in the background, read the history."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (
@@ -27,13 +30,16 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
-from ...removing import removal_refused, remove_run, to_bring_back
+from ...removing import read_only_its_files, removal_refused, remove_run, to_bring_back
 from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
 from ..tasks import Newest
 from ..widgets import Banner, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes, vbox
 from ..zone_dialog import ask_zone
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 TELEGRAM_ZONE = "imports/telegram_zone"  # the zone given last for an older Telegram export's clock times
 
@@ -441,10 +447,11 @@ class ImportsPage(Page):
         def found(got: tuple[list[str], dict]) -> None:
             if self._last_removed == run_id:
                 self._last_removed = None
-            self.import_paths(*got)
+            self.import_paths(*got, before_commit=read_only_its_files(run_id))
 
-        self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id), f"Checking import run {run_id}",
-                          reads_only=True, on_done=found, on_error=self.banner.show_error)
+        self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id, progress, cancel),
+                          f"Checking import run {run_id}", reads_only=True, on_done=found,
+                          on_error=self.banner.show_error)
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -459,9 +466,11 @@ class ImportsPage(Page):
     def is_importing(self) -> bool:
         return self.task is not None
 
-    def import_paths(self, paths: list[str], options: dict | None = None) -> None:
+    def import_paths(self, paths: list[str], options: dict | None = None, *,
+                     before_commit: Callable[[Connection, Any], None] | None = None) -> None:
         """Import in the background with progress and Cancel; the result shows in the history. A CSV
-        whose columns are new, or a Telegram export of clock times only, is asked about, then imported."""
+        whose columns are new, or a Telegram export of clock times only, is asked about, then imported.
+        ``before_commit`` may refuse what was read before it is committed (``Workspace.import_paths``)."""
         if self.task is not None:
             doing = "An import is" if self.task.title == IMPORT_TITLE else f"{self.task.title} is"
             self.banner.show_message(f"{doing} already running; wait for it or cancel it first.", kind="info")
@@ -476,13 +485,15 @@ class ImportsPage(Page):
         self.drop.show_import(True)
 
         def work(progress, cancel):  # noqa: ANN001
-            return ws.import_paths(paths, progress=progress, cancel=cancel, options=options)
+            return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
+                                   before_commit=before_commit)
 
         self.task = self.ctx.run_task(work, IMPORT_TITLE, on_done=self._done, on_error=self._failed, parent=self)
         self.task.progress.connect(self._progress)
         self.task.cancelled.connect(self._cancelled)
         self._paths = paths
         self._options = options
+        self._before_commit = before_commit
 
     def cancel_import(self) -> None:
         if self.task is not None:
@@ -532,7 +543,7 @@ class ImportsPage(Page):
                 csv_options = dict(options.get("csv", {}))
                 csv_options["mappings"] = {**csv_options.get("mappings", {}), header_signature(exc.headers): mapping}
                 options["csv"] = csv_options
-                self.import_paths(self._paths, options)
+                self.import_paths(self._paths, options, before_commit=self._before_commit)
                 return
         if isinstance(exc, NeedsTelegramZone):  # an older Telegram export's clock times: in which zone?
             tz = ask_zone(self, exc.file, exc.first, str(self.ctx.settings.value(TELEGRAM_ZONE, "") or ""))
@@ -540,7 +551,7 @@ class ImportsPage(Page):
                 self.ctx.settings.setValue(TELEGRAM_ZONE, tz)  # the chats of one computer are often imported one by one
                 options = dict(getattr(self, "_options", None) or {})
                 options["telegram"] = {**options.get("telegram", {}), "timezone": tz}
-                self.import_paths(self._paths, options)
+                self.import_paths(self._paths, options, before_commit=self._before_commit)
                 return
         self.banner.show_error(exc)
         self.import_failed.emit(exc)
