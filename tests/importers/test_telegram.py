@@ -307,3 +307,25 @@ def test_what_an_import_must_ask_is_asked_before_anything_is_read(ws, tmp_path, 
     ws.import_paths([older], options={"telegram": {"timezone": "Europe/Athens"}})
     result = ws.import_paths([older], options={"telegram": {"ask_zone": True}})
     assert result.run_id is None and ws.counts()["activities"] == 1
+
+
+def test_a_long_chat_read_by_blocks_mends_an_invalid_escape_far_into_it(ws, tmp_path, monkeypatch):
+    """A chat is read a block of messages at a time; the block that holds tdesktop's invalid
+    ``\\xNN`` escape, and the rest after it, are read by the lenient reader, which mends it: every
+    message is there, in order, with its text as the other escapes would have it."""
+    from workbench.importers import jsonstream
+
+    monkeypatch.setattr(jsonstream, "HEAD", 2000)
+    monkeypatch.setattr(jsonstream, "BLOCK", 2000)
+    lines = [f'  {{"id": {i}, "type": "message", "date": "2024-03-01T10:00:00", "date_unixtime": "{1709287200 + i}", '
+             f'"from": "Nia", "from_id": "user1", "text": "message {i}"}}' for i in range(1, 301)]
+    lines[249] = lines[249].replace('"message 250"', '"message 250 \\x41\\x01"')  # as tdesktop writes it
+    path = tmp_path / "result.json"
+    path.write_text('{\n "name": "Builders",\n "type": "public_supergroup",\n "id": 42,\n "messages": [\n'
+                    + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
+    result = ws.import_paths([path])
+    assert result.by_kind["activities"] == 300 and not result.problems
+    assert act(ws, "42:250").text == "message 250 A\x01"
+    with ws.connect() as conn:
+        assert conn.exec_driver_sql("SELECT text FROM activity ORDER BY created_at").scalars().all() == [
+            "message 250 A\x01" if i == 250 else f"message {i}" for i in range(1, 301)]

@@ -1,8 +1,10 @@
 """Telegram Desktop exports (``result.json``): one chat, or a whole account's chats.
 
 The file may be gigabytes, so it is streamed: the chat's ``name``/``type``/``id`` come from a
-short first pass over the head of the file, the messages from ``ijson`` (its C backend builds each
-message object natively). A full-account export (``chats.list[]``) is streamed event by event.
+short first pass over the head of the file, the messages a block at a time with orjson
+(``jsonstream.stream_array``), and with ``ijson`` behind ``LenientJson`` from the first block that
+does not parse so (an invalid escape below). A full-account export (``chats.list[]``) is streamed
+event by event.
 
 Quirks handled: ``text`` as a string or a list of strings and entities; ``from: null`` (a deleted
 account, kept as one); ``date`` is local wall time without a zone, so ``date_unixtime`` is used
@@ -31,7 +33,7 @@ from ..errors import ImportFailed
 from ..records import AccountRec, ActivityRec, ChannelRec, MembershipRec, ReactionRec, Record, SourceRec
 from . import safety
 from .base import DATA_EXTS, Importer, ReadContext, stated_count
-from .jsonstream import Member, build_value, members, note_passed_over, zip_heads, text_of as decoded
+from .jsonstream import Member, build_value, members, note_passed_over, stream_array, zip_heads, text_of as decoded
 from .textio import zone
 from .unchanged import SkipIdentical, already_imported
 from .telegram_bot import PLATFORM, chat_kind, epoch
@@ -300,9 +302,14 @@ class _Reader:
     def single(self, head: dict[str, Any]) -> Iterator[Record]:
         chat = Chat.of(head, self.stem)
         yield from chat.records()
-        with self._open() as f:
-            for i, m in enumerate(ijson.items(f, "messages.item", use_float=True)):
-                yield from self.message(m, chat, i)
+        def slow(stream: BinaryIO, n: int) -> Iterator[tuple[int, Any]]:  # tdesktop's \xNN escapes mended
+            items = ijson.items(LenientJson(stream, display=self.ctx.file), "messages.item", use_float=True)
+            return enumerate(items, start=n + 1)
+
+        m = self.member
+        with self.ctx.track(m.open(), m.size, f"Reading {m.name}") as f:
+            for n, msg in stream_array(f, "messages", self.ctx, file=m.name, label="message", slow=slow):
+                yield from self.message(msg, chat, n - 1)
 
     def account(self) -> Iterator[Record]:
         """A full-account export: every chat under chats.list and left_chats.list."""
