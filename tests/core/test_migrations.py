@@ -263,3 +263,26 @@ def test_days_given_by_hand_before_0007_keep_their_day_in_the_reporting_zone(tmp
         command.downgrade(cfg, "0006")
     engine.dispose()
     assert given() == {1: "2026-05-16 12:00", 2: "2026-05-16 09:30", 3: "2026-05-16 12:00", 4: "2026-12-24 12:00"}
+
+
+def test_a_recognition_added_after_an_upgrade_takes_no_deleted_one_s_id(tmp_path):
+    """A workspace of 0010 whose last recognitions (4 and 5) were deleted: once opened, the next
+    recognition is 6, so the deleted ones keep their ids in the log to come back under."""
+    from workbench.champions.recognition import add_recognition, undo_delete
+
+    path = tmp_path / "thanks.db"
+    _at_revision(path, "0010",
+                 "INSERT INTO person (id, display_name, created_at) VALUES (1, 'Ada', '2026-01-01 00:00:00')",
+                 *(f"INSERT INTO recognition (id, person_id, kind, given_at, note, given_by, source, created_at) "
+                   f"VALUES ({i}, 1, 'badge', '2026-05-16 12:00:00', '', '', 'manual', '2026-06-01 00:00:00')"
+                   for i in (1, 2, 3)),
+                 *(f"INSERT INTO deleted_recognition (recognition_id, person_id, kind, given_at, note, given_by, "
+                   f"source, created_at, deleted_at) VALUES ({i}, 1, 'swag', '2026-05-17 12:00:00.000000', '', '', "
+                   "'manual', '2026-06-01 00:00:00.000000', '2026-06-02 00:00:00.000000')" for i in (4, 5)))
+    ws = Workspace.open(path)
+    try:
+        assert add_recognition(ws, [1], kind="shout-out") == [6]
+        assert sorted(r["id"] for r in undo_delete(ws)) == [4, 5]
+        assert add_recognition(ws, [1], kind="shout-out") == [7]
+    finally:
+        ws.close()

@@ -289,7 +289,9 @@ class Recognition(_Thanks, Base):
     """
 
     __tablename__ = "recognition"
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    # An id is never given twice (SQLite would give a deleted last one's to the next): the log's
+    # ids are how a recognition is named, deleted and brought back.
+    __table_args__ = (UniqueConstraint("source", "external_id"), {"sqlite_autoincrement": True})
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
