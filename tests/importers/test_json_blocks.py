@@ -147,3 +147,10 @@ def test_any_messages_in_any_layout_read_as_ijson_reads_them(monkeypatch, items,
     data = json.dumps({"channel": {"id": "2"}, "messages": items, "messageCount": len(items)}, indent=indent,
                       ensure_ascii=False).encode()
     assert by_blocks(data) == by_ijson(data)
+
+
+def test_a_head_full_of_arrays_of_that_name_gives_the_messages_ijson_gives(small_blocks):
+    """Each place where the array might begin is tried by parsing what comes before it, so a head
+    that nests many arrays of that name is left to ijson after a few tries."""
+    nested = b'{"guild": ' + b'{"messages": [' * 100 + b"1" + b"]}" * 100 + b', "messages": [{"id": "1"}]}'
+    assert by_blocks(nested) == by_ijson(nested) == ([{"id": "1"}], None)

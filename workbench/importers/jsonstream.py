@@ -186,7 +186,8 @@ def _array_start(data: bytes, key: str) -> int | None:
     its ``[``), or None. A match is at the top level when what comes before it, closed there, is
     an object: in a string the quotes are escaped, in a nested object the braces do not close."""
     name = key.encode()
-    for m in re.finditer(rb'"' + re.escape(name) + rb'"[ \t\r\n]*:[ \t\r\n]*\[', data):
+    found = re.finditer(rb'"' + re.escape(name) + rb'"[ \t\r\n]*:[ \t\r\n]*\[', data)
+    for _, m in zip(range(16), found):  # each try parses what comes before: a head full of them reads slowly
         try:
             head = orjson.loads(data[:m.start()] + b'"' + name + b'":[]}')
         except orjson.JSONDecodeError:
@@ -212,7 +213,8 @@ def stream_array(raw: BinaryIO, key: str, ctx: ReadContext, *, file: str | None 
     and the items before it are parsed at once with orjson: a cut anywhere else would not parse,
     so a block that parses is whole items. From the first block that does not (no such layout,
     an item longer than ``LONGEST_ITEM``, or bad JSON, which ijson then names as before) the rest
-    is read by ijson through ``JsonGuard``. orjson refuses nesting deeper than 1,024 levels itself.
+    is read by ijson through ``JsonGuard`` (or by ``slow``). orjson refuses nesting deeper than
+    1,024 levels itself.
     """
     if slow is None:
         def slow(stream: BinaryIO, n: int) -> Iterator[tuple[int, Any]]:
