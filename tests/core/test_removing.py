@@ -398,3 +398,21 @@ def test_a_run_is_not_brought_back_with_other_bytes_or_with_files_added_since(ws
     later.unlink()
     ws.import_paths(paths, options=options, before_commit=read_only_its_files(3))
     assert ws.counts() == before
+
+
+def test_a_later_export_that_moved_an_answer_to_another_question_is_undone_down_the_thread(ws, tmp_path):
+    """April's export says the answer replied to the second question: the answer and the reply
+    below it move to that thread. Taking April back out puts both under the first question again."""
+    def export(name: str, answered: int):  # noqa: ANN202
+        return chat(tmp_path / name, [message(1, "Nia", "Q1?"), message(2, "Omar", "Q2?"),
+                                      message(3, "Lee", "answer", reply_to=answered),
+                                      message(4, "Ann", "thanks", reply_to=3)])
+
+    march, april = export("march.json", 1), export("april.json", 2)
+    ws.import_paths([march])
+    before = links(ws)
+    assert before["answer"] == ("Q1?", "Q1?") and before["thanks"] == ("answer", "Q1?")
+    ws.import_paths([april])
+    assert links(ws)["answer"] == ("Q2?", "Q2?") and links(ws)["thanks"] == ("answer", "Q2?")
+    remove_run(ws, 2)
+    assert links(ws) == before

@@ -987,6 +987,20 @@ def test_bringing_back_a_folder_that_gained_a_file_is_refused_and_leaves_the_run
     page.runs.selectRow(0)
     assert page.bring_back_button.isVisible() and page.bring_back_button.isEnabled()
 
+    # Without that file: the check of the run's files shows as an import's reading does, and
+    # Cancel stops it with nothing imported; asked again, the run comes back.
+    later.unlink()
+    page.bring_back_button.click()
+    assert page.progress_label.text() == "Checking the files of import run 1…" and page.cancel_button.isEnabled()
+    page.cancel_import()
+    qtbot.waitUntil(lambda: not page.is_importing())
+    assert page.banner.text() == "The check of import run 1 was cancelled; nothing was imported."
+    assert window.ctx.ws.counts() == removed and page.cancel_button.isEnabled()
+    page.runs.selectRow(0)
+    with qtbot.waitSignal(page.import_finished, timeout=60000) as back:
+        page.bring_back_button.click()
+    assert back.args[0].run_id == 2 and window.ctx.ws.counts()["activities"] == 5
+
 
 def names_of(ws) -> set[str]:  # noqa: ANN001
     with ws.connect() as conn:

@@ -445,13 +445,32 @@ class ImportsPage(Page):
         ws = self.ctx.ws
 
         def found(got: tuple[list[str], dict]) -> None:
+            self._finish()
             if self._last_removed == run_id:
                 self._last_removed = None
             self.import_paths(*got, before_commit=read_only_its_files(run_id))
 
-        self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id, progress, cancel),
-                          f"Checking import run {run_id}", reads_only=True, on_done=found,
-                          on_error=self.banner.show_error)
+        def refused(exc: BaseException) -> None:
+            self._finish()
+            self.banner.show_error(exc)
+
+        def cancelled() -> None:
+            self._finish()
+            self.banner.show_message(f"The check of import run {run_id} was cancelled; nothing was imported.",
+                                     kind="info")
+
+        # Its files' digests are taken again first (seconds for a large export): shown as an import's
+        # reading is, with Cancel.
+        self.banner.hide()
+        self.progress.setValue(0)
+        self.progress_label.setText(f"Checking the files of import run {run_id}…")
+        self.cancel_button.setEnabled(True)
+        self.drop.show_import(True)
+        self.task = self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id, progress, cancel),
+                                      f"Checking import run {run_id}", reads_only=True, on_done=found,
+                                      on_error=refused, parent=self)
+        self.task.progress.connect(self._progress)
+        self.task.cancelled.connect(cancelled)
 
     # -- importing ----------------------------------------------------------------------------
     def choose_files(self) -> None:
