@@ -23,7 +23,11 @@ _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("workbench_d
 @contextmanager
 def remembered() -> Iterator[None]:
     """Digests taken inside are reused inside (a thread started inside must run in a copy of the
-    context: ``contextvars.copy_context().run``)."""
+    context: ``contextvars.copy_context().run``). Inside another, the outer one's are shared: a
+    check that took them before an import hands them to it."""
+    if _memo.get() is not None:
+        yield
+        return
     token = _memo.set({})
     try:
         yield

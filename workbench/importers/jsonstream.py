@@ -227,7 +227,8 @@ def stream_array(raw: BinaryIO, key: str, ctx: ReadContext, *, file: str | None 
         return
     item = _SPACE.match(data, start).end()
     sep = b"}," + data[start:item] + b"{"
-    opening = b'{"' + key.encode() + b'":['  # put before the items not parsed yet: the object from the array on
+    quoted = b'"' + key.encode() + b'"'
+    opening = b"{" + quoted + b":["  # put before the items not parsed yet: the object from the array on
     buf, n, eof = data[item:], 0, not first
     keep = len(sep) - 1  # a separator can begin this far before a block
     parts, held, edge = [buf], len(buf), buf[-keep:]  # read and not parsed yet; its last bytes
@@ -237,7 +238,7 @@ def stream_array(raw: BinaryIO, key: str, ctx: ReadContext, *, file: str | None 
             buf = b"".join(parts)
             try:
                 # The rest of the object; the key once only, else ijson reads a repeated key's items too.
-                rest = orjson.loads(opening + buf) if buf.count(opening[1:-2]) == 0 else None
+                rest = orjson.loads(opening + buf) if quoted not in buf else None
             except orjson.JSONDecodeError:
                 rest = None
             if not isinstance(rest, dict) or not isinstance(rest.get(key), list):

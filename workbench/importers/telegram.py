@@ -295,9 +295,12 @@ class _Reader:
         self.tz = zone(ctx.options.get("timezone"))  # the exporting computer's, for times without an instant
         self.ask_zone = bool(ctx.options.get("ask_zone")) and not ctx.options.get("timezone")
 
-    def _open(self) -> LenientJson:
+    def _tracked(self) -> BinaryIO:
         m = self.member
-        return LenientJson(self.ctx.track(m.open(), m.size, f"Reading {m.name}"), display=self.ctx.file)
+        return self.ctx.track(m.open(), m.size, f"Reading {m.name}")
+
+    def _open(self) -> LenientJson:
+        return LenientJson(self._tracked(), display=self.ctx.file)
 
     def single(self, head: dict[str, Any]) -> Iterator[Record]:
         chat = Chat.of(head, self.stem)
@@ -306,9 +309,8 @@ class _Reader:
             items = ijson.items(LenientJson(stream, display=self.ctx.file), "messages.item", use_float=True)
             return enumerate(items, start=n + 1)
 
-        m = self.member
-        with self.ctx.track(m.open(), m.size, f"Reading {m.name}") as f:
-            for n, msg in stream_array(f, "messages", self.ctx, file=m.name, label="message", slow=slow):
+        with self._tracked() as f:
+            for n, msg in stream_array(f, "messages", self.ctx, file=self.member.name, label="message", slow=slow):
                 yield from self.message(msg, chat, n - 1)
 
     def account(self) -> Iterator[Record]:

@@ -461,11 +461,7 @@ class ImportsPage(Page):
 
         # Its files' digests are taken again first (seconds for a large export): shown as an import's
         # reading is, with Cancel.
-        self.banner.hide()
-        self.progress.setValue(0)
-        self.progress_label.setText(f"Checking the files of import run {run_id}…")
-        self.cancel_button.setEnabled(True)
-        self.drop.show_import(True)
+        self._show_progress(f"Checking the files of import run {run_id}…")
         self.task = self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id, progress, cancel),
                                       f"Checking import run {run_id}", reads_only=True, on_done=found,
                                       on_error=refused, parent=self)
@@ -497,11 +493,7 @@ class ImportsPage(Page):
         options = dict(options or {})
         options["telegram"] = {"ask_zone": True, **options.get("telegram", {})}
         ws = self.ctx.ws
-        self.banner.hide()
-        self.progress.setValue(0)
-        self.progress_label.setText(f"Importing {figures.plural(len(paths), 'item')}…")
-        self.cancel_button.setEnabled(True)
-        self.drop.show_import(True)
+        self._show_progress(f"Importing {figures.plural(len(paths), 'item')}…")
 
         def work(progress, cancel):  # noqa: ANN001
             return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
@@ -519,6 +511,14 @@ class ImportsPage(Page):
             self.cancel_button.setEnabled(False)
             self.progress_label.setText("Cancelling… (the workspace stays as it was)")
             self.task.cancel()
+
+    def _show_progress(self, label: str) -> None:
+        """The drop area becomes the progress of the work starting (an import, the check before one)."""
+        self.banner.hide()
+        self.progress.setValue(0)
+        self.progress_label.setText(label)
+        self.cancel_button.setEnabled(True)
+        self.drop.show_import(True)
 
     def _progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(fraction * 1000))
