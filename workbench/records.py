@@ -51,6 +51,9 @@ class SourceRec:
     external_id: str
     name: str = ""
     address: str | None = None  # the host its pages are at, where the export shows it (acme.slack.com)
+    # The name is the export's file or folder name (a Slack zip's): it names a new source, and never
+    # renames one (the next export's zip is named otherwise, and the workspace is the same).
+    name_from_file: bool = False
 
 
 @_pickles_as_tuple

@@ -3,6 +3,7 @@ stays, replies are linked to what remains, and importing its files again brings 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def test_what_a_removed_import_changed_in_earlier_rows_is_put_back(ws, edited_ex
     ws.import_paths([march])
     before = _state(ws)
     added = ws.import_paths([april])
-    assert added.updated == 3 and added.by_kind == {"accounts": 1, "activities": 1}, added
+    assert added.updated == 5 and added.by_kind == {"accounts": 1, "activities": 1}, added  # the chat: 2 rows
     changed = _state(ws)
     assert ("Omar Haddad" in {name for _, name, _ in changed["people"]}
             and changed["activities"][0][3] == "How do I batch embeddings in v2?"
@@ -260,7 +261,7 @@ def test_what_a_removed_import_changed_in_earlier_rows_is_put_back(ws, edited_ex
     assert ensure_summary(ws) is False  # the People directory was kept in step
 
     again = ws.import_paths([april])  # read anew: the same changes once more
-    assert again.run_id == 3 and again.updated == 3 and _state(ws) == changed | {"counts": _state(ws)["counts"]}
+    assert again.run_id == 3 and again.updated == 5 and _state(ws) == changed | {"counts": _state(ws)["counts"]}
     changed = _state(ws)
 
     # May's export edits the question again: taken out, the question is April's, with April's edit time.
@@ -273,6 +274,33 @@ def test_what_a_removed_import_changed_in_earlier_rows_is_put_back(ws, edited_ex
     assert _state(ws) == changed and changed["activities"][0][5] == "2024-04-02 09:00:00.000000"
 
 
+def test_an_export_that_only_renames_the_chat_is_a_run_that_can_be_taken_back(cli, tmp_path, two_exports):
+    """The same messages under a new chat name: the import did change the workspace, so it says so
+    and keeps a run; removing that run gives the chat its name back. The same file once more is
+    nothing new."""
+    march, _ = two_exports
+    renamed = tmp_path / "renamed" / "result.json"
+    renamed.parent.mkdir()
+    renamed.write_text(march.read_text(encoding="utf-8").replace('"Builders"', '"Builders Hub"'), encoding="utf-8")
+    ws = tmp_path / "w.db"
+    assert cli("import", "--workspace", ws, march).code == 0
+
+    said = cli("import", "--workspace", ws, renamed)
+    assert said.code == 0 and "Import run 2: read " in said.out and "added nothing new; updated 2," in said.out, said
+    runs = cli("runs", "--workspace", ws, "--json").json()
+    assert [(r["run"], r["added"], r["updated"]) for r in runs] == [(2, 0, 2), (1, 4, 0)], runs  # run 1: 2 accounts, 2 messages
+    status = cli("status", "--workspace", ws, "--json").json()
+    assert cli("import", "--workspace", ws, renamed).out.count("Nothing new") == 1
+    assert cli("status", "--workspace", ws, "--json").json() == status
+
+    removed = cli("runs", "2", "--remove", "--workspace", ws)
+    assert removed.out.strip() == ("Removed import run 2: it had added nothing. It had changed 2 rows of earlier "
+                                   "imports (1 source, 1 channel); they were put back as they were."), removed
+    with sqlite3.connect(ws) as conn:
+        assert conn.execute("SELECT name FROM channel UNION ALL SELECT name FROM source").fetchall() == \
+            [("Builders",), ("Builders",)]
+
+
 def test_a_run_imported_before_replaced_values_were_kept_says_its_changes_stay(ws, edited_export):
     """A run imported with an earlier version, which kept no replaced values, leaves its changes and
     says so, as removals did before."""
@@ -282,7 +310,7 @@ def test_a_run_imported_before_replaced_values_were_kept_says_its_changes_stay(w
     with ws.connect() as conn, conn.begin():
         conn.exec_driver_sql("DELETE FROM import_change")
     removal = remove_run(ws, 2)
-    assert removal.sentence() == ("Removed import run 2: 1 account, 1 person, 1 activity. The 3 changes it made to what "
+    assert removal.sentence() == ("Removed import run 2: 1 account, 1 person, 1 activity. The 5 changes it made to what "
                                   "earlier imports brought stay: it was imported before the workspace kept what an "
                                   "import replaces.")
     assert names(ws) == {"Nia", "Omar Haddad"}

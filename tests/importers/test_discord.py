@@ -378,8 +378,10 @@ def test_a_channel_imported_from_csv_and_then_from_json_counts_each_message_once
 
     later = ws.import_paths([general])
     assert ws.counts()["activities"] == 4, rows(ws, "SELECT external_id, text FROM activity ORDER BY id")
-    # updated: the 4 messages, and 3 people: Ana and Ben by the nicknames only the JSON gives, ci-bot a bot
-    assert later.by_kind.get("activities", 0) == 0 and later.updated == 7, later
+    # updated: the 4 messages, 3 people (Ana and Ben by the nicknames only the JSON gives, ci-bot a
+    # bot), and the channel, which the JSON puts in its server
+    assert later.by_kind.get("activities", 0) == 0 and later.updated == 8, later
+    assert rows(ws, "SELECT s.name FROM channel c JOIN source s ON s.id = c.source_id") == [("Makers",)]
     # the same rows (their ids in the workspace kept), now under the messages' own ids
     assert rows(ws, "SELECT id, text FROM activity ORDER BY id") == first
     assert sorted(e for (e,) in rows(ws, "SELECT external_id FROM activity")) == [
@@ -420,7 +422,7 @@ def test_removing_the_json_that_took_over_a_csv_s_rows_gives_them_back_to_the_cs
                                   "imports (1 channel, 3 accounts, 4 activities); they were put back as they were.")
     assert rows(ws, query) == from_csv and rows(ws, channel) == csv_channel
     assert ws.import_paths([twin]).run_id is None  # the CSV again finds all its messages
-    assert ws.import_paths([general]).updated == 7 and rows(ws, query) == taken_over
+    assert ws.import_paths([general]).updated == 8 and rows(ws, query) == taken_over  # the 8 rows again
     assert ws.counts()["activities"] == 4
 
 

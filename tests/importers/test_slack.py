@@ -302,6 +302,20 @@ def test_the_same_export_twice_adds_nothing_even_when_read_again(ws, tmp_path):
     assert after == before
 
 
+def test_the_same_export_in_a_zip_named_otherwise_is_nothing_new(ws, tmp_path):
+    """A Slack export's zip is named by whoever saved it. The workspace in it keeps the name its
+    first import gave it, and the same messages read again from another zip are nothing new: no
+    rename, no run."""
+    ws.import_paths([zip_folder(EXPORT, tmp_path / "acme.zip")])
+    before = ws.counts()
+    again = ws.import_paths([zip_folder(EXPORT, tmp_path / "acme-export-june.zip")],
+                            options={"slack": {"reread": True}})
+    assert again.run_id is None and again.updated == 0 and again.unchanged == 9, again
+    with ws.connect() as conn:
+        assert conn.execute(select(Source.name)).scalars().all() == ["acme"]
+    assert ws.counts() == before
+
+
 def test_a_later_overlapping_export_adds_what_is_new_and_applies_edits(ws, tmp_path):
     ws.import_paths([EXPORT])
     later = tmp_path / "later"

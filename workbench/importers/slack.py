@@ -153,7 +153,7 @@ class SlackExport(SkipIdentical, Importer):
     def _read(self, tree: _Tree, ctx: ReadContext) -> Iterator[Record]:
         users = self._load(tree, "users.json", ctx) if tree.has("users.json") else []
         source = _team_of(users) or tree.path.stem
-        yield SourceRec(PLATFORM, source, tree.path.stem)
+        yield SourceRec(PLATFORM, source, tree.path.stem, name_from_file=True)
         mapper = SlackMapper(ctx, source)
         yield from mapper.users(users, "users.json")
         for name, kind in LIST_FILES.items():

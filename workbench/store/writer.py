@@ -260,8 +260,8 @@ class Writer:
         self.batch_size = batch_size
         self.counts = Counts()
         self._changed_accounts, self._changed_activities = _NetChanges(), _NetChanges()
-        # Renamed sources and channels are not counted as updates (an export names them anew each
-        # time), but what they were called is kept like any other change, for the run's removal.
+        # A source or channel renamed (or moved) is an updated row too, as the run's removal counts
+        # what it puts back (a Telegram chat renamed: its source and its channel).
         self._changed_sources, self._changed_channels = _NetChanges(), _NetChanges()
         self.first_at: dt.datetime | None = None
         self.last_at: dt.datetime | None = None
@@ -301,7 +301,9 @@ class Writer:
             pending, key = self._pending[t], (rec.platform, rec.external_id)
             if t is SourceRec and key in pending:  # a source's name and its address can come apart
                 old = pending[key]
-                rec = SourceRec(rec.platform, rec.external_id, rec.name or old.name, rec.address or old.address)
+                keep_old = not rec.name or (rec.name_from_file and old.name and not old.name_from_file)
+                name, from_file = (old.name, old.name_from_file) if keep_old else (rec.name, rec.name_from_file)
+                rec = SourceRec(rec.platform, rec.external_id, name, rec.address or old.address, from_file)
             elif t is AccountRec and rec.snapshot and key in pending and not pending[key].snapshot:
                 return  # a member list's account stands over a message's copy of it
             pending[key] = rec
@@ -346,6 +348,7 @@ class Writer:
             self._flush_recognitions()
         if self._renames:
             self._flush_renames()
+        self._count_updates()  # rows of earlier runs this run has changed, net, so far
 
     def keep_replaced(self) -> int:
         """Keep, for the run's removal, what it changed in rows earlier imports brought and the
@@ -414,7 +417,7 @@ class Writer:
             if key in have:
                 sid, name, address, run = have[key]
                 changed = {}
-                if r.name and r.name != name:
+                if r.name and r.name != name and not (r.name_from_file and name):
                     changed["name"] = r.name
                 if r.address and r.address != address:
                     changed["address"] = r.address
@@ -513,7 +516,6 @@ class Writer:
             stmt = update(ACC).where(ACC.c.id == bindparam("_id")).values(
                 **{k: bindparam(k) for k in updates[0] if k != "_id"})
             self.conn.execute(stmt, updates)
-            self._count_updates()
         if renamed:
             # A person is named after their account when it is made; an account first known only by
             # its id (a message read before the member list) or renamed since renames its person,
@@ -570,7 +572,8 @@ class Writer:
             self._write_accounts([AccountRec(p, e, handle=e) for p, e in rest], placeholder=True)
 
     def _count_updates(self) -> None:
-        self.counts.updated = len(self._changed_accounts.changed) + len(self._changed_activities.changed)
+        self.counts.updated = sum(len(c.changed) for c in (self._changed_sources, self._changed_channels,
+                                                           self._changed_accounts, self._changed_activities))
 
     # -- activities ---------------------------------------------------------------------------
     def _flush_activities(self) -> None:
@@ -645,8 +648,6 @@ class Writer:
             self._bump("activities", len(new_rows))
         for aid, changed in upd_rows:  # edits are rare; one statement each keeps columns exact
             self.conn.execute(update(A).where(A.c.id == aid).values(**changed))
-        if upd_rows or adopted:
-            self._count_updates()
 
     def _adopt(self, recs: list[ActivityRec]) -> set[tuple[str, str]]:
         """The rows an export without ids wrote (``replaces``) take the ids of these records, unless
