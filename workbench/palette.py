@@ -15,7 +15,7 @@ PLATFORM_COLOURS = {
     "mbox": "#009E73",       # bluish green
     "mattermost": "#F0E442",  # yellow
     "rocketchat": "#B2182B",
-    "gitter": "#7F7F7F",
+    "gitter": "#AA4499",      # purple (Tol); its grey was all but CSV's (10 apart in CIELAB)
     "irc": "#999933",         # olive (Paul Tol's muted set, beside Okabe-Ito)
     "meetup": "#882255",      # wine
     "csv": "#999999",

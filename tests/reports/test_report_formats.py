@@ -257,6 +257,30 @@ def test_chart_axes_count_people_in_whole_numbers():
     assert "0" in labels and any("." in s for s in labels), labels  # fractions of an hour keep a decimal
 
 
+def _lab(hex_colour: str) -> tuple[float, float, float]:
+    """sRGB (D65) to CIELAB."""
+    srgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in srgb)
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    x, y, z = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * y - 16, 500 * (x - y), 200 * (y - z)
+
+
+def test_no_two_platforms_share_a_colour_that_people_confuse():
+    """A chart of every platform tells each apart: no two platform colours are closer than 25 in
+    CIELAB (Gitter's grey and CSV's were 10 apart, one grey to the eye)."""
+    import itertools
+    import math
+
+    from workbench.palette import PLATFORM_COLOURS
+
+    closest = min((math.dist(_lab(PLATFORM_COLOURS[a]), _lab(PLATFORM_COLOURS[b])), a, b)
+                  for a, b in itertools.combinations(PLATFORM_COLOURS, 2))
+    assert closest[0] >= 25, closest
+    assert len(set(PLATFORM_COLOURS.values())) == len(PLATFORM_COLOURS)
+
+
 def test_level_movement_reads_the_same_in_the_report_as_in_the_window():
     from workbench.palette import MOVEMENT_COLOURS, PLATFORM_COLOURS, platform_hex
     from workbench.reports.charts import colours
