@@ -1,10 +1,12 @@
 """The window: pages, menus, status bar counts, imports in the background with progress and cancel."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QLocale, QMimeData, QPointF, Qt, QUrl
@@ -960,10 +962,14 @@ def test_bringing_back_a_folder_that_gained_a_file_is_refused_and_leaves_the_run
 
     guild = tmp_path / "guild"
     shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "discord" / "guild", guild)
+    from workbench.importers import digest
+    hashed = []  # each file's digest taken (its bytes read through SHA-256)
+    monkeypatch.setattr(digest, "hashlib", SimpleNamespace(sha256=lambda: hashed.append(1) or hashlib.sha256()))
     page = window.imports_page()
     window.show_page("ImportsPage")
     with qtbot.waitSignal(page.import_finished, timeout=60000):
         window.import_paths([str(guild)])
+    imported_files = len(hashed)
     qtbot.waitUntil(lambda: page.runs.rowCount() == 1)
     page.runs.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
@@ -996,10 +1002,14 @@ def test_bringing_back_a_folder_that_gained_a_file_is_refused_and_leaves_the_run
     qtbot.waitUntil(lambda: not page.is_importing())
     assert page.banner.text() == "The check of import run 1 was cancelled; nothing was imported."
     assert window.ctx.ws.counts() == removed and page.cancel_button.isEnabled()
+    # The check reads each file once for its digest, and the import that follows takes the digests
+    # from it rather than reading every file a second time.
+    hashed.clear()
     page.runs.selectRow(0)
     with qtbot.waitSignal(page.import_finished, timeout=60000) as back:
         page.bring_back_button.click()
     assert back.args[0].run_id == 2 and window.ctx.ws.counts()["activities"] == 5
+    assert len(hashed) == imported_files == 2, hashed
 
 
 def names_of(ws) -> set[str]:  # noqa: ANN001

@@ -21,14 +21,15 @@ _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("workbench_d
 
 
 @contextmanager
-def remembered() -> Iterator[None]:
+def remembered(kept: dict | None = None) -> Iterator[None]:
     """Digests taken inside are reused inside (a thread started inside must run in a copy of the
     context: ``contextvars.copy_context().run``). Inside another, the outer one's are shared: a
-    check that took them before an import hands them to it."""
+    check that took them before an import hands them to it. ``kept`` shares them across threads
+    (the window's check and its import are tasks of their own): pass the same dict to both."""
     if _memo.get() is not None:
         yield
         return
-    token = _memo.set({})
+    token = _memo.set({} if kept is None else kept)
     try:
         yield
     finally:

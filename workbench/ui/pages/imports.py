@@ -30,6 +30,7 @@ from ...importers.csvfile import NeedsCsvMapping, header_signature
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
+from ...importers.digest import remembered
 from ...removing import read_only_its_files, removal_refused, remove_run, to_bring_back
 from .. import dates, figures
 from ..context import IMPORT_TITLE
@@ -443,12 +444,17 @@ class ImportsPage(Page):
         if self.task is not None:
             return
         ws = self.ctx.ws
+        digests: dict = {}  # taken by the check, handed to the import: a large export is read once, not twice
+
+        def check(progress, cancel):  # noqa: ANN001, ANN202
+            with remembered(digests):
+                return to_bring_back(ws, run_id, progress, cancel)
 
         def found(got: tuple[list[str], dict]) -> None:
             self._finish()
             if self._last_removed == run_id:
                 self._last_removed = None
-            self.import_paths(*got, before_commit=read_only_its_files(run_id))
+            self.import_paths(*got, before_commit=read_only_its_files(run_id), digests=digests)
 
         def refused(exc: BaseException) -> None:
             self._finish()
@@ -462,8 +468,7 @@ class ImportsPage(Page):
         # Its files' digests are taken again first (seconds for a large export): shown as an import's
         # reading is, with Cancel.
         self._show_progress(f"Checking the files of import run {run_id}…")
-        self.task = self.ctx.run_task(lambda progress, cancel: to_bring_back(ws, run_id, progress, cancel),
-                                      f"Checking import run {run_id}", reads_only=True, on_done=found,
+        self.task = self.ctx.run_task(check, f"Checking import run {run_id}", reads_only=True, on_done=found,
                                       on_error=refused, parent=self)
         self.task.progress.connect(self._progress)
         self.task.cancelled.connect(cancelled)
@@ -482,10 +487,11 @@ class ImportsPage(Page):
         return self.task is not None
 
     def import_paths(self, paths: list[str], options: dict | None = None, *,
-                     before_commit: Callable[[Connection, Any], None] | None = None) -> None:
+                     before_commit: Callable[[Connection, Any], None] | None = None, digests: dict | None = None) -> None:
         """Import in the background with progress and Cancel; the result shows in the history. A CSV
         whose columns are new, or a Telegram export of clock times only, is asked about, then imported.
-        ``before_commit`` may refuse what was read before it is committed (``Workspace.import_paths``)."""
+        ``before_commit`` may refuse what was read before it is committed (``Workspace.import_paths``);
+        ``digests`` are the files' digests taken just before (``digest.remembered``)."""
         if self.task is not None:
             doing = "An import is" if self.task.title == IMPORT_TITLE else f"{self.task.title} is"
             self.banner.show_message(f"{doing} already running; wait for it or cancel it first.", kind="info")
@@ -496,8 +502,9 @@ class ImportsPage(Page):
         self._show_progress(f"Importing {figures.plural(len(paths), 'item')}…")
 
         def work(progress, cancel):  # noqa: ANN001
-            return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
-                                   before_commit=before_commit)
+            with remembered(digests):
+                return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
+                                       before_commit=before_commit)
 
         self.task = self.ctx.run_task(work, IMPORT_TITLE, on_done=self._done, on_error=self._failed, parent=self)
         self.task.progress.connect(self._progress)
@@ -505,6 +512,7 @@ class ImportsPage(Page):
         self._paths = paths
         self._options = options
         self._before_commit = before_commit
+        self._digests = digests
 
     def cancel_import(self) -> None:
         if self.task is not None:
@@ -562,7 +570,7 @@ class ImportsPage(Page):
                 csv_options = dict(options.get("csv", {}))
                 csv_options["mappings"] = {**csv_options.get("mappings", {}), header_signature(exc.headers): mapping}
                 options["csv"] = csv_options
-                self.import_paths(self._paths, options, before_commit=self._before_commit)
+                self.import_paths(self._paths, options, before_commit=self._before_commit, digests=self._digests)
                 return
         if isinstance(exc, NeedsTelegramZone):  # an older Telegram export's clock times: in which zone?
             tz = ask_zone(self, exc.file, exc.first, str(self.ctx.settings.value(TELEGRAM_ZONE, "") or ""))
@@ -570,7 +578,7 @@ class ImportsPage(Page):
                 self.ctx.settings.setValue(TELEGRAM_ZONE, tz)  # the chats of one computer are often imported one by one
                 options = dict(getattr(self, "_options", None) or {})
                 options["telegram"] = {**options.get("telegram", {}), "timezone": tz}
-                self.import_paths(self._paths, options, before_commit=self._before_commit)
+                self.import_paths(self._paths, options, before_commit=self._before_commit, digests=self._digests)
                 return
         self.banner.show_error(exc)
         self.import_failed.emit(exc)
