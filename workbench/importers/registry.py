@@ -41,6 +41,16 @@ def all_importers() -> list[Importer]:
 
 
 def by_name(name: str) -> Importer:
+    # An importer is mostly named after its module ('discord-json' in discord, 'slack-api' in
+    # slack_api): that module is looked in first, so that naming one (a run's format, in a report)
+    # loads one module, not all seventeen.
+    parts = name.replace("-", "_").split("_")
+    for n in range(len(parts), 0, -1):
+        module = "_".join(parts[:n])
+        if module in MODULES:
+            for imp in importlib.import_module(f"{__package__}.{module}").IMPORTERS:
+                if imp.name == name:
+                    return imp
     for imp in all_importers():
         if imp.name == name:
             return imp
