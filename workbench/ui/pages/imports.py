@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
+from ...importers.digest import remembered
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
-from ...importers.digest import remembered
 from ...removing import read_only_its_files, removal_refused, remove_run, to_bring_back
 from .. import dates, figures
 from ..context import IMPORT_TITLE
@@ -487,7 +487,8 @@ class ImportsPage(Page):
         return self.task is not None
 
     def import_paths(self, paths: list[str], options: dict | None = None, *,
-                     before_commit: Callable[[Connection, Any], None] | None = None, digests: dict | None = None) -> None:
+                     before_commit: Callable[[Connection, Any], None] | None = None,
+                     digests: dict | None = None) -> None:
         """Import in the background with progress and Cancel; the result shows in the history. A CSV
         whose columns are new, or a Telegram export of clock times only, is asked about, then imported.
         ``before_commit`` may refuse what was read before it is committed (``Workspace.import_paths``);
