@@ -428,14 +428,15 @@ def remove_run(ws, run_id: int, *, progress: ProgressFn | None = None,  # noqa: 
 
 
 def to_bring_back(ws, run_id: int, progress: ProgressFn | None = None,  # noqa: ANN001 - a Workspace
-                  cancel: CancelFn | None = None) -> tuple[list[str], dict]:
+                  cancel: CancelFn | None = None, digests: dict | None = None) -> tuple[list[str], dict]:
     """What to import to bring removed run ``run_id`` back: the paths and options it was given.
     Refused in one sentence when the run is not removed, was imported before runs kept what they
     were given, or when one of its files is gone or is no longer the one it read (another size, or
-    other bytes: each file's SHA-256 is taken again, with ``progress`` and ``cancel``)."""
+    other bytes: each file's SHA-256 is taken again, with ``progress`` and ``cancel``). The digests
+    go into ``digests``, for ``Workspace.import_paths`` to take: each file is read once."""
     from pathlib import Path
 
-    from .importers.digest import sha256_of
+    from .importers.digest import remembered, sha256_of
 
     with ws.connect() as conn:
         row = conn.execute(select(RUN.c.status, RUN.c.inputs).where(RUN.c.id == run_id)).first()
@@ -474,7 +475,8 @@ def to_bring_back(ws, run_id: int, progress: ProgressFn | None = None,  # noqa: 
         if progress is not None:
             progress(done / total, f"Checking {os.path.basename(path)}")
         try:
-            now_digest = sha256_of(Path(path), cancel)
+            with remembered(digests):
+                now_digest = sha256_of(Path(path), cancel)
         except OSError as exc:
             raise WorkbenchError(f"Import run {run_id} cannot be brought back: its file {path} cannot be read "
                                  f"({exc.strerror or exc}).") from None

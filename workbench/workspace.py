@@ -211,18 +211,21 @@ class Workspace:
     # -- importing ----------------------------------------------------------------------------
     def import_paths(self, paths: list[str | os.PathLike], *, progress: ProgressFn | None = None,
                      cancel: CancelFn | None = None, options: dict[str, dict] | None = None,
-                     before_commit: Callable[[Connection, Any], None] | None = None):
+                     before_commit: Callable[[Connection, Any], None] | None = None, digests: dict | None = None):
         """Import files, folders and zips as one run; all or nothing. Returns an ``ImportResult``.
 
         ``options`` maps an importer name to its options (see ``Importer.prepare``);
         ``before_commit(conn, result)`` may refuse the import it has read, by raising, before
-        anything is committed.
+        anything is committed; ``digests`` holds files' SHA-256 taken just before (by
+        ``removing.to_bring_back``, on this thread or another), which the import takes rather than
+        reading those files again.
         """
+        from .importers.digest import remembered
         from .importing import plan, run_import
 
         self._check_writable()
         planned, notes = plan(paths)
-        with self.bulk_write_conn("this import") as conn:
+        with self.bulk_write_conn("this import") as conn, remembered(digests):
             result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
             if before_commit is not None:
                 before_commit(conn, result)

@@ -239,16 +239,17 @@ def _remove_run(args: argparse.Namespace) -> int:
 
 
 def _bring_back_run(args: argparse.Namespace) -> int:
-    from ..importers.digest import remembered
     from ..removing import read_only_its_files, to_bring_back
 
     if args.run is None:
         raise WorkbenchError("Say which run to bring back: `workbench runs N --bring-back` (`workbench runs` lists "
                              "them).")
-    with open_workspace(args, create=False) as ws, remembered():  # the files' digests taken once, by the check
+    with open_workspace(args, create=False) as ws:
         progress = _progress_printer(sys.stderr.isatty() and not args.json)
-        paths, options = to_bring_back(ws, args.run, progress)
-        result = ws.import_paths(paths, progress=progress, options=options, before_commit=read_only_its_files(args.run))
+        digests: dict = {}  # the files' digests taken once, by the check
+        paths, options = to_bring_back(ws, args.run, progress, digests=digests)
+        result = ws.import_paths(paths, progress=progress, options=options, before_commit=read_only_its_files(args.run),
+                                 digests=digests)
     return _said_import(result, args)
 
 

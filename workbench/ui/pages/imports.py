@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from ...history import RunSummary, import_runs, run_problems
 from ...importers.csvfile import NeedsCsvMapping, header_signature
-from ...importers.digest import remembered
 from ...importers.telegram import NeedsTelegramZone
 from ...importers import registry
 from ...records import ADDED_KINDS
@@ -447,8 +446,7 @@ class ImportsPage(Page):
         digests: dict = {}  # taken by the check, handed to the import: a large export is read once, not twice
 
         def check(progress, cancel):  # noqa: ANN001, ANN202
-            with remembered(digests):
-                return to_bring_back(ws, run_id, progress, cancel)
+            return to_bring_back(ws, run_id, progress, cancel, digests=digests)
 
         def found(got: tuple[list[str], dict]) -> None:
             self._finish()
@@ -492,7 +490,7 @@ class ImportsPage(Page):
         """Import in the background with progress and Cancel; the result shows in the history. A CSV
         whose columns are new, or a Telegram export of clock times only, is asked about, then imported.
         ``before_commit`` may refuse what was read before it is committed (``Workspace.import_paths``);
-        ``digests`` are the files' digests taken just before (``digest.remembered``)."""
+        ``digests`` are the files' digests taken just before (``removing.to_bring_back``)."""
         if self.task is not None:
             doing = "An import is" if self.task.title == IMPORT_TITLE else f"{self.task.title} is"
             self.banner.show_message(f"{doing} already running; wait for it or cancel it first.", kind="info")
@@ -503,9 +501,8 @@ class ImportsPage(Page):
         self._show_progress(f"Importing {figures.plural(len(paths), 'item')}…")
 
         def work(progress, cancel):  # noqa: ANN001
-            with remembered(digests):
-                return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
-                                       before_commit=before_commit)
+            return ws.import_paths(paths, progress=progress, cancel=cancel, options=options,
+                                   before_commit=before_commit, digests=digests)
 
         self.task = self.ctx.run_task(work, IMPORT_TITLE, on_done=self._done, on_error=self._failed, parent=self)
         self.task.progress.connect(self._progress)
