@@ -29,6 +29,15 @@ def counts(by_kind: dict[str, int], *, write: Callable[[int], str] = number) -> 
                      for k in order if by_kind[k])
 
 
+def updated(n: int, by_kind: dict[str, int], *, write: Callable[[int], str] = number) -> str:
+    """How many rows of earlier imports a run changed, and of what kind when that is known:
+    '2 activities', '5 (1 channel, 2 accounts, 2 activities)', '0'."""
+    if not n or sum(by_kind.values()) != n:
+        return write(n)
+    said = counts(by_kind, write=write)
+    return said if len([k for k, v in by_kind.items() if v]) == 1 else f"{write(n)} ({said})"
+
+
 def plural(n: int, one: str, many: str | None = None, *, write: Callable[[int], str] = number) -> str:
     """A count with its noun: '1 account', '2 accounts', '1,200 replies' (``many`` when not +s)."""
     return f"{write(n)} {one if n == 1 else (many or one + 's')}"

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .store.models import ImportProblem, ImportRun
+from .store.models import ImportChange, ImportProblem, ImportRun
+
+# The tables whose rows of earlier imports a run may change (``ImportChange.table_name``), by kind.
+CHANGED_KINDS = {"source": "sources", "channel": "channels", "account": "accounts", "activity": "activities"}
 
 
 @dataclass
@@ -40,6 +43,7 @@ class RunSummary:
     removed_at: dt.datetime | None = None  # taken out of the workspace then (``workbench.removing``)
     removed: dict = field(default_factory=dict)  # what left then, per kind
     brought_back_by: int | None = None  # the later run that imported again what this removed one was given
+    updated_by_kind: dict = field(default_factory=dict)  # rows of earlier imports it changed, per kind (kept)
 
     @property
     def removal(self) -> str:
@@ -97,6 +101,11 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
         for run, kind, n in s.execute(select(ImportProblem.run_id, ImportProblem.kind, func.count())
                                       .group_by(ImportProblem.run_id, ImportProblem.kind)):
             said.setdefault(kind, {})[run] = n
+        changed: dict[int, dict[str, int]] = {}
+        for run, table, n in s.execute(select(ImportChange.run_id, ImportChange.table_name, func.count())
+                                       .group_by(ImportChange.run_id, ImportChange.table_name)):
+            if table in CHANGED_KINDS:
+                changed.setdefault(run, {})[CHANGED_KINDS[table]] = n
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
         again = brought_back((r.id, r.status, r.inputs) for r in runs)
         return [RunSummary(
@@ -105,7 +114,7 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
             problem_count=said["problem"].get(r.id, 0), note_count=said["note"].get(r.id, 0),
             first_activity_at=r.first_activity_at,
             last_activity_at=r.last_activity_at, removed_at=r.removed_at, removed=dict(r.removed or {}),
-            brought_back_by=again.get(r.id),
+            brought_back_by=again.get(r.id), updated_by_kind=changed.get(r.id, {}),
             files=[RunFile(f.name, f.path, f.size, f.sha256, f.importer, f.importer_version) for f in r.files])
             for r in runs]
 

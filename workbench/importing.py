@@ -60,6 +60,7 @@ class ImportResult:
     read: int = 0
     added: int = 0
     updated: int = 0
+    updated_by_kind: dict[str, int] = field(default_factory=dict)  # rows of earlier imports changed, per kind
     unchanged: int = 0
     skipped: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -74,7 +75,7 @@ class ImportResult:
             "run_id": self.run_id,
             "inputs": [{"path": p, "format": f} for p, f in self.inputs],
             "read": self.read, "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "skipped": self.skipped, "added_by_kind": self.by_kind,
+            "skipped": self.skipped, "added_by_kind": self.by_kind, "updated_by_kind": self.updated_by_kind,
             "first_activity": self.first_at.isoformat() if self.first_at else None,
             "last_activity": self.last_at.isoformat() if self.last_at else None,
             "problems": [p.as_dict() for p in self.problems],
@@ -403,6 +404,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         unchanged=c.unchanged, skipped=c.skipped, counts=dict(c.by_kind), inputs=_given(planned, options),
         first_activity_at=writer.first_at, last_activity_at=writer.last_at))
     result.read, result.added, result.updated = c.read, c.added, c.updated
+    result.updated_by_kind = writer.updated_by_kind
     result.unchanged, result.skipped, result.by_kind = c.unchanged, c.skipped, dict(c.by_kind)
     result.problems, result.problem_count = problems, problem_count
     result.first_at = writer.first_at.replace(tzinfo=dt.timezone.utc) if writer.first_at else None

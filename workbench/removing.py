@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 
 from . import fmt
 from .errors import ImportCancelled, ImportFailed, NotFound, WorkbenchError
-from .history import brought_back
+from .history import CHANGED_KINDS, brought_back
 from .importers.base import CancelFn, ProgressFn
 from .metrics import rollup
 from .people import directory
@@ -68,7 +68,6 @@ EV, REJ, NOTE, PT, CS = (MergeEvent.__table__, MergeRejection.__table__, Note.__
 SUM = PersonSummary.__table__
 CHANGE = ImportChange.__table__
 CHANGED_TABLES = {"source": SRC, "channel": CH, "account": ACC, "activity": A}
-CHANGED_KINDS = {"source": "sources", "channel": "channels", "account": "accounts", "activity": "activities"}
 DELETED = DeletedRecognition.__table__
 CHUNK = 500
 CHANGE_BATCH = 5000  # changes of a run put back at a time

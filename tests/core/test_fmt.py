@@ -99,3 +99,11 @@ def test_a_place_that_is_no_chat_channel_is_named_as_its_platform_names_it():
     assert fmt.channel_label("rocketchat", "general") == "Rocket.Chat #general"
     assert fmt.channel_label("slack", "leads", "private") == "Slack #leads"
     assert fmt.channel_label("irc", "ceph") == "IRC #ceph"
+
+
+def test_an_update_says_what_it_changed_when_that_is_known():
+    assert fmt.updated(2, {"activities": 2}) == "2 activities"
+    assert fmt.updated(1, {"accounts": 1}) == "1 account"
+    assert fmt.updated(5, {"activities": 2, "channels": 1, "accounts": 2}) == "5 (1 channel, 2 accounts, 2 activities)"
+    assert fmt.updated(3, {}) == "3"  # a run imported before the workspace kept what it changed
+    assert fmt.updated(0, {}) == "0"

@@ -223,6 +223,25 @@ def test_the_newest_run_and_its_files_show_after_each_import(window, qtbot, slac
     assert page.files.item(0, 0).text() == "users.json"
 
 
+def test_what_an_import_changed_in_earlier_imports_is_said_by_kind(window, qtbot, tmp_path):
+    """A later member list that renames a member: the banner says what was updated (an account),
+    not only how many rows, and so does the run's Updated cell."""
+    page = window.imports_page()
+    first, later = tmp_path / "first" / "users.json", tmp_path / "later" / "users.json"
+    for path, name in ((first, "Nine"), (later, "Nine Okafor")):
+        path.parent.mkdir()
+        path.write_text(f'[{{"id": "U9", "name": "nine", "real_name": "{name}"}}, '
+                        '{"id": "U10", "name": "ten", "real_name": "Ten"}]', encoding="utf-8")
+        with qtbot.waitSignal(page.import_finished, timeout=60000):
+            window.import_paths([str(path)])
+    assert page.banner.text().startswith("Imported 2 records: added nothing new; updated 1 account."), \
+        page.banner.text()
+    qtbot.waitUntil(lambda: page.runs.rowCount() == 2, timeout=30000)
+    assert page.runs.item(0, 6).text() == "1"
+    assert page.runs.item(0, 6).toolTip() == "Changed in what earlier imports brought: 1 account"
+    assert page.runs.item(1, 6).toolTip() == ""  # the first run changed nothing that was there before
+
+
 def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, exports_folder, chat_message):
     """A folder with a file that is no export, a saved list of bare member ids, and a Telegram
     chat with one time that has no UTC instant: one problem (the time, kept and read as UTC, not

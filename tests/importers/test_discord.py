@@ -381,6 +381,7 @@ def test_a_channel_imported_from_csv_and_then_from_json_counts_each_message_once
     # updated: the 4 messages, 3 people (Ana and Ben by the nicknames only the JSON gives, ci-bot a
     # bot), and the channel, which the JSON puts in its server
     assert later.by_kind.get("activities", 0) == 0 and later.updated == 8, later
+    assert later.updated_by_kind == {"channels": 1, "accounts": 3, "activities": 4}
     assert rows(ws, "SELECT s.name FROM channel c JOIN source s ON s.id = c.source_id") == [("Makers",)]
     # the same rows (their ids in the workspace kept), now under the messages' own ids
     assert rows(ws, "SELECT id, text FROM activity ORDER BY id") == first

@@ -175,9 +175,9 @@ def _said_import(result, args: argparse.Namespace) -> int:  # noqa: ANN001 - an 
             print(f"  {p}")
         return 0
     else:
+        updated = fmt.updated(result.updated, result.updated_by_kind)
         print(f"Import run {result.run_id}: read {fmt.number(result.read)} records; added {kinds or 'nothing new'}; "
-              f"updated {fmt.number(result.updated)}, unchanged {fmt.number(result.unchanged)},"
-              f" skipped {fmt.number(result.skipped)}.")
+              f"updated {updated}, unchanged {fmt.number(result.unchanged)}, skipped {fmt.number(result.skipped)}.")
     if result.first_at:
         print(f"Activity from {result.first_at:%Y-%m-%d %H:%M} to {result.last_at:%Y-%m-%d %H:%M} UTC.")
     if result.problem_count:
@@ -270,9 +270,10 @@ def _print_runs(runs, *, as_json: bool) -> None:  # noqa: ANN001 - RunSummary ro
 def _print_run(run, problems, notes) -> None:  # noqa: ANN001 - a RunSummary, its Problems and notes
     from ..importers.registry import format_name
 
+    updated = fmt.updated(run.updated, run.updated_by_kind)
     print(f"Import run {run.id}, {fmt.when(run.started_at)}: read {fmt.number(run.read)} records; added "
-          f"{fmt.counts(run.counts) or 'nothing new'}; updated {fmt.number(run.updated)}, unchanged "
-          f"{fmt.number(run.unchanged)}, skipped {fmt.number(run.skipped)}.")
+          f"{fmt.counts(run.counts) or 'nothing new'}; updated {updated}, unchanged {fmt.number(run.unchanged)}, "
+          f"skipped {fmt.number(run.skipped)}.")
     if run.first_activity_at:
         print(f"Activity from {run.first_activity_at:%Y-%m-%d %H:%M} to {run.last_activity_at:%Y-%m-%d %H:%M} UTC.")
     if run.removal:
@@ -297,7 +298,7 @@ def _run_json(r) -> dict:  # noqa: ANN001 - a RunSummary
 
     return {"run": r.id, "started_at": iso(r.started_at), "finished_at": iso(r.finished_at), "read": r.read,
             "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "skipped": r.skipped,
-            "added_by_kind": r.counts, "first_activity": iso(r.first_activity_at),
+            "added_by_kind": r.counts, "updated_by_kind": r.updated_by_kind, "first_activity": iso(r.first_activity_at),
             "last_activity": iso(r.last_activity_at),
             "problem_count": r.problem_count, "left_alone_count": r.note_count,
             "removed_at": iso(r.removed_at), "removed": r.removed or None,

@@ -572,8 +572,14 @@ class Writer:
             self._write_accounts([AccountRec(p, e, handle=e) for p, e in rest], placeholder=True)
 
     def _count_updates(self) -> None:
-        self.counts.updated = sum(len(c.changed) for c in (self._changed_sources, self._changed_channels,
-                                                           self._changed_accounts, self._changed_activities))
+        self.counts.updated = sum(self.updated_by_kind.values())
+
+    @property
+    def updated_by_kind(self) -> dict[str, int]:
+        """Rows of earlier runs this run has changed, net, per kind: ``{"channels": 1, "activities": 2}``."""
+        changes = (("sources", self._changed_sources), ("channels", self._changed_channels),
+                   ("accounts", self._changed_accounts), ("activities", self._changed_activities))
+        return {kind: len(c.changed) for kind, c in changes if c.changed}
 
     # -- activities ---------------------------------------------------------------------------
     def _flush_activities(self) -> None:

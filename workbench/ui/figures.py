@@ -43,5 +43,9 @@ def counts(by_kind: dict[str, int]) -> str:
     return fmt.counts(by_kind, write=number)
 
 
+def updated(n: int, by_kind: dict[str, int]) -> str:
+    return fmt.updated(n, by_kind, write=number)
+
+
 def percent(x: float | None, digits: int = 0) -> str:
     return fmt.percent(x, digits, write=number)

@@ -288,6 +288,8 @@ class ImportsPage(Page):
             cells[2].setToolTip(_file_names_tip(r))
             cells[3].setToolTip(all_formats)
             cells[5].setToolTip(_added_tip(r.counts))
+            if r.updated_by_kind:
+                cells[6].setToolTip(f"Changed in what earlier imports brought: {figures.counts(r.updated_by_kind)}")
             if r.removed_at:  # still in the history, no longer in the workspace
                 cells[1].setToolTip(_removal(r))
                 for it in cells:
@@ -541,7 +543,7 @@ class ImportsPage(Page):
         self._finish()
         kinds = figures.counts(result.by_kind) or "nothing new"
         text = (f"Imported {figures.plural(result.read, 'record')}: added {kinds}; "
-                f"{figures.number(result.updated)} updated.")
+                f"updated {figures.updated(result.updated, result.updated_by_kind)}.")
         if result.run_id is None:
             text = "Nothing new: the workspace already holds all of it, so it is unchanged and no import run was added."
             said = [*result.notes, *result.problems]
