@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Connection
 
-from . import __version__
+from . import __version__, fmt
 from .errors import ImportCancelled, ImportFailed, UnknownFormat
 from .importers import reader_process, registry, safety
 from .importers.base import DATA_EXTS, CancelFn, Importer, ProgressFn, ReadContext
@@ -32,11 +32,11 @@ from .store.models import ImportFile, ImportProblem, ImportRun
 from .store.writer import Writer, defer_indexes, rebuild_indexes
 
 # Steps run inside the import's transaction after the records are written, in order:
-# "module:function", each called as function(conn, run_id).
-POST_IMPORT: list[str] = [
-    "workbench.store.links:resolve_links_after_import",
-    "workbench.metrics.rollup:refresh_after_import",
-    "workbench.people.merge:auto_merge_after_import",
+# "module:function", each called as function(conn, run_id), and what the progress says meanwhile.
+POST_IMPORT: list[tuple[str, str]] = [
+    ("workbench.store.links:resolve_links_after_import", "Linking replies and threads"),
+    ("workbench.metrics.rollup:refresh_after_import", "Counting the activity of each day"),
+    ("workbench.people.merge:auto_merge_after_import", "Joining accounts that share an e-mail address"),
 ]
 
 UNKNOWN = "not an export format the workbench knows; skipped."
@@ -273,12 +273,17 @@ def input_names(paths: list[Path]) -> list[str]:
             depth[i] += 1
 
 
-def _post_import_steps() -> list[Callable[[Connection, int], None]]:
-    steps = []
-    for spec in POST_IMPORT:
+def _post_import_work() -> list[tuple[str, Callable[[Connection, int], None]]]:
+    """Each step after the records are written, with what the progress says while it runs."""
+    work = []
+    for spec, said in POST_IMPORT:
         module, func = spec.split(":")
-        steps.append(getattr(importlib.import_module(module), func))
-    return steps
+        work.append((said, getattr(importlib.import_module(module), func)))
+    return work
+
+
+def _post_import_steps() -> list[Callable[[Connection, int], None]]:
+    return [step for _, step in _post_import_work()]
 
 
 def _given(planned: list[PlannedInput], options: dict[str, dict] | None) -> dict:
@@ -313,7 +318,11 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     result.notes.extend(notes or [])
     problems: list[Problem] = []
     problem_count = 0
-    n = max(len(planned), 1)
+    # Each input's share of the reading's progress is its share of the bytes (a member list beside
+    # a year of messages is over in a moment); inputs of no size share alike.
+    total = sum(sizes)
+    shares = [s / total for s in sizes] if total else [1 / max(len(planned), 1)] * len(planned)
+    starts = [sum(shares[:k]) for k in range(len(planned))]
     file_rows = []
     names = input_names([item.path for item in planned])
     with remembered(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-digest") as hasher:
@@ -323,17 +332,18 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
         for i, (item, name) in enumerate(zip(planned, names)):
             def _progress(fraction: float, message: str, _i: int = i) -> None:
                 if progress is not None:
-                    progress(min(0.98, (_i + fraction) / n * 0.95), message)
+                    progress(min(0.94, (starts[_i] + fraction * shares[_i]) * 0.94), message)
 
             opts = item.importer.prepare(item.path, conn, dict((options or {}).get(item.importer.name, {})))
-            ctx = ReadContext(name, progress=_progress, cancel=cancel, options=opts)
+            # Files left alone (identical to ones an earlier run read) stay that run's files.
+            alone = {f.resolve() for f in item.importer.left_alone(item.path, opts)}
+            files = [f for f in item.files if f.resolve() not in alone]
+            ctx = ReadContext(name, progress=_progress, cancel=cancel, options=opts,
+                              input_bytes=sum(f.stat().st_size for f in files) if item.path.is_dir() else None)
             ctx.progress(0.0, f"Checking {name}")
             # The files' digests (for the run's provenance) are taken on a second thread while the
             # records are read: hashlib works without the interpreter lock.
             # A file ``prepare`` has just hashed (to know it was imported before) is not read again.
-            # Files left alone (identical to ones an earlier run read) stay that run's files.
-            alone = {f.resolve() for f in item.importer.left_alone(item.path, opts)}
-            files = [f for f in item.files if f.resolve() not in alone]
             digests = hasher.submit(contextvars.copy_context().run,
                                     lambda files=files: [sha256_of(f, cancel) for f in files])
             orphans_before = writer.orphan_reactions
@@ -372,10 +382,17 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     writer.flush()
     if cancel is not None and cancel():
         raise ImportCancelled()
-    if progress is not None:
-        progress(0.96, "Linking replies and threads")
+    # After the last record, each step says what it does (an import of a million messages spends
+    # seconds in them), each at its own percentage so that a terminal shows it too.
+    def _step(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(fraction, message)
+
+    if deferred:
+        _step(0.95, f"Indexing {fmt.plural(writer.counts.by_kind.get('activities', 0), 'activity', 'activities')}")
     rebuild_indexes(conn, deferred)
-    for step in _post_import_steps():
+    for k, (said, step) in enumerate(_post_import_work()):
+        _step((96 + k) / 100, said)
         step(conn, run_id)
         if cancel is not None and cancel():
             raise ImportCancelled()
@@ -409,6 +426,5 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
     result.problems, result.problem_count = problems, problem_count
     result.first_at = writer.first_at.replace(tzinfo=dt.timezone.utc) if writer.first_at else None
     result.last_at = writer.last_at.replace(tzinfo=dt.timezone.utc) if writer.last_at else None
-    if progress is not None:
-        progress(1.0, "Import finished")
+    _step(0.99, "Checking and saving the workspace")  # the caller says "Import finished" once it is saved
     return result

@@ -229,7 +229,9 @@ class Workspace:
             result = run_import(conn, planned, notes=notes, progress=progress, cancel=cancel, options=options)
             if before_commit is not None:
                 before_commit(conn, result)
-            return result
+        if progress is not None and result.run_id is not None:
+            progress(1.0, "Import finished")
+        return result
 
     @contextmanager
     def bulk_write_conn(self, doing: str, what: str = "import") -> Iterator[Connection]:

@@ -58,6 +58,27 @@ def test_a_cancelled_import_gets_its_indexes_back(ws):
     assert schema_diff(ws) == []
 
 
+def test_after_its_last_record_an_import_says_each_step_and_finishes_once_it_is_saved(ws, ws_path):
+    """What a million messages keep the window waiting on after reading is said step by step, at
+    percentages of its own (a terminal shows each), and "Import finished" comes once the run is
+    in the workspace for anyone who opens it."""
+    said: list[tuple[int, str, int]] = []
+
+    def progress(fraction: float, message: str) -> None:
+        with sqlite3.connect(ws_path) as other:  # what another window or a terminal sees meanwhile
+            runs = other.execute("SELECT count(*) FROM import_run WHERE status = 'done'").fetchone()[0]
+        said.append((int(fraction * 100), message, runs))
+
+    ws.import_paths([GUILD], progress=progress)
+    read = [m for _, m, _ in said].index("Read guild")
+    assert all(p <= 94 for p, _, _ in said[:read + 1])  # the reading
+    after = said[read + 1:]
+    assert after == [(95, "Indexing 5 activities", 0), (96, "Linking replies and threads", 0),
+                     (97, "Counting the activity of each day", 0),
+                     (98, "Joining accounts that share an e-mail address", 0),
+                     (99, "Checking and saving the workspace", 0), (100, "Import finished", 1)], after
+
+
 def test_a_workspace_with_a_broken_reference_takes_no_import(ws, ws_path):
     raw = sqlite3.connect(ws_path)  # another tool wrote a message by an account that does not exist
     raw.execute("INSERT INTO activity (platform, external_id, account_id, created_at, kind, is_accepted, title, text, "
@@ -113,8 +134,8 @@ def test_an_import_runs_with_few_collections_and_leaves_the_collector_as_it_was(
     during = []
     result = ws.import_paths([GUILD], progress=lambda fraction, message: during.append(gc.get_threshold()))
     assert result.added > 0 and during
-    assert set(during) == {collector.BULK_THRESHOLDS}
-    assert gc.get_threshold() == before
+    assert set(during[:-1]) == {collector.BULK_THRESHOLDS}
+    assert during[-1] == gc.get_threshold() == before  # "Import finished" comes once the work is done
     # A failed import gives the collector back too.
     cut = tmp_path / "cut.json"
     data = next(GUILD.glob("*general*.json")).read_bytes()

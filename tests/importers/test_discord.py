@@ -517,6 +517,33 @@ def test_reading_reports_progress_through_the_file_and_honours_cancel(ws, tmp_pa
         w2.close()
 
 
+def test_a_folder_of_channels_and_a_member_list_move_the_progress_once_from_start_to_end(ws, tmp_path,
+                                                                                          monkeypatch):
+    """Progress is the share of the bytes read: it does not start again at each channel file of a
+    folder, and a small member list given beside the folder takes a small share, not half."""
+    from workbench.importers.base import ReadContext
+
+    monkeypatch.setattr(ReadContext, "report_interval", 0.0)
+    folder = tmp_path / "channels"
+    folder.mkdir()
+    doc = json.loads(GENERAL.read_text(encoding="utf-8"))
+    base = doc["messages"][1]
+    for c in range(3):
+        doc["channel"] = dict(doc["channel"], id=str(900000000000000200 + c), name=f"channel-{c}")
+        doc["messages"] = [dict(base, id=str(1215000000000100000 + 10000 * c + i)) for i in range(3000)]
+        (folder / f"channel-{c}.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    members = tmp_path / "users.json"
+    members.write_text('[{"id": "U9", "name": "nine", "real_name": "Nine"}]', encoding="utf-8")
+    seen: list[tuple[float, str]] = []
+    ws.import_paths([members, folder], progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions), [(round(f, 3), m) for f, m in seen]
+    reading = [f for f, m in seen if m.startswith("Reading channels/channel-")]
+    assert len(reading) >= 6 and reading[0] < 0.1 and reading[-1] > 0.8
+    assert max(f for f, m in seen if "users.json" in m) < 0.01  # 76 bytes of more than 2 MB
+    assert ws.counts()["activities"] == 9000
+
+
 def test_a_later_export_that_cannot_know_the_flags_keeps_them(ws, tmp_path):
     ws.import_paths([GUILD])
     staff = "SELECT is_staff FROM account WHERE external_id = '700000000000000002'"

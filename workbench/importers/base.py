@@ -110,8 +110,12 @@ class ReadContext:
     report_interval = 0.05  # seconds between progress reports passed on (the last always is)
 
     def __init__(self, display_name: str, *, progress: ProgressFn | None = None,
-                 cancel: CancelFn | None = None, options: dict | None = None) -> None:
+                 cancel: CancelFn | None = None, options: dict | None = None, input_bytes: int | None = None) -> None:
         self.file = display_name
+        # A folder's files, read one after another through ``track``, are each a share of these
+        # bytes (their sizes), so its progress runs once from start to end instead of once a file.
+        self.input_bytes = input_bytes
+        self._tracked = 0  # the bytes of the files read through ``track`` before
         self.options: dict = dict(options or {})  # importer-specific (a CSV column mapping, a time zone)
         self.problems: list[Problem] = []
         self.problem_count = 0
@@ -182,6 +186,10 @@ class _TrackedReader(io.RawIOBase):
         self._ctx = ctx
         self._message = message
         self._since = 0
+        # A share of the input when the files read so far and this one fit in it (a zip's entries,
+        # counted unpacked, do not: each runs from start to end).
+        whole = ctx.input_bytes
+        self._share = (ctx._tracked, whole) if whole and ctx._tracked + total <= whole else None
 
     def readable(self) -> bool:
         return True
@@ -203,9 +211,15 @@ class _TrackedReader(io.RawIOBase):
         self._since += n
         if self._since >= 1 << 18 or n == 0:
             self._since = 0
-            self._ctx.progress(self._done / self._total, self._message)
+            if self._share is not None:
+                before, whole = self._share
+                self._ctx.progress((before + self._done) / whole, self._message)
+            else:
+                self._ctx.progress(self._done / self._total, self._message)
 
     def close(self) -> None:
+        if not self.closed:
+            self._ctx._tracked += self._total
         try:
             self._raw.close()
         finally:

@@ -65,10 +65,11 @@ class _Pipe:
         self.out.flush()
 
 
-def request(importer: Importer, path: Path, display_name: str, options: dict) -> tuple:
+def request(importer: Importer, path: Path, display_name: str, options: dict, input_bytes: int | None = None) -> tuple:
     """What the reading process is asked: the importer by its name and module (the process loads
-    that module alone: the others, and the database machinery, would only slow its start)."""
-    return importer.name, type(importer).__module__, str(path), display_name, options
+    that module alone: the others, and the database machinery, would only slow its start), the
+    input, and the bytes of a folder's files (``ReadContext.input_bytes``)."""
+    return importer.name, type(importer).__module__, str(path), display_name, options, input_bytes
 
 
 def _importer(name: str, module: str) -> Importer:
@@ -85,11 +86,12 @@ def _travels(exc: BaseException) -> bool:
         return False
 
 
-def _child(out: BinaryIO, importer_name: str, module: str, path: str, display_name: str, options: dict) -> None:
+def _child(out: BinaryIO, importer_name: str, module: str, path: str, display_name: str, options: dict,
+           input_bytes: int | None = None) -> None:
     """Read ``path`` with the named importer and send everything to ``out``."""
     pipe = _Pipe(out)
     try:
-        ctx = ReadContext(display_name, progress=pipe.progress, options=options)
+        ctx = ReadContext(display_name, progress=pipe.progress, options=options, input_bytes=input_bytes)
         for rec in _importer(importer_name, module).read(Path(path), ctx):
             pipe.record(rec)
         pipe.flush()
@@ -140,7 +142,7 @@ def read_in_process(importer: Importer, path: Path, ctx: ReadContext) -> Iterato
         drain = threading.Thread(target=_drain, args=(proc.stdout, frames, stop), name="workbench-read-drain",
                                  daemon=True)
         try:
-            pickle.dump(request(importer, path, ctx.file, ctx.options), proc.stdin)
+            pickle.dump(request(importer, path, ctx.file, ctx.options, ctx.input_bytes), proc.stdin)
             proc.stdin.close()
             drain.start()
             while True:
