@@ -145,6 +145,29 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
         sorted(phrase.index(k) for k in ("channels", "accounts", "activities"))
 
 
+def test_the_progress_bar_keeps_its_place_whatever_the_step_says(window, qtbot):
+    """A channel file's long name, then a short step: the bar does not jump or shrink, and the
+    long words end in "…", whole on hover."""
+    page = window.imports_page()
+    window.resize(800, 600)
+    window.show_page("ImportsPage")
+    page._show_progress("Checking channels")
+    places = []
+    long_name = "Reading discord/AI Builders - Text Channels - general [1100000000000000100].json"
+    for message in ("Checking channels", long_name, "Counting the activity of each day"):
+        page._progress(0.5, message)
+        qtbot.wait(50)
+        places.append(page.progress.geometry())
+    assert places[0] == places[1] == places[2] and places[0].width() > 150, places
+    assert page.progress_label.toolTip() == "Counting the activity of each day"
+    page._progress(0.5, long_name)
+    qtbot.wait(50)
+    shown = page.progress_label.shown_text()
+    assert shown.startswith("Reading discord/") and shown.endswith("…")
+    assert page.progress_label.toolTip() == long_name
+    page._finish()
+
+
 def test_an_import_under_way_shows_in_the_drop_zone_and_moves_nothing(window, qtbot, slack_zip):
     """The progress and Cancel take the place of the drop zone's invitation while an import runs, so
     the history below stays where it is when an import starts."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -35,7 +36,8 @@ from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
 from ..tasks import Newest
-from ..widgets import Banner, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes, vbox
+from ..widgets import (Banner, ElidedLabel, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes,
+                       vbox)
 from ..zone_dialog import ask_zone
 
 if TYPE_CHECKING:
@@ -148,7 +150,11 @@ class ImportsPage(Page):
         self.running = QFrame()
         rl = QHBoxLayout(self.running)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.progress_label = QLabel()
+        # The bar keeps its place and width whatever the step says (a file's long name, then
+        # "Counting the activity of each day"): the words take their share and end in "…", whole
+        # on hover.
+        self.progress_label = ElidedLabel()
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")
