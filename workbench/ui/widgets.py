@@ -143,6 +143,15 @@ class ElidedLabel(QLabel):
         painter.end()
 
 
+def step_label() -> ElidedLabel:
+    """The words beside a progress bar: they take the share the layout gives them and end in "…"
+    (whole on hover), so the bar keeps its place and width whatever the step says (a channel
+    file's long name, then "Counting the activity of each day")."""
+    label = ElidedLabel()
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
+
 class EmptyState(QLabel):
     """What to do next, where there is nothing to show yet."""
 

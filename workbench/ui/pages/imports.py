@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -36,7 +35,7 @@ from .. import dates, figures
 from ..context import IMPORT_TITLE
 from ..csv_mapping import ask_csv_mapping
 from ..tasks import Newest
-from ..widgets import (Banner, ElidedLabel, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes,
+from ..widgets import (Banner, EmptyState, Page, delete_key_clicks, make_copyable, remember_sizes, step_label,
                        vbox)
 from ..zone_dialog import ask_zone
 
@@ -150,11 +149,7 @@ class ImportsPage(Page):
         self.running = QFrame()
         rl = QHBoxLayout(self.running)
         rl.setContentsMargins(0, 0, 0, 0)
-        # The bar keeps its place and width whatever the step says (a file's long name, then
-        # "Counting the activity of each day"): the words take their share and end in "…", whole
-        # on hover.
-        self.progress_label = ElidedLabel()
-        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress_label = step_label()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")

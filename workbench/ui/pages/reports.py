@@ -35,7 +35,7 @@ from ...errors import KeyringUnavailable, WorkbenchError
 from ...store.models import Channel
 from .. import dates
 from ..tasks import Newest
-from ..widgets import Banner, Page, open_link, vbox
+from ..widgets import Banner, Page, open_link, step_label, vbox
 
 PLACEHOLDER = "The report of the period and filters chosen above appears here as soon as it is made."
 FORMATS = [("html", "HTML", "One page that opens in any browser, charts included"),
@@ -115,7 +115,7 @@ class ReportsPage(Page):
         prog = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress_label = QLabel()
+        self.progress_label = step_label()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         prog.addWidget(self.progress_label, 2)
