@@ -92,6 +92,24 @@ def _files_under(path: Path, attached: list[Path]) -> list[Path]:
     return [f for f in walk_folder(path, frozenset(attached)) if not safety.added_by_os(f.name)]
 
 
+READ_EXTS = DATA_EXTS | {".txt", ".log", ".html", ".htm"}  # what an importer may read in a zip (not its media)
+
+
+def _bytes_to_read(path: Path, files: list[Path]) -> int | None:
+    """What reading an input goes through, for its progress (``ReadContext.input_bytes``): a
+    folder's files, or a zip's data entries unpacked (not the pictures sent in the chat); None
+    for a lone file, whose own size is the whole."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in files)
+    if not files or not safety.is_zip(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return sum(i.file_size for i in safety.zip_files(zf) if os.path.splitext(i.filename)[1].lower() in READ_EXTS)
+    except (zipfile.BadZipFile, OSError):  # said by the reading itself
+        return None
+
+
 def _input(path: Path, imp: Importer) -> PlannedInput:
     """``path`` as its importer reads it, without its attachments (the files sent in the chat)."""
     attached = imp.attachments(path)
@@ -339,7 +357,7 @@ def run_import(conn: Connection, planned: list[PlannedInput], *, notes: list[Pro
             alone = {f.resolve() for f in item.importer.left_alone(item.path, opts)}
             files = [f for f in item.files if f.resolve() not in alone]
             ctx = ReadContext(name, progress=_progress, cancel=cancel, options=opts,
-                              input_bytes=sum(f.stat().st_size for f in files) if item.path.is_dir() else None)
+                              input_bytes=_bytes_to_read(item.path, files))
             ctx.progress(0.0, f"Checking {name}")
             # The files' digests (for the run's provenance) are taken on a second thread while the
             # records are read: hashlib works without the interpreter lock.

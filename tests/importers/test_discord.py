@@ -542,6 +542,23 @@ def test_a_folder_of_channels_and_a_member_list_move_the_progress_once_from_star
     assert len(reading) >= 6 and reading[0] < 0.1 and reading[-1] > 0.8
     assert max(f for f, m in seen if "users.json" in m) < 0.01  # 76 bytes of more than 2 MB
     assert ws.counts()["activities"] == 9000
+    # The same channels zipped to be sent: the zip's entries share its progress as the files did.
+    zipped = tmp_path / "channels.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f"channels/{f.name}")
+        zf.writestr("channels/media/photo.png", b"\x89PNG" + bytes(1 << 20))  # sent in the chat, not read
+    from workbench.workspace import Workspace
+
+    other = Workspace.open(tmp_path / "other.db")
+    try:
+        seen.clear()
+        other.import_paths([zipped], progress=lambda f, m: seen.append((f, m)))
+        reading = [f for f, m in seen if m.startswith("Reading channels.zip/")]
+        assert reading == sorted(reading) and len(reading) >= 6 and reading[-1] > 0.8, seen
+        assert other.counts()["activities"] == 9000
+    finally:
+        other.close()
 
 
 def test_a_later_export_that_cannot_know_the_flags_keeps_them(ws, tmp_path):
