@@ -293,3 +293,57 @@ def test_an_audit_pack_given_as_a_workspace_or_an_export_says_how_to_open_it(cli
         z.writestr("manifest.json", '{"name": "my-extension", "version": "1.0"}')
     r = cli("import", "--workspace", ws, other)
     assert r.code != 0 and "audit pack" not in r.err, r
+
+
+def _on_a_terminal(*args) -> tuple[int, str, str]:  # noqa: ANN002
+    """Run the command with its standard error on a terminal (a pseudo-terminal), as a person at
+    a prompt does: (exit code, output, what the terminal showed)."""
+    import pty
+    import subprocess
+    import sys
+
+    try:
+        master, slave = pty.openpty()
+    except OSError:  # a container without /dev/ptmx
+        pytest.skip("this machine has no pseudo-terminals")
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=slave, env=os.environ.copy())
+    os.close(slave)
+    shown = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the command has ended and closed its end
+            break
+        if not data:
+            break
+        shown.append(data)
+    out = proc.stdout.read().decode()
+    proc.wait(60)
+    os.close(master)
+    return proc.returncode, out, b"".join(shown).decode()
+
+
+def test_on_a_terminal_an_import_a_report_and_a_pack_say_their_steps_as_they_go(tmp_path):
+    """At a prompt the percentage and the step are rewritten on one line as the work goes, up to
+    "100%" once it is saved or written; the output itself stays the summary."""
+    from pathlib import Path
+
+    guild = Path(__file__).resolve().parent.parent / "data" / "discord" / "guild"
+    ws = tmp_path / "w.db"
+    code, out, shown = _on_a_terminal("import", guild, "--workspace", ws)
+    steps = [line.strip() for line in shown.replace("\r\n", "\n").split("\r")]
+    assert code == 0 and out.splitlines()[0].endswith("guild: DiscordChatExporter JSON"), (out, shown)
+    assert steps[-6:] == ["95% Indexing 5 activities", "96% Linking replies and threads",
+                          "97% Counting the activity of each day", "98% Joining accounts that share an e-mail address",
+                          "99% Checking and saving the workspace", "100% Import finished"], steps
+    code, out, shown = _on_a_terminal("report", "--workspace", ws, "--format", "pdf", "--out", tmp_path / "r.pdf")
+    steps = [line.strip() for line in shown.replace("\r\n", "\n").split("\r")]
+    assert code == 0 and "r.pdf (" in out, (out, shown)
+    assert steps[0] == "" and steps[1].endswith("% Computing the period's metrics") and \
+        steps[-2:] == ["70% Writing the PDF report", "100% Report written"], steps
+    code, out, shown = _on_a_terminal("pack", "--workspace", ws, "--out", tmp_path / "r.wbpack")
+    steps = [line.strip() for line in shown.replace("\r\n", "\n").split("\r")]
+    assert code == 0 and "r.wbpack (" in out and "% Writing the manifest" in shown and steps[-1] == "100% Done", steps
+    code, out, shown = _on_a_terminal("report", "--workspace", ws, "--out", tmp_path / "r.html", "--json")
+    assert code == 0 and json.loads(out)["format"] == "html" and shown == ""  # JSON: nothing but the JSON

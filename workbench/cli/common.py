@@ -21,6 +21,24 @@ def open_workspace(args: argparse.Namespace, *, readonly: bool = False, create: 
     return Workspace.open(getattr(args, "workspace", None), readonly=readonly, create=create)
 
 
+def progress_printer(args: argparse.Namespace):  # noqa: ANN201 - a progress function or None
+    """Progress on the terminal ("\r 42% Reading general.json"), a line rewritten as the percentage
+    moves; None when standard error is no terminal or the output is JSON."""
+    if not sys.stderr.isatty() or getattr(args, "json", False):
+        return None
+    state = {"last": -1}
+
+    def report(fraction: float, message: str) -> None:
+        pct = int(fraction * 100)
+        if pct != state["last"]:
+            state["last"] = pct
+            sys.stderr.write(f"\r{pct:3d}% {message[:60]:<60}")
+            sys.stderr.flush()
+            if fraction >= 1.0:
+                sys.stderr.write("\n")
+    return report
+
+
 def people_named(ws: Workspace, ids: list[int]) -> str:
     """People as a sentence names them: "Xavi García (person 218), Uma Ivanova (person 523)"."""
     from sqlalchemy import select

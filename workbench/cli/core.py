@@ -8,7 +8,7 @@ import sys
 from .. import fmt
 from ..errors import WorkbenchError
 from ..store.db import demo_workspace_path
-from .common import add_workspace_arg, open_workspace, print_json, print_table
+from .common import add_workspace_arg, open_workspace, print_json, print_table, progress_printer
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -105,22 +105,6 @@ def _ensure_demo(location: str, *, members: int = 300, seed: int = 11) -> None:
             build_demo(ws, members=members, seed=seed)
 
 
-def _progress_printer(enabled: bool):
-    if not enabled:
-        return None
-    state = {"last": -1}
-
-    def report(fraction: float, message: str) -> None:
-        pct = int(fraction * 100)
-        if pct != state["last"]:
-            state["last"] = pct
-            sys.stderr.write(f"\r{pct:3d}% {message[:60]:<60}")
-            sys.stderr.flush()
-            if fraction >= 1.0:
-                sys.stderr.write("\n")
-    return report
-
-
 def _import_options(args: argparse.Namespace) -> dict[str, dict] | None:
     """``--mapping FILE`` and ``--timezone TZ`` as the importers' options (the CSV's; Telegram's
     for local times without an instant)."""
@@ -156,8 +140,7 @@ def run_import(args: argparse.Namespace) -> int:
     plan(args.paths)  # every path checked before the workspace is even opened: nothing written on error
     options = _import_options(args)
     with open_workspace(args) as ws:
-        result = ws.import_paths(args.paths, progress=_progress_printer(sys.stderr.isatty() and not args.json),
-                                 options=options)
+        result = ws.import_paths(args.paths, progress=progress_printer(args), options=options)
     return _said_import(result, args)
 
 
@@ -245,7 +228,7 @@ def _bring_back_run(args: argparse.Namespace) -> int:
         raise WorkbenchError("Say which run to bring back: `workbench runs N --bring-back` (`workbench runs` lists "
                              "them).")
     with open_workspace(args, create=False) as ws:
-        progress = _progress_printer(sys.stderr.isatty() and not args.json)
+        progress = progress_printer(args)
         digests: dict = {}  # the files' digests taken once, by the check
         paths, options = to_bring_back(ws, args.run, progress, digests=digests)
         result = ws.import_paths(paths, progress=progress, options=options, before_commit=read_only_its_files(args.run),

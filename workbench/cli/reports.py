@@ -13,6 +13,7 @@ from .common import (
     filters_from_args,
     open_workspace,
     print_json,
+    progress_printer,
 )
 
 
@@ -76,6 +77,11 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
+def _part(progress, start: float, share: float):  # noqa: ANN001, ANN202 - a progress function or None
+    """``progress`` for one part of the work: its 0..1 as ``start`` .. ``start + share`` of the whole."""
+    return None if progress is None else (lambda fraction, message: progress(start + fraction * share, message))
+
+
 def run_report(args: argparse.Namespace) -> int:
     from ..reports.build import prepare_report
     from ..reports.formats import format_for, unshown_note, write_report
@@ -83,9 +89,15 @@ def run_report(args: argparse.Namespace) -> int:
     form = format_for(args.out, args.format)
     key = pseudonym_key(args)
     t0 = time.perf_counter()
+    progress = progress_printer(args)  # the same steps as the Reports page's
     with open_workspace(args, readonly=True, create=False) as ws:
-        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
+        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title,
+                                progress=_part(progress, 0.0, 0.6))
+    if progress is not None:
+        progress(0.7, f"Writing the {form.upper()} report")
     out = write_report(report, form, args.out)
+    if progress is not None:
+        progress(1.0, "Report written")
     seconds = time.perf_counter() - t0
     info = {"path": str(out), "format": form, "bytes": _size(out), "seconds": round(seconds, 2),
             "period": report.period, "pseudonymized": report.pseudonymized}
@@ -115,9 +127,12 @@ def run_pack(args: argparse.Namespace) -> int:
                              "personal data); leave out --with-workspace or --pseudonymize.")
     key = pseudonym_key(args)
     t0 = time.perf_counter()
+    progress = progress_printer(args)
     with open_workspace(args, readonly=True, create=False) as ws:
-        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title)
-        result = write_pack(ws, report, Path(args.out), with_workspace=args.with_workspace)
+        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title,
+                                progress=_part(progress, 0.0, 0.4))
+        result = write_pack(ws, report, Path(args.out), with_workspace=args.with_workspace,
+                            progress=_part(progress, 0.4, 0.6))
     info = {"path": str(result.path), "bytes": result.size, "members": sorted(result.members),
             "seconds": round(time.perf_counter() - t0, 2), "pseudonymized": report.pseudonymized}
     if args.json:
