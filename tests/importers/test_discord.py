@@ -561,6 +561,23 @@ def test_a_folder_of_channels_and_a_member_list_move_the_progress_once_from_star
         other.close()
 
 
+def test_a_file_the_count_of_bytes_left_out_holds_the_progress_rather_than_taking_it_back():
+    """A zip entry that the bytes counted for the progress did not include (a log without an
+    extension, say) keeps the bar where it was; the files after it that fit move it on."""
+    import io
+
+    from workbench.importers.base import ReadContext
+
+    seen: list[float] = []
+    ctx = ReadContext("logs.zip", progress=lambda f, m: seen.append(round(f, 2)), input_bytes=1000)
+    ctx.report_interval = 0.0
+    for size in (600, 800, 300):
+        with ctx.track(io.BytesIO(b"x" * size), size, f"Reading {size}") as f:
+            while f.read(64):
+                pass
+    assert seen == [0.6, 0.6, 0.9]
+
+
 def test_a_later_export_that_cannot_know_the_flags_keeps_them(ws, tmp_path):
     ws.import_paths([GUILD])
     staff = "SELECT is_staff FROM account WHERE external_id = '700000000000000002'"

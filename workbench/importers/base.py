@@ -116,6 +116,7 @@ class ReadContext:
         # bytes (their sizes), so its progress runs once from start to end instead of once a file.
         self.input_bytes = input_bytes
         self._tracked = 0  # the bytes of the files read through ``track`` before
+        self._shared = False  # a file was read as a share of ``input_bytes``
         self.options: dict = dict(options or {})  # importer-specific (a CSV column mapping, a time zone)
         self.problems: list[Problem] = []
         self.problem_count = 0
@@ -186,10 +187,16 @@ class _TrackedReader(io.RawIOBase):
         self._ctx = ctx
         self._message = message
         self._since = 0
-        # A share of the input when the files read so far and this one fit in it (a zip's entries,
-        # counted unpacked, do not: each runs from start to end).
+        # A share of the input when the files read so far and this one fit in it. When they do not
+        # (an entry of a zip the count left out), the progress holds where the shares brought it
+        # rather than going back; with no share yet, each file runs from start to end.
         whole = ctx.input_bytes
         self._share = (ctx._tracked, whole) if whole and ctx._tracked + total <= whole else None
+        if self._share is not None:
+            ctx._shared = True
+        elif ctx._shared:
+            self._share = (ctx._tracked, whole)
+            self._total = 0  # nothing of this file is added to the share
 
     def readable(self) -> bool:
         return True
@@ -213,7 +220,7 @@ class _TrackedReader(io.RawIOBase):
             self._since = 0
             if self._share is not None:
                 before, whole = self._share
-                self._ctx.progress((before + self._done) / whole, self._message)
+                self._ctx.progress((before + min(self._done, self._total)) / whole, self._message)
             else:
                 self._ctx.progress(self._done / self._total, self._message)
 
