@@ -127,6 +127,10 @@ def test_import_runs_in_the_background_with_progress(window, qtbot, slack_zip):
     assert counts["sources"] == 1 and window.counts_label.text().startswith("1 source · ")
     assert page.runs.rowCount() == 1
     assert page.runs.item(0, 2).text() == slack_zip.name
+    # Selected, the run says what it did in words, and over which span of time.
+    assert page.run_state.text().startswith(f"Import run 1: 1 file; added 1 source, {result.by_kind['channels']} "
+                                            "channels, "), page.run_state.text()
+    assert re.search(r"; updated 0\. Activity from \S+ \d\d:\d\d to \S+ \d\d:\d\d UTC\.$", page.run_state.text())
     # The format by its name, the importer's own name and version on hover.
     assert page.runs.item(0, 3).text() == "Slack workspace export"
     assert page.files.item(0, 2).text() == "Slack workspace export"
@@ -263,6 +267,8 @@ def test_what_an_import_changed_in_earlier_imports_is_said_by_kind(window, qtbot
     assert page.runs.item(0, 6).text() == "1"
     assert page.runs.item(0, 6).toolTip() == "Changed in what earlier imports brought: 1 account"
     assert page.runs.item(1, 6).toolTip() == ""  # the first run changed nothing that was there before
+    page.runs.selectRow(0)
+    assert page.run_state.text() == "Import run 2: 1 file; added nothing new; updated 1 account."
 
 
 def test_what_was_left_alone_is_said_apart_from_the_problems(window, qtbot, exports_folder, chat_message):
@@ -1076,7 +1082,8 @@ def test_an_import_is_removed_from_the_imports_page_after_asking(window, qtbot, 
         window.import_paths([str(users)])
     qtbot.waitUntil(lambda: page.runs.rowCount() == 2)
     page.runs.selectRow(0)
-    assert page.remove_button.isEnabled() and page.run_state.text() == "Import run 2: 1 file."
+    assert page.remove_button.isEnabled() and page.run_state.text() == \
+        "Import run 2: 1 file; added 2 accounts; updated 0."  # a member list: no activity, so no span
 
     asked: list[str] = []
     answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]

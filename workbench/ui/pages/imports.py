@@ -1,6 +1,7 @@
 """Imports: drop or choose export files, watch the import run in the background, read the history."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -350,7 +351,7 @@ class ImportsPage(Page):
             return
         self.remove_button.setVisible(run.removed_at is None)
         self.bring_back_button.setVisible(run.removed_at is not None)
-        self.run_state.setText(_removal(run) or f"Import run {run.id}: {figures.plural(len(run.files), 'file')}.")
+        self.run_state.setText(_removal(run) or _what_it_did(run))
         self.files.setRowCount(len(run.files))
         for i, f in enumerate(run.files):
             self.files.setItem(i, 0, _item(f.name))
@@ -588,6 +589,18 @@ class ImportsPage(Page):
         self._finish()
         self.banner.show_message("The import was cancelled; the workspace is as it was.", kind="info")
         self.import_cancelled.emit()
+
+
+def _what_it_did(run: RunSummary) -> str:
+    """A run in the workspace in words, as ``workbench runs N`` says it: 'Import run 2: 1 file;
+    added nothing new; updated 3 (1 account, 2 activities). Activity from 01/03/2024 10:00 to
+    01/03/2024 10:05 UTC.'"""
+    text = (f"Import run {run.id}: {figures.plural(len(run.files), 'file')}; added "
+            f"{figures.counts(run.counts) or 'nothing new'}; updated {figures.updated(run.updated, run.updated_by_kind)}.")
+    if run.first_activity_at and run.last_activity_at:
+        text += (f" Activity from {dates.moment(run.first_activity_at, dt.timezone.utc)} to "
+                 f"{dates.moment(run.last_activity_at, zone=True)}.")
+    return text
 
 
 def _removal(run: RunSummary) -> str:
