@@ -3,6 +3,8 @@ exactly what the models describe: every index back, every key checked, nothing h
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -77,6 +79,27 @@ def test_after_its_last_record_an_import_says_each_step_and_finishes_once_it_is_
                      (97, "Counting the activity of each day", 0),
                      (98, "Joining accounts that share an e-mail address", 0),
                      (99, "Checking and saving the workspace", 0), (100, "Import finished", 1)], after
+
+
+def test_an_export_read_before_is_not_indexed_again(ws, tmp_path):
+    """The same channels again are left alone, so the import has no index to build again; a new
+    channel beside them is indexed with everything the workspace holds."""
+    ws.import_paths([GUILD])
+    said: list[str] = []
+    again = ws.import_paths([GUILD], progress=lambda f, m: said.append(m))
+    assert again.run_id is None and said[-1] == "Nothing new"
+    assert not [m for m in said if m.startswith("Indexing")], said
+    more = tmp_path / "more"
+    shutil.copytree(GUILD, more)
+    doc = json.loads(next(more.glob("*Chat - general*.json")).read_text(encoding="utf-8"))
+    doc["channel"] = dict(doc["channel"], id="900000000000000777", name="new-channel")
+    doc["messages"] = [dict(doc["messages"][1], id=str(1300000000000000000 + i)) for i in range(3000)]
+    (more / "new-channel.json").write_text(json.dumps(doc), encoding="utf-8")  # far more than the workspace holds
+    said.clear()
+    ws.import_paths([more], progress=lambda f, m: said.append(m))
+    total = ws.counts()["activities"]
+    assert total == 3005 and "Indexing 3,005 activities" in said, said
+    assert schema_diff(ws) == []
 
 
 def test_a_workspace_with_a_broken_reference_takes_no_import(ws, ws_path):
