@@ -105,7 +105,8 @@ def _bytes_to_read(path: Path, files: list[Path]) -> int | None:
         return None
     try:
         with zipfile.ZipFile(path) as zf:
-            return sum(i.file_size for i in safety.zip_files(zf) if os.path.splitext(i.filename)[1].lower() in READ_EXTS)
+            return sum(i.file_size for i in safety.zip_files(zf)
+                       if os.path.splitext(i.filename)[1].lower() in READ_EXTS)
     except (zipfile.BadZipFile, OSError):  # said by the reading itself
         return None
 
@@ -295,8 +296,8 @@ def _post_import_work() -> list[tuple[str, Callable[[Connection, int], None]]]:
     """Each step after the records are written, with what the progress says while it runs."""
     work = []
     for spec, said in POST_IMPORT:
-        module, func = spec.split(":")
-        work.append((said, getattr(importlib.import_module(module), func)))
+        module, name = spec.split(":")
+        work.append((said, getattr(importlib.import_module(module), name)))
     return work
 
 

@@ -112,8 +112,8 @@ class ReadContext:
     def __init__(self, display_name: str, *, progress: ProgressFn | None = None,
                  cancel: CancelFn | None = None, options: dict | None = None, input_bytes: int | None = None) -> None:
         self.file = display_name
-        # A folder's files, read one after another through ``track``, are each a share of these
-        # bytes (their sizes), so its progress runs once from start to end instead of once a file.
+        # A folder's files (or a zip's data entries), read one after another through ``track``, are
+        # each a share of these bytes, so its progress runs once from start to end, not once a file.
         self.input_bytes = input_bytes
         self._tracked = 0  # the bytes of the files read through ``track`` before
         self._shared = False  # a file was read as a share of ``input_bytes``

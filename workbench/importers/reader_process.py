@@ -68,7 +68,7 @@ class _Pipe:
 def request(importer: Importer, path: Path, display_name: str, options: dict, input_bytes: int | None = None) -> tuple:
     """What the reading process is asked: the importer by its name and module (the process loads
     that module alone: the others, and the database machinery, would only slow its start), the
-    input, and the bytes of a folder's files (``ReadContext.input_bytes``)."""
+    input, and the bytes its progress is a share of (``ReadContext.input_bytes``)."""
     return importer.name, type(importer).__module__, str(path), display_name, options, input_bytes
 
 

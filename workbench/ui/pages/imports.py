@@ -595,8 +595,9 @@ def _what_it_did(run: RunSummary) -> str:
     """A run in the workspace in words, as ``workbench runs N`` says it: 'Import run 2: 1 file;
     added nothing new; updated 3 (1 account, 2 activities). Activity from 01/03/2024 10:00 to
     01/03/2024 10:05 UTC.'"""
+    updated = figures.updated(run.updated, run.updated_by_kind)
     text = (f"Import run {run.id}: {figures.plural(len(run.files), 'file')}; added "
-            f"{figures.counts(run.counts) or 'nothing new'}; updated {figures.updated(run.updated, run.updated_by_kind)}.")
+            f"{figures.counts(run.counts) or 'nothing new'}; updated {updated}.")
     if run.first_activity_at and run.last_activity_at:
         text += (f" Activity from {dates.moment(run.first_activity_at, dt.timezone.utc)} to "
                  f"{dates.moment(run.last_activity_at, zone=True)}.")
