@@ -94,6 +94,17 @@ def brought_back(runs: Iterable[tuple[int, str, dict | None]]) -> dict[int, int]
     return again
 
 
+def updated_by_kind(s) -> dict[int, dict[str, int]]:  # noqa: ANN001 - a Session or Connection
+    """Per run, the rows of earlier imports it changed, by kind, as kept for its removal:
+    ``{2: {"channels": 1, "activities": 2}}``."""
+    changed: dict[int, dict[str, int]] = {}
+    for run, table, n in s.execute(select(ImportChange.run_id, ImportChange.table_name, func.count())
+                                   .group_by(ImportChange.run_id, ImportChange.table_name)):
+        if table in CHANGED_KINDS:
+            changed.setdefault(run, {})[CHANGED_KINDS[table]] = n
+    return changed
+
+
 def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
     """Every import run, newest first, with its files and the number of problems and notes."""
     with ws.session() as s:
@@ -101,11 +112,7 @@ def import_runs(ws) -> list[RunSummary]:  # noqa: ANN001 - a Workspace
         for run, kind, n in s.execute(select(ImportProblem.run_id, ImportProblem.kind, func.count())
                                       .group_by(ImportProblem.run_id, ImportProblem.kind)):
             said.setdefault(kind, {})[run] = n
-        changed: dict[int, dict[str, int]] = {}
-        for run, table, n in s.execute(select(ImportChange.run_id, ImportChange.table_name, func.count())
-                                       .group_by(ImportChange.run_id, ImportChange.table_name)):
-            if table in CHANGED_KINDS:
-                changed.setdefault(run, {})[CHANGED_KINDS[table]] = n
+        changed = updated_by_kind(s)
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files)).order_by(ImportRun.id.desc())).all()
         again = brought_back((r.id, r.status, r.inputs) for r in runs)
         return [RunSummary(

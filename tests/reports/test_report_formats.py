@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -809,6 +810,33 @@ def test_the_fonts_characters_are_read_once_and_again_when_a_font_changes(tmp_pa
 
     (cache_dir() / render_fonts.FONT_CACHE).write_text("[1, 2", encoding="utf-8")
     assert render_fonts.fonts_with({"明"}) == [fonts / "WorkbenchTestHan.ttf"]
+
+
+def test_the_packs_manifest_says_what_each_run_changed_in_earlier_imports(tmp_path):
+    """An auditor reads in the manifest that the second export renamed a member and edited two
+    messages the first had brought, not only that it "updated 3"."""
+    from workbench.reports.pack import import_provenance
+
+    def chat(folder: str, name: str, edited: bool) -> Path:
+        edit = ', "edited": "2024-03-02T10:00:00", "edited_unixtime": "1709373600"' if edited else ""
+        messages = [f'{{"id": {i}, "type": "message", "date": "2024-03-01T10:0{i}:00", "date_unixtime": '
+                    f'"{1709287200 + 60 * i}", "from": "{who}", "from_id": "user{i}", "text": "{text}"{edit}}}'
+                    for i, (who, text) in enumerate(((name, "How do I batch?"), ("Omar", "Use the endpoint.")), 1)]
+        if edited:
+            messages = [m.replace('?"', ' embeddings?"').replace('endpoint."', 'batch endpoint."') for m in messages]
+        path = tmp_path / folder / "result.json"
+        path.parent.mkdir()
+        path.write_text('{"name": "Builders", "type": "public_supergroup", "id": 77, "messages": ['
+                        + ", ".join(messages) + "]}", encoding="utf-8")
+        return path
+
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.import_paths([chat("march", "Nia", False)])
+        later = ws.import_paths([chat("april", "Nia K", True)])
+        manifest = import_provenance(ws)
+    assert later.updated == 3
+    assert [(r["run"], r["updated"], r["updated_by_kind"]) for r in manifest] == [
+        (1, 0, {}), (2, 3, {"accounts": 1, "activities": 2})]
 
 
 def test_a_run_taken_back_out_is_said_in_the_reports_runs_and_the_packs_manifest(tmp_path, monthly_newcomers):

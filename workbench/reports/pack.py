@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import APP_NAME, __version__, fmt
 from ..errors import ImportCancelled, WorkbenchError
+from ..history import updated_by_kind
 from ..store.models import ImportRun
 from .data import ReportData
 from .formats import OTHER_FILE_TYPES, named_format
@@ -52,13 +53,15 @@ def import_provenance(ws, scrub=None) -> list[dict[str, Any]]:  # noqa: ANN001
         return {"file": s_(file), "position": s_(p.position), "message": s_(p.message)}
     out = []
     with ws.session() as s:
+        updated = updated_by_kind(s)
         runs = s.scalars(select(ImportRun).options(selectinload(ImportRun.files), selectinload(ImportRun.problems))
                          .order_by(ImportRun.id)).all()
         for r in runs:
             out.append({
                 "run": r.id, "started_at": _when(r.started_at), "finished_at": _when(r.finished_at),
                 "status": r.status, "app_version": r.app_version, "read": r.read, "added": r.added,
-                "updated": r.updated, "unchanged": r.unchanged, "skipped": r.skipped, "counts": dict(r.counts or {}),
+                "updated": r.updated, "updated_by_kind": updated.get(r.id, {}), "unchanged": r.unchanged,
+                "skipped": r.skipped, "counts": dict(r.counts or {}),
                 "first_activity_at": _when(r.first_activity_at), "last_activity_at": _when(r.last_activity_at),
                 "removed_at": _when(r.removed_at), "removed": dict(r.removed) if r.removed else None,
                 "files": [{"name": s_(f.name), "size": f.size, "sha256": f.sha256, "importer": f.importer,
