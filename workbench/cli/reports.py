@@ -77,27 +77,16 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def _part(progress, start: float, share: float):  # noqa: ANN001, ANN202 - a progress function or None
-    """``progress`` for one part of the work: its 0..1 as ``start`` .. ``start + share`` of the whole."""
-    return None if progress is None else (lambda fraction, message: progress(start + fraction * share, message))
-
-
 def run_report(args: argparse.Namespace) -> int:
-    from ..reports.build import prepare_report
-    from ..reports.formats import format_for, unshown_note, write_report
+    from ..reports.build import export_report
+    from ..reports.formats import format_for, unshown_note
 
     form = format_for(args.out, args.format)
     key = pseudonym_key(args)
     t0 = time.perf_counter()
-    progress = progress_printer(args)  # the same steps as the Reports page's
     with open_workspace(args, readonly=True, create=False) as ws:
-        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title,
-                                progress=_part(progress, 0.0, 0.6))
-    if progress is not None:
-        progress(0.7, f"Writing the {form.upper()} report")
-    out = write_report(report, form, args.out)
-    if progress is not None:
-        progress(1.0, "Report written")
+        report, out = export_report(ws, filters_from_args(ws, args), form, args.out, key=key, title=args.title,
+                                    progress=progress_printer(args))
     seconds = time.perf_counter() - t0
     info = {"path": str(out), "format": form, "bytes": _size(out), "seconds": round(seconds, 2),
             "period": report.period, "pseudonymized": report.pseudonymized}
@@ -119,20 +108,16 @@ def run_pack(args: argparse.Namespace) -> int:
                              "`workbench pack verify FILE`.")
     if not args.out:
         raise WorkbenchError("Name the audit pack to write with --out FILE (or check one with `workbench pack verify FILE`).")
-    from ..reports.build import prepare_report
-    from ..reports.pack import write_pack
+    from ..reports.build import export_pack
 
     if args.pseudonymize and args.with_workspace:
         raise WorkbenchError("A pseudonymized audit pack cannot hold a copy of the workspace (it holds everyone's "
                              "personal data); leave out --with-workspace or --pseudonymize.")
     key = pseudonym_key(args)
     t0 = time.perf_counter()
-    progress = progress_printer(args)
     with open_workspace(args, readonly=True, create=False) as ws:
-        report = prepare_report(ws, filters_from_args(ws, args), key=key, title=args.title,
-                                progress=_part(progress, 0.0, 0.4))
-        result = write_pack(ws, report, Path(args.out), with_workspace=args.with_workspace,
-                            progress=_part(progress, 0.4, 0.6))
+        report, result = export_pack(ws, filters_from_args(ws, args), Path(args.out), key=key, title=args.title,
+                                     with_workspace=args.with_workspace, progress=progress_printer(args))
     info = {"path": str(result.path), "bytes": result.size, "members": sorted(result.members),
             "seconds": round(time.perf_counter() - t0, 2), "pseudonymized": report.pseudonymized}
     if args.json:

@@ -422,3 +422,34 @@ def prepare_report(ws, filters: Filters | None = None, *, key=None, title: str |
         from .privacy import pseudonymize_report
         report = pseudonymize_report(report, ws, key)
     return report
+
+
+def _part(progress, start: float, share: float):  # noqa: ANN001, ANN202 - a progress function or None
+    """``progress`` for one part of the work: its 0..1 as ``start`` .. ``start + share`` of the whole."""
+    return None if progress is None else (lambda fraction, message: progress(start + fraction * share, message))
+
+
+def export_report(ws, filters: Filters | None, format_name: str, out, *, key=None,  # noqa: ANN001
+                  title: str | None = None, progress=None, cancel=None):  # noqa: ANN001, ANN201
+    """The report written to ``out``, with the same steps in the window and at a prompt (its
+    figures to 60%, then the file): ``(report, path written)``."""
+    from .formats import write_report
+
+    report = prepare_report(ws, filters, key=key, title=title, progress=_part(progress, 0.0, 0.6), cancel=cancel)
+    if progress is not None:
+        progress(0.7, f"Writing the {format_name.upper()} report")
+    path = write_report(report, format_name, out)
+    if progress is not None:
+        progress(1.0, "Report written")
+    return report, path
+
+
+def export_pack(ws, filters: Filters | None, out, *, key=None, title: str | None = None,  # noqa: ANN001
+                with_workspace: bool = False, progress=None, cancel=None):  # noqa: ANN001, ANN201
+    """The audit pack of the report written to ``out``, with the same steps in the window and at a
+    prompt (the report's figures to 40%, then the pack): ``(report, PackResult)``."""
+    from .pack import write_pack
+
+    report = prepare_report(ws, filters, key=key, title=title, progress=_part(progress, 0.0, 0.4), cancel=cancel)
+    return report, write_pack(ws, report, out, with_workspace=with_workspace, progress=_part(progress, 0.4, 0.6),
+                              cancel=cancel)

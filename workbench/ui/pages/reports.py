@@ -429,12 +429,11 @@ class ReportsPage(Page):
         ws, f = self.ctx.ws, self.filters()
 
         def work(progress, cancel):  # noqa: ANN001, ANN202
-            from ...reports.build import prepare_report
-            from ...reports.formats import unshown_note, write_report
+            from ...reports.build import export_report
+            from ...reports.formats import unshown_note
 
-            report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.6, m), cancel=cancel)
-            progress(0.7, f"Writing the {fmt.upper()} report")
-            return str(write_report(report, fmt, path)), unshown_note(report)
+            report, written = export_report(ws, f, fmt, path, key=key, progress=progress, cancel=cancel)
+            return str(written), unshown_note(report)
         self._run(work, f"Exporting the report as {fmt.upper()}", lambda got: self._exported(*got))
 
     def _exported(self, path: str, note: str = "") -> None:
@@ -457,12 +456,10 @@ class ReportsPage(Page):
         ws, f = self.ctx.ws, self.filters()
 
         def work(progress, cancel):  # noqa: ANN001, ANN202
-            from ...reports.build import prepare_report
-            from ...reports.pack import write_pack
+            from ...reports.build import export_pack
 
-            report = prepare_report(ws, f, key=key, progress=lambda x, m: progress(x * 0.4, m), cancel=cancel)
-            result = write_pack(ws, report, path, with_workspace=with_workspace,
-                                progress=lambda x, m: progress(0.4 + x * 0.6, m), cancel=cancel)
+            _, result = export_pack(ws, f, path, key=key, with_workspace=with_workspace, progress=progress,
+                                    cancel=cancel)
             return str(result.path)
         self._run(work, "Creating the audit pack", self._exported)
 
